@@ -1,0 +1,1 @@
+"""Domain types and pure rules: no SQL, no Qt."""

@@ -1,0 +1,187 @@
+"""Dossiers (hồ sơ TTHC): states, channels, events and the transition table of DOMAIN.md §3."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from cchc_desktop.domain.choices import Choice
+
+
+class DossierStatus(Choice):
+    RECEIVED = "received", "Đã tiếp nhận"
+    IN_PROGRESS = "in_progress", "Đang giải quyết"
+    WAITING_SUPPLEMENT = "waiting_supplement", "Chờ bổ sung"
+    RESULT_READY = "result_ready", "Đã có kết quả"
+    RETURNED = "returned", "Đã trả kết quả"
+    REFUSED = "refused", "Từ chối giải quyết"
+    WITHDRAWN = "withdrawn", "Rút hồ sơ"
+
+
+OPEN_STATUSES = frozenset(
+    {DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS, DossierStatus.WAITING_SUPPLEMENT}
+)
+RESOLVED_STATUSES = frozenset({DossierStatus.RESULT_READY, DossierStatus.RETURNED, DossierStatus.REFUSED})
+
+
+class Channel(Choice):
+    DIRECT = "direct", "Trực tiếp"
+    POSTAL = "postal", "BCCI"
+    ONLINE_PARTIAL = "online_partial", "Trực tuyến một phần"
+    ONLINE_FULL = "online_full", "Trực tuyến toàn trình"
+
+    @property
+    def online(self) -> bool:
+        return self in (Channel.ONLINE_PARTIAL, Channel.ONLINE_FULL)
+
+
+class EventKind(Choice):
+    RECEIVED = "received", "Tiếp nhận hồ sơ"
+    TRANSFERRED = "transferred", "Chuyển xử lý"
+    SUPPLEMENT_REQUESTED = "supplement_requested", "Yêu cầu bổ sung"
+    SUPPLEMENT_RECEIVED = "supplement_received", "Nhận hồ sơ bổ sung"
+    RESULT_READY = "result_ready", "Có kết quả"
+    REFUSED = "refused", "Từ chối giải quyết"
+    RETURNED = "returned", "Trả kết quả"
+    WITHDRAWN = "withdrawn", "Rút hồ sơ"
+    APOLOGISED = "apologised", "Xin lỗi, hẹn lại ngày trả"
+    CORRECTED = "corrected", "Sửa thông tin"
+    PRINTED = "printed", "In phiếu"
+    NOTE = "note", "Ghi chú"
+
+
+class Outcome(Choice):
+    GRANTED = "granted", "Giải quyết"
+    REFUSED = "refused", "Từ chối"
+
+
+class DocumentKind(Choice):
+    ORIGINAL = "original", "Bản chính"
+    COPY = "copy", "Bản sao"
+    CERTIFIED_COPY = "certified_copy", "Bản sao chứng thực"
+
+
+class Timeliness(Choice):
+    EARLY = "early", "Trước hạn"
+    ON_TIME = "on_time", "Đúng hạn"
+    LATE = "late", "Trễ hạn"
+
+
+# The state machine of DOMAIN.md §3: (from, event) → to. Apologies and corrections are events
+# that keep the state; they are allowed from the open states.
+TRANSITIONS: dict[tuple[DossierStatus, EventKind], DossierStatus] = {
+    (DossierStatus.RECEIVED, EventKind.TRANSFERRED): DossierStatus.IN_PROGRESS,
+    (DossierStatus.IN_PROGRESS, EventKind.SUPPLEMENT_REQUESTED): DossierStatus.WAITING_SUPPLEMENT,
+    (DossierStatus.WAITING_SUPPLEMENT, EventKind.SUPPLEMENT_RECEIVED): DossierStatus.IN_PROGRESS,
+    (DossierStatus.IN_PROGRESS, EventKind.RESULT_READY): DossierStatus.RESULT_READY,
+    (DossierStatus.IN_PROGRESS, EventKind.REFUSED): DossierStatus.REFUSED,
+    (DossierStatus.RESULT_READY, EventKind.RETURNED): DossierStatus.RETURNED,
+    (DossierStatus.REFUSED, EventKind.RETURNED): DossierStatus.RETURNED,
+    (DossierStatus.RECEIVED, EventKind.WITHDRAWN): DossierStatus.WITHDRAWN,
+    (DossierStatus.IN_PROGRESS, EventKind.WITHDRAWN): DossierStatus.WITHDRAWN,
+    (DossierStatus.WAITING_SUPPLEMENT, EventKind.WITHDRAWN): DossierStatus.WITHDRAWN,
+}
+STATE_KEEPING_EVENTS = {
+    EventKind.APOLOGISED: OPEN_STATUSES,
+    EventKind.CORRECTED: OPEN_STATUSES | {DossierStatus.RESULT_READY},
+    EventKind.PRINTED: frozenset(DossierStatus),
+    EventKind.NOTE: frozenset(DossierStatus),
+}
+
+
+def next_status(current: DossierStatus, event: EventKind) -> DossierStatus | None:
+    """The state after ``event``, or None when the event is not allowed from ``current``."""
+    if (current, event) in TRANSITIONS:
+        return TRANSITIONS[(current, event)]
+    if current in STATE_KEEPING_EVENTS.get(event, ()):
+        return current
+    return None
+
+
+def allowed_events(current: DossierStatus) -> list[EventKind]:
+    return [event for event in EventKind if event is not EventKind.RECEIVED and next_status(current, event)]
+
+
+def timeliness(resolved_at: datetime, due_at: datetime) -> Timeliness:
+    """DESIGN.md §5: before the due date → early; on the due date and not later → on time; else late."""
+    if resolved_at.date() < due_at.date():
+        return Timeliness.EARLY
+    if resolved_at <= due_at:
+        return Timeliness.ON_TIME
+    return Timeliness.LATE
+
+
+@dataclass(frozen=True)
+class DossierDocument:
+    name: str
+    kind: DocumentKind = DocumentKind.COPY
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class Dossier:
+    id: int
+    code: str
+    procedure_id: int
+    applicant_name: str
+    channel: Channel
+    received_at: datetime
+    due_at: datetime
+    status: DossierStatus
+    applicant_id: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    email: str | None = None
+    sets: int = 1
+    received_by: int | None = None
+    handling_unit: str | None = None
+    resolved_at: datetime | None = None
+    returned_at: datetime | None = None
+    outcome: Outcome | None = None
+    withdrawn_at: datetime | None = None
+    digitized: bool = False
+    fee: str | None = None
+    note: str | None = None
+    documents: tuple[DossierDocument, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class DossierEvent:
+    id: int
+    dossier_id: int
+    kind: EventKind
+    at: datetime
+    user_id: int | None = None
+    from_status: DossierStatus | None = None
+    to_status: DossierStatus | None = None
+    reason: str | None = None
+    due_before: datetime | None = None
+    due_after: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ApologyLetter:
+    id: int
+    dossier_id: int
+    issued_on: date
+    reason: str
+    old_due_at: datetime
+    new_due_at: datetime
+    signer_name: str | None = None
+
+
+class DeskRefusalKind(Choice):
+    INCOMPLETE = "incomplete", "Hướng dẫn bổ sung, hoàn thiện (Mẫu 02)"
+    NOT_ACCEPTED = "not_accepted", "Từ chối tiếp nhận (Mẫu 03)"
+
+
+@dataclass(frozen=True)
+class DeskRefusal:
+    """A filing turned away at the desk: listed, counted in no dossier total."""
+
+    id: int
+    kind: DeskRefusalKind
+    at: datetime
+    applicant_name: str
+    reason: str
+    procedure_id: int | None = None

@@ -1,0 +1,85 @@
+"""The three kinds of failure and how each is told to the user.
+
+1. ``ValidationError``: the user's input; every wrong field at once, each with its message.
+2. ``StorageError``: the environment (the file is not a database, read-only, locked, too new...);
+   ``user_message`` says what happened and what to do.
+3. Anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from cchc_desktop.i18n import _
+from db.errors import StorageError, StorageProblem
+
+__all__ = ["CchcError", "NotFoundError", "StorageError", "StorageProblem", "ValidationError", "user_message"]
+
+
+class CchcError(Exception):
+    """A failure the user can understand and act on."""
+
+
+class ValidationError(CchcError):
+    """Input that breaks the rules; ``errors`` maps each field to its message."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{field}: {message}" for field, message in self.errors.items()))
+
+
+class NotFoundError(CchcError):
+    """A record named by the user does not exist."""
+
+
+def _storage_message(exc: StorageError) -> str:
+    path = str(exc.path) if exc.path else ""
+    messages = {
+        StorageProblem.NOT_SQLITE: _(
+            "Tệp {path} không phải là cơ sở dữ liệu SQLite. Hãy chọn đúng tệp dữ liệu của CCHC Desktop "
+            "hoặc khôi phục từ bản sao lưu. Tệp này không bị thay đổi."
+        ),
+        StorageProblem.EMPTY_FILE: _(
+            "Tệp {path} rỗng (0 byte), không phải là cơ sở dữ liệu. Hãy xóa tệp này rồi chạy lại để tạo "
+            "cơ sở dữ liệu mới, hoặc khôi phục từ bản sao lưu."
+        ),
+        StorageProblem.NOT_OURS: _(
+            "Tệp {path} là cơ sở dữ liệu SQLite nhưng không phải của CCHC Desktop. Hãy chọn tệp khác. "
+            "Tệp này không bị thay đổi."
+        ),
+        StorageProblem.TOO_NEW: _(
+            "Cơ sở dữ liệu {path} được tạo bởi phiên bản CCHC Desktop mới hơn phiên bản này. "
+            "Hãy cập nhật phần mềm lên phiên bản mới nhất. Tệp này không bị thay đổi."
+        ),
+        StorageProblem.READ_ONLY: _(
+            "Không thể ghi vào cơ sở dữ liệu {path} (tệp hoặc thư mục chỉ cho phép đọc). Hãy cấp quyền ghi "
+            "cho tệp và thư mục chứa nó, hoặc sao chép tệp sang thư mục khác."
+        ),
+        StorageProblem.LOCKED: _(
+            "Cơ sở dữ liệu {path} đang bị một chương trình khác khóa. Hãy đóng chương trình đó "
+            "(hoặc cửa sổ CCHC Desktop khác) rồi thử lại."
+        ),
+        StorageProblem.CORRUPT: _(
+            "Cơ sở dữ liệu {path} bị hỏng. Hãy khôi phục từ bản sao lưu gần nhất; đừng ghi thêm vào tệp này."
+        ),
+        StorageProblem.DISK_FULL: _(
+            "Ổ đĩa chứa cơ sở dữ liệu {path} đã đầy. Hãy giải phóng dung lượng rồi thử lại; "
+            "dữ liệu đã lưu không bị mất."
+        ),
+        StorageProblem.MIGRATION_FAILED: _(
+            "Không nâng cấp được cơ sở dữ liệu {path}; tệp được giữ nguyên như trước khi nâng cấp và đã có "
+            "bản sao lưu trong thư mục backups. Hãy báo cho quản trị viên kèm tệp nhật ký."
+        ),
+        StorageProblem.NOT_FOUND: _("Không tìm thấy cơ sở dữ liệu {path}. Hãy chạy lệnh «cchc init» để tạo mới."),
+        StorageProblem.IO: _("Không đọc/ghi được cơ sở dữ liệu {path}: {detail}. Hãy kiểm tra ổ đĩa và quyền truy cập."),
+    }
+    return messages[exc.problem].format(path=path, detail=exc.detail)
+
+
+def user_message(exc: BaseException) -> str:
+    """The Vietnamese text shown to the user for an error they can act on."""
+    if isinstance(exc, StorageError):
+        return _storage_message(exc)
+    if isinstance(exc, ValidationError):
+        return "\n".join(exc.errors.values())
+    return str(exc)

@@ -1,0 +1,73 @@
+"""Vietnamese formatting of numbers, percentages and dates: the only module that calls babel.
+
+Official papers want ``1.648``, ``99,2%``, ``04/06/2024`` and "ngày 04 tháng 6 năm 2024"
+(Nghị định 30/2020: days below 10 and months 1–2 take a leading zero). Babel's own vi short date
+(``4/6/24``) and integer percent are not used.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import NumberFormatError, format_decimal, format_percent, parse_decimal
+
+LOCALE = "vi_VN"
+NO_VALUE = "—"
+
+
+def number(value: int | float | Decimal | None, *, decimals: int | None = None) -> str:
+    """``1648`` → ``1.648``; ``3.5`` → ``3,5``; None → ``—``."""
+    if value is None:
+        return NO_VALUE
+    if decimals is None:
+        return format_decimal(value, locale=LOCALE)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def percent(fraction: float | Decimal | None, *, decimals: int = 1) -> str:
+    """A fraction as a percentage with one decimal: ``0.992`` → ``99,2%``; None (no records) → ``—``."""
+    if fraction is None:
+        return NO_VALUE
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    return format_percent(fraction, format=pattern, locale=LOCALE)
+
+
+def rate(part: int, whole: int) -> float | None:
+    """``part / whole``, or None where the whole is zero (shown as ``—``, never as 0%)."""
+    return part / whole if whole else None
+
+
+def parse_number(text: str) -> Decimal:
+    """Parse a number typed the Vietnamese way (``1.648``, ``3,5``); raises ValueError."""
+    try:
+        return parse_decimal(text.strip(), locale=LOCALE, strict=True)
+    except (NumberFormatError, InvalidOperation) as exc:
+        raise ValueError(text) from exc
+
+
+def short_date(value: date | datetime | None) -> str:
+    """``04/06/2024``."""
+    return value.strftime("%d/%m/%Y") if value is not None else ""
+
+
+def date_time(value: datetime | None) -> str:
+    """``04/06/2024 09:30``."""
+    return value.strftime("%d/%m/%Y %H:%M") if value is not None else ""
+
+
+def long_date(value: date) -> str:
+    """``ngày 04 tháng 6 năm 2024``: days below 10 and months 1–2 with a leading zero."""
+    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
+    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
+
+
+def place_date(place: str, value: date) -> str:
+    """The date line of an official document: ``Hoằng Hợp, ngày 04 tháng 6 năm 2024``."""
+    return f"{place}, {long_date(value)}"
+
+
+def time_and_date(value: datetime) -> str:
+    """``09 giờ 30 phút, ngày 04 tháng 6 năm 2024`` (receipts and appointments)."""
+    return f"{value.hour:02d} giờ {value.minute:02d} phút, {long_date(value.date())}"

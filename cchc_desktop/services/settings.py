@@ -1,0 +1,89 @@
+"""SettingsService: the unit's business settings, typed and validated."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import time
+
+from sqlite_utils import Database
+
+from cchc_desktop.domain.unit import OfficeHours, UnitSettings
+from cchc_desktop.errors import ValidationError
+from cchc_desktop.i18n import _
+from cchc_desktop.text import clean
+from db.queries import settings as queries
+
+# Mã định danh (Quyết định 20/2020/QĐ-TTg): dot-separated groups of letters and digits, e.g. 000.21.31.H56.
+UNIT_CODE = re.compile(r"^[0-9A-Z]{2,3}(\.[0-9A-Z]{2,3}){1,4}$")
+_TEXT_FIELDS = (
+    "name", "place", "code", "parent", "address", "phone", "chair_name",
+    "signer_name", "signer_title", "signer_authority", "dossier_code_pattern",
+)
+_HOURS = ("morning_start", "morning_end", "afternoon_start", "afternoon_end")
+
+
+def _parse_time(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+class SettingsService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def load(self) -> UnitSettings:
+        """The saved settings, with defaults for what was never saved."""
+        raw = queries.read_all(self.db)
+        defaults = UnitSettings()
+        hours_default = defaults.office_hours
+        hours = OfficeHours(
+            **{key: _parse_time(raw[f"office.{key}"]) if f"office.{key}" in raw
+               else getattr(hours_default, key) for key in _HOURS},
+            saturday_morning=raw.get("office.saturday_morning", "0") == "1",
+        )
+        return UnitSettings(
+            **{key: raw.get(f"unit.{key}", getattr(defaults, key)) for key in _TEXT_FIELDS},
+            report_cutoff_day=int(raw.get("unit.report_cutoff_day", defaults.report_cutoff_day)),
+            office_hours=hours,
+        )
+
+    def validate(self, settings: UnitSettings) -> UnitSettings:
+        """The settings cleaned (NFC, trimmed); ValidationError lists every wrong field at once."""
+        cleaned = dataclasses.replace(
+            settings, **{key: clean(getattr(settings, key)) for key in _TEXT_FIELDS}
+        )
+        cleaned = dataclasses.replace(cleaned, code=cleaned.code.upper())
+        errors: dict[str, str] = {}
+        if not cleaned.name:
+            errors["name"] = _("Tên đơn vị không được để trống.")
+        if cleaned.code and not UNIT_CODE.match(cleaned.code):
+            errors["code"] = _("Mã định danh không hợp lệ (ví dụ đúng: 000.21.31.H56).")
+        if not 0 <= cleaned.report_cutoff_day <= 28:
+            errors["report_cutoff_day"] = _("Ngày chốt số liệu phải từ 1 đến 28 (0 là theo tháng dương lịch).")
+        hours = cleaned.office_hours
+        if not (hours.morning_start < hours.morning_end <= hours.afternoon_start < hours.afternoon_end):
+            errors["office_hours"] = _(
+                "Giờ làm việc phải theo thứ tự: bắt đầu sáng < kết thúc sáng ≤ bắt đầu chiều < kết thúc chiều."
+            )
+        if "{seq" not in cleaned.dossier_code_pattern:
+            errors["dossier_code_pattern"] = _("Mẫu mã hồ sơ phải có số thứ tự trong ngày {seq:04d}.")
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+    def save(self, settings: UnitSettings) -> UnitSettings:
+        """Validate and store all settings in one transaction; returns what was stored."""
+        cleaned = self.validate(settings)
+        values = {f"unit.{key}": getattr(cleaned, key) for key in _TEXT_FIELDS}
+        values["unit.report_cutoff_day"] = str(cleaned.report_cutoff_day)
+        hours = cleaned.office_hours
+        values.update({f"office.{key}": getattr(hours, key).strftime("%H:%M") for key in _HOURS})
+        values["office.saturday_morning"] = "1" if hours.saturday_morning else "0"
+        with self.db.atomic():
+            queries.write_many(self.db, values)
+        return cleaned
+
+    def update(self, **changes: object) -> UnitSettings:
+        """Change some settings, keeping the others."""
+        return self.save(dataclasses.replace(self.load(), **changes))

@@ -1,0 +1,20 @@
+"""Text normalisation: NFC for storage, a folded form (no diacritics, lower case, đ → d) for search."""
+
+from __future__ import annotations
+
+import unicodedata
+
+_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
+
+
+def clean(text: str | None) -> str:
+    """NFC, stripped, inner runs of white space collapsed to one space."""
+    if text is None:
+        return ""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def fold(text: str | None) -> str:
+    """``Nguyễn Văn Ấn`` → ``nguyen van an``; ``Đặng`` → ``dang``."""
+    decomposed = unicodedata.normalize("NFD", clean(text).translate(_EXTRA))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()

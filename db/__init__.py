@@ -1,0 +1,1 @@
+"""Storage layer of CCHC Desktop: the SQLite file, its migrations and all SQL text."""

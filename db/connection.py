@@ -1,0 +1,194 @@
+"""``open_db``: the only way into the database file.
+
+Foreign keys on, WAL, a busy timeout, a guard that refuses a file made by a newer version (or by another
+program), and a consistent copy of the file in the backups folder before pending migrations run.
+Nothing here writes to a file it refuses.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from db.errors import StorageError, StorageProblem, classify
+from db.migrations import MIGRATIONS, known_names
+
+log = logging.getLogger("cchc.db")
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Which migrations a file has, and which this program would still apply."""
+
+    applied: tuple[str, ...]
+    pending: tuple[str, ...]
+    unknown: tuple[str, ...]
+
+    @property
+    def version(self) -> int:
+        return len(self.applied)
+
+
+@contextmanager
+def storage_errors(path: Path | str | None) -> Iterator[None]:
+    """Turn sqlite3 errors raised inside the block into StorageError."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise classify(exc, path) from exc
+
+
+def _check_file(path: Path) -> None:
+    """Refuse, without opening it through SQLite, a file that cannot be our database."""
+    try:
+        if path.is_dir():
+            raise StorageError(StorageProblem.NOT_SQLITE, path, "is a directory")
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except PermissionError as exc:
+        raise StorageError(StorageProblem.IO, path, str(exc)) from exc
+    except OSError as exc:
+        raise StorageError(StorageProblem.IO, path, str(exc)) from exc
+    if size == 0:
+        raise StorageError(StorageProblem.EMPTY_FILE, path)
+    if header != SQLITE_HEADER:
+        raise StorageError(StorageProblem.NOT_SQLITE, path)
+    if is_read_only(path):
+        raise StorageError(StorageProblem.READ_ONLY, path)
+
+
+def is_read_only(path: Path) -> bool:
+    """True when the file is marked read-only, or its folder cannot hold the WAL files."""
+    mode = path.stat().st_mode
+    return (
+        not (mode & stat.S_IWUSR)
+        or not os.access(path, os.W_OK)
+        or not os.access(path.parent, os.W_OK)
+    )
+
+
+def schema_state(db: Database, migrations: Migrations = MIGRATIONS) -> SchemaState:
+    known = known_names(migrations)
+    applied = tuple(m.name for m in migrations.applied(db))
+    return SchemaState(
+        applied=applied,
+        pending=tuple(name for name in known if name not in applied),
+        unknown=tuple(name for name in applied if name not in known),
+    )
+
+
+def _guard(db: Database, path: Path, migrations: Migrations) -> SchemaState:
+    tables = set(db.table_names())
+    if tables and Migrations.migrations_table not in tables:
+        raise StorageError(StorageProblem.NOT_OURS, path, ", ".join(sorted(tables)[:5]))
+    state = schema_state(db, migrations)
+    if state.unknown:
+        raise StorageError(StorageProblem.TOO_NEW, path, ", ".join(state.unknown))
+    return state
+
+
+def backup_folder(path: Path) -> Path:
+    """Where copies of the file go: ``backups/`` beside it (issue 7 makes it a setting)."""
+    return path.parent / "backups"
+
+
+def copy_database(conn: sqlite3.Connection, target: Path) -> Path:
+    """A consistent copy through SQLite's online backup API, readable only by the owner."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    out = sqlite3.connect(target)
+    try:
+        conn.backup(out)
+    finally:
+        out.close()
+    os.chmod(target, 0o600)
+    return target
+
+
+def open_db(
+    path: Path | str,
+    *,
+    migrate: bool = True,
+    create: bool = True,
+    migrations: Migrations = MIGRATIONS,
+    busy_timeout_ms: int | None = None,
+) -> Database:
+    """Open (and by default create and migrate) the database at ``path``.
+
+    Raises StorageError when the file is not SQLite, not ours, made by a newer version, read-only,
+    locked, corrupt, or when a migration fails (the file is then as before, with a backup beside it).
+    """
+    path = Path(path)
+    if busy_timeout_ms is None:
+        busy_timeout_ms = int(os.environ.get("CCHC_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS))
+    existed = path.exists()
+    if existed:
+        _check_file(path)
+    elif not create:
+        raise StorageError(StorageProblem.NOT_FOUND, path)
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(StorageProblem.IO, path, str(exc)) from exc
+
+    try:
+        conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000)
+    except sqlite3.Error as exc:
+        raise classify(exc, path) from exc
+    try:
+        with storage_errors(path):
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            db = Database(conn, execute_plugins=False)
+            conn.execute("PRAGMA foreign_keys = ON")
+            state = _guard(db, path, migrations)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            if migrate and state.pending:
+                _migrate(db, path, state, migrations)
+        if not existed:
+            os.chmod(path, 0o600)
+        return db
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _migrate(db: Database, path: Path, state: SchemaState, migrations: Migrations) -> None:
+    if state.applied:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = backup_folder(path) / f"{path.stem}-truoc-nang-cap-{stamp}{path.suffix or '.sqlite3'}"
+        copy_database(db.conn, target)
+        log.info("backed up %s to %s before migrating %s", path, target, ", ".join(state.pending))
+    try:
+        migrations.apply(db)
+    except sqlite3.Error as exc:
+        problem = classify(exc, path)
+        if problem.problem in (StorageProblem.LOCKED, StorageProblem.READ_ONLY, StorageProblem.DISK_FULL):
+            raise problem from exc
+        raise StorageError(StorageProblem.MIGRATION_FAILED, path, str(exc)) from exc
+    except Exception as exc:
+        raise StorageError(StorageProblem.MIGRATION_FAILED, path, repr(exc)) from exc
+    db.execute(f"PRAGMA user_version = {len(schema_state(db, migrations).applied)}")
+    log.info("migrated %s: %s", path, ", ".join(state.pending))
+
+
+def integrity_problems(db: Database) -> list[str]:
+    """What ``PRAGMA integrity_check`` and ``foreign_key_check`` report; empty when all is well."""
+    problems = [row[0] for row in db.execute("PRAGMA integrity_check").fetchall() if row[0] != "ok"]
+    for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check").fetchall():
+        problems.append(f"foreign key: {table} row {rowid} → {parent}")
+    return problems

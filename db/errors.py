@@ -1,0 +1,53 @@
+"""What can go wrong with the database file itself, sorted so the upper layers can explain it."""
+
+from __future__ import annotations
+
+import enum
+import sqlite3
+from pathlib import Path
+
+
+class StorageProblem(enum.Enum):
+    NOT_SQLITE = "not_sqlite"
+    EMPTY_FILE = "empty_file"
+    NOT_OURS = "not_ours"
+    TOO_NEW = "too_new"
+    READ_ONLY = "read_only"
+    LOCKED = "locked"
+    CORRUPT = "corrupt"
+    DISK_FULL = "disk_full"
+    MIGRATION_FAILED = "migration_failed"
+    NOT_FOUND = "not_found"
+    IO = "io"
+
+
+class StorageError(Exception):
+    """The database file cannot be used as asked; ``problem`` says why, ``path`` which file."""
+
+    def __init__(self, problem: StorageProblem, path: Path | str | None, detail: str = "") -> None:
+        self.problem = problem
+        self.path = Path(path) if path is not None else None
+        self.detail = detail
+        super().__init__(f"{problem.value}: {path}" + (f" ({detail})" if detail else ""))
+
+
+def classify(exc: sqlite3.Error, path: Path | str | None) -> StorageError:
+    """Sort an sqlite3 error into a StorageError (the caller re-raises it ``from exc``)."""
+    text = str(exc).lower()
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in text or "busy" in text:
+        problem = StorageProblem.LOCKED
+    elif primary == sqlite3.SQLITE_READONLY or "readonly" in text or "read-only" in text:
+        problem = StorageProblem.READ_ONLY
+    elif primary == sqlite3.SQLITE_FULL or "disk is full" in text:
+        problem = StorageProblem.DISK_FULL
+    elif primary == sqlite3.SQLITE_NOTADB or "not a database" in text:
+        problem = StorageProblem.NOT_SQLITE
+    elif primary == sqlite3.SQLITE_CORRUPT or "malformed" in text:
+        problem = StorageProblem.CORRUPT
+    elif primary in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_PERM):
+        problem = StorageProblem.IO
+    else:
+        problem = StorageProblem.IO
+    return StorageError(problem, path, str(exc))

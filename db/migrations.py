@@ -1,0 +1,73 @@
+"""Versioned schema migrations (sqlite-utils ``Migrations``), each one transaction with its record.
+
+A migration that has landed is never edited: the next change is a new function here and, where it is
+plain SQL, a new file in ``db/sql/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+SQL_DIR = Path(__file__).with_name("sql")
+REFERENCE_DIR = Path(__file__).with_name("reference")
+
+MIGRATIONS = Migrations("cchc")
+
+
+def split_statements(script: str) -> Iterator[str]:
+    """The complete statements of an SQL script, one at a time (triggers kept whole).
+
+    ``executescript`` would commit the migration's transaction, so statements are run one by one.
+    """
+    buffer: list[str] = []
+    for line in script.splitlines(keepends=True):
+        if not buffer and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        buffer.append(line)
+        statement = "".join(buffer)
+        if sqlite3.complete_statement(statement):
+            yield statement.strip()
+            buffer = []
+    if "".join(buffer).strip():
+        raise ValueError("SQL script ends inside a statement")
+
+
+def run_sql_file(db: Database, name: str) -> None:
+    for statement in split_statements((SQL_DIR / name).read_text(encoding="utf-8")):
+        db.execute(statement)
+
+
+def read_reference(name: str) -> list[dict[str, str]]:
+    with (REFERENCE_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@MIGRATIONS(name="m0001_initial")
+def m0001_initial(db: Database) -> None:
+    run_sql_file(db, "0001_initial.sql")
+
+
+@MIGRATIONS(name="m0002_default_criteria")
+def m0002_default_criteria(db: Database) -> None:
+    """The default survey questionnaire (SIPAS) and discipline checklist of DOMAIN.md, as editable data."""
+    for position, row in enumerate(read_reference("survey_criteria.csv"), start=1):
+        db.execute(
+            "INSERT INTO survey_criterion (code, aspect, aspect_name, text, position) VALUES (?, ?, ?, ?, ?)",
+            [row["code"], int(row["aspect"]), row["aspect_name"], row["text"], position],
+        )
+    for position, row in enumerate(read_reference("inspection_criteria.csv"), start=1):
+        db.execute(
+            "INSERT INTO inspection_criterion (code, text, position) VALUES (?, ?, ?)",
+            [row["code"], row["text"], position],
+        )
+
+
+def known_names(migrations: Migrations = MIGRATIONS) -> list[str]:
+    """Names of the migrations this version of the program knows, in order."""
+    return [migration.name for migration in migrations._migrations]  # noqa: SLF001 (no public accessor)

@@ -1,0 +1,18 @@
+"""The ``setting`` table: business settings as key/value text."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlite_utils import Database
+
+
+def read_all(db: Database) -> dict[str, str]:
+    return {key: value for key, value in db.execute("SELECT key, value FROM setting").fetchall()}
+
+
+def write_many(db: Database, values: Mapping[str, str]) -> None:
+    db.conn.executemany(
+        "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        list(values.items()),
+    )
