@@ -1,0 +1,247 @@
+"""The ``cchc`` command: a thin skin over the services (DESIGN.md §3). No Qt is imported here.
+
+Exit codes: 0 success, 1 a user error (Vietnamese message on stderr saying what to do), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from cchc_desktop import __version__
+from cchc_desktop.errors import CchcError, StorageError, ValidationError, user_message
+from cchc_desktop.i18n import _, set_language
+from cchc_desktop.logs import LEVELS, setup_logging
+from cchc_desktop.paths import resolve_db_path
+
+log = logging.getLogger("cchc.cli")
+
+EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
+
+# argparse speaks English; its usage errors are put into Vietnamese here.
+_ARGPARSE_ERRORS = [
+    (r"the following arguments are required: (.*)", "thiếu tham số bắt buộc: {0}"),
+    (r"unrecognized arguments: (.*)", "không hiểu tham số: {0}"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", "{0}: lựa chọn không hợp lệ {1} (chọn một trong: {2})"),
+    (r"argument (\S+): invalid (\w+) value: (.*)", "{0}: giá trị không hợp lệ {2}"),
+    (r"argument (\S+): expected one argument", "{0}: cần một giá trị"),
+    (r"argument (\S+): (.*)", "{0}: {1}"),
+]
+
+
+def _translate_usage_error(message: str) -> str:
+    for pattern, template in _ARGPARSE_ERRORS:
+        match = re.fullmatch(pattern, message)
+        if match:
+            return template.format(*match.groups())
+    return message
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, prefix=_("Cách dùng: ") if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Vietnamese and exits 2 on a usage error."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = _("tham số")
+        self._optionals.title = _("tùy chọn")
+        self.add_argument("-h", "--help", action="help", help=_("hiện hướng dẫn này rồi thoát"))
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, _("Lỗi: {message}").format(message=_translate_usage_error(message)) + "\n")
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """Options accepted both before and after the subcommand (``cchc --db X check``, ``cchc check --db X``)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", metavar="TỆP", default=argparse.SUPPRESS,
+        help=_("tệp cơ sở dữ liệu (mặc định: biến CCHC_DB hoặc thư mục dữ liệu của người dùng)"),
+    )
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help=_("in chi tiết lỗi (traceback) khi có lỗi"))
+    common.add_argument("--log-level", choices=LEVELS, default=argparse.SUPPRESS,
+                        help=_("mức ghi nhật ký (mặc định INFO)"))
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options()
+    parser = _Parser(
+        prog="cchc",
+        parents=[common],
+        description=_(
+            "CCHC Desktop — quản lý công tác cải cách hành chính cấp xã: hồ sơ thủ tục hành chính, "
+            "khảo sát hài lòng, kiểm tra kỷ luật kỷ cương, kế hoạch CCHC và báo cáo định kỳ."
+        ),
+        epilog=_(
+            "Ví dụ:\n"
+            "  cchc init --unit-name \"UBND xã Hoằng Hợp\" --unit-code 000.21.31.H56\n"
+            "  cchc demo --year 2024 --dossiers 5000\n"
+            "  cchc check\n\n"
+            "Mã thoát: 0 thành công; 1 lỗi dữ liệu hoặc tệp (có hướng dẫn); 2 sai cú pháp lệnh."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"cchc {__version__}",
+                        help=_("in phiên bản rồi thoát"))
+    commands = parser.add_subparsers(dest="command", metavar=_("LỆNH"), title=_("các lệnh"), parser_class=_Parser)
+    commands.required = True
+
+    init = commands.add_parser("init", parents=[common], help=_("tạo cơ sở dữ liệu và khai báo đơn vị"),
+                               description=_("Tạo cơ sở dữ liệu (nếu chưa có) và lưu thông tin đơn vị."))
+    init.add_argument("--unit-name", required=True, metavar="TÊN", help=_("tên đơn vị, ví dụ \"UBND xã Hoằng Hợp\""))
+    init.add_argument("--unit-code", metavar="MÃ", help=_("mã định danh, ví dụ 000.21.31.H56"))
+    init.add_argument("--place", metavar="ĐỊA DANH", help=_("địa danh ghi ở dòng ngày tháng, ví dụ \"Hoằng Hợp\""))
+    init.add_argument("--parent", metavar="TÊN", help=_("cơ quan cấp trên nhận báo cáo"))
+    init.add_argument("--signer", metavar="HỌ TÊN", help=_("họ tên người ký"))
+    init.add_argument("--signer-title", metavar="CHỨC DANH", help=_("chức danh người ký, ví dụ \"PHÓ CHỦ TỊCH\""))
+    init.set_defaults(handler=_cmd_init)
+
+    demo = commands.add_parser("demo", parents=[common], help=_("tạo dữ liệu mẫu của một năm"),
+                               description=_("Ghi dữ liệu mẫu (danh mục, hồ sơ, khảo sát, kiểm tra, kế hoạch) "
+                                             "vào một cơ sở dữ liệu chưa có hồ sơ."))
+    demo.add_argument("--year", type=int, default=2024, metavar="NĂM", help=_("năm của dữ liệu mẫu (mặc định 2024)"))
+    demo.add_argument("--dossiers", type=int, default=5000, metavar="SỐ", help=_("số hồ sơ (mặc định 5000)"))
+    demo.add_argument("--seed", type=int, default=1, metavar="SỐ", help=_("hạt giống ngẫu nhiên (mặc định 1)"))
+    demo.set_defaults(handler=_cmd_demo)
+
+    migrate = commands.add_parser("migrate", parents=[common], help=_("nâng cấp cấu trúc cơ sở dữ liệu"),
+                                  description=_("Áp dụng các bản nâng cấp còn thiếu (sao lưu trước khi nâng cấp)."))
+    migrate.add_argument("--list", action="store_true", help=_("chỉ liệt kê các bản nâng cấp, không áp dụng"))
+    migrate.set_defaults(handler=_cmd_migrate)
+
+    check = commands.add_parser("check", parents=[common], help=_("kiểm tra tính toàn vẹn của cơ sở dữ liệu"),
+                                description=_("Kiểm tra toàn vẹn, khóa ngoại và phiên bản cấu trúc; không sửa tệp."))
+    check.set_defaults(handler=_cmd_check)
+    return parser
+
+
+def _out(text: str) -> None:
+    print(text, file=sys.stdout)
+
+
+def _cmd_init(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services.database import open_database
+    from cchc_desktop.services.settings import SettingsService
+
+    changes = {
+        key: value
+        for key, value in {
+            "name": args.unit_name, "code": args.unit_code, "place": args.place,
+            "parent": args.parent, "signer_name": args.signer, "signer_title": args.signer_title,
+        }.items()
+        if value is not None
+    }
+    db = open_database(db_path)
+    try:
+        service = SettingsService(db)
+        if "place" not in changes and not service.load().place:
+            changes["place"] = _default_place(args.unit_name)
+        saved = service.update(**changes)
+    finally:
+        db.close()
+    _out(_("Đã khởi tạo cơ sở dữ liệu {path} cho đơn vị «{name}».").format(path=db_path, name=saved.name))
+    return EXIT_OK
+
+
+def _default_place(unit_name: str) -> str:
+    """``UBND xã Hoằng Hợp`` → ``Hoằng Hợp``: the place name for the date line."""
+    match = re.match(r"^(?:UBND|Ủy ban nhân dân)\s+(?:xã|phường|thị trấn|đặc khu)\s+(.+)$", unit_name.strip(), re.I)
+    return match.group(1) if match else ""
+
+
+def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services.database import open_database
+    from cchc_desktop.services.demo import generate_demo
+
+    if args.dossiers < 0:
+        raise ValidationError({"dossiers": _("Số hồ sơ phải là số không âm.")})
+    db = open_database(db_path)
+    try:
+        summary = generate_demo(db, year=args.year, dossiers=args.dossiers, seed=args.seed)
+    finally:
+        db.close()
+    _out(_("Đã tạo dữ liệu mẫu năm {year} trong {path}:").format(year=args.year, path=db_path))
+    for label, value in summary.lines():
+        _out(f"  {label}: {value}")
+    return EXIT_OK
+
+
+def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services import database
+
+    if args.list:
+        state = database.migration_status(db_path)
+        for name in state.applied:
+            _out(_("  [đã áp dụng]   {name}").format(name=name))
+        for name in state.pending:
+            _out(_("  [chưa áp dụng] {name}").format(name=name))
+        return EXIT_OK
+    before, after = database.migrate(db_path)
+    if not before.pending:
+        _out(_("Cơ sở dữ liệu đã ở phiên bản mới nhất ({version}).").format(version=after.version))
+    else:
+        _out(_("Đã nâng cấp cơ sở dữ liệu lên phiên bản {version}: {names}.").format(
+            version=after.version, names=", ".join(before.pending)))
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services import database
+
+    report = database.check(db_path)
+    _out(_("Tệp: {path}").format(path=report.path))
+    _out(_("Phiên bản cấu trúc: {version}/{known}").format(version=report.schema.version, known=report.known))
+    for table, count in report.counts.items():
+        _out(f"  {table}: {count}")
+    for problem in report.problems:
+        _out(_("Lỗi: {problem}").format(problem=problem))
+    if report.schema.pending:
+        _out(_("Còn {n} bản nâng cấp chưa áp dụng: hãy chạy «cchc migrate».").format(n=len(report.schema.pending)))
+    if report.ok:
+        _out(_("Kết quả: cơ sở dữ liệu toàn vẹn."))
+        return EXIT_OK
+    print(_("Kết quả: cơ sở dữ liệu có vấn đề (xem các dòng trên)."), file=sys.stderr)
+    return EXIT_USER_ERROR
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    set_language()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = getattr(args, "debug", False)
+    setup_logging(getattr(args, "log_level", "INFO"))
+    db_path = resolve_db_path(getattr(args, "db", None))
+    handler: Callable[[argparse.Namespace, Path], int] = args.handler
+    try:
+        return handler(args, db_path)
+    except ValidationError as exc:
+        for message in exc.errors.values():
+            print(_("Lỗi: {message}").format(message=message), file=sys.stderr)
+        return EXIT_USER_ERROR
+    except (StorageError, CchcError) as exc:
+        log.warning("%s: %s", args.command, exc)
+        print(_("Lỗi: {message}").format(message=user_message(exc)), file=sys.stderr)
+        if debug:
+            traceback.print_exc()
+        return EXIT_USER_ERROR
+    except Exception:
+        log.exception("unexpected error in %s", args.command)
+        if debug:
+            traceback.print_exc()
+        else:
+            print(_("Lỗi không mong đợi của chương trình; chi tiết trong tệp nhật ký. Chạy lại với --debug "
+                    "để xem chi tiết."), file=sys.stderr)
+        return EXIT_USER_ERROR

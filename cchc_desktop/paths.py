@@ -1,0 +1,39 @@
+"""Where the program keeps its files: the per-user data folder (platformdirs), unless told otherwise.
+
+The database is, in order: ``--db PATH``, the ``CCHC_DB`` environment variable, then
+``<data folder>/cchc.sqlite3``. ``CCHC_HOME`` moves the whole data folder (tests, portable installs).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from cchc_desktop import APP_ID
+
+DB_FILENAME = "cchc.sqlite3"
+
+
+def data_dir() -> Path:
+    home = os.environ.get("CCHC_HOME")
+    return Path(home) if home else Path(user_data_dir(APP_ID, appauthor=False))
+
+
+def log_dir() -> Path:
+    return data_dir() / "logs"
+
+
+def default_db_path() -> Path:
+    return data_dir() / DB_FILENAME
+
+
+def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The database file to use: the explicit path, else $CCHC_DB, else the data folder's."""
+    if explicit:
+        return Path(explicit).expanduser()
+    from_env = os.environ.get("CCHC_DB")
+    if from_env:
+        return Path(from_env).expanduser()
+    return default_db_path()

@@ -1,0 +1,1 @@
+"""The Qt window of CCHC Desktop: pages call services, never SQL."""

@@ -1,0 +1,157 @@
+"""``cchc-desktop``: the window. Opens (or, when none exists, creates with demo data) the database.
+
+``cchc-desktop --db PATH --screenshot FILE.png [--page NAME]`` draws the real window offscreen, saves a
+PNG and exits: for ``docs/screenshots/`` and smoke tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from cchc_desktop import APP_ID, APP_NAME, __version__
+from cchc_desktop.errors import StorageError, user_message
+from cchc_desktop.i18n import _, set_language
+from cchc_desktop.logs import LEVELS, log_tail, setup_logging
+from cchc_desktop.paths import resolve_db_path
+
+log = logging.getLogger("cchc.ui")
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+DEMO_DOSSIERS = 5000
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="cchc-desktop", description=_("CCHC Desktop — cửa sổ làm việc"))
+    parser.add_argument("--db", metavar="TỆP", help=_("tệp cơ sở dữ liệu"))
+    parser.add_argument("--screenshot", metavar="TỆP.png", help=_("vẽ cửa sổ (không hiện), lưu ảnh PNG rồi thoát"))
+    parser.add_argument("--page", metavar="TRANG", help=_("trang mở đầu, ví dụ settings"))
+    parser.add_argument("--lang", metavar="NGÔN NGỮ", help=_("ngôn ngữ giao diện: vi (mặc định) hoặc en"))
+    parser.add_argument("--log-level", choices=LEVELS, default="INFO", help=_("mức ghi nhật ký"))
+    parser.add_argument("--version", action="version", version=f"cchc-desktop {__version__}")
+    return parser.parse_args(argv)
+
+
+def configure_application(app):  # type: ignore[no-untyped-def]
+    """Names, Vietnamese locale and the style sheet: the same for the real run and for tests."""
+    from PySide6.QtCore import QLocale
+
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_ID)
+    QLocale.setDefault(QLocale("vi_VN"))
+    qss = RESOURCES / "qss" / "app.qss"
+    if qss.exists():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+
+
+def install_excepthook() -> None:
+    """A bug shows a crash dialog with the log tail and is written to the log; the app keeps running."""
+    from ui import messages
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        text = "".join(traceback.format_exception(kind, value, tb))
+        log.error("unhandled exception:\n%s", text)
+        if isinstance(value, StorageError):
+            messages.storage_error(None, value)
+            return
+        messages.crash(None, _("Chương trình gặp lỗi không mong đợi. Chi tiết đã được ghi vào tệp nhật ký."),
+                       text + "\n--- nhật ký ---\n" + log_tail())
+
+    sys.excepthook = hook
+
+
+def create_demo_database(path: Path, *, interactive: bool) -> None:
+    """The first start on a machine: a demo database so every page has something to show."""
+    from cchc_desktop.services.database import open_database
+    from cchc_desktop.services.demo import generate_demo
+
+    progress_dialog = None
+    if interactive:
+        from PySide6.QtWidgets import QApplication, QProgressDialog
+
+        progress_dialog = QProgressDialog(_("Đang tạo cơ sở dữ liệu mẫu…"), "", 0, 0)
+        progress_dialog.setCancelButton(None)
+        progress_dialog.setWindowTitle(APP_NAME)
+        progress_dialog.show()
+        QApplication.processEvents()
+
+    def progress(_stage: str, _done: int, _total: int) -> None:
+        if progress_dialog is not None:
+            QApplication.processEvents()
+
+    db = open_database(path)
+    try:
+        generate_demo(db, dossiers=DEMO_DOSSIERS, progress=progress)
+    finally:
+        db.close()
+        if progress_dialog is not None:
+            progress_dialog.close()
+    log.info("created demo database %s", path)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.screenshot and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    set_language(args.lang)
+    setup_logging(args.log_level)
+
+    from PySide6.QtWidgets import QApplication
+
+    from ui import messages
+    from ui.context import AppContext
+    from ui.main_window import PAGE_NAMES, MainWindow
+
+    if args.page and args.page not in PAGE_NAMES:
+        print(_("Không có trang «{page}». Các trang: {names}").format(page=args.page, names=", ".join(PAGE_NAMES)),
+              file=sys.stderr)
+        return 2
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    configure_application(app)
+    interactive = not args.screenshot
+    if interactive:
+        install_excepthook()
+
+    db_path = resolve_db_path(args.db)
+    try:
+        if not db_path.exists():
+            create_demo_database(db_path, interactive=interactive)
+        from cchc_desktop.services.database import open_database
+
+        db = open_database(db_path)
+    except StorageError as exc:
+        log.warning("cannot open %s: %s", db_path, exc)
+        if interactive:
+            messages.storage_error(None, exc)
+        else:
+            print(_("Lỗi: {message}").format(message=user_message(exc)), file=sys.stderr)
+        return 1
+
+    window = MainWindow(AppContext.on(db, db_path))
+    if args.page:
+        window.show_page(args.page)
+    if args.screenshot:
+        window.show()
+        app.processEvents()
+        saved = window.grab().save(args.screenshot)
+        window.close()
+        db.close()
+        if not saved:
+            print(_("Lỗi: không lưu được ảnh {path}").format(path=args.screenshot), file=sys.stderr)
+            return 1
+        return 0
+    window.show()
+    code = app.exec()
+    db.close()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""The main window: a navigation list on the left, one page at a time on the right (DESIGN.md §1)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from cchc_desktop import APP_NAME
+from cchc_desktop.i18n import _
+from ui.context import AppContext
+from ui.dialogs import about
+from ui.pages.base import Page
+from ui.pages.overview_page import OverviewPage
+from ui.pages.placeholder import PlaceholderPage
+from ui.pages.settings_page import SettingsPage
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    name: str
+    title: str
+    build: Callable[[AppContext], Page]
+
+
+def _placeholder(name: str, title: str, who: str, coming: list[str]) -> PageSpec:
+    return PageSpec(name, title, lambda context: PlaceholderPage(
+        context, name=name, title=_(title), who=_(who), coming=[_(item) for item in coming]))
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("dashboard", "Tổng quan", OverviewPage),
+    _placeholder("reception", "Tiếp nhận hồ sơ", "cán bộ một cửa", [
+        "Chọn thủ tục bằng cách gõ mã hoặc tên (có hoặc không dấu)",
+        "Mã hồ sơ và ngày hẹn trả tự động theo ngày làm việc, ngày lễ",
+        "In Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01) bằng một phím",
+    ]),
+    _placeholder("register", "Sổ theo dõi hồ sơ", "cán bộ một cửa, công chức", [
+        "Tìm hồ sơ theo mã, tên, số điện thoại, số giấy tờ",
+        "Chuyển trạng thái: bổ sung, có kết quả, trả kết quả, từ chối, rút, xin lỗi",
+        "In Sổ theo dõi hồ sơ, xuất Excel",
+    ]),
+    _placeholder("today", "Việc hôm nay", "cán bộ một cửa", [
+        "Hồ sơ đến hạn hôm nay, sắp đến hạn, quá hạn",
+        "Hồ sơ chờ bổ sung, đã có kết quả chưa trả",
+    ]),
+    _placeholder("surveys", "Khảo sát hài lòng", "cán bộ một cửa", [
+        "Nhập nhanh phiếu khảo sát giấy bằng bàn phím",
+        "Chế độ kiosk cho người dân tự đánh giá",
+    ]),
+    _placeholder("inspections", "Kiểm tra kỷ luật, kỷ cương", "công chức phụ trách CCHC", [
+        "Biên bản kiểm tra, danh mục tiêu chí, vấn đề phát hiện và khắc phục",
+    ]),
+    _placeholder("plan", "Kế hoạch CCHC", "công chức phụ trách CCHC, lãnh đạo", [
+        "Kế hoạch năm và các nhiệm vụ theo lĩnh vực cải cách",
+        "Văn bản chỉ đạo, điều hành",
+    ]),
+    _placeholder("reports", "Báo cáo", "công chức phụ trách CCHC, lãnh đạo", [
+        "Phụ lục số liệu tính từ dữ liệu, phần thuyết minh soạn sẵn",
+        "Xuất PDF, Word, Excel, JSON gửi cấp trên",
+    ]),
+    _placeholder("catalogue", "Danh mục", "công chức phụ trách CCHC", [
+        "Thủ tục hành chính, lĩnh vực, tài khoản, lịch làm việc",
+    ]),
+    PageSpec("settings", "Cài đặt", SettingsPage),
+]
+PAGE_NAMES = [spec.name for spec in PAGES]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.setObjectName("mainWindow")
+        self.resize(1200, 760)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(240)
+        self.nav.setIconSize(QSize(20, 20))
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pages")
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.pages: dict[str, Page] = {}
+        for index, spec in enumerate(PAGES):
+            page = spec.build(context)
+            self.pages[spec.name] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(_(spec.title))
+            item.setData(Qt.ItemDataRole.UserRole, spec.name)
+            shortcut = f"Ctrl+{(index + 1) % 10}" if index < 10 else ""
+            item.setToolTip(shortcut)
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._show_row)
+        settings_page = self.pages["settings"]
+        assert isinstance(settings_page, SettingsPage)
+        settings_page.saved.connect(lambda _settings: self.update_title())
+        self._build_menus()
+        self.update_title()
+        self.statusBar().showMessage(_("Cơ sở dữ liệu: {path}").format(path=context.db_path))
+        self.show_page(PAGES[0].name)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&Tệp"))
+        quit_action = QAction(_("Thoát"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        go_menu = self.menuBar().addMenu(_("&Đi tới"))
+        for index, spec in enumerate(PAGES[:10]):
+            action = QAction(_(spec.title), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{(index + 1) % 10}"))
+            action.triggered.connect(lambda _checked=False, name=spec.name: self.show_page(name))
+            go_menu.addAction(action)
+
+        help_menu = self.menuBar().addMenu(_("&Trợ giúp"))
+        self.about_action = QAction(_("Giới thiệu"), self)
+        self.about_action.setShortcut(QKeySequence("F1"))
+        self.about_action.triggered.connect(lambda: about.show(self.context, self))
+        help_menu.addAction(self.about_action)
+
+    def update_title(self) -> None:
+        unit = self.context.settings.load().name
+        self.setWindowTitle(f"{APP_NAME} — {unit}" if unit else APP_NAME)
+
+    def show_page(self, name: str) -> Page:
+        """Show the page called ``name`` (see PAGE_NAMES); raises KeyError for an unknown name."""
+        page = self.pages[name]
+        self.nav.setCurrentRow(PAGE_NAMES.index(name))
+        return page
+
+    def current_page(self) -> Page:
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, Page)
+        return widget
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        page = self.pages[PAGE_NAMES[row]]
+        page.refresh()
+        self.stack.setCurrentWidget(page)

@@ -1,0 +1,56 @@
+"""The one place that opens message boxes, with Vietnamese button texts (PySide6 ships no vi Qt catalogue).
+
+Tests monkeypatch these functions instead of clicking through modal dialogs.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from cchc_desktop.errors import user_message
+from cchc_desktop.i18n import _
+
+BUTTON_TEXTS = {
+    QMessageBox.StandardButton.Ok: "Đồng ý",
+    QMessageBox.StandardButton.Cancel: "Hủy",
+    QMessageBox.StandardButton.Close: "Đóng",
+    QMessageBox.StandardButton.Yes: "Có",
+    QMessageBox.StandardButton.No: "Không",
+    QMessageBox.StandardButton.Save: "Lưu",
+}
+
+
+def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
+         buttons: QMessageBox.StandardButton, details: str = "") -> QMessageBox:
+    box = QMessageBox(icon, title, text, buttons, parent)
+    for button, label in BUTTON_TEXTS.items():
+        widget = box.button(button)
+        if widget is not None:
+            widget.setText(_(label))
+    if details:
+        box.setDetailedText(details)
+    return box
+
+
+def error(parent: QWidget | None, text: str, *, details: str = "") -> None:
+    _box(parent, QMessageBox.Icon.Critical, _("Lỗi"), text, QMessageBox.StandardButton.Close, details).exec()
+
+
+def storage_error(parent: QWidget | None, exc: BaseException) -> None:
+    """A database-file problem: what happened and what to do."""
+    error(parent, user_message(exc))
+
+
+def info(parent: QWidget | None, title: str, text: str) -> None:
+    _box(parent, QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok).exec()
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    box = _box(parent, QMessageBox.Icon.Question, title, text,
+               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def crash(parent: QWidget | None, text: str, details: str) -> None:
+    """A bug: say so plainly, with the log tail in the details."""
+    error(parent, text, details=details)

@@ -1,0 +1,27 @@
+"""What every page of the main window has: a name (for ``--page``), a title and a refresh hook."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from cchc_desktop.i18n import _
+from ui.context import AppContext
+
+
+class Page(QWidget):
+    name = ""
+    title = ""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName(f"page_{self.name}")
+        self.layout_ = QVBoxLayout(self)
+        heading = QLabel(_(self.title))
+        heading.setObjectName("pageTitle")
+        heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.layout_.addWidget(heading)
+
+    def refresh(self) -> None:
+        """Called when the page is shown; pages re-read what they display."""

@@ -1,0 +1,162 @@
+"""Cài đặt: the unit's business settings, saved through SettingsService (errors shown beside each field)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import time
+
+from PySide6.QtCore import QTime, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cchc_desktop.domain.unit import OfficeHours, UnitSettings
+from cchc_desktop.errors import ValidationError
+from cchc_desktop.i18n import _
+from ui.context import AppContext
+from ui.pages.base import Page
+
+TEXT_FIELDS = [
+    ("name", "Tên đơn vị (*)"),
+    ("place", "Địa danh (dòng ngày tháng)"),
+    ("code", "Mã định danh"),
+    ("parent", "Cơ quan cấp trên nhận báo cáo"),
+    ("address", "Địa chỉ"),
+    ("phone", "Điện thoại"),
+    ("chair_name", "Chủ tịch UBND"),
+    ("signer_name", "Người ký báo cáo"),
+    ("signer_title", "Chức danh người ký"),
+    ("signer_authority", "Thẩm quyền ký (TM./KT.)"),
+    ("dossier_code_pattern", "Mẫu mã hồ sơ"),
+]
+HOURS = [
+    ("morning_start", "Sáng từ"),
+    ("morning_end", "đến"),
+    ("afternoon_start", "Chiều từ"),
+    ("afternoon_end", "đến"),
+]
+
+
+def _to_qtime(value: time) -> QTime:
+    return QTime(value.hour, value.minute)
+
+
+def _from_qtime(value: QTime) -> time:
+    return time(value.hour(), value.minute())
+
+
+class SettingsPage(Page):
+    name = "settings"
+    title = "Cài đặt"
+    saved = Signal(object)  # UnitSettings
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        form = QFormLayout()
+        self.inputs: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        for key, label in TEXT_FIELDS:
+            edit = QLineEdit()
+            edit.setObjectName(f"setting_{key}")
+            self.inputs[key] = edit
+            form.addRow(_(label), self._with_error(key, edit))
+
+        self.cutoff = QSpinBox()
+        self.cutoff.setObjectName("setting_report_cutoff_day")
+        self.cutoff.setRange(0, 28)
+        self.cutoff.setSpecialValueText(_("Theo tháng dương lịch"))
+        form.addRow(_("Ngày chốt số liệu hằng tháng"), self._with_error("report_cutoff_day", self.cutoff))
+
+        hours_row = QWidget()
+        hours_layout = QHBoxLayout(hours_row)
+        hours_layout.setContentsMargins(0, 0, 0, 0)
+        self.hours: dict[str, QTimeEdit] = {}
+        for key, label in HOURS:
+            edit = QTimeEdit()
+            edit.setObjectName(f"setting_{key}")
+            edit.setDisplayFormat("HH:mm")
+            self.hours[key] = edit
+            hours_layout.addWidget(QLabel(_(label)))
+            hours_layout.addWidget(edit)
+        self.saturday = QCheckBox(_("Làm việc sáng thứ Bảy"))
+        self.saturday.setObjectName("setting_saturday_morning")
+        hours_layout.addWidget(self.saturday)
+        hours_layout.addStretch(1)
+        form.addRow(_("Giờ làm việc"), self._with_error("office_hours", hours_row))
+        self.layout_.addLayout(form)
+
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton(_("Lưu (Ctrl+S)"))
+        self.save_button.setObjectName("saveSettings")
+        self.save_button.clicked.connect(self.save)
+        self.status = QLabel()
+        self.status.setObjectName("settingsStatus")
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.status, 1)
+        self.layout_.addLayout(buttons)
+        self.layout_.addStretch(1)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self.refresh()
+
+    def _with_error(self, key: str, widget: QWidget) -> QWidget:
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        error = QLabel()
+        error.setObjectName(f"error_{key}")
+        error.setProperty("role", "fieldError")
+        error.setWordWrap(True)
+        error.hide()
+        column.addWidget(error)
+        self.errors[key] = error
+        return holder
+
+    def refresh(self) -> None:
+        current = self.context.settings.load()
+        for key, edit in self.inputs.items():
+            edit.setText(getattr(current, key))
+        self.cutoff.setValue(current.report_cutoff_day)
+        for key, edit in self.hours.items():
+            edit.setTime(_to_qtime(getattr(current.office_hours, key)))
+        self.saturday.setChecked(current.office_hours.saturday_morning)
+        self._show_errors({})
+
+    def current_values(self) -> UnitSettings:
+        hours = OfficeHours(
+            **{key: _from_qtime(edit.time()) for key, edit in self.hours.items()},
+            saturday_morning=self.saturday.isChecked(),
+        )
+        return dataclasses.replace(
+            self.context.settings.load(),
+            **{key: edit.text() for key, edit in self.inputs.items()},
+            report_cutoff_day=self.cutoff.value(),
+            office_hours=hours,
+        )
+
+    def save(self) -> None:
+        try:
+            stored = self.context.settings.save(self.current_values())
+        except ValidationError as exc:
+            self._show_errors(exc.errors)
+            self.status.setText(_("Chưa lưu: hãy sửa các ô được đánh dấu."))
+            return
+        self.refresh()
+        self.status.setText(_("Đã lưu cài đặt."))
+        self.saved.emit(stored)
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for key, label in self.errors.items():
+            label.setText(errors.get(key, ""))
+            label.setVisible(key in errors)
