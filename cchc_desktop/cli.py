@@ -27,7 +27,8 @@ EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
 _ARGPARSE_ERRORS = [
     (r"the following arguments are required: (.*)", "thiếu tham số bắt buộc: {0}"),
     (r"unrecognized arguments: (.*)", "không hiểu tham số: {0}"),
-    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", "{0}: lựa chọn không hợp lệ {1} (chọn một trong: {2})"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)",
+     "{0}: lựa chọn không hợp lệ {1} (chọn một trong: {2})"),
     (r"argument (\S+): invalid (\w+) value: (.*)", "{0}: giá trị không hợp lệ {2}"),
     (r"argument (\S+): expected one argument", "{0}: cần một giá trị"),
     (r"argument (\S+): (.*)", "{0}: {1}"),

@@ -71,7 +71,9 @@ def _storage_message(exc: StorageError) -> str:
             "bản sao lưu trong thư mục backups. Hãy báo cho quản trị viên kèm tệp nhật ký."
         ),
         StorageProblem.NOT_FOUND: _("Không tìm thấy cơ sở dữ liệu {path}. Hãy chạy lệnh «cchc init» để tạo mới."),
-        StorageProblem.IO: _("Không đọc/ghi được cơ sở dữ liệu {path}: {detail}. Hãy kiểm tra ổ đĩa và quyền truy cập."),
+        StorageProblem.IO: _(
+            "Không đọc/ghi được cơ sở dữ liệu {path}: {detail}. Hãy kiểm tra ổ đĩa và quyền truy cập."
+        ),
     }
     return messages[exc.problem].format(path=path, detail=exc.detail)
 

@@ -70,4 +70,4 @@ def m0002_default_criteria(db: Database) -> None:
 
 def known_names(migrations: Migrations = MIGRATIONS) -> list[str]:
     """Names of the migrations this version of the program knows, in order."""
-    return [migration.name for migration in migrations._migrations]  # noqa: SLF001 (no public accessor)
+    return [migration.name for migration in migrations._migrations]

@@ -86,13 +86,17 @@ def create_demo_database(path: Path, *, interactive: bool) -> None:
         if progress_dialog is not None:
             QApplication.processEvents()
 
-    db = open_database(path)
+    # Built beside the target and renamed at the end: an interrupted first start leaves no half database.
+    draft = path.with_name(path.name + ".demo-draft")
+    draft.unlink(missing_ok=True)
+    db = open_database(draft)
     try:
         generate_demo(db, dossiers=DEMO_DOSSIERS, progress=progress)
     finally:
         db.close()
         if progress_dialog is not None:
             progress_dialog.close()
+    os.replace(draft, path)
     log.info("created demo database %s", path)
 
 

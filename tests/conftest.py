@@ -1,0 +1,70 @@
+"""Shared fixtures: Qt offscreen before anything imports it, a private data folder, migrated databases
+built once and copied per test, and typing of Vietnamese text into real widgets."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["CCHC_LANG"] = "vi"
+
+import pytest
+from sqlite_utils import Database
+
+from db.connection import open_db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data folder; nothing touches the real user's files."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("CCHC_HOME", str(home))
+    monkeypatch.delenv("CCHC_DB", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A freshly migrated, empty database, built once per session."""
+    path = tmp_path_factory.mktemp("template") / "empty.sqlite3"
+    open_db(path).close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo database (a few hundred dossiers), built once per session."""
+    from cchc_desktop.services.demo import generate_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    db = open_db(path)
+    generate_demo(db, year=2024, dossiers=300, seed=7)
+    db.close()
+    return path
+
+
+def _copy(template: Path, target: Path) -> Path:
+    shutil.copy(template, target)
+    return target
+
+
+@pytest.fixture
+def db_path(template_db: Path, tmp_path: Path) -> Path:
+    return _copy(template_db, tmp_path / "cchc.sqlite3")
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = open_db(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo_path(demo_template: Path, tmp_path: Path) -> Path:
+    return _copy(demo_template, tmp_path / "demo.sqlite3")

@@ -1,0 +1,56 @@
+"""``cchc-desktop`` as a user starts it: screenshots, a missing database, files that are not databases."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from ui import app
+
+
+def test_screenshot_of_a_page(db_path: Path, tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "settings.png"
+    assert app.main(["--db", str(db_path), "--screenshot", str(out), "--page", "settings"]) == 0
+    image = QImage(str(out))
+    assert image.width() >= 800 and image.height() >= 600
+
+
+def test_unknown_page_is_a_usage_error(db_path: Path, tmp_path: Path, capsys, qapp) -> None:  # type: ignore[no-untyped-def]
+    assert app.main(["--db", str(db_path), "--screenshot", str(tmp_path / "x.png"), "--page", "nowhere"]) == 2
+    assert "Không có trang «nowhere»" in capsys.readouterr().err
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path, capsys, qapp) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "bad.sqlite3"
+    path.write_text("không phải cơ sở dữ liệu", encoding="utf-8")
+    before = hashlib.sha256(path.read_bytes()).digest()
+    assert app.main(["--db", str(path), "--screenshot", str(tmp_path / "x.png")]) == 1
+    assert "không phải là cơ sở dữ liệu SQLite" in capsys.readouterr().err
+    assert hashlib.sha256(path.read_bytes()).digest() == before
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_the_window_shows_a_dialog_for_a_bad_file(tmp_path: Path, monkeypatch, qapp) -> None:  # type: ignore[no-untyped-def]
+    shown: list[str] = []
+    monkeypatch.setattr("ui.messages.error", lambda parent, text, details="": shown.append(text))
+    monkeypatch.setattr(app, "install_excepthook", lambda: None)
+    path = tmp_path / "bad.sqlite3"
+    path.write_bytes(b"\x00" * 10)
+    assert app.main(["--db", str(path)]) == 1
+    assert len(shown) == 1 and "không phải là cơ sở dữ liệu SQLite" in shown[0]
+
+
+@pytest.mark.slow
+def test_first_start_creates_a_demo_database(tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "new" / "cchc.sqlite3"
+    out = tmp_path / "first.png"
+    assert app.main(["--db", str(path), "--screenshot", str(out)]) == 0
+    assert path.exists() and out.exists()
+    from db.connection import open_db
+
+    db = open_db(path)
+    assert db.execute("SELECT count(*) FROM dossier").fetchone()[0] == app.DEMO_DOSSIERS
+    db.close()

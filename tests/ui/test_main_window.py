@@ -1,0 +1,135 @@
+"""The main window on a real database: navigation, the settings page, the About box, Vietnamese buttons."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QAbstractButton, QDialog, QLabel, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from cchc_desktop import __version__
+from tests.ui.keyboard import replace_text, type_text
+from ui.context import AppContext
+from ui.dialogs import about
+from ui.main_window import PAGE_NAMES, PAGES, MainWindow
+from ui.pages.settings_page import SettingsPage
+
+NAVIGATION = [
+    "Tổng quan", "Tiếp nhận hồ sơ", "Sổ theo dõi hồ sơ", "Việc hôm nay", "Khảo sát hài lòng",
+    "Kiểm tra kỷ luật, kỷ cương", "Kế hoạch CCHC", "Báo cáo", "Danh mục", "Cài đặt",
+]
+
+
+def test_title_names_the_unit(window: MainWindow) -> None:
+    assert window.windowTitle() == "CCHC Desktop — UBND xã Hoằng Hợp"
+
+
+def test_navigation_lists_every_screen_in_vietnamese(window: MainWindow) -> None:
+    assert [window.nav.item(row).text() for row in range(window.nav.count())] == NAVIGATION
+    assert len(PAGE_NAMES) == len(set(PAGE_NAMES)) == len(NAVIGATION)
+
+
+def test_clicking_each_entry_shows_its_page(qtbot: QtBot, window: MainWindow) -> None:
+    for row, title in enumerate(NAVIGATION):
+        item = window.nav.item(row)
+        qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton,
+                         pos=window.nav.visualItemRect(item).center())
+        page = window.current_page()
+        assert page.name == PAGES[row].name
+        assert page.findChild(QLabel, "pageTitle").text() == title
+        assert page.isVisible()
+
+
+def test_shortcuts_reach_every_page(qtbot: QtBot, window: MainWindow) -> None:
+    for index, spec in enumerate(PAGES):
+        qtbot.keyClick(window, str((index + 1) % 10), Qt.KeyboardModifier.ControlModifier)
+        assert window.current_page().name == spec.name
+
+
+def test_pages_still_to_come_say_what_they_will_do(window: MainWindow) -> None:
+    page = window.show_page("reception")
+    body = page.findChild(QLabel, "placeholderBody").text()
+    assert "Mẫu 01" in body and "ngày hẹn trả" in body
+
+
+def test_overview_counts_what_the_database_holds(window: MainWindow) -> None:
+    page = window.show_page("dashboard")
+    texts = [label.text() for label in page.findChildren(QLabel)]
+    assert "UBND xã Hoằng Hợp" in texts
+    assert "Hồ sơ thủ tục hành chính:" in texts
+
+
+def test_settings_typed_in_vietnamese_are_saved(qtbot: QtBot, window: MainWindow, context: AppContext) -> None:
+    page = window.show_page("settings")
+    assert isinstance(page, SettingsPage)
+    replace_text(qtbot, page.inputs["name"], "UBND xã Hoằng Đạt")
+    replace_text(qtbot, page.inputs["signer_name"], "Nguyễn Thị Ưng")
+    type_text(qtbot, page.inputs["parent"], "UBND tỉnh Thanh Hóa")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    saved = context.settings.load()
+    assert (saved.name, saved.signer_name, saved.parent) == ("UBND xã Hoằng Đạt", "Nguyễn Thị Ưng", "UBND tỉnh Thanh Hóa")
+    assert page.status.text() == "Đã lưu cài đặt."
+    assert window.windowTitle() == "CCHC Desktop — UBND xã Hoằng Đạt"
+
+
+def test_ctrl_s_saves_settings(qtbot: QtBot, window: MainWindow, context: AppContext) -> None:
+    page = window.show_page("settings")
+    assert isinstance(page, SettingsPage)
+    replace_text(qtbot, page.inputs["phone"], "0237 3861 234")
+    qtbot.keyClick(page.inputs["phone"], "s", Qt.KeyboardModifier.ControlModifier)
+    assert context.settings.load().phone == "0237 3861 234"
+
+
+def test_wrong_settings_are_marked_beside_their_fields_and_not_saved(
+    qtbot: QtBot, window: MainWindow, context: AppContext
+) -> None:
+    page = window.show_page("settings")
+    assert isinstance(page, SettingsPage)
+    replace_text(qtbot, page.inputs["name"], "")
+    replace_text(qtbot, page.inputs["code"], "abc")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.errors["name"].isVisible()
+    assert page.errors["name"].text() == "Tên đơn vị không được để trống."
+    assert page.errors["code"].isVisible()
+    assert not page.errors["office_hours"].isVisible()
+    assert page.status.text() == "Chưa lưu: hãy sửa các ô được đánh dấu."
+    assert context.settings.load().name == "UBND xã Hoằng Hợp"
+    assert page.inputs["code"].text() == "abc"  # what was typed stays for correction
+    assert window.windowTitle() == "CCHC Desktop — UBND xã Hoằng Hợp"
+
+
+def test_about_box_shows_version_and_database_path(qtbot: QtBot, window: MainWindow, context: AppContext) -> None:
+    dialog = about.build(context, window)
+    qtbot.addWidget(dialog)
+    assert dialog.findChild(QLabel, "version").text() == __version__
+    assert dialog.findChild(QLabel, "database").text() == str(context.db_path)
+    assert dialog.findChild(QLabel, "unit").text() == "UBND xã Hoằng Hợp"
+    assert dialog.windowTitle() == "Giới thiệu CCHC Desktop"
+    assert [b.text() for b in dialog.findChildren(QAbstractButton)] == ["Đóng"]
+
+
+def test_f1_opens_the_about_box(qtbot: QtBot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    shown: list[QDialog] = []
+    monkeypatch.setattr(QDialog, "exec", lambda self: shown.append(self) or 0)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert len(shown) == 1 and shown[0].objectName() == "AboutDialog"
+
+
+def test_no_visible_button_speaks_english(window: MainWindow) -> None:
+    english = {"OK", "&OK", "Cancel", "&Cancel", "Close", "&Close", "Yes", "No", "Save", "Apply"}
+    for name in PAGE_NAMES:
+        window.show_page(name)
+        for button in window.findChildren(QAbstractButton):
+            if button.isVisible():
+                assert button.text() not in english, (name, button.text())
+
+
+def test_every_line_edit_is_reachable_by_tab(window: MainWindow) -> None:
+    page = window.show_page("settings")
+    edits = [w for w in page.findChildren(QLineEdit) if w.isVisible()]
+    assert all(edit.focusPolicy() & Qt.FocusPolicy.TabFocus for edit in edits)
+
+
+def test_the_window_renders(window: MainWindow) -> None:
+    image: QImage = window.grab().toImage()
+    assert image.width() >= 800 and image.height() >= 600

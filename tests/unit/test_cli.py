@@ -1,0 +1,203 @@
+"""The real ``cchc`` command: exit codes 0/1/2 and the exact Vietnamese messages (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from db import migrations as m
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cchc(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "CCHC_BUSY_TIMEOUT_MS": "200", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "cchc_desktop", *args],
+        cwd=ROOT, capture_output=True, text=True, env=environment, check=False, timeout=120,
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_help_is_in_vietnamese() -> None:
+    result = cchc("--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("Cách dùng: cchc")
+    for text in ("các lệnh", "tạo cơ sở dữ liệu và khai báo đơn vị", "kiểm tra tính toàn vẹn", "Mã thoát"):
+        assert text in result.stdout
+
+
+def test_no_command_is_a_usage_error() -> None:
+    result = cchc()
+    assert result.returncode == 2
+    assert "Lỗi: thiếu tham số bắt buộc: LỆNH" in result.stderr
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    result = cchc("xoa-het")
+    assert result.returncode == 2
+    assert "lựa chọn không hợp lệ 'xoa-het'" in result.stderr
+
+
+def test_init_creates_the_database_and_stores_the_unit(tmp_path: Path) -> None:
+    path = tmp_path / "xa.sqlite3"
+    result = cchc("init", "--db", str(path), "--unit-name", "UBND xã Hoằng Hợp", "--unit-code", "000.21.31.H56",
+                  "--parent", "UBND huyện Hoằng Hóa", "--signer", "Lê Văn Minh", "--signer-title", "PHÓ CHỦ TỊCH")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"Đã khởi tạo cơ sở dữ liệu {path} cho đơn vị «UBND xã Hoằng Hợp»."
+    settings = dict(Database(path).execute("SELECT key, value FROM setting").fetchall())
+    assert settings["unit.name"] == "UBND xã Hoằng Hợp"
+    assert settings["unit.place"] == "Hoằng Hợp"
+    assert settings["unit.parent"] == "UBND huyện Hoằng Hóa"
+    assert settings["unit.signer_title"] == "PHÓ CHỦ TỊCH"
+
+
+def test_db_option_also_works_before_the_command_and_from_the_environment(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    assert cchc("--db", str(first), "init", "--unit-name", "UBND xã A").returncode == 0
+    assert first.exists()
+    assert cchc("init", "--unit-name", "UBND xã B", env={"CCHC_DB": str(second)}).returncode == 0
+    assert second.exists()
+
+
+def test_init_without_a_name_is_a_usage_error(tmp_path: Path) -> None:
+    result = cchc("init", "--db", str(tmp_path / "x.sqlite3"))
+    assert result.returncode == 2
+    assert "Lỗi: thiếu tham số bắt buộc: --unit-name" in result.stderr
+
+
+def test_init_with_bad_values_is_a_user_error_and_saves_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "x.sqlite3"
+    result = cchc("init", "--db", str(path), "--unit-name", "  ", "--unit-code", "??")
+    assert result.returncode == 1
+    assert "Lỗi: Tên đơn vị không được để trống." in result.stderr
+    assert "Lỗi: Mã định danh không hợp lệ (ví dụ đúng: 000.21.31.H56)." in result.stderr
+    assert Database(path).execute("SELECT count(*) FROM setting").fetchone()[0] == 0
+
+
+def test_check_reports_a_healthy_database(db_path: Path) -> None:
+    result = cchc("check", "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    assert f"Phiên bản cấu trúc: {len(m.known_names())}/{len(m.known_names())}" in result.stdout
+    assert "Kết quả: cơ sở dữ liệu toàn vẹn." in result.stdout
+
+
+def test_check_of_a_file_that_is_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "hoso.sqlite3"
+    path.write_bytes(b"PK\x03\x04 this is a zip file")
+    before = digest(path)
+    result = cchc("check", "--db", str(path))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"Lỗi: Tệp {path} không phải là cơ sở dữ liệu SQLite. Hãy chọn đúng tệp dữ liệu của CCHC Desktop "
+        "hoặc khôi phục từ bản sao lưu. Tệp này không bị thay đổi."
+    )
+    assert digest(path) == before
+
+
+def test_check_of_a_missing_file_does_not_create_it(tmp_path: Path) -> None:
+    path = tmp_path / "none.sqlite3"
+    result = cchc("check", "--db", str(path))
+    assert result.returncode == 1
+    assert "Không tìm thấy cơ sở dữ liệu" in result.stderr and "cchc init" in result.stderr
+    assert not path.exists()
+
+
+def test_a_read_only_database_is_refused_untouched(db_path: Path) -> None:
+    os.chmod(db_path, 0o444)
+    try:
+        before = digest(db_path)
+        result = cchc("init", "--db", str(db_path), "--unit-name", "UBND xã Hoằng Hợp")
+        assert result.returncode == 1
+        assert "chỉ cho phép đọc" in result.stderr and "cấp quyền ghi" in result.stderr
+        assert digest(db_path) == before
+    finally:
+        os.chmod(db_path, 0o600)
+
+
+def test_a_newer_database_is_refused_untouched(db_path: Path) -> None:
+    conn = sqlite3.connect(db_path)
+    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('cchc', 'm0999_x', 'x')")
+    conn.commit()
+    conn.close()
+    before = digest(db_path)
+    for command in (["check"], ["migrate"], ["init", "--unit-name", "UBND xã A"]):
+        result = cchc(*command, "--db", str(db_path))
+        assert result.returncode == 1
+        assert "được tạo bởi phiên bản CCHC Desktop mới hơn" in result.stderr
+        assert "cập nhật phần mềm" in result.stderr
+    assert digest(db_path) == before
+
+
+def test_a_locked_database_gives_a_clear_message(db_path: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sqlite3,sys;c=sqlite3.connect(sys.argv[1],isolation_level=None);"
+         "c.execute('PRAGMA locking_mode=EXCLUSIVE');c.execute('BEGIN EXCLUSIVE');"
+         "c.execute('CREATE TABLE held(x)');print('locked',flush=True);sys.stdin.readline()",
+         str(db_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout is not None and holder.stdin is not None
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        result = cchc("check", "--db", str(db_path))
+        assert result.returncode == 1
+        assert "đang bị một chương trình khác khóa" in result.stderr
+    finally:
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        holder.wait(timeout=10)
+        holder.stdout.close()
+    assert "held" not in Database(db_path).table_names()
+
+
+def test_migrate_lists_and_applies(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    old = Database(path)
+    m.MIGRATIONS.apply(old, stop_before="m0002_default_criteria")
+    old.close()
+    listed = cchc("migrate", "--list", "--db", str(path))
+    assert listed.returncode == 0
+    assert "[đã áp dụng]   m0001_initial" in listed.stdout
+    assert "[chưa áp dụng] m0002_default_criteria" in listed.stdout
+    applied = cchc("migrate", "--db", str(path))
+    assert applied.returncode == 0
+    assert "Đã nâng cấp cơ sở dữ liệu lên phiên bản 2: m0002_default_criteria." in applied.stdout
+    assert list((tmp_path / "backups").glob("old-truoc-nang-cap-*.sqlite3"))
+    again = cchc("migrate", "--db", str(path))
+    assert "Cơ sở dữ liệu đã ở phiên bản mới nhất (2)." in again.stdout
+
+
+def test_demo_writes_a_year_and_refuses_a_second_run(tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite3"
+    result = cchc("demo", "--db", str(path), "--year", "2024", "--dossiers", "200", "--seed", "3")
+    assert result.returncode == 0, result.stderr
+    assert f"Đã tạo dữ liệu mẫu năm 2024 trong {path}:" in result.stdout
+    db = Database(path)
+    assert db.execute("SELECT count(*) FROM dossier").fetchone()[0] == 200
+    assert db.execute("SELECT count(*) FROM procedure").fetchone()[0] >= 40
+    assert db.execute("SELECT count(*) FROM plan_task").fetchone()[0] >= 30
+    db.close()
+    before = digest(path)
+    again = cchc("demo", "--db", str(path), "--dossiers", "200")
+    assert again.returncode == 1
+    assert again.stderr.startswith("Lỗi: ")
+    assert digest(path) == before
+
+
+@pytest.mark.parametrize("value", ["-5", "nhiều"])
+def test_demo_refuses_a_bad_count(tmp_path: Path, value: str) -> None:
+    result = cchc("demo", "--db", str(tmp_path / "d.sqlite3"), "--dossiers", value)
+    assert result.returncode in (1, 2)
+    assert "Lỗi" in result.stderr

@@ -1,0 +1,50 @@
+"""STYLE.md §1: ui → cchc_desktop → db, never back; the command line loads no Qt."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_importing_the_cli_loads_no_qt() -> None:
+    code = (
+        "import sys, cchc_desktop.cli, cchc_desktop.services.demo, cchc_desktop.services.database;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph', 'ui')];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _imports(package: str) -> set[str]:
+    found: set[str] = set()
+    for path in (ROOT / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize(("package", "forbidden"), [
+    ("cchc_desktop", {"PySide6", "pyqtgraph", "ui"}),
+    ("db", {"PySide6", "pyqtgraph", "ui", "cchc_desktop"}),
+])
+def test_imports_go_one_way(package: str, forbidden: set[str]) -> None:
+    assert not (_imports(package) & forbidden)
+
+
+def test_ruff_is_clean_including_the_banned_qt_imports() -> None:
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if ruff is None:
+        pytest.fail("ruff is part of the test extra and must be installed")
+    result = subprocess.run([ruff, "check", "."], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,208 @@
+"""Versioned migrations: fresh, twice, a failing one rolls back, a newer file is refused, an older one upgrades."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from cchc_desktop.domain.catalogue import InterAgency, OnlineLevel, SupplementRule, TimeLimitUnit
+from cchc_desktop.domain.choices import Choice
+from cchc_desktop.domain.dossiers import Channel, DossierStatus, EventKind
+from cchc_desktop.domain.inspections import CheckResult, InspectionKind, Measure
+from cchc_desktop.domain.plans import DirectiveKind, TaskSource, TaskStatus
+from cchc_desktop.domain.records import AuditAction, OverrideKind, ReportKind
+from cchc_desktop.domain.surveys import SurveyMethod
+from cchc_desktop.domain.users import Role
+from db import migrations as m
+from db.connection import open_db, schema_state
+from db.errors import StorageError, StorageProblem
+
+TABLES = {
+    "setting", "user", "field", "procedure", "calendar_override", "dossier", "dossier_document",
+    "dossier_event", "dossier_code_counter", "dossier_form", "apology_letter", "desk_refusal",
+    "survey_criterion", "survey", "survey_answer", "inspection_criterion", "inspection", "inspection_check",
+    "finding", "plan", "plan_task", "directive_document", "report_manual_value", "report", "audit_log",
+}
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def migrations_with(*extra: tuple[str, object]) -> Migrations:
+    """The program's migrations plus ``extra`` ones, as a newer (or broken) version would have them."""
+    result = Migrations("cchc")
+    for migration in m.MIGRATIONS._migrations:
+        result(name=migration.name)(migration.fn)
+    for name, fn in extra:
+        result(name=name)(fn)
+    return result
+
+
+def test_fresh_database_has_every_table_and_nothing_pending(db: Database) -> None:
+    assert set(db.table_names()) >= TABLES
+    state = schema_state(db)
+    assert state.pending == ()
+    assert state.applied == tuple(m.known_names())
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(m.known_names())
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_default_questionnaire_and_checklist_are_seeded(db: Database) -> None:
+    assert db.execute("SELECT count(*) FROM survey_criterion").fetchone()[0] == 22
+    assert db.execute("SELECT count(DISTINCT aspect) FROM survey_criterion").fetchone()[0] == 5
+    assert db.execute("SELECT count(*) FROM inspection_criterion").fetchone()[0] == 8
+
+
+def test_opening_twice_changes_nothing(db_path: Path) -> None:
+    before = [tuple(r) for r in sqlite3.connect(db_path).execute("SELECT * FROM _sqlite_migrations")]
+    open_db(db_path).close()
+    open_db(db_path).close()
+    after = [tuple(r) for r in sqlite3.connect(db_path).execute("SELECT * FROM _sqlite_migrations")]
+    assert after == before
+    assert not (db_path.parent / "backups").exists()
+
+
+def test_a_failing_migration_rolls_back_and_leaves_a_backup(db_path: Path) -> None:
+    db = open_db(db_path)
+    db.execute("INSERT INTO setting (key, value) VALUES ('unit.name', 'UBND xã Hoằng Hợp')")
+    db.conn.commit()
+    db.close()
+
+    def m0003_broken(database: Database) -> None:
+        database.execute("CREATE TABLE half_done (x INTEGER)")
+        database.execute("INSERT INTO setting (key, value) VALUES ('unit.name', 'trùng khóa')")  # fails
+
+    with pytest.raises(StorageError) as caught:
+        open_db(db_path, migrations=migrations_with(("m0003_broken", m0003_broken)))
+    assert caught.value.problem is StorageProblem.MIGRATION_FAILED
+
+    db = open_db(db_path)
+    assert "half_done" not in db.table_names()
+    assert schema_state(db).applied == tuple(m.known_names())
+    assert db.execute("SELECT value FROM setting WHERE key = 'unit.name'").fetchone()[0] == "UBND xã Hoằng Hợp"
+    db.close()
+    backups = list((db_path.parent / "backups").glob("*.sqlite3"))
+    assert len(backups) == 1
+    copy = sqlite3.connect(backups[0])
+    assert copy.execute("SELECT value FROM setting").fetchone()[0] == "UBND xã Hoằng Hợp"
+    copy.close()
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(db_path: Path) -> None:
+    def m0099_future(database: Database) -> None:
+        database.execute("CREATE TABLE future_thing (x INTEGER)")
+
+    open_db(db_path, migrations=migrations_with(("m0099_future", m0099_future))).close()
+    before = digest(db_path)
+    with pytest.raises(StorageError) as caught:
+        open_db(db_path)
+    assert caught.value.problem is StorageProblem.TOO_NEW
+    assert "m0099_future" in caught.value.detail
+    assert digest(db_path) == before
+
+
+def test_an_older_database_upgrades_with_a_backup_first(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    old = Database(path)
+    m.MIGRATIONS.apply(old, stop_before="m0002_default_criteria")
+    old.execute("INSERT INTO setting (key, value) VALUES ('unit.name', 'UBND xã Cũ')")
+    old.conn.commit()
+    old.close()
+
+    db = open_db(path)
+    assert schema_state(db).pending == ()
+    assert db.execute("SELECT count(*) FROM survey_criterion").fetchone()[0] == 22
+    assert db.execute("SELECT value FROM setting").fetchone()[0] == "UBND xã Cũ"
+    db.close()
+    (backup,) = (tmp_path / "backups").glob("old-truoc-nang-cap-*.sqlite3")
+    copy = sqlite3.connect(backup)
+    assert [r[0] for r in copy.execute("SELECT name FROM _sqlite_migrations")] == ["m0001_initial"]
+    copy.close()
+
+
+def test_split_statements_keeps_triggers_whole() -> None:
+    script = """
+    -- a comment
+    CREATE TABLE a (x);
+    CREATE TRIGGER t BEFORE DELETE ON a
+    BEGIN
+        SELECT RAISE(ABORT, 'no; never');
+    END;
+    INSERT INTO a VALUES (1);
+    """
+    statements = list(m.split_statements(script))
+    assert len(statements) == 3
+    assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")
+
+
+ENUM_COLUMNS: list[tuple[str, str, type[Choice]]] = [
+    ("user", "role", Role),
+    ("procedure", "time_limit_unit", TimeLimitUnit),
+    ("procedure", "supplement_rule", SupplementRule),
+    ("procedure", "online_level", OnlineLevel),
+    ("procedure", "inter_agency", InterAgency),
+    ("calendar_override", "kind", OverrideKind),
+    ("dossier", "channel", Channel),
+    ("dossier", "status", DossierStatus),
+    ("dossier_event", "kind", EventKind),
+    ("survey", "method", SurveyMethod),
+    ("inspection", "kind", InspectionKind),
+    ("inspection_check", "result", CheckResult),
+    ("finding", "measure", Measure),
+    ("plan_task", "source", TaskSource),
+    ("plan_task", "status", TaskStatus),
+    ("directive_document", "kind", DirectiveKind),
+    ("report", "kind", ReportKind),
+    ("audit_log", "action", AuditAction),
+]
+
+
+@pytest.mark.parametrize(("table", "column", "enum"), ENUM_COLUMNS, ids=lambda v: getattr(v, "__name__", v))
+def test_schema_checks_match_the_domain_enums(db: Database, table: str, column: str, enum: type[Choice]) -> None:
+    sql = " ".join(db[table].schema.split()).replace("( ", "(").replace(" )", ")")
+    assert f"{column} IN ({enum.sql_values()})" in sql
+
+
+def test_every_table_is_strict(db: Database) -> None:
+    for table in TABLES:
+        assert db[table].schema.rstrip().endswith(("STRICT", "WITHOUT ROWID")), table
+
+
+def test_the_schema_refuses_a_status_outside_the_enum(db: Database) -> None:
+    db.execute("INSERT INTO field (name, name_folded) VALUES ('Hộ tịch', 'ho tich')")
+    db.execute(
+        "INSERT INTO procedure (code, name, name_folded, field_id, time_limit, time_limit_unit)"
+        " VALUES ('1.001193', 'Đăng ký khai sinh', 'dang ky khai sinh', 1, 1, 'working_days')"
+    )
+    row = ("HS-1", 1, "Nguyễn Văn Ấn", "nguyen van an", "direct", "2024-06-04T09:30", "2024-06-05T17:00")
+    insert = (
+        "INSERT INTO dossier (code, procedure_id, applicant_name, applicant_folded, channel, received_at, due_at,"
+        " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+    db.execute(insert, [*row, "received"])
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        db.execute(insert, ["HS-2", *row[1:], "lost"])
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        db.execute(insert, ["HS-3", *row[1:5], "2024-06-04T09:30", "2024-06-01T17:00", "received"])
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        db.execute(insert, [*row, "received"])
+    db.conn.rollback()
+
+
+def test_the_audit_log_is_append_only(db: Database) -> None:
+    db.execute(
+        "INSERT INTO audit_log (at, actor, action, prev_hash, hash)"
+        " VALUES ('2024-01-01T00:00', 'admin', 'other', '', 'h1')"
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("UPDATE audit_log SET actor = 'x'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("DELETE FROM audit_log")
+    db.conn.rollback()
