@@ -133,3 +133,17 @@ def test_every_line_edit_is_reachable_by_tab(window: MainWindow) -> None:
 def test_the_window_renders(window: MainWindow) -> None:
     image: QImage = window.grab().toImage()
     assert image.width() >= 800 and image.height() >= 600
+
+
+def test_the_window_speaks_english_when_asked(qtbot: QtBot, context: AppContext) -> None:
+    from cchc_desktop import i18n
+
+    i18n.set_language("en")
+    try:
+        main = MainWindow(context)
+        qtbot.addWidget(main)
+        assert main.nav.item(0).text() == "Dashboard"
+        assert main.nav.item(len(PAGES) - 1).text() == "Settings"
+        assert main.current_page().findChild(QLabel, "pageTitle").text() == "Dashboard"
+    finally:
+        i18n.set_language("vi")
