@@ -54,3 +54,23 @@ def test_first_start_creates_a_demo_database(tmp_path: Path, qapp) -> None:  # t
     db = open_db(path)
     assert db.execute("SELECT count(*) FROM dossier").fetchone()[0] == app.DEMO_DOSSIERS
     db.close()
+
+
+def test_a_bug_shows_the_crash_dialog_and_is_logged(monkeypatch, qapp) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    from cchc_desktop.logs import log_tail, setup_logging
+
+    setup_logging("INFO")
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr("ui.messages.crash", lambda parent, text, details: shown.append((text, details)))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    app.install_excepthook()
+    try:
+        raise ZeroDivisionError("chia cho không")
+    except ZeroDivisionError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    assert len(shown) == 1
+    assert shown[0][0].startswith("Chương trình gặp lỗi không mong đợi")
+    assert "ZeroDivisionError: chia cho không" in shown[0][1]
+    assert "ZeroDivisionError" in log_tail()
