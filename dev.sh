@@ -27,8 +27,13 @@ ensure_venv() {
     local stamp
     stamp="$VENV/.installed-$(cat pyproject.toml | sha1sum | cut -c1-12)"
     if [ ! -f "$stamp" ]; then
-        "$VENV/bin/python" -m pip install --quiet --upgrade pip
-        "$VENV/bin/python" -m pip install --quiet -e ".[test]"
+        echo "Đang cài đặt thư viện vào $VENV… / installing dependencies into $VENV…" >&2
+        if ! { "$VENV/bin/python" -m pip install --upgrade pip \
+                && "$VENV/bin/python" -m pip install -e ".[test]"; } >"$VENV/pip.log" 2>&1; then
+            tail -n 40 "$VENV/pip.log" >&2
+            echo "Cài đặt thất bại; xem $VENV/pip.log / install failed, see $VENV/pip.log" >&2
+            exit 1
+        fi
         rm -f "$VENV"/.installed-*
         touch "$stamp"
     fi

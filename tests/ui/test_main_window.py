@@ -67,7 +67,8 @@ def test_settings_typed_in_vietnamese_are_saved(qtbot: QtBot, window: MainWindow
     type_text(qtbot, page.inputs["parent"], "UBND tỉnh Thanh Hóa")
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     saved = context.settings.load()
-    assert (saved.name, saved.signer_name, saved.parent) == ("UBND xã Hoằng Đạt", "Nguyễn Thị Ưng", "UBND tỉnh Thanh Hóa")
+    assert (saved.name, saved.signer_name, saved.parent) == (
+        "UBND xã Hoằng Đạt", "Nguyễn Thị Ưng", "UBND tỉnh Thanh Hóa")
     assert page.status.text() == "Đã lưu cài đặt."
     assert window.windowTitle() == "CCHC Desktop — UBND xã Hoằng Đạt"
 

@@ -1,0 +1,91 @@
+"""The reference catalogue of commune-level procedures (``db/reference/procedures.csv``) and its loader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from sqlite_utils import Database
+
+from cchc_desktop.domain.catalogue import InterAgency, OnlineLevel, SupplementRule, TimeLimitUnit
+from cchc_desktop.text import clean, fold
+from db.migrations import read_reference
+from db.queries import catalogue as queries
+
+REFERENCE_FILE = "procedures.csv"
+
+
+@dataclass(frozen=True)
+class ReferenceProcedure:
+    """One row of the reference catalogue, typed."""
+
+    code: str
+    name: str
+    field: str
+    time_limit: int
+    time_limit_unit: TimeLimitUnit
+    online_level: OnlineLevel | None
+    supplement_rule: SupplementRule
+    fee: str
+    inter_agency: InterAgency
+    afternoon_cutoff: time | None
+
+
+@dataclass(frozen=True)
+class CatalogueLoad:
+    """What ``load_reference_catalogue`` wrote."""
+
+    fields: int
+    procedures: int
+
+
+def read_reference_procedures() -> list[ReferenceProcedure]:
+    """The reference catalogue as shipped; a malformed row raises ValueError (it is our own data)."""
+    procedures = []
+    for line, row in enumerate(read_reference(REFERENCE_FILE), start=2):
+        try:
+            cutoff = row["afternoon_cutoff"].strip()
+            procedures.append(ReferenceProcedure(
+                code=clean(row["code"]),
+                name=clean(row["name"]),
+                field=clean(row["field"]),
+                time_limit=int(row["time_limit"]),
+                time_limit_unit=TimeLimitUnit(row["time_limit_unit"]),
+                online_level=OnlineLevel(row["online_level"]) if row["online_level"] else None,
+                supplement_rule=SupplementRule(row["supplement_rule"]),
+                fee=clean(row["fee"]),
+                inter_agency=InterAgency(row["inter_agency"]),
+                afternoon_cutoff=time.fromisoformat(cutoff) if cutoff else None,
+            ))
+        except (KeyError, ValueError) as exc:
+            raise ValueError(f"{REFERENCE_FILE}, line {line}: {exc}") from exc
+    return procedures
+
+
+def load_reference_catalogue(db: Database) -> CatalogueLoad:
+    """Insert the reference fields and procedures that are not in the database yet (by name / code).
+
+    Idempotent: procedures already there, even edited by the unit, are left as they are.
+    """
+    procedures = read_reference_procedures()
+    with db.atomic():
+        existing = queries.field_ids(db)
+        position = queries.last_field_position(db)
+        new_fields = []
+        for name in dict.fromkeys(procedure.field for procedure in procedures):
+            if name not in existing:
+                position += 1
+                new_fields.append((name, fold(name), position))
+        fields_written = queries.insert_fields(db, new_fields) if new_fields else 0
+        field_ids = queries.field_ids(db)
+        known = queries.procedure_ids(db)
+        rows = [
+            (
+                p.code, p.name, fold(p.name), field_ids[p.field], p.time_limit, p.time_limit_unit.value,
+                p.afternoon_cutoff.strftime("%H:%M") if p.afternoon_cutoff else None, p.supplement_rule.value,
+                p.online_level.value if p.online_level else None, p.fee or None, 1, p.inter_agency.value,
+            )
+            for p in procedures if p.code not in known
+        ]
+        procedures_written = queries.insert_procedures(db, rows) if rows else 0
+    return CatalogueLoad(fields=fields_written, procedures=procedures_written)
