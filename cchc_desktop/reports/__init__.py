@@ -1,0 +1,1 @@
+"""Report builders (reportlab, openpyxl...): a DTO in, a file out."""
