@@ -71,3 +71,10 @@ def place_date(place: str, value: date) -> str:
 def time_and_date(value: datetime) -> str:
     """``09 giờ 30 phút, ngày 04 tháng 6 năm 2024`` (receipts and appointments)."""
     return f"{value.hour:02d} giờ {value.minute:02d} phút, {long_date(value.date())}"
+
+
+def masked(value: str | None, *, keep: int = 3) -> str:
+    """A phone or ID number in a list: only the last ``keep`` digits shown (``•••••••678``)."""
+    if not value:
+        return ""
+    return "•" * max(len(value) - keep, 0) + value[-keep:]

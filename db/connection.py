@@ -27,6 +27,7 @@ log = logging.getLogger("cchc.db")
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
+CACHE_KIB = 65_536  # 64 MiB of page cache per connection: the register and the reports revisit pages
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ def open_db(
             state = _guard(db, path, migrations)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             if migrate and state.pending:
                 _migrate(db, path, state, migrations)
         if not existed:

@@ -20,6 +20,11 @@ REFERENCE_DIR = Path(__file__).with_name("reference")
 MIGRATIONS = Migrations("cchc")
 
 
+def known_names(migrations: Migrations = MIGRATIONS) -> list[str]:
+    """Names of the migrations this version of the program knows, in order."""
+    return [migration.name for migration in migrations._migrations]  # noqa: SLF001 (no public accessor)
+
+
 def split_statements(script: str) -> Iterator[str]:
     """The complete statements of an SQL script, one at a time (triggers kept whole).
 
@@ -66,6 +71,11 @@ def m0002_default_criteria(db: Database) -> None:
             "INSERT INTO inspection_criterion (code, text, position) VALUES (?, ?, ?)",
             [row["code"], row["text"], position],
         )
+
+
+@MIGRATIONS(name="m0003_register_search")
+def m0003_register_search(db: Database) -> None:
+    run_sql_file(db, "0003_register_search.sql")
 
 
 def known_names(migrations: Migrations = MIGRATIONS) -> list[str]:

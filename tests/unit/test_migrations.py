@@ -206,3 +206,24 @@ def test_the_audit_log_is_append_only(db: Database) -> None:
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         db.execute("DELETE FROM audit_log")
     db.conn.rollback()
+
+
+def test_the_search_index_is_built_for_dossiers_that_predate_it(tmp_path: Path) -> None:
+    from cchc_desktop.services.demo import generate_demo
+
+    path = tmp_path / "v2.sqlite3"
+    old = Database(path)
+    m.MIGRATIONS.apply(old, stop_before="m0003_register_search")
+    generate_demo(old, dossiers=120, seed=5)
+    name, code = old.execute("SELECT applicant_folded, code FROM dossier WHERE id = 17").fetchone()
+    old.close()
+
+    db = open_db(path)
+    assert db.execute("SELECT count(*) FROM dossier_fts").fetchone()[0] == 120
+    hits = [r[0] for r in db.execute("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?", [f'"{code}"'])]
+    assert hits == [17]
+    found = db.execute(
+        "SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?", [" ".join(f'"{t}"' for t in name.split())]
+    ).fetchall()
+    assert (17,) in found
+    db.close()

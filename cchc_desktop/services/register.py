@@ -1,0 +1,138 @@
+"""RegisterService: the dossier register (Sổ theo dõi hồ sơ) as filtered, sorted, keyset-paged lists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlite_utils import Database
+
+from cchc_desktop.domain.dossiers import Channel, DossierStatus
+from cchc_desktop.text import fold
+from db.queries import register as queries
+
+PAGE_SIZE = 200
+
+
+class SortKey(StrEnum):
+    RECEIVED_AT = "received_at"
+    CODE = "code"
+    APPLICANT = "applicant"
+    DUE_AT = "due_at"
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    """What the officer asked to see. ``text`` searches codes, names (with or without diacritics), phones, IDs."""
+
+    text: str = ""
+    statuses: tuple[DossierStatus, ...] = ()
+    channel: Channel | None = None
+    procedure_id: int | None = None
+    field_id: int | None = None
+    received_from: date | None = None
+    received_to: date | None = None  # inclusive
+    overdue: bool = False
+    sort: SortKey = SortKey.RECEIVED_AT
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    id: int
+    code: str
+    applicant_name: str
+    procedure_code: str
+    procedure_name: str
+    channel: Channel
+    received_at: datetime
+    due_at: datetime
+    status: DossierStatus
+    phone: str | None
+    applicant_id: str | None
+    resolved_at: datetime | None
+    returned_at: datetime | None
+    cursor: tuple[Any, int]  # where the next page starts
+
+
+@dataclass(frozen=True)
+class RegisterPage:
+    rows: tuple[RegisterRow, ...]
+    more: bool
+
+    @property
+    def cursor(self) -> tuple[Any, int] | None:
+        return self.rows[-1].cursor if self.rows else None
+
+
+_PHONE_LIKE = re.compile(r"^[\d\s.\-]+$")
+
+
+def match_expression(text: str) -> str | None:
+    """An FTS5 query for what was typed: every word as a prefix, all required; None when nothing to search.
+
+    "nguyen van an", "Nguyễn Văn Ấn" and "NGUYEN VAN AN" give the same query; a phone or ID number typed with
+    spaces or dots ("0912 345 678") is searched as one number.
+    """
+    folded = fold(text)
+    if _PHONE_LIKE.match(folded) and sum(ch.isdigit() for ch in folded) >= 6 and " " in folded.strip():
+        folded = re.sub(r"\D", "", folded)
+    tokens = re.findall(r"[0-9a-z]+", folded)
+    return " ".join(f'"{token}"*' for token in tokens) or None
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class RegisterService:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = datetime.now) -> None:
+        self.db = db
+        self.clock = clock
+
+    def _query(self, wanted: RegisterFilter) -> queries.RegisterQuery:
+        return queries.RegisterQuery(
+            match=match_expression(wanted.text),
+            statuses=tuple(status.value for status in wanted.statuses),
+            channel=wanted.channel.value if wanted.channel else None,
+            procedure_id=wanted.procedure_id,
+            field_id=wanted.field_id,
+            received_from=wanted.received_from.isoformat() if wanted.received_from else None,
+            received_before=(wanted.received_to + timedelta(days=1)).isoformat() if wanted.received_to else None,
+            overdue_at=self.clock().isoformat(timespec="minutes") if wanted.overdue else None,
+            sort=wanted.sort.value,
+            descending=wanted.descending,
+        )
+
+    def page(self, wanted: RegisterFilter, *, after: tuple[Any, int] | None = None,
+             limit: int = PAGE_SIZE) -> RegisterPage:
+        """One page of the register, after the ``cursor`` of the previous page's last row."""
+        query = self._query(wanted)
+        rows = queries.page(self.db, query, after=after, limit=limit + 1)
+        return RegisterPage(rows=tuple(self._row(row, query.sort) for row in rows[:limit]), more=len(rows) > limit)
+
+    def count(self, wanted: RegisterFilter) -> int:
+        return queries.count(self.db, self._query(wanted))
+
+    @staticmethod
+    def _row(row: dict[str, Any], sort: str) -> RegisterRow:
+        return RegisterRow(
+            id=row["id"],
+            code=row["code"],
+            applicant_name=row["applicant_name"],
+            procedure_code=row["procedure_code"],
+            procedure_name=row["procedure_name"],
+            channel=Channel(row["channel"]),
+            received_at=datetime.fromisoformat(row["received_at"]),
+            due_at=datetime.fromisoformat(row["due_at"]),
+            status=DossierStatus(row["status"]),
+            phone=row["phone"],
+            applicant_id=row["applicant_id"],
+            resolved_at=_moment(row["resolved_at"]),
+            returned_at=_moment(row["returned_at"]),
+            cursor=(queries.sort_value(row, sort), row["id"]),
+        )

@@ -1,0 +1,108 @@
+"""The dossier register: filtered, sorted, keyset-paged lists over the dossier table, and their counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+# Sort keys the register offers, each backed by an index; ``id`` breaks ties so paging is stable.
+SORT_COLUMNS = {
+    "received_at": "d.received_at",
+    "code": "d.code",
+    "applicant": "d.applicant_folded",
+    "due_at": "d.due_at",
+}
+OPEN_STATUSES = ("received", "in_progress", "waiting_supplement")
+
+COLUMNS = """d.id, d.code, d.applicant_name, d.applicant_folded, p.code AS procedure_code, p.name AS procedure_name, d.channel,
+    d.received_at, d.due_at, d.resolved_at, d.returned_at, d.withdrawn_at, d.status, d.phone, d.applicant_id"""
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    """What the register shows: plain values only (the service turns user choices into this)."""
+
+    match: str | None = None  # an FTS5 MATCH expression over code, folded name, phone and ID number
+    statuses: tuple[str, ...] = ()
+    channel: str | None = None
+    procedure_id: int | None = None
+    field_id: int | None = None
+    received_from: str | None = None  # ISO date, inclusive
+    received_before: str | None = None  # ISO date, exclusive
+    overdue_at: str | None = None  # open dossiers whose due_at is before this moment
+    due_between: tuple[str, str] | None = None  # open dossiers due in [from, to)
+    sort: str = "received_at"
+    descending: bool = True
+
+
+def _where(query: RegisterQuery) -> tuple[list[str], list[Any], bool]:
+    """The WHERE terms, their parameters, and whether the procedure table must be joined."""
+    terms: list[str] = []
+    params: list[Any] = []
+    if query.match:
+        terms.append("dossier_fts MATCH ?")
+        params.append(query.match)
+    if query.statuses:
+        terms.append(f"d.status IN ({', '.join('?' for _ in query.statuses)})")
+        params.extend(query.statuses)
+    if query.channel:
+        terms.append("d.channel = ?")
+        params.append(query.channel)
+    if query.procedure_id is not None:
+        terms.append("d.procedure_id = ?")
+        params.append(query.procedure_id)
+    if query.field_id is not None:
+        terms.append("p.field_id = ?")
+        params.append(query.field_id)
+    if query.received_from:
+        terms.append("d.received_at >= ?")
+        params.append(query.received_from)
+    if query.received_before:
+        terms.append("d.received_at < ?")
+        params.append(query.received_before)
+    open_list = ", ".join(f"'{status}'" for status in OPEN_STATUSES)
+    if query.overdue_at:
+        terms.append(f"d.status IN ({open_list}) AND d.due_at < ?")
+        params.append(query.overdue_at)
+    if query.due_between:
+        terms.append(f"d.status IN ({open_list}) AND d.due_at >= ? AND d.due_at < ?")
+        params.extend(query.due_between)
+    return terms, params, query.field_id is not None
+
+
+def _source(query: RegisterQuery, *, with_procedure: bool) -> str:
+    """The FROM clause: a search starts from the full-text hits and joins their dossiers by rowid."""
+    source = "dossier_fts f JOIN dossier d ON d.id = f.rowid" if query.match else "dossier d"
+    return source + (" JOIN procedure p ON p.id = d.procedure_id" if with_procedure else "")
+
+
+def page(db: Database, query: RegisterQuery, *, after: tuple[Any, int] | None, limit: int) -> list[dict[str, Any]]:
+    """Up to ``limit`` rows in the query's order, starting after the (sort value, id) of the last row seen."""
+    column = SORT_COLUMNS[query.sort]
+    terms, params, _ = _where(query)
+    if after is not None:
+        terms.append(f"({column}, d.id) {'<' if query.descending else '>'} (?, ?)")
+        params.extend(after)
+    direction = "DESC" if query.descending else "ASC"
+    sql = (
+        f"SELECT {COLUMNS} FROM {_source(query, with_procedure=True)}"
+        f"{' WHERE ' + ' AND '.join(terms) if terms else ''}"
+        f" ORDER BY {column} {direction}, d.id {direction} LIMIT ?"
+    )
+    cursor = db.execute(sql, [*params, limit])
+    names = [description[0] for description in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def count(db: Database, query: RegisterQuery) -> int:
+    terms, params, needs_procedure = _where(query)
+    where = f" WHERE {' AND '.join(terms)}" if terms else ""
+    return db.execute(f"SELECT count(*) FROM {_source(query, with_procedure=needs_procedure)}{where}",
+                      params).fetchone()[0]
+
+
+def sort_value(row: dict[str, Any], sort: str) -> Any:
+    """The value of the sort column in a row returned by ``page`` (for the next keyset)."""
+    return row[SORT_COLUMNS[sort].removeprefix("d.")]

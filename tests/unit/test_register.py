@@ -1,0 +1,128 @@
+"""The dossier register: keyset pages in SQL order, diacritics-insensitive search, filters and counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from cchc_desktop import formatting
+from cchc_desktop.domain.dossiers import OPEN_STATUSES, Channel, DossierStatus
+from cchc_desktop.services.register import RegisterFilter, RegisterRow, RegisterService, SortKey, match_expression
+from cchc_desktop.text import fold
+from db.connection import open_db
+
+
+@pytest.fixture
+def demo(demo_path: Path) -> Iterator[Database]:
+    db = open_db(demo_path)
+    yield db
+    db.close()
+
+
+def everything(service: RegisterService, wanted: RegisterFilter, limit: int = 37) -> list[RegisterRow]:
+    rows: list[RegisterRow] = []
+    cursor = None
+    while True:
+        page = service.page(wanted, after=cursor, limit=limit)
+        rows.extend(page.rows)
+        if not page.more:
+            return rows
+        cursor = page.cursor
+
+
+def all_dossiers(db: Database) -> list[dict]:
+    cursor = db.execute("SELECT id, code, applicant_name, applicant_folded, received_at, due_at, status, channel, "
+                        "phone, applicant_id FROM dossier")
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+SORTS = {
+    SortKey.RECEIVED_AT: lambda d: (d["received_at"], d["id"]),
+    SortKey.CODE: lambda d: (d["code"], d["id"]),
+    SortKey.APPLICANT: lambda d: (d["applicant_folded"], d["id"]),
+    SortKey.DUE_AT: lambda d: (d["due_at"], d["id"]),
+}
+
+
+@pytest.mark.parametrize("descending", [True, False])
+@pytest.mark.parametrize("sort", list(SortKey))
+def test_pages_follow_the_sql_order_without_gaps_or_repeats(demo: Database, sort: SortKey, descending: bool) -> None:
+    service = RegisterService(demo)
+    rows = everything(service, RegisterFilter(sort=sort, descending=descending))
+    expected = sorted(all_dossiers(demo), key=SORTS[sort], reverse=descending)
+    assert [row.id for row in rows] == [d["id"] for d in expected]
+    assert service.count(RegisterFilter()) == len(expected) == 300
+
+
+def test_a_name_is_found_with_or_without_diacritics_and_in_any_case(demo: Database) -> None:
+    service = RegisterService(demo)
+    target = all_dossiers(demo)[41]
+    name = target["applicant_name"]
+    for typed in (name, fold(name), fold(name).upper()):
+        found = everything(service, RegisterFilter(text=typed))
+        assert target["id"] in [row.id for row in found], typed
+        for row in found:  # every word typed begins a word of the name found
+            words = fold(row.applicant_name).split()
+            assert all(any(w.startswith(t) for w in words) for t in fold(name).split()), row.applicant_name
+
+
+def test_dang_finds_the_dang_family(demo: Database) -> None:
+    service = RegisterService(demo)
+    found = everything(service, RegisterFilter(text="dang"))
+    expected = {d["id"] for d in all_dossiers(demo) if any(w.startswith("dang") for w in d["applicant_folded"].split())}
+    assert expected, "the demo has people named Đặng"
+    assert {row.id for row in found} == expected
+    assert any("Đặng" in row.applicant_name for row in found)
+
+
+def test_code_phone_and_id_number_are_found(demo: Database) -> None:
+    service = RegisterService(demo)
+    target = next(d for d in all_dossiers(demo) if d["phone"] and d["applicant_id"])
+    tail = target["code"].split("-", 1)[1]  # "240604-0007"
+    assert [r.id for r in everything(service, RegisterFilter(text=target["code"]))] == [target["id"]]
+    assert target["id"] in [r.id for r in everything(service, RegisterFilter(text=tail))]
+    phone = target["phone"]
+    spaced = f"{phone[:4]} {phone[4:7]} {phone[7:]}"
+    assert target["id"] in [r.id for r in everything(service, RegisterFilter(text=spaced))]
+    assert target["id"] in [r.id for r in everything(service, RegisterFilter(text=target["applicant_id"]))]
+
+
+def test_a_search_with_no_hit_is_empty_not_an_error(demo: Database) -> None:
+    service = RegisterService(demo)
+    assert service.page(RegisterFilter(text="zzzqqq")).rows == ()
+    assert service.count(RegisterFilter(text="\"'; DROP TABLE dossier; --")) == 0
+    assert service.count(RegisterFilter(text="   ")) == 300
+
+
+def test_filters_by_status_channel_period_and_overdue(demo: Database) -> None:
+    dossiers = all_dossiers(demo)
+    service = RegisterService(demo, clock=lambda: datetime(2024, 12, 31, 17, 0))
+    waiting = everything(service, RegisterFilter(statuses=(DossierStatus.WAITING_SUPPLEMENT,)))
+    assert {r.id for r in waiting} == {d["id"] for d in dossiers if d["status"] == "waiting_supplement"}
+    online = everything(service, RegisterFilter(channel=Channel.ONLINE_FULL))
+    assert {r.id for r in online} == {d["id"] for d in dossiers if d["channel"] == "online_full"}
+    june = everything(service, RegisterFilter(received_from=date(2024, 6, 1), received_to=date(2024, 6, 30)))
+    assert {r.id for r in june} == {d["id"] for d in dossiers if d["received_at"][:7] == "2024-06"}
+    overdue = everything(service, RegisterFilter(overdue=True))
+    assert {r.id for r in overdue} == {
+        d["id"] for d in dossiers if d["status"] in OPEN_STATUSES and d["due_at"] < "2024-12-31T17:00"
+    }
+    assert service.count(RegisterFilter(overdue=True)) == len(overdue)
+
+
+def test_match_expression() -> None:
+    assert match_expression("Nguyễn Văn Ấn") == '"nguyen"* "van"* "an"*'
+    assert match_expression("0912 345 678") == '"0912345678"*'
+    assert match_expression("240604-0007") == '"240604"* "0007"*'
+    assert match_expression(" \"' ") is None
+
+
+def test_masked_numbers_show_only_the_last_three_digits() -> None:
+    assert formatting.masked("0912345678") == "•••••••678"
+    assert formatting.masked("038099001234") == "•••••••••234"
+    assert formatting.masked(None) == ""
