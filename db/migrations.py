@@ -20,11 +20,6 @@ REFERENCE_DIR = Path(__file__).with_name("reference")
 MIGRATIONS = Migrations("cchc")
 
 
-def known_names(migrations: Migrations = MIGRATIONS) -> list[str]:
-    """Names of the migrations this version of the program knows, in order."""
-    return [migration.name for migration in migrations._migrations]  # noqa: SLF001 (no public accessor)
-
-
 def split_statements(script: str) -> Iterator[str]:
     """The complete statements of an SQL script, one at a time (triggers kept whole).
 

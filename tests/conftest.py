@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["CCHC_LANG"] = "vi"
+# Window state (QSettings) goes to a throw-away folder, never to the user's own configuration.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="cchc-test-config-")
 
 import pytest
 from sqlite_utils import Database

@@ -23,6 +23,7 @@ from ui.dialogs import about
 from ui.pages.base import Page
 from ui.pages.overview_page import OverviewPage
 from ui.pages.placeholder import PlaceholderPage
+from ui.pages.register_page import RegisterPage
 from ui.pages.settings_page import SettingsPage
 
 
@@ -45,11 +46,7 @@ PAGES: list[PageSpec] = [
         "Mã hồ sơ và ngày hẹn trả tự động theo ngày làm việc, ngày lễ",
         "In Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01) bằng một phím",
     ]),
-    _placeholder("register", "Sổ theo dõi hồ sơ", "cán bộ một cửa, công chức", [
-        "Tìm hồ sơ theo mã, tên, số điện thoại, số giấy tờ",
-        "Chuyển trạng thái: bổ sung, có kết quả, trả kết quả, từ chối, rút, xin lỗi",
-        "In Sổ theo dõi hồ sơ, xuất Excel",
-    ]),
+    PageSpec("register", "Sổ theo dõi hồ sơ", RegisterPage),
     _placeholder("today", "Việc hôm nay", "cán bộ một cửa", [
         "Hồ sơ đến hạn hôm nay, sắp đến hạn, quá hạn",
         "Hồ sơ chờ bổ sung, đã có kết quả chưa trả",

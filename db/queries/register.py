@@ -16,8 +16,9 @@ SORT_COLUMNS = {
 }
 OPEN_STATUSES = ("received", "in_progress", "waiting_supplement")
 
-COLUMNS = """d.id, d.code, d.applicant_name, d.applicant_folded, p.code AS procedure_code, p.name AS procedure_name, d.channel,
-    d.received_at, d.due_at, d.resolved_at, d.returned_at, d.withdrawn_at, d.status, d.phone, d.applicant_id"""
+COLUMNS = """d.id, d.code, d.applicant_name, d.applicant_folded, p.code AS procedure_code,
+    p.name AS procedure_name, d.channel, d.received_at, d.due_at, d.resolved_at, d.returned_at,
+    d.withdrawn_at, d.status, d.phone, d.applicant_id"""
 
 
 @dataclass(frozen=True)

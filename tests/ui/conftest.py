@@ -32,3 +32,20 @@ def window(qtbot: QtBot, context: AppContext) -> MainWindow:
     main.show()
     qtbot.waitExposed(main)
     return main
+
+
+@pytest.fixture
+def demo_context(demo_path: Path, qapp) -> Iterator[AppContext]:  # type: ignore[no-untyped-def]
+    configure_application(qapp)
+    db = open_db(demo_path)
+    yield AppContext.on(db, demo_path)
+    db.close()
+
+
+@pytest.fixture
+def demo_window(qtbot: QtBot, demo_context: AppContext) -> MainWindow:
+    main = MainWindow(demo_context)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    return main

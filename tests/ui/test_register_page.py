@@ -1,0 +1,91 @@
+"""The register page on a demo database: lazy model, typed search, filters, SQL sorting."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from cchc_desktop.domain.dossiers import DossierStatus
+from cchc_desktop.services.register import RegisterService
+from cchc_desktop.text import fold
+from tests.ui.keyboard import type_text
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.models.dossier_table import RAW_ROLE, DossierTableModel
+from ui.pages.register_page import RegisterPage
+
+
+def test_the_model_passes_qt_model_tester(qtmodeltester, demo_context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    model = DossierTableModel(RegisterService(demo_context.db), page_size=40)
+    qtmodeltester.check(model)
+
+
+def test_the_model_loads_one_page_at_a_time(demo_context: AppContext) -> None:
+    model = DossierTableModel(RegisterService(demo_context.db), page_size=50)
+    assert model.rowCount() == 50
+    assert model.total() == 300
+    assert model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 100
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    assert model.rowCount() == 300
+    assert len({model.row_at(i).id for i in range(300)}) == 300
+
+
+def test_phone_and_id_numbers_are_masked_in_the_list(demo_context: AppContext) -> None:
+    model = DossierTableModel(RegisterService(demo_context.db))
+    for row in range(model.rowCount()):
+        raw = model.index(row, 0).data(RAW_ROLE)
+        if raw.phone:
+            shown = model.index(row, 7).data()
+            assert shown.endswith(raw.phone[-3:]) and raw.phone not in shown
+            assert set(shown[:-3]) == {"•"}
+            return
+    raise AssertionError("the demo has phones")
+
+
+def register(window: MainWindow) -> RegisterPage:
+    page = window.show_page("register")
+    assert isinstance(page, RegisterPage)
+    return page
+
+
+def test_typing_a_name_without_diacritics_finds_it(qtbot: QtBot, demo_window: MainWindow) -> None:
+    page = register(demo_window)
+    assert page.model.rowCount() == 200 and page.count.text() == "300 hồ sơ"
+    target = page.model.row_at(17)
+    type_text(qtbot, page.search, target.applicant_name.upper())
+    qtbot.waitUntil(lambda: page.model.filter.text == page.search.text(), timeout=2000)
+    found = [page.model.row_at(i) for i in range(page.model.rowCount())]
+    assert target.id in [row.id for row in found]
+    assert page.count.text() == f"{len(found)} hồ sơ"
+
+
+def test_typing_vietnamese_finds_the_same_as_plain_letters(qtbot: QtBot, demo_window: MainWindow) -> None:
+    page = register(demo_window)
+    type_text(qtbot, page.search, "Đặng")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    with_marks = {page.model.row_at(i).id for i in range(page.model.rowCount())}
+    page.search.clear()
+    type_text(qtbot, page.search, "dang")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    plain = {page.model.row_at(i).id for i in range(page.model.rowCount())}
+    assert with_marks == plain and with_marks
+    assert any("Đặng" in page.model.row_at(i).applicant_name for i in range(page.model.rowCount()))
+    assert all(any(word.startswith("dang") for word in fold(page.model.row_at(i).applicant_name).split())
+               for i in range(page.model.rowCount()))
+
+
+def test_status_filter_and_header_sort(qtbot: QtBot, demo_window: MainWindow) -> None:
+    page = register(demo_window)
+    page.status.setCurrentIndex(page.status.findData(DossierStatus.WAITING_SUPPLEMENT.value))
+    rows = [page.model.row_at(i) for i in range(page.model.rowCount())]
+    assert rows and all(row.status is DossierStatus.WAITING_SUPPLEMENT for row in rows)
+    page.status.setCurrentIndex(0)
+    header = page.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(0) + 5, 5))
+    codes = [page.model.row_at(i).code for i in range(page.model.rowCount())]
+    assert codes == sorted(codes) or codes == sorted(codes, reverse=True)
+    assert page.model.filter.sort.value == "code"

@@ -1,0 +1,130 @@
+"""The register's table model: one page at a time from RegisterService, sorting and filtering in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from cchc_desktop import formatting
+from cchc_desktop.i18n import _
+from cchc_desktop.services.register import PAGE_SIZE, RegisterFilter, RegisterRow, RegisterService, SortKey
+
+Index = QModelIndex | QPersistentModelIndex
+RAW_ROLE = Qt.ItemDataRole.UserRole
+
+COLUMNS: list[tuple[str, str]] = [
+    ("code", "Mã hồ sơ"),
+    ("applicant", "Chủ hồ sơ"),
+    ("procedure", "Thủ tục"),
+    ("channel", "Hình thức nộp"),
+    ("received_at", "Ngày tiếp nhận"),
+    ("due_at", "Ngày hẹn trả"),
+    ("status", "Trạng thái"),
+    ("phone", "Điện thoại"),
+    ("applicant_id", "Số giấy tờ"),
+]
+SORTABLE = {0: SortKey.CODE, 1: SortKey.APPLICANT, 4: SortKey.RECEIVED_AT, 5: SortKey.DUE_AT}
+
+
+def _display(row: RegisterRow, key: str) -> str:
+    values = {
+        "code": lambda: row.code,
+        "applicant": lambda: row.applicant_name,
+        "procedure": lambda: row.procedure_name,
+        "channel": lambda: row.channel.label,
+        "received_at": lambda: formatting.date_time(row.received_at),
+        "due_at": lambda: formatting.date_time(row.due_at),
+        "status": lambda: row.status.label,
+        "phone": lambda: formatting.masked(row.phone),
+        "applicant_id": lambda: formatting.masked(row.applicant_id),
+    }
+    return values[key]()
+
+
+class DossierTableModel(QAbstractTableModel):
+    """Lazy: ``rowCount`` grows a page at a time through ``fetchMore``; never all rows at once."""
+
+    def __init__(self, service: RegisterService, *, page_size: int = PAGE_SIZE) -> None:
+        super().__init__()
+        self.service = service
+        self.page_size = page_size
+        self.filter = RegisterFilter()
+        self._rows: list[RegisterRow] = []
+        self._more = False
+        self.set_filter(self.filter)
+
+    # What is shown --------------------------------------------------------------------------------------
+
+    def set_filter(self, wanted: RegisterFilter) -> None:
+        """Show the first page for ``wanted`` (sort order kept from ``wanted``)."""
+        self.beginResetModel()
+        self.filter = wanted
+        page = self.service.page(wanted, limit=self.page_size)
+        self._rows = list(page.rows)
+        self._more = page.more
+        self.endResetModel()
+
+    def total(self) -> int:
+        """How many dossiers the filter selects (a COUNT in SQL, not the loaded rows)."""
+        return self.service.count(self.filter)
+
+    def row_at(self, row: int) -> RegisterRow:
+        return self._rows[row]
+
+    # QAbstractTableModel --------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole and key == "procedure":
+            return f"{row.procedure_code} — {row.procedure_name}"
+        if role == RAW_ROLE:
+            return row
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            return _(COLUMNS[section][1])
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: Index) -> None:
+        if parent.isValid() or not self._more or not self._rows:
+            return
+        page = self.service.page(self.filter, after=self._rows[-1].cursor, limit=self.page_size)
+        if page.rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+            self._rows.extend(page.rows)
+            self._more = page.more
+            self.endInsertRows()
+        else:
+            self._more = False
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in SQL by the columns that have an index; other columns keep the current order."""
+        key = SORTABLE.get(column)
+        if key is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) != (self.filter.sort, self.filter.descending):
+            self.set_filter(replace(self.filter, sort=key, descending=descending))

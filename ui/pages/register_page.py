@@ -1,0 +1,112 @@
+"""Sổ theo dõi hồ sơ: the dossier register over the whole database, searched and filtered in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QWidget,
+)
+
+from cchc_desktop import formatting
+from cchc_desktop.domain.dossiers import DossierStatus
+from cchc_desktop.i18n import _
+from cchc_desktop.services.register import RegisterFilter, RegisterService
+from ui.context import AppContext
+from ui.models.dossier_table import DossierTableModel
+from ui.pages.base import Page
+
+SEARCH_DELAY_MS = 300
+OVERDUE = "overdue"
+HEADER_STATE_KEY = "register/header"
+
+
+class RegisterPage(Page):
+    name = "register"
+    title = "Sổ theo dõi hồ sơ"
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.service = RegisterService(context.db)
+
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("registerSearch")
+        self.search.setPlaceholderText(_("Tìm theo mã hồ sơ, họ tên (có hoặc không dấu), điện thoại, số giấy tờ…"))
+        self.search.setClearButtonEnabled(True)
+        self.status = QComboBox()
+        self.status.setObjectName("registerStatus")
+        self.status.addItem(_("Mọi trạng thái"), None)
+        for status in DossierStatus:
+            self.status.addItem(status.label, status.value)
+        self.status.addItem(_("Quá hạn (chưa có kết quả)"), OVERDUE)
+        self.count = QLabel()
+        self.count.setObjectName("registerCount")
+        bar.addWidget(self.search, 3)
+        bar.addWidget(self.status, 1)
+        bar.addWidget(self.count)
+        self.layout_.addLayout(bar)
+
+        self.model = DossierTableModel(self.service)
+        self.table = QTableView()
+        self.table.setObjectName("registerTable")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(4, Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().setSectionsMovable(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        for column, width in enumerate((200, 180, 260, 150, 125, 125, 120, 100, 110)):
+            self.table.setColumnWidth(column, width)
+        self._restore_header()
+        self.layout_.addWidget(self.table, 1)
+
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(SEARCH_DELAY_MS)
+        self.debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self.debounce.start)
+        self.search.returnPressed.connect(self.apply_filter)
+        self.status.currentIndexChanged.connect(self.apply_filter)
+        self.table.horizontalHeader().sectionResized.connect(self._save_header)
+        self.table.horizontalHeader().sectionMoved.connect(self._save_header)
+        self._show_count()
+
+    def current_filter(self) -> RegisterFilter:
+        choice = self.status.currentData()
+        statuses = (DossierStatus(choice),) if choice not in (None, OVERDUE) else ()
+        return replace(self.model.filter, text=self.search.text(), statuses=statuses, overdue=choice == OVERDUE)
+
+    def apply_filter(self) -> None:
+        self.debounce.stop()
+        wanted = self.current_filter()
+        if wanted != self.model.filter:
+            self.model.set_filter(wanted)
+            self._show_count()
+
+    def refresh(self) -> None:
+        self.model.set_filter(self.model.filter)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        self.count.setText(_("{n} hồ sơ").format(n=formatting.number(self.model.total())))
+
+    def _save_header(self) -> None:
+        QSettings().setValue(HEADER_STATE_KEY, self.table.horizontalHeader().saveState())
+
+    def _restore_header(self) -> None:
+        state = QSettings().value(HEADER_STATE_KEY)
+        if state is not None:
+            self.table.horizontalHeader().restoreState(state)
