@@ -11,8 +11,6 @@ import gettext
 import os
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-
 DOMAIN = "cchc"
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "translations"
 DEFAULT_LANGUAGE = "vi"
@@ -26,6 +24,8 @@ class _CatalogTranslations(gettext.NullTranslations):
 
     def __init__(self, po_path: Path) -> None:
         super().__init__()
+        from babel.messages.pofile import read_po  # only when a translation is used: keeps start-up short
+
         with po_path.open("rb") as handle:
             catalog = read_po(handle)
         self._messages: dict[str, str | tuple[str, ...]] = {}

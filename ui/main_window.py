@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 from cchc_desktop import APP_NAME
 from cchc_desktop.i18n import _
 from ui.context import AppContext
-from ui.dialogs import about
 from ui.pages.base import Page
 from ui.pages.overview_page import OverviewPage
 from ui.pages.placeholder import PlaceholderPage
@@ -130,8 +129,13 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu(_("&Trợ giúp"))
         self.about_action = QAction(_("Giới thiệu"), self)
         self.about_action.setShortcut(QKeySequence("F1"))
-        self.about_action.triggered.connect(lambda: about.show(self.context, self))
+        self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+
+    def show_about(self) -> None:
+        from ui.dialogs import about  # the Designer loader is needed only here: keeps start-up short
+
+        about.show(self.context, self)
 
     def update_title(self) -> None:
         unit = self.context.settings.load().name

@@ -30,3 +30,7 @@ END;
 INSERT INTO dossier_fts (dossier_fts) VALUES ('rebuild');
 
 CREATE INDEX dossier_due_at ON dossier (due_at);
+
+-- Phone and ID-number lookups now go through dossier_fts: their own indexes only cost space.
+DROP INDEX dossier_phone;
+DROP INDEX dossier_applicant_id;

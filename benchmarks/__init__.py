@@ -1,0 +1,1 @@
+"""Speed and memory figures of DESIGN.md §8: ``python -m benchmarks [--smoke]``."""

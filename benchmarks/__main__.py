@@ -1,0 +1,204 @@
+"""``python -m benchmarks [--smoke]``: the figures of DESIGN.md §8 on a large demo database.
+
+Builds (once, cached in ``benchmarks/.cache/``) a demo database with ``cchc demo``, times each item several
+times, and prints the median and the worst beside the target, with the physical floor measured in the same
+run where the target is a ratio. Exits 1 when a target is missed by more than 20% (``--no-fail`` to only
+print). ``--smoke`` does the same on 10,000 dossiers in a few seconds (the test suite runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = Path(__file__).resolve().parent / ".cache"
+TOLERANCE = 1.2
+
+
+@dataclass
+class Figure:
+    name: str
+    unit: str
+    samples: list[float]
+    target: float | None = None  # the figure must be at most this
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def worst(self) -> float:
+        return max(self.samples)
+
+    @property
+    def missed(self) -> bool:
+        return self.target is not None and self.median > self.target * TOLERANCE
+
+
+def timed(action: Callable[[], object], repeat: int) -> list[float]:
+    """Milliseconds per run of ``action`` (one warm-up run first, not counted)."""
+    action()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def build_database(dossiers: int, seed: int) -> tuple[Path, float | None]:
+    """The cached demo database for this size (built now when missing; returns its build time in s)."""
+    from cchc_desktop.services.demo import generate_demo
+    from db.connection import open_db
+
+    path = CACHE / f"demo-{dossiers}-{seed}.sqlite3"
+    if path.exists():
+        return path, None
+    CACHE.mkdir(parents=True, exist_ok=True)
+    draft = path.with_suffix(".draft")
+    draft.unlink(missing_ok=True)
+    start = time.perf_counter()
+    db = open_db(draft)
+    generate_demo(db, year=2024, dossiers=dossiers, seed=seed)
+    db.close()
+    elapsed = time.perf_counter() - start
+    os.replace(draft, path)
+    return path, elapsed
+
+
+def child_run(args: list[str], repeat: int) -> tuple[list[float], float]:
+    """Wall milliseconds of a fresh process per run, and the largest resident size (MB) of those runs."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    samples = []
+    for _ in range(repeat + 1):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, env=env, capture_output=True, cwd=ROOT)
+        samples.append((time.perf_counter() - start) * 1000)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return samples[1:], peak_mb
+
+
+BARE_QT = (
+    "import sys; from PySide6.QtWidgets import QApplication, QMainWindow; app = QApplication(sys.argv[:1]);"
+    "w = QMainWindow(); w.resize(1200, 760); w.show(); app.processEvents(); w.grab()"
+)
+
+
+def bytes_per_dossier(path: Path, dossiers: int) -> float:
+    """Pages of the dossier table, its indexes and its search index, per dossier (event history excluded)."""
+    conn = sqlite3.connect(path)
+    try:
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE tbl_name = 'dossier' OR name LIKE 'dossier_fts%'")]
+        total = sum(conn.execute("SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = ?", [name]).fetchone()[0]
+                    for name in names)
+    finally:
+        conn.close()
+    return total / max(dossiers, 1)
+
+
+def everything_codes(service: object, wanted: object) -> set[str]:
+    codes: set[str] = set()
+    cursor = None
+    while True:
+        page = service.page(wanted, after=cursor, limit=1000)  # type: ignore[attr-defined]
+        codes.update(row.code for row in page.rows)
+        if not page.more:
+            return codes
+        cursor = page.cursor
+
+
+def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
+    from cchc_desktop.services.register import RegisterFilter, RegisterService, SortKey
+    from db.connection import open_db
+
+    work = Path(tempfile.mkdtemp(prefix="cchc-bench-")) / "bench.sqlite3"
+    shutil.copy(path, work)
+    figures: list[Figure] = []
+    db = open_db(work)
+    try:
+        service = RegisterService(db)
+        sample = db.execute(
+            "SELECT code, applicant_name, phone, applicant_id FROM dossier"
+            " WHERE phone IS NOT NULL AND applicant_id IS NOT NULL ORDER BY id DESC LIMIT 1 OFFSET 1000"
+        ).fetchone()
+        code, name, phone, id_number = sample
+        figures.append(Figure("register: first page (newest first)", "ms",
+                              timed(lambda: service.page(RegisterFilter()), repeat), 150))
+        figures.append(Figure("register: first page sorted by name", "ms",
+                              timed(lambda: service.page(RegisterFilter(sort=SortKey.APPLICANT,
+                                                                        descending=False)), repeat), 150))
+        for label, text in (("full name", name), ("code", code), ("phone", phone), ("ID number", id_number)):
+            found = everything_codes(service, RegisterFilter(text=text))
+            if code not in found:  # a fast wrong answer is no figure
+                raise SystemExit(f"search by {label} did not find {code}")
+            figures.append(Figure(f"search by {label}", "ms",
+                                  timed(lambda text=text: service.page(RegisterFilter(text=text)), repeat), 100,
+                                  note=repr(text) if label != "phone" and label != "ID number" else "(masked)"))
+        figures.append(Figure("register: total count (no filter)", "ms",
+                              timed(lambda: service.count(RegisterFilter()), repeat), 150))
+    finally:
+        db.close()
+
+    start, peak = child_run([sys.executable, "-m", "ui.app", "--db", str(work), "--page", "register",
+                             "--screenshot", str(work.with_suffix(".png"))], max(repeat // 2, 2))
+    bare, _ = child_run([sys.executable, "-c", BARE_QT], max(repeat // 2, 2))
+    figures.append(Figure("window start, open, register page drawn", "ms", start, 1500))
+    figures.append(Figure("bare QApplication + QMainWindow start (floor)", "ms", bare))
+    figures.append(Figure("window start ÷ bare Qt start", "×",
+                          [s / statistics.median(bare) for s in start], 3.0))
+    figures.append(Figure("peak resident memory, register on the whole database", "MB", [peak], 300))
+    figures.append(Figure("database size per dossier (table, indexes, search)", "B",
+                          [bytes_per_dossier(work, dossiers)], 400))
+    shutil.rmtree(work.parent, ignore_errors=True)
+    return figures
+
+
+def print_table(figures: list[Figure], header: str) -> None:
+    print(header)
+    print(f"{'what':56} {'median':>10} {'worst':>10} {'target':>10}  result")
+    for f in figures:
+        target = f"≤ {f.target:g}" if f.target is not None else ""
+        verdict = "" if f.target is None else ("MISSED" if f.missed else "ok")
+        print(f"{f.name:56} {f.median:>9.1f}{f.unit:<1} {f.worst:>9.1f}{f.unit:<1} {target:>10}  {verdict} {f.note}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="10,000 dossiers, 3 repeats: checks it still runs")
+    parser.add_argument("--dossiers", type=int, default=None)
+    parser.add_argument("--repeat", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-fail", action="store_true", help="print only; never exit 1")
+    args = parser.parse_args(argv)
+    dossiers = args.dossiers or (10_000 if args.smoke else 1_000_000)
+    repeat = args.repeat or (3 if args.smoke else 7)
+
+    path, built = build_database(dossiers, args.seed)
+    header = f"CCHC Desktop benchmarks: {dossiers:,} dossiers, {repeat} runs each, {os.cpu_count()} cores"
+    if built is not None:
+        header += f"\n(cchc demo built the database in {built:.1f} s)"
+    figures = measure(path, dossiers, repeat)
+    print_table(figures, header)
+    missed = [f.name for f in figures if f.missed]
+    if missed and not args.no_fail and not args.smoke:
+        print(f"targets missed by more than 20%: {', '.join(missed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

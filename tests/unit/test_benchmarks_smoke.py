@@ -1,0 +1,16 @@
+"""The benchmark runs end to end on 10,000 dossiers, so it cannot rot (its figures are not judged here)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_benchmark_smoke_prints_every_figure() -> None:
+    result = subprocess.run([sys.executable, "-m", "benchmarks", "--smoke", "--repeat", "2"], cwd=ROOT,
+                            capture_output=True, text=True, check=False, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in ("register: first page", "search by full name", "search by code", "search by phone",
+                 "window start ÷ bare Qt start", "peak resident memory", "database size per dossier"):
+        assert name in result.stdout
