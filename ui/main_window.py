@@ -24,6 +24,7 @@ from ui.pages.overview_page import OverviewPage
 from ui.pages.placeholder import PlaceholderPage
 from ui.pages.register_page import RegisterPage
 from ui.pages.settings_page import SettingsPage
+from ui.pages.today_page import TodayPage
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,7 @@ PAGES: list[PageSpec] = [
         "In Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01) bằng một phím",
     ]),
     PageSpec("register", "Sổ theo dõi hồ sơ", RegisterPage),
-    _placeholder("today", "Việc hôm nay", "cán bộ một cửa", [
-        "Hồ sơ đến hạn hôm nay, sắp đến hạn, quá hạn",
-        "Hồ sơ chờ bổ sung, đã có kết quả chưa trả",
-    ]),
+    PageSpec("today", "Việc hôm nay", TodayPage),
     _placeholder("surveys", "Khảo sát hài lòng", "cán bộ một cửa", [
         "Nhập nhanh phiếu khảo sát giấy bằng bàn phím",
         "Chế độ kiosk cho người dân tự đánh giá",

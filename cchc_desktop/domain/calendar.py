@@ -200,7 +200,8 @@ class WorkCalendar:
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after ``day``."""
-        return self._midnight[self._index_from(day.toordinal() + 1)].date()
+        index = self._index_from(day.toordinal() + 1)  # first: it may lay out more years (new lists)
+        return self._midnight[index].date()
 
     def working_days(self, first: date, last: date) -> list[date]:
         """The working days from ``first`` to ``last``, both included."""
@@ -215,7 +216,8 @@ class WorkCalendar:
         """When the office closes on working day ``day`` (the morning end on a Saturday morning)."""
         if not self.is_working_day(day):
             raise ValueError(f"{day} is not a working day")
-        return self._close[self._index_from(day.toordinal())]
+        index = self._index_from(day.toordinal())  # first: it may lay out more years (new lists)
+        return self._close[index]
 
     # -- positions on the line of working seconds --------------------------------------------------------
 

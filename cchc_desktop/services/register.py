@@ -37,6 +37,8 @@ class RegisterFilter:
     received_from: date | None = None
     received_to: date | None = None  # inclusive
     overdue: bool = False
+    due_from: datetime | None = None  # open dossiers due in [due_from, due_before)
+    due_before: datetime | None = None
     sort: SortKey = SortKey.RECEIVED_AT
     descending: bool = True
 
@@ -104,6 +106,10 @@ class RegisterService:
             received_from=wanted.received_from.isoformat() if wanted.received_from else None,
             received_before=(wanted.received_to + timedelta(days=1)).isoformat() if wanted.received_to else None,
             overdue_at=self.clock().isoformat(timespec="minutes") if wanted.overdue else None,
+            due_between=(
+                (wanted.due_from.isoformat(timespec="minutes"), wanted.due_before.isoformat(timespec="minutes"))
+                if wanted.due_from and wanted.due_before else None
+            ),
             sort=wanted.sort.value,
             descending=wanted.descending,
         )

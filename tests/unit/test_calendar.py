@@ -205,3 +205,11 @@ def test_adding_working_time_in_two_steps_is_adding_it_once(
     twice = calendar.add_working_minutes(calendar.add_working_minutes(start, first), minutes - first)
     assert once == twice or calendar.add_working_minutes(once, 0) == calendar.add_working_minutes(twice, 0)
     assert once > start
+
+
+def test_the_first_question_to_a_fresh_calendar_lays_out_its_years() -> None:
+    assert WorkCalendar(OfficeHours()).next_working_day(date(2024, 12, 31)) == date(2025, 1, 2)  # 1/1 is off
+    assert WorkCalendar(OfficeHours()).closing_time(date(2031, 12, 31)) == datetime(2031, 12, 31, 17, 0)
+    calendar = WorkCalendar(OfficeHours())
+    assert calendar.is_working_day(date(2024, 12, 31))
+    assert calendar.next_working_day(date(2029, 12, 31)) == date(2030, 1, 2)

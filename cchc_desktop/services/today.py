@@ -1,0 +1,60 @@
+"""TodayService: the desk's work queues for the day (Việc hôm nay), each a register filter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlite_utils import Database
+
+from cchc_desktop.domain.calendar import WorkCalendar
+from cchc_desktop.domain.dossiers import DossierStatus
+from cchc_desktop.i18n import _
+from cchc_desktop.services.calendar import load_calendar
+from cchc_desktop.services.register import RegisterFilter, RegisterService, SortKey
+
+SOON_WORKING_DAYS = 2
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    title: str
+    filter: RegisterFilter
+    count: int
+
+
+class TodayService:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = datetime.now,
+                 calendar: WorkCalendar | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.calendar = calendar or load_calendar(db)
+        self.register = RegisterService(db, clock=clock)
+
+    def filters(self) -> list[tuple[str, str, RegisterFilter]]:
+        """The queues: (key, Vietnamese title, filter), most urgent first."""
+        now = self.clock().replace(second=0, microsecond=0)
+        today = now.date()
+        start_of_today = datetime.combine(today, time(0, 0))
+        start_of_tomorrow = start_of_today + timedelta(days=1)
+        soon_day = today
+        for _step in range(SOON_WORKING_DAYS):
+            soon_day = self.calendar.next_working_day(soon_day)
+        soon_end = datetime.combine(soon_day + timedelta(days=1), time(0, 0))
+        by_due = {"sort": SortKey.DUE_AT, "descending": False}
+        return [
+            ("overdue", _("Quá hạn"), RegisterFilter(overdue=True, **by_due)),
+            ("due_today", _("Đến hạn hôm nay"),
+             RegisterFilter(due_from=max(now, start_of_today), due_before=start_of_tomorrow, **by_due)),
+            ("due_soon", _("Đến hạn trong {n} ngày làm việc tới").format(n=SOON_WORKING_DAYS),
+             RegisterFilter(due_from=start_of_tomorrow, due_before=soon_end, **by_due)),
+            ("waiting_supplement", _("Chờ bổ sung"),
+             RegisterFilter(statuses=(DossierStatus.WAITING_SUPPLEMENT,), **by_due)),
+            ("ready", _("Đã có kết quả, chưa trả"),
+             RegisterFilter(statuses=(DossierStatus.RESULT_READY, DossierStatus.REFUSED), **by_due)),
+        ]
+
+    def queues(self) -> list[Queue]:
+        return [Queue(key, title, wanted, self.register.count(wanted)) for key, title, wanted in self.filters()]

@@ -1,0 +1,28 @@
+"""The Today page shows one tab per queue, titled with its count, each listing its dossiers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtWidgets import QTableView
+
+from cchc_desktop.services.today import TodayService
+from ui.main_window import MainWindow
+from ui.pages.today_page import TodayPage
+
+
+def test_queues_with_counts(demo_window: MainWindow) -> None:
+    page = demo_window.show_page("today")
+    assert isinstance(page, TodayPage)
+    page.service = TodayService(page.context.db, clock=lambda: datetime(2024, 12, 27, 10, 0))
+    page.refresh()
+    titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+    assert [t.split(" (")[0] for t in titles] == [
+        "Quá hạn", "Đến hạn hôm nay", "Đến hạn trong 2 ngày làm việc tới", "Chờ bổ sung", "Đã có kết quả, chưa trả"]
+    assert page.date_label.text() == "Ngày 27 tháng 12 năm 2024"
+    for index, queue in enumerate(page.service.queues()):
+        assert titles[index].endswith(f"({queue.count})")
+        view = page.tabs.widget(index)
+        assert isinstance(view, QTableView)
+        assert view.model().rowCount() == min(queue.count, 200)
+    assert sum(q.count for q in page.service.queues()) > 0
