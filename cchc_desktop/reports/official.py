@@ -1,0 +1,411 @@
+"""Building blocks of every official paper (Nghị định 30/2020/NĐ-CP, Phụ lục I), with reportlab platypus.
+
+A4 portrait, margins 20/20/30/15 mm (top/bottom/left/right), Times-metric serif (:mod:`.fonts`):
+
+- :func:`header`: the unit on the left (capitals, bold, a short rule, "Số: …"), the national name and
+  motto on the right (the motto ruled as long as itself), then the italic place-date line;
+- :func:`title_block`, :func:`closing` (Nơi nhận + signature), :func:`signature_row` (two columns);
+- :func:`build_pdf`: the document, page numbers centred in the top margin from the second page of each
+  :class:`NewSection` (so two copies of a one-page form carry no number).
+
+Everything is text in paragraphs and tables; only the rules and the page numbers are drawn on the canvas.
+User text goes through :func:`esc` before it reaches paragraph markup.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import re
+import secrets
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from cchc_desktop import APP_NAME
+from cchc_desktop.domain.unit import UnitSettings
+from cchc_desktop.i18n import _
+from cchc_desktop.reports.fonts import FAMILY, face, register_fonts
+
+PAGE_SIZE = A4
+TOP_MARGIN = 20 * mm
+BOTTOM_MARGIN = 20 * mm
+LEFT_MARGIN = 30 * mm
+RIGHT_MARGIN = 15 * mm
+FRAME_WIDTH = PAGE_SIZE[0] - LEFT_MARGIN - RIGHT_MARGIN  # 165 mm
+LEFT_COLUMN = 68 * mm  # the unit; "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (12 pt bold, 88 mm) fits the right one
+RIGHT_COLUMN = FRAME_WIDTH - LEFT_COLUMN
+
+BODY_SIZE = 13
+HEADER_SIZE = 12  # the two capitalised header lines
+MOTTO_SIZE = 13
+TITLE_SIZE = 14
+RECIPIENTS_LABEL_SIZE = 12
+RECIPIENTS_SIZE = 11
+SIGNATURE_SPACE = 24 * mm  # room for the signature and the seal
+RULE_WIDTH = 0.6
+
+_UNIT_NAME = re.compile(r"^\s*(?:UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân)\s+(.+?)\s*$", re.IGNORECASE)
+
+
+def esc(text: object) -> str:
+    """User text made safe for paragraph markup: NFC, ``& < >`` escaped, line breaks kept."""
+    value = unicodedata.normalize("NFC", "" if text is None else str(text))
+    return "<br/>".join(escape(line) for line in value.splitlines())
+
+
+def capitalise(text: str) -> str:
+    """First letter upper case, the rest untouched (``ngày 04 …`` → ``Ngày 04 …``)."""
+    return text[:1].upper() + text[1:]
+
+
+# --- the unit's name -------------------------------------------------------------------------------
+
+
+def issuer_lines(unit_name: str) -> tuple[str, ...]:
+    """``UBND xã Hoằng Hợp`` → ``("ỦY BAN NHÂN DÂN", "XÃ HOẰNG HỢP")``; another name → itself in capitals."""
+    name = " ".join(unicodedata.normalize("NFC", unit_name).split())
+    match = _UNIT_NAME.match(name)
+    if match:
+        return ("ỦY BAN NHÂN DÂN", match.group(1).upper())
+    return (name.upper(),) if name else ()
+
+
+def short_issuer(unit_name: str) -> str:
+    """The unit as a parent body may be abbreviated (Nghị định 30): ``UBND XÃ HOẰNG HỢP``."""
+    name = " ".join(unicodedata.normalize("NFC", unit_name).split())
+    match = _UNIT_NAME.match(name)
+    return f"UBND {match.group(1).upper()}" if match else name.upper()
+
+
+def balance(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` on one line if it fits ``width``, else split at the space that evens the two halves."""
+    words = text.split()
+    if stringWidth(text, font, size) <= width or len(words) < 2:
+        return [text]
+    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    first, second = min(splits, key=lambda s: max(stringWidth(s[0], font, size), stringWidth(s[1], font, size)))
+    return [first, second]
+
+
+# --- styles ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Styles:
+    """The paragraph styles of an official paper."""
+
+    body: ParagraphStyle  # justified, first-line indent 1 cm, 6 pt after
+    line: ParagraphStyle  # a form line: left aligned, no indent
+    item: ParagraphStyle  # a numbered or dashed item with a hanging indent
+    centred: ParagraphStyle
+    header_caps: ParagraphStyle
+    header_bold: ParagraphStyle
+    motto: ParagraphStyle
+    number: ParagraphStyle
+    place_date: ParagraphStyle
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    note: ParagraphStyle  # centred italic
+    recipients_label: ParagraphStyle
+    recipients: ParagraphStyle
+    sign_bold: ParagraphStyle
+    sign_note: ParagraphStyle
+    cell: ParagraphStyle
+    cell_centred: ParagraphStyle
+    cell_header: ParagraphStyle
+
+
+@functools.cache
+def styles() -> Styles:
+    """The styles, built once (registers the fonts)."""
+    register_fonts()
+    base = ParagraphStyle("official", fontName=FAMILY, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.2)
+
+    def style(name: str, **kw: Any) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=base, **kw)
+
+    centred = {"alignment": TA_CENTER}
+    return Styles(
+        body=style("body", alignment=TA_JUSTIFY, firstLineIndent=10 * mm, spaceAfter=6),
+        line=style("line", alignment=TA_LEFT, spaceAfter=3),
+        item=style("item", alignment=TA_JUSTIFY, leftIndent=6 * mm, firstLineIndent=-6 * mm, spaceAfter=3),
+        centred=style("centred", **centred),
+        header_caps=style("header_caps", fontSize=HEADER_SIZE, leading=HEADER_SIZE * 1.2, **centred),
+        header_bold=style("header_bold", fontName=face(bold=True), fontSize=HEADER_SIZE,
+                          leading=HEADER_SIZE * 1.2, **centred),
+        motto=style("motto", fontName=face(bold=True), fontSize=MOTTO_SIZE, leading=MOTTO_SIZE * 1.2, **centred),
+        number=style("number", **centred),
+        place_date=style("place_date", fontName=face(italic=True), **centred),
+        title=style("title", fontName=face(bold=True), fontSize=TITLE_SIZE, leading=TITLE_SIZE * 1.25, **centred),
+        subtitle=style("subtitle", fontName=face(bold=True), fontSize=TITLE_SIZE, leading=TITLE_SIZE * 1.25,
+                       **centred),
+        note=style("note", fontName=face(italic=True), **centred),
+        recipients_label=style("recipients_label", fontName=face(bold=True, italic=True),
+                               fontSize=RECIPIENTS_LABEL_SIZE, leading=RECIPIENTS_LABEL_SIZE * 1.2),
+        recipients=style("recipients", fontSize=RECIPIENTS_SIZE, leading=RECIPIENTS_SIZE * 1.15),
+        sign_bold=style("sign_bold", fontName=face(bold=True), **centred),
+        sign_note=style("sign_note", fontName=face(italic=True), **centred),
+        cell=style("cell", fontSize=12, leading=14),
+        cell_centred=style("cell_centred", fontSize=12, leading=14, **centred),
+        cell_header=style("cell_header", fontName=face(bold=True), fontSize=12, leading=14, **centred),
+    )
+
+
+# --- flowables -------------------------------------------------------------------------------------
+
+
+class Rule(Flowable):
+    """A horizontal line of a given width (the header rules); centred by its table cell."""
+
+    def __init__(self, width: float, *, space_before: float = 4, space_after: float = 4) -> None:
+        super().__init__()
+        self.rule_width = width
+        self.space_before = space_before
+        self.space_after = space_after
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = min(self.rule_width, available_width)
+        return self.width, self.space_before + self.space_after
+
+    def draw(self) -> None:
+        self.canv.setLineWidth(RULE_WIDTH)
+        self.canv.line(0, self.space_after, self.width, self.space_after)
+
+
+class NewSection(Flowable):
+    """Marks the start of a section (a copy of a form) for page numbering; takes no room."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+# --- blocks ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """What the header shows. ``issuer``: bold capital lines; ``parent``: regular capital lines above
+    them (the body the issuer belongs to); ``number``: after "Số: " (empty: no line); ``place_date``:
+    the italic line under the motto (empty: none)."""
+
+    issuer: tuple[str, ...]
+    parent: tuple[str, ...] = ()
+    number: str = ""
+    place_date: str = ""
+
+
+def header(letterhead: Letterhead) -> Table:
+    """The two-column header of Nghị định 30/2020."""
+    st = styles()
+    bold = face(bold=True)
+    left: list[Flowable] = [Paragraph(esc(line), st.header_caps) for line in letterhead.parent]
+    issuer_widths = [0.0]
+    for line in letterhead.issuer:
+        for part in balance(line, bold, HEADER_SIZE, LEFT_COLUMN - 4):
+            left.append(Paragraph(esc(part), st.header_bold))
+            issuer_widths.append(stringWidth(part, bold, HEADER_SIZE))
+    left.append(Rule(max(20 * mm, max(issuer_widths) * 0.4)))
+
+    motto = _("Độc lập - Tự do - Hạnh phúc")
+    right: list[Flowable] = [
+        Paragraph(esc(_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")), st.header_bold),
+        Paragraph(esc(motto), st.motto),
+        Rule(stringWidth(motto, bold, MOTTO_SIZE)),
+    ]
+    number = Paragraph(esc(_("Số: {number}").format(number=letterhead.number)), st.number) if letterhead.number else ""
+    place_date = Paragraph(esc(letterhead.place_date), st.place_date) if letterhead.place_date else ""
+    table = Table([[left, right], [number, place_date]], colWidths=[LEFT_COLUMN, RIGHT_COLUMN])
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FAMILY, BODY_SIZE),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table
+
+
+def unit_letterhead(unit: UnitSettings, *, number: str = "", place_date: str = "") -> Letterhead:
+    """The header of a paper the People's Committee issues: ``ỦY BAN NHÂN DÂN`` / ``XÃ HOẰNG HỢP``."""
+    return Letterhead(issuer=issuer_lines(unit.name), number=number, place_date=place_date)
+
+
+def title_block(title: str, *subtitles: str, space_before: float = 8, space_after: float = 8) -> list[Flowable]:
+    """The centred bold title in capitals and its subject lines (bold)."""
+    st = styles()
+    block: list[Flowable] = [Spacer(0, space_before), Paragraph(esc(title), st.title)]
+    block += [Paragraph(esc(line), st.subtitle) for line in subtitles]
+    block.append(Spacer(0, space_after))
+    return block
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A signature block: ``authority`` ("KT. CHỦ TỊCH"), ``title`` ("PHÓ CHỦ TỊCH"), an optional italic
+    ``note`` ("(Ký và ghi rõ họ tên)"), room to sign, then the ``name`` in bold."""
+
+    title: str
+    name: str = ""
+    authority: str = ""
+    note: str = ""
+
+
+def unit_signature(unit: UnitSettings) -> Signature:
+    """The unit's signer from its settings (e.g. ``KT. CHỦ TỊCH`` / ``PHÓ CHỦ TỊCH`` / the name)."""
+    return Signature(title=unit.signer_title, name=unit.signer_name or unit.chair_name,
+                     authority=unit.signer_authority)
+
+
+def signature_block(signature: Signature) -> list[Flowable]:
+    st = styles()
+    block: list[Flowable] = []
+    if signature.authority:
+        block.append(Paragraph(esc(signature.authority.upper()), st.sign_bold))
+    block.append(Paragraph(esc(signature.title.upper()), st.sign_bold))
+    if signature.note:
+        block.append(Paragraph(esc(signature.note), st.sign_note))
+    block.append(Spacer(0, SIGNATURE_SPACE))
+    if signature.name:
+        block.append(Paragraph(esc(signature.name), st.sign_bold))
+    return block
+
+
+def recipients_block(recipients: Sequence[str]) -> list[Flowable]:
+    """``Nơi nhận:`` and its items, "- …;" each, the last always "- Lưu: VT."."""
+    st = styles()
+    archive = _("Lưu: VT.")
+    items = [r.strip().rstrip(";.").strip() for r in recipients if r.strip()]
+    items = [r for r in items if r.rstrip(".") != archive.rstrip(".")]
+    lines = [f"- {esc(item)};" for item in items] + [f"- {esc(archive)}"]
+    return [Paragraph(f"<b><i>{esc(_('Nơi nhận:'))}</i></b>", st.recipients_label),
+            Paragraph("<br/>".join(lines), st.recipients)]
+
+
+def _layout_table(rows: list[list[Any]], widths: Sequence[float]) -> Table:
+    table = Table(rows, colWidths=list(widths))
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FAMILY, BODY_SIZE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table
+
+
+def closing(signature: Signature, recipients: Sequence[str] | None = None) -> Flowable:
+    """The foot of the paper: Nơi nhận on the left (omitted when ``recipients`` is None), the signature
+    block on the right; kept on one page."""
+    left: list[Flowable] | str = recipients_block(recipients) if recipients is not None else ""
+    table = _layout_table([[left, signature_block(signature)]], [LEFT_COLUMN, RIGHT_COLUMN])
+    return KeepTogether([Spacer(0, 6), table])
+
+
+def signature_row(*signatures: Signature) -> Flowable:
+    """Signatures side by side in equal columns (e.g. NGƯỜI NỘP HỒ SƠ / NGƯỜI TIẾP NHẬN HỒ SƠ)."""
+    width = FRAME_WIDTH / len(signatures)
+    table = _layout_table([[signature_block(s) for s in signatures]], [width] * len(signatures))
+    return KeepTogether([Spacer(0, 8), table])
+
+
+def grid_table(rows: list[list[Any]], widths: Sequence[float], *, header_rows: int = 1) -> Table:
+    """A ruled table whose header rows repeat on every page."""
+    table = Table(rows, colWidths=list(widths), repeatRows=header_rows)
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FAMILY, 12),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table
+
+
+# --- the document ----------------------------------------------------------------------------------
+
+
+class OfficialDocTemplate(BaseDocTemplate):
+    """A4 with the Nghị định 30 margins (one frame, no padding: the text starts exactly at the margins);
+    numbers pages from the second page of each section."""
+
+    def __init__(self, target: Any, **kw: Any) -> None:
+        super().__init__(
+            target, pagesize=PAGE_SIZE, leftMargin=LEFT_MARGIN, rightMargin=RIGHT_MARGIN,
+            topMargin=TOP_MARGIN, bottomMargin=BOTTOM_MARGIN, creator=APP_NAME, invariant=True,
+            initialFontName=FAMILY, initialFontSize=BODY_SIZE, **kw,
+        )
+        frame = Frame(LEFT_MARGIN, BOTTOM_MARGIN, FRAME_WIDTH, PAGE_SIZE[1] - TOP_MARGIN - BOTTOM_MARGIN,
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], pagesize=PAGE_SIZE)])
+        self.section_start = 1
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, NewSection):
+            self.section_start = self.page
+
+    def afterPage(self) -> None:
+        number = self.page - self.section_start + 1
+        if number > 1:
+            canvas: Canvas = self.canv
+            canvas.saveState()
+            canvas.setFont(face(), BODY_SIZE)
+            canvas.drawCentredString(LEFT_MARGIN + FRAME_WIDTH / 2, PAGE_SIZE[1] - TOP_MARGIN / 2 - 4, str(number))
+            canvas.restoreState()
+
+
+def build_pdf(story: list[Flowable], target: str | os.PathLike[str] | None = None, *,
+              title: str, author: str = "", subject: str = "") -> bytes:
+    """Lay ``story`` out; returns the PDF and, given a ``target`` path, also writes it there (atomically)."""
+    register_fonts()
+    buffer = io.BytesIO()
+    OfficialDocTemplate(buffer, title=title, author=author, subject=subject).build(story)
+    data = buffer.getvalue()
+    if target is not None:
+        write_atomically(Path(target), data)
+    return data
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")  # open() honours the umask; mkstemp: 0600
+    try:
+        with tmp.open("xb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
