@@ -91,20 +91,16 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        # Pages are built the first time they are shown: start-up draws only the first one.
         self.pages: dict[str, Page] = {}
         for index, spec in enumerate(PAGES):
-            page = spec.build(context)
-            self.pages[spec.name] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(QWidget())
             item = QListWidgetItem(_(spec.title))
             item.setData(Qt.ItemDataRole.UserRole, spec.name)
             shortcut = f"Ctrl+{(index + 1) % 10}" if index < 10 else ""
             item.setToolTip(shortcut)
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._show_row)
-        settings_page = self.pages["settings"]
-        assert isinstance(settings_page, SettingsPage)
-        settings_page.saved.connect(lambda _settings: self.update_title())
         self._build_menus()
         self.update_title()
         self.statusBar().showMessage(_("Cơ sở dữ liệu: {path}").format(path=context.db_path))
@@ -139,11 +135,25 @@ class MainWindow(QMainWindow):
         unit = self.context.settings.load().name
         self.setWindowTitle(f"{APP_NAME} — {unit}" if unit else APP_NAME)
 
+    def page(self, name: str) -> tuple[Page, bool]:
+        """The page called ``name``, built now if it was not yet (then the flag is True)."""
+        if name in self.pages:
+            return self.pages[name], False
+        index = PAGE_NAMES.index(name)
+        page = PAGES[index].build(self.context)
+        slot = self.stack.widget(index)
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(slot)
+        slot.deleteLater()
+        self.pages[name] = page
+        if isinstance(page, SettingsPage):
+            page.saved.connect(lambda _settings: self.update_title())
+        return page, True
+
     def show_page(self, name: str) -> Page:
-        """Show the page called ``name`` (see PAGE_NAMES); raises KeyError for an unknown name."""
-        page = self.pages[name]
+        """Show the page called ``name`` (see PAGE_NAMES); raises ValueError for an unknown name."""
         self.nav.setCurrentRow(PAGE_NAMES.index(name))
-        return page
+        return self.pages[name]
 
     def current_page(self) -> Page:
         widget = self.stack.currentWidget()
@@ -153,6 +163,7 @@ class MainWindow(QMainWindow):
     def _show_row(self, row: int) -> None:
         if row < 0:
             return
-        page = self.pages[PAGE_NAMES[row]]
-        page.refresh()
+        page, built = self.page(PAGE_NAMES[row])
+        if not built:
+            page.refresh()
         self.stack.setCurrentWidget(page)

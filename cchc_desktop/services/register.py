@@ -72,6 +72,8 @@ class RegisterPage:
 
 
 _PHONE_LIKE = re.compile(r"^[\d\s.\-]+$")
+# A whole dossier code (``<unit code>-<yymmdd>-<sequence>``): looked up by its unique index, not by words.
+_WHOLE_CODE = re.compile(r"^[0-9A-Z.]+-\d{6}-\d{3,}$")
 
 
 def match_expression(text: str) -> str | None:
@@ -97,8 +99,11 @@ class RegisterService:
         self.clock = clock
 
     def _query(self, wanted: RegisterFilter) -> queries.RegisterQuery:
+        typed = wanted.text.strip().upper()
+        whole_code = typed if _WHOLE_CODE.match(typed) else None
         return queries.RegisterQuery(
-            match=match_expression(wanted.text),
+            match=None if whole_code else match_expression(wanted.text),
+            code=whole_code,
             statuses=tuple(status.value for status in wanted.statuses),
             channel=wanted.channel.value if wanted.channel else None,
             procedure_id=wanted.procedure_id,

@@ -15,6 +15,9 @@ SORT_COLUMNS = {
     "due_at": "d.due_at",
 }
 OPEN_STATUSES = ("received", "in_progress", "waiting_supplement")
+UNFINISHED = ("received", "in_progress", "waiting_supplement", "result_ready", "refused")
+# Exactly the WHERE of the partial index dossier_unfinished: a query that contains it may use that index.
+UNFINISHED_TERM = f"d.status IN ({', '.join(repr(status) for status in UNFINISHED)})"
 
 COLUMNS = """d.id, d.code, d.applicant_name, d.applicant_folded, p.code AS procedure_code,
     p.name AS procedure_name, d.channel, d.received_at, d.due_at, d.resolved_at, d.returned_at,
@@ -26,6 +29,7 @@ class RegisterQuery:
     """What the register shows: plain values only (the service turns user choices into this)."""
 
     match: str | None = None  # an FTS5 MATCH expression over code, folded name, phone and ID number
+    code: str | None = None  # one dossier by its exact code
     statuses: tuple[str, ...] = ()
     channel: str | None = None
     procedure_id: int | None = None
@@ -45,9 +49,14 @@ def _where(query: RegisterQuery) -> tuple[list[str], list[Any], bool]:
     if query.match:
         terms.append("dossier_fts MATCH ?")
         params.append(query.match)
+    if query.code:
+        terms.append("d.code = ?")
+        params.append(query.code)
     if query.statuses:
         terms.append(f"d.status IN ({', '.join('?' for _ in query.statuses)})")
         params.extend(query.statuses)
+    if (query.statuses and set(query.statuses) <= set(UNFINISHED)) or query.overdue_at or query.due_between:
+        terms.append(UNFINISHED_TERM)
     if query.channel:
         terms.append("d.channel = ?")
         params.append(query.channel)

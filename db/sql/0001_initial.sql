@@ -96,8 +96,10 @@ CREATE TABLE dossier (
 -- The register and the reports count by these.
 CREATE INDEX dossier_received_at ON dossier (received_at, channel);
 CREATE INDEX dossier_resolved_at ON dossier (resolved_at, due_at, channel) WHERE resolved_at IS NOT NULL;
-CREATE INDEX dossier_open_due ON dossier (due_at, status)
-    WHERE status IN ('received', 'in_progress', 'waiting_supplement', 'result_ready');
+-- Unfinished dossiers (the desk's queues) by state and appointment; the register repeats this WHERE literally
+-- (db/queries/register.py UNFINISHED_TERM) so that SQLite can use the partial index.
+CREATE INDEX dossier_unfinished ON dossier (status, due_at)
+    WHERE status IN ('received', 'in_progress', 'waiting_supplement', 'result_ready', 'refused');
 CREATE INDEX dossier_withdrawn_at ON dossier (withdrawn_at) WHERE withdrawn_at IS NOT NULL;
 CREATE INDEX dossier_procedure ON dossier (procedure_id);
 CREATE INDEX dossier_applicant_folded ON dossier (applicant_folded);

@@ -148,3 +148,9 @@ def test_the_window_speaks_english_when_asked(qtbot: QtBot, context: AppContext)
         assert main.current_page().findChild(QLabel, "pageTitle").text() == "Dashboard"
     finally:
         i18n.set_language("vi")
+
+
+def test_only_the_first_page_is_built_at_start(window: MainWindow) -> None:
+    assert list(window.pages) == ["dashboard"]
+    window.show_page("today")
+    assert set(window.pages) == {"dashboard", "today"}

@@ -126,3 +126,10 @@ def test_masked_numbers_show_only_the_last_three_digits() -> None:
     assert formatting.masked("0912345678") == "•••••••678"
     assert formatting.masked("038099001234") == "•••••••••234"
     assert formatting.masked(None) == ""
+
+
+def test_a_whole_code_typed_in_lower_case_is_found_by_its_index(demo: Database) -> None:
+    service = RegisterService(demo)
+    target = all_dossiers(demo)[5]
+    assert [r.id for r in everything(service, RegisterFilter(text=f"  {target['code'].lower()} "))] == [target["id"]]
+    assert everything(service, RegisterFilter(text="000.21.31.H56-991231-9999")) == []
