@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from cchc_desktop.domain.choices import Choice
+
+if TYPE_CHECKING:
+    from cchc_desktop.domain.calendar import WorkCalendar
 
 
 class DossierStatus(Choice):
@@ -185,3 +189,73 @@ class DeskRefusal:
     applicant_name: str
     reason: str
     procedure_id: int | None = None
+
+
+# -- pure helpers of the reception desk ------------------------------------------------------------------
+
+DEFAULT_CODE_PATTERN = "{unit}-{yymmdd}-{seq:04d}"  # Thông tư 01/2018 Điều 19: <unit>-<yymmdd>-<sequence>
+FORM_SET_2025_FROM = date(2025, 7, 1)  # Nghị định 118/2025, Thông tư 03/2025/TT-VPCP
+
+
+def code_pattern(pattern: str) -> str:
+    """The unit's dossier code pattern, or the default when it cannot make distinct daily codes."""
+    if "{yymmdd" not in pattern or "{seq" not in pattern:
+        return DEFAULT_CODE_PATTERN
+    try:
+        pattern.format(unit="000.00.00.H00", yymmdd="240101", seq=1)
+    except (KeyError, IndexError, ValueError):
+        return DEFAULT_CODE_PATTERN
+    return pattern
+
+
+def dossier_code(pattern: str, *, unit: str, day: date, seq: int) -> str:
+    """``000.21.31.H56-240604-0007``: the code of the ``seq``-th dossier received on ``day``."""
+    return code_pattern(pattern).format(unit=unit, yymmdd=day.strftime("%y%m%d"), seq=seq)
+
+
+def form_set_for(day: date) -> str:
+    """The set of printed forms in force on ``day`` (as the demo records it)."""
+    return "TT03/2025" if day >= FORM_SET_2025_FROM else "TT01/2018"
+
+
+def _sessions(calendar: WorkCalendar, day: date) -> list[tuple[datetime, datetime]]:
+    """The office sessions of working day ``day`` (one on a Saturday morning)."""
+    hours = calendar.office_hours
+    sessions = [(datetime.combine(day, hours.morning_start), datetime.combine(day, hours.morning_end))]
+    close = calendar.closing_time(day)
+    if close.time() > hours.morning_end:
+        sessions.append((datetime.combine(day, hours.afternoon_start), close))
+    return sessions
+
+
+def working_seconds_between(calendar: WorkCalendar, start: datetime, end: datetime) -> int:
+    """Office seconds from ``start`` to ``end`` (naive local times); 0 when ``end`` is not later."""
+    if end <= start:
+        return 0
+    total = 0
+    for day in calendar.working_days(start.date(), end.date()):
+        for opening, closing in _sessions(calendar, day):
+            span = (min(end, closing) - max(start, opening)).total_seconds()
+            if span > 0:
+                total += int(span)
+    return total
+
+
+def end_of_session(calendar: WorkCalendar, moment: datetime) -> datetime:
+    """The end of the half-day session ``moment`` falls in (the rounding of working-day appointments).
+
+    A moment between sessions belongs to the next one; outside working days, to the next working morning.
+    """
+    day = moment.date()
+    if calendar.is_working_day(day):
+        for _opening, closing in _sessions(calendar, day):
+            if moment <= closing:
+                return closing
+    return _sessions(calendar, calendar.next_working_day(day))[0][1]
+
+
+def in_office_hours(calendar: WorkCalendar, moment: datetime) -> bool:
+    """True when ``moment`` is within a session of a working day (its opening and closing included)."""
+    if not calendar.is_working_day(moment.date()):
+        return False
+    return any(opening <= moment <= closing for opening, closing in _sessions(calendar, moment.date()))

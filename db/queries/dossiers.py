@@ -1,0 +1,239 @@
+"""Dossiers at the reception desk: the code counter, one dossier with its documents and events, procedures.
+
+Write functions are called inside the service's ``with db.atomic():``. sqlite-utils opens that transaction
+with a plain (deferred) ``BEGIN``, so the FIRST statement of every dossier write is a write
+(``next_code_seq`` or ``lock_dossier``): SQLite then takes the write lock at once, waiting up to the busy
+timeout, and every read after it sees the latest committed data. This gives ``BEGIN IMMEDIATE``
+semantics without a stale read snapshot, so two windows saving at once never get the same number nor
+move the same dossier from the same state twice.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+Row = dict[str, Any]
+
+# Columns a correction or a transition may change (the UPDATE is built from these names only).
+UPDATABLE = frozenset({
+    "applicant_name", "applicant_folded", "applicant_id", "phone", "address", "email", "sets", "note",
+    "status", "due_at", "resolved_at", "returned_at", "outcome", "withdrawn_at", "handling_unit", "digitized",
+})
+
+PROCEDURE_COLUMNS = """
+    p.id, p.code, p.name, p.name_folded, f.name AS field_name, p.time_limit, p.time_limit_unit,
+    p.afternoon_cutoff, p.supplement_rule, p.active, p.abolished_on
+"""
+
+DOSSIER_COLUMNS = """
+    d.id, d.code, d.procedure_id, d.applicant_name, d.applicant_id, d.phone, d.address, d.email, d.sets,
+    d.channel, d.received_at, d.received_by, d.due_at, d.handling_unit, d.resolved_at, d.returned_at,
+    d.outcome, d.withdrawn_at, d.status, d.digitized, d.fee, d.note, d.form_set,
+    p.code AS procedure_code, p.name AS procedure_name, f.name AS field_name, p.time_limit,
+    p.time_limit_unit, p.afternoon_cutoff, p.supplement_rule, u.full_name AS received_by_name
+"""
+
+INSERT_DOSSIER = """
+INSERT INTO dossier (
+    code, procedure_id, applicant_name, applicant_folded, applicant_id, phone, address, email, sets, channel,
+    received_at, received_by, due_at, status, digitized, note, form_set
+) VALUES (
+    :code, :procedure_id, :applicant_name, :applicant_folded, :applicant_id, :phone, :address, :email, :sets,
+    :channel, :received_at, :received_by, :due_at, :status, :digitized, :note, :form_set
+)
+"""
+
+INSERT_DOCUMENT = "INSERT INTO dossier_document (dossier_id, name, kind, count) VALUES (?, ?, ?, ?)"
+
+INSERT_EVENT = """
+INSERT INTO dossier_event (dossier_id, kind, at, user_id, from_status, to_status, reason, due_before, due_after,
+                           data)
+VALUES (:dossier_id, :kind, :at, :user_id, :from_status, :to_status, :reason, :due_before, :due_after, :data)
+"""
+
+INSERT_APOLOGY = """
+INSERT INTO apology_letter (dossier_id, issued_on, reason, old_due_at, new_due_at, signer_name, user_id)
+VALUES (:dossier_id, :issued_on, :reason, :old_due_at, :new_due_at, :signer_name, :user_id)
+"""
+
+
+def _rows(cursor: sqlite3.Cursor) -> list[Row]:
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def _row(cursor: sqlite3.Cursor) -> Row | None:
+    rows = _rows(cursor)
+    return rows[0] if rows else None
+
+
+# -- procedures ------------------------------------------------------------------------------------------
+
+
+def procedure_by_code(db: Database, code: str) -> Row | None:
+    return _row(db.execute(
+        f"SELECT {PROCEDURE_COLUMNS} FROM procedure p JOIN field f ON f.id = p.field_id WHERE p.code = ?", [code]
+    ))
+
+
+def search_procedures(db: Database, *, code_prefix: str, words: Sequence[str], phrase: str, limit: int) -> list[Row]:
+    """Active procedures whose code starts with ``code_prefix`` or whose folded name holds every word.
+
+    Best first: the exact code, then names holding the whole phrase (earliest, shortest first), then by code.
+    ``words`` and ``phrase`` are folded by the caller; no LIKE patterns are built from them.
+    """
+    name_match = " AND ".join("instr(p.name_folded, ?) > 0" for _ in words) or "0"
+    sql = f"""
+        SELECT {PROCEDURE_COLUMNS} FROM procedure p JOIN field f ON f.id = p.field_id
+        WHERE p.active = 1 AND (substr(p.code, 1, length(?)) = ? OR ({name_match}))
+        ORDER BY p.code = ? DESC, instr(p.name_folded, ?) = 0, instr(p.name_folded, ?), length(p.name), p.code
+        LIMIT ?
+    """
+    return _rows(db.execute(sql, [code_prefix, code_prefix, *words, code_prefix, phrase, phrase, limit]))
+
+
+# -- the code counter ------------------------------------------------------------------------------------
+
+
+def peek_code_seq(db: Database, prefix: str, day: str) -> int:
+    """The last sequence number given on ``day`` (0 when none); reads only."""
+    row = db.execute(
+        "SELECT last_seq FROM dossier_code_counter WHERE prefix = ? AND day = ?", [prefix, day]
+    ).fetchone()
+    return row[0] if row else 0
+
+
+def next_code_seq(db: Database, prefix: str, day: str) -> int:
+    """Take the next sequence number of ``day``: a write, so it must open the transaction (see above)."""
+    return db.execute(
+        """
+        INSERT INTO dossier_code_counter (prefix, day, last_seq) VALUES (?, ?, 1)
+        ON CONFLICT (prefix, day) DO UPDATE SET last_seq = last_seq + 1
+        RETURNING last_seq
+        """,
+        [prefix, day],
+    ).fetchall()[0][0]
+
+
+def code_exists(db: Database, code: str) -> bool:
+    return db.execute("SELECT 1 FROM dossier WHERE code = ?", [code]).fetchone() is not None
+
+
+# -- one dossier -----------------------------------------------------------------------------------------
+
+
+def lock_dossier(db: Database, code: str) -> bool:
+    """A no-op write on the dossier that takes the write lock first; False when there is no such code.
+
+    ``note`` is touched because no index nor trigger depends on it.
+    """
+    return db.execute("UPDATE dossier SET note = note WHERE code = ?", [code]).rowcount == 1
+
+
+def dossier_by_code(db: Database, code: str) -> Row | None:
+    """The dossier with its procedure (code, name, field, time limit, supplement rule) and receiver's name."""
+    return _row(db.execute(
+        f"""
+        SELECT {DOSSIER_COLUMNS}
+        FROM dossier d
+        JOIN procedure p ON p.id = d.procedure_id
+        JOIN field f ON f.id = p.field_id
+        LEFT JOIN user u ON u.id = d.received_by
+        WHERE d.code = ?
+        """,
+        [code],
+    ))
+
+
+def insert_dossier(db: Database, values: Mapping[str, object]) -> int:
+    return db.execute(INSERT_DOSSIER, dict(values)).lastrowid
+
+
+def insert_documents(db: Database, rows: Iterable[Sequence[object]]) -> None:
+    """Rows of (dossier_id, name, kind, count)."""
+    db.conn.executemany(INSERT_DOCUMENT, list(rows))
+
+
+def update_dossier(db: Database, dossier_id: int, changes: Mapping[str, object]) -> None:
+    """Set the given columns (names from ``UPDATABLE`` only)."""
+    unknown = set(changes) - UPDATABLE
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    if not changes:
+        return
+    assignments = ", ".join(f"{name} = :{name}" for name in changes)
+    db.execute(f"UPDATE dossier SET {assignments} WHERE id = :_id", {**changes, "_id": dossier_id})
+
+
+def insert_event(db: Database, values: Mapping[str, object]) -> int:
+    return db.execute(INSERT_EVENT, dict(values)).lastrowid
+
+
+def documents(db: Database, dossier_id: int) -> list[Row]:
+    return _rows(db.execute(
+        "SELECT id, name, kind, count FROM dossier_document WHERE dossier_id = ? ORDER BY id", [dossier_id]
+    ))
+
+
+def events(db: Database, dossier_id: int) -> list[Row]:
+    """The history, oldest first, with the name of whoever did each step."""
+    return _rows(db.execute(
+        """
+        SELECT e.id, e.kind, e.at, e.user_id, u.full_name AS user_name, e.from_status, e.to_status, e.reason,
+               e.due_before, e.due_after, e.data
+        FROM dossier_event e LEFT JOIN user u ON u.id = e.user_id
+        WHERE e.dossier_id = ?
+        ORDER BY e.at, e.id
+        """,
+        [dossier_id],
+    ))
+
+
+def last_event(db: Database, dossier_id: int, kind: str) -> Row | None:
+    return _row(db.execute(
+        """
+        SELECT id, kind, at, from_status, to_status, reason, due_before, due_after, data
+        FROM dossier_event WHERE dossier_id = ? AND kind = ? ORDER BY at DESC, id DESC LIMIT 1
+        """,
+        [dossier_id, kind],
+    ))
+
+
+def last_step_at(db: Database, dossier_id: int) -> str | None:
+    """When the dossier last changed state (its receipt included)."""
+    return db.execute(
+        """
+        SELECT max(at) FROM dossier_event
+        WHERE dossier_id = ? AND (kind = 'received' OR from_status IS NOT to_status)
+        """,
+        [dossier_id],
+    ).fetchone()[0]
+
+
+def apologies(db: Database, dossier_id: int) -> list[Row]:
+    return _rows(db.execute(
+        """
+        SELECT id, issued_on, reason, old_due_at, new_due_at, signer_name, user_id
+        FROM apology_letter WHERE dossier_id = ? ORDER BY issued_on, id
+        """,
+        [dossier_id],
+    ))
+
+
+def insert_apology(db: Database, values: Mapping[str, object]) -> int:
+    return db.execute(INSERT_APOLOGY, dict(values)).lastrowid
+
+
+def void_forms(db: Database, dossier_id: int, form: str, at: str, reason: str) -> int:
+    """Mark the printed versions of ``form`` still valid as void; returns how many."""
+    return db.execute(
+        """
+        UPDATE dossier_form SET voided_at = ?, void_reason = ?
+        WHERE dossier_id = ? AND form = ? AND voided_at IS NULL
+        """,
+        [at, reason, dossier_id, form],
+    ).rowcount
