@@ -237,3 +237,23 @@ def void_forms(db: Database, dossier_id: int, form: str, at: str, reason: str) -
         """,
         [at, reason, dossier_id, form],
     ).rowcount
+
+
+# -- printed forms ---------------------------------------------------------------------------------------
+
+
+def last_form(db: Database, dossier_id: int, form: str) -> Row | None:
+    """The latest printed version of ``form`` for the dossier (void or not)."""
+    return _row(db.execute(
+        "SELECT version, issued_at, voided_at, void_reason FROM dossier_form"
+        " WHERE dossier_id = ? AND form = ? ORDER BY version DESC LIMIT 1",
+        [dossier_id, form],
+    ))
+
+
+def insert_form(db: Database, *, dossier_id: int, form: str, version: int, issued_at: str,
+                user_id: int | None) -> None:
+    db.execute(
+        "INSERT INTO dossier_form (dossier_id, form, version, issued_at, user_id) VALUES (?, ?, ?, ?, ?)",
+        [dossier_id, form, version, issued_at, user_id],
+    )
