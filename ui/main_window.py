@@ -22,6 +22,7 @@ from ui.context import AppContext
 from ui.pages.base import Page
 from ui.pages.overview_page import OverviewPage
 from ui.pages.placeholder import PlaceholderPage
+from ui.pages.reception_page import ReceptionPage
 from ui.pages.register_page import RegisterPage
 from ui.pages.settings_page import SettingsPage
 from ui.pages.today_page import TodayPage
@@ -41,11 +42,7 @@ def _placeholder(name: str, title: str, who: str, coming: list[str]) -> PageSpec
 
 PAGES: list[PageSpec] = [
     PageSpec("dashboard", "Tổng quan", OverviewPage),
-    _placeholder("reception", "Tiếp nhận hồ sơ", "cán bộ một cửa", [
-        "Chọn thủ tục bằng cách gõ mã hoặc tên (có hoặc không dấu)",
-        "Mã hồ sơ và ngày hẹn trả tự động theo ngày làm việc, ngày lễ",
-        "In Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01) bằng một phím",
-    ]),
+    PageSpec("reception", "Tiếp nhận hồ sơ", ReceptionPage),
     PageSpec("register", "Sổ theo dõi hồ sơ", RegisterPage),
     PageSpec("today", "Việc hôm nay", TodayPage),
     _placeholder("surveys", "Khảo sát hài lòng", "cán bộ một cửa", [

@@ -47,9 +47,9 @@ def test_shortcuts_reach_every_page(qtbot: QtBot, window: MainWindow) -> None:
 
 
 def test_pages_still_to_come_say_what_they_will_do(window: MainWindow) -> None:
-    page = window.show_page("reception")
+    page = window.show_page("surveys")
     body = page.findChild(QLabel, "placeholderBody").text()
-    assert "Mẫu 01" in body and "ngày hẹn trả" in body
+    assert "kiosk" in body and "phiếu khảo sát" in body
 
 
 def test_overview_counts_what_the_database_holds(window: MainWindow) -> None:

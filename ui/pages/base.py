@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from cchc_desktop.i18n import _
@@ -22,6 +23,12 @@ class Page(QWidget):
         heading.setObjectName("pageTitle")
         heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.layout_.addWidget(heading)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """A hidden page has no pending debounce: a late timer must not run against a closed database."""
+        for timer in self.findChildren(QTimer):
+            timer.stop()
+        super().hideEvent(event)
 
     def refresh(self) -> None:
         """Called when the page is shown; pages re-read what they display."""

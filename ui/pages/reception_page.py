@@ -1,0 +1,257 @@
+"""Tiếp nhận hồ sơ: the keyboard-fast reception form. Enter saves; F9 prints the receipt (Mẫu 01).
+
+The code and the appointment are previewed live by ReceptionService.preview; saving is ReceptionService.register;
+printing is PrintingService. Nothing here computes a date or writes SQL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStringListModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cchc_desktop import formatting
+from cchc_desktop.domain.dossiers import Channel, DossierDocument
+from cchc_desktop.errors import CchcError, ValidationError, user_message
+from cchc_desktop.i18n import _
+from cchc_desktop.paths import data_dir
+from cchc_desktop.services.printing import DossierForm, PrintingService
+from cchc_desktop.services.reception import NewDossier, ProcedureChoice, ReceptionService
+from ui import messages
+from ui.context import AppContext
+from ui.pages.base import Page
+
+PREVIEW_DELAY_MS = 150
+TEXT_FIELDS = [
+    ("applicant_name", "Họ tên người nộp (*)"),
+    ("applicant_id", "Số CCCD/CMND"),
+    ("phone", "Số điện thoại"),
+    ("address", "Địa chỉ"),
+    ("email", "Thư điện tử"),
+]
+
+
+def open_file(path: Path) -> None:
+    """Open a file with the system's viewer (tests replace this)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+class ReceptionPage(Page):
+    name = "reception"
+    title = "Tiếp nhận hồ sơ"
+    registered = Signal(str)  # the new dossier's code
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.service = ReceptionService(context.db)
+        self.printing = PrintingService(context.db)
+        self.procedure: ProcedureChoice | None = None
+        self.choices: dict[str, ProcedureChoice] = {}
+        self.last_code: str | None = None
+
+        form = QFormLayout()
+        self.errors: dict[str, QLabel] = {}
+        self.procedure_edit = QLineEdit()
+        self.procedure_edit.setObjectName("procedure")
+        self.procedure_edit.setPlaceholderText(_("Gõ mã hoặc tên thủ tục, có hoặc không dấu…"))
+        self.completions = QStringListModel(self)
+        self.completer = QCompleter(self.completions, self)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setMaxVisibleItems(12)
+        self.procedure_edit.setCompleter(self.completer)
+        form.addRow(_("Thủ tục (*)"), self._with_error("procedure_code", self.procedure_edit))
+
+        self.inputs: dict[str, QLineEdit] = {}
+        for key, label in TEXT_FIELDS:
+            edit = QLineEdit()
+            edit.setObjectName(key)
+            self.inputs[key] = edit
+            form.addRow(_(label), self._with_error(key, edit))
+        self.channel = QComboBox()
+        self.channel.setObjectName("channel")
+        for channel in Channel:
+            self.channel.addItem(channel.label, channel.value)
+        form.addRow(_("Hình thức nộp"), self._with_error("channel", self.channel))
+        self.sets = QSpinBox()
+        self.sets.setObjectName("sets")
+        self.sets.setRange(1, 99)
+        form.addRow(_("Số bộ hồ sơ"), self._with_error("sets", self.sets))
+        self.documents = QPlainTextEdit()
+        self.documents.setObjectName("documents")
+        self.documents.setPlaceholderText(_("Mỗi dòng một giấy tờ, ví dụ: Tờ khai đăng ký khai sinh"))
+        self.documents.setTabChangesFocus(True)
+        self.documents.setFixedHeight(80)
+        form.addRow(_("Thành phần hồ sơ"), self._with_error("documents", self.documents))
+        self.layout_.addLayout(form)
+
+        self.preview_label = QLabel()
+        self.preview_label.setObjectName("receptionPreview")
+        self.preview_label.setWordWrap(True)
+        self.preview_label.setTextFormat(Qt.TextFormat.RichText)
+        self.unit_error = QLabel()
+        self.unit_error.setProperty("role", "fieldError")
+        self.unit_error.setWordWrap(True)
+        self.unit_error.hide()
+        self.errors["unit_code"] = self.unit_error
+        self.layout_.addWidget(self.preview_label)
+        self.layout_.addWidget(self.unit_error)
+
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton(_("Lưu hồ sơ (Enter)"))
+        self.save_button.setObjectName("saveDossier")
+        self.print_button = QPushButton(_("In giấy tiếp nhận (F9)"))
+        self.print_button.setObjectName("printReceipt")
+        self.print_button.setEnabled(False)
+        self.status = QLabel()
+        self.status.setObjectName("receptionStatus")
+        self.status.setWordWrap(True)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.status, 1)
+        self.layout_.addLayout(buttons)
+        self.layout_.addStretch(1)
+
+        self.preview_timer = QTimer(self)
+        self.preview_timer.setSingleShot(True)
+        self.preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self.preview_timer.timeout.connect(self.update_preview)
+        self.procedure_edit.textEdited.connect(self._suggest)
+        self.completer.activated.connect(self._pick)
+        self.channel.currentIndexChanged.connect(self.preview_timer.start)
+        self.save_button.clicked.connect(self.save)
+        self.print_button.clicked.connect(self.print_receipt)
+        for edit in (*self.inputs.values(), self.procedure_edit):
+            edit.returnPressed.connect(self._enter)
+        QShortcut(QKeySequence(Qt.Key.Key_F9), self, activated=self.print_receipt)
+        self.update_preview()
+
+    def _with_error(self, key: str, widget: QWidget) -> QWidget:
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        error = QLabel()
+        error.setObjectName(f"error_{key}")
+        error.setProperty("role", "fieldError")
+        error.setWordWrap(True)
+        error.hide()
+        column.addWidget(error)
+        self.errors[key] = error
+        return holder
+
+    # -- the procedure: typed, suggested, picked ----------------------------------------------------------
+
+    def _suggest(self, text: str) -> None:
+        self.procedure = None
+        found = self.service.find_procedures(text, limit=15)
+        self.choices = {f"{p.code} — {p.name}": p for p in found}
+        self.completions.setStringList(list(self.choices))
+        if found:
+            self.completer.complete()
+        self.preview_timer.start()
+
+    def _pick(self, text: str) -> None:
+        self.procedure = self.choices.get(text)
+        if self.procedure is not None:
+            self.procedure_edit.setText(text)
+            self.inputs["applicant_name"].setFocus()
+        self.update_preview()
+
+    def _enter(self) -> None:
+        """Enter in the procedure field takes the first suggestion; elsewhere it saves."""
+        if self.sender() is self.procedure_edit and self.procedure is None:
+            first = next(iter(self.choices), None)
+            if first is not None:
+                self._pick(first)
+            return
+        self.save()
+
+    # -- preview, save, print ----------------------------------------------------------------------------
+
+    def new_dossier(self) -> NewDossier:
+        lines = [line.strip() for line in self.documents.toPlainText().splitlines() if line.strip()]
+        return NewDossier(
+            procedure_code=self.procedure.code if self.procedure else self.procedure_edit.text().split(" — ")[0],
+            applicant_name=self.inputs["applicant_name"].text(),
+            applicant_id=self.inputs["applicant_id"].text(),
+            phone=self.inputs["phone"].text(),
+            address=self.inputs["address"].text(),
+            email=self.inputs["email"].text(),
+            sets=self.sets.value(),
+            channel=Channel(self.channel.currentData()),
+            documents=tuple(DossierDocument(name) for name in lines),
+        )
+
+    def refresh(self) -> None:
+        self.update_preview()
+
+    def update_preview(self) -> None:
+        preview = self.service.preview(self.new_dossier())
+        parts = []
+        if preview.code:
+            parts.append(_("Mã hồ sơ: <b>{code}</b>").format(code=preview.code))
+        if preview.due is not None:
+            parts.append(_("Ngày hẹn trả: <b>{due}</b>").format(due=formatting.date_time(preview.due.at)))
+            parts.append(f"<i>{preview.due.explanation}</i>")
+        self.preview_label.setText("<br>".join(parts) or _("Chọn thủ tục để xem mã hồ sơ và ngày hẹn trả."))
+        self.unit_error.setText(preview.errors.get("unit_code", ""))
+        self.unit_error.setVisible("unit_code" in preview.errors)
+
+    def save(self) -> None:
+        try:
+            saved = self.service.register(self.new_dossier())
+        except ValidationError as exc:
+            self._show_errors(exc.errors)
+            others = [message for key, message in exc.errors.items() if key not in self.errors]
+            self.status.setText(" ".join([_("Chưa lưu: hãy sửa các ô được đánh dấu."), *others]))
+            return
+        self._show_errors({})
+        self.last_code = saved.code
+        self.print_button.setEnabled(True)
+        self.status.setText(_("Đã lưu hồ sơ {code}, hẹn trả {due}. Nhấn F9 để in giấy tiếp nhận.").format(
+            code=saved.code, due=formatting.date_time(saved.due_at)))
+        for key in ("applicant_name", "applicant_id", "phone", "address", "email"):
+            self.inputs[key].clear()
+        self.documents.clear()
+        self.sets.setValue(1)
+        self.inputs["applicant_name"].setFocus()
+        self.update_preview()
+        self.registered.emit(saved.code)
+
+    def receipt_path(self, code: str) -> Path:
+        return data_dir() / "phieu" / f"{code}-mau01.pdf"
+
+    def print_receipt(self) -> Path | None:
+        """Write the last saved dossier's receipt as PDF and open it; returns its path."""
+        if not self.last_code:
+            return None
+        path = self.receipt_path(self.last_code)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.printing.print_form(self.last_code, DossierForm.RECEIPT, path)
+        except (CchcError, OSError) as exc:
+            messages.error(self, user_message(exc))
+            return None
+        self.status.setText(_("Đã tạo giấy tiếp nhận {path}.").format(path=path))
+        open_file(path)
+        return path
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for key, label in self.errors.items():
+            label.setText(errors.get(key, ""))
+            label.setVisible(key in errors)
