@@ -6,13 +6,10 @@ from dataclasses import replace
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QWidget,
 )
 
@@ -23,6 +20,7 @@ from cchc_desktop.services.register import RegisterFilter, RegisterService
 from ui.context import AppContext
 from ui.models.dossier_table import DossierTableModel
 from ui.pages.base import Page
+from ui.widgets.dossier_table_view import dossier_table_view
 
 SEARCH_DELAY_MS = 300
 OVERDUE = "overdue"
@@ -56,20 +54,10 @@ class RegisterPage(Page):
         self.layout_.addLayout(bar)
 
         self.model = DossierTableModel(self.service)
-        self.table = QTableView()
-        self.table.setObjectName("registerTable")
-        self.table.setModel(self.model)
+        self.table = dossier_table_view(self.model, name="registerTable")
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(4, Qt.SortOrder.DescendingOrder)
         self.table.horizontalHeader().setSectionsMovable(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        for column, width in enumerate((200, 180, 260, 150, 125, 125, 120, 100, 110)):
-            self.table.setColumnWidth(column, width)
         self._restore_header()
         self.layout_.addWidget(self.table, 1)
 

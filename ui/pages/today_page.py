@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
 from cchc_desktop import formatting
 from cchc_desktop.i18n import _
@@ -10,6 +10,7 @@ from cchc_desktop.services.today import TodayService
 from ui.context import AppContext
 from ui.models.dossier_table import DossierTableModel
 from ui.pages.base import Page
+from ui.widgets.dossier_table_view import dossier_table_view
 
 
 class TodayPage(Page):
@@ -29,15 +30,7 @@ class TodayPage(Page):
         for key, _title, wanted in self.service.filters():
             model = DossierTableModel(self.service.register)
             model.set_filter(wanted)
-            view = QTableView()
-            view.setObjectName(f"queue_{key}")
-            view.setModel(model)
-            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            view.setAlternatingRowColors(True)
-            view.horizontalHeader().setStretchLastSection(True)
-            for column, width in enumerate((200, 180, 260, 150, 125, 125, 120, 100, 110)):
-                view.setColumnWidth(column, width)
+            view = dossier_table_view(model, name=f"queue_{key}")
             self.models[key] = model
             self.tabs.addTab(view, "")
         self.refresh()
