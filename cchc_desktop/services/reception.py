@@ -255,6 +255,11 @@ class DossierView:
 # -- small helpers ---------------------------------------------------------------------------------------
 
 
+def _late_or_nearly(calendar: WorkCalendar, moment: datetime, due: datetime) -> bool:
+    """Late at ``moment``, or at most one working day before ``due``: when an apology may be written."""
+    return working_seconds_between(calendar, moment, due) <= calendar.day_seconds
+
+
 def _naive(moment: datetime) -> datetime:
     """Local naive time (an aware datetime is converted to the local zone)."""
     return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
@@ -638,6 +643,14 @@ class ReceptionService:
                  "hồ sơ bổ sung").format(hours=hours, minutes=f"{minutes:02d}")
         return due, text, {"rule": SupplementRule.PAUSE.value, "remaining_seconds": remaining}
 
+    def may_apologise(self, view: DossierView) -> bool:
+        """Whether ``apologise`` would accept a letter for this dossier now (the page offers it only then)."""
+        return (
+            next_status(view.status, EventKind.APOLOGISED) is not None
+            and not view.apologies
+            and _late_or_nearly(load_calendar(self.db), self._now(), view.dossier.due_at)
+        )
+
     def apologise(
         self, code: str, *, reason: str, new_due_at: datetime, at: datetime | None = None,
     ) -> Apologised:
@@ -665,7 +678,7 @@ class ReceptionService:
                     "Hồ sơ đã có phiếu xin lỗi và hẹn lại ngày trả; chỉ được hẹn lại một lần.")})
             errors: dict[str, str] = {}
             moment = self._moment(EventKind.APOLOGISED, at, now, row, errors, after_last_step=False)
-            if "at" not in errors and working_seconds_between(calendar, moment, due) > calendar.day_seconds:
+            if "at" not in errors and not _late_or_nearly(calendar, moment, due):
                 errors["event"] = _(
                     "Chỉ lập phiếu xin lỗi khi hồ sơ đã trễ hạn hoặc còn không quá 1 ngày làm việc đến hạn "
                     "(hẹn trả: {due}).").format(due=date_time(due))

@@ -14,9 +14,9 @@ from cchc_desktop.services.catalogue import load_reference_catalogue
 from cchc_desktop.services.printing import PrintingService
 from cchc_desktop.services.reception import ReceptionService
 from tests.ui.keyboard import type_text
+from ui import desktop
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui.pages import reception_page
 from ui.pages.reception_page import ReceptionPage
 
 NOW = datetime(2024, 6, 4, 9, 30)
@@ -56,7 +56,7 @@ def test_the_code_and_appointment_show_before_saving(qtbot: QtBot, page: Recepti
 def test_enter_saves_and_f9_prints_the_receipt(qtbot: QtBot, page: ReceptionPage, context: AppContext,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[Path] = []
-    monkeypatch.setattr(reception_page, "open_file", opened.append)
+    monkeypatch.setattr(desktop, "open_file", opened.append)
     pick_procedure(qtbot, page, "khai sinh kết hợp")
     type_text(qtbot, page.inputs["applicant_name"], "Nguyễn Văn Ấn")
     type_text(qtbot, page.inputs["phone"], "0912 345 678")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -31,7 +31,7 @@ from cchc_desktop.i18n import _
 from cchc_desktop.paths import data_dir
 from cchc_desktop.services.printing import DossierForm, PrintingService
 from cchc_desktop.services.reception import NewDossier, ProcedureChoice, ReceptionService
-from ui import messages
+from ui import desktop, messages
 from ui.context import AppContext
 from ui.pages.base import Page
 
@@ -43,11 +43,6 @@ TEXT_FIELDS = [
     ("address", "Địa chỉ"),
     ("email", "Thư điện tử"),
 ]
-
-
-def open_file(path: Path) -> None:
-    """Open a file with the system's viewer (tests replace this)."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 class ReceptionPage(Page):
@@ -248,7 +243,7 @@ class ReceptionPage(Page):
             messages.error(self, user_message(exc))
             return None
         self.status.setText(_("Đã tạo giấy tiếp nhận {path}.").format(path=path))
-        open_file(path)
+        desktop.open_file(path)
         return path
 
     def _show_errors(self, errors: dict[str, str]) -> None:

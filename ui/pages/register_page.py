@@ -16,8 +16,11 @@ from PySide6.QtWidgets import (
 from cchc_desktop import formatting
 from cchc_desktop.domain.dossiers import DossierStatus
 from cchc_desktop.i18n import _
+from cchc_desktop.services.printing import PrintingService
+from cchc_desktop.services.reception import ReceptionService
 from cchc_desktop.services.register import RegisterFilter, RegisterService
 from ui.context import AppContext
+from ui.dialogs.dossier_dialog import DossierDialog
 from ui.models.dossier_table import DossierTableModel
 from ui.pages.base import Page
 from ui.widgets.dossier_table_view import dossier_table_view
@@ -70,7 +73,17 @@ class RegisterPage(Page):
         self.status.currentIndexChanged.connect(self.apply_filter)
         self.table.horizontalHeader().sectionResized.connect(self._save_header)
         self.table.horizontalHeader().sectionMoved.connect(self._save_header)
+        self.table.activated.connect(lambda index: self.open_dossier(self.model.row_at(index.row()).code))
         self._show_count()
+
+    def dossier_dialog(self, code: str) -> DossierDialog:
+        dialog = DossierDialog(ReceptionService(self.context.db), PrintingService(self.context.db), code, self)
+        dialog.changed.connect(lambda _code: self.refresh())
+        return dialog
+
+    def open_dossier(self, code: str) -> None:
+        """Enter or a double click on a row opens the dossier's page."""
+        self.dossier_dialog(code).exec()
 
     def current_filter(self) -> RegisterFilter:
         choice = self.status.currentData()

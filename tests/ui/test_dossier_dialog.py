@@ -1,0 +1,135 @@
+"""A dossier's page: the steps offered are those its state allows; each click moves it and the timeline grows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from cchc_desktop.domain.dossiers import DossierStatus, EventKind
+from cchc_desktop.services.catalogue import load_reference_catalogue
+from cchc_desktop.services.printing import DossierForm, PrintingService
+from cchc_desktop.services.reception import NewDossier, ReceptionService
+from ui import desktop, messages
+from ui.context import AppContext
+from ui.dialogs import dossier_dialog
+from ui.dialogs.dossier_dialog import DossierDialog
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2024, 6, 4, 9, 30)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def dialog(qtbot: QtBot, context: AppContext, clock: Clock) -> DossierDialog:
+    load_reference_catalogue(context.db)
+    reception = ReceptionService(context.db, clock=clock)
+    code = reception.register(NewDossier(procedure_code="1.000689", applicant_name="Đặng Thị Hồng",
+                                         applicant_id="038199001234", phone="0912345678")).code
+    shown = DossierDialog(reception, PrintingService(context.db, clock=clock), code)
+    qtbot.addWidget(shown)
+    shown.show()
+    return shown
+
+
+def visible_steps(dialog: DossierDialog) -> set[EventKind]:
+    return {event for event, button in dialog.step_buttons.items() if button.isVisible()}
+
+
+def test_the_page_shows_full_numbers_and_only_allowed_steps(dialog: DossierDialog) -> None:
+    text = dialog.summary.text()
+    assert "038199001234" in text and "0912345678" in text  # in full on the dossier's own page
+    assert "Đã tiếp nhận" in text
+    assert visible_steps(dialog) == {EventKind.TRANSFERRED, EventKind.WITHDRAWN}
+    assert dialog.timeline.rowCount() == 1
+    assert dialog.timeline.item(0, 1).text() == "Tiếp nhận hồ sơ"
+
+
+def test_the_whole_life_by_clicks(qtbot: QtBot, dialog: DossierDialog, clock: Clock,
+                                  monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    answers = iter([("Bản sao Giấy chứng nhận kết hôn", None)])
+    monkeypatch.setattr(dossier_dialog.ReasonDialog, "ask", classmethod(lambda cls, *a, **k: next(answers)))
+    opened: list[Path] = []
+    monkeypatch.setattr(desktop, "open_file", opened.append)
+    for event, at in [
+        (EventKind.TRANSFERRED, datetime(2024, 6, 4, 10, 0)),
+        (EventKind.SUPPLEMENT_REQUESTED, datetime(2024, 6, 4, 14, 0)),
+    ]:
+        clock.now = at
+        qtbot.mouseClick(dialog.step_buttons[event], Qt.MouseButton.LeftButton)
+    assert dialog.view.status is DossierStatus.WAITING_SUPPLEMENT
+    assert visible_steps(dialog) == {EventKind.SUPPLEMENT_RECEIVED, EventKind.WITHDRAWN}  # not late: no apology
+    assert dialog.print_buttons[DossierForm.SUPPLEMENT_REQUEST].isVisible()
+    qtbot.mouseClick(dialog.print_buttons[DossierForm.SUPPLEMENT_REQUEST], Qt.MouseButton.LeftButton)
+    assert opened and opened[0].name.endswith("-mau02.pdf")
+    for event, at in [
+        (EventKind.SUPPLEMENT_RECEIVED, datetime(2024, 6, 5, 8, 0)),
+        (EventKind.RESULT_READY, datetime(2024, 6, 6, 9, 0)),
+        (EventKind.RETURNED, datetime(2024, 6, 6, 15, 0)),
+    ]:
+        clock.now = at
+        qtbot.mouseClick(dialog.step_buttons[event], Qt.MouseButton.LeftButton)
+    assert dialog.view.status is DossierStatus.RETURNED
+    assert visible_steps(dialog) == set()
+    steps = [dialog.timeline.item(row, 1).text() for row in range(dialog.timeline.rowCount())]
+    assert steps == ["Tiếp nhận hồ sơ", "Chuyển xử lý", "Yêu cầu bổ sung", "In phiếu", "Nhận hồ sơ bổ sung",
+                     "Có kết quả", "Trả kết quả"]
+    assert "Trước hạn" in dialog.summary.text() or "Đúng hạn" in dialog.summary.text()
+
+
+def test_a_refused_step_shows_the_reason_and_changes_nothing(
+    qtbot: QtBot, dialog: DossierDialog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(messages, "error", lambda parent, text, details="": shown.append(text))
+    monkeypatch.setattr(dossier_dialog.ReasonDialog, "ask", classmethod(lambda cls, *a, **k: ("   ", None)))
+    qtbot.mouseClick(dialog.step_buttons[EventKind.WITHDRAWN], Qt.MouseButton.LeftButton)
+    assert len(shown) == 1 and "lý do" in shown[0].lower()
+    assert dialog.view.status is DossierStatus.RECEIVED
+    assert dialog.timeline.rowCount() == 1
+
+
+def test_cancelling_the_reason_does_nothing(qtbot: QtBot, dialog: DossierDialog,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dossier_dialog.ReasonDialog, "ask", classmethod(lambda cls, *a, **k: None))
+    assert dialog.step(EventKind.WITHDRAWN) is False
+    assert dialog.view.status is DossierStatus.RECEIVED
+
+
+def test_the_register_opens_a_dossier(qtbot: QtBot, demo_window, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    page = demo_window.show_page("register")
+    code = page.model.row_at(0).code
+    dialog = page.dossier_dialog(code)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == f"Hồ sơ {code}"
+    assert dialog.timeline.rowCount() >= 1
+
+
+def test_an_apology_is_offered_only_when_late_or_nearly(
+    qtbot: QtBot, dialog: DossierDialog, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert not dialog.step_buttons[EventKind.APOLOGISED].isVisible()  # due Friday 07/06, now Tuesday
+    clock.now = datetime(2024, 6, 7, 8, 0)
+    dialog.show_view()
+    assert dialog.step_buttons[EventKind.APOLOGISED].isVisible()
+    monkeypatch.setattr(dossier_dialog.ReasonDialog, "ask", classmethod(
+        lambda cls, *a, **k: ("Chờ xác minh của Công an xã", datetime(2024, 6, 11, 10, 0))))
+    opened: list[Path] = []
+    monkeypatch.setattr(desktop, "open_file", opened.append)
+    qtbot.mouseClick(dialog.step_buttons[EventKind.APOLOGISED], Qt.MouseButton.LeftButton)
+    assert "hẹn lại 11/06/2024 10:00" in dialog.summary.text()
+    assert not dialog.step_buttons[EventKind.APOLOGISED].isVisible()  # once only
+    qtbot.mouseClick(dialog.print_buttons[DossierForm.APOLOGY], Qt.MouseButton.LeftButton)
+    assert opened and opened[0].name.endswith("-mau04.pdf")

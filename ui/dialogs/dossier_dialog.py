@@ -1,0 +1,210 @@
+"""A dossier's page: its fields (ID and phone in full here), its timeline, the steps allowed from its state,
+and its printed forms. Every button is one call of ReceptionService or PrintingService."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cchc_desktop import formatting
+from cchc_desktop.domain.dossiers import EventKind
+from cchc_desktop.errors import CchcError, ValidationError, user_message
+from cchc_desktop.i18n import _
+from cchc_desktop.paths import data_dir
+from cchc_desktop.services.printing import DossierForm, PrintingService
+from cchc_desktop.services.reception import DossierView, ReceptionService, action_name
+from ui import desktop, messages
+
+# Steps offered as buttons, in the order a dossier lives them; those that need a reason ask for it.
+STEP_BUTTONS = [
+    EventKind.TRANSFERRED, EventKind.SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENT_RECEIVED, EventKind.RESULT_READY,
+    EventKind.REFUSED, EventKind.RETURNED, EventKind.WITHDRAWN,
+]
+NEEDS_REASON = {EventKind.SUPPLEMENT_REQUESTED, EventKind.REFUSED, EventKind.WITHDRAWN}
+FORM_BUTTONS = [
+    (DossierForm.RECEIPT, "In Mẫu 01"), (DossierForm.SUPPLEMENT_REQUEST, "In Mẫu 02"),
+    (DossierForm.REFUSAL, "In Mẫu 03"), (DossierForm.APOLOGY, "In Mẫu 04"),
+]
+
+
+class ReasonDialog(QDialog):
+    """Asks for the reason of a step (and, for an apology, the new appointment)."""
+
+    def __init__(self, title: str, *, with_date: datetime | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QFormLayout(self)
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setTabChangesFocus(True)
+        layout.addRow(_("Lý do / nội dung"), self.reason)
+        self.when: QDateTimeEdit | None = None
+        if with_date is not None:
+            self.when = QDateTimeEdit(QDateTime(with_date))
+            self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
+            self.when.setCalendarPopup(True)
+            layout.addRow(_("Hẹn lại ngày trả"), self.when)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Đồng ý"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Hủy"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addRow(buttons)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, title: str, *,
+            with_date: datetime | None = None) -> tuple[str, datetime | None] | None:
+        """The reason typed (and the date chosen), or None when cancelled. Tests replace this."""
+        dialog = cls(title, with_date=with_date, parent=parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        when = dialog.when.dateTime().toPython() if dialog.when is not None else None
+        return dialog.reason.toPlainText(), when
+
+
+class DossierDialog(QDialog):
+    changed = Signal(str)
+
+    def __init__(self, reception: ReceptionService, printing: PrintingService, code: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dossierDialog")
+        self.reception = reception
+        self.printing = printing
+        self.code = code
+        self.resize(980, 640)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setObjectName("dossierSummary")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.summary)
+        self.timeline = QTableWidget(0, 5)
+        self.timeline.setObjectName("timeline")
+        self.timeline.setHorizontalHeaderLabels(
+            [_("Thời điểm"), _("Bước"), _("Người thực hiện"), _("Lý do"), _("Hẹn trả")])
+        self.timeline.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.timeline.horizontalHeader().setStretchLastSection(True)
+        self.timeline.setColumnWidth(0, 130)
+        self.timeline.setColumnWidth(1, 190)
+        self.timeline.setColumnWidth(2, 150)
+        self.timeline.setColumnWidth(3, 330)
+        layout.addWidget(self.timeline, 1)
+
+        steps = QHBoxLayout()
+        self.step_buttons: dict[EventKind, QPushButton] = {}
+        for event in [*STEP_BUTTONS, EventKind.APOLOGISED]:
+            button = QPushButton(action_name(event).capitalize())
+            button.setObjectName(f"step_{event.value}")
+            button.clicked.connect(lambda _checked=False, e=event: self.step(e))
+            self.step_buttons[event] = button
+            steps.addWidget(button)
+        steps.addStretch(1)
+        layout.addLayout(steps)
+        prints = QHBoxLayout()
+        self.print_buttons: dict[DossierForm, QPushButton] = {}
+        for form, label in FORM_BUTTONS:
+            button = QPushButton(_(label))
+            button.setObjectName(f"print_{form.value}")
+            button.clicked.connect(lambda _checked=False, f=form: self.print_form(f))
+            self.print_buttons[form] = button
+            prints.addWidget(button)
+        prints.addStretch(1)
+        close = QPushButton(_("Đóng"))
+        close.clicked.connect(self.accept)
+        prints.addWidget(close)
+        layout.addLayout(prints)
+        self.view: DossierView = self.reception.get(code)
+        self.show_view()
+
+    def show_view(self) -> None:
+        view = self.view
+        dossier = view.dossier
+        self.setWindowTitle(_("Hồ sơ {code}").format(code=dossier.code))
+        rows = [
+            (_("Mã hồ sơ"), f"<b>{dossier.code}</b>"),
+            (_("Thủ tục"), f"{view.procedure.code} — {view.procedure.name}"),
+            (_("Người nộp"), dossier.applicant_name),
+            (_("Số giấy tờ / điện thoại"), f"{dossier.applicant_id or '—'} / {dossier.phone or '—'}"),
+            (_("Địa chỉ"), dossier.address or "—"),
+            (_("Hình thức nộp"), dossier.channel.label),
+            (_("Tiếp nhận"), formatting.date_time(dossier.received_at)),
+            (_("Hẹn trả"), formatting.date_time(dossier.due_at)
+             + (_(" (hẹn lại {date})").format(date=formatting.date_time(view.promised_at))
+                if view.apologies else "")),
+            (_("Trạng thái"), f"<b>{view.status_label}</b>"
+             + (f" — {view.timeliness.label}" if view.timeliness else "")),
+        ]
+        self.summary.setText("<table>" + "".join(
+            f"<tr><td style='padding-right:12px'>{label}</td><td>{value}</td></tr>" for label, value in rows
+        ) + "</table>")
+        self.timeline.setRowCount(len(view.events))
+        for row, entry in enumerate(view.events):
+            due = (f"{formatting.date_time(entry.due_before)} → {formatting.date_time(entry.due_after)}"
+                   if entry.due_after and entry.due_after != entry.due_before else "")
+            for column, text in enumerate((formatting.date_time(entry.at), entry.label, entry.user_name or "",
+                                           entry.reason or "", due)):
+                self.timeline.setItem(row, column, QTableWidgetItem(text))
+        allowed = set(view.allowed) - {EventKind.APOLOGISED}
+        if self.reception.may_apologise(view):
+            allowed.add(EventKind.APOLOGISED)
+        for event, button in self.step_buttons.items():
+            button.setVisible(event in allowed)
+        self.print_buttons[DossierForm.APOLOGY].setVisible(bool(view.apologies))
+        kinds = {entry.kind for entry in view.events}
+        self.print_buttons[DossierForm.SUPPLEMENT_REQUEST].setVisible(EventKind.SUPPLEMENT_REQUESTED in kinds)
+        self.print_buttons[DossierForm.REFUSAL].setVisible(EventKind.REFUSED in kinds)
+
+    def step(self, event: EventKind) -> bool:
+        """Ask what the step needs, then do it; the page refreshes. Returns whether it was done."""
+        reason, when = "", None
+        if event in NEEDS_REASON or event is EventKind.APOLOGISED:
+            answer = ReasonDialog.ask(self, action_name(event).capitalize(),
+                                      with_date=self.view.dossier.due_at if event is EventKind.APOLOGISED else None)
+            if answer is None:
+                return False
+            reason, when = answer
+        try:
+            if event is EventKind.APOLOGISED:
+                assert when is not None
+                self.reception.apologise(self.code, reason=reason, new_due_at=when)
+            else:
+                self.reception.transition(self.code, event, reason=reason)
+        except ValidationError as exc:
+            messages.error(self, user_message(exc))
+            return False
+        self.view = self.reception.get(self.code)
+        self.show_view()
+        self.changed.emit(self.code)
+        return True
+
+    def print_form(self, form: DossierForm) -> Path | None:
+        path = data_dir() / "phieu" / f"{self.code}-mau{form.value}.pdf"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.printing.print_form(self.code, form, path)
+        except (CchcError, OSError) as exc:
+            messages.error(self, user_message(exc))
+            return None
+        desktop.open_file(path)
+        self.view = self.reception.get(self.code)
+        self.show_view()
+        return path
