@@ -158,8 +158,11 @@ class DossierDialog(QDialog):
         ) + "</table>")
         self.timeline.setRowCount(len(view.events))
         for row, entry in enumerate(view.events):
-            due = (f"{formatting.date_time(entry.due_before)} → {formatting.date_time(entry.due_after)}"
-                   if entry.due_after and entry.due_after != entry.due_before else "")
+            due = ""
+            if entry.due_after and entry.due_after != entry.due_before:
+                due = formatting.date_time(entry.due_after)
+                if entry.due_before:
+                    due = f"{formatting.date_time(entry.due_before)} → {due}"
             for column, text in enumerate((formatting.date_time(entry.at), entry.label, entry.user_name or "",
                                            entry.reason or "", due)):
                 self.timeline.setItem(row, column, QTableWidgetItem(text))
