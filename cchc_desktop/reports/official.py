@@ -361,15 +361,17 @@ class OfficialDocTemplate(BaseDocTemplate):
     """A4 with the Nghị định 30 margins (one frame, no padding: the text starts exactly at the margins);
     numbers pages from the second page of each section."""
 
-    def __init__(self, target: Any, **kw: Any) -> None:
+    def __init__(self, target: Any, *, landscape: bool = False, **kw: Any) -> None:
+        size = (PAGE_SIZE[1], PAGE_SIZE[0]) if landscape else PAGE_SIZE
         super().__init__(
-            target, pagesize=PAGE_SIZE, leftMargin=LEFT_MARGIN, rightMargin=RIGHT_MARGIN,
+            target, pagesize=size, leftMargin=LEFT_MARGIN, rightMargin=RIGHT_MARGIN,
             topMargin=TOP_MARGIN, bottomMargin=BOTTOM_MARGIN, creator=APP_NAME, invariant=True,
             initialFontName=FAMILY, initialFontSize=BODY_SIZE, **kw,
         )
-        frame = Frame(LEFT_MARGIN, BOTTOM_MARGIN, FRAME_WIDTH, PAGE_SIZE[1] - TOP_MARGIN - BOTTOM_MARGIN,
+        self.frame_width = size[0] - LEFT_MARGIN - RIGHT_MARGIN
+        frame = Frame(LEFT_MARGIN, BOTTOM_MARGIN, self.frame_width, size[1] - TOP_MARGIN - BOTTOM_MARGIN,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame], pagesize=PAGE_SIZE)])
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], pagesize=size)])
         self.section_start = 1
 
     def afterFlowable(self, flowable: Flowable) -> None:
@@ -382,16 +384,17 @@ class OfficialDocTemplate(BaseDocTemplate):
             canvas: Canvas = self.canv
             canvas.saveState()
             canvas.setFont(face(), BODY_SIZE)
-            canvas.drawCentredString(LEFT_MARGIN + FRAME_WIDTH / 2, PAGE_SIZE[1] - TOP_MARGIN / 2 - 4, str(number))
+            canvas.drawCentredString(LEFT_MARGIN + self.frame_width / 2, self.pagesize[1] - TOP_MARGIN / 2 - 4,
+                                     str(number))
             canvas.restoreState()
 
 
 def build_pdf(story: list[Flowable], target: str | os.PathLike[str] | None = None, *,
-              title: str, author: str = "", subject: str = "") -> bytes:
+              title: str, author: str = "", subject: str = "", landscape: bool = False) -> bytes:
     """Lay ``story`` out; returns the PDF and, given a ``target`` path, also writes it there (atomically)."""
     register_fonts()
     buffer = io.BytesIO()
-    OfficialDocTemplate(buffer, title=title, author=author, subject=subject).build(story)
+    OfficialDocTemplate(buffer, title=title, author=author, subject=subject, landscape=landscape).build(story)
     data = buffer.getvalue()
     if target is not None:
         write_atomically(Path(target), data)

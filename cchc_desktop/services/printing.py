@@ -9,16 +9,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from cchc_desktop.domain.dossiers import EventKind
+from cchc_desktop.domain.dossiers import DossierStatus, EventKind, timeliness
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
-from cchc_desktop.reports import forms
+from cchc_desktop.reports import forms, tracking
 from cchc_desktop.services.reception import DossierView, ReceptionService
 from cchc_desktop.services.settings import SettingsService
 from db.queries import dossiers as queries
@@ -29,6 +29,23 @@ class DossierForm(StrEnum):
     SUPPLEMENT_REQUEST = "02"
     REFUSAL = "03"
     APOLOGY = "04"
+    CONTROL_SHEET = "05"
+
+
+# Who holds the dossier after each step, for the control sheet (Mẫu 05): (gives, takes).
+DESK = "Bộ phận Tiếp nhận và Trả kết quả"
+APPLICANT = "Người nộp hồ sơ"
+HANDLER = "Cơ quan, bộ phận giải quyết"
+HAND_OVERS = {
+    EventKind.RECEIVED: (APPLICANT, DESK),
+    EventKind.TRANSFERRED: (DESK, HANDLER),
+    EventKind.SUPPLEMENT_REQUESTED: (HANDLER, APPLICANT),
+    EventKind.SUPPLEMENT_RECEIVED: (APPLICANT, HANDLER),
+    EventKind.RESULT_READY: (HANDLER, DESK),
+    EventKind.REFUSED: (HANDLER, DESK),
+    EventKind.RETURNED: (DESK, APPLICANT),
+    EventKind.WITHDRAWN: (DESK, APPLICANT),
+}
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,8 @@ class PrintingService:
                 pdf = forms.supplement_request_pdf(self._supplement(view), unit)
             elif form is DossierForm.REFUSAL:
                 pdf = forms.refusal_pdf(self._refusal(view), unit)
+            elif form is DossierForm.CONTROL_SHEET:
+                pdf = tracking.control_sheet_pdf(self._control_sheet(view), unit)
             else:
                 pdf = forms.apology_pdf(self._apology(view), unit)
             queries.insert_event(self.db, {
@@ -104,6 +123,49 @@ class PrintingService:
             received_by=view.received_by_name or "", version=version,
             void_reason=(last or {}).get("void_reason") or "" if version > 1 else "",
         )
+
+    def _control_sheet(self, view: DossierView) -> tracking.ControlSheet:
+        dossier = view.dossier
+        steps = []
+        for entry in view.events:
+            if entry.kind not in HAND_OVERS:
+                continue
+            gives, takes = HAND_OVERS[entry.kind]
+            who = f" ({entry.user_name})" if entry.user_name else ""
+            result = ""
+            if entry.kind in (EventKind.RESULT_READY, EventKind.REFUSED):
+                result = timeliness(entry.at, dossier.due_at).label
+            steps.append(tracking.ControlStep(handed_by=_(gives), received_by=_(takes) + who, at=entry.at,
+                                              result=result, note=entry.reason or ""))
+        return tracking.ControlSheet(
+            code=dossier.code, applicant=dossier.applicant_name, procedure=_procedure(view),
+            received_at=dossier.received_at, due_at=dossier.due_at,
+            handling_unit=dossier.handling_unit or _(HANDLER), steps=tuple(steps),
+        )
+
+    def ledger(self, *, first: date, last: date, target: Path | None = None) -> bytes:
+        """Mẫu 06, the tracking ledger of the dossiers received from ``first`` to ``last`` (inclusive)."""
+        if last < first:
+            raise ValidationError({"period": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+        rows = queries.ledger(self.db, received_from=first.isoformat(),
+                              received_before=(last + timedelta(days=1)).isoformat())
+        moment = datetime.fromisoformat
+        lines = [
+            tracking.LedgerRow(
+                number=number, code=row["code"], procedure=row["procedure_name"], sets=row["sets"],
+                applicant=row["applicant_name"],
+                address_phone=", ".join(part for part in (row["address"], row["phone"]) if part),
+                handling_unit=row["handling_unit"] or "", received_at=moment(row["received_at"]),
+                due_at=moment(row["due_at"]),
+                transferred_at=moment(row["transferred_at"]) if row["transferred_at"] else None,
+                result_at=moment(row["resolved_at"]) if row["resolved_at"] else None,
+                returned_at=moment(row["returned_at"]) if row["returned_at"] else None,
+                note=DossierStatus(row["status"]).label if row["status"] in ("withdrawn", "refused") else "",
+            )
+            for number, row in enumerate(rows, start=1)
+        ]
+        return tracking.ledger_pdf(lines, SettingsService(self.db).load(), first=first, last=last,
+                                   target=str(target) if target else None)
 
     def _supplement(self, view: DossierView) -> forms.SupplementRequestForm:
         found = _last_reason(view, EventKind.SUPPLEMENT_REQUESTED)

@@ -257,3 +257,19 @@ def insert_form(db: Database, *, dossier_id: int, form: str, version: int, issue
         "INSERT INTO dossier_form (dossier_id, form, version, issued_at, user_id) VALUES (?, ?, ?, ?, ?)",
         [dossier_id, form, version, issued_at, user_id],
     )
+
+
+def ledger(db: Database, *, received_from: str, received_before: str) -> list[Row]:
+    """The dossiers received in [from, before), oldest first, with the moment each was transferred."""
+    return _rows(db.execute(
+        """
+        SELECT d.code, p.name AS procedure_name, d.sets, d.applicant_name, d.address, d.phone, d.handling_unit,
+               d.received_at, d.due_at, d.resolved_at, d.returned_at, d.withdrawn_at, d.status,
+               (SELECT min(e.at) FROM dossier_event e WHERE e.dossier_id = d.id AND e.kind = 'transferred')
+                   AS transferred_at
+        FROM dossier d JOIN procedure p ON p.id = d.procedure_id
+        WHERE d.received_at >= ? AND d.received_at < ?
+        ORDER BY d.received_at, d.id
+        """,
+        [received_from, received_before],
+    ))

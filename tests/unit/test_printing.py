@@ -87,3 +87,39 @@ def test_letters_need_their_event(db: Database, code: str, tmp_path: Path) -> No
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
     assert re.search(r"Bản sao Giấy chứng nhận kết hôn của cha, mẹ", text)
     assert "Giấy tờ chứng minh quan hệ cha con" in text
+
+
+def test_the_control_sheet_lists_each_hand_over(db: Database, code: str, tmp_path: Path) -> None:
+    reception = ReceptionService(db, clock=lambda: datetime(2024, 6, 4, 10, 0))
+    reception.transition(code, EventKind.TRANSFERRED)
+    late = ReceptionService(db, clock=lambda: datetime(2024, 6, 10, 9, 0))
+    late.transition(code, EventKind.RESULT_READY)
+    printed = PrintingService(db, clock=lambda: NOW).print_form(code, DossierForm.CONTROL_SHEET)
+    text, pages = text_of(printed.pdf, tmp_path)
+    assert pages == 1
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text and code in text
+    assert "10 giờ 00 phút, ngày 04 tháng 6 năm 2024" in text  # handed to the handler
+    assert "Trễ hạn" in text  # the result came after Friday 07/06 11:30
+
+
+def test_the_ledger_is_landscape_and_lists_the_period(demo_path: Path, tmp_path: Path) -> None:
+    from datetime import date
+
+    from db.connection import open_db
+
+    db = open_db(demo_path)
+    try:
+        expected = db.execute("SELECT code FROM dossier WHERE received_at >= '2024-06-01' AND received_at < "
+                              "'2024-07-01' ORDER BY received_at, id").fetchall()
+        pdf = PrintingService(db).ledger(first=date(2024, 6, 1), last=date(2024, 6, 30),
+                                         target=tmp_path / "so.pdf")
+        with pytest.raises(ValidationError):
+            PrintingService(db).ledger(first=date(2024, 6, 30), last=date(2024, 6, 1))
+    finally:
+        db.close()
+    reader = PdfReader(tmp_path / "so.pdf")
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # landscape
+    text, _pages = text_of(pdf, tmp_path)
+    assert "SỔ THEO DÕI HỒ SƠ" in text and "Từ ngày 01/06/2024 đến ngày 30/06/2024" in text
+    packed = text.replace(" ", "")  # a long code wraps inside its narrow column
+    assert expected and all(code in packed for (code,) in expected)

@@ -41,6 +41,7 @@ NEEDS_REASON = {EventKind.SUPPLEMENT_REQUESTED, EventKind.REFUSED, EventKind.WIT
 FORM_BUTTONS = [
     (DossierForm.RECEIPT, "In Mẫu 01"), (DossierForm.SUPPLEMENT_REQUEST, "In Mẫu 02"),
     (DossierForm.REFUSAL, "In Mẫu 03"), (DossierForm.APOLOGY, "In Mẫu 04"),
+    (DossierForm.CONTROL_SHEET, "In phiếu kiểm soát (Mẫu 05)"),
 ]
 
 
