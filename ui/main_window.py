@@ -20,6 +20,7 @@ from cchc_desktop import APP_NAME
 from cchc_desktop.i18n import _
 from ui.context import AppContext
 from ui.pages.base import Page
+from ui.pages.catalogue_page import CataloguePage
 from ui.pages.overview_page import OverviewPage
 from ui.pages.placeholder import PlaceholderPage
 from ui.pages.reception_page import ReceptionPage
@@ -60,9 +61,7 @@ PAGES: list[PageSpec] = [
         "Phụ lục số liệu tính từ dữ liệu, phần thuyết minh soạn sẵn",
         "Xuất PDF, Word, Excel, JSON gửi cấp trên",
     ]),
-    _placeholder("catalogue", "Danh mục", "công chức phụ trách CCHC", [
-        "Thủ tục hành chính, lĩnh vực, tài khoản, lịch làm việc",
-    ]),
+    PageSpec("catalogue", "Danh mục", CataloguePage),
     PageSpec("settings", "Cài đặt", SettingsPage),
 ]
 PAGE_NAMES = [spec.name for spec in PAGES]

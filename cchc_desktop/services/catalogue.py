@@ -8,6 +8,7 @@ from datetime import time
 from sqlite_utils import Database
 
 from cchc_desktop.domain.catalogue import InterAgency, OnlineLevel, SupplementRule, TimeLimitUnit
+from cchc_desktop.i18n import _
 from cchc_desktop.text import clean, fold
 from db.migrations import read_reference
 from db.queries import catalogue as queries
@@ -89,3 +90,28 @@ def load_reference_catalogue(db: Database) -> CatalogueLoad:
         ]
         procedures_written = queries.insert_procedures(db, rows) if rows else 0
     return CatalogueLoad(fields=fields_written, procedures=procedures_written)
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    code: str
+    name: str
+    field: str
+    time_limit: str
+    online_level: str
+    supplement_rule: str
+    active: bool
+
+
+def list_procedures(db: Database) -> list[CatalogueEntry]:
+    """The catalogue as the Danh mục page lists it (tens of rows, not a large list)."""
+    entries = []
+    for code, name, field, limit, unit, online, rule, active in queries.procedures(db):
+        unit = TimeLimitUnit(unit)
+        entries.append(CatalogueEntry(
+            code=code, name=name, field=field,
+            time_limit=_("Trong ngày") if unit is TimeLimitUnit.SAME_DAY else f"{limit} {unit.label}",
+            online_level=OnlineLevel(online).label if online else "",
+            supplement_rule=SupplementRule(rule).label, active=bool(active),
+        ))
+    return entries

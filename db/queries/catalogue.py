@@ -42,3 +42,11 @@ def insert_fields(db: Database, rows: Iterable[Sequence[object]]) -> int:
 def insert_procedures(db: Database, rows: Iterable[Sequence[object]]) -> int:
     """Rows in the column order of ``INSERT_PROCEDURE``; codes already there are skipped."""
     return db.conn.executemany(INSERT_PROCEDURE, list(rows)).rowcount
+
+
+def procedures(db: Database) -> list[tuple]:
+    """(code, name, field, time limit, unit, online level, supplement rule, active) of every procedure."""
+    return db.execute(
+        "SELECT p.code, p.name, f.name, p.time_limit, p.time_limit_unit, p.online_level, p.supplement_rule, p.active"
+        " FROM procedure p JOIN field f ON f.id = p.field_id ORDER BY f.position, f.name, p.code"
+    ).fetchall()

@@ -1,0 +1,56 @@
+"""Danh mục: the catalogue is listed; a day off is added and removed through the real widgets."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt
+from pytestqt.qtbot import QtBot
+
+from cchc_desktop.domain.records import OverrideKind
+from cchc_desktop.services.catalogue import load_reference_catalogue
+from tests.ui.keyboard import type_text
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.pages.catalogue_page import CataloguePage
+
+
+def test_the_procedures_are_listed(window: MainWindow, context: AppContext) -> None:
+    load_reference_catalogue(context.db)
+    page = window.show_page("catalogue")
+    assert isinstance(page, CataloguePage)
+    page.refresh()
+    names = [page.procedures.item(row, 1).text() for row in range(page.procedures.rowCount())]
+    assert "Thủ tục đăng ký khai sinh" in names and len(names) >= 40
+
+
+def test_a_day_off_is_added_then_removed(qtbot: QtBot, window: MainWindow, context: AppContext) -> None:
+    page = window.show_page("catalogue")
+    assert isinstance(page, CataloguePage)
+    page.tabs.setCurrentIndex(1)
+    page.day.setDate(QDate(2025, 8, 29))
+    page.kind.setCurrentIndex(page.kind.findData(OverrideKind.DAY_OFF.value))
+    type_text(qtbot, page.note, "Nghỉ theo Thông báo số 12/TB-UBND")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.year.value() == 2025
+    rows = {page.days.item(r, 0).text(): r for r in range(page.days.rowCount())}
+    assert "29/08/2025" in rows
+    row = rows["29/08/2025"]
+    assert page.days.item(row, 1).text() == "Thứ Sáu"
+    assert page.days.item(row, 4).text() == "Đơn vị"
+    assert context.db.execute("SELECT kind, note FROM calendar_override").fetchall() == [
+        ("day_off", "Nghỉ theo Thông báo số 12/TB-UBND")]
+
+    page.days.selectRow(rows["02/09/2025"])  # the law's holiday cannot be removed here
+    qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
+    assert "Chỉ bỏ được ngày do đơn vị khai báo" in page.message.text()
+    page.days.selectRow(row)
+    qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
+    assert context.db.execute("SELECT count(*) FROM calendar_override").fetchone()[0] == 0
+
+
+def test_a_make_up_day_without_its_basis_is_refused(qtbot: QtBot, window: MainWindow, context: AppContext) -> None:
+    page = window.show_page("catalogue")
+    assert isinstance(page, CataloguePage)
+    page.kind.setCurrentIndex(page.kind.findData(OverrideKind.WORKDAY.value))
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert "căn cứ" in page.message.text()
+    assert context.db.execute("SELECT count(*) FROM calendar_override").fetchone()[0] == 0
