@@ -3,6 +3,7 @@ built once and copied per test, and typing of Vietnamese text into real widgets.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -12,7 +13,9 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["CCHC_LANG"] = "vi"
 # Window state (QSettings) goes to a throw-away folder, never to the user's own configuration.
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="cchc-test-config-")
+_CONFIG_HOME = tempfile.mkdtemp(prefix="cchc-test-config-")
+os.environ["XDG_CONFIG_HOME"] = _CONFIG_HOME
+atexit.register(shutil.rmtree, _CONFIG_HOME, ignore_errors=True)
 
 import pytest
 from sqlite_utils import Database
