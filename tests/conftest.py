@@ -17,10 +17,10 @@ _CONFIG_HOME = tempfile.mkdtemp(prefix="cchc-test-config-")
 os.environ["XDG_CONFIG_HOME"] = _CONFIG_HOME
 atexit.register(shutil.rmtree, _CONFIG_HOME, ignore_errors=True)
 
-import pytest
-from sqlite_utils import Database
+import pytest  # noqa: E402 (after the environment above)
+from sqlite_utils import Database  # noqa: E402
 
-from db.connection import open_db
+from db.connection import open_db  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
