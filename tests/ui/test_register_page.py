@@ -89,3 +89,22 @@ def test_status_filter_and_header_sort(qtbot: QtBot, demo_window: MainWindow) ->
     codes = [page.model.row_at(i).code for i in range(page.model.rowCount())]
     assert codes == sorted(codes) or codes == sorted(codes, reverse=True)
     assert page.model.filter.sort.value == "code"
+
+
+def test_the_ledger_is_printed_for_the_chosen_dates(qtbot: QtBot, demo_window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    from ui import desktop
+    from ui.dialogs.period_dialog import PeriodDialog
+
+    page = register(demo_window)
+    monkeypatch.setattr(PeriodDialog, "ask", classmethod(lambda cls, *a: (date(2024, 3, 1), date(2024, 3, 31))))
+    opened: list[Path] = []
+    monkeypatch.setattr(desktop, "open_file", opened.append)
+    qtbot.mouseClick(page.ledger_button, Qt.MouseButton.LeftButton)
+    assert len(opened) == 1 and opened[0].name == "so-theo-doi-20240301-20240331.pdf"
+    text = " ".join((p.extract_text() or "") for p in PdfReader(opened[0]).pages)
+    assert "Từ ngày 01/03/2024 đến ngày 31/03/2024" in " ".join(text.split())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -10,17 +12,22 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QWidget,
 )
 
 from cchc_desktop import formatting
 from cchc_desktop.domain.dossiers import DossierStatus
+from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
+from cchc_desktop.paths import data_dir
 from cchc_desktop.services.printing import PrintingService
 from cchc_desktop.services.reception import ReceptionService
 from cchc_desktop.services.register import RegisterFilter, RegisterService
+from ui import desktop, messages
 from ui.context import AppContext
 from ui.dialogs.dossier_dialog import DossierDialog
+from ui.dialogs.period_dialog import PeriodDialog
 from ui.models.dossier_table import DossierTableModel
 from ui.pages.base import Page
 from ui.widgets.dossier_table_view import dossier_table_view
@@ -54,6 +61,10 @@ class RegisterPage(Page):
         bar.addWidget(self.search, 3)
         bar.addWidget(self.status, 1)
         bar.addWidget(self.count)
+        self.ledger_button = QPushButton(_("In sổ theo dõi (Mẫu 06)"))
+        self.ledger_button.setObjectName("printLedger")
+        self.ledger_button.clicked.connect(self.print_ledger)
+        bar.addWidget(self.ledger_button)
         self.layout_.addLayout(bar)
 
         self.model = DossierTableModel(self.service)
@@ -84,6 +95,22 @@ class RegisterPage(Page):
     def open_dossier(self, code: str) -> None:
         """Enter or a double click on a row opens the dossier's page."""
         self.dossier_dialog(code).exec()
+
+    def print_ledger(self) -> Path | None:
+        """Mẫu 06 for a range of receipt dates (this month by default), written as PDF and opened."""
+        today = date.today()
+        chosen = PeriodDialog.ask(self, _("In sổ theo dõi hồ sơ"), today.replace(day=1), today)
+        if chosen is None:
+            return None
+        first, last = chosen
+        path = data_dir() / "phieu" / f"so-theo-doi-{first:%Y%m%d}-{last:%Y%m%d}.pdf"
+        try:
+            PrintingService(self.context.db).ledger(first=first, last=last, target=path)
+        except (CchcError, OSError) as exc:
+            messages.error(self, user_message(exc))
+            return None
+        desktop.open_file(path)
+        return path
 
     def current_filter(self) -> RegisterFilter:
         choice = self.status.currentData()
