@@ -11,6 +11,7 @@ import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from pathlib import Path
 
 from cchc_desktop import __version__
@@ -126,7 +127,60 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", parents=[common], help=_("kiểm tra tính toàn vẹn của cơ sở dữ liệu"),
                                 description=_("Kiểm tra toàn vẹn, khóa ngoại và phiên bản cấu trúc; không sửa tệp."))
     check.set_defaults(handler=_cmd_check)
+    receipt = commands.add_parser(
+        "receipt", parents=[common], help=_("in giấy tiếp nhận (Mẫu 01) hoặc phiếu khác của một hồ sơ ra PDF"),
+        description=_("Tạo PDF: 01 giấy tiếp nhận và hẹn trả kết quả, 02 phiếu yêu cầu bổ sung, 03 phiếu từ chối, "
+                      "04 phiếu xin lỗi và hẹn lại, 05 phiếu kiểm soát quá trình giải quyết."))
+    receipt.add_argument("code", metavar="MÃ_HỒ_SƠ", help=_("mã hồ sơ"))
+    receipt.add_argument("--out", required=True, metavar="TỆP.pdf", help=_("tệp PDF cần tạo"))
+    receipt.add_argument("--form", choices=["01", "02", "03", "04", "05"], default="01",
+                         help=_("mẫu cần in (mặc định 01)"))
+    receipt.set_defaults(handler=_cmd_receipt)
+
+    ledger = commands.add_parser("ledger", parents=[common], help=_("in Sổ theo dõi hồ sơ (Mẫu 06) ra PDF"),
+                                 description=_("Sổ theo dõi các hồ sơ tiếp nhận trong khoảng ngày đã cho."))
+    ledger.add_argument("--from", dest="first", required=True, metavar="dd/mm/yyyy", help=_("từ ngày"))
+    ledger.add_argument("--to", dest="last", required=True, metavar="dd/mm/yyyy", help=_("đến ngày"))
+    ledger.add_argument("--out", required=True, metavar="TỆP.pdf", help=_("tệp PDF cần tạo"))
+    ledger.set_defaults(handler=_cmd_ledger)
     return parser
+
+
+def _cmd_receipt(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services.database import open_database
+    from cchc_desktop.services.printing import DossierForm, PrintingService
+
+    db = open_database(db_path)
+    try:
+        printed = PrintingService(db).print_form(args.code.strip().upper(), DossierForm(args.form), Path(args.out))
+    finally:
+        db.close()
+    _out(_("Đã tạo {path} (Mẫu {form}, hồ sơ {code}).").format(path=args.out, form=printed.form.value,
+                                                              code=printed.code))
+    return EXIT_OK
+
+
+def _parse_day(text: str, field: str) -> date:
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise ValidationError({field: _("Ngày «{text}» không hợp lệ (dạng dd/mm/yyyy).").format(text=text)})
+
+
+def _cmd_ledger(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services.database import open_database
+    from cchc_desktop.services.printing import PrintingService
+
+    first, last = _parse_day(args.first, "from"), _parse_day(args.last, "to")
+    db = open_database(db_path)
+    try:
+        PrintingService(db).ledger(first=first, last=last, target=Path(args.out))
+    finally:
+        db.close()
+    _out(_("Đã tạo {path}.").format(path=args.out))
+    return EXIT_OK
 
 
 def _out(text: str) -> None:
