@@ -146,3 +146,48 @@ def ledger_pdf(rows: Sequence[LedgerRow], unit: UnitSettings, *, first: date, la
         story.append(grid_table(table_rows, widths))
     return build_pdf(story, target, title=_("Sổ theo dõi hồ sơ"), author=unit.name, subject=_("Mẫu 06"),
                      landscape=True)
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    code: str
+    applicant: str
+    procedure: str
+    due_at: datetime
+    status: str
+
+
+@dataclass(frozen=True)
+class QueueSection:
+    title: str
+    lines: tuple[QueueLine, ...]
+    total: int  # may exceed len(lines) when the list was cut
+
+
+def work_list_pdf(sections: Sequence[QueueSection], unit: UnitSettings, *, day: date,
+                  target: str | None = None) -> bytes:
+    """The morning list of the desk (Việc hôm nay): one table per queue."""
+    register_fonts()
+    st = styles()
+    cell = _cell_style(10)
+    story: list[Flowable] = [
+        Paragraph(f"<b>{esc(unit.name.upper())}</b>", st.line),
+        *title_block(_("DANH SÁCH VIỆC CẦN LÀM"), place_date(unit.place, day) if unit.place else
+                     day.strftime("%d/%m/%Y"), space_after=6),
+    ]
+    widths = [10 * mm, 42 * mm, 35 * mm, 45 * mm, 33 * mm]
+    for section in sections:
+        story.append(Paragraph(f"<b>{esc(section.title)} ({section.total})</b>", st.line))
+        if not section.lines:
+            story.append(Paragraph(esc(_("Không có hồ sơ.")), st.line))
+            continue
+        rows: list[list[object]] = [[Paragraph(f"<b>{esc(_(h))}</b>", cell) for h in (
+            "STT", "Mã hồ sơ", "Người nộp", "Thủ tục", "Hẹn trả")]]
+        rows += [_cells((number, line.code, line.applicant, line.procedure, _when(line.due_at)), cell)
+                 for number, line in enumerate(section.lines, start=1)]
+        story.append(grid_table(rows, widths))
+        if section.total > len(section.lines):
+            story.append(Paragraph(esc(_("… và {n} hồ sơ khác (xem trên máy).")).format(
+                n=section.total - len(section.lines)), st.line))
+        story.append(Spacer(0, 6))
+    return build_pdf(story, target, title=_("Danh sách việc cần làm"), author=unit.name, subject=_("Việc hôm nay"))

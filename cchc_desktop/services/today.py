@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 from sqlite_utils import Database
 
 from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.dossiers import DossierStatus
 from cchc_desktop.i18n import _
+from cchc_desktop.reports import tracking
 from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.services.register import RegisterFilter, RegisterService, SortKey
+from cchc_desktop.services.settings import SettingsService
 
 SOON_WORKING_DAYS = 2
+LIST_LIMIT = 200  # dossiers per queue on the printed list
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,20 @@ class TodayService:
             ("ready", _("Đã có kết quả, chưa trả"),
              RegisterFilter(statuses=(DossierStatus.RESULT_READY, DossierStatus.REFUSED), **by_due)),
         ]
+
+    def print_list(self, target: Path | None = None, *, per_queue: int = LIST_LIMIT) -> bytes:
+        """The morning list as PDF: every queue, up to ``per_queue`` dossiers each (the count says the rest)."""
+        sections = []
+        for queue in self.queues():
+            page = self.register.page(queue.filter, limit=per_queue)
+            sections.append(tracking.QueueSection(
+                title=queue.title, total=queue.count,
+                lines=tuple(tracking.QueueLine(code=row.code, applicant=row.applicant_name,
+                                               procedure=row.procedure_name, due_at=row.due_at,
+                                               status=row.status.label) for row in page.rows),
+            ))
+        return tracking.work_list_pdf(sections, SettingsService(self.db).load(), day=self.clock().date(),
+                                      target=str(target) if target else None)
 
     def queues(self) -> list[Queue]:
         return [Queue(key, title, wanted, self.register.count(wanted)) for key, title, wanted in self.filters()]

@@ -26,3 +26,24 @@ def test_queues_with_counts(demo_window: MainWindow) -> None:
         assert isinstance(view, QTableView)
         assert view.model().rowCount() == min(queue.count, 200)
     assert sum(q.count for q in page.service.queues()) > 0
+
+
+def test_the_morning_list_prints_every_queue(qtbot, demo_window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from pypdf import PdfReader
+    from PySide6.QtCore import Qt
+
+    from ui import desktop
+
+    page = demo_window.show_page("today")
+    assert isinstance(page, TodayPage)
+    page.service = TodayService(page.context.db, clock=lambda: datetime(2024, 12, 27, 10, 0))
+    opened: list[Path] = []
+    monkeypatch.setattr(desktop, "open_file", opened.append)
+    qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    assert len(opened) == 1 and opened[0].name == "viec-hom-nay-20241227.pdf"
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(opened[0]).pages)
+    assert "DANH SÁCH VIỆC CẦN LÀM" in text
+    for queue in page.service.queues():
+        assert f"{queue.title} ({queue.count})" in text

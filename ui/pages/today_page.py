@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
+from pathlib import Path
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QWidget
 
 from cchc_desktop import formatting
+from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
+from cchc_desktop.paths import data_dir
 from cchc_desktop.services.today import TodayService
+from ui import desktop, messages
 from ui.context import AppContext
 from ui.models.dossier_table import DossierTableModel
 from ui.pages.base import Page
@@ -22,7 +28,14 @@ class TodayPage(Page):
         self.service = TodayService(context.db)
         self.date_label = QLabel()
         self.date_label.setObjectName("pageSubtitle")
-        self.layout_.addWidget(self.date_label)
+        top = QHBoxLayout()
+        top.addWidget(self.date_label, 1)
+        self.print_button = QPushButton(_("In danh sách (Ctrl+P)"))
+        self.print_button.setObjectName("printWorkList")
+        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_button.clicked.connect(self.print_list)
+        top.addWidget(self.print_button)
+        self.layout_.addLayout(top)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("todayQueues")
         self.layout_.addWidget(self.tabs, 1)
@@ -34,6 +47,16 @@ class TodayPage(Page):
             self.models[key] = model
             self.tabs.addTab(view, "")
         self.refresh()
+
+    def print_list(self) -> Path | None:
+        path = data_dir() / "phieu" / f"viec-hom-nay-{self.service.clock():%Y%m%d}.pdf"
+        try:
+            self.service.print_list(path)
+        except (CchcError, OSError) as exc:
+            messages.error(self, user_message(exc))
+            return None
+        desktop.open_file(path)
+        return path
 
     def refresh(self) -> None:
         self.date_label.setText(formatting.long_date(self.service.clock().date()).capitalize())
