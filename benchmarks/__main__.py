@@ -133,6 +133,9 @@ def everything_codes(service: object, wanted: object) -> set[str]:
 
 
 def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
+    from cchc_desktop.domain.dossiers import DossierDocument
+    from cchc_desktop.services.printing import DossierForm, PrintingService
+    from cchc_desktop.services.reception import NewDossier, ReceptionService
     from cchc_desktop.services.register import RegisterFilter, RegisterService, SortKey
     from db.connection import open_db
 
@@ -161,6 +164,15 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
                                   note=repr(text) if label != "phone" and label != "ID number" else "(masked)"))
         figures.append(Figure("register: total count (no filter)", "ms",
                               timed(lambda: service.count(RegisterFilter()), repeat), 150))
+        reception = ReceptionService(db)
+        printing = PrintingService(db)
+        new = NewDossier(procedure_code="1.000689", applicant_name="Nguyễn Văn Ấn", phone="0912345678",
+                         documents=(DossierDocument("Tờ khai đăng ký khai sinh"),))
+        figures.append(Figure("register a dossier (validate, code, due date, save)", "ms",
+                              timed(lambda: reception.register(new), repeat * 3), 20))
+        last = reception.register(new).code
+        figures.append(Figure("receipt PDF (Mẫu 01, two copies)", "ms",
+                              timed(lambda: printing.print_form(last, DossierForm.RECEIPT), repeat), 200))
     finally:
         db.close()
 

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
-import holidays
-
 from cchc_desktop.domain.catalogue import TimeLimitUnit
 from cchc_desktop.domain.records import OverrideKind
 from cchc_desktop.domain.unit import OfficeHours
+from cchc_desktop.lazy import lazy_import
+
+# The holiday tables load when a calendar is first laid out, not at start-up (~35 ms).
+holidays = lazy_import("holidays")
 
 DEFAULT_AFTERNOON_CUTOFF = time(15, 0)  # Nghị định 23/2015: certification requests after 15:00 → next day
 _HOUR = 3600

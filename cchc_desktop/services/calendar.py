@@ -6,16 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import holidays
 from sqlite_utils import Database
 
 from cchc_desktop.domain.calendar import WorkCalendar, package_days
 from cchc_desktop.domain.records import CalendarOverride, OverrideKind
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
+from cchc_desktop.lazy import lazy_import
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean
 from db.queries import calendar as queries
+
+holidays = lazy_import("holidays")
 
 
 def load_calendar(db: Database) -> WorkCalendar:

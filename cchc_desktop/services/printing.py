@@ -18,10 +18,14 @@ from sqlite_utils import Database
 from cchc_desktop.domain.dossiers import DossierStatus, EventKind, timeliness
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
-from cchc_desktop.reports import forms, tracking
+from cchc_desktop.lazy import lazy_import
 from cchc_desktop.services.reception import DossierView, ReceptionService
 from cchc_desktop.services.settings import SettingsService
 from db.queries import dossiers as queries
+
+# The PDF builders (reportlab) load when the first paper is printed, not at start-up.
+forms = lazy_import("cchc_desktop.reports.forms")
+tracking = lazy_import("cchc_desktop.reports.tracking")
 
 
 class DossierForm(StrEnum):

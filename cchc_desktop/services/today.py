@@ -12,10 +12,13 @@ from sqlite_utils import Database
 from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.dossiers import DossierStatus
 from cchc_desktop.i18n import _
-from cchc_desktop.reports import tracking
+from cchc_desktop.lazy import lazy_import
 from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.services.register import RegisterFilter, RegisterService, SortKey
 from cchc_desktop.services.settings import SettingsService
+
+# The PDF builders (reportlab) load when the first paper is printed, not at start-up.
+tracking = lazy_import("cchc_desktop.reports.tracking")
 
 SOON_WORKING_DAYS = 2
 LIST_LIMIT = 200  # dossiers per queue on the printed list

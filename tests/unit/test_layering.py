@@ -48,3 +48,15 @@ def test_ruff_is_clean_including_the_banned_qt_imports() -> None:
         pytest.fail("ruff is part of the test extra and must be installed")
     result = subprocess.run([ruff, "check", "."], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_window_starts_without_the_pdf_library() -> None:
+    """reportlab costs ~150 ms: it loads when the first paper is printed, not when the window opens."""
+    code = (
+        "import sys, ui.main_window, cchc_desktop.services.printing, cchc_desktop.services.today;"
+        "print([m for m in sys.modules if m.startswith('reportlab')]);"
+        "sys.exit(1 if any(m.startswith('reportlab') for m in sys.modules) else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False,
+                            env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stdout + result.stderr
