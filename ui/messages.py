@@ -9,22 +9,14 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from cchc_desktop.errors import user_message
 from cchc_desktop.i18n import _
-
-BUTTON_TEXTS = {
-    QMessageBox.StandardButton.Ok: "Đồng ý",
-    QMessageBox.StandardButton.Cancel: "Hủy",
-    QMessageBox.StandardButton.Close: "Đóng",
-    QMessageBox.StandardButton.Yes: "Có",
-    QMessageBox.StandardButton.No: "Không",
-    QMessageBox.StandardButton.Save: "Lưu",
-}
+from ui.widgets.buttons import TEXTS
 
 
 def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
          buttons: QMessageBox.StandardButton, details: str = "") -> QMessageBox:
     box = QMessageBox(icon, title, text, buttons, parent)
-    for button, label in BUTTON_TEXTS.items():
-        widget = box.button(button)
+    for name, label in TEXTS.items():
+        widget = box.button(getattr(QMessageBox.StandardButton, name))
         if widget is not None:
             widget.setText(_(label))
     if details:

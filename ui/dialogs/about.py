@@ -12,6 +12,7 @@ from cchc_desktop.i18n import _
 from db.connection import schema_state
 from ui.context import AppContext
 from ui.designer import load_form
+from ui.widgets.buttons import translate
 
 
 def build(context: AppContext, parent: QWidget | None = None) -> QDialog:
@@ -27,9 +28,7 @@ def build(context: AppContext, parent: QWidget | None = None) -> QDialog:
     for name, text in values.items():
         label = dialog.findChild(QLabel, name)
         label.setText(text)
-    buttons = dialog.findChild(QDialogButtonBox, "buttons")
-    close = buttons.button(QDialogButtonBox.StandardButton.Close)
-    close.setText(_("Đóng"))
+    buttons = translate(dialog.findChild(QDialogButtonBox, "buttons"))
     buttons.rejected.connect(dialog.reject)
     return dialog
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,6 +30,7 @@ from cchc_desktop.paths import data_dir
 from cchc_desktop.services.printing import DossierForm, PrintingService
 from cchc_desktop.services.reception import DossierView, ReceptionService, action_name
 from ui import desktop, messages
+from ui.widgets.buttons import ok_cancel
 
 # Steps offered as buttons, in the order a dossier lives them; those that need a reason ask for it.
 STEP_BUTTONS = [
@@ -62,12 +62,7 @@ class ReasonDialog(QDialog):
             self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
             self.when.setCalendarPopup(True)
             layout.addRow(_("Hẹn lại ngày trả"), self.when)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Đồng ý"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Hủy"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addRow(buttons)
+        layout.addRow(ok_cancel(self))
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, *,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QWidget
+from PySide6.QtWidgets import QDateEdit, QDialog, QFormLayout, QWidget
 
 from cchc_desktop.i18n import _
+from ui.widgets.buttons import ok_cancel
 
 
 class PeriodDialog(QDialog):
@@ -22,12 +23,7 @@ class PeriodDialog(QDialog):
             edit.setCalendarPopup(True)
         layout.addRow(_("Từ ngày"), self.first)
         layout.addRow(_("Đến ngày"), self.last)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Đồng ý"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Hủy"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addRow(buttons)
+        layout.addRow(ok_cancel(self))
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, first: date, last: date) -> tuple[date, date] | None:

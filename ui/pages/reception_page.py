@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -34,6 +33,7 @@ from cchc_desktop.services.reception import NewDossier, ProcedureChoice, Recepti
 from ui import desktop, messages
 from ui.context import AppContext
 from ui.pages.base import Page
+from ui.widgets.field_errors import FieldErrors
 
 PREVIEW_DELAY_MS = 150
 TEXT_FIELDS = [
@@ -59,7 +59,7 @@ class ReceptionPage(Page):
         self.last_code: str | None = None
 
         form = QFormLayout()
-        self.errors: dict[str, QLabel] = {}
+        self.errors = FieldErrors()
         self.procedure_edit = QLineEdit()
         self.procedure_edit.setObjectName("procedure")
         self.procedure_edit.setPlaceholderText(_("Gõ mã hoặc tên thủ tục, có hoặc không dấu…"))
@@ -68,40 +68,36 @@ class ReceptionPage(Page):
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setMaxVisibleItems(12)
         self.procedure_edit.setCompleter(self.completer)
-        form.addRow(_("Thủ tục (*)"), self._with_error("procedure_code", self.procedure_edit))
+        form.addRow(_("Thủ tục (*)"), self.errors.wrap("procedure_code", self.procedure_edit))
 
         self.inputs: dict[str, QLineEdit] = {}
         for key, label in TEXT_FIELDS:
             edit = QLineEdit()
             edit.setObjectName(key)
             self.inputs[key] = edit
-            form.addRow(_(label), self._with_error(key, edit))
+            form.addRow(_(label), self.errors.wrap(key, edit))
         self.channel = QComboBox()
         self.channel.setObjectName("channel")
         for channel in Channel:
             self.channel.addItem(channel.label, channel.value)
-        form.addRow(_("Hình thức nộp"), self._with_error("channel", self.channel))
+        form.addRow(_("Hình thức nộp"), self.errors.wrap("channel", self.channel))
         self.sets = QSpinBox()
         self.sets.setObjectName("sets")
         self.sets.setRange(1, 99)
-        form.addRow(_("Số bộ hồ sơ"), self._with_error("sets", self.sets))
+        form.addRow(_("Số bộ hồ sơ"), self.errors.wrap("sets", self.sets))
         self.documents = QPlainTextEdit()
         self.documents.setObjectName("documents")
         self.documents.setPlaceholderText(_("Mỗi dòng một giấy tờ, ví dụ: Tờ khai đăng ký khai sinh"))
         self.documents.setTabChangesFocus(True)
         self.documents.setFixedHeight(80)
-        form.addRow(_("Thành phần hồ sơ"), self._with_error("documents", self.documents))
+        form.addRow(_("Thành phần hồ sơ"), self.errors.wrap("documents", self.documents))
         self.layout_.addLayout(form)
 
         self.preview_label = QLabel()
         self.preview_label.setObjectName("receptionPreview")
         self.preview_label.setWordWrap(True)
         self.preview_label.setTextFormat(Qt.TextFormat.RichText)
-        self.unit_error = QLabel()
-        self.unit_error.setProperty("role", "fieldError")
-        self.unit_error.setWordWrap(True)
-        self.unit_error.hide()
-        self.errors["unit_code"] = self.unit_error
+        self.unit_error = self.errors.add("unit_code", QLabel())
         self.layout_.addWidget(self.preview_label)
         self.layout_.addWidget(self.unit_error)
 
@@ -133,23 +129,6 @@ class ReceptionPage(Page):
             edit.returnPressed.connect(self._enter)
         QShortcut(QKeySequence(Qt.Key.Key_F9), self, activated=self.print_receipt)
         self.update_preview()
-
-    def _with_error(self, key: str, widget: QWidget) -> QWidget:
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        error = QLabel()
-        error.setObjectName(f"error_{key}")
-        error.setProperty("role", "fieldError")
-        error.setWordWrap(True)
-        error.hide()
-        column.addWidget(error)
-        self.errors[key] = error
-        return holder
-
-    # -- the procedure: typed, suggested, picked ----------------------------------------------------------
 
     def _suggest(self, text: str) -> None:
         self.procedure = None
@@ -211,11 +190,10 @@ class ReceptionPage(Page):
         try:
             saved = self.service.register(self.new_dossier())
         except ValidationError as exc:
-            self._show_errors(exc.errors)
-            others = [message for key, message in exc.errors.items() if key not in self.errors]
+            others = self.errors.show(exc.errors)
             self.status.setText(" ".join([_("Chưa lưu: hãy sửa các ô được đánh dấu."), *others]))
             return
-        self._show_errors({})
+        self.errors.show({})
         self.last_code = saved.code
         self.print_button.setEnabled(True)
         self.status.setText(_("Đã lưu hồ sơ {code}, hẹn trả {due}. Nhấn F9 để in giấy tiếp nhận.").format(
@@ -245,8 +223,3 @@ class ReceptionPage(Page):
         self.status.setText(_("Đã tạo giấy tiếp nhận {path}.").format(path=path))
         desktop.open_file(path)
         return path
-
-    def _show_errors(self, errors: dict[str, str]) -> None:
-        for key, label in self.errors.items():
-            label.setText(errors.get(key, ""))
-            label.setVisible(key in errors)

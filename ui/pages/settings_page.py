@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTimeEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,6 +24,7 @@ from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
 from ui.context import AppContext
 from ui.pages.base import Page
+from ui.widgets.field_errors import FieldErrors
 
 TEXT_FIELDS = [
     ("name", "Tên đơn vị (*)"),
@@ -64,18 +64,18 @@ class SettingsPage(Page):
         super().__init__(context, parent)
         form = QFormLayout()
         self.inputs: dict[str, QLineEdit] = {}
-        self.errors: dict[str, QLabel] = {}
+        self.errors = FieldErrors()
         for key, label in TEXT_FIELDS:
             edit = QLineEdit()
             edit.setObjectName(f"setting_{key}")
             self.inputs[key] = edit
-            form.addRow(_(label), self._with_error(key, edit))
+            form.addRow(_(label), self.errors.wrap(key, edit))
 
         self.cutoff = QSpinBox()
         self.cutoff.setObjectName("setting_report_cutoff_day")
         self.cutoff.setRange(0, 28)
         self.cutoff.setSpecialValueText(_("Theo tháng dương lịch"))
-        form.addRow(_("Ngày chốt số liệu hằng tháng"), self._with_error("report_cutoff_day", self.cutoff))
+        form.addRow(_("Ngày chốt số liệu hằng tháng"), self.errors.wrap("report_cutoff_day", self.cutoff))
 
         hours_row = QWidget()
         hours_layout = QHBoxLayout(hours_row)
@@ -92,7 +92,7 @@ class SettingsPage(Page):
         self.saturday.setObjectName("setting_saturday_morning")
         hours_layout.addWidget(self.saturday)
         hours_layout.addStretch(1)
-        form.addRow(_("Giờ làm việc"), self._with_error("office_hours", hours_row))
+        form.addRow(_("Giờ làm việc"), self.errors.wrap("office_hours", hours_row))
         self.layout_.addLayout(form)
 
         buttons = QHBoxLayout()
@@ -108,21 +108,6 @@ class SettingsPage(Page):
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         self.refresh()
 
-    def _with_error(self, key: str, widget: QWidget) -> QWidget:
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        error = QLabel()
-        error.setObjectName(f"error_{key}")
-        error.setProperty("role", "fieldError")
-        error.setWordWrap(True)
-        error.hide()
-        column.addWidget(error)
-        self.errors[key] = error
-        return holder
-
     def refresh(self) -> None:
         current = self.context.settings.load()
         for key, edit in self.inputs.items():
@@ -131,7 +116,7 @@ class SettingsPage(Page):
         for key, edit in self.hours.items():
             edit.setTime(_to_qtime(getattr(current.office_hours, key)))
         self.saturday.setChecked(current.office_hours.saturday_morning)
-        self._show_errors({})
+        self.errors.show({})
 
     def current_values(self) -> UnitSettings:
         hours = OfficeHours(
@@ -149,14 +134,9 @@ class SettingsPage(Page):
         try:
             stored = self.context.settings.save(self.current_values())
         except ValidationError as exc:
-            self._show_errors(exc.errors)
+            self.errors.show(exc.errors)
             self.status.setText(_("Chưa lưu: hãy sửa các ô được đánh dấu."))
             return
         self.refresh()
         self.status.setText(_("Đã lưu cài đặt."))
         self.saved.emit(stored)
-
-    def _show_errors(self, errors: dict[str, str]) -> None:
-        for key, label in self.errors.items():
-            label.setText(errors.get(key, ""))
-            label.setVisible(key in errors)
