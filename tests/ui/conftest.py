@@ -16,17 +16,16 @@ from ui.context import AppContext
 from ui.main_window import MainWindow
 
 
-@pytest.fixture
-def context(db_path: Path, qapp) -> Iterator[AppContext]:  # type: ignore[no-untyped-def]
+def _context(qapp, path: Path, *, unit: UnitSettings | None = None) -> Iterator[AppContext]:  # type: ignore[no-untyped-def]
     configure_application(qapp)
-    db = open_db(db_path)
-    SettingsService(db).save(UnitSettings(name="UBND xã Hoằng Hợp", place="Hoằng Hợp", code="000.21.31.H56"))
-    yield AppContext.on(db, db_path)
+    db = open_db(path)
+    if unit is not None:
+        SettingsService(db).save(unit)
+    yield AppContext.on(db, path)
     db.close()
 
 
-@pytest.fixture
-def window(qtbot: QtBot, context: AppContext) -> MainWindow:
+def _window(qtbot: QtBot, context: AppContext) -> MainWindow:
     main = MainWindow(context)
     qtbot.addWidget(main)
     main.show()
@@ -35,17 +34,23 @@ def window(qtbot: QtBot, context: AppContext) -> MainWindow:
 
 
 @pytest.fixture
+def context(db_path: Path, qapp) -> Iterator[AppContext]:  # type: ignore[no-untyped-def]
+    """An empty database with the unit declared."""
+    yield from _context(qapp, db_path, unit=UnitSettings(name="UBND xã Hoằng Hợp", place="Hoằng Hợp",
+                                                           code="000.21.31.H56"))
+
+
+@pytest.fixture
+def window(qtbot: QtBot, context: AppContext) -> MainWindow:
+    return _window(qtbot, context)
+
+
+@pytest.fixture
 def demo_context(demo_path: Path, qapp) -> Iterator[AppContext]:  # type: ignore[no-untyped-def]
-    configure_application(qapp)
-    db = open_db(demo_path)
-    yield AppContext.on(db, demo_path)
-    db.close()
+    """A demo year of 300 dossiers."""
+    yield from _context(qapp, demo_path)
 
 
 @pytest.fixture
 def demo_window(qtbot: QtBot, demo_context: AppContext) -> MainWindow:
-    main = MainWindow(demo_context)
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    return main
+    return _window(qtbot, demo_context)
