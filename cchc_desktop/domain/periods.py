@@ -1,0 +1,120 @@
+"""Reporting periods (DESIGN.md §3): ``2024``, ``2024-H1``, ``2024-H2``, ``2024-Q1``…``Q4``, ``2024-9M``,
+``2024-05`` and ``2024-01-01:2024-06-30``, each with its dates and its Vietnamese label. Pure: no I/O.
+
+``parse_period`` raises ``PeriodError`` (a ValueError whose text is the Vietnamese message); services
+turn it into ``ValidationError({"period": str(exc)})``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from cchc_desktop.domain.records import ReportKind
+from cchc_desktop.i18n import _
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+ROMAN = ("I", "II", "III", "IV")
+
+_YEAR = re.compile(r"(\d{4})")
+_HALF = re.compile(r"(\d{4})-H([12])")
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+_NINE = re.compile(r"(\d{4})-9M")
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+_RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\s*:\s*(\d{4}-\d{2}-\d{2})")
+
+
+class PeriodError(ValueError):
+    """A period that cannot be read; ``str(exc)`` is the Vietnamese message."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed range of days ``[date_from, date_to]`` with its key (``2024-H1``) and label."""
+
+    key: str
+    kind: ReportKind
+    date_from: date
+    date_to: date
+    label: str
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.date_from <= day <= self.date_to
+
+    @property
+    def bounds(self) -> tuple[str, str]:
+        """``[from, before)`` as ISO day strings: ``received_at >= from AND received_at < before``."""
+        return self.date_from.isoformat(), date.fromordinal(self.date_to.toordinal() + 1).isoformat()
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _months(key: str, kind: ReportKind, year: int, first: int, last: int, label: str) -> Period:
+    return Period(key, kind, date(year, first, 1), _last_day(year, last), label)
+
+
+def _bad(text: str) -> PeriodError:
+    return PeriodError(_(
+        "Kỳ «{text}» không hợp lệ. Hãy ghi theo một trong các dạng: 2024 (năm), 2024-H1 hoặc 2024-H2 "
+        "(6 tháng), 2024-Q1 … 2024-Q4 (quý), 2024-9M (9 tháng), 2024-05 (tháng), "
+        "2024-01-01:2024-06-30 (khoảng ngày)."
+    ).format(text=text))
+
+
+def _check_year(text: str, year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PeriodError(_("Kỳ «{text}»: năm phải từ {first} đến {last}.").format(
+            text=text, first=FIRST_YEAR, last=LAST_YEAR))
+
+
+def range_label(first: date, last: date) -> str:
+    """``Từ ngày 01/01/2024 đến ngày 30/06/2024``."""
+    return _("Từ ngày {first} đến ngày {last}").format(first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}")
+
+
+def parse_period(text: str) -> Period:
+    """The period written as in DESIGN.md §3 (letters in any case, spaces around ``:`` allowed)."""
+    raw = (text or "").strip()
+    wanted = raw.upper()
+    if match := _RANGE.fullmatch(wanted):
+        try:
+            first, last = date.fromisoformat(match[1]), date.fromisoformat(match[2])
+        except ValueError:
+            raise _bad(raw) from None
+        _check_year(raw, first.year)
+        _check_year(raw, last.year)
+        if last < first:
+            raise PeriodError(_("Kỳ «{text}»: ngày cuối trước ngày đầu.").format(text=raw))
+        return Period(f"{first.isoformat()}:{last.isoformat()}", ReportKind.RANGE, first, last,
+                      range_label(first, last))
+    for pattern in (_YEAR, _HALF, _QUARTER, _NINE, _MONTH):
+        if match := pattern.fullmatch(wanted):
+            break
+    else:
+        raise _bad(raw)
+    year = int(match[1])
+    _check_year(raw, year)
+    if pattern is _YEAR:
+        return _months(f"{year}", ReportKind.YEAR, year, 1, 12, _("Năm {year}").format(year=year))
+    if pattern is _HALF:
+        if match[2] == "1":
+            return _months(f"{year}-H1", ReportKind.HALF_YEAR, year, 1, 6,
+                           _("6 tháng đầu năm {year}").format(year=year))
+        return _months(f"{year}-H2", ReportKind.HALF_YEAR, year, 7, 12,
+                       _("6 tháng cuối năm {year}").format(year=year))
+    if pattern is _QUARTER:
+        quarter = int(match[2])
+        return _months(f"{year}-Q{quarter}", ReportKind.QUARTER, year, 3 * quarter - 2, 3 * quarter,
+                       _("Quý {roman} năm {year}").format(roman=ROMAN[quarter - 1], year=year))
+    if pattern is _NINE:
+        return _months(f"{year}-9M", ReportKind.NINE_MONTHS, year, 1, 9,
+                       _("9 tháng đầu năm {year}").format(year=year))
+    month = int(match[2])
+    if not 1 <= month <= 12:
+        raise _bad(raw)
+    return _months(f"{year}-{month:02d}", ReportKind.MONTH, year, month, month,
+                   _("Tháng {month} năm {year}").format(month=month, year=year))

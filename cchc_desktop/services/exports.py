@@ -1,0 +1,70 @@
+"""ExportService: dossiers to CSV or .xlsx with the columns of DESIGN.md §4, so that an export re-imports
+unchanged.
+
+Rows are streamed from one cursor to the file (never all in memory); the file appears only when complete.
+A period selects the dossiers *received* within it (the register's and the ledger's meaning of "the
+dossiers of a period"), oldest first.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from cchc_desktop.domain.dossiers import Channel, DossierStatus
+from cchc_desktop.domain.periods import Period
+from cchc_desktop.i18n import _
+from cchc_desktop.services.tables import DOSSIER_COLUMNS, Cell, TableFileError, table_format, write_table
+from db.queries import transfer as queries
+
+log = logging.getLogger("cchc.services")
+
+XLSX_MAX_ROWS = 1_048_575  # a sheet's 1,048,576 rows, less the header
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+    period: Period | None
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text[:16]) if text else None
+
+
+class ExportService:
+    """Exports of the register (``cchc export``; Sổ theo dõi → Xuất Excel)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def export_dossiers(self, target: Path, *, period: Period | None = None) -> ExportResult:
+        """Write the dossiers (of ``period``, or all) to ``target`` (.csv or .xlsx, by its name)."""
+        kind = table_format(target)
+        first, before = period.bounds if period else (None, None)
+        if kind == "xlsx" and queries.export_count(self.db, first, before) > XLSX_MAX_ROWS:
+            raise TableFileError(_(
+                "Một trang Excel chỉ chứa được {n} dòng: hãy chọn kỳ ngắn hơn (--period) hoặc xuất ra tệp .csv."
+            ).format(n=f"{XLSX_MAX_ROWS:,}".replace(",", ".")))
+        channels = {member.value: member.label for member in Channel}
+        statuses = {member.value: member.label for member in DossierStatus}
+        yes, no = _("Có"), _("Không")
+        written = 0
+        with write_table(target, [column.header for column in DOSSIER_COLUMNS], sheet=_("Hồ sơ")) as append:
+            for (code, procedure_code, procedure_name, name, applicant_id, phone, address, channel, received, due,
+                 resolved, returned, status, withdrawn, digitized, apology) in queries.export_rows(self.db, first,
+                                                                                                   before):
+                cells: list[Cell] = [
+                    code, procedure_code, procedure_name, name, applicant_id, phone, address, channels[channel],
+                    _moment(received), _moment(due), _moment(resolved), _moment(returned), statuses[status],
+                    _moment(withdrawn), yes if digitized else no, date.fromisoformat(apology) if apology else None,
+                ]
+                append(cells)
+                written += 1
+        log.info("exported %d dossiers to %s", written, target.name)
+        return ExportResult(path=target, rows=written, period=period)

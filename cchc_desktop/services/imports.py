@@ -1,0 +1,953 @@
+"""ImportService: dossiers and the procedure catalogue from a CSV file or an .xlsx (DESIGN.md §3–§4).
+
+All or nothing by default: every row is checked first, and one bad row means nothing is written and every
+bad row is reported (line, column, reason in Vietnamese). With ``skip_invalid`` the good rows are written
+and the bad ones go, with a «Lý do» column, to the ``rejects`` file. The dossier code is the key: a code
+already in the database with the same data is skipped as unchanged; with different data it is a bad row
+unless ``update``. Writes are one transaction whose first statement takes the write lock, then
+``executemany`` in bulk.
+
+Decisions where the contract is silent:
+- A date without a time: «Ngày tiếp nhận» is the start of that day (00:00); the other dates are the office's
+  closing time that day (the appointment "by the end of the day"), moved just enough to keep the order
+  received ≤ resolved ≤ returned on the same day. Date-only values are compared by day. Seconds are dropped;
+  a spreadsheet date-time at exactly 00:00 counts as a date alone.
+- Empty «Hình thức nộp» is «Trực tiếp» (the reception form's default); empty «Số hóa» is «Không»; empty
+  «Trạng thái» is inferred from the dates (rút → Rút hồ sơ, trả → Đã trả kết quả, có kết quả → Đã có kết
+  quả, else Đã tiếp nhận).
+- A known «Mã thủ tục» wins over «Tên thủ tục»; the name is looked up (ignoring case and diacritics) only
+  when the code is empty or unknown.
+- Each new dossier gets the events its dates tell, so that its timeline and "last step" are right: received
+  (its data ``{"source": "import", "file": …}``), then result_ready or refused, returned, withdrawn and
+  apologised where dated. An updated dossier gets one ``corrected`` event naming the columns changed.
+- «Ngày xin lỗi» adds an apology letter (reason «Nhập từ tệp …», new date: the result's day if it came
+  later, else one working day after the appointment). An import never deletes a letter: an empty cell
+  is not a difference.
+- For a code already stored, an empty «Ngày hẹn trả» keeps the stored appointment (recomputed only if
+  the received time changes).
+- An empty «Mã hồ sơ» gets the next code of its day of receipt, in order of receipt time, exactly as the
+  demo numbers (the unit's pattern, ``dossier_code_counter``); codes written in the file do not move the
+  counter (the desk skips a number already taken), so a day's numbering stays gap-free.
+- The procedure's abolition date is checked against the day of receipt; an inactive procedure is
+  otherwise accepted (old records of procedures since replaced).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+from cchc_desktop.domain.calendar import WorkCalendar
+from cchc_desktop.domain.catalogue import OnlineLevel, SupplementRule, TimeLimitUnit
+from cchc_desktop.domain.choices import Choice
+from cchc_desktop.domain.dossiers import Channel, DossierStatus, code_pattern, form_set_for
+from cchc_desktop.errors import ValidationError
+from cchc_desktop.i18n import _
+from cchc_desktop.services.calendar import load_calendar
+from cchc_desktop.services.settings import SettingsService
+from cchc_desktop.services.tables import (
+    DOSSIER_COLUMNS,
+    DOSSIER_REQUIRED,
+    PROCEDURE_COLUMNS,
+    PROCEDURE_REQUIRED,
+    REASON_HEADER,
+    Cell,
+    Column,
+    Table,
+    open_table,
+    table_format,
+    write_table,
+)
+from cchc_desktop.text import clean, fold
+from db.queries import transfer as queries
+
+log = logging.getLogger("cchc.services")
+
+Clock = Callable[[], datetime]
+ChoiceT = TypeVar("ChoiceT", bound=Choice)
+
+EARLIEST_YEAR = 2000  # as at the reception desk: no commune records from before the 2000s
+MAX_LENGTH = {
+    "code": 100, "procedure_code": 50, "procedure_name": 500, "applicant_name": 200, "phone": 30,
+    "address": 500, "name": 500, "field": 200, "fee": 500,
+}
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]+(\d{1,2})[:hH](\d{2})(?::\d{2}(?:\.\d+)?)?)?")
+_PHONE = re.compile(r"\+?[\d\s.\-()]+")
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_TIME_LIMIT = re.compile(r"(\d{1,3})\s*(ngay|gio)?\s*(lam viec)?")
+_YES = frozenset({"co", "c", "x", "1", "true", "yes", "da so hoa"})
+_NO = frozenset({"", "khong", "k", "0", "false", "no", "chua so hoa"})
+_CHANNEL_ALIASES = {"dich vu buu chinh cong ich": Channel.POSTAL, "buu chinh": Channel.POSTAL,
+                    "buu chinh cong ich": Channel.POSTAL, "bcci (dich vu buu chinh cong ich)": Channel.POSTAL}
+_ONLINE_ALIASES = {"muc do 3": OnlineLevel.PARTIAL, "muc 3": OnlineLevel.PARTIAL, "mot phan": OnlineLevel.PARTIAL,
+                   "muc do 4": OnlineLevel.FULL, "muc 4": OnlineLevel.FULL, "toan trinh": OnlineLevel.FULL}
+_NOT_ONLINE = frozenset({"", "khong", "cung cap thong tin", "muc do 2", "muc 2"})
+_KEEP: Any = object()  # a procedure column absent from the file: the stored value stays
+# Columns whose values repeat from row to row: their cleaned text is remembered.
+_REPEATED = frozenset({"procedure_code", "procedure_name", "channel", "status", "digitized", "address"})
+_OPEN = (DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS, DossierStatus.WAITING_SUPPLEMENT)
+_RESOLVED = (DossierStatus.RESULT_READY, DossierStatus.REFUSED, DossierStatus.RETURNED)
+
+
+# -- results and problems ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One reason a row cannot be imported."""
+
+    line: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return _("Dòng {line}, cột «{column}»: {message}.").format(
+                line=self.line, column=self.column, message=self.message)
+        return _("Dòng {line}: {message}.").format(line=self.line, message=self.message)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import wrote; ``problems`` are the rows left out (with ``skip_invalid``)."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    problems: tuple[RowProblem, ...] = ()
+    rejects: Path | None = None
+    fields_created: int = 0
+
+
+class ImportRejected(ValidationError):
+    """Nothing was written: ``bad_rows`` rows are wrong, every reason in ``problems`` (by line)."""
+
+    def __init__(self, problems: Sequence[RowProblem], bad_rows: int, rejects: Path | None) -> None:
+        super().__init__({f"{problem.line}.{number}": str(problem) for number, problem in enumerate(problems)})
+        self.problems = tuple(problems)
+        self.bad_rows = bad_rows
+        self.rejects = rejects
+
+
+class _Problems:
+    """The bad rows of a file, each with its reasons."""
+
+    def __init__(self, table: Table, columns: Sequence[Column]) -> None:
+        self.table = table
+        self.columns = columns
+        self.reasons: dict[int, list[RowProblem]] = {}
+
+    def add(self, line: int, key: str | None, message: str) -> None:
+        column = self.table.header(key, self.columns) if key else None
+        self.reasons.setdefault(line, []).append(RowProblem(line, column, message))
+
+    def __contains__(self, line: int) -> bool:
+        return line in self.reasons
+
+    def __len__(self) -> int:
+        return len(self.reasons)
+
+    def all(self) -> list[RowProblem]:
+        return [problem for line in sorted(self.reasons) for problem in self.reasons[line]]
+
+    def finish(self, path: Path, required: Sequence[Sequence[str]], *, skip_invalid: bool,
+               rejects: Path | None) -> None:
+        """Write the rejects file when asked (the bad rows as they are in ``path``, plus «Lý do»); raise
+        ImportRejected when a bad row forbids any write."""
+        if rejects is not None:
+            self._write_rejects(path, required, rejects)
+        if self.reasons and not skip_invalid:
+            raise ImportRejected(self.all(), len(self.reasons), rejects)
+
+    def _write_rejects(self, path: Path, required: Sequence[Sequence[str]], rejects: Path) -> None:
+        width = len(self.table.header_cells)
+        with open_table(path, self.columns, required) as again, \
+                write_table(rejects, [*self.table.header_cells, REASON_HEADER], sheet=_("Dòng lỗi")) as append:
+            for line, cells in again.rows():
+                if line in self.reasons:
+                    row = [*cells[:width], *([None] * (width - len(cells)))]
+                    append([*row, " ".join(str(problem) for problem in self.reasons[line])])
+
+
+# -- reading cells -----------------------------------------------------------------------------------------
+
+
+def _text(cell: Cell) -> str:
+    """The cell as clean text (NFC, no control characters, single spaces)."""
+    if cell is None or cell == "":
+        return ""
+    if isinstance(cell, str) and cell.isascii() and cell.isprintable():
+        return " ".join(cell.split())
+    if isinstance(cell, datetime):
+        return cell.strftime("%d/%m/%Y %H:%M")
+    if isinstance(cell, date):
+        return cell.strftime("%d/%m/%Y")
+    return clean(_CONTROL.sub(" ", cell))
+
+
+def _shown(cell: Cell) -> str:
+    """The cell as quoted in a message (cut when long)."""
+    text = _text(cell)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+@dataclass(slots=True)
+class _When:
+    """A moment read from a cell; ``timed`` False when only a day was given."""
+
+    at: datetime
+    timed: bool
+
+    def before(self, other: _When) -> bool:
+        """Strictly earlier (by day when either has no time)."""
+        if self.timed and other.timed:
+            return self.at < other.at
+        return self.at.date() < other.at.date()
+
+
+def parse_moment(cell: Cell) -> _When:
+    """``dd/mm/yyyy``, ``dd/mm/yyyy HH:MM`` or ISO 8601 (or a spreadsheet date); raises ValueError."""
+    if isinstance(cell, datetime):
+        moment = cell.astimezone().replace(tzinfo=None) if cell.tzinfo else cell
+        moment = moment.replace(second=0, microsecond=0)
+        return _When(moment, bool(moment.hour or moment.minute))
+    if isinstance(cell, date):
+        return _When(datetime(cell.year, cell.month, cell.day), False)
+    text = (cell or "").strip()
+    if (len(text) == 16 and text[2] == "/" and text[5] == "/" and text[10] == " " and text[13] == ":"
+            and (text[:2] + text[3:5] + text[6:10] + text[11:13] + text[14:]).isdigit() and text.isascii()):
+        try:  # the export's own form, dd/mm/yyyy HH:MM, without the regular expression
+            return _When(datetime(int(text[6:10]), int(text[3:5]), int(text[:2]), int(text[11:13]),
+                                  int(text[14:])), True)
+        except ValueError:
+            pass  # the general path below says what is wrong, or reads what int() could not
+    match = _DMY.fullmatch(text)
+    if match:
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+        if match[4] is None:
+            return _When(datetime(year, month, day), False)
+        return _When(datetime(year, month, day, int(match[4]), int(match[5])), True)
+    if len(text) < 10 or not text[:4].isdigit():
+        raise ValueError(text)
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo:
+        moment = moment.astimezone().replace(tzinfo=None)
+    return _When(moment.replace(second=0, microsecond=0), len(text) > 10)
+
+
+def parse_time_limit(cell: Cell) -> tuple[int, TimeLimitUnit]:
+    """``3``, ``3 ngày``, ``3 ngày làm việc`` (working days), ``04 giờ làm việc`` (hours), ``Trong ngày``."""
+    text = fold(_text(cell))
+    if text in ("trong ngay", "trong ngay lam viec"):
+        return 0, TimeLimitUnit.SAME_DAY
+    match = _TIME_LIMIT.fullmatch(text)
+    if not match or int(match[1]) == 0:
+        raise ValueError(text)
+    return int(match[1]), TimeLimitUnit.WORKING_HOURS if match[2] == "gio" else TimeLimitUnit.WORKING_DAYS
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="minutes")
+
+
+def _json(data: dict[str, object]) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+# -- the dossier rows --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Procedure:
+    id: int
+    code: str
+    limit: int
+    unit: TimeLimitUnit
+    cutoff: time | None
+    abolished_on: str | None
+
+
+@dataclass(slots=True)
+class _Dossier:
+    """A row that passed the checks, as it will be stored."""
+
+    line: int
+    code: str
+    procedure: _Procedure
+    applicant_name: str
+    applicant_id: str | None
+    phone: str | None
+    address: str | None
+    channel: Channel
+    status: DossierStatus
+    digitized: int
+    received: _When
+    due: _When | None
+    resolved: _When | None
+    returned: _When | None
+    withdrawn: _When | None
+    apology: date | None
+    # set by ``_settle``: what is stored
+    received_at: str = ""
+    due_at: str = ""
+    resolved_at: str | None = None
+    returned_at: str | None = None
+    withdrawn_at: str | None = None
+    outcome: str | None = None
+    due_moment: datetime | None = None
+    resolved_moment: datetime | None = None
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every row is checked against, read once per import."""
+
+    by_code: dict[str, _Procedure]
+    by_name: dict[str, list[_Procedure]]
+    calendar: WorkCalendar
+    unit_code: str
+    pattern: str
+    signer: str | None
+    now: datetime
+    memo: dict[tuple[type, str], Any]
+    texts: dict[str, str]  # cleaned texts of the columns in _REPEATED
+
+    def choice(self, kind: type[ChoiceT], text: str) -> ChoiceT:
+        """``kind.parse(text)`` remembered: a column holds a handful of distinct values (ValueError if none)."""
+        key = (kind, text)
+        if key not in self.memo:
+            try:
+                self.memo[key] = kind.parse(text)
+            except ValueError:
+                self.memo[key] = None
+        found = self.memo[key]
+        if found is None:
+            raise ValueError(text)
+        return found
+
+    def fold(self, text: str) -> str:
+        """``fold(text)`` remembered (the same people come back to the desk)."""
+        key = (str, text)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = fold(text)
+        return found
+
+
+class ImportService:
+    """Imports of dossiers and procedures (``cchc import``; Danh mục → Nhập từ Excel)."""
+
+    def __init__(self, db: Database, *, clock: Clock = datetime.now, user_id: int | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.user_id = user_id
+
+    # -- dossiers ----------------------------------------------------------------------------------------
+
+    def import_dossiers(
+        self, path: Path, *, skip_invalid: bool = False, update: bool = False, rejects: Path | None = None,
+    ) -> ImportResult:
+        """Import the dossiers of ``path`` (see the module's docstring).
+
+        Raises TableFileError (the file as a whole) or ImportRejected (bad rows, without ``skip_invalid``);
+        nothing is written then.
+        """
+        if rejects is not None:
+            table_format(rejects)  # a name we cannot write is said before any work
+        context = self._context()
+        rows: list[_Dossier] = []
+        with open_table(path, DOSSIER_COLUMNS, DOSSIER_REQUIRED) as table:
+            problems = _Problems(table, DOSSIER_COLUMNS)
+            first_line: dict[str, int] = {}
+            for line, cells in table.rows():
+                row = self._check(table, problems, context, line, cells)
+                code = row.code if row else _text(table.value(cells, "code"))
+                if code:
+                    first = first_line.setdefault(code, line)
+                    if first != line:
+                        problems.add(line, "code", _("mã hồ sơ «{code}» trùng với dòng {first}").format(
+                            code=_shown(code), first=first))
+                        continue
+                if row is not None:
+                    rows.append(row)
+        with self.db.atomic():
+            queries.take_write_lock(self.db)
+            inserts, updates, unchanged = self._classify(table, problems, rows, update=update)
+            for row in inserts:
+                self._settle(problems, row, None, context)
+            for row, old in updates:
+                self._settle(problems, row, old, context)
+            inserts = [row for row in inserts if row.line not in problems]
+            updates = [(row, old) for row, old in updates if row.line not in problems]
+            problems.finish(path, DOSSIER_REQUIRED, skip_invalid=skip_invalid, rejects=rejects)
+            self._codes(inserts, context)
+            self._write(inserts, updates, context, path.name)
+        result = ImportResult(
+            inserted=len(inserts), updated=len(updates), unchanged=unchanged, rejected=len(problems),
+            problems=tuple(problems.all()), rejects=rejects,
+        )
+        log.info("imported dossiers from %s: %d new, %d updated, %d unchanged, %d rejected", path.name,
+                 result.inserted, result.updated, result.unchanged, result.rejected)
+        return result
+
+    def _context(self) -> _Context:
+        by_code: dict[str, _Procedure] = {}
+        by_name: dict[str, list[_Procedure]] = defaultdict(list)
+        for row in queries.procedures(self.db):
+            cutoff = row["afternoon_cutoff"]
+            procedure = _Procedure(
+                id=row["id"], code=row["code"], limit=row["time_limit"], unit=TimeLimitUnit(row["time_limit_unit"]),
+                cutoff=time.fromisoformat(cutoff) if cutoff else None, abolished_on=row["abolished_on"],
+            )
+            by_code[row["code"]] = procedure
+            by_name[row["name_folded"]].append(procedure)
+        settings = SettingsService(self.db).load()
+        now = self.clock()
+        now = now.astimezone().replace(tzinfo=None) if now.tzinfo else now
+        return _Context(
+            by_code=by_code, by_name=dict(by_name), calendar=load_calendar(self.db), unit_code=settings.code,
+            pattern=code_pattern(settings.dossier_code_pattern), signer=settings.signer_name or None, now=now,
+            memo={}, texts={},
+        )
+
+    def _check(
+        self, table: Table, problems: _Problems, context: _Context, line: int, cells: list[Cell],
+    ) -> _Dossier | None:
+        """The row checked column by column; every problem goes to ``problems``."""
+        raw = table.pick(cells)
+        repeated = context.texts
+        failed = False
+
+        def bad(key: str, message: str) -> None:
+            nonlocal failed
+            failed = True
+            problems.add(line, key, message)
+
+        def text(key: str) -> str:
+            cell = raw.get(key)
+            if key in _REPEATED and isinstance(cell, str) and len(cell) <= 200:
+                result = repeated.get(cell)
+                if result is None:
+                    result = repeated[cell] = _text(cell)
+            else:
+                result = _text(cell)
+            if len(result) > 30 and len(result) > MAX_LENGTH.get(key, 1000):  # 30: the smallest limit
+                bad(key, _("nội dung quá dài (tối đa {n} ký tự)").format(n=MAX_LENGTH.get(key, 1000)))
+            return result
+
+        def moment(key: str, *, required: str = "", future: bool = False) -> _When | None:
+            cell = raw.get(key)
+            if cell is None or (isinstance(cell, str) and not cell.strip()):
+                if required:
+                    bad(key, required)
+                return None
+            try:
+                when = parse_moment(cell)
+            except ValueError:
+                bad(key, _("ngày không hợp lệ «{value}» (ghi dd/mm/yyyy, dd/mm/yyyy HH:MM hoặc yyyy-mm-dd)").format(
+                    value=_shown(cell)))
+                return None
+            if when.at.year < EARLIEST_YEAR:
+                bad(key, _("ngày «{value}» trước năm {year}").format(value=_shown(cell), year=EARLIEST_YEAR))
+                return None
+            if not future and ((when.at > context.now) if when.timed else (when.at.date() > context.now.date())):
+                bad(key, _("ngày «{value}» ở tương lai").format(value=_shown(cell)))
+                return None
+            return when
+
+        code = text("code")
+        if not code and not context.unit_code:
+            bad("code", _("chưa có mã hồ sơ mà đơn vị chưa cài đặt mã định danh (Cài đặt → Mã định danh) nên "
+                          "không tự cấp được mã"))
+        procedure = self._procedure(text("procedure_code"), text("procedure_name"), table, bad, context)
+        name = text("applicant_name")
+        if not name:
+            bad("applicant_name", _("họ tên chủ hồ sơ không được để trống"))
+        applicant_id = re.sub(r"\s", "", text("applicant_id"))
+        if applicant_id and not (applicant_id.isascii() and applicant_id.isdigit() and len(applicant_id) in (9, 12)):
+            bad("applicant_id", _("số giấy tờ tùy thân «{value}» phải gồm 9 hoặc 12 chữ số").format(
+                value=_shown(applicant_id)))
+        phone = text("phone")
+        if phone and _PHONE.fullmatch(phone):
+            phone = _PHONE_SEPARATORS.sub("", phone)
+            if phone.startswith("+84"):
+                phone = "0" + phone[3:]
+        channel: Channel | None = Channel.DIRECT
+        channel_text = text("channel")
+        if channel_text:
+            try:
+                channel = context.choice(Channel, channel_text)
+            except ValueError:
+                channel = _CHANNEL_ALIASES.get(fold(channel_text))
+                if channel is None:
+                    bad("channel", _("hình thức nộp «{value}» không hợp lệ (ghi một trong: {labels})").format(
+                        value=_shown(channel_text), labels=", ".join(member.label for member in Channel)))
+        digitized_text = context.fold(text("digitized"))
+        if digitized_text not in _YES and digitized_text not in _NO:
+            bad("digitized", _("giá trị «{value}» không hợp lệ (ghi Có hoặc Không)").format(
+                value=_shown(raw.get("digitized"))))
+        received = moment("received_at", required=_("ngày tiếp nhận không được để trống"))
+        due = moment("due_at", future=True)
+        resolved, returned, withdrawn = moment("resolved_at"), moment("returned_at"), moment("withdrawn_at")
+        apology_when = moment("apology_at")
+        apology = apology_when.at.date() if apology_when else None
+        if received is not None:
+            for key, when, message in (
+                ("due_at", due, _("ngày hẹn trả trước ngày tiếp nhận")),
+                ("resolved_at", resolved, _("ngày có kết quả trước ngày tiếp nhận")),
+                ("returned_at", returned, _("ngày trả kết quả trước ngày tiếp nhận")),
+                ("withdrawn_at", withdrawn, _("ngày rút hồ sơ trước ngày tiếp nhận")),
+            ):
+                if when is not None and when.before(received):
+                    bad(key, message)
+            if apology is not None and apology < received.at.date():
+                bad("apology_at", _("ngày xin lỗi trước ngày tiếp nhận"))
+        if resolved is not None and returned is not None and returned.before(resolved):
+            bad("returned_at", _("ngày trả kết quả trước ngày có kết quả"))
+        status = self._status(context, text("status"), resolved, returned, withdrawn, bad)
+        if procedure is not None and received is not None and procedure.abolished_on \
+                and procedure.abolished_on <= received.at.date().isoformat():
+            bad("procedure_code" if table.has("procedure_code") else "procedure_name",
+                _("thủ tục «{code}» đã bãi bỏ từ {day}, trước ngày tiếp nhận").format(
+                    code=procedure.code, day=date.fromisoformat(procedure.abolished_on).strftime("%d/%m/%Y")))
+        if failed or procedure is None or received is None or status is None or channel is None:
+            return None
+        return _Dossier(
+            line=line, code=code, procedure=procedure, applicant_name=name, applicant_id=applicant_id or None,
+            phone=phone or None, address=text("address") or None, channel=channel, status=status,
+            digitized=1 if digitized_text in _YES else 0, received=received, due=due, resolved=resolved,
+            returned=returned, withdrawn=withdrawn, apology=apology,
+        )
+
+    @staticmethod
+    def _procedure(
+        code: str, name: str, table: Table, bad: Callable[[str, str], None], context: _Context,
+    ) -> _Procedure | None:
+        if code and code in context.by_code:
+            return context.by_code[code]
+        if name:
+            found = context.by_name.get(context.fold(name), [])
+            if len(found) == 1:
+                return found[0]
+            key = "procedure_code" if code else "procedure_name"
+            if len(found) > 1:
+                bad(key, _("có {n} thủ tục tên «{name}»: hãy ghi mã thủ tục").format(n=len(found), name=_shown(name)))
+            elif code:
+                bad(key, _("không có thủ tục mã «{code}» trong danh mục, cũng không có thủ tục tên «{name}»").format(
+                    code=_shown(code), name=_shown(name)))
+            else:
+                bad(key, _("không có thủ tục «{name}» trong danh mục").format(name=_shown(name)))
+            return None
+        if code:
+            bad("procedure_code", _("không có thủ tục mã «{code}» trong danh mục").format(code=_shown(code)))
+        else:
+            bad("procedure_code" if table.has("procedure_code") else "procedure_name",
+                _("chưa ghi mã thủ tục (hoặc tên thủ tục)"))
+        return None
+
+    @staticmethod
+    def _status(
+        context: _Context, text: str, resolved: _When | None, returned: _When | None, withdrawn: _When | None,
+        bad: Callable[[str, str], None],
+    ) -> DossierStatus | None:
+        """The status written (or inferred from the dates), checked against the dates."""
+        if not text:
+            if withdrawn is not None:
+                return DossierStatus.WITHDRAWN
+            if returned is not None:
+                return DossierStatus.RETURNED
+            return DossierStatus.RESULT_READY if resolved is not None else DossierStatus.RECEIVED
+        try:
+            status = context.choice(DossierStatus, text)
+        except ValueError:
+            bad("status", _("trạng thái «{value}» không hợp lệ (ghi một trong: {labels})").format(
+                value=_shown(text), labels=", ".join(member.label for member in DossierStatus)))
+            return None
+        label = status.label
+        ok = True
+        if status is DossierStatus.WITHDRAWN:
+            if withdrawn is None:
+                bad("withdrawn_at", _("hồ sơ «{status}» phải có ngày rút").format(status=label))
+                ok = False
+            if resolved is not None or returned is not None:
+                bad("status", _("hồ sơ «{status}» không có ngày có kết quả, ngày trả kết quả").format(status=label))
+                ok = False
+            return status if ok else None
+        if withdrawn is not None:
+            bad("withdrawn_at", _("chỉ hồ sơ «{withdrawn}» mới có ngày rút (trạng thái đang ghi: «{status}»)").format(
+                withdrawn=DossierStatus.WITHDRAWN.label, status=label))
+            ok = False
+        if status in _OPEN:
+            if resolved is not None or returned is not None:
+                bad("status", _("hồ sơ «{status}» chưa có kết quả nhưng có ngày có kết quả hoặc ngày trả kết quả")
+                    .format(status=label))
+                ok = False
+        else:
+            if resolved is None:
+                bad("resolved_at", _("hồ sơ «{status}» phải có ngày có kết quả").format(status=label))
+                ok = False
+            if status is DossierStatus.RETURNED and returned is None:
+                bad("returned_at", _("hồ sơ «{status}» phải có ngày trả kết quả").format(status=label))
+                ok = False
+            if status is not DossierStatus.RETURNED and returned is not None:
+                bad("status", _("hồ sơ có ngày trả kết quả thì trạng thái là «{returned}», không phải «{status}»")
+                    .format(returned=DossierStatus.RETURNED.label, status=label))
+                ok = False
+        return status if ok else None
+
+    def _classify(
+        self, table: Table, problems: _Problems, rows: list[_Dossier], *, update: bool,
+    ) -> tuple[list[_Dossier], list[tuple[_Dossier, dict[str, Any]]], int]:
+        """New rows, rows that change a stored dossier, and how many are already stored unchanged."""
+        existing = queries.dossiers_by_code(self.db, [row.code for row in rows if row.code])
+        inserts: list[_Dossier] = []
+        updates: list[tuple[_Dossier, dict[str, Any]]] = []
+        unchanged = 0
+        for row in rows:
+            old = existing.get(row.code) if row.code else None
+            if old is None:
+                inserts.append(row)
+                continue
+            changed = _differences(row, old)
+            if not changed:
+                unchanged += 1
+            elif update:
+                updates.append((row, old))
+            else:
+                columns = ", ".join(f"«{table.header(key, DOSSIER_COLUMNS)}»" for key in changed)
+                problems.add(row.line, "code", _(
+                    "hồ sơ «{code}» đã có trong cơ sở dữ liệu với dữ liệu khác ở cột {columns}; muốn ghi đè thì "
+                    "nhập lại với tùy chọn cập nhật (--update)").format(code=row.code, columns=columns))
+        return inserts, updates, unchanged
+
+    def _settle(self, problems: _Problems, row: _Dossier, old: dict[str, Any] | None, context: _Context) -> None:
+        """The values to store: dates placed on the clock, the appointment computed where empty; then the
+        order the schema requires, checked on those values (a last line of defence)."""
+        calendar = context.calendar
+        closing = calendar.office_hours.afternoon_end
+
+        def place(when: _When | None, lower: datetime | None, upper: datetime | None = None) -> datetime | None:
+            """A timed value as is; a day alone at its closing time, kept within [lower, upper] that day."""
+            if when is None:
+                return None
+            if when.timed:
+                return when.at
+            day = when.at.date()
+            moment = calendar.closing_time(day) if calendar.is_working_day(day) else datetime.combine(day, closing)
+            if upper is not None and upper.date() == day and upper < moment:
+                moment = upper
+            if lower is not None and lower.date() == day and lower > moment:
+                moment = lower
+            return moment
+
+        received = row.received.at
+        returned_timed = row.returned.at if row.returned and row.returned.timed else None
+        resolved = place(row.resolved, received, returned_timed)
+        returned = place(row.returned, resolved or received)
+        withdrawn = place(row.withdrawn, received)
+        if row.due is not None:
+            due = place(row.due, received)
+        elif old is not None and old["received_at"][:16] == _iso(received):
+            due = datetime.fromisoformat(old["due_at"])
+        else:
+            procedure = row.procedure
+            due = calendar.due_moment(received, procedure.limit, procedure.unit, procedure.cutoff)
+        assert due is not None
+        if row.status is DossierStatus.REFUSED:
+            row.outcome = "refused"
+        elif row.status is DossierStatus.RETURNED and old is not None and old["outcome"]:
+            row.outcome = old["outcome"]
+        elif row.status in _RESOLVED:
+            row.outcome = "granted"
+        row.received_at, row.due_at = _iso(received), _iso(due)
+        row.resolved_at = _iso(resolved) if resolved else None
+        row.returned_at = _iso(returned) if returned else None
+        row.withdrawn_at = _iso(withdrawn) if withdrawn else None
+        row.due_moment, row.resolved_moment = due, resolved
+        for key, stored, message in (
+            ("due_at", row.due_at, _("ngày hẹn trả trước ngày tiếp nhận")),
+            ("resolved_at", row.resolved_at, _("ngày có kết quả trước ngày tiếp nhận")),
+            ("withdrawn_at", row.withdrawn_at, _("ngày rút hồ sơ trước ngày tiếp nhận")),
+        ):
+            if stored is not None and stored < row.received_at:
+                problems.add(row.line, key, message)
+        if row.returned_at is not None and row.resolved_at is not None and row.returned_at < row.resolved_at:
+            problems.add(row.line, "returned_at", _("ngày trả kết quả trước ngày có kết quả"))
+
+    def _codes(self, rows: list[_Dossier], context: _Context) -> None:
+        """Give every row without a code the next codes of its day of receipt, gap-free, in order of receipt
+        (as the demo and the desk do: the unit's pattern, ``dossier_code_counter`` per unit code and day)."""
+        waiting = sorted((row for row in rows if not row.code), key=lambda row: (row.received.at, row.line))
+        if not waiting:
+            return
+        taken = {row.code for row in rows if row.code}
+        counters = queries.code_counters(self.db, context.unit_code)
+        fmt = context.pattern.format
+        unit = context.unit_code
+        while True:
+            last: dict[str, int] = {}
+            generated: list[str] = []
+            for row in waiting:
+                day = row.received.at.date()
+                key = day.isoformat()
+                seq = last.get(key, counters.get(key, 0))
+                yymmdd = day.strftime("%y%m%d")
+                while True:
+                    seq += 1
+                    code = fmt(unit=unit, yymmdd=yymmdd, seq=seq)
+                    if code not in taken:
+                        break
+                row.code = code
+                last[key] = seq
+                generated.append(code)
+            clashes = queries.existing_codes(self.db, generated)
+            if not clashes:
+                break
+            taken |= clashes  # codes stored by an earlier import without the counter: skip them, try again
+        queries.executemany(self.db, queries.UPSERT_CODE_COUNTER, [(unit, day, seq) for day, seq in last.items()])
+
+    def _write(
+        self, inserts: list[_Dossier], updates: list[tuple[_Dossier, dict[str, Any]]], context: _Context,
+        file_name: str,
+    ) -> None:
+        """Every new dossier with its events (and apology letter), then the updates, in bulk."""
+        user = self.user_id
+        first_id = next_id = queries.next_dossier_id(self.db)
+        dossiers: list[tuple[object, ...]] = []
+        events: list[tuple[object, ...]] = []
+        apologies: list[tuple[object, ...]] = []
+        source = _json({"source": "import", "file": file_name})
+        reason = _("Nhập từ tệp «{file}»").format(file=file_name)
+        for row in inserts:
+            dossier_id, next_id = next_id, next_id + 1
+            dossiers.append((
+                dossier_id, row.code, row.procedure.id, row.applicant_name, context.fold(row.applicant_name),
+                row.applicant_id, row.phone, row.address, row.channel.value, row.received_at, user, row.due_at,
+                row.resolved_at, row.returned_at, row.outcome, row.withdrawn_at, row.status.value, row.digitized,
+                form_set_for(row.received.at.date()),
+            ))
+            if row.apology is not None:
+                letter = self._apology(dossier_id, row, context, reason)
+                apologies.append(letter)
+                events.append(self._apology_event(dossier_id, row, letter, reason))
+        queries.insert_dossiers(self.db, dossiers)
+        if dossiers:
+            queries.insert_history(self.db, first_id, user, source)
+        changed: list[tuple[object, ...]] = []
+        new_dates: list[tuple[str, int]] = []
+        now = _iso(context.now.replace(second=0, microsecond=0))
+        for row, old in updates:
+            changed.append((
+                row.procedure.id, row.applicant_name, context.fold(row.applicant_name), row.applicant_id, row.phone,
+                row.address, row.channel.value, row.received_at, row.due_at, row.resolved_at, row.returned_at,
+                row.outcome, row.withdrawn_at, row.status.value, row.digitized, old["id"],
+            ))
+            events.append((old["id"], "corrected", now, user, old["status"], row.status.value, reason,
+                           old["due_at"], row.due_at,
+                           _json({"source": "import", "file": file_name, "changed": _differences(row, old)})))
+            if row.apology is not None and old["apology_id"] is None:
+                letter = self._apology(old["id"], row, context, reason)
+                apologies.append(letter)
+                events.append(self._apology_event(old["id"], row, letter, reason))
+            elif row.apology is not None and row.apology.isoformat() != old["apology_at"]:
+                new_dates.append((row.apology.isoformat(), old["apology_id"]))
+        queries.executemany(self.db, queries.UPDATE_DOSSIER, changed)
+        queries.set_apology_date(self.db, new_dates)
+        queries.executemany(self.db, queries.INSERT_EVENT, events)
+        queries.executemany(self.db, queries.INSERT_APOLOGY, apologies)
+
+    def _apology(self, dossier_id: int, row: _Dossier, context: _Context, reason: str) -> tuple[object, ...]:
+        """Mẫu 04 as the file dates it: the new appointment is the result's day when it came later, else one
+        working day after the appointment (the letter's new date must be after the old one)."""
+        assert row.apology is not None and row.due_moment is not None
+        calendar = context.calendar
+        due, resolved = row.due_moment, row.resolved_moment
+        new_due = None
+        if resolved is not None and resolved > due:
+            day = resolved.date()
+            new_due = max(calendar.closing_time(day), resolved) if calendar.is_working_day(day) else resolved
+        if new_due is None or new_due <= due:
+            new_due = calendar.add_working_days(due, 1)
+        return (dossier_id, row.apology.isoformat(), reason, row.due_at, _iso(new_due), context.signer,
+                self.user_id)
+
+    def _apology_event(
+        self, dossier_id: int, row: _Dossier, letter: tuple[object, ...], reason: str,
+    ) -> tuple[object, ...]:
+        assert row.apology is not None
+        at = max(datetime.combine(row.apology, time(16, 0)), row.received.at)
+        return (dossier_id, "apologised", _iso(at), self.user_id, None, None, reason, letter[3], letter[4], None)
+
+    # -- procedures --------------------------------------------------------------------------------------
+
+    def import_procedures(
+        self, path: Path, *, skip_invalid: bool = False, rejects: Path | None = None,
+    ) -> ImportResult:
+        """Import the procedure catalogue of ``path``: new codes are added, known codes updated (columns
+        missing from the file, and an empty «Khi bổ sung» or «Thời hạn giải quyết», keep their value);
+        a field named for the first time is created. Same all-or-nothing rules as the dossiers."""
+        if rejects is not None:
+            table_format(rejects)
+        with open_table(path, PROCEDURE_COLUMNS, PROCEDURE_REQUIRED) as table:
+            problems = _Problems(table, PROCEDURE_COLUMNS)
+            rows: list[dict[str, Any]] = []
+            first_line: dict[str, int] = {}
+            for line, cells in table.rows():
+                row = self._check_procedure(table, problems, line, cells)
+                code = row["code"] if row else _text(table.value(cells, "code"))
+                if code:
+                    first = first_line.setdefault(code, line)
+                    if first != line:
+                        problems.add(line, "code", _("mã thủ tục «{code}» trùng với dòng {first}").format(
+                            code=_shown(code), first=first))
+                        continue
+                if row is not None and line not in problems:
+                    rows.append(row)
+        with self.db.atomic():
+            queries.take_write_lock(self.db)
+            stored = {row["code"]: row for row in queries.procedures(self.db)}
+            for row in rows:
+                if row["code"] not in stored and row["time_limit"] is None:
+                    problems.add(row["line"], "time_limit",
+                                 _("thủ tục mới phải có thời hạn giải quyết"))
+            rows = [row for row in rows if row["line"] not in problems]
+            problems.finish(path, PROCEDURE_REQUIRED, skip_invalid=skip_invalid, rejects=rejects)
+            fields = {fold(name): field_id for field_id, name in queries.field_ids(self.db)}
+            created = 0
+            inserts: list[tuple[object, ...]] = []
+            updates: list[tuple[object, ...]] = []
+            unchanged = 0
+            for row in rows:
+                folded = fold(row["field"])
+                if folded not in fields:
+                    fields[folded] = queries.insert_field(self.db, row["field"], folded)
+                    created += 1
+                values = _procedure_values(row, stored.get(row["code"]), fields[folded])
+                old = stored.get(row["code"])
+                if old is None:
+                    inserts.append((row["code"], *values))
+                elif values != (old["name"], old["name_folded"], old["field_id"], old["time_limit"],
+                                old["time_limit_unit"], old["supplement_rule"], old["online_level"], old["fee"]):
+                    updates.append((*values, old["id"]))
+                else:
+                    unchanged += 1
+            queries.executemany(self.db, queries.INSERT_PROCEDURE, inserts)
+            queries.executemany(self.db, queries.UPDATE_PROCEDURE, updates)
+        result = ImportResult(
+            inserted=len(inserts), updated=len(updates), unchanged=unchanged, rejected=len(problems),
+            problems=tuple(problems.all()), rejects=rejects, fields_created=created,
+        )
+        log.info("imported procedures from %s: %d new, %d updated, %d unchanged, %d rejected, %d new fields",
+                 path.name, result.inserted, result.updated, result.unchanged, result.rejected, created)
+        return result
+
+    @staticmethod
+    def _check_procedure(table: Table, problems: _Problems, line: int, cells: list[Cell]) -> dict[str, Any] | None:
+        failed = False
+
+        def bad(key: str, message: str) -> None:
+            nonlocal failed
+            failed = True
+            problems.add(line, key, message)
+
+        def text(key: str) -> str:
+            result = _text(table.value(cells, key))
+            if len(result) > MAX_LENGTH.get(key, 1000):
+                bad(key, _("nội dung quá dài (tối đa {n} ký tự)").format(n=MAX_LENGTH.get(key, 1000)))
+            return result
+
+        row: dict[str, Any] = {"line": line, "code": text("code"), "name": text("name"),
+                               "field": text("field")}
+        for key, message in (("code", _("mã thủ tục không được để trống")),
+                             ("name", _("tên thủ tục không được để trống")),
+                             ("field", _("lĩnh vực không được để trống"))):
+            if not row[key]:
+                bad(key, message)
+        row["time_limit"] = None
+        limit = text("time_limit")
+        if limit:
+            try:
+                row["time_limit"] = parse_time_limit(limit)
+            except ValueError:
+                bad("time_limit", _("thời hạn «{value}» không hợp lệ (ví dụ: 3, 3 ngày làm việc, 04 giờ làm việc, "
+                                    "Trong ngày)").format(value=_shown(limit)))
+        row["online_level"] = _KEEP
+        if table.has("online_level"):
+            online = fold(text("online_level"))
+            if online in _NOT_ONLINE:
+                row["online_level"] = None
+            elif online in _ONLINE_ALIASES:
+                row["online_level"] = _ONLINE_ALIASES[online].value
+            else:
+                bad("online_level", _("mức độ «{value}» không hợp lệ (ghi Một phần, Toàn trình hoặc để trống)")
+                    .format(value=_shown(table.value(cells, "online_level"))))
+        row["supplement_rule"] = None
+        rule = text("supplement_rule")
+        if rule:
+            try:
+                row["supplement_rule"] = SupplementRule.parse(rule).value
+            except ValueError:
+                bad("supplement_rule", _("giá trị «{value}» không hợp lệ (ghi Tính lại hoặc Tạm dừng)").format(
+                    value=_shown(rule)))
+        row["fee"] = (text("fee") or None) if table.has("fee") else _KEEP
+        return None if failed else row
+
+
+def _procedure_values(row: dict[str, Any], old: dict[str, Any] | None, field_id: int) -> tuple[object, ...]:
+    """(name, name_folded, field_id, time_limit, unit, supplement_rule, online_level, fee) to store."""
+    if row["time_limit"] is not None:
+        limit, unit = row["time_limit"][0], row["time_limit"][1].value
+    else:
+        assert old is not None  # a new procedure without a time limit is a bad row
+        limit, unit = old["time_limit"], old["time_limit_unit"]
+    rule = row["supplement_rule"] or (old["supplement_rule"] if old else SupplementRule.RESTART.value)
+    online = row["online_level"] if row["online_level"] is not _KEEP else (old["online_level"] if old else None)
+    fee = row["fee"] if row["fee"] is not _KEEP else (old["fee"] if old else None)
+    return (row["name"], fold(row["name"]), field_id, limit, unit, rule, online, fee)
+
+
+def _same(when: _When | None, stored: str | None) -> bool:
+    if when is None or stored is None:
+        return when is None and stored is None
+    if when.timed:
+        return _iso(when.at) == stored[:16]
+    return when.at.date().isoformat() == stored[:10]
+
+
+def _differences(row: _Dossier, old: dict[str, Any]) -> list[str]:
+    """The contract's columns whose value differs from the stored dossier (keys, in contract order)."""
+    changed = []
+    if row.procedure.id != old["procedure_id"]:
+        changed.append("procedure_code")
+    for key in ("applicant_name", "applicant_id", "phone", "address"):
+        if getattr(row, key) != old[key]:
+            changed.append(key)
+    if row.channel.value != old["channel"]:
+        changed.append("channel")
+    if not _same(row.received, old["received_at"]):
+        changed.append("received_at")
+    if row.due is not None and not _same(row.due, old["due_at"]):
+        changed.append("due_at")
+    for key, when in (("resolved_at", row.resolved), ("returned_at", row.returned)):
+        if not _same(when, old[key]):
+            changed.append(key)
+    if row.status.value != old["status"]:
+        changed.append("status")
+    if not _same(row.withdrawn, old["withdrawn_at"]):
+        changed.append("withdrawn_at")
+    if row.digitized != old["digitized"]:
+        changed.append("digitized")
+    if row.apology is not None and row.apology.isoformat() != old["apology_at"]:
+        changed.append("apology_at")
+    return changed
