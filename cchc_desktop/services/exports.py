@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from cchc_desktop.domain.dossiers import Channel, DossierStatus
 from cchc_desktop.domain.periods import Period
 from cchc_desktop.i18n import _
+from cchc_desktop.services.register import LIST_COLUMNS, RegisterFilter, RegisterService, display
 from cchc_desktop.services.tables import DOSSIER_COLUMNS, Cell, TableFileError, table_format, write_table
 from db.queries import transfer as queries
 
@@ -68,3 +69,22 @@ class ExportService:
                 written += 1
         log.info("exported %d dossiers to %s", written, target.name)
         return ExportResult(path=target, rows=written, period=period)
+
+
+def export_list(db: Database, target: Path, wanted: RegisterFilter, *, page_size: int = 2000) -> ExportResult:
+    """A filtered register list as shown on screen (phones and ID numbers masked), page by page to ``target``."""
+    limit = XLSX_MAX_ROWS if table_format(target) == "xlsx" else None  # also refuses an unknown extension
+    register = RegisterService(db)
+    written = 0
+    with write_table(target, [_(header) for _key, header in LIST_COLUMNS], sheet=_("Hồ sơ")) as append:
+        cursor = None
+        while True:
+            page = register.page(wanted, after=cursor, limit=page_size)
+            for row in page.rows:
+                append([display(row, key) for key, _header in LIST_COLUMNS])
+                written += 1
+            if not page.more or (limit is not None and written >= limit):
+                break
+            cursor = page.cursor
+    log.info("exported a list of %d dossiers to %s", written, target.name)
+    return ExportResult(path=target, rows=written, period=None)

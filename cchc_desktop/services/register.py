@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cchc_desktop import formatting
 from cchc_desktop.domain.dossiers import Channel, DossierStatus
 from cchc_desktop.text import fold
 from db.queries import register as queries
@@ -147,3 +148,33 @@ class RegisterService:
             returned_at=_moment(row["returned_at"]),
             cursor=(queries.sort_value(row, sort), row["id"]),
         )
+
+
+# The register's columns as a list shows them (the window's table and the exported list): key, header.
+LIST_COLUMNS: list[tuple[str, str]] = [
+    ("code", "Mã hồ sơ"),
+    ("applicant", "Chủ hồ sơ"),
+    ("procedure", "Thủ tục"),
+    ("channel", "Hình thức nộp"),
+    ("received_at", "Ngày tiếp nhận"),
+    ("due_at", "Ngày hẹn trả"),
+    ("status", "Trạng thái"),
+    ("phone", "Điện thoại"),
+    ("applicant_id", "Số giấy tờ"),
+]
+
+
+def display(row: RegisterRow, key: str) -> str:
+    """A cell of a listed dossier as shown: dates formatted, phone and ID masked (only the last 3 digits)."""
+    values = {
+        "code": lambda: row.code,
+        "applicant": lambda: row.applicant_name,
+        "procedure": lambda: row.procedure_name,
+        "channel": lambda: row.channel.label,
+        "received_at": lambda: formatting.date_time(row.received_at),
+        "due_at": lambda: formatting.date_time(row.due_at),
+        "status": lambda: row.status.label,
+        "phone": lambda: formatting.masked(row.phone),
+        "applicant_id": lambda: formatting.masked(row.applicant_id),
+    }
+    return values[key]()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from pytestqt.qtbot import QtBot
 
@@ -108,3 +109,28 @@ def test_the_ledger_is_printed_for_the_chosen_dates(qtbot: QtBot, demo_window: M
     assert len(opened) == 1 and opened[0].name == "so-theo-doi-20240301-20240331.pdf"
     text = " ".join((p.extract_text() or "") for p in PdfReader(opened[0]).pages)
     assert "Từ ngày 01/03/2024 đến ngày 31/03/2024" in " ".join(text.split())
+
+
+def test_the_filtered_list_is_exported_to_excel(qtbot: QtBot, demo_window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    from ui import desktop
+
+    page = register(demo_window)
+    page.status.setCurrentIndex(page.status.findData(DossierStatus.WAITING_SUPPLEMENT.value))
+    expected = [page.model.row_at(i) for i in range(page.model.rowCount())]
+    opened: list[Path] = []
+    monkeypatch.setattr(desktop, "open_file", opened.append)
+    monkeypatch.setattr("ui.messages.error", lambda parent, text, details="": pytest.fail(text))
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    assert len(opened) == 1 and opened[0].suffix == ".xlsx"
+    book = load_workbook(opened[0], read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    book.close()
+    assert rows[0][:3] == ("Mã hồ sơ", "Chủ hồ sơ", "Thủ tục")
+    assert [r[0] for r in rows[1:]] == [row.code for row in expected]
+    assert all(r[6] == "Chờ bổ sung" for r in rows[1:])
+    phones = [r[7] for r in rows[1:] if r[7]]
+    assert phones and all(p.startswith("•") for p in phones)  # personal numbers stay masked

@@ -133,3 +133,20 @@ def test_a_whole_code_typed_in_lower_case_is_found_by_its_index(demo: Database) 
     target = all_dossiers(demo)[5]
     assert [r.id for r in everything(service, RegisterFilter(text=f"  {target['code'].lower()} "))] == [target["id"]]
     assert everything(service, RegisterFilter(text="000.21.31.H56-991231-9999")) == []
+
+
+def test_a_filtered_list_exports_as_shown_with_numbers_masked(demo: Database, tmp_path: Path) -> None:
+    import csv
+
+    from cchc_desktop.services import exports
+
+    wanted = RegisterFilter(channel=Channel.DIRECT, sort=SortKey.CODE, descending=False)
+    result = exports.export_list(demo, tmp_path / "list.csv", wanted, page_size=7)
+    expected = everything(RegisterService(demo), wanted)
+    with (tmp_path / "list.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["Mã hồ sơ", "Chủ hồ sơ", "Thủ tục", "Hình thức nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
+                       "Trạng thái", "Điện thoại", "Số giấy tờ"]
+    assert [r[0] for r in rows[1:]] == [row.code for row in expected] and result.rows == len(expected)
+    assert all(r[3] == "Trực tiếp" for r in rows[1:])
+    assert not any(row.phone and row.phone in "".join(r) for row, r in zip(expected, rows[1:], strict=True))

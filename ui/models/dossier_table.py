@@ -7,40 +7,23 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from cchc_desktop import formatting
 from cchc_desktop.i18n import _
-from cchc_desktop.services.register import PAGE_SIZE, RegisterFilter, RegisterRow, RegisterService, SortKey
+from cchc_desktop.services.register import (
+    LIST_COLUMNS as COLUMNS,
+)
+from cchc_desktop.services.register import (
+    PAGE_SIZE,
+    RegisterFilter,
+    RegisterRow,
+    RegisterService,
+    SortKey,
+    display,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 RAW_ROLE = Qt.ItemDataRole.UserRole
 
-COLUMNS: list[tuple[str, str]] = [
-    ("code", "Mã hồ sơ"),
-    ("applicant", "Chủ hồ sơ"),
-    ("procedure", "Thủ tục"),
-    ("channel", "Hình thức nộp"),
-    ("received_at", "Ngày tiếp nhận"),
-    ("due_at", "Ngày hẹn trả"),
-    ("status", "Trạng thái"),
-    ("phone", "Điện thoại"),
-    ("applicant_id", "Số giấy tờ"),
-]
 SORTABLE = {0: SortKey.CODE, 1: SortKey.APPLICANT, 4: SortKey.RECEIVED_AT, 5: SortKey.DUE_AT}
-
-
-def _display(row: RegisterRow, key: str) -> str:
-    values = {
-        "code": lambda: row.code,
-        "applicant": lambda: row.applicant_name,
-        "procedure": lambda: row.procedure_name,
-        "channel": lambda: row.channel.label,
-        "received_at": lambda: formatting.date_time(row.received_at),
-        "due_at": lambda: formatting.date_time(row.due_at),
-        "status": lambda: row.status.label,
-        "phone": lambda: formatting.masked(row.phone),
-        "applicant_id": lambda: formatting.masked(row.applicant_id),
-    }
-    return values[key]()
 
 
 class DossierTableModel(QAbstractTableModel):
@@ -87,7 +70,7 @@ class DossierTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         key = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
-            return _display(row, key)
+            return display(row, key)
         if role == Qt.ItemDataRole.ToolTipRole and key == "procedure":
             return f"{row.procedure_code} — {row.procedure_name}"
         if role == RAW_ROLE:

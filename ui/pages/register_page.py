@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -21,6 +21,7 @@ from cchc_desktop.domain.dossiers import DossierStatus
 from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.paths import data_dir
+from cchc_desktop.services import exports
 from cchc_desktop.services.printing import PrintingService
 from cchc_desktop.services.reception import ReceptionService
 from cchc_desktop.services.register import RegisterFilter, RegisterService
@@ -65,6 +66,10 @@ class RegisterPage(Page):
         self.ledger_button.setObjectName("printLedger")
         self.ledger_button.clicked.connect(self.print_ledger)
         bar.addWidget(self.ledger_button)
+        self.export_button = QPushButton(_("Xuất Excel"))
+        self.export_button.setObjectName("exportList")
+        self.export_button.clicked.connect(self.export_list)
+        bar.addWidget(self.export_button)
         self.layout_.addLayout(bar)
 
         self.model = DossierTableModel(self.service)
@@ -106,6 +111,18 @@ class RegisterPage(Page):
         path = data_dir() / "phieu" / f"so-theo-doi-{first:%Y%m%d}-{last:%Y%m%d}.pdf"
         try:
             PrintingService(self.context.db).ledger(first=first, last=last, target=path)
+        except (CchcError, OSError) as exc:
+            messages.error(self, user_message(exc))
+            return None
+        desktop.open_file(path)
+        return path
+
+    def export_list(self) -> Path | None:
+        """The list as filtered now, to an .xlsx file (phones and ID numbers masked), then opened."""
+        path = data_dir() / "xuat" / f"danh-sach-ho-so-{datetime.now():%Y%m%d-%H%M%S}.xlsx"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            exports.export_list(self.context.db, path, self.current_filter())
         except (CchcError, OSError) as exc:
             messages.error(self, user_message(exc))
             return None
