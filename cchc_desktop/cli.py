@@ -148,6 +148,23 @@ def build_parser() -> argparse.ArgumentParser:
     ledger.add_argument("--out", required=True, metavar="TỆP.pdf", help=_("tệp PDF cần tạo"))
     ledger.set_defaults(handler=_cmd_ledger)
 
+    turn_away = commands.add_parser(
+        "turn-away", parents=[common], help=_("ghi một hồ sơ không tiếp nhận tại quầy và in Mẫu 02 hoặc Mẫu 03"),
+        description=_("Hồ sơ chưa đầy đủ: in Phiếu yêu cầu bổ sung, hoàn thiện (Mẫu 02); hồ sơ không thuộc "
+                      "thẩm quyền hoặc không được phép: in Phiếu từ chối tiếp nhận (Mẫu 03). Được ghi sổ, "
+                      "không tính vào số hồ sơ tiếp nhận."),
+        epilog=_("Ví dụ:\n"
+                 "  cchc turn-away --kind incomplete --procedure 1.001193 --applicant \"Nguyễn Văn An\" \\\n"
+                 "      --reason \"Thiếu giấy chứng sinh\" --out mau02.pdf"))
+    turn_away.add_argument("--kind", required=True, choices=["incomplete", "not_accepted"],
+                           help=_("incomplete (chưa đầy đủ, Mẫu 02) hoặc not_accepted (từ chối, Mẫu 03)"))
+    turn_away.add_argument("--applicant", required=True, metavar="HỌ_TÊN", help=_("họ tên người nộp"))
+    turn_away.add_argument("--procedure", default="", metavar="MÃ", help=_("mã thủ tục"))
+    turn_away.add_argument("--reason", action="append", default=[], metavar="NỘI_DUNG",
+                           help=_("một nội dung cần bổ sung hoặc một lý do; lặp lại cho nhiều dòng"))
+    turn_away.add_argument("--out", metavar="TỆP.pdf", help=_("tệp PDF của phiếu cần tạo"))
+    turn_away.set_defaults(handler=_cmd_turn_away)
+
     import_ = commands.add_parser(
         "import", parents=[common], help=_("nhập hồ sơ hoặc danh mục thủ tục từ tệp CSV hoặc Excel (.xlsx)"),
         description=_(
@@ -280,6 +297,26 @@ def _cmd_receipt(args: argparse.Namespace, db_path: Path) -> int:
         db.close()
     _out(_("Đã tạo {path} (Mẫu {form}, hồ sơ {code}).").format(path=args.out, form=printed.form.value,
                                                               code=printed.code))
+    return EXIT_OK
+
+
+def _cmd_turn_away(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.domain.dossiers import DeskRefusalKind
+    from cchc_desktop.services.database import open_database
+    from cchc_desktop.services.desk_refusals import DeskRefusalService, TurnedAway
+
+    filing = TurnedAway(kind=DeskRefusalKind(args.kind), applicant_name=args.applicant,
+                        reasons=tuple(args.reason), procedure_code=args.procedure)
+    db = open_database(db_path)
+    try:
+        recorded = DeskRefusalService(db).record(filing, Path(args.out) if args.out else None)
+    finally:
+        db.close()
+    message = _("Đã ghi sổ hồ sơ không tiếp nhận số {id} (Mẫu {form}).").format(
+        id=recorded.refusal.id, form=recorded.refusal.form)
+    if args.out:
+        message += " " + _("Phiếu: {path}.").format(path=args.out)
+    _out(message)
     return EXIT_OK
 
 

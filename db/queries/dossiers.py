@@ -273,3 +273,33 @@ def ledger(db: Database, *, received_from: str, received_before: str) -> list[Ro
         """,
         [received_from, received_before],
     ))
+
+
+# -- filings turned away at the desk ---------------------------------------------------------------------
+
+DESK_REFUSAL_COLUMNS = """
+    r.id, r.kind, r.at, r.applicant_name, r.reason, r.procedure_id, p.code AS procedure_code,
+    p.name AS procedure_name, u.full_name AS officer_name
+"""
+
+
+def insert_desk_refusal(db: Database, values: Mapping[str, object]) -> int:
+    cursor = db.execute(
+        "INSERT INTO desk_refusal (kind, at, procedure_id, applicant_name, reason, user_id) "
+        "VALUES (:kind, :at, :procedure_id, :applicant_name, :reason, :user_id)", dict(values))
+    return int(cursor.lastrowid or 0)
+
+
+def desk_refusal(db: Database, refusal_id: int) -> Row | None:
+    return _row(db.execute(f"""
+        SELECT {DESK_REFUSAL_COLUMNS} FROM desk_refusal r
+        LEFT JOIN procedure p ON p.id = r.procedure_id LEFT JOIN user u ON u.id = r.user_id
+        WHERE r.id = ?""", [refusal_id]))
+
+
+def desk_refusals(db: Database, *, at_from: str, at_before: str) -> list[Row]:
+    """Filings turned away with ``at_from <= at < at_before``, in order of time."""
+    return _rows(db.execute(f"""
+        SELECT {DESK_REFUSAL_COLUMNS} FROM desk_refusal r
+        LEFT JOIN procedure p ON p.id = r.procedure_id LEFT JOIN user u ON u.id = r.user_id
+        WHERE r.at >= ? AND r.at < ? ORDER BY r.at, r.id""", [at_from, at_before]))

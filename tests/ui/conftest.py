@@ -16,6 +16,14 @@ from ui.context import AppContext
 from ui.main_window import MainWindow
 
 
+@pytest.fixture(autouse=True)
+def _no_printer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Like the CI machine: no printer, so printing opens the PDF (tests that print say so themselves)."""
+    from ui import paper
+
+    monkeypatch.setattr(paper, "printer_names", list)
+
+
 def _context(qapp, path: Path, *, unit: UnitSettings | None = None) -> Iterator[AppContext]:  # type: ignore[no-untyped-def]
     configure_application(qapp)
     db = open_db(path)

@@ -29,7 +29,7 @@ from cchc_desktop.i18n import _
 from cchc_desktop.paths import data_dir
 from cchc_desktop.services.printing import DossierForm, PrintingService
 from cchc_desktop.services.reception import DossierView, ReceptionService, action_name
-from ui import desktop, messages
+from ui import messages, paper
 from ui.widgets.buttons import ok_cancel
 
 # Steps offered as buttons, in the order a dossier lives them; those that need a reason ask for it.
@@ -200,10 +200,10 @@ class DossierDialog(QDialog):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.printing.print_form(self.code, form, path)
+            paper.deliver(self, path, title=_("Mẫu {form} — hồ sơ {code}").format(form=form.value, code=self.code))
         except (CchcError, OSError) as exc:
             messages.error(self, user_message(exc))
             return None
-        desktop.open_file(path)
         self.view = self.reception.get(self.code)
         self.show_view()
         return path

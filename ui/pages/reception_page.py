@@ -24,14 +24,17 @@ from PySide6.QtWidgets import (
 )
 
 from cchc_desktop import formatting
-from cchc_desktop.domain.dossiers import Channel, DossierDocument
+from cchc_desktop.domain.dossiers import Channel, DeskRefusalKind, DossierDocument
 from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.paths import data_dir
+from cchc_desktop.services.desk_refusals import DeskRefusalService, TurnedAway
 from cchc_desktop.services.printing import DossierForm, PrintingService
 from cchc_desktop.services.reception import NewDossier, ProcedureChoice, ReceptionService
-from ui import desktop, messages
+from ui import messages, paper
 from ui.context import AppContext
+from ui.dialogs.turn_away_dialog import TurnAwayDialog, TurnedAwayListDialog
+from ui.dialogs.turn_away_dialog import deliver as deliver_turned_away
 from ui.pages.base import Page
 from ui.widgets.field_errors import FieldErrors
 
@@ -54,6 +57,7 @@ class ReceptionPage(Page):
         super().__init__(context, parent)
         self.service = ReceptionService(context.db)
         self.printing = PrintingService(context.db)
+        self.refusals = DeskRefusalService(context.db)
         self.procedure: ProcedureChoice | None = None
         self.choices: dict[str, ProcedureChoice] = {}
         self.last_code: str | None = None
@@ -107,11 +111,19 @@ class ReceptionPage(Page):
         self.print_button = QPushButton(_("In giấy tiếp nhận (F9)"))
         self.print_button.setObjectName("printReceipt")
         self.print_button.setEnabled(False)
+        self.turn_away_button = QPushButton(_("Không tiếp nhận… (F8)"))
+        self.turn_away_button.setObjectName("turnAway")
+        self.turn_away_button.setToolTip(_("Hồ sơ chưa đầy đủ (Mẫu 02) hoặc không thuộc thẩm quyền (Mẫu 03): "
+                                           "ghi sổ và in phiếu, không cấp mã hồ sơ"))
+        self.turned_away_button = QPushButton(_("Sổ không tiếp nhận"))
+        self.turned_away_button.setObjectName("turnedAwayList")
         self.status = QLabel()
         self.status.setObjectName("receptionStatus")
         self.status.setWordWrap(True)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.print_button)
+        buttons.addWidget(self.turn_away_button)
+        buttons.addWidget(self.turned_away_button)
         buttons.addWidget(self.status, 1)
         self.layout_.addLayout(buttons)
         self.layout_.addStretch(1)
@@ -125,9 +137,12 @@ class ReceptionPage(Page):
         self.channel.currentIndexChanged.connect(self.preview_timer.start)
         self.save_button.clicked.connect(self.save)
         self.print_button.clicked.connect(self.print_receipt)
+        self.turn_away_button.clicked.connect(self.turn_away)
+        self.turned_away_button.clicked.connect(self.show_turned_away)
         for edit in (*self.inputs.values(), self.procedure_edit):
             edit.returnPressed.connect(self._enter)
         QShortcut(QKeySequence(Qt.Key.Key_F9), self, activated=self.print_receipt)
+        QShortcut(QKeySequence(Qt.Key.Key_F8), self, activated=self.turn_away)
         self.update_preview()
 
     def _suggest(self, text: str) -> None:
@@ -198,13 +213,36 @@ class ReceptionPage(Page):
         self.print_button.setEnabled(True)
         self.status.setText(_("Đã lưu hồ sơ {code}, hẹn trả {due}. Nhấn F9 để in giấy tiếp nhận.").format(
             code=saved.code, due=formatting.date_time(saved.due_at)))
+        self.clear_applicant()
+        self.registered.emit(saved.code)
+
+    def clear_applicant(self) -> None:
+        """Ready for the next citizen: the procedure and channel stay, the person's fields empty."""
         for key in ("applicant_name", "applicant_id", "phone", "address", "email"):
             self.inputs[key].clear()
         self.documents.clear()
         self.sets.setValue(1)
         self.inputs["applicant_name"].setFocus()
         self.update_preview()
-        self.registered.emit(saved.code)
+
+    def turn_away(self) -> Path | None:
+        """The filing is not received: note it (Mẫu 02 or 03) with what the form holds, print the paper."""
+        start = TurnedAway(
+            kind=DeskRefusalKind.INCOMPLETE, applicant_name=self.inputs["applicant_name"].text(),
+            procedure_code=self.procedure.code if self.procedure else "", reasons=(),
+            address=self.inputs["address"].text(), phone=self.inputs["phone"].text())
+        recorded = TurnAwayDialog.ask(self, self.refusals, start)
+        if recorded is None:
+            return None
+        path = deliver_turned_away(self, recorded)
+        self.status.setText(_("Đã ghi sổ hồ sơ không tiếp nhận của {name} (Mẫu {form}); không cấp mã hồ sơ.").format(
+            name=recorded.refusal.applicant_name, form=recorded.refusal.form))
+        self.clear_applicant()
+        return path
+
+    def show_turned_away(self) -> None:
+        today = self.refusals.clock().date()
+        TurnedAwayListDialog.browse(self, self.refusals, today.replace(day=1), today)
 
     def receipt_path(self, code: str) -> Path:
         return data_dir() / "phieu" / f"{code}-mau01.pdf"
@@ -217,9 +255,9 @@ class ReceptionPage(Page):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.printing.print_form(self.last_code, DossierForm.RECEIPT, path)
+            paper.deliver(self, path, title=_("Giấy tiếp nhận hồ sơ {code}").format(code=self.last_code))
         except (CchcError, OSError) as exc:
             messages.error(self, user_message(exc))
             return None
         self.status.setText(_("Đã tạo giấy tiếp nhận {path}.").format(path=path))
-        desktop.open_file(path)
         return path

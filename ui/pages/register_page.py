@@ -25,7 +25,7 @@ from cchc_desktop.services import exports
 from cchc_desktop.services.printing import PrintingService
 from cchc_desktop.services.reception import ReceptionService
 from cchc_desktop.services.register import RegisterFilter, RegisterService
-from ui import desktop, messages
+from ui import desktop, messages, paper
 from ui.context import AppContext
 from ui.dialogs.dossier_dialog import DossierDialog
 from ui.dialogs.period_dialog import PeriodDialog
@@ -111,10 +111,10 @@ class RegisterPage(Page):
         path = data_dir() / "phieu" / f"so-theo-doi-{first:%Y%m%d}-{last:%Y%m%d}.pdf"
         try:
             PrintingService(self.context.db).ledger(first=first, last=last, target=path)
+            paper.deliver(self, path, title=_("Sổ theo dõi hồ sơ"))
         except (CchcError, OSError) as exc:
             messages.error(self, user_message(exc))
             return None
-        desktop.open_file(path)
         return path
 
     def export_list(self) -> Path | None:

@@ -12,7 +12,7 @@ from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.paths import data_dir
 from cchc_desktop.services.today import TodayService
-from ui import desktop, messages
+from ui import messages, paper
 from ui.context import AppContext
 from ui.models.dossier_table import DossierTableModel
 from ui.pages.base import Page
@@ -52,10 +52,10 @@ class TodayPage(Page):
         path = data_dir() / "phieu" / f"viec-hom-nay-{self.service.clock():%Y%m%d}.pdf"
         try:
             self.service.print_list(path)
+            paper.deliver(self, path, title=_("Danh sách việc hôm nay"))
         except (CchcError, OSError) as exc:
             messages.error(self, user_message(exc))
             return None
-        desktop.open_file(path)
         return path
 
     def refresh(self) -> None:
