@@ -11,7 +11,7 @@ import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -166,7 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     turn_away.set_defaults(handler=_cmd_turn_away)
 
     import_ = commands.add_parser(
-        "import", parents=[common], help=_("nhập hồ sơ hoặc danh mục thủ tục từ tệp CSV hoặc Excel (.xlsx)"),
+        "import", parents=[common],
+        help=_("nhập hồ sơ, danh mục thủ tục hoặc nhiệm vụ kế hoạch CCHC từ tệp CSV hoặc Excel (.xlsx)"),
         description=_(
             "Nhập từ tệp CSV (UTF-8, phân cách bằng dấu phẩy hoặc chấm phẩy) hoặc trang đầu của tệp .xlsx; "
             "dòng tiêu đề ghi tên cột tiếng Việt hoặc mã cột (không phân biệt hoa thường, dấu).\n"
@@ -175,9 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
             "Ví dụ:\n"
             "  cchc import dossiers hoso.csv\n"
             "  cchc import dossiers hoso.xlsx --skip-invalid --rejects loi.csv\n"
-            "  cchc import procedures thutuc.xlsx"))
-    import_.add_argument("kind", choices=["dossiers", "procedures"], metavar="LOẠI",
-                         help=_("dossiers (hồ sơ) hoặc procedures (danh mục thủ tục)"))
+            "  cchc import procedures thutuc.xlsx\n"
+            "  cchc import tasks kehoach2024.xlsx --year 2024"))
+    import_.add_argument("kind", choices=["dossiers", "procedures", "tasks"], metavar="LOẠI",
+                         help=_("dossiers (hồ sơ), procedures (danh mục thủ tục) hoặc tasks (nhiệm vụ kế hoạch CCHC)"))
     import_.add_argument("file", metavar="TỆP", help=_("tệp .csv hoặc .xlsx cần nhập"))
     import_.add_argument("--skip-invalid", action="store_true",
                          help=_("vẫn nhập các dòng đúng, bỏ qua các dòng sai (cần --rejects)"))
@@ -185,7 +187,28 @@ def build_parser() -> argparse.ArgumentParser:
                          help=_("ghi các dòng sai kèm cột «Lý do» vào tệp này (.csv hoặc .xlsx)"))
     import_.add_argument("--update", action="store_true",
                          help=_("hồ sơ đã có (cùng mã) mà dữ liệu khác thì cập nhật thay vì báo lỗi"))
+    import_.add_argument("--year", type=int, metavar="NĂM",
+                         help=_("tasks: năm của kế hoạch (mặc định: năm ghi ở cột «Thời hạn»)"))
     import_.set_defaults(handler=_cmd_import)
+
+    plan = commands.add_parser("plan", parents=[common], help=_("kế hoạch CCHC năm: sao chép, xem nhiệm vụ"),
+                               description=_("Kế hoạch cải cách hành chính năm và các nhiệm vụ của nó."))
+    actions = plan.add_subparsers(dest="action", metavar=_("VIỆC"), title=_("các việc"), parser_class=_Parser)
+    actions.required = True
+    copy = actions.add_parser(
+        "copy", parents=[common], help=_("lấy nhiệm vụ của kế hoạch một năm làm khởi đầu cho năm khác"),
+        description=_("Sao chép nhiệm vụ (trừ nhiệm vụ «Không thực hiện») sang kế hoạch chưa có nhiệm vụ: tình trạng "
+                      "«Chưa thực hiện», không có ngày hoàn thành, văn bản/kết quả, ghi chú; thời hạn dời sang cùng "
+                      "ngày của năm mới (29/02 thành 28/02)."),
+        epilog=_("Ví dụ:\n  cchc plan copy --from 2024 --to 2025"))
+    copy.add_argument("--from", dest="from_year", type=int, required=True, metavar="NĂM",
+                      help=_("năm của kế hoạch được sao chép"))
+    copy.add_argument("--to", dest="to_year", type=int, required=True, metavar="NĂM", help=_("năm của kế hoạch mới"))
+    copy.set_defaults(handler=_cmd_plan_copy)
+    show = actions.add_parser("show", parents=[common], help=_("in các nhiệm vụ của kế hoạch một năm"),
+                              description=_("In các nhiệm vụ theo lĩnh vực CCHC và số thứ tự."))
+    show.add_argument("--year", type=int, required=True, metavar="NĂM", help=_("năm của kế hoạch"))
+    show.set_defaults(handler=_cmd_plan_show)
 
     export = commands.add_parser(
         "export", parents=[common], help=_("xuất hồ sơ ra tệp CSV hoặc Excel (.xlsx)"),
@@ -226,9 +249,13 @@ def _print_problems(problems: Sequence[object], rejects: str | None) -> None:
 def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.services.database import open_database
     from cchc_desktop.services.imports import ImportRejected, ImportService
+    from cchc_desktop.services.task_import import TaskImportService
 
     if args.skip_invalid and not args.rejects:
         print(_("Lỗi: --skip-invalid cần --rejects TỆP (nơi ghi các dòng bị bỏ qua)."), file=sys.stderr)
+        return EXIT_USAGE
+    if args.year is not None and args.kind != "tasks":
+        print(_("Lỗi: --year chỉ dùng khi nhập tasks."), file=sys.stderr)
         return EXIT_USAGE
     source = Path(args.file)
     if not source.is_file():
@@ -241,8 +268,11 @@ def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
             if args.kind == "dossiers":
                 result = service.import_dossiers(source, skip_invalid=args.skip_invalid, update=args.update,
                                                  rejects=rejects)
-            else:
+            elif args.kind == "procedures":
                 result = service.import_procedures(source, skip_invalid=args.skip_invalid, rejects=rejects)
+            else:
+                result = TaskImportService(db).import_tasks(source, year=args.year, skip_invalid=args.skip_invalid,
+                                                            rejects=rejects)
         except ImportRejected as exc:
             _print_problems(exc.problems, args.rejects)
             print(_("Không ghi dữ liệu nào: có {n} dòng lỗi.").format(n=exc.bad_rows), file=sys.stderr)
@@ -260,12 +290,76 @@ def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
         if result.updated:
             message = _("Đã nhập {n} hồ sơ, cập nhật {u} hồ sơ ({m} bỏ qua vì trùng).").format(
                 n=result.inserted, u=result.updated, m=result.unchanged)
-    else:
+    elif args.kind == "procedures":
         message = _("Đã nhập {n} thủ tục mới, cập nhật {u} thủ tục ({m} không đổi); thêm {f} lĩnh vực mới.").format(
             n=result.inserted, u=result.updated, m=result.unchanged, f=result.fields_created)
+    else:
+        message = _("Đã nhập {n} nhiệm vụ mới, cập nhật {u} nhiệm vụ ({m} không đổi) vào kế hoạch CCHC năm {year}."
+                    ).format(n=result.inserted, u=result.updated, m=result.unchanged, year=result.year)
+        if result.plan_created:
+            message += " " + _("Đã tạo kế hoạch năm {year} (chưa có số, ngày quyết định).").format(year=result.year)
     _out(message)
     if result.rejected:
         _out(_("Bỏ qua {n} dòng lỗi, đã ghi vào {path}.").format(n=result.rejected, path=rejects))
+    return EXIT_OK
+
+
+def _cmd_plan_copy(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services.database import open_database
+    from cchc_desktop.services.plans import PlanService
+
+    db = open_database(db_path)
+    try:
+        copied = PlanService(db).copy_plan(from_year=args.from_year, to_year=args.to_year)
+    finally:
+        db.close()
+    _out(_("Đã sao chép {n} nhiệm vụ của kế hoạch năm {source} sang kế hoạch năm {target}.").format(
+        n=len(copied.tasks), source=copied.from_year, target=copied.to_year))
+    if copied.skipped:
+        _out(_("Bỏ qua {n} nhiệm vụ «Không thực hiện».").format(n=copied.skipped))
+    if copied.plan_created:
+        _out(_("Đã tạo kế hoạch năm {year}: hãy ghi số, ngày quyết định ban hành.").format(year=copied.to_year))
+    return EXIT_OK
+
+
+def _cmd_plan_show(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.domain.plans import ReformArea, TaskSource, TaskStatus
+    from cchc_desktop.errors import NotFoundError
+    from cchc_desktop.formatting import short_date
+    from cchc_desktop.services.database import open_database
+    from cchc_desktop.services.plans import PlanService
+
+    db = open_database(db_path)
+    try:
+        service = PlanService(db)
+        plan, tasks = service.plan(args.year), service.tasks(args.year)
+    finally:
+        db.close()
+    if plan is None:
+        raise NotFoundError(_("Chưa có kế hoạch CCHC năm {year}.").format(year=args.year))
+    heading = plan.title
+    if plan.decision_number and plan.decision_date:
+        heading += " — " + _("Quyết định số {number} ngày {day}").format(
+            number=plan.decision_number, day=short_date(plan.decision_date))
+    _out(heading)
+    counts = ", ".join(f"{sum(task.status is status for task in tasks)} {status.label.lower()}"
+                       for status in TaskStatus)
+    _out(_("{n} nhiệm vụ: {counts}.").format(n=len(tasks), counts=counts))
+    widths = (6, 10, 15, 15, 24)
+    header = (_("Số TT"), _("Thời hạn"), _("Tình trạng"), _("Ngày hoàn thành"), _("Chủ trì"), _("Nội dung nhiệm vụ"))
+    for area in ReformArea:
+        chosen = [task for task in tasks if task.area is area]
+        if not chosen:
+            continue
+        _out("")
+        _out(f"{int(area)}. {area.label}")
+        _out("  " + " ".join(text.ljust(width) for text, width in zip(header, (*widths, 0), strict=True)))
+        for task in chosen:
+            lead = task.lead if len(task.lead) <= widths[4] else task.lead[:widths[4] - 1] + "…"
+            title = task.title + (f" [{task.source.label}]" if task.source is TaskSource.HIGHER_LEVEL else "")
+            cells = (task.number, short_date(task.deadline), task.status.label, short_date(task.completed_on), lead,
+                     title)
+            _out("  " + " ".join(text.ljust(width) for text, width in zip(cells, (*widths, 0), strict=True)))
     return EXIT_OK
 
 
@@ -321,12 +415,15 @@ def _cmd_turn_away(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _parse_day(text: str, field: str) -> date:
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    raise ValidationError({field: _("Ngày «{text}» không hợp lệ (dạng dd/mm/yyyy).").format(text=text)})
+    from cchc_desktop import formatting
+
+    try:
+        day = formatting.parse_day(text)
+    except ValueError as exc:
+        raise ValidationError({field: str(exc)}) from None
+    if day is None:
+        raise ValidationError({field: _("Chưa ghi ngày.")})
+    return day
 
 
 def _cmd_ledger(args: argparse.Namespace, db_path: Path) -> int:

@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, format_decimal, format_percent, parse_decimal
 
+from cchc_desktop.i18n import _
+
 LOCALE = "vi_VN"
 NO_VALUE = "—"
 
@@ -50,6 +52,22 @@ def parse_number(text: str) -> Decimal:
 def short_date(value: date | datetime | None) -> str:
     """``04/06/2024``."""
     return value.strftime("%d/%m/%Y") if value is not None else ""
+
+
+def parse_day(text: str) -> date | None:
+    """A day typed as ``04/06/2024``, ``4/6/2024`` or ``2024-06-04``; None when nothing is typed.
+
+    Raises ValueError whose text is the Vietnamese message.
+    """
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(_("Ngày «{text}» không hợp lệ (ghi theo dạng ngày/tháng/năm, ví dụ 04/06/2024).").format(text=raw))
 
 
 def date_time(value: datetime | None) -> str:

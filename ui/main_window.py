@@ -23,6 +23,7 @@ from ui.pages.base import Page
 from ui.pages.catalogue_page import CataloguePage
 from ui.pages.overview_page import OverviewPage
 from ui.pages.placeholder import PlaceholderPage
+from ui.pages.plan_page import PlanPage
 from ui.pages.reception_page import ReceptionPage
 from ui.pages.register_page import RegisterPage
 from ui.pages.settings_page import SettingsPage
@@ -53,10 +54,7 @@ PAGES: list[PageSpec] = [
     _placeholder("inspections", "Kiểm tra kỷ luật, kỷ cương", "công chức phụ trách CCHC", [
         "Biên bản kiểm tra, danh mục tiêu chí, vấn đề phát hiện và khắc phục",
     ]),
-    _placeholder("plan", "Kế hoạch CCHC", "công chức phụ trách CCHC, lãnh đạo", [
-        "Kế hoạch năm và các nhiệm vụ theo lĩnh vực cải cách",
-        "Văn bản chỉ đạo, điều hành",
-    ]),
+    PageSpec("plan", "Kế hoạch CCHC", PlanPage),
     _placeholder("reports", "Báo cáo", "công chức phụ trách CCHC, lãnh đạo", [
         "Phụ lục số liệu tính từ dữ liệu, phần thuyết minh soạn sẵn",
         "Xuất PDF, Word, Excel, JSON gửi cấp trên",

@@ -5,6 +5,8 @@ Tests monkeypatch these functions instead of clicking through modal dialogs.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from cchc_desktop.errors import user_message
@@ -46,3 +48,26 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
 def crash(parent: QWidget | None, text: str, details: str) -> None:
     """A bug: say so plainly, with the log tail in the details."""
     error(parent, text, details=details)
+
+
+def choose_file(parent: QWidget | None, title: str, filters: str) -> Path | None:
+    """A file to read, picked in the system's dialog; None when cancelled."""
+    from PySide6.QtWidgets import QFileDialog
+
+    name, _filter = QFileDialog.getOpenFileName(parent, title, "", filters)
+    return Path(name) if name else None
+
+
+def ask_year(parent: QWidget | None, title: str, text: str, value: int) -> int | None:
+    """A year typed in a small dialog; None when cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(text)
+    dialog.setInputMode(QInputDialog.InputMode.IntInput)
+    dialog.setIntRange(2000, 2100)
+    dialog.setIntValue(value)
+    dialog.setOkButtonText(_("Đồng ý"))
+    dialog.setCancelButtonText(_("Hủy"))
+    return dialog.intValue() if dialog.exec() else None

@@ -38,7 +38,7 @@ import json
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -50,7 +50,6 @@ from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.catalogue import OnlineLevel, SupplementRule, TimeLimitUnit
 from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.dossiers import Channel, DossierStatus, code_pattern, form_set_for
-from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
 from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.services.settings import SettingsService
@@ -59,16 +58,23 @@ from cchc_desktop.services.tables import (
     DOSSIER_REQUIRED,
     PROCEDURE_COLUMNS,
     PROCEDURE_REQUIRED,
-    REASON_HEADER,
     Cell,
-    Column,
+    ImportRejected,
+    ImportResult,
+    Problems,
+    RowProblem,
     Table,
+    When,
+    cell_text,
     open_table,
+    parse_moment,
+    shown,
     table_format,
-    write_table,
 )
-from cchc_desktop.text import clean, fold
+from cchc_desktop.text import fold
 from db.queries import transfer as queries
+
+__all__ = ["ImportRejected", "ImportResult", "ImportService", "RowProblem", "parse_moment", "parse_time_limit"]
 
 log = logging.getLogger("cchc.services")
 
@@ -80,10 +86,8 @@ MAX_LENGTH = {
     "code": 100, "procedure_code": 50, "procedure_name": 500, "applicant_name": 200, "phone": 30,
     "address": 500, "name": 500, "field": 200, "fee": 500,
 }
-_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]+(\d{1,2})[:hH](\d{2})(?::\d{2}(?:\.\d+)?)?)?")
 _PHONE = re.compile(r"\+?[\d\s.\-()]+")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TIME_LIMIT = re.compile(r"(\d{1,3})\s*(ngay|gio)?\s*(lam viec)?")
 _YES = frozenset({"co", "c", "x", "1", "true", "yes", "da so hoa"})
 _NO = frozenset({"", "khong", "k", "0", "false", "no", "chua so hoa"})
@@ -99,156 +103,12 @@ _OPEN = (DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS, DossierStatus.WAITIN
 _RESOLVED = (DossierStatus.RESULT_READY, DossierStatus.REFUSED, DossierStatus.RETURNED)
 
 
-# -- results and problems ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """One reason a row cannot be imported."""
-
-    line: int
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.column:
-            return _("Dòng {line}, cột «{column}»: {message}.").format(
-                line=self.line, column=self.column, message=self.message)
-        return _("Dòng {line}: {message}.").format(line=self.line, message=self.message)
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import wrote; ``problems`` are the rows left out (with ``skip_invalid``)."""
-
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    problems: tuple[RowProblem, ...] = ()
-    rejects: Path | None = None
-    fields_created: int = 0
-
-
-class ImportRejected(ValidationError):
-    """Nothing was written: ``bad_rows`` rows are wrong, every reason in ``problems`` (by line)."""
-
-    def __init__(self, problems: Sequence[RowProblem], bad_rows: int, rejects: Path | None) -> None:
-        super().__init__({f"{problem.line}.{number}": str(problem) for number, problem in enumerate(problems)})
-        self.problems = tuple(problems)
-        self.bad_rows = bad_rows
-        self.rejects = rejects
-
-
-class _Problems:
-    """The bad rows of a file, each with its reasons."""
-
-    def __init__(self, table: Table, columns: Sequence[Column]) -> None:
-        self.table = table
-        self.columns = columns
-        self.reasons: dict[int, list[RowProblem]] = {}
-
-    def add(self, line: int, key: str | None, message: str) -> None:
-        column = self.table.header(key, self.columns) if key else None
-        self.reasons.setdefault(line, []).append(RowProblem(line, column, message))
-
-    def __contains__(self, line: int) -> bool:
-        return line in self.reasons
-
-    def __len__(self) -> int:
-        return len(self.reasons)
-
-    def all(self) -> list[RowProblem]:
-        return [problem for line in sorted(self.reasons) for problem in self.reasons[line]]
-
-    def finish(self, path: Path, required: Sequence[Sequence[str]], *, skip_invalid: bool,
-               rejects: Path | None) -> None:
-        """Write the rejects file when asked (the bad rows as they are in ``path``, plus «Lý do»); raise
-        ImportRejected when a bad row forbids any write."""
-        if rejects is not None:
-            self._write_rejects(path, required, rejects)
-        if self.reasons and not skip_invalid:
-            raise ImportRejected(self.all(), len(self.reasons), rejects)
-
-    def _write_rejects(self, path: Path, required: Sequence[Sequence[str]], rejects: Path) -> None:
-        width = len(self.table.header_cells)
-        with open_table(path, self.columns, required) as again, \
-                write_table(rejects, [*self.table.header_cells, REASON_HEADER], sheet=_("Dòng lỗi")) as append:
-            for line, cells in again.rows():
-                if line in self.reasons:
-                    row = [*cells[:width], *([None] * (width - len(cells)))]
-                    append([*row, " ".join(str(problem) for problem in self.reasons[line])])
-
-
 # -- reading cells -----------------------------------------------------------------------------------------
-
-
-def _text(cell: Cell) -> str:
-    """The cell as clean text (NFC, no control characters, single spaces)."""
-    if cell is None or cell == "":
-        return ""
-    if isinstance(cell, str) and cell.isascii() and cell.isprintable():
-        return " ".join(cell.split())
-    if isinstance(cell, datetime):
-        return cell.strftime("%d/%m/%Y %H:%M")
-    if isinstance(cell, date):
-        return cell.strftime("%d/%m/%Y")
-    return clean(_CONTROL.sub(" ", cell))
-
-
-def _shown(cell: Cell) -> str:
-    """The cell as quoted in a message (cut when long)."""
-    text = _text(cell)
-    return text if len(text) <= 40 else text[:37] + "…"
-
-
-@dataclass(slots=True)
-class _When:
-    """A moment read from a cell; ``timed`` False when only a day was given."""
-
-    at: datetime
-    timed: bool
-
-    def before(self, other: _When) -> bool:
-        """Strictly earlier (by day when either has no time)."""
-        if self.timed and other.timed:
-            return self.at < other.at
-        return self.at.date() < other.at.date()
-
-
-def parse_moment(cell: Cell) -> _When:
-    """``dd/mm/yyyy``, ``dd/mm/yyyy HH:MM`` or ISO 8601 (or a spreadsheet date); raises ValueError."""
-    if isinstance(cell, datetime):
-        moment = cell.astimezone().replace(tzinfo=None) if cell.tzinfo else cell
-        moment = moment.replace(second=0, microsecond=0)
-        return _When(moment, bool(moment.hour or moment.minute))
-    if isinstance(cell, date):
-        return _When(datetime(cell.year, cell.month, cell.day), False)
-    text = (cell or "").strip()
-    if (len(text) == 16 and text[2] == "/" and text[5] == "/" and text[10] == " " and text[13] == ":"
-            and (text[:2] + text[3:5] + text[6:10] + text[11:13] + text[14:]).isdigit() and text.isascii()):
-        try:  # the export's own form, dd/mm/yyyy HH:MM, without the regular expression
-            return _When(datetime(int(text[6:10]), int(text[3:5]), int(text[:2]), int(text[11:13]),
-                                  int(text[14:])), True)
-        except ValueError:
-            pass  # the general path below says what is wrong, or reads what int() could not
-    match = _DMY.fullmatch(text)
-    if match:
-        day, month, year = int(match[1]), int(match[2]), int(match[3])
-        if match[4] is None:
-            return _When(datetime(year, month, day), False)
-        return _When(datetime(year, month, day, int(match[4]), int(match[5])), True)
-    if len(text) < 10 or not text[:4].isdigit():
-        raise ValueError(text)
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo:
-        moment = moment.astimezone().replace(tzinfo=None)
-    return _When(moment.replace(second=0, microsecond=0), len(text) > 10)
 
 
 def parse_time_limit(cell: Cell) -> tuple[int, TimeLimitUnit]:
     """``3``, ``3 ngày``, ``3 ngày làm việc`` (working days), ``04 giờ làm việc`` (hours), ``Trong ngày``."""
-    text = fold(_text(cell))
+    text = fold(cell_text(cell))
     if text in ("trong ngay", "trong ngay lam viec"):
         return 0, TimeLimitUnit.SAME_DAY
     match = _TIME_LIMIT.fullmatch(text)
@@ -292,11 +152,11 @@ class _Dossier:
     channel: Channel
     status: DossierStatus
     digitized: int
-    received: _When
-    due: _When | None
-    resolved: _When | None
-    returned: _When | None
-    withdrawn: _When | None
+    received: When
+    due: When | None
+    resolved: When | None
+    returned: When | None
+    withdrawn: When | None
     apology: date | None
     # set by ``_settle``: what is stored
     received_at: str = ""
@@ -368,17 +228,14 @@ class ImportService:
         context = self._context()
         rows: list[_Dossier] = []
         with open_table(path, DOSSIER_COLUMNS, DOSSIER_REQUIRED) as table:
-            problems = _Problems(table, DOSSIER_COLUMNS)
-            first_line: dict[str, int] = {}
+            problems = Problems(table, DOSSIER_COLUMNS)
             for line, cells in table.rows():
                 row = self._check(table, problems, context, line, cells)
-                code = row.code if row else _text(table.value(cells, "code"))
-                if code:
-                    first = first_line.setdefault(code, line)
-                    if first != line:
-                        problems.add(line, "code", _("mã hồ sơ «{code}» trùng với dòng {first}").format(
-                            code=_shown(code), first=first))
-                        continue
+                code = row.code if row else cell_text(table.value(cells, "code"))
+                if code and (first := problems.earlier(line, "code", code)):
+                    problems.add(line, "code", _("mã hồ sơ «{code}» trùng với dòng {first}").format(
+                        code=shown(code), first=first))
+                    continue
                 if row is not None:
                     rows.append(row)
         with self.db.atomic():
@@ -422,7 +279,7 @@ class ImportService:
         )
 
     def _check(
-        self, table: Table, problems: _Problems, context: _Context, line: int, cells: list[Cell],
+        self, table: Table, problems: Problems, context: _Context, line: int, cells: list[Cell],
     ) -> _Dossier | None:
         """The row checked column by column; every problem goes to ``problems``."""
         raw = table.pick(cells)
@@ -439,14 +296,14 @@ class ImportService:
             if key in _REPEATED and isinstance(cell, str) and len(cell) <= 200:
                 result = repeated.get(cell)
                 if result is None:
-                    result = repeated[cell] = _text(cell)
+                    result = repeated[cell] = cell_text(cell)
             else:
-                result = _text(cell)
+                result = cell_text(cell)
             if len(result) > 30 and len(result) > MAX_LENGTH.get(key, 1000):  # 30: the smallest limit
                 bad(key, _("nội dung quá dài (tối đa {n} ký tự)").format(n=MAX_LENGTH.get(key, 1000)))
             return result
 
-        def moment(key: str, *, required: str = "", future: bool = False) -> _When | None:
+        def moment(key: str, *, required: str = "", future: bool = False) -> When | None:
             cell = raw.get(key)
             if cell is None or (isinstance(cell, str) and not cell.strip()):
                 if required:
@@ -456,13 +313,13 @@ class ImportService:
                 when = parse_moment(cell)
             except ValueError:
                 bad(key, _("ngày không hợp lệ «{value}» (ghi dd/mm/yyyy, dd/mm/yyyy HH:MM hoặc yyyy-mm-dd)").format(
-                    value=_shown(cell)))
+                    value=shown(cell)))
                 return None
             if when.at.year < EARLIEST_YEAR:
-                bad(key, _("ngày «{value}» trước năm {year}").format(value=_shown(cell), year=EARLIEST_YEAR))
+                bad(key, _("ngày «{value}» trước năm {year}").format(value=shown(cell), year=EARLIEST_YEAR))
                 return None
             if not future and ((when.at > context.now) if when.timed else (when.at.date() > context.now.date())):
-                bad(key, _("ngày «{value}» ở tương lai").format(value=_shown(cell)))
+                bad(key, _("ngày «{value}» ở tương lai").format(value=shown(cell)))
                 return None
             return when
 
@@ -477,7 +334,7 @@ class ImportService:
         applicant_id = re.sub(r"\s", "", text("applicant_id"))
         if applicant_id and not (applicant_id.isascii() and applicant_id.isdigit() and len(applicant_id) in (9, 12)):
             bad("applicant_id", _("số giấy tờ tùy thân «{value}» phải gồm 9 hoặc 12 chữ số").format(
-                value=_shown(applicant_id)))
+                value=shown(applicant_id)))
         phone = text("phone")
         if phone and _PHONE.fullmatch(phone):
             phone = _PHONE_SEPARATORS.sub("", phone)
@@ -492,11 +349,11 @@ class ImportService:
                 channel = _CHANNEL_ALIASES.get(fold(channel_text))
                 if channel is None:
                     bad("channel", _("hình thức nộp «{value}» không hợp lệ (ghi một trong: {labels})").format(
-                        value=_shown(channel_text), labels=", ".join(member.label for member in Channel)))
+                        value=shown(channel_text), labels=", ".join(member.label for member in Channel)))
         digitized_text = context.fold(text("digitized"))
         if digitized_text not in _YES and digitized_text not in _NO:
             bad("digitized", _("giá trị «{value}» không hợp lệ (ghi Có hoặc Không)").format(
-                value=_shown(raw.get("digitized"))))
+                value=shown(raw.get("digitized"))))
         received = moment("received_at", required=_("ngày tiếp nhận không được để trống"))
         due = moment("due_at", future=True)
         resolved, returned, withdrawn = moment("resolved_at"), moment("returned_at"), moment("withdrawn_at")
@@ -542,15 +399,15 @@ class ImportService:
                 return found[0]
             key = "procedure_code" if code else "procedure_name"
             if len(found) > 1:
-                bad(key, _("có {n} thủ tục tên «{name}»: hãy ghi mã thủ tục").format(n=len(found), name=_shown(name)))
+                bad(key, _("có {n} thủ tục tên «{name}»: hãy ghi mã thủ tục").format(n=len(found), name=shown(name)))
             elif code:
                 bad(key, _("không có thủ tục mã «{code}» trong danh mục, cũng không có thủ tục tên «{name}»").format(
-                    code=_shown(code), name=_shown(name)))
+                    code=shown(code), name=shown(name)))
             else:
-                bad(key, _("không có thủ tục «{name}» trong danh mục").format(name=_shown(name)))
+                bad(key, _("không có thủ tục «{name}» trong danh mục").format(name=shown(name)))
             return None
         if code:
-            bad("procedure_code", _("không có thủ tục mã «{code}» trong danh mục").format(code=_shown(code)))
+            bad("procedure_code", _("không có thủ tục mã «{code}» trong danh mục").format(code=shown(code)))
         else:
             bad("procedure_code" if table.has("procedure_code") else "procedure_name",
                 _("chưa ghi mã thủ tục (hoặc tên thủ tục)"))
@@ -558,7 +415,7 @@ class ImportService:
 
     @staticmethod
     def _status(
-        context: _Context, text: str, resolved: _When | None, returned: _When | None, withdrawn: _When | None,
+        context: _Context, text: str, resolved: When | None, returned: When | None, withdrawn: When | None,
         bad: Callable[[str, str], None],
     ) -> DossierStatus | None:
         """The status written (or inferred from the dates), checked against the dates."""
@@ -572,7 +429,7 @@ class ImportService:
             status = context.choice(DossierStatus, text)
         except ValueError:
             bad("status", _("trạng thái «{value}» không hợp lệ (ghi một trong: {labels})").format(
-                value=_shown(text), labels=", ".join(member.label for member in DossierStatus)))
+                value=shown(text), labels=", ".join(member.label for member in DossierStatus)))
             return None
         label = status.label
         ok = True
@@ -607,7 +464,7 @@ class ImportService:
         return status if ok else None
 
     def _classify(
-        self, table: Table, problems: _Problems, rows: list[_Dossier], *, update: bool,
+        self, table: Table, problems: Problems, rows: list[_Dossier], *, update: bool,
     ) -> tuple[list[_Dossier], list[tuple[_Dossier, dict[str, Any]]], int]:
         """New rows, rows that change a stored dossier, and how many are already stored unchanged."""
         existing = queries.dossiers_by_code(self.db, [row.code for row in rows if row.code])
@@ -631,13 +488,13 @@ class ImportService:
                     "nhập lại với tùy chọn cập nhật (--update)").format(code=row.code, columns=columns))
         return inserts, updates, unchanged
 
-    def _settle(self, problems: _Problems, row: _Dossier, old: dict[str, Any] | None, context: _Context) -> None:
+    def _settle(self, problems: Problems, row: _Dossier, old: dict[str, Any] | None, context: _Context) -> None:
         """The values to store: dates placed on the clock, the appointment computed where empty; then the
         order the schema requires, checked on those values (a last line of defence)."""
         calendar = context.calendar
         closing = calendar.office_hours.afternoon_end
 
-        def place(when: _When | None, lower: datetime | None, upper: datetime | None = None) -> datetime | None:
+        def place(when: When | None, lower: datetime | None, upper: datetime | None = None) -> datetime | None:
             """A timed value as is; a day alone at its closing time, kept within [lower, upper] that day."""
             if when is None:
                 return None
@@ -800,18 +657,15 @@ class ImportService:
         if rejects is not None:
             table_format(rejects)
         with open_table(path, PROCEDURE_COLUMNS, PROCEDURE_REQUIRED) as table:
-            problems = _Problems(table, PROCEDURE_COLUMNS)
+            problems = Problems(table, PROCEDURE_COLUMNS)
             rows: list[dict[str, Any]] = []
-            first_line: dict[str, int] = {}
             for line, cells in table.rows():
                 row = self._check_procedure(table, problems, line, cells)
-                code = row["code"] if row else _text(table.value(cells, "code"))
-                if code:
-                    first = first_line.setdefault(code, line)
-                    if first != line:
-                        problems.add(line, "code", _("mã thủ tục «{code}» trùng với dòng {first}").format(
-                            code=_shown(code), first=first))
-                        continue
+                code = row["code"] if row else cell_text(table.value(cells, "code"))
+                if code and (first := problems.earlier(line, "code", code)):
+                    problems.add(line, "code", _("mã thủ tục «{code}» trùng với dòng {first}").format(
+                        code=shown(code), first=first))
+                    continue
                 if row is not None and line not in problems:
                     rows.append(row)
         with self.db.atomic():
@@ -853,7 +707,7 @@ class ImportService:
         return result
 
     @staticmethod
-    def _check_procedure(table: Table, problems: _Problems, line: int, cells: list[Cell]) -> dict[str, Any] | None:
+    def _check_procedure(table: Table, problems: Problems, line: int, cells: list[Cell]) -> dict[str, Any] | None:
         failed = False
 
         def bad(key: str, message: str) -> None:
@@ -862,7 +716,7 @@ class ImportService:
             problems.add(line, key, message)
 
         def text(key: str) -> str:
-            result = _text(table.value(cells, key))
+            result = cell_text(table.value(cells, key))
             if len(result) > MAX_LENGTH.get(key, 1000):
                 bad(key, _("nội dung quá dài (tối đa {n} ký tự)").format(n=MAX_LENGTH.get(key, 1000)))
             return result
@@ -881,7 +735,7 @@ class ImportService:
                 row["time_limit"] = parse_time_limit(limit)
             except ValueError:
                 bad("time_limit", _("thời hạn «{value}» không hợp lệ (ví dụ: 3, 3 ngày làm việc, 04 giờ làm việc, "
-                                    "Trong ngày)").format(value=_shown(limit)))
+                                    "Trong ngày)").format(value=shown(limit)))
         row["online_level"] = _KEEP
         if table.has("online_level"):
             online = fold(text("online_level"))
@@ -891,7 +745,7 @@ class ImportService:
                 row["online_level"] = _ONLINE_ALIASES[online].value
             else:
                 bad("online_level", _("mức độ «{value}» không hợp lệ (ghi Một phần, Toàn trình hoặc để trống)")
-                    .format(value=_shown(table.value(cells, "online_level"))))
+                    .format(value=shown(table.value(cells, "online_level"))))
         row["supplement_rule"] = None
         rule = text("supplement_rule")
         if rule:
@@ -899,7 +753,7 @@ class ImportService:
                 row["supplement_rule"] = SupplementRule.parse(rule).value
             except ValueError:
                 bad("supplement_rule", _("giá trị «{value}» không hợp lệ (ghi Tính lại hoặc Tạm dừng)").format(
-                    value=_shown(rule)))
+                    value=shown(rule)))
         row["fee"] = (text("fee") or None) if table.has("fee") else _KEEP
         return None if failed else row
 
@@ -917,7 +771,7 @@ def _procedure_values(row: dict[str, Any], old: dict[str, Any] | None, field_id:
     return (row["name"], fold(row["name"]), field_id, limit, unit, rule, online, fee)
 
 
-def _same(when: _When | None, stored: str | None) -> bool:
+def _same(when: When | None, stored: str | None) -> bool:
     if when is None or stored is None:
         return when is None and stored is None
     if when.timed:

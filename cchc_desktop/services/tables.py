@@ -4,7 +4,9 @@ neutralised by a leading apostrophe (and the apostrophe taken off again when suc
 
 Reading is strict about what it cannot understand: a file that is not UTF-8 (nor UTF-16 with a BOM), a
 damaged workbook, a missing required column each give one Vietnamese message for the whole file
-(``TableFileError``). openpyxl is imported only when an .xlsx is read or written.
+(``TableFileError``). openpyxl is imported only when an .xlsx is read or written. Every import shares the
+reading of cells (``cell_text``, ``parse_moment``) and the bad-row bookkeeping (``Problems``: all-or-nothing,
+or the rejects file with «Lý do»).
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from cchc_desktop.errors import CchcError
+from cchc_desktop.errors import CchcError, ValidationError
 from cchc_desktop.i18n import _
-from cchc_desktop.text import fold
+from cchc_desktop.text import clean, fold
 
 Cell = str | datetime | date | None
 """A cell as read: text, or a date/time from a spreadsheet cell (numbers and booleans become text)."""
@@ -39,14 +41,18 @@ _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 _SAVE_AS_UTF8 = "Lưu lại dưới dạng CSV UTF-8"
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]+(\d{1,2})[:hH](\d{2})(?::\d{2}(?:\.\d+)?)?)?")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a contract: its key and its Vietnamese header (both accepted in a file)."""
+    """One column of a contract: its key and its Vietnamese header (both accepted in a file, as are the
+    other headers in ``aliases``)."""
 
     key: str
     header: str
+    aliases: tuple[str, ...] = ()
 
 
 DOSSIER_COLUMNS = (
@@ -80,6 +86,21 @@ PROCEDURE_COLUMNS = (
     Column("fee", "Phí, lệ phí"),
 )
 PROCEDURE_REQUIRED = (("code",), ("name",), ("field",))
+
+TASK_COLUMNS = (
+    Column("code", "Số TT", ("STT", "TT", "Số thứ tự")),
+    Column("title", "Nội dung nhiệm vụ", ("Nhiệm vụ", "Nội dung", "Tên nhiệm vụ")),
+    Column("area", "Lĩnh vực CCHC", ("Lĩnh vực",)),
+    Column("source", "Nguồn"),
+    Column("lead", "Chủ trì", ("Đơn vị chủ trì", "Cơ quan chủ trì")),
+    Column("cooperating", "Phối hợp", ("Đơn vị phối hợp", "Cơ quan phối hợp")),
+    Column("deadline", "Thời hạn", ("Thời gian hoàn thành", "Thời hạn hoàn thành")),
+    Column("status", "Tình trạng", ("Trạng thái",)),
+    Column("completed_at", "Ngày hoàn thành"),
+    Column("evidence", "Văn bản/kết quả", ("Kết quả", "Sản phẩm", "Kết quả/sản phẩm", "Văn bản, kết quả")),
+    Column("progress_note", "Ghi chú", ("Tiến độ", "Tiến độ thực hiện")),
+)
+TASK_REQUIRED = (("title",), ("area",))
 
 REASON_HEADER = "Lý do"  # the extra column of a rejects file
 
@@ -277,7 +298,8 @@ def _find_header(
     """The header row (the first row naming a known column, among the first rows) and the columns' places."""
     known = {}
     for column in columns:
-        known[_header_key(column.header)] = column.key
+        for text in (column.header, *column.aliases):
+            known[_header_key(text)] = column.key
         known[column.key] = column.key
     seen = 0
     for _line, cells in rows:
@@ -463,3 +485,153 @@ def _xlsx_writer(target: Path, header: Sequence[str], title: str) -> Iterator[Ap
 
 def _xlsx_text(text: str) -> str:
     return neutralise(_ILLEGAL_XML.sub("", text))
+
+
+# -- reading cells and reporting bad rows (shared by every import) ---------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One reason a row cannot be imported."""
+
+    line: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return _("Dòng {line}, cột «{column}»: {message}.").format(
+                line=self.line, column=self.column, message=self.message)
+        return _("Dòng {line}: {message}.").format(line=self.line, message=self.message)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import wrote; ``problems`` are the rows left out (with ``skip_invalid``)."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    problems: tuple[RowProblem, ...] = ()
+    rejects: Path | None = None
+    fields_created: int = 0
+
+
+class ImportRejected(ValidationError):
+    """Nothing was written: ``bad_rows`` rows are wrong, every reason in ``problems`` (by line)."""
+
+    def __init__(self, problems: Sequence[RowProblem], bad_rows: int, rejects: Path | None) -> None:
+        super().__init__({f"{problem.line}.{number}": str(problem) for number, problem in enumerate(problems)})
+        self.problems = tuple(problems)
+        self.bad_rows = bad_rows
+        self.rejects = rejects
+
+
+class Problems:
+    """The bad rows of a file, each with its reasons."""
+
+    def __init__(self, table: Table, columns: Sequence[Column]) -> None:
+        self.table = table
+        self.columns = columns
+        self.reasons: dict[int, list[RowProblem]] = {}
+        self._first_lines: dict[tuple[str, str], int] = {}
+
+    def earlier(self, line: int, key: str, value: str) -> int | None:
+        """The earlier line whose column ``key`` holds ``value`` too (a duplicate key), else None."""
+        first = self._first_lines.setdefault((key, value), line)
+        return first if first != line else None
+
+    def add(self, line: int, key: str | None, message: str) -> None:
+        column = self.table.header(key, self.columns) if key else None
+        self.reasons.setdefault(line, []).append(RowProblem(line, column, message))
+
+    def __contains__(self, line: int) -> bool:
+        return line in self.reasons
+
+    def __len__(self) -> int:
+        return len(self.reasons)
+
+    def all(self) -> list[RowProblem]:
+        return [problem for line in sorted(self.reasons) for problem in self.reasons[line]]
+
+    def finish(self, path: Path, required: Sequence[Sequence[str]], *, skip_invalid: bool,
+               rejects: Path | None) -> None:
+        """Write the rejects file when asked (the bad rows as they are in ``path``, plus «Lý do»); raise
+        ImportRejected when a bad row forbids any write."""
+        if rejects is not None:
+            self._write_rejects(path, required, rejects)
+        if self.reasons and not skip_invalid:
+            raise ImportRejected(self.all(), len(self.reasons), rejects)
+
+    def _write_rejects(self, path: Path, required: Sequence[Sequence[str]], rejects: Path) -> None:
+        width = len(self.table.header_cells)
+        with open_table(path, self.columns, required) as again, \
+                write_table(rejects, [*self.table.header_cells, REASON_HEADER], sheet=_("Dòng lỗi")) as append:
+            for line, cells in again.rows():
+                if line in self.reasons:
+                    row = [*cells[:width], *([None] * (width - len(cells)))]
+                    append([*row, " ".join(str(problem) for problem in self.reasons[line])])
+
+
+def cell_text(cell: Cell) -> str:
+    """The cell as clean text (NFC, no control characters, single spaces)."""
+    if cell is None or cell == "":
+        return ""
+    if isinstance(cell, str) and cell.isascii() and cell.isprintable():
+        return " ".join(cell.split())
+    if isinstance(cell, datetime):
+        return cell.strftime("%d/%m/%Y %H:%M")
+    if isinstance(cell, date):
+        return cell.strftime("%d/%m/%Y")
+    return clean(_CONTROL.sub(" ", cell))
+
+
+def shown(cell: Cell) -> str:
+    """The cell as quoted in a message (cut when long)."""
+    text = cell_text(cell)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+@dataclass(slots=True)
+class When:
+    """A moment read from a cell; ``timed`` False when only a day was given."""
+
+    at: datetime
+    timed: bool
+
+    def before(self, other: When) -> bool:
+        """Strictly earlier (by day when either has no time)."""
+        if self.timed and other.timed:
+            return self.at < other.at
+        return self.at.date() < other.at.date()
+
+
+def parse_moment(cell: Cell) -> When:
+    """``dd/mm/yyyy``, ``dd/mm/yyyy HH:MM`` or ISO 8601 (or a spreadsheet date); raises ValueError."""
+    if isinstance(cell, datetime):
+        moment = cell.astimezone().replace(tzinfo=None) if cell.tzinfo else cell
+        moment = moment.replace(second=0, microsecond=0)
+        return When(moment, bool(moment.hour or moment.minute))
+    if isinstance(cell, date):
+        return When(datetime(cell.year, cell.month, cell.day), False)
+    text = (cell or "").strip()
+    if (len(text) == 16 and text[2] == "/" and text[5] == "/" and text[10] == " " and text[13] == ":"
+            and (text[:2] + text[3:5] + text[6:10] + text[11:13] + text[14:]).isdigit() and text.isascii()):
+        try:  # the export's own form, dd/mm/yyyy HH:MM, without the regular expression
+            return When(datetime(int(text[6:10]), int(text[3:5]), int(text[:2]), int(text[11:13]),
+                                 int(text[14:])), True)
+        except ValueError:
+            pass  # the general path below says what is wrong, or reads what int() could not
+    match = _DMY.fullmatch(text)
+    if match:
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+        if match[4] is None:
+            return When(datetime(year, month, day), False)
+        return When(datetime(year, month, day, int(match[4]), int(match[5])), True)
+    if len(text) < 10 or not text[:4].isdigit():
+        raise ValueError(text)
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo:
+        moment = moment.astimezone().replace(tzinfo=None)
+    return When(moment.replace(second=0, microsecond=0), len(text) > 10)
