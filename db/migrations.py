@@ -73,6 +73,11 @@ def m0003_register_search(db: Database) -> None:
     run_sql_file(db, "0003_register_search.sql")
 
 
+@MIGRATIONS(name="m0004_dossier_long_lived")
+def m0004_dossier_long_lived(db: Database) -> None:
+    run_sql_file(db, "0004_dossier_long_lived.sql")
+
+
 def known_names(migrations: Migrations = MIGRATIONS) -> list[str]:
     """Names of the migrations this version of the program knows, in order."""
     return [migration.name for migration in migrations._migrations]

@@ -227,3 +227,25 @@ def test_the_search_index_is_built_for_dossiers_that_predate_it(tmp_path: Path) 
     ).fetchall()
     assert (17,) in found
     db.close()
+
+
+def test_the_long_lived_index_covers_dossiers_that_predate_it(tmp_path: Path) -> None:
+    from cchc_desktop.services.demo import generate_demo
+    from db.queries.statistics import LONG_LIVED_TERM
+
+    path = tmp_path / "v3.sqlite3"
+    old = Database(path)
+    m.MIGRATIONS.apply(old, stop_before="m0004_dossier_long_lived")
+    generate_demo(old, dossiers=400, seed=3)
+    expected = old.execute(f"SELECT count(*) FROM dossier d WHERE {LONG_LIVED_TERM}").fetchone()[0]
+    old.close()
+
+    db = open_db(path)
+    assert schema_state(db).pending == ()
+    plan = " ".join(str(row[3]) for row in db.execute(
+        f"EXPLAIN QUERY PLAN SELECT count(*) FROM dossier d WHERE {LONG_LIVED_TERM} AND d.received_at < '2024-03-01'"))
+    assert "dossier_long_lived" in plan
+    indexed = db.execute(
+        f"SELECT count(*) FROM dossier d INDEXED BY dossier_long_lived WHERE {LONG_LIVED_TERM}").fetchone()[0]
+    assert indexed == expected > 0
+    db.close()

@@ -1,0 +1,710 @@
+"""StatisticsService: every figure of DESIGN.md §5 for a period, month by month for the dashboard, and the
+records behind each figure. The periodic report (its appendix, its sentences, its JSON) and the dashboard
+both count here, so that they never disagree.
+
+Decisions where the rules are silent:
+- Counting stops at the cut-off: dossiers, surveys, directives and inspections are counted from the period's
+  first day to ``min(last day, cut-off)`` ("counted to"); "in progress", "overdue" and "waiting for a
+  supplement" are the state at the end of that day; a cut-off after the period only lets plan tasks and
+  findings done after the period's end count (done / resolved "by the cut-off").
+- Overdue dossiers are judged against the appointment recorded now (``due_at``: an apology does not move
+  it; a supplement that restarted the clock does).
+- "Waiting for a supplement at the cut-off" is read from the dossier's history (the last supplement request
+  or receipt before it); a dossier waiting now with no request in its history (an import) counts as waiting
+  since its receipt.
+- Plan (1.1.x, 1.3.x): the plan of the year of the period's last day. Cancelled tasks (Không thực hiện)
+  are left out of every count but their own; 1.1.1 counts every other task of the plan, those assigned by
+  the higher level included, and 1.3.1 those assigned by the higher level again. A task without a deadline
+  that is done counts as done on time.
+- 1.4.2: a kiosk response is electronic and counts as online (0); paper and kiosk/online together give 2.
+- 1.2.1 counts distinct subjects (units and officials, compared without case or diacritics). 5.4.2: the
+  units inspected in the period over every unit ever inspected up to its counted end (the unit keeps no
+  list of its departments); in percent, None when no unit was ever inspected.
+- 5.4.5 / 5.4.6: distinct officials (by name; a finding without a name counts alone) given a disciplinary
+  measure (khiển trách or heavier; not nhắc nhở, kiểm điểm) on a finding of an inspection of the period.
+- 3.1.3, 3.2.1–3.2.3, 7.5.1, 7.5.2: the catalogue's procedures in force on the counted end (active, not
+  abolished by then, published by then when a date is known), from their flags. 3.3.3 / 3.3.4: dossiers of
+  the fields named «Đất đai» / «Xây dựng» resolved early or on time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from cchc_desktop.domain import statistics as rules
+from cchc_desktop.domain.choices import Choice
+from cchc_desktop.domain.dossiers import Channel, DossierStatus
+from cchc_desktop.domain.inspections import Measure
+from cchc_desktop.domain.periods import Period
+from cchc_desktop.domain.plans import ReformArea, TaskSource, TaskStatus
+from cchc_desktop.domain.statistics import TaskState
+from cchc_desktop.domain.surveys import SATISFIED_FROM, SurveyMethod
+from cchc_desktop.errors import ValidationError
+from cchc_desktop.formatting import rate
+from cchc_desktop.i18n import _
+from cchc_desktop.services.register import RegisterFilter
+from cchc_desktop.text import fold
+from db.queries import statistics as queries
+
+# The suffix of each channel in the indicator keys (DESIGN.md §6).
+CHANNEL_KEYS = {
+    Channel.DIRECT: "truc_tiep",
+    Channel.POSTAL: "bcci",
+    Channel.ONLINE_PARTIAL: "truc_tuyen_mot_phan",
+    Channel.ONLINE_FULL: "truc_tuyen_toan_trinh",
+}
+
+
+class DossierFigure(Choice):
+    """A dossier figure whose records can be listed (``StatisticsService.dossiers``)."""
+
+    RECEIVED = "received", "Hồ sơ tiếp nhận trong kỳ"
+    DIGITIZED = "digitized", "Hồ sơ đã số hóa"
+    RESOLVED = "resolved", "Hồ sơ đã giải quyết"
+    EARLY = "early", "Giải quyết trước hạn"
+    ON_TIME = "on_time", "Giải quyết đúng hạn"
+    IN_TIME = "in_time", "Giải quyết đúng hẹn (trước hạn và đúng hạn)"
+    LATE = "late", "Giải quyết trễ hạn"
+    WITHDRAWN = "withdrawn", "Hồ sơ rút"
+    APOLOGISED = "apologised", "Hồ sơ có thư xin lỗi"
+    CARRIED_OVER = "carried_over", "Kỳ trước chuyển qua"
+    IN_PROGRESS = "in_progress", "Đang giải quyết"
+    OVERDUE = "overdue", "Đang giải quyết, quá hạn"
+    NOT_YET_DUE = "not_yet_due", "Đang giải quyết, chưa đến hạn"
+    WAITING_SUPPLEMENT = "waiting_supplement", "Chờ bổ sung"
+
+
+# -- figures -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelCounts:
+    direct: int = 0
+    postal: int = 0
+    online_partial: int = 0
+    online_full: int = 0
+
+    @classmethod
+    def of_mapping(cls, counts: Mapping[str, int]) -> ChannelCounts:
+        """From ``{"direct": 3, "postal": 0, ...}`` (missing channels count 0)."""
+        return cls(**{channel.value: counts.get(channel.value, 0) for channel in Channel})
+
+    def of(self, channel: Channel) -> int:
+        return getattr(self, channel.value)
+
+    @property
+    def total(self) -> int:
+        return self.direct + self.postal + self.online_partial + self.online_full
+
+    @property
+    def online(self) -> int:
+        return self.online_partial + self.online_full
+
+
+@dataclass(frozen=True)
+class DossierFigures:
+    received: ChannelCounts
+    carried_over: int
+    resolved: ChannelCounts
+    in_time: ChannelCounts  # resolved early or on time (3.3.2), by channel
+    early: int
+    on_time: int
+    late: int
+    in_progress: int  # at the end of the counted window
+    overdue: int  # of those in progress: due before that end
+    waiting_supplement: int  # of those in progress
+    withdrawn: int
+    apologies: int
+    digitized: int  # of those received
+    in_time_land: int  # 3.3.3
+    in_time_construction: int  # 3.3.4
+
+    @property
+    def to_handle(self) -> int:
+        return self.carried_over + self.received.total
+
+    @property
+    def not_yet_due(self) -> int:
+        return self.in_progress - self.overdue
+
+
+@dataclass(frozen=True)
+class Rates:
+    """DESIGN.md §5 rates as fractions (0–1); None where nothing was counted."""
+
+    on_time: float | None
+    online: float | None
+    full_online: float | None
+    digitized: float | None
+    satisfaction: float | None
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    year: int
+    tasks: int  # 1.1.1 (cancelled ones left out)
+    done: int  # 1.1.2: completed on or before the cut-off
+    in_progress: int
+    not_started: int
+    cancelled: int
+    overdue: int  # not done at the cut-off, deadline before it
+    higher_level: int  # 1.3.1
+    higher_done_on_time: int  # 1.3.2
+    higher_done_late: int  # 1.3.3
+    directives: int  # 1.1.3: directive documents issued in the counted window
+    projected_done: int | None  # by year end at the pace so far
+
+
+@dataclass(frozen=True)
+class CriterionAverage:
+    criterion_id: int
+    code: str
+    aspect: int
+    aspect_name: str
+    text: str
+    answers: int
+    average: float | None
+
+
+@dataclass(frozen=True)
+class SurveyFigures:
+    responses: int  # 1.4.1
+    paper: int
+    online: int
+    kiosk: int
+    satisfied: int  # overall 4 or 5
+    method_code: int | None  # 1.4.2
+    criteria: tuple[CriterionAverage, ...]
+
+    @property
+    def rate(self) -> float | None:
+        return rate(self.satisfied, self.responses)
+
+
+@dataclass(frozen=True)
+class InspectionFigures:
+    inspections: int
+    subjects: int  # 1.2.1
+    findings: int  # 1.2.2
+    findings_resolved: int  # 1.2.3: remedied on or before the cut-off
+    findings_overdue: int  # not remedied at the cut-off, remedy deadline before it
+    units_inspected: int
+    units_known: int
+    leaders_disciplined: int  # 5.4.5
+    officials_disciplined: int  # 5.4.6
+
+    @property
+    def unit_share(self) -> float | None:
+        """5.4.2 in percent (0–100)."""
+        share = rate(self.units_inspected, self.units_known)
+        return None if share is None else 100 * share
+
+
+@dataclass(frozen=True)
+class CatalogueFigures:
+    in_force: int  # 3.1.3
+    one_stop: int  # 3.2.1
+    same_level: int  # 3.2.2
+    cross_level: int  # 3.2.3
+    online_partial: int  # 7.5.1
+    online_full: int  # 7.5.2
+
+
+@dataclass(frozen=True)
+class Figures:
+    period: Period
+    counted_to: date  # the last day counted: the period's last day or the cut-off, whichever is first
+    cutoff: date
+    dossiers: DossierFigures
+    plan: PlanFigures
+    surveys: SurveyFigures
+    inspections: InspectionFigures
+    catalogue: CatalogueFigures
+
+    @property
+    def rates(self) -> Rates:
+        d = self.dossiers
+        received = d.received.total
+        return Rates(
+            on_time=rate(d.in_time.total, d.resolved.total),
+            online=rate(d.received.online, received),
+            full_online=rate(d.received.online_full, received),
+            digitized=rate(d.digitized, received),
+            satisfaction=self.surveys.rate,
+        )
+
+    def indicators(self) -> dict[str, int | float | None]:
+        """The computed rows of the appendix and the named figures, keyed as in DESIGN.md §6."""
+        d, p, s, i, c, r = self.dossiers, self.plan, self.surveys, self.inspections, self.catalogue, self.rates
+        values: dict[str, int | float | None] = {
+            "1.1.1": p.tasks, "1.1.2": p.done, "1.1.3": p.directives,
+            "1.2.1": i.subjects, "1.2.2": i.findings, "1.2.3": i.findings_resolved,
+            "1.3.1": p.higher_level, "1.3.2": p.higher_done_on_time, "1.3.3": p.higher_done_late,
+            "1.4.1": s.responses, "1.4.2": s.method_code,
+            "3.1.3": c.in_force, "3.2.1": c.one_stop, "3.2.2": c.same_level, "3.2.3": c.cross_level,
+            "3.3.1": d.received.total,
+        }
+        values.update({f"3.3.1.{CHANNEL_KEYS[ch]}": d.received.of(ch) for ch in Channel})
+        values["3.3.2"] = d.in_time.total
+        values.update({f"3.3.2.{CHANNEL_KEYS[ch]}": d.in_time.of(ch) for ch in Channel})
+        unit_share = i.unit_share
+        values.update({
+            "3.3.2.truoc_han": d.early, "3.3.2.dung_han": d.on_time, "3.3.2.tre_han": d.late,
+            "3.3.3": d.in_time_land, "3.3.4": d.in_time_construction,
+            "3.5": d.apologies,
+            "5.4.2": None if unit_share is None else round(unit_share, 1),
+            "5.4.5": i.leaders_disciplined, "5.4.6": i.officials_disciplined,
+            "7.5.1": c.online_partial, "7.5.2": c.online_full,
+            "hs.ky_truoc": d.carried_over, "hs.phai_giai_quyet": d.to_handle, "hs.da_giai_quyet": d.resolved.total,
+            "hs.dang_giai_quyet": d.in_progress, "hs.chua_den_han": d.not_yet_due, "hs.qua_han": d.overdue,
+            "hs.rut": d.withdrawn, "hs.cho_bo_sung": d.waiting_supplement, "hs.so_hoa": d.digitized,
+            "rate.dung_han": r.on_time, "rate.truc_tuyen": r.online, "rate.toan_trinh": r.full_online,
+            "rate.so_hoa": r.digitized, "rate.hai_long": r.satisfaction,
+        })
+        return values
+
+
+# -- the dashboard -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: date  # its first day
+    date_from: date  # the part of the month counted
+    date_to: date
+    received: ChannelCounts
+    resolved: int
+    in_time: int  # resolved early or on time
+    responses: int
+    satisfied: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return rate(self.in_time, self.resolved)
+
+    @property
+    def online_rate(self) -> float | None:
+        return rate(self.received.online, self.received.total)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return rate(self.satisfied, self.responses)
+
+
+@dataclass(frozen=True)
+class PlanPoint:
+    month: date  # its first day
+    done: int | None  # tasks done by the month's end (None for months after the cut-off)
+    even_pace: float  # what an even pace over the year would have done by then
+
+
+@dataclass(frozen=True)
+class MonthlySeries:
+    months: tuple[MonthFigures, ...]
+    plan_year: int
+    plan_total: int  # tasks of the year's plan, cancelled ones left out
+    plan_progress: tuple[PlanPoint, ...]  # January to December
+    projected_done: int | None
+
+
+@dataclass(frozen=True)
+class AreaProgress:
+    area: ReformArea
+    done: int
+    in_progress: int
+    not_started: int
+    cancelled: int
+    overdue: int
+
+    @property
+    def planned(self) -> int:
+        return self.done + self.in_progress + self.not_started
+
+
+@dataclass(frozen=True)
+class FindingSummary:
+    findings: int
+    remedied: int
+    open: int
+    overdue: int  # of the open ones: remedy deadline before the cut-off
+
+
+# -- the records behind a figure -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DossierLine:
+    """A dossier as a figure's list shows it (no applicant data: open it in the register for those)."""
+
+    id: int
+    code: str
+    procedure_code: str
+    procedure_name: str
+    field_name: str
+    channel: Channel
+    received_at: datetime
+    due_at: datetime
+    resolved_at: datetime | None
+    withdrawn_at: datetime | None
+    status: DossierStatus
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: int
+    number: str
+    title: str
+    area: ReformArea
+    source: TaskSource
+    lead: str
+    deadline: date | None
+    status: TaskStatus  # as recorded now
+    completed_on: date | None
+    state: TaskState  # at the cut-off
+    overdue: bool  # at the cut-off
+    on_time: bool | None  # done on or before its deadline; None when not done by the cut-off
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    id: int
+    inspection_id: int
+    inspected_on: date
+    subject: str
+    description: str
+    remedy_deadline: date | None
+    remedied_on: date | None  # as recorded (possibly after the cut-off)
+    remedied: bool  # on or before the cut-off
+    overdue: bool  # not remedied at the cut-off, deadline before it
+    measure: Measure | None
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    id: int
+    taken_on: date
+    method: SurveyMethod
+    overall: int
+    dossier_code: str | None
+
+    @property
+    def satisfied(self) -> bool:
+        return self.overall >= SATISFIED_FROM
+
+
+# -- helpers -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The days counted, ``[first, last]``, and the cut-off."""
+
+    first: date
+    last: date
+    cutoff: date
+
+    @property
+    def start(self) -> str:
+        return self.first.isoformat()
+
+    @property
+    def before(self) -> str:
+        return (self.last + timedelta(days=1)).isoformat()
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _month_key(day: date) -> str:
+    return day.isoformat()[:7]
+
+
+def _sum_by(rows: Iterable[Mapping[str, Any]], key: str, value: str) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row[key]] = totals.get(row[key], 0) + (row[value] or 0)
+    return totals
+
+
+class StatisticsService:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = datetime.now) -> None:
+        self.db = db
+        self.clock = clock
+
+    # -- windows ---------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _window(period: Period, cutoff: date | None, month: date | None = None) -> _Window:
+        cutoff = cutoff or period.date_to
+        if cutoff < period.date_from:
+            raise ValidationError({"cutoff": _("Ngày chốt số liệu ({cutoff}) không được trước ngày đầu kỳ ({first}).")
+                                   .format(cutoff=f"{cutoff:%d/%m/%Y}", first=f"{period.date_from:%d/%m/%Y}")})
+        first, last = period.date_from, min(period.date_to, cutoff)
+        if month is not None:
+            first, last = max(first, rules.month_start(month)), min(last, rules.month_end(month))
+            if first > last:
+                raise ValidationError({"month": _("Tháng {month} nằm ngoài kỳ báo cáo.").format(
+                    month=f"{month:%m/%Y}")})
+        return _Window(first, last, cutoff)
+
+    def _year_cutoff(self, year: int, cutoff: date | None) -> date:
+        """The given cut-off, or today (at most the year's last day)."""
+        return cutoff or min(self.clock().date(), date(year, 12, 31))
+
+    # -- the report's figures --------------------------------------------------------------------------------
+
+    def figures(self, *, period: Period, cutoff: date | None = None) -> Figures:
+        """Every figure of DESIGN.md §5 for ``period``, counted to its last day or the cut-off."""
+        window = self._window(period, cutoff)
+        return Figures(
+            period=period, counted_to=window.last, cutoff=window.cutoff,
+            dossiers=self._dossier_figures(window),
+            plan=self._plan_figures(window),
+            surveys=self._survey_figures(window),
+            inspections=self._inspection_figures(window),
+            catalogue=CatalogueFigures(**queries.catalogue(self.db, day=window.last.isoformat())),
+        )
+
+    def _dossier_figures(self, window: _Window) -> DossierFigures:
+        start, before = window.start, window.before
+        received = queries.received(self.db, start=start, before=before)
+        resolved = queries.resolved(self.db, start=start, before=before)
+        in_progress, overdue, waiting = queries.open_at(self.db, moment=before, due_before=before)
+        fields = queries.on_time_in_fields(self.db, start=start, before=before,
+                                           fields=[rules.LAND_FIELD, rules.CONSTRUCTION_FIELD])
+        by_channel = {row["channel"]: row for row in resolved}
+        early, late = sum(row["early"] for row in resolved), sum(row["late"] for row in resolved)
+        return DossierFigures(
+            received=ChannelCounts.of_mapping(received),
+            carried_over=queries.open_count(self.db, moment=start),
+            resolved=ChannelCounts.of_mapping({key: row["resolved"] for key, row in by_channel.items()}),
+            in_time=ChannelCounts.of_mapping({key: row["in_time"] for key, row in by_channel.items()}),
+            early=early, on_time=sum(row["resolved"] for row in resolved) - early - late, late=late,
+            in_progress=in_progress, overdue=overdue, waiting_supplement=waiting,
+            withdrawn=queries.withdrawn(self.db, start=start, before=before),
+            apologies=queries.apologies(self.db, start=start, before=before),
+            digitized=received["digitized"],
+            in_time_land=fields.get(rules.LAND_FIELD, 0),
+            in_time_construction=fields.get(rules.CONSTRUCTION_FIELD, 0),
+        )
+
+    def _plan_figures(self, window: _Window) -> PlanFigures:
+        year = window.last.year
+        rows = self._task_rows(year, window.cutoff)
+        planned = [row for row in rows if row.state is not TaskState.CANCELLED]
+        higher = [row for row in planned if row.source is TaskSource.HIGHER_LEVEL]
+        done = sum(row.state is TaskState.DONE for row in planned)
+        return PlanFigures(
+            year=year, tasks=len(planned), done=done,
+            in_progress=sum(row.state is TaskState.IN_PROGRESS for row in planned),
+            not_started=sum(row.state is TaskState.NOT_STARTED for row in planned),
+            cancelled=len(rows) - len(planned),
+            overdue=sum(row.overdue for row in planned),
+            higher_level=len(higher),
+            higher_done_on_time=sum(row.on_time is True for row in higher),
+            higher_done_late=sum(row.on_time is False for row in higher),
+            directives=queries.directives(self.db, start=window.start, before=window.before),
+            projected_done=rules.projected_done(done, len(planned), rules.year_elapsed(year, window.cutoff)),
+        )
+
+    def _survey_figures(self, window: _Window) -> SurveyFigures:
+        rows = queries.surveys(self.db, start=window.start, before=window.before, satisfied_from=SATISFIED_FROM)
+        by_method = _sum_by(rows, "method", "responses")
+        return SurveyFigures(
+            responses=sum(by_method.values()),
+            paper=by_method.get(SurveyMethod.PAPER.value, 0),
+            online=by_method.get(SurveyMethod.ONLINE.value, 0),
+            kiosk=by_method.get(SurveyMethod.KIOSK.value, 0),
+            satisfied=sum(row["satisfied"] for row in rows),
+            method_code=rules.survey_method_code({SurveyMethod(method) for method, n in by_method.items() if n}),
+            criteria=self._criteria(window),
+        )
+
+    def _inspection_figures(self, window: _Window) -> InspectionFigures:
+        inspections = queries.inspections(self.db, start=window.start, before=window.before)
+        raw = queries.findings(self.db, start=window.start, before=window.before)
+        findings = [_finding_row(row, window.cutoff) for row in raw]
+        units_inspected = {fold(row["subject"]) for row in inspections if row["subject_kind"] == "unit"}
+        units_known = {fold(subject) for subject in queries.unit_subjects(self.db, before=window.before)}
+        disciplined: dict[str, bool] = {}
+        for row in raw:
+            if row["measure"] and Measure(row["measure"]).disciplinary:
+                who = fold(row["official_name"]) or f"#{row['id']}"
+                disciplined[who] = disciplined.get(who, False) or bool(row["official_is_leader"])
+        return InspectionFigures(
+            inspections=len(inspections),
+            subjects=len({fold(row["subject"]) for row in inspections}),
+            findings=len(findings),
+            findings_resolved=sum(row.remedied for row in findings),
+            findings_overdue=sum(row.overdue for row in findings),
+            units_inspected=len(units_inspected),
+            units_known=len(units_known | units_inspected),
+            leaders_disciplined=sum(disciplined.values()),
+            officials_disciplined=sum(not leader for leader in disciplined.values()),
+        )
+
+    def _criteria(self, window: _Window) -> tuple[CriterionAverage, ...]:
+        return tuple(
+            CriterionAverage(criterion_id=row["id"], code=row["code"], aspect=row["aspect"],
+                             aspect_name=row["aspect_name"], text=row["text"], answers=row["answers"],
+                             average=row["average"])
+            for row in queries.criterion_averages(self.db, start=window.start, before=window.before)
+        )
+
+    # -- the dashboard ---------------------------------------------------------------------------------------
+
+    def monthly(self, *, period: Period, cutoff: date | None = None) -> MonthlySeries:
+        """Month by month over the period (each month cut to the counted days), and the year's plan progress."""
+        window = self._window(period, cutoff)
+        surveys = queries.surveys(self.db, start=window.start, before=window.before, satisfied_from=SATISFIED_FROM)
+        months = []
+        for month in rules.months_between(window.first, window.last):
+            part = self._window(period, window.cutoff, month)
+            received = queries.received(self.db, start=part.start, before=part.before, digitized=False)
+            resolved, in_time = queries.resolved_totals(self.db, start=part.start, before=part.before)
+            asked = [row for row in surveys if row["month"] == _month_key(month)]
+            months.append(MonthFigures(
+                month=month, date_from=part.first, date_to=part.last,
+                received=ChannelCounts.of_mapping(received), resolved=resolved, in_time=in_time,
+                responses=sum(row["responses"] for row in asked),
+                satisfied=sum(row["satisfied"] for row in asked),
+            ))
+        year = window.last.year
+        planned = [row for row in self._task_rows(year, window.cutoff) if row.state is not TaskState.CANCELLED]
+        done_on = sorted(row.completed_on for row in planned if row.state is TaskState.DONE and row.completed_on)
+        progress = []
+        for month in rules.months_between(date(year, 1, 1), date(year, 12, 31)):
+            end = rules.month_end(month)
+            reached = None if month > window.cutoff else sum(day <= end for day in done_on)
+            progress.append(PlanPoint(month=month, done=reached,
+                                      even_pace=len(planned) * rules.year_elapsed(year, end)))
+        return MonthlySeries(
+            months=tuple(months), plan_year=year, plan_total=len(planned), plan_progress=tuple(progress),
+            projected_done=rules.projected_done(len(done_on), len(planned), rules.year_elapsed(year, window.cutoff)),
+        )
+
+    def plan_by_area(self, *, year: int, cutoff: date | None = None) -> tuple[AreaProgress, ...]:
+        """Per reform area (all seven, in order): tasks done / in progress / not started at the cut-off
+        (today by default), cancelled apart, and the overdue ones."""
+        rows = self._task_rows(year, self._year_cutoff(year, cutoff))
+        return tuple(
+            AreaProgress(
+                area=area,
+                done=sum(row.area is area and row.state is TaskState.DONE for row in rows),
+                in_progress=sum(row.area is area and row.state is TaskState.IN_PROGRESS for row in rows),
+                not_started=sum(row.area is area and row.state is TaskState.NOT_STARTED for row in rows),
+                cancelled=sum(row.area is area and row.state is TaskState.CANCELLED for row in rows),
+                overdue=sum(row.area is area and row.overdue for row in rows),
+            )
+            for area in ReformArea
+        )
+
+    def criterion_averages(self, *, period: Period, cutoff: date | None = None) -> tuple[CriterionAverage, ...]:
+        """The average score of each survey criterion over the period, in the questionnaire's order."""
+        return self._criteria(self._window(period, cutoff))
+
+    def findings_summary(self, *, period: Period, cutoff: date | None = None) -> FindingSummary:
+        """The findings of the period's inspections: remedied by the cut-off, still open, open and overdue."""
+        rows = self._finding_rows(self._window(period, cutoff))
+        remedied = sum(row.remedied for row in rows)
+        return FindingSummary(findings=len(rows), remedied=remedied, open=len(rows) - remedied,
+                              overdue=sum(row.overdue for row in rows))
+
+    # -- the records behind the figures ----------------------------------------------------------------------
+
+    def dossiers_received(self, *, period: Period, cutoff: date | None = None, month: date | None = None,
+                          channel: Channel | None = None) -> RegisterFilter:
+        """The register's filter for the dossiers received in the period (or one of its months)."""
+        window = self._window(period, cutoff, month)
+        return RegisterFilter(received_from=window.first, received_to=window.last, channel=channel)
+
+    def dossiers(
+        self, *, period: Period, figure: DossierFigure, cutoff: date | None = None, month: date | None = None,
+        channel: Channel | None = None, field: str | None = None, limit: int | None = None,
+    ) -> list[DossierLine]:
+        """The dossiers behind ``figure`` for the period (or one of its months), oldest receipt first.
+
+        Open dossiers are those open at the start of the window (carried over) or at its end (in progress and
+        its parts). ``field`` is a folded field name (``rules.LAND_FIELD`` for 3.3.3).
+        """
+        window = self._window(period, cutoff, month)
+        moment = window.start if figure is DossierFigure.CARRIED_OVER else window.before
+        rows = queries.dossier_lines(self.db, figure.value, start=window.start, before=window.before, moment=moment,
+                                     channel=channel.value if channel else None, field=field, limit=limit)
+        return [
+            DossierLine(
+                id=row["id"], code=row["code"], procedure_code=row["procedure_code"],
+                procedure_name=row["procedure_name"], field_name=row["field_name"], channel=Channel(row["channel"]),
+                received_at=datetime.fromisoformat(row["received_at"]), due_at=datetime.fromisoformat(row["due_at"]),
+                resolved_at=_moment(row["resolved_at"]), withdrawn_at=_moment(row["withdrawn_at"]),
+                status=DossierStatus(row["status"]),
+            )
+            for row in rows
+        ]
+
+    def tasks(
+        self, *, year: int, cutoff: date | None = None, area: ReformArea | None = None,
+        state: TaskState | None = None, source: TaskSource | None = None, overdue: bool | None = None,
+    ) -> list[TaskRow]:
+        """The tasks of the plan of ``year`` as they stood at the cut-off (today by default), filtered."""
+        return [
+            row for row in self._task_rows(year, self._year_cutoff(year, cutoff))
+            if (area is None or row.area is area) and (state is None or row.state is state)
+            and (source is None or row.source is source) and (overdue is None or row.overdue is overdue)
+        ]
+
+    def findings(self, *, period: Period, cutoff: date | None = None, open_only: bool = False,
+                 overdue_only: bool = False) -> list[FindingRow]:
+        """The findings of the period's inspections (only those still open, or open and overdue, at the cut-off)."""
+        rows = self._finding_rows(self._window(period, cutoff))
+        return [row for row in rows if (not open_only or not row.remedied) and (not overdue_only or row.overdue)]
+
+    def surveys(self, *, period: Period, cutoff: date | None = None, month: date | None = None,
+                method: SurveyMethod | None = None, satisfied: bool | None = None) -> list[SurveyRow]:
+        """The survey responses of the period (or one of its months), oldest first."""
+        window = self._window(period, cutoff, month)
+        rows = queries.survey_lines(self.db, start=window.start, before=window.before,
+                                    method=method.value if method else None, satisfied_from=SATISFIED_FROM,
+                                    satisfied=satisfied)
+        return [SurveyRow(id=row["id"], taken_on=date.fromisoformat(row["taken_on"]),
+                          method=SurveyMethod(row["method"]), overall=row["overall"],
+                          dossier_code=row["dossier_code"]) for row in rows]
+
+    def _task_rows(self, year: int, cutoff: date) -> list[TaskRow]:
+        rows = []
+        for row in queries.plan_tasks(self.db, year=year):
+            status, deadline, completed = TaskStatus(row["status"]), _day(row["deadline"]), _day(row["completed_on"])
+            state = rules.task_state(status, completed, cutoff)
+            rows.append(TaskRow(
+                id=row["id"], number=row["number"], title=row["title"], area=ReformArea(row["area"]),
+                source=TaskSource(row["source"]), lead=row["lead"] or "", deadline=deadline, status=status,
+                completed_on=completed, state=state, overdue=rules.task_overdue(state, deadline, cutoff),
+                on_time=rules.done_on_time(completed, deadline) if state is TaskState.DONE else None,
+            ))
+        return rows
+
+    def _finding_rows(self, window: _Window) -> list[FindingRow]:
+        return [_finding_row(row, window.cutoff)
+                for row in queries.findings(self.db, start=window.start, before=window.before)]
+
+
+def _finding_row(row: Mapping[str, Any], cutoff: date) -> FindingRow:
+    deadline, remedied_on = _day(row["remedy_deadline"]), _day(row["remedied_on"])
+    remedied = remedied_on is not None and remedied_on <= cutoff
+    return FindingRow(
+        id=row["id"], inspection_id=row["inspection_id"], inspected_on=date.fromisoformat(row["inspected_on"]),
+        subject=row["subject"], description=row["description"], remedy_deadline=deadline,
+        remedied_on=remedied_on, remedied=remedied,
+        overdue=not remedied and deadline is not None and deadline < cutoff,
+        measure=Measure(row["measure"]) if row["measure"] else None,
+    )

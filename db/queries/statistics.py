@@ -1,0 +1,322 @@
+"""The figures of the periodic report and the dashboard (DESIGN.md §5), counted in SQL over the indexes.
+
+Bounds are ISO text: a day ``'2024-01-01'`` compares below every moment of that day (``'2024-01-01T07:30'``),
+so ``x >= start AND x < before`` is "on a day in [start, before)". Moments are stored to the minute.
+Indexed columns are never wrapped in functions in a WHERE.
+
+Dossiers open at a moment T (received before T, neither resolved nor withdrawn before T) are found in two
+bounded parts: those received in the ``LONG_LIVED_DAYS`` before T (dossier_received_at) and the older ones,
+which have necessarily lived longer than that (the partial index dossier_long_lived of migration m0004).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+Row = dict[str, Any]
+
+LONG_LIVED_DAYS = 90
+# Exactly the WHERE of the partial index dossier_long_lived (db/sql/0004_dossier_long_lived.sql).
+LONG_LIVED_TERM = "coalesce(d.resolved_at, d.withdrawn_at, '9') > date(d.received_at, '+90 days')"
+OPEN_AT_TERM = "coalesce(d.resolved_at, d.withdrawn_at, '9') >= :moment"
+
+# Timeliness (domain.dossiers.timeliness): early if resolved on a day before the due day (a moment compares
+# below a day only when it is on an earlier day); late if after due_at; on time otherwise.
+EARLY = "d.resolved_at < substr(d.due_at, 1, 10)"
+LATE = "d.resolved_at > d.due_at"
+ON_TIME = "d.resolved_at <= d.due_at AND d.resolved_at >= substr(d.due_at, 1, 10)"
+IN_TIME = "d.resolved_at <= d.due_at"  # early or on time
+CHANNELS = ("direct", "postal", "online_partial", "online_full")
+
+RECEIVED_IN = "d.received_at >= :start AND d.received_at < :before"
+RESOLVED_IN = "d.resolved_at >= :start AND d.resolved_at < :before"
+WITHDRAWN_IN = "d.withdrawn_at >= :start AND d.withdrawn_at < :before"
+
+# Open dossiers at :moment, as (id, due_at, status): recent receipts, then the long-lived older ones.
+OPEN_AT = f"""
+    SELECT d.id, d.due_at, d.status FROM dossier d
+    WHERE d.received_at >= :recent AND d.received_at < :moment AND {OPEN_AT_TERM}
+    UNION ALL
+    SELECT d.id, d.due_at, d.status FROM dossier d
+    WHERE {LONG_LIVED_TERM} AND d.received_at < :recent AND {OPEN_AT_TERM}
+"""
+# Of those (aliased ``o``): waiting for a supplement at :moment, by the last supplement event before it; a
+# dossier waiting now that has no supplement request in its history (an import) counts as waiting all along.
+WAITING_AT = """coalesce(
+    (SELECT e.kind FROM dossier_event e
+     WHERE e.dossier_id = o.id AND e.at < :moment AND e.kind IN ('supplement_requested', 'supplement_received')
+     ORDER BY e.at DESC, e.id DESC LIMIT 1),
+    CASE WHEN o.status = 'waiting_supplement' AND NOT EXISTS (
+        SELECT 1 FROM dossier_event e WHERE e.dossier_id = o.id AND e.kind = 'supplement_requested')
+    THEN 'supplement_requested' END
+) = 'supplement_requested'"""
+OVERDUE_AT = "o.due_at < :due_before"
+
+
+def _rows(db: Database, sql: str, params: Sequence[Any] | dict[str, Any]) -> list[Row]:
+    cursor = db.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def _recent(moment: str) -> str:
+    return (date.fromisoformat(moment) - timedelta(days=LONG_LIVED_DAYS)).isoformat()
+
+
+# -- dossiers ------------------------------------------------------------------------------------------------
+
+
+def received(db: Database, *, start: str, before: str, digitized: bool = True) -> Row:
+    """Dossiers received in [start, before): per channel (keyed by channel) and, unless told not to (it reads
+    the rows, not only the index), ``digitized``. Sums rather than GROUP BY: no sorting."""
+    per_channel = ", ".join(f"coalesce(sum(d.channel = '{c}'), 0) AS {c}" for c in CHANNELS)
+    scanned = "coalesce(sum(d.digitized), 0)" if digitized else "NULL"
+    return _rows(db, f"""
+        SELECT {per_channel}, {scanned} AS digitized
+        FROM dossier d WHERE {RECEIVED_IN}
+    """, {"start": start, "before": before})[0]
+
+
+def resolved(db: Database, *, start: str, before: str) -> list[Row]:
+    """Per channel: dossiers resolved in [start, before), of which early or on time (``in_time``), ``early``
+    and ``late``. The index alone answers."""
+    return _rows(db, f"""
+        SELECT d.channel, count(*) AS resolved, sum({IN_TIME}) AS in_time, sum({EARLY}) AS early,
+               sum({LATE}) AS late
+        FROM dossier d WHERE {RESOLVED_IN}
+        GROUP BY d.channel
+    """, {"start": start, "before": before})
+
+
+def resolved_totals(db: Database, *, start: str, before: str) -> tuple[int, int]:
+    """(resolved, of which early or on time) in [start, before): the dashboard's months, from the index."""
+    row = db.execute(f"SELECT count(*), coalesce(sum({IN_TIME}), 0) FROM dossier d WHERE {RESOLVED_IN}",
+                     {"start": start, "before": before}).fetchone()
+    return row[0], row[1]
+
+
+def on_time_in_fields(db: Database, *, start: str, before: str, fields: Sequence[str]) -> dict[str, int]:
+    """Folded field name → dossiers of that field resolved in [start, before) early or on time."""
+    marks = ", ".join("?" for _ in fields)
+    # The unary + keeps SQLite on the resolved_at range instead of every dossier of the fields' procedures.
+    rows = db.execute(f"""
+        SELECT f.name_folded, count(*)
+        FROM dossier d JOIN procedure p ON p.id = +d.procedure_id JOIN field f ON f.id = p.field_id
+        WHERE d.resolved_at >= ? AND d.resolved_at < ? AND {IN_TIME} AND f.name_folded IN ({marks})
+        GROUP BY f.name_folded
+    """, [start, before, *fields]).fetchall()
+    return dict(rows)
+
+
+def withdrawn(db: Database, *, start: str, before: str) -> int:
+    return db.execute(f"SELECT count(*) FROM dossier d WHERE {WITHDRAWN_IN}",
+                      {"start": start, "before": before}).fetchone()[0]
+
+
+def apologies(db: Database, *, start: str, before: str) -> int:
+    """Apology letters (Mẫu 04) dated in [start, before)."""
+    return db.execute("SELECT count(*) FROM apology_letter WHERE issued_on >= ? AND issued_on < ?",
+                      [start, before]).fetchone()[0]
+
+
+def open_count(db: Database, *, moment: str) -> int:
+    """Dossiers open at the start of day ``moment``: received before it, neither resolved nor withdrawn."""
+    return db.execute(f"SELECT count(*) FROM ({OPEN_AT})",
+                      {"moment": moment, "recent": _recent(moment)}).fetchone()[0]
+
+
+def open_at(db: Database, *, moment: str, due_before: str) -> tuple[int, int, int]:
+    """(open, of which due before ``due_before``, of which waiting for a supplement) at day ``moment``."""
+    row = db.execute(f"""
+        SELECT count(*), coalesce(sum({OVERDUE_AT}), 0), coalesce(sum({WAITING_AT}), 0)
+        FROM ({OPEN_AT}) o
+    """, {"moment": moment, "recent": _recent(moment), "due_before": due_before}).fetchone()
+    return row[0], row[1], row[2]
+
+
+# What lies behind each dossier figure: the source of the ids, and a condition on ``d`` or ``o``.
+@dataclass(frozen=True)
+class _Behind:
+    source: str  # "received", "resolved", "withdrawn", "apology" or "open"
+    term: str = ""
+
+
+BEHIND = {
+    "received": _Behind("received"),
+    "digitized": _Behind("received", "d.digitized = 1"),
+    "resolved": _Behind("resolved"),
+    "early": _Behind("resolved", EARLY),
+    "on_time": _Behind("resolved", ON_TIME),
+    "in_time": _Behind("resolved", IN_TIME),
+    "late": _Behind("resolved", LATE),
+    "withdrawn": _Behind("withdrawn"),
+    "apologised": _Behind("apology"),
+    "carried_over": _Behind("open"),
+    "in_progress": _Behind("open"),
+    "overdue": _Behind("open", OVERDUE_AT),
+    "not_yet_due": _Behind("open", f"NOT ({OVERDUE_AT})"),
+    "waiting_supplement": _Behind("open", WAITING_AT),
+}
+
+LINE_COLUMNS = """d.id, d.code, p.code AS procedure_code, p.name AS procedure_name, f.name AS field_name,
+    d.channel, d.received_at, d.due_at, d.resolved_at, d.withdrawn_at, d.status"""
+
+
+def dossier_lines(
+    db: Database, figure: str, *, start: str, before: str, moment: str | None = None,
+    channel: str | None = None, field: str | None = None, limit: int | None = None,
+) -> list[Row]:
+    """The dossiers counted in ``figure`` (a key of ``BEHIND``) for [start, before), oldest receipt first.
+
+    Open dossiers are those open at day ``moment`` (the period's first day for "carried over", the day after
+    the cut-off otherwise); ``due_before`` is then ``before``. ``field`` is a folded field name.
+    """
+    behind = BEHIND[figure]
+    params: dict[str, Any] = {"start": start, "before": before, "due_before": before, "limit": limit or -1}
+    terms: list[str] = []
+    if behind.source == "open":
+        if moment is None:
+            raise ValueError("open dossiers need the moment")
+        params.update(moment=moment, recent=_recent(moment))
+        source = f"({OPEN_AT}) o JOIN dossier d ON d.id = o.id"
+    elif behind.source == "apology":
+        source = "apology_letter a JOIN dossier d ON d.id = a.dossier_id"
+        terms.append("a.issued_on >= :start AND a.issued_on < :before")
+    else:
+        source = "dossier d"
+        terms.append({"received": RECEIVED_IN, "resolved": RESOLVED_IN, "withdrawn": WITHDRAWN_IN}[behind.source])
+    if behind.term:
+        terms.append(behind.term)
+    if channel:
+        terms.append("d.channel = :channel")
+        params["channel"] = channel
+    if field:
+        terms.append("f.name_folded = :field")
+        params["field"] = field
+    where = f"WHERE {' AND '.join(terms)}" if terms else ""
+    return _rows(db, f"""
+        SELECT {LINE_COLUMNS}
+        FROM {source} JOIN procedure p ON p.id = d.procedure_id JOIN field f ON f.id = p.field_id
+        {where}
+        ORDER BY d.received_at, d.id
+        LIMIT :limit
+    """, params)
+
+
+# -- surveys -------------------------------------------------------------------------------------------------
+
+
+def surveys(db: Database, *, start: str, before: str, satisfied_from: int) -> list[Row]:
+    """Per method and month: responses taken in [start, before) and how many were satisfied."""
+    return _rows(db, """
+        SELECT substr(taken_on, 1, 7) AS month, method, count(*) AS responses,
+               sum(overall >= :satisfied_from) AS satisfied
+        FROM survey WHERE taken_on >= :start AND taken_on < :before
+        GROUP BY month, method
+    """, {"start": start, "before": before, "satisfied_from": satisfied_from})
+
+
+def criterion_averages(db: Database, *, start: str, before: str) -> list[Row]:
+    """Every active criterion (and any inactive one answered in [start, before)) in the configured order,
+    with the number of answers and their average (None without answers)."""
+    return _rows(db, """
+        SELECT c.id, c.code, c.aspect, c.aspect_name, c.text, coalesce(a.answers, 0) AS answers, a.average
+        FROM survey_criterion c
+        LEFT JOIN (
+            SELECT a.criterion_id, count(*) AS answers, avg(a.score) AS average
+            FROM survey s JOIN survey_answer a ON a.survey_id = s.id
+            WHERE s.taken_on >= :start AND s.taken_on < :before
+            GROUP BY a.criterion_id
+        ) a ON a.criterion_id = c.id
+        WHERE c.active = 1 OR a.answers > 0
+        ORDER BY c.position, c.id
+    """, {"start": start, "before": before})
+
+
+def survey_lines(db: Database, *, start: str, before: str, method: str | None = None,
+                 satisfied_from: int | None = None, satisfied: bool | None = None) -> list[Row]:
+    """The responses taken in [start, before), oldest first, with the code of the dossier they name."""
+    terms = ["s.taken_on >= :start AND s.taken_on < :before"]
+    params: dict[str, Any] = {"start": start, "before": before}
+    if method:
+        terms.append("s.method = :method")
+        params["method"] = method
+    if satisfied is not None and satisfied_from is not None:
+        terms.append("s.overall >= :satisfied_from" if satisfied else "s.overall < :satisfied_from")
+        params["satisfied_from"] = satisfied_from
+    return _rows(db, f"""
+        SELECT s.id, s.taken_on, s.method, s.overall, d.code AS dossier_code
+        FROM survey s LEFT JOIN dossier d ON d.id = s.dossier_id
+        WHERE {' AND '.join(terms)}
+        ORDER BY s.taken_on, s.id
+    """, params)
+
+
+# -- the plan and the directive documents --------------------------------------------------------------------
+
+
+def plan_tasks(db: Database, *, year: int) -> list[Row]:
+    """Every task of the plan of ``year``, by reform area then as entered."""
+    return _rows(db, """
+        SELECT t.id, t.number, t.title, t.area, t.source, t.lead, t.deadline, t.status, t.completed_on
+        FROM plan_task t JOIN plan p ON p.id = t.plan_id
+        WHERE p.year = ?
+        ORDER BY t.area, t.id
+    """, [year])
+
+
+def directives(db: Database, *, start: str, before: str) -> int:
+    return db.execute("SELECT count(*) FROM directive_document WHERE issued_on >= ? AND issued_on < ?",
+                      [start, before]).fetchone()[0]
+
+
+# -- discipline checks ---------------------------------------------------------------------------------------
+
+
+def inspections(db: Database, *, start: str, before: str) -> list[Row]:
+    return _rows(db, """
+        SELECT id, inspected_on, kind, subject, subject_kind FROM inspection
+        WHERE inspected_on >= ? AND inspected_on < ?
+        ORDER BY inspected_on, id
+    """, [start, before])
+
+
+def findings(db: Database, *, start: str, before: str) -> list[Row]:
+    """The findings of the inspections dated in [start, before), in order of inspection."""
+    return _rows(db, """
+        SELECT f.id, f.inspection_id, i.inspected_on, i.subject, f.description, f.remedy_deadline,
+               f.remedied_on, f.measure, f.official_name, f.official_is_leader
+        FROM finding f JOIN inspection i ON i.id = f.inspection_id
+        WHERE i.inspected_on >= ? AND i.inspected_on < ?
+        ORDER BY i.inspected_on, f.inspection_id, f.id
+    """, [start, before])
+
+
+def unit_subjects(db: Database, *, before: str) -> list[str]:
+    """The subjects of kind «unit» of every inspection dated before ``before``."""
+    return [row[0] for row in db.execute(
+        "SELECT DISTINCT subject FROM inspection WHERE subject_kind = 'unit' AND inspected_on < ?", [before]
+    ).fetchall()]
+
+
+# -- the catalogue -------------------------------------------------------------------------------------------
+
+
+def catalogue(db: Database, *, day: str) -> Row:
+    """Procedures in force on ``day`` (active, not abolished, published if dated) and how many of them are
+    one-stop, inter-agency at the same level or across levels, online partly or fully."""
+    return _rows(db, """
+        SELECT count(*) AS in_force, coalesce(sum(one_stop), 0) AS one_stop,
+               coalesce(sum(inter_agency = 'same_level'), 0) AS same_level,
+               coalesce(sum(inter_agency = 'cross_level'), 0) AS cross_level,
+               coalesce(sum(online_level = 'partial'), 0) AS online_partial,
+               coalesce(sum(online_level = 'full'), 0) AS online_full
+        FROM procedure
+        WHERE active = 1 AND (abolished_on IS NULL OR abolished_on > :day)
+          AND (published_on IS NULL OR published_on <= :day)
+    """, {"day": day})[0]
