@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(__file__).resolve().parent / ".cache"
 TOLERANCE = 1.2
+DEMO_YEAR = 2024
 
 
 @dataclass
@@ -65,17 +66,26 @@ def build_database(dossiers: int, seed: int) -> tuple[Path, float | None]:
 
     path = CACHE / f"demo-{dossiers}-{seed}.sqlite3"
     if path.exists():
+        upgrade_cached(path)
         return path, None
     CACHE.mkdir(parents=True, exist_ok=True)
     draft = path.with_suffix(".draft")
     draft.unlink(missing_ok=True)
     start = time.perf_counter()
     db = open_db(draft)
-    generate_demo(db, year=2024, dossiers=dossiers, seed=seed)
+    generate_demo(db, year=DEMO_YEAR, dossiers=dossiers, seed=seed)
     db.close()
     elapsed = time.perf_counter() - start
     os.replace(draft, path)
     return path, elapsed
+
+
+def upgrade_cached(path: Path) -> None:
+    """Bring a cached database to the current schema, once (the copy made before migrating is not kept)."""
+    from db.connection import backup_folder, open_db
+
+    open_db(path).close()
+    shutil.rmtree(backup_folder(path), ignore_errors=True)
 
 
 # Runs a Python program, then prints its own peak resident size: VmHWM belongs to the program's own memory
@@ -134,9 +144,12 @@ def everything_codes(service: object, wanted: object) -> set[str]:
 
 def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
     from cchc_desktop.domain.dossiers import DossierDocument
+    from cchc_desktop.domain.periods import parse_period
+    from cchc_desktop.services.dashboard import DashboardService
     from cchc_desktop.services.printing import DossierForm, PrintingService
     from cchc_desktop.services.reception import NewDossier, ReceptionService
     from cchc_desktop.services.register import RegisterFilter, RegisterService, SortKey
+    from cchc_desktop.services.statistics import StatisticsService
     from db.connection import open_db
 
     work = Path(tempfile.mkdtemp(prefix="cchc-bench-")) / "bench.sqlite3"
@@ -164,6 +177,13 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
                                   note=repr(text) if label != "phone" and label != "ID number" else "(masked)"))
         figures.append(Figure("register: total count (no filter)", "ms",
                               timed(lambda: service.count(RegisterFilter()), repeat), 150))
+        statistics_service = StatisticsService(db)
+        dashboard_service = DashboardService(db)
+        half, year = parse_period(f"{DEMO_YEAR}-H1"), parse_period(f"{DEMO_YEAR}")
+        figures.append(Figure("report figures, 6 months (every indicator)", "ms",
+                              timed(lambda: statistics_service.figures(period=half), repeat), 500))
+        figures.append(Figure("dashboard data for a year (headlines vs the year before, every chart)", "ms",
+                              timed(lambda: dashboard_service.build(year), repeat), 300))
         reception = ReceptionService(db)
         printing = PrintingService(db)
         new = NewDossier(procedure_code="1.000689", applicant_name="Nguyễn Văn Ấn", phone="0912345678",

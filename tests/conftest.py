@@ -74,3 +74,11 @@ def db(db_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def demo_path(demo_template: Path, tmp_path: Path) -> Path:
     return _copy(demo_template, tmp_path / "demo.sqlite3")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Collect the windows' Python/Qt reference cycles (the dashboard's charts) while the QApplication still
+    lives: left to the interpreter's final collection, PySide6 aborts with "bool_dealloc" after Qt is gone."""
+    import gc
+
+    gc.collect()

@@ -7,9 +7,11 @@ PNG and exits: for ``docs/screenshots/`` and smoke tests.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +26,9 @@ from cchc_desktop.paths import resolve_db_path
 log = logging.getLogger("cchc.ui")
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 DEMO_DOSSIERS = 5000
+
+
+SCREENSHOT_SETTLE_S = 5.0  # at most: the charts library alone may take a second on a cold start
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -143,9 +148,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.show_page(args.page)
     if args.screenshot:
         window.show()
+        deadline = time.monotonic() + SCREENSHOT_SETTLE_S  # deferred drawing (the dashboard's charts) lands
         app.processEvents()
+        while not window.current_page().settled() and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
+        for _round in range(3):  # the layout of what was drawn last
+            app.processEvents()
         saved = window.grab().save(args.screenshot)
-        window.close()
+        release(window)
         db.close()
         if not saved:
             print(_("Lỗi: không lưu được ảnh {path}").format(path=args.screenshot), file=sys.stderr)
@@ -153,8 +164,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     window.show()
     code = app.exec()
+    release(window)
     db.close()
     return code
+
+
+def release(window) -> None:  # type: ignore[no-untyped-def]
+    """Close the window and collect its Python/Qt reference cycles (the charts) while the QApplication still
+    lives: left to the interpreter's final collection, PySide6 aborts ("bool_dealloc") after Qt is gone."""
+    window.close()
+    gc.collect()
 
 
 if __name__ == "__main__":

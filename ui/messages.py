@@ -71,3 +71,11 @@ def ask_year(parent: QWidget | None, title: str, text: str, value: int) -> int |
     dialog.setOkButtonText(_("Đồng ý"))
     dialog.setCancelButtonText(_("Hủy"))
     return dialog.intValue() if dialog.exec() else None
+
+
+def choose_save_file(parent: QWidget | None, title: str, suggested: Path, filters: str) -> Path | None:
+    """Where to write a file, picked in the system's dialog (``suggested`` first); None when cancelled."""
+    from PySide6.QtWidgets import QFileDialog
+
+    name, _filter = QFileDialog.getSaveFileName(parent, title, str(suggested), filters)
+    return Path(name) if name else None

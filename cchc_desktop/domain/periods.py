@@ -118,3 +118,24 @@ def parse_period(text: str) -> Period:
         raise _bad(raw)
     return _months(f"{year}-{month:02d}", ReportKind.MONTH, year, month, month,
                    _("Tháng {month} năm {year}").format(month=month, year=year))
+
+
+def previous_period(period: Period) -> Period:
+    """The period a figure is compared with: the month, quarter or half before; the same months of the year
+    before for a year or nine months; for a range of days, as many days just before it."""
+    first = period.date_from
+    if period.kind is ReportKind.MONTH:
+        before = date.fromordinal(first.toordinal() - 1)
+        return parse_period(f"{before.year}-{before.month:02d}")
+    if period.kind is ReportKind.QUARTER:
+        quarter = (first.month - 1) // 3 + 1
+        return parse_period(f"{first.year}-Q{quarter - 1}" if quarter > 1 else f"{first.year - 1}-Q4")
+    if period.kind is ReportKind.HALF_YEAR:
+        return parse_period(f"{first.year}-H1" if first.month > 6 else f"{first.year - 1}-H2")
+    if period.kind is ReportKind.NINE_MONTHS:
+        return parse_period(f"{first.year - 1}-9M")
+    if period.kind is ReportKind.YEAR:
+        return parse_period(f"{first.year - 1}")
+    days = period.date_to.toordinal() - first.toordinal() + 1
+    start, end = date.fromordinal(first.toordinal() - days), date.fromordinal(first.toordinal() - 1)
+    return parse_period(f"{start.isoformat()}:{end.isoformat()}")

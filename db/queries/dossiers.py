@@ -303,3 +303,10 @@ def desk_refusals(db: Database, *, at_from: str, at_before: str) -> list[Row]:
         SELECT {DESK_REFUSAL_COLUMNS} FROM desk_refusal r
         LEFT JOIN procedure p ON p.id = r.procedure_id LEFT JOIN user u ON u.id = r.user_id
         WHERE r.at >= ? AND r.at < ? ORDER BY r.at, r.id""", [at_from, at_before]))
+
+
+def latest_received_year(db: Database, *, before: str) -> int | None:
+    """The year of the latest receipt before ``before`` (an ISO prefix), by the receipt index."""
+    row = db.execute("SELECT received_at FROM dossier WHERE received_at < ? ORDER BY received_at DESC LIMIT 1",
+                     [before]).fetchone()
+    return int(row[0][:4]) if row else None

@@ -52,11 +52,12 @@ def test_pages_still_to_come_say_what_they_will_do(window: MainWindow) -> None:
     assert "kiosk" in body and "phiếu khảo sát" in body
 
 
-def test_overview_counts_what_the_database_holds(window: MainWindow) -> None:
-    page = window.show_page("dashboard")
+def test_the_start_page_is_the_dashboard_of_the_unit(window: MainWindow) -> None:
+    page = window.current_page()
+    assert page.name == "dashboard"
     texts = [label.text() for label in page.findChildren(QLabel)]
     assert "UBND xã Hoằng Hợp" in texts
-    assert "Hồ sơ thủ tục hành chính:" in texts
+    assert "Tỷ lệ giải quyết đúng hạn" in texts
 
 
 def test_settings_typed_in_vietnamese_are_saved(qtbot: QtBot, window: MainWindow, context: AppContext) -> None:

@@ -32,3 +32,7 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Called when the page is shown; pages re-read what they display."""
+
+    def settled(self) -> bool:
+        """True when nothing the page deferred (drawing after it showed) is still to come."""
+        return True

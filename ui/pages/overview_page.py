@@ -1,14 +1,67 @@
-"""Tổng quan: for now the size of each register; the chair's charts arrive with the dashboard issue."""
+"""Tổng quan: the chair's dashboard. A period selector drives headline figures (with the change from the
+period before) and the charts of plan progress, dossiers, satisfaction and discipline findings; a click on a
+bar lists the records behind it; each chart saves as PNG.
+
+The headlines draw at once; the charts library (pyqtgraph) is imported when the charts are first drawn,
+just after the page shows, so the window does not wait for it.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cchc_desktop import formatting
+from cchc_desktop.domain.periods import Period, parse_period
+from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
-from cchc_desktop.services.overview import OverviewService
+from cchc_desktop.paths import data_dir
+from cchc_desktop.services.dashboard import Dashboard, DashboardService
+from ui import messages
 from ui.context import AppContext
+from ui.dialogs.records_dialog import RecordsDialog
 from ui.pages.base import Page
+
+CHART_COLUMNS = 2
+ROMAN = ("I", "II", "III", "IV")
+
+
+def period_choices(year: int) -> list[tuple[str, str]]:
+    """(label, period key) of the periods a chair looks at within ``year``."""
+    choices = [(_("Cả năm"), f"{year}"), (_("6 tháng đầu năm"), f"{year}-H1"), (_("9 tháng đầu năm"), f"{year}-9M"),
+               (_("6 tháng cuối năm"), f"{year}-H2")]
+    choices += [(_("Quý {roman}").format(roman=ROMAN[q - 1]), f"{year}-Q{q}") for q in range(1, 5)]
+    choices += [(_("Tháng {month}").format(month=m), f"{year}-{m:02d}") for m in range(1, 13)]
+    return choices
+
+
+class HeadlineCard(QFrame):
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"headline_{key}")
+        self.setProperty("role", "headline")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.value = QLabel()
+        self.value.setObjectName("headlineValue")
+        self.change = QLabel()
+        self.change.setObjectName("headlineChange")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(10, 6, 10, 6)
+        for widget in (self.label, self.value, self.change):
+            column.addWidget(widget)
 
 
 class OverviewPage(Page):
@@ -17,26 +70,152 @@ class OverviewPage(Page):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.service = OverviewService(context.db)
+        self.service = DashboardService(context.db)
+        self.dashboard: Dashboard | None = None
+        self.panels: dict[str, QWidget] = {}
+        self.charts_pending = False
+
+        top = QHBoxLayout()
         self.unit = QLabel()
         self.unit.setObjectName("pageSubtitle")
-        self.layout_.addWidget(self.unit)
-        self.form = QFormLayout()
-        self.layout_.addLayout(self.form)
-        note = QLabel(_("Biểu đồ tiến độ kế hoạch, hồ sơ, sự hài lòng và kỷ luật, kỷ cương sẽ hiển thị tại đây."))
-        note.setObjectName("placeholderBody")
-        note.setWordWrap(True)
-        self.layout_.addWidget(note)
-        self.layout_.addStretch(1)
-        self.values: dict[str, QLabel] = {}
+        self.year = QSpinBox()
+        self.year.setObjectName("dashboardYear")
+        self.year.setRange(2000, 2100)
+        self.period = QComboBox()
+        self.period.setObjectName("dashboardPeriod")
+        self.cutoff = QLabel()
+        self.cutoff.setObjectName("dashboardCutoff")
+        top.addWidget(self.unit, 1)
+        top.addWidget(QLabel(_("Kỳ")))
+        top.addWidget(self.period)
+        top.addWidget(QLabel(_("năm")))
+        top.addWidget(self.year)
+        self.layout_.addLayout(top)
+        self.layout_.addWidget(self.cutoff)
+
+        self.cards: dict[str, HeadlineCard] = {}
+        cards = QHBoxLayout()
+        for key in ("plan", "on_time", "online", "satisfaction", "overdue"):
+            self.cards[key] = HeadlineCard(key)
+            cards.addWidget(self.cards[key], 1)
+        self.layout_.addLayout(cards)
+
+        self.grid_holder = QWidget()
+        self.grid = QGridLayout(self.grid_holder)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setObjectName("dashboardCharts")
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.grid_holder)
+        self.layout_.addWidget(scroll, 1)
+
+        start = self.service.default_period()
+        self.year.setValue(start.date_from.year)
+        self._fill_periods(start.key)
+        self.year.valueChanged.connect(self._year_changed)
+        self.period.currentIndexChanged.connect(self.refresh)
+        self.chart_timer = QTimer(self)
+        self.chart_timer.setSingleShot(True)
+        self.chart_timer.setInterval(0)
+        self.chart_timer.timeout.connect(self.draw_charts)
+        self.refresh()
+
+    def _fill_periods(self, chosen: str) -> None:
+        self.period.blockSignals(True)
+        self.period.clear()
+        for label, key in period_choices(self.year.value()):
+            self.period.addItem(label, key)
+        index = self.period.findData(chosen)
+        self.period.setCurrentIndex(max(index, 0))
+        self.period.blockSignals(False)
+
+    def _year_changed(self) -> None:
+        suffix = str(self.period.currentData() or "")[4:]
+        self._fill_periods(f"{self.year.value()}{suffix}")
+        self.refresh()
+
+    def current_period(self) -> Period:
+        return parse_period(self.period.currentData())
+
+    def select(self, key: str) -> None:
+        """Show the period ``key`` (``2024``, ``2024-Q2``, ``2024-05``…)."""
+        period = parse_period(key)
+        self.year.blockSignals(True)
+        self.year.setValue(period.date_from.year)
+        self.year.blockSignals(False)
+        self._fill_periods(period.key)
         self.refresh()
 
     def refresh(self) -> None:
         self.unit.setText(self.context.settings.load().name or _("Chưa khai báo đơn vị (xem trang Cài đặt)"))
-        for label, count in self.service.overview().counts:
-            if label not in self.values:
-                value = QLabel()
-                value.setObjectName("overviewValue")
-                self.values[label] = value
-                self.form.addRow(label + ":", value)
-            self.values[label].setText(formatting.number(count))
+        try:
+            self.dashboard = self.service.build(self.current_period())
+        except CchcError as exc:
+            messages.error(self, user_message(exc))
+            return
+        dashboard = self.dashboard
+        compared = (_(" So sánh với kỳ trước: {previous}.").format(previous=dashboard.previous.label)
+                    if dashboard.previous else "")
+        self.cutoff.setText(_("{label}: số liệu tính đến hết ngày {cutoff}.{compared}").format(
+            label=dashboard.period.label, cutoff=formatting.short_date(dashboard.cutoff), compared=compared))
+        for headline in dashboard.headlines:
+            card = self.cards[headline.key]
+            card.label.setText(headline.label)
+            card.value.setText(headline.value)
+            card.change.setText(headline.change)
+            card.change.setProperty("trend", {True: "good", False: "bad", None: ""}[headline.improved])
+            card.change.style().unpolish(card.change)
+            card.change.style().polish(card.change)
+        self.charts_pending = True
+        if self.isVisible():
+            self.chart_timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Charts wait until the page is on screen (a hidden page stops its timers)."""
+        super().showEvent(event)
+        if self.charts_pending:
+            self.chart_timer.start()
+
+    def settled(self) -> bool:
+        return not self.charts_pending
+
+    def draw_charts(self) -> None:
+        """Draw (creating on first use) a panel per chart of the current dashboard."""
+        if self.dashboard is None:
+            return
+        self.charts_pending = False
+        from ui.charts.panel import ChartPanel  # pyqtgraph loads here, after the page has shown
+
+        for number, chart in enumerate(self.dashboard.charts):
+            panel = self.panels.get(chart.key)
+            if panel is None:
+                panel = ChartPanel()
+                panel.setObjectName(f"chart_{chart.key}")
+                panel.clicked.connect(lambda index, series, key=chart.key: self.open_records(key, index, series))
+                panel.save_button.clicked.connect(lambda _checked=False, key=chart.key: self.save_chart(key))
+                self.grid.addWidget(panel, number // CHART_COLUMNS, number % CHART_COLUMNS)
+                self.panels[chart.key] = panel
+            panel.show_chart(chart)
+
+    def open_records(self, chart_key: str, index: int, series_key: str) -> None:
+        if self.dashboard is None:
+            return
+        records = self.service.records(self.dashboard, chart_key, index, series_key)
+        if records is not None:
+            RecordsDialog.show_records(self, records)
+
+    def save_chart(self, chart_key: str) -> None:
+        panel = self.panels.get(chart_key)
+        if panel is None or self.dashboard is None:
+            return
+        suggested = data_dir() / "bieu-do" / f"{chart_key}-{self.dashboard.period.key}.png"
+        target = messages.choose_save_file(self, _("Lưu biểu đồ"), suggested, _("Ảnh PNG (*.png)"))
+        if target is None:
+            return
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            panel.save_png(target)  # type: ignore[attr-defined]
+        except OSError as exc:
+            messages.error(self, user_message(exc))

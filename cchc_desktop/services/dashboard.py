@@ -1,0 +1,281 @@
+"""DashboardService: the chair's Tổng quan for a period — headline figures with the change from the period
+before, the charts as data (``domain.charts.Chart``), and the records behind a clicked bar.
+
+Every number comes from StatisticsService (one computation of each figure, shared with the report); this
+module only chooses, orders and labels them. Headless: the window draws the charts with pyqtgraph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlite_utils import Database
+
+from cchc_desktop import formatting
+from cchc_desktop.domain import statistics as rules
+from cchc_desktop.domain.charts import Chart, Mark, Series
+from cchc_desktop.domain.dossiers import Channel
+from cchc_desktop.domain.periods import Period, PeriodError, parse_period, previous_period
+from cchc_desktop.domain.plans import ReformArea
+from cchc_desktop.domain.statistics import TaskState
+from cchc_desktop.i18n import _
+from cchc_desktop.services.register import RegisterFilter
+from cchc_desktop.services.statistics import DossierFigure, DossierLine, Figures, StatisticsService
+from db.queries import dossiers as queries
+
+CHANNEL_COLOURS = {
+    Channel.DIRECT: "#1f5fa8", Channel.POSTAL: "#8e6bb8", Channel.ONLINE_PARTIAL: "#2e9e6a",
+    Channel.ONLINE_FULL: "#e0a020",
+}
+STATE_COLOURS = {TaskState.DONE: "#2e9e6a", TaskState.IN_PROGRESS: "#e0a020", TaskState.NOT_STARTED: "#b0b0b0"}
+CRITERIA_SHOWN = 8  # the lowest-rated criteria on the chart; the survey page lists them all
+RECORDS_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Headline:
+    key: str
+    label: str
+    value: str
+    change: str  # "▲ 2,1 điểm %" / "▼ 3" / "" when there is nothing to compare with
+    improved: bool | None  # the change is good news (None: no change or nothing to compare)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    period: Period
+    cutoff: date
+    previous: Period | None
+    headlines: tuple[Headline, ...]
+    charts: tuple[Chart, ...]
+
+    def chart(self, key: str) -> Chart:
+        return next(chart for chart in self.charts if chart.key == key)
+
+
+@dataclass(frozen=True)
+class Records:
+    """The records behind a clicked bar, as the list shows them (no personal data)."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    register_filter: RegisterFilter | None = None  # dossiers: the register can show them all
+    truncated: bool = False
+
+
+def _month_label(month: date) -> str:
+    return _("T{month}").format(month=month.month)
+
+
+def _month_key(month: date) -> str:
+    return f"{month:%Y-%m}"
+
+
+def _change(now: float | None, before: float | None, *, percent: bool, up_is_good: bool) -> tuple[str, bool | None]:
+    if now is None or before is None:
+        return "", None
+    delta = now - before
+    if abs(delta) < (0.0005 if percent else 0.5):
+        return _("= kỳ trước"), None
+    arrow = "▲" if delta > 0 else "▼"
+    amount = (_("{n} điểm %").format(n=formatting.number(abs(delta) * 100, decimals=1)) if percent
+              else formatting.number(abs(delta)))
+    return f"{arrow} {amount}", (delta > 0) == up_is_good
+
+
+class DashboardService:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = datetime.now) -> None:
+        self.db = db
+        self.clock = clock
+        self.statistics = StatisticsService(db, clock=clock)
+
+    def default_period(self) -> Period:
+        """This year; or, when nothing was received this year yet, the year of the latest dossier."""
+        today = self.clock().date()
+        latest = queries.latest_received_year(self.db, before=f"{today.year + 1}")
+        year = today.year if latest is None or latest == today.year else latest
+        return parse_period(str(year))
+
+    def cutoff_of(self, period: Period) -> date:
+        """Figures count up to today within a running period, to its end within a past one."""
+        return max(period.date_from, min(period.date_to, self.clock().date()))
+
+    def build(self, period: Period) -> Dashboard:
+        cutoff = self.cutoff_of(period)
+        figures = self.statistics.figures(period=period, cutoff=cutoff)
+        try:
+            previous = previous_period(period)
+            before = self.statistics.figures(period=previous, cutoff=previous.date_to)
+        except PeriodError:
+            previous, before = None, None
+        return Dashboard(period=period, cutoff=cutoff, previous=previous,
+                         headlines=self._headlines(figures, before),
+                         charts=self._charts(period, cutoff, figures))
+
+    # -- headlines ----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _headlines(now: Figures, before: Figures | None) -> tuple[Headline, ...]:
+        def line(key: str, label: str, value: str, current: float | None, earlier: float | None, *,
+                 percent: bool = True, up_is_good: bool = True) -> Headline:
+            change, improved = _change(current, earlier if before is not None else None, percent=percent,
+                                       up_is_good=up_is_good)
+            return Headline(key, label, value, change, improved)
+
+        plan, rates = now.plan, now.rates
+        old = before or now
+        plan_share = formatting.rate(plan.done, plan.tasks)
+        old_share = formatting.rate(old.plan.done, old.plan.tasks)
+        return (
+            line("plan", _("Nhiệm vụ kế hoạch hoàn thành"),
+                 _("{done}/{total}").format(done=formatting.number(plan.done), total=formatting.number(plan.tasks)),
+                 plan_share, old_share),
+            line("on_time", _("Tỷ lệ giải quyết đúng hạn"), formatting.percent(rates.on_time), rates.on_time,
+                 old.rates.on_time),
+            line("online", _("Tỷ lệ nộp trực tuyến"), formatting.percent(rates.online), rates.online,
+                 old.rates.online),
+            line("satisfaction", _("Tỷ lệ hài lòng"), formatting.percent(rates.satisfaction), rates.satisfaction,
+                 old.rates.satisfaction),
+            line("overdue", _("Hồ sơ quá hạn chưa giải quyết"), formatting.number(now.dossiers.overdue),
+                 now.dossiers.overdue, old.dossiers.overdue, percent=False, up_is_good=False),
+        )
+
+    # -- charts -------------------------------------------------------------------------------------------
+
+    def _charts(self, period: Period, cutoff: date, figures: Figures) -> tuple[Chart, ...]:
+        monthly = self.statistics.monthly(period=period, cutoff=cutoff)
+        months = monthly.months
+        labels = tuple(_month_label(month.month) for month in months)
+        keys = tuple(_month_key(month.month) for month in months)
+        year = monthly.plan_year
+        areas = self.statistics.plan_by_area(year=year, cutoff=cutoff)
+        progress = monthly.plan_progress
+        projected = monthly.projected_done
+        plan_note = ""
+        if monthly.plan_total and projected is not None:
+            plan_note = _("Với tốc độ hiện nay, đến cuối năm dự kiến hoàn thành {done}/{total} nhiệm vụ ({share}).") \
+                .format(done=projected, total=monthly.plan_total,
+                        share=formatting.percent(formatting.rate(projected, monthly.plan_total)))
+        criteria = sorted((c for c in figures.surveys.criteria if c.average is not None),
+                          key=lambda c: (c.average, c.code))[:CRITERIA_SHOWN]
+        findings = self.statistics.findings_summary(period=period, cutoff=cutoff)
+        no_plan = _("Chưa có kế hoạch CCHC năm {year}: tạo ở trang Kế hoạch CCHC.").format(year=year)
+        return (
+            Chart("plan_areas", _("Tiến độ kế hoạch năm {year} theo lĩnh vực").format(year=year),
+                  tuple(f"{a.area.value}. {a.area.label}" for a in areas), tuple(
+                      Series(state.value, state.label, tuple(float(getattr(a, state.value)) for a in areas),
+                             colour=STATE_COLOURS[state])
+                      for state in (TaskState.DONE, TaskState.IN_PROGRESS, TaskState.NOT_STARTED)),
+                  horizontal=True, empty_hint=no_plan, category_keys=tuple(str(a.area.value) for a in areas)),
+            Chart("plan_progress", _("Nhiệm vụ hoàn thành lũy kế năm {year}").format(year=year),
+                  tuple(_month_label(point.month) for point in progress), (
+                      Series("done", _("Đã hoàn thành"), tuple(None if p.done is None else float(p.done)
+                                                               for p in progress), Mark.LINE, "#2e9e6a"),
+                      Series("even_pace", _("Tiến độ đều đến 100% cuối năm"),
+                             tuple(p.even_pace for p in progress), Mark.LINE, "#7a7a7a", dashed=True)),
+                  empty_hint=no_plan if not monthly.plan_total else "", note=plan_note,
+                  category_keys=tuple(_month_key(point.month) for point in progress))
+            if monthly.plan_total else Chart("plan_progress", _("Nhiệm vụ hoàn thành lũy kế năm {year}").format(
+                year=year), (), empty_hint=no_plan),
+            Chart("dossiers", _("Hồ sơ tiếp nhận theo tháng và hình thức nộp"), labels, tuple(
+                Series(channel.value, channel.label, tuple(float(m.received.of(channel)) for m in months),
+                       colour=CHANNEL_COLOURS[channel])
+                for channel in Channel), empty_hint=_("Chưa có hồ sơ tiếp nhận trong kỳ."), category_keys=keys),
+            Chart("dossier_rates", _("Tỷ lệ giải quyết đúng hạn và nộp trực tuyến"), labels, (
+                Series("on_time", _("Đúng hạn"), tuple(m.on_time_rate for m in months), Mark.LINE, "#1f5fa8"),
+                Series("online", _("Trực tuyến"), tuple(m.online_rate for m in months), Mark.LINE, "#2e9e6a")),
+                percent=True, empty_hint=_("Chưa có hồ sơ trong kỳ."), category_keys=keys),
+            Chart("satisfaction", _("Tỷ lệ hài lòng theo tháng"), labels, (
+                Series("rate", _("Hài lòng"), tuple(m.satisfaction_rate for m in months), Mark.LINE, "#c0392b"),),
+                percent=True, empty_hint=_("Chưa có phiếu khảo sát trong kỳ."), category_keys=keys),
+            Chart("criteria", _("Điểm trung bình theo tiêu chí (thấp nhất trước, thang 1–5)"),
+                  tuple(c.text for c in criteria),
+                  (Series("average", _("Điểm trung bình"), tuple(c.average for c in criteria), colour="#c0392b"),),
+                  horizontal=True, empty_hint=_("Chưa có phiếu khảo sát trong kỳ."),
+                  category_keys=tuple(c.code for c in criteria)),
+            Chart("findings", _("Vấn đề phát hiện qua kiểm tra kỷ luật, kỷ cương"), (_("Vấn đề phát hiện"),), (
+                Series("remedied", _("Đã khắc phục"), (float(findings.remedied),), colour="#2e9e6a"),
+                Series("open", _("Chưa khắc phục, còn hạn"), (float(findings.open - findings.overdue),),
+                       colour="#e0a020"),
+                Series("overdue", _("Quá hạn khắc phục"), (float(findings.overdue),), colour="#c0392b")),
+                horizontal=True, empty_hint=_("Chưa có cuộc kiểm tra nào trong kỳ.")),
+        )
+
+    # -- the records behind a bar -------------------------------------------------------------------------
+
+    def records(self, dashboard: Dashboard, chart_key: str, index: int, series_key: str) -> Records | None:
+        """What a click on ``(index, series_key)`` of a chart lists; None where a bar has no records to list."""
+        period, cutoff = dashboard.period, dashboard.cutoff
+        chart = dashboard.chart(chart_key)
+        category = chart.categories[index] if index < len(chart.categories) else ""
+        month = date.fromisoformat(chart.category_keys[index] + "-01") if chart_key in (
+            "plan_progress", "dossiers", "dossier_rates", "satisfaction") else None
+        if chart_key == "plan_areas":
+            rows = self.statistics.tasks(year=period.date_to.year, cutoff=cutoff,
+                                         area=ReformArea(int(chart.category_keys[index])), state=TaskState(series_key))
+            return self._tasks(_("{state} — {area}").format(state=TaskState(series_key).label, area=category), rows)
+        if chart_key == "plan_progress" and month is not None:
+            end = rules.month_end(month)
+            rows = [row for row in self.statistics.tasks(year=month.year, cutoff=cutoff, state=TaskState.DONE)
+                    if row.completed_on is not None and row.completed_on <= end]
+            return self._tasks(_("Nhiệm vụ hoàn thành đến hết tháng {month}").format(month=f"{month:%m/%Y}"), rows)
+        if chart_key == "dossiers" and month is not None:
+            channel = Channel(series_key)
+            lines = self.statistics.dossiers(period=period, cutoff=cutoff, month=month, channel=channel,
+                                             figure=DossierFigure.RECEIVED, limit=RECORDS_LIMIT + 1)
+            return self._dossiers(_("Hồ sơ tiếp nhận tháng {month}, {channel}").format(
+                month=f"{month:%m/%Y}", channel=channel.label.lower()), lines,
+                self.statistics.dossiers_received(period=period, cutoff=cutoff, month=month, channel=channel))
+        if chart_key == "dossier_rates" and month is not None:
+            if series_key == "on_time":
+                lines = self.statistics.dossiers(period=period, cutoff=cutoff, month=month,
+                                                 figure=DossierFigure.LATE, limit=RECORDS_LIMIT + 1)
+                return self._dossiers(_("Hồ sơ giải quyết trễ hạn tháng {month}").format(month=f"{month:%m/%Y}"),
+                                      lines)
+            lines = [line for channel in (Channel.ONLINE_PARTIAL, Channel.ONLINE_FULL)
+                     for line in self.statistics.dossiers(period=period, cutoff=cutoff, month=month, channel=channel,
+                                                          figure=DossierFigure.RECEIVED, limit=RECORDS_LIMIT + 1)]
+            lines.sort(key=lambda line: line.received_at)
+            return self._dossiers(_("Hồ sơ nộp trực tuyến tháng {month}").format(month=f"{month:%m/%Y}"), lines)
+        if chart_key == "satisfaction" and month is not None:
+            surveys = self.statistics.surveys(period=period, cutoff=cutoff, month=month, satisfied=False)
+            return Records(
+                _("Phiếu khảo sát chưa hài lòng tháng {month}").format(month=f"{month:%m/%Y}"),
+                (_("Ngày khảo sát"), _("Hình thức"), _("Mức hài lòng chung"), _("Mã hồ sơ")),
+                tuple((formatting.short_date(s.taken_on), s.method.label, str(s.overall), s.dossier_code or "")
+                      for s in surveys))
+        if chart_key == "findings":
+            rows = self.statistics.findings(period=period, cutoff=cutoff, open_only=series_key != "remedied",
+                                            overdue_only=series_key == "overdue")
+            if series_key == "remedied":
+                rows = [row for row in rows if row.remedied]
+            elif series_key == "open":
+                rows = [row for row in rows if not row.overdue]
+            return Records(
+                dict((s.key, s.name) for s in chart.series)[series_key],
+                (_("Ngày kiểm tra"), _("Đối tượng"), _("Vấn đề"), _("Hạn khắc phục"), _("Ngày khắc phục")),
+                tuple((formatting.short_date(r.inspected_on), r.subject, r.description,
+                       formatting.short_date(r.remedy_deadline), formatting.short_date(r.remedied_on))
+                      for r in rows))
+        return None
+
+    @staticmethod
+    def _tasks(title: str, rows: Sequence) -> Records:  # rows: statistics.TaskRow
+        return Records(title, (_("Số TT"), _("Nội dung nhiệm vụ"), _("Chủ trì"), _("Thời hạn"), _("Tình trạng"),
+                               _("Ngày hoàn thành")),
+                       tuple((row.number, row.title, row.lead, formatting.short_date(row.deadline),
+                              row.status.label, formatting.short_date(row.completed_on)) for row in rows))
+
+    @staticmethod
+    def _dossiers(title: str, lines: Sequence[DossierLine], register_filter: RegisterFilter | None = None) -> Records:
+        shown = lines[:RECORDS_LIMIT]
+        return Records(
+            title, (_("Mã hồ sơ"), _("Thủ tục"), _("Hình thức nộp"), _("Tiếp nhận"), _("Hẹn trả"), _("Có kết quả"),
+                    _("Trạng thái")),
+            tuple((line.code, line.procedure_name, line.channel.label, formatting.date_time(line.received_at),
+                   formatting.date_time(line.due_at), formatting.date_time(line.resolved_at), line.status.label)
+                  for line in shown),
+            register_filter=register_filter, truncated=len(lines) > RECORDS_LIMIT)

@@ -1,0 +1,1 @@
+"""pyqtgraph charts of the dashboard (imported when the dashboard first draws its charts)."""
