@@ -198,8 +198,11 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
 
     start, peak = child_run(["-c", PEAK_WRAPPER, "ui.app", "--db", str(work), "--page", "register",
                              "--screenshot", str(work.with_suffix(".png"))], max(repeat // 2, 2))
+    dashboard_start, _ = child_run(["-c", PEAK_WRAPPER, "ui.app", "--db", str(work), "--page", "dashboard",
+                                    "--screenshot", str(work.with_suffix(".png"))], max(repeat // 2, 2))
     bare, _ = child_run(["-c", BARE_QT], max(repeat // 2, 2))
     figures.append(Figure("window start, open, register page drawn", "ms", start, 1500))
+    figures.append(Figure("window start, dashboard drawn with its charts", "ms", dashboard_start, 1500))
     figures.append(Figure("bare QApplication + QMainWindow start (floor)", "ms", bare))
     figures.append(Figure("window start ÷ bare Qt start", "×",
                           [s / statistics.median(bare) for s in start], 3.0))

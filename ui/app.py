@@ -143,9 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(_("Lỗi: {message}").format(message=user_message(exc)), file=sys.stderr)
         return 1
 
-    window = MainWindow(AppContext.on(db, db_path))
-    if args.page:
-        window.show_page(args.page)
+    window = MainWindow(AppContext.on(db, db_path), start=args.page)
     if args.screenshot:
         window.show()
         deadline = time.monotonic() + SCREENSHOT_SETTLE_S  # deferred drawing (the dashboard's charts) lands

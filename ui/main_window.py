@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,14 +21,7 @@ from cchc_desktop import APP_NAME
 from cchc_desktop.i18n import _
 from ui.context import AppContext
 from ui.pages.base import Page
-from ui.pages.catalogue_page import CataloguePage
-from ui.pages.overview_page import OverviewPage
 from ui.pages.placeholder import PlaceholderPage
-from ui.pages.plan_page import PlanPage
-from ui.pages.reception_page import ReceptionPage
-from ui.pages.register_page import RegisterPage
-from ui.pages.settings_page import SettingsPage
-from ui.pages.today_page import TodayPage
 
 
 @dataclass(frozen=True)
@@ -37,16 +31,27 @@ class PageSpec:
     build: Callable[[AppContext], Page]
 
 
+def _page(name: str, title: str, where: str) -> PageSpec:
+    """A page whose module (``ui.pages.x:Class``) is imported when the page is first built: the window
+    starts without the code, and the services, of the pages not yet opened."""
+    module, _sep, cls = where.partition(":")
+
+    def build(context: AppContext) -> Page:
+        return getattr(importlib.import_module(module), cls)(context)
+
+    return PageSpec(name, title, build)
+
+
 def _placeholder(name: str, title: str, who: str, coming: list[str]) -> PageSpec:
     return PageSpec(name, title, lambda context: PlaceholderPage(
         context, name=name, title=_(title), who=_(who), coming=[_(item) for item in coming]))
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("dashboard", "Tổng quan", OverviewPage),
-    PageSpec("reception", "Tiếp nhận hồ sơ", ReceptionPage),
-    PageSpec("register", "Sổ theo dõi hồ sơ", RegisterPage),
-    PageSpec("today", "Việc hôm nay", TodayPage),
+    _page("dashboard", "Tổng quan", "ui.pages.overview_page:OverviewPage"),
+    _page("reception", "Tiếp nhận hồ sơ", "ui.pages.reception_page:ReceptionPage"),
+    _page("register", "Sổ theo dõi hồ sơ", "ui.pages.register_page:RegisterPage"),
+    _page("today", "Việc hôm nay", "ui.pages.today_page:TodayPage"),
     _placeholder("surveys", "Khảo sát hài lòng", "cán bộ một cửa", [
         "Nhập nhanh phiếu khảo sát giấy bằng bàn phím",
         "Chế độ kiosk cho người dân tự đánh giá",
@@ -54,19 +59,19 @@ PAGES: list[PageSpec] = [
     _placeholder("inspections", "Kiểm tra kỷ luật, kỷ cương", "công chức phụ trách CCHC", [
         "Biên bản kiểm tra, danh mục tiêu chí, vấn đề phát hiện và khắc phục",
     ]),
-    PageSpec("plan", "Kế hoạch CCHC", PlanPage),
+    _page("plan", "Kế hoạch CCHC", "ui.pages.plan_page:PlanPage"),
     _placeholder("reports", "Báo cáo", "công chức phụ trách CCHC, lãnh đạo", [
         "Phụ lục số liệu tính từ dữ liệu, phần thuyết minh soạn sẵn",
         "Xuất PDF, Word, Excel, JSON gửi cấp trên",
     ]),
-    PageSpec("catalogue", "Danh mục", CataloguePage),
-    PageSpec("settings", "Cài đặt", SettingsPage),
+    _page("catalogue", "Danh mục", "ui.pages.catalogue_page:CataloguePage"),
+    _page("settings", "Cài đặt", "ui.pages.settings_page:SettingsPage"),
 ]
 PAGE_NAMES = [spec.name for spec in PAGES]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext) -> None:
+    def __init__(self, context: AppContext, start: str | None = None) -> None:
         super().__init__()
         self.context = context
         self.setObjectName("mainWindow")
@@ -98,7 +103,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.update_title()
         self.statusBar().showMessage(_("Cơ sở dữ liệu: {path}").format(path=context.db_path))
-        self.show_page(PAGES[0].name)
+        self.show_page(start or PAGES[0].name)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&Tệp"))
@@ -140,7 +145,7 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(slot)
         slot.deleteLater()
         self.pages[name] = page
-        if isinstance(page, SettingsPage):
+        if name == "settings":
             page.saved.connect(lambda _settings: self.update_title())
         return page, True
 

@@ -22,7 +22,7 @@ from cchc_desktop.domain.plans import ReformArea
 from cchc_desktop.domain.statistics import TaskState
 from cchc_desktop.i18n import _
 from cchc_desktop.services.register import RegisterFilter
-from cchc_desktop.services.statistics import DossierFigure, DossierLine, Figures, StatisticsService
+from cchc_desktop.services.statistics import DossierFigure, DossierLine, KeyFigures, StatisticsService
 from db.queries import dossiers as queries
 
 CHANNEL_COLOURS = {
@@ -105,47 +105,44 @@ class DashboardService:
 
     def build(self, period: Period) -> Dashboard:
         cutoff = self.cutoff_of(period)
-        figures = self.statistics.figures(period=period, cutoff=cutoff)
+        now = self.statistics.key_figures(period=period, cutoff=cutoff)
         try:
             previous = previous_period(period)
-            before = self.statistics.figures(period=previous, cutoff=previous.date_to)
+            before = self.statistics.key_figures(period=previous, cutoff=previous.date_to)
         except PeriodError:
             previous, before = None, None
         return Dashboard(period=period, cutoff=cutoff, previous=previous,
-                         headlines=self._headlines(figures, before),
-                         charts=self._charts(period, cutoff, figures))
+                         headlines=self._headlines(now, before), charts=self._charts(period, cutoff))
 
     # -- headlines ----------------------------------------------------------------------------------------
 
     @staticmethod
-    def _headlines(now: Figures, before: Figures | None) -> tuple[Headline, ...]:
+    def _headlines(now: KeyFigures, before: KeyFigures | None) -> tuple[Headline, ...]:
         def line(key: str, label: str, value: str, current: float | None, earlier: float | None, *,
                  percent: bool = True, up_is_good: bool = True) -> Headline:
             change, improved = _change(current, earlier if before is not None else None, percent=percent,
                                        up_is_good=up_is_good)
             return Headline(key, label, value, change, improved)
 
-        plan, rates = now.plan, now.rates
         old = before or now
-        plan_share = formatting.rate(plan.done, plan.tasks)
-        old_share = formatting.rate(old.plan.done, old.plan.tasks)
         return (
             line("plan", _("Nhiệm vụ kế hoạch hoàn thành"),
-                 _("{done}/{total}").format(done=formatting.number(plan.done), total=formatting.number(plan.tasks)),
-                 plan_share, old_share),
-            line("on_time", _("Tỷ lệ giải quyết đúng hạn"), formatting.percent(rates.on_time), rates.on_time,
-                 old.rates.on_time),
-            line("online", _("Tỷ lệ nộp trực tuyến"), formatting.percent(rates.online), rates.online,
-                 old.rates.online),
-            line("satisfaction", _("Tỷ lệ hài lòng"), formatting.percent(rates.satisfaction), rates.satisfaction,
-                 old.rates.satisfaction),
-            line("overdue", _("Hồ sơ quá hạn chưa giải quyết"), formatting.number(now.dossiers.overdue),
-                 now.dossiers.overdue, old.dossiers.overdue, percent=False, up_is_good=False),
+                 _("{done}/{total}").format(done=formatting.number(now.tasks_done),
+                                            total=formatting.number(now.tasks)),
+                 formatting.rate(now.tasks_done, now.tasks), formatting.rate(old.tasks_done, old.tasks)),
+            line("on_time", _("Tỷ lệ giải quyết đúng hạn"), formatting.percent(now.on_time_rate), now.on_time_rate,
+                 old.on_time_rate),
+            line("online", _("Tỷ lệ nộp trực tuyến"), formatting.percent(now.online_rate), now.online_rate,
+                 old.online_rate),
+            line("satisfaction", _("Tỷ lệ hài lòng"), formatting.percent(now.satisfaction_rate),
+                 now.satisfaction_rate, old.satisfaction_rate),
+            line("overdue", _("Hồ sơ quá hạn chưa giải quyết"), formatting.number(now.overdue), now.overdue,
+                 old.overdue, percent=False, up_is_good=False),
         )
 
     # -- charts -------------------------------------------------------------------------------------------
 
-    def _charts(self, period: Period, cutoff: date, figures: Figures) -> tuple[Chart, ...]:
+    def _charts(self, period: Period, cutoff: date) -> tuple[Chart, ...]:
         monthly = self.statistics.monthly(period=period, cutoff=cutoff)
         months = monthly.months
         labels = tuple(_month_label(month.month) for month in months)
@@ -159,7 +156,8 @@ class DashboardService:
             plan_note = _("Với tốc độ hiện nay, đến cuối năm dự kiến hoàn thành {done}/{total} nhiệm vụ ({share}).") \
                 .format(done=projected, total=monthly.plan_total,
                         share=formatting.percent(formatting.rate(projected, monthly.plan_total)))
-        criteria = sorted((c for c in figures.surveys.criteria if c.average is not None),
+        criteria = sorted((c for c in self.statistics.criterion_averages(period=period, cutoff=cutoff)
+                           if c.average is not None),
                           key=lambda c: (c.average, c.code))[:CRITERIA_SHOWN]
         findings = self.statistics.findings_summary(period=period, cutoff=cutoff)
         no_plan = _("Chưa có kế hoạch CCHC năm {year}: tạo ở trang Kế hoạch CCHC.").format(year=year)

@@ -130,10 +130,14 @@ def open_count(db: Database, *, moment: str) -> int:
                       {"moment": moment, "recent": _recent(moment)}).fetchone()[0]
 
 
-def open_at(db: Database, *, moment: str, due_before: str) -> tuple[int, int, int]:
-    """(open, of which due before ``due_before``, of which waiting for a supplement) at day ``moment``."""
+def open_at(db: Database, *, moment: str, due_before: str, waiting: bool = True) -> tuple[int, int, int | None]:
+    """(open, of which due before ``due_before``, of which waiting for a supplement) at day ``moment``.
+
+    ``waiting=False`` leaves the last one out (None): it reads each open dossier's history, the costly part.
+    """
+    waiting_sum = f"coalesce(sum({WAITING_AT}), 0)" if waiting else "NULL"
     row = db.execute(f"""
-        SELECT count(*), coalesce(sum({OVERDUE_AT}), 0), coalesce(sum({WAITING_AT}), 0)
+        SELECT count(*), coalesce(sum({OVERDUE_AT}), 0), {waiting_sum}
         FROM ({OPEN_AT}) o
     """, {"moment": moment, "recent": _recent(moment), "due_before": due_before}).fetchone()
     return row[0], row[1], row[2]

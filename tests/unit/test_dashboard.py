@@ -87,3 +87,17 @@ def test_an_empty_database_draws_empty_charts_with_a_hint(db: Database) -> None:
     assert all(chart.empty and chart.empty_hint for chart in dashboard.charts)
     assert {h.key: h.value for h in dashboard.headlines} == {
         "plan": "0/0", "on_time": "—", "online": "—", "satisfaction": "—", "overdue": "0"}
+
+
+@pytest.mark.parametrize("key", ["2024", "2024-H1", "2024-05", "2024-03-10:2024-08-20"])
+def test_the_headline_figures_are_the_reports_figures(demo: Database, key: str) -> None:
+    statistics = StatisticsService(demo, clock=lambda: TODAY)
+    period = parse_period(key)
+    full, lean = statistics.figures(period=period), statistics.key_figures(period=period)
+    assert lean.received == full.dossiers.received
+    assert (lean.resolved, lean.in_time, lean.overdue) == (
+        full.dossiers.resolved.total, full.dossiers.in_time.total, full.dossiers.overdue)
+    assert (lean.responses, lean.satisfied) == (full.surveys.responses, full.surveys.satisfied)
+    assert (lean.tasks, lean.tasks_done) == (full.plan.tasks, full.plan.done)
+    assert (lean.on_time_rate, lean.online_rate, lean.satisfaction_rate) == (
+        full.rates.on_time, full.rates.online, full.rates.satisfaction)
