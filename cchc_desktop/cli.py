@@ -167,7 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     import_ = commands.add_parser(
         "import", parents=[common],
-        help=_("nhập hồ sơ, danh mục thủ tục hoặc nhiệm vụ kế hoạch CCHC từ tệp CSV hoặc Excel (.xlsx)"),
+        help=_("nhập hồ sơ, danh mục thủ tục, phiếu khảo sát, cuộc kiểm tra hoặc nhiệm vụ kế hoạch CCHC từ tệp CSV "
+               "hoặc Excel (.xlsx)"),
         description=_(
             "Nhập từ tệp CSV (UTF-8, phân cách bằng dấu phẩy hoặc chấm phẩy) hoặc trang đầu của tệp .xlsx; "
             "dòng tiêu đề ghi tên cột tiếng Việt hoặc mã cột (không phân biệt hoa thường, dấu).\n"
@@ -177,9 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
             "  cchc import dossiers hoso.csv\n"
             "  cchc import dossiers hoso.xlsx --skip-invalid --rejects loi.csv\n"
             "  cchc import procedures thutuc.xlsx\n"
-            "  cchc import tasks kehoach2024.xlsx --year 2024"))
-    import_.add_argument("kind", choices=["dossiers", "procedures", "tasks"], metavar="LOẠI",
-                         help=_("dossiers (hồ sơ), procedures (danh mục thủ tục) hoặc tasks (nhiệm vụ kế hoạch CCHC)"))
+            "  cchc import tasks kehoach2024.xlsx --year 2024\n"
+            "  cchc import surveys phieukhaosat.xlsx\n"
+            "  cchc import inspections kiemtra.csv --skip-invalid --rejects loi.csv"))
+    import_.add_argument("kind", choices=["dossiers", "procedures", "tasks", "surveys", "inspections"], metavar="LOẠI",
+                         help=_("dossiers (hồ sơ), procedures (danh mục thủ tục hành chính), tasks (nhiệm vụ kế "
+                                "hoạch CCHC), surveys (phiếu khảo sát hài lòng) hoặc inspections (kiểm tra kỷ luật, "
+                                "kỷ cương)"))
     import_.add_argument("file", metavar="TỆP", help=_("tệp .csv hoặc .xlsx cần nhập"))
     import_.add_argument("--skip-invalid", action="store_true",
                          help=_("vẫn nhập các dòng đúng, bỏ qua các dòng sai (cần --rejects)"))
@@ -209,6 +214,15 @@ def build_parser() -> argparse.ArgumentParser:
                               description=_("In các nhiệm vụ theo lĩnh vực CCHC và số thứ tự."))
     show.add_argument("--year", type=int, required=True, metavar="NĂM", help=_("năm của kế hoạch"))
     show.set_defaults(handler=_cmd_plan_show)
+
+    record = commands.add_parser(
+        "inspection-record", parents=[common], help=_("in biên bản kiểm tra kỷ luật, kỷ cương hành chính ra PDF"),
+        description=_("Tạo PDF biên bản kiểm tra của một cuộc kiểm tra đã ghi (số của cuộc kiểm tra: xem trang "
+                      "Kiểm tra kỷ luật, kỷ cương)."),
+        epilog=_("Ví dụ:\n  cchc inspection-record 12 --out bienban12.pdf"))
+    record.add_argument("id", type=int, metavar="SỐ", help=_("số của cuộc kiểm tra"))
+    record.add_argument("--out", required=True, metavar="TỆP.pdf", help=_("tệp PDF cần tạo"))
+    record.set_defaults(handler=_cmd_inspection_record)
 
     export = commands.add_parser(
         "export", parents=[common], help=_("xuất hồ sơ ra tệp CSV hoặc Excel (.xlsx)"),
@@ -249,6 +263,8 @@ def _print_problems(problems: Sequence[object], rejects: str | None) -> None:
 def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.services.database import open_database
     from cchc_desktop.services.imports import ImportRejected, ImportService
+    from cchc_desktop.services.inspection_import import InspectionImportService
+    from cchc_desktop.services.survey_import import SurveyImportService
     from cchc_desktop.services.task_import import TaskImportService
 
     if args.skip_invalid and not args.rejects:
@@ -270,6 +286,12 @@ def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
                                                  rejects=rejects)
             elif args.kind == "procedures":
                 result = service.import_procedures(source, skip_invalid=args.skip_invalid, rejects=rejects)
+            elif args.kind == "surveys":
+                result = SurveyImportService(db).import_surveys(source, skip_invalid=args.skip_invalid,
+                                                                rejects=rejects)
+            elif args.kind == "inspections":
+                result = InspectionImportService(db).import_inspections(source, skip_invalid=args.skip_invalid,
+                                                                        rejects=rejects)
             else:
                 result = TaskImportService(db).import_tasks(source, year=args.year, skip_invalid=args.skip_invalid,
                                                             rejects=rejects)
@@ -293,6 +315,12 @@ def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
     elif args.kind == "procedures":
         message = _("Đã nhập {n} thủ tục mới, cập nhật {u} thủ tục ({m} không đổi); thêm {f} lĩnh vực mới.").format(
             n=result.inserted, u=result.updated, m=result.unchanged, f=result.fields_created)
+    elif args.kind == "surveys":
+        message = _("Đã nhập {n} phiếu khảo sát ({m} bỏ qua vì đã có).").format(n=result.inserted, m=result.unchanged)
+    elif args.kind == "inspections":
+        message = _("Đã nhập {n} cuộc kiểm tra mới, {f} vấn đề phát hiện mới; cập nhật {u} bản ghi ({m} dòng đã có, "
+                    "không đổi).").format(n=result.inserted, f=result.findings_inserted, u=result.updated,
+                                          m=result.unchanged)
     else:
         message = _("Đã nhập {n} nhiệm vụ mới, cập nhật {u} nhiệm vụ ({m} không đổi) vào kế hoạch CCHC năm {year}."
                     ).format(n=result.inserted, u=result.updated, m=result.unchanged, year=result.year)
@@ -360,6 +388,19 @@ def _cmd_plan_show(args: argparse.Namespace, db_path: Path) -> int:
             cells = (task.number, short_date(task.deadline), task.status.label, short_date(task.completed_on), lead,
                      title)
             _out("  " + " ".join(text.ljust(width) for text, width in zip(cells, (*widths, 0), strict=True)))
+    return EXIT_OK
+
+
+def _cmd_inspection_record(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services.database import open_database
+    from cchc_desktop.services.inspections import InspectionService
+
+    db = open_database(db_path)
+    try:
+        InspectionService(db).print_record(args.id, Path(args.out))
+    finally:
+        db.close()
+    _out(_("Đã tạo {path} (biên bản kiểm tra số {id}).").format(path=args.out, id=args.id))
     return EXIT_OK
 
 

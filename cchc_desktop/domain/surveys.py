@@ -51,6 +51,7 @@ class Survey:
     dossier_id: int | None = None
     comment: str = ""
     answers: tuple[SurveyAnswer, ...] = field(default_factory=tuple)
+    dossier_code: str = ""
 
     @property
     def satisfied(self) -> bool:

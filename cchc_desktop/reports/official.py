@@ -332,11 +332,12 @@ def closing(signature: Signature, recipients: Sequence[str] | None = None) -> Fl
     return KeepTogether([Spacer(0, 6), table])
 
 
-def signature_row(*signatures: Signature) -> Flowable:
-    """Signatures side by side in equal columns (e.g. NGƯỜI NỘP HỒ SƠ / NGƯỜI TIẾP NHẬN HỒ SƠ)."""
+def signature_row(*signatures: Signature, lead: Sequence[Flowable] = ()) -> Flowable:
+    """Signatures side by side in equal columns (e.g. NGƯỜI NỘP HỒ SƠ / NGƯỜI TIẾP NHẬN HỒ SƠ), kept on one page
+    with the ``lead`` flowables before them (a KeepTogether inside another one would not fit on any page)."""
     width = FRAME_WIDTH / len(signatures)
     table = _layout_table([[signature_block(s) for s in signatures]], [width] * len(signatures))
-    return KeepTogether([Spacer(0, 8), table])
+    return KeepTogether([*lead, Spacer(0, 8), table])
 
 
 def grid_table(rows: list[list[Any]], widths: Sequence[float], *, header_rows: int = 1) -> Table:

@@ -102,6 +102,35 @@ TASK_COLUMNS = (
 )
 TASK_REQUIRED = (("title",), ("area",))
 
+# The fixed columns of a survey file; one more column per survey criterion (by its code or wording).
+SURVEY_COLUMNS = (
+    Column("taken_at", "Ngày khảo sát", ("Ngày",)),
+    Column("dossier_code", "Mã hồ sơ"),
+    Column("method", "Hình thức", ("Hình thức khảo sát",)),
+    Column("overall", "Mức độ hài lòng chung", ("Hài lòng chung", "Đánh giá chung")),
+    Column("comment", "Ý kiến khác", ("Ý kiến", "Góp ý", "Ý kiến góp ý")),
+)
+SURVEY_REQUIRED = (("taken_at",), ("overall",))
+
+INSPECTION_COLUMNS = (
+    Column("inspected_at", "Ngày kiểm tra"),
+    Column("subject", "Đối tượng được kiểm tra", ("Đối tượng", "Đơn vị được kiểm tra")),
+    Column("subject_kind", "Loại đối tượng"),
+    Column("kind", "Hình thức", ("Hình thức kiểm tra",)),
+    Column("basis", "Căn cứ", ("Căn cứ kiểm tra",)),
+    Column("place", "Địa điểm"),
+    Column("inspectors", "Đoàn kiểm tra", ("Thành phần đoàn kiểm tra", "Người kiểm tra")),
+    Column("conclusion", "Kết luận"),
+    Column("finding", "Vấn đề phát hiện", ("Tồn tại, hạn chế", "Vi phạm")),
+    Column("remedy_deadline", "Thời hạn khắc phục"),
+    Column("responsible", "Trách nhiệm khắc phục", ("Người chịu trách nhiệm khắc phục",)),
+    Column("resolved_at", "Ngày khắc phục"),
+    Column("measure", "Hình thức xử lý", ("Biện pháp xử lý",)),
+    Column("official_name", "Công chức vi phạm", ("Người vi phạm",)),
+    Column("official_is_leader", "Là lãnh đạo"),
+)
+INSPECTION_REQUIRED = (("inspected_at",), ("subject",), ("kind",))
+
 REASON_HEADER = "Lý do"  # the extra column of a rejects file
 
 
@@ -591,6 +620,24 @@ def shown(cell: Cell) -> str:
     """The cell as quoted in a message (cut when long)."""
     text = cell_text(cell)
     return text if len(text) <= 40 else text[:37] + "…"
+
+
+def read_day(cell: Cell) -> date | None:
+    """A day from a cell (a time, if any, is dropped); None when empty; raises ValueError with the row's
+    message (``ngày không hợp lệ «…» …``)."""
+    if not cell_text(cell):
+        return None
+    try:
+        return parse_moment(cell).at.date()
+    except ValueError:
+        raise ValueError(_("ngày không hợp lệ «{value}» (ghi dd/mm/yyyy hoặc yyyy-mm-dd)").format(
+            value=shown(cell))) from None
+
+
+def phrase(sentence: str) -> str:
+    """A service's message as a row problem's phrase: ``Ngày … ở tương lai.`` → ``ngày … ở tương lai``."""
+    text = sentence.rstrip().rstrip(".")
+    return text[:1].lower() + text[1:]
 
 
 @dataclass(slots=True)
