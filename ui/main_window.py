@@ -52,10 +52,7 @@ PAGES: list[PageSpec] = [
     _page("reception", "Tiếp nhận hồ sơ", "ui.pages.reception_page:ReceptionPage"),
     _page("register", "Sổ theo dõi hồ sơ", "ui.pages.register_page:RegisterPage"),
     _page("today", "Việc hôm nay", "ui.pages.today_page:TodayPage"),
-    _placeholder("surveys", "Khảo sát hài lòng", "cán bộ một cửa", [
-        "Nhập nhanh phiếu khảo sát giấy bằng bàn phím",
-        "Chế độ kiosk cho người dân tự đánh giá",
-    ]),
+    _page("surveys", "Khảo sát hài lòng", "ui.pages.surveys_page:SurveysPage"),
     _placeholder("inspections", "Kiểm tra kỷ luật, kỷ cương", "công chức phụ trách CCHC", [
         "Biên bản kiểm tra, danh mục tiêu chí, vấn đề phát hiện và khắc phục",
     ]),

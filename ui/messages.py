@@ -79,3 +79,16 @@ def choose_save_file(parent: QWidget | None, title: str, suggested: Path, filter
 
     name, _filter = QFileDialog.getSaveFileName(parent, title, str(suggested), filters)
     return Path(name) if name else None
+
+
+def ask_pin(parent: QWidget | None, title: str, text: str) -> str | None:
+    """A PIN typed hidden; None when cancelled."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(text)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+    dialog.setOkButtonText(_("Đồng ý"))
+    dialog.setCancelButtonText(_("Hủy"))
+    return dialog.textValue() if dialog.exec() else None

@@ -187,6 +187,20 @@ class SurveyFigures:
 
 
 @dataclass(frozen=True)
+class SurveyGroup:
+    """Responses counted under one procedure field or one desk officer (``name`` empty: no dossier named)."""
+
+    name: str
+    responses: int
+    satisfied: int
+    average: float | None
+
+    @property
+    def rate(self) -> float | None:
+        return rate(self.satisfied, self.responses)
+
+
+@dataclass(frozen=True)
 class InspectionFigures:
     inspections: int
     subjects: int  # 1.2.1
@@ -653,6 +667,15 @@ class StatisticsService:
     def criterion_averages(self, *, period: Period, cutoff: date | None = None) -> tuple[CriterionAverage, ...]:
         """The average score of each survey criterion over the period, in the questionnaire's order."""
         return self._criteria(self._window(period, cutoff))
+
+    def surveys_by(self, group: str, *, period: Period, cutoff: date | None = None) -> tuple[SurveyGroup, ...]:
+        """Responses of the period per procedure field (``group="field"``) or per desk officer who received
+        the dossier (``"officer"``), the largest first; responses naming no dossier last, with an empty name."""
+        window = self._window(period, cutoff)
+        rows = queries.surveys_by(self.db, group, start=window.start, before=window.before,
+                                  satisfied_from=SATISFIED_FROM)
+        return tuple(SurveyGroup(row["name"] or "", row["responses"], row["satisfied"], row["average"])
+                     for row in rows)
 
     def findings_summary(self, *, period: Period, cutoff: date | None = None) -> FindingSummary:
         """The findings of the period's inspections: remedied by the cut-off, still open, open and overdue."""

@@ -225,6 +225,27 @@ def surveys(db: Database, *, start: str, before: str, satisfied_from: int) -> li
     """, {"start": start, "before": before, "satisfied_from": satisfied_from})
 
 
+SURVEY_GROUPS = {
+    # what a response is counted under: the field of the dossier it names, or the officer who received it
+    "field": ("LEFT JOIN procedure p ON p.id = d.procedure_id LEFT JOIN field f ON f.id = p.field_id", "f.name"),
+    "officer": ("LEFT JOIN user u ON u.id = d.received_by", "u.full_name"),
+}
+
+
+def surveys_by(db: Database, group: str, *, start: str, before: str, satisfied_from: int) -> list[Row]:
+    """Responses taken in [start, before) per procedure field or per desk officer (``group`` a key of
+    SURVEY_GROUPS): ``name`` None for responses naming no dossier (or a dossier without that information)."""
+    join, name = SURVEY_GROUPS[group]
+    return _rows(db, f"""
+        SELECT {name} AS name, count(*) AS responses, sum(s.overall >= :satisfied_from) AS satisfied,
+               avg(s.overall) AS average
+        FROM survey s LEFT JOIN dossier d ON d.id = s.dossier_id {join}
+        WHERE s.taken_on >= :start AND s.taken_on < :before
+        GROUP BY {name}
+        ORDER BY {name} IS NULL, count(*) DESC, {name}
+    """, {"start": start, "before": before, "satisfied_from": satisfied_from})
+
+
 def criterion_averages(db: Database, *, start: str, before: str) -> list[Row]:
     """Every active criterion (and any inactive one answered in [start, before)) in the configured order,
     with the number of answers and their average (None without answers)."""

@@ -6,7 +6,6 @@ from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -14,8 +13,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,26 +26,9 @@ from cchc_desktop.services.calendar import CalendarService
 from cchc_desktop.services.catalogue import list_procedures
 from ui.context import AppContext
 from ui.pages.base import Page
+from ui.widgets.tables import fill, read_only_table
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
-
-
-def _table(headers: list[str], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels([_(h) for h in headers])
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.verticalHeader().setDefaultSectionSize(24)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for row, values in enumerate(rows):
-        for column, text in enumerate(values):
-            table.setItem(row, column, QTableWidgetItem(text))
 
 
 class CataloguePage(Page):
@@ -61,7 +41,7 @@ class CataloguePage(Page):
         self.tabs = QTabWidget()
         self.layout_.addWidget(self.tabs, 1)
 
-        self.procedures = _table(["Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Thời hạn giải quyết",
+        self.procedures = read_only_table(["Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Thời hạn giải quyết",
                                   "Mức độ DVC trực tuyến", "Khi bổ sung"], "procedures")
         for column, width in enumerate((90, 520, 160, 140, 150)):
             self.procedures.setColumnWidth(column, width)
@@ -102,7 +82,7 @@ class CataloguePage(Page):
         self.message.setObjectName("calendarMessage")
         self.message.setProperty("role", "fieldError")
         column.addWidget(self.message)
-        self.days = _table(["Ngày", "Thứ", "Loại", "Ghi chú", "Nguồn"], "calendarDays")
+        self.days = read_only_table(["Ngày", "Thứ", "Loại", "Ghi chú", "Nguồn"], "calendarDays")
         for index, width in enumerate((110, 90, 140, 420)):
             self.days.setColumnWidth(index, width)
         column.addWidget(self.days, 1)
@@ -114,13 +94,13 @@ class CataloguePage(Page):
         self.refresh()
 
     def refresh(self) -> None:
-        _fill(self.procedures, [[e.code, e.name, e.field, e.time_limit, e.online_level, e.supplement_rule]
+        fill(self.procedures, [[e.code, e.name, e.field, e.time_limit, e.online_level, e.supplement_rule]
                                 for e in list_procedures(self.context.db)])
         self.show_year()
 
     def show_year(self) -> None:
         self.shown = self.calendar.year(self.year.value())
-        _fill(self.days, [[
+        fill(self.days, [[
             formatting.short_date(item.day), _(WEEKDAYS[item.day.weekday()]), item.kind.label, item.note,
             _("Đơn vị") if item.source == "unit" else _("Quy định chung"),
         ] for item in self.shown])

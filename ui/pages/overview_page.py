@@ -11,19 +11,17 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from cchc_desktop import formatting
-from cchc_desktop.domain.periods import Period, parse_period
+from cchc_desktop.domain.periods import Period
 from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.paths import data_dir
@@ -32,18 +30,9 @@ from ui import messages
 from ui.context import AppContext
 from ui.dialogs.records_dialog import RecordsDialog
 from ui.pages.base import Page
+from ui.widgets.period_picker import PeriodPicker
 
 CHART_COLUMNS = 2
-ROMAN = ("I", "II", "III", "IV")
-
-
-def period_choices(year: int) -> list[tuple[str, str]]:
-    """(label, period key) of the periods a chair looks at within ``year``."""
-    choices = [(_("Cả năm"), f"{year}"), (_("6 tháng đầu năm"), f"{year}-H1"), (_("9 tháng đầu năm"), f"{year}-9M"),
-               (_("6 tháng cuối năm"), f"{year}-H2")]
-    choices += [(_("Quý {roman}").format(roman=ROMAN[q - 1]), f"{year}-Q{q}") for q in range(1, 5)]
-    choices += [(_("Tháng {month}").format(month=m), f"{year}-{m:02d}") for m in range(1, 13)]
-    return choices
 
 
 class HeadlineCard(QFrame):
@@ -78,18 +67,11 @@ class OverviewPage(Page):
         top = QHBoxLayout()
         self.unit = QLabel()
         self.unit.setObjectName("pageSubtitle")
-        self.year = QSpinBox()
-        self.year.setObjectName("dashboardYear")
-        self.year.setRange(2000, 2100)
-        self.period = QComboBox()
-        self.period.setObjectName("dashboardPeriod")
+        self.picker = PeriodPicker(self.service.default_period(), name="dashboard")
         self.cutoff = QLabel()
         self.cutoff.setObjectName("dashboardCutoff")
         top.addWidget(self.unit, 1)
-        top.addWidget(QLabel(_("Kỳ")))
-        top.addWidget(self.period)
-        top.addWidget(QLabel(_("năm")))
-        top.addWidget(self.year)
+        top.addWidget(self.picker)
         self.layout_.addLayout(top)
         self.layout_.addWidget(self.cutoff)
 
@@ -111,42 +93,19 @@ class OverviewPage(Page):
         scroll.setWidget(self.grid_holder)
         self.layout_.addWidget(scroll, 1)
 
-        start = self.service.default_period()
-        self.year.setValue(start.date_from.year)
-        self._fill_periods(start.key)
-        self.year.valueChanged.connect(self._year_changed)
-        self.period.currentIndexChanged.connect(self.refresh)
+        self.picker.changed.connect(lambda _key: self.refresh())
         self.chart_timer = QTimer(self)
         self.chart_timer.setSingleShot(True)
         self.chart_timer.setInterval(0)
         self.chart_timer.timeout.connect(self.draw_charts)
         self.refresh()
 
-    def _fill_periods(self, chosen: str) -> None:
-        self.period.blockSignals(True)
-        self.period.clear()
-        for label, key in period_choices(self.year.value()):
-            self.period.addItem(label, key)
-        index = self.period.findData(chosen)
-        self.period.setCurrentIndex(max(index, 0))
-        self.period.blockSignals(False)
-
-    def _year_changed(self) -> None:
-        suffix = str(self.period.currentData() or "")[4:]
-        self._fill_periods(f"{self.year.value()}{suffix}")
-        self.refresh()
-
     def current_period(self) -> Period:
-        return parse_period(self.period.currentData())
+        return self.picker.current()
 
     def select(self, key: str) -> None:
         """Show the period ``key`` (``2024``, ``2024-Q2``, ``2024-05``…)."""
-        period = parse_period(key)
-        self.year.blockSignals(True)
-        self.year.setValue(period.date_from.year)
-        self.year.blockSignals(False)
-        self._fill_periods(period.key)
-        self.refresh()
+        self.picker.select(key)
 
     def refresh(self) -> None:
         self.unit.setText(self.context.settings.load().name or _("Chưa khai báo đơn vị (xem trang Cài đặt)"))

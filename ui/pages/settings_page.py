@@ -93,6 +93,20 @@ class SettingsPage(Page):
         hours_layout.addWidget(self.saturday)
         hours_layout.addStretch(1)
         form.addRow(_("Giờ làm việc"), self.errors.wrap("office_hours", hours_row))
+        pin_row = QWidget()
+        pin_layout = QHBoxLayout(pin_row)
+        pin_layout.setContentsMargins(0, 0, 0, 0)
+        self.pin = QLineEdit()
+        self.pin.setObjectName("kioskPin")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(8)
+        self.pin_button = QPushButton(_("Đặt mã PIN"))
+        self.pin_button.setObjectName("setKioskPin")
+        self.pin_button.clicked.connect(self.set_pin)
+        pin_layout.addWidget(self.pin)
+        pin_layout.addWidget(self.pin_button)
+        pin_layout.addStretch(1)
+        form.addRow(_("Mã PIN thoát kiosk"), self.errors.wrap("pin", pin_row))
         self.layout_.addLayout(form)
 
         buttons = QHBoxLayout()
@@ -107,6 +121,19 @@ class SettingsPage(Page):
         self.layout_.addStretch(1)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         self.refresh()
+
+    def set_pin(self) -> None:
+        """The staff PIN that leaves the citizens' kiosk (4–8 digits, stored hashed)."""
+        from cchc_desktop.services.kiosk import KioskService
+
+        try:
+            KioskService(self.context.db).set_pin(self.pin.text())
+        except ValidationError as exc:
+            self.errors.show(exc.errors)
+            return
+        self.errors.show({})
+        self.pin.clear()
+        self.status.setText(_("Đã đặt mã PIN thoát kiosk."))
 
     def refresh(self) -> None:
         current = self.context.settings.load()
