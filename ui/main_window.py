@@ -53,9 +53,7 @@ PAGES: list[PageSpec] = [
     _page("register", "Sổ theo dõi hồ sơ", "ui.pages.register_page:RegisterPage"),
     _page("today", "Việc hôm nay", "ui.pages.today_page:TodayPage"),
     _page("surveys", "Khảo sát hài lòng", "ui.pages.surveys_page:SurveysPage"),
-    _placeholder("inspections", "Kiểm tra kỷ luật, kỷ cương", "công chức phụ trách CCHC", [
-        "Biên bản kiểm tra, danh mục tiêu chí, vấn đề phát hiện và khắc phục",
-    ]),
+    _page("inspections", "Kiểm tra kỷ luật, kỷ cương", "ui.pages.inspections_page:InspectionsPage"),
     _page("plan", "Kế hoạch CCHC", "ui.pages.plan_page:PlanPage"),
     _placeholder("reports", "Báo cáo", "công chức phụ trách CCHC, lãnh đạo", [
         "Phụ lục số liệu tính từ dữ liệu, phần thuyết minh soạn sẵn",

@@ -17,13 +17,12 @@ from cchc_desktop import formatting
 from cchc_desktop.domain import statistics as rules
 from cchc_desktop.domain.charts import Chart, Mark, Series
 from cchc_desktop.domain.dossiers import Channel
-from cchc_desktop.domain.periods import Period, PeriodError, parse_period, previous_period
+from cchc_desktop.domain.periods import Period, PeriodError, previous_period
 from cchc_desktop.domain.plans import ReformArea
 from cchc_desktop.domain.statistics import TaskState
 from cchc_desktop.i18n import _
 from cchc_desktop.services.register import RegisterFilter
 from cchc_desktop.services.statistics import DossierFigure, DossierLine, KeyFigures, StatisticsService
-from db.queries import dossiers as queries
 
 CHANNEL_COLOURS = {
     Channel.DIRECT: "#1f5fa8", Channel.POSTAL: "#8e6bb8", Channel.ONLINE_PARTIAL: "#2e9e6a",
@@ -93,11 +92,7 @@ class DashboardService:
         self.statistics = StatisticsService(db, clock=clock)
 
     def default_period(self) -> Period:
-        """This year; or, when nothing was received this year yet, the year of the latest dossier."""
-        today = self.clock().date()
-        latest = queries.latest_received_year(self.db, before=f"{today.year + 1}")
-        year = today.year if latest is None or latest == today.year else latest
-        return parse_period(str(year))
+        return self.statistics.working_year()
 
     def cutoff_of(self, period: Period) -> date:
         """Figures count up to today within a running period, to its end within a past one."""

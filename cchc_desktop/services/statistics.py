@@ -40,7 +40,7 @@ from cchc_desktop.domain import statistics as rules
 from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.dossiers import Channel, DossierStatus
 from cchc_desktop.domain.inspections import Measure
-from cchc_desktop.domain.periods import Period
+from cchc_desktop.domain.periods import Period, parse_period
 from cchc_desktop.domain.plans import ReformArea, TaskSource, TaskStatus
 from cchc_desktop.domain.statistics import TaskState
 from cchc_desktop.domain.surveys import SATISFIED_FROM, SurveyMethod
@@ -49,6 +49,7 @@ from cchc_desktop.formatting import rate
 from cchc_desktop.i18n import _
 from cchc_desktop.services.register import RegisterFilter
 from cchc_desktop.text import fold
+from db.queries import dossiers as dossier_queries
 from db.queries import statistics as queries
 
 # The suffix of each channel in the indicator keys (DESIGN.md §6).
@@ -480,6 +481,14 @@ class StatisticsService:
     def __init__(self, db: Database, *, clock: Callable[[], datetime] = datetime.now) -> None:
         self.db = db
         self.clock = clock
+
+    def working_year(self) -> Period:
+        """The year the screens open on: this year; or, when nothing was received this year yet, the year of
+        the latest dossier (a database of past years, the demo)."""
+        today = self.clock().date()
+        latest = dossier_queries.latest_received_year(self.db, before=f"{today.year + 1}")
+        year = today.year if latest is None or latest == today.year else latest
+        return parse_period(str(year))
 
     # -- windows ---------------------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from cchc_desktop.domain.plans import (
 from cchc_desktop.i18n import _
 from cchc_desktop.services.plans import DocumentInput, PlanService, TaskInput
 from ui.dialogs.form_dialog import FormDialog, required
+from ui.widgets.choices import choice_box
 from ui.widgets.date_field import DateField
 
 
@@ -29,15 +30,6 @@ def area_box(*, empty: str = "") -> QComboBox:
         box.addItem(empty, None)
     for area in ReformArea:
         box.addItem(f"{area.value}. {area.label}", area.value)
-    return box
-
-
-def choice_box(kind: type, current: object = None) -> QComboBox:
-    box = QComboBox()
-    for item in kind:
-        box.addItem(item.label, item.value)
-    if current is not None:
-        box.setCurrentIndex(box.findData(getattr(current, "value", current)))
     return box
 
 

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from cchc_desktop import formatting
-from cchc_desktop.domain.periods import parse_period
 from cchc_desktop.domain.surveys import SurveyCriterion, SurveyMethod
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
@@ -62,7 +61,7 @@ class SurveysPage(Page):
         entry = QWidget()
         entry_layout = QVBoxLayout(entry)
         self.tabs.addTab(entry, _("Nhập phiếu"))
-        self.figures = SurveyFigures(StatisticsService(context.db), self.service)
+        self.figures = SurveyFigures(StatisticsService(context.db))
         self.tabs.addTab(self.figures, _("Số liệu khảo sát"))
 
         head = QFormLayout()
@@ -212,10 +211,10 @@ class SurveyFigures(QWidget):
     """Số liệu khảo sát: responses of a period by method and month, the satisfaction rate, the average of each
     criterion (lowest first), and the responses per procedure field and per desk officer."""
 
-    def __init__(self, statistics: StatisticsService, surveys: SurveyService, parent: QWidget | None = None) -> None:
+    def __init__(self, statistics: StatisticsService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.statistics = statistics
-        self.picker = PeriodPicker(parse_period(str(surveys.today().year)), name="surveyFigures")
+        self.picker = PeriodPicker(statistics.working_year(), name="surveyFigures")
         self.summary = QLabel()
         self.summary.setObjectName("surveySummary")
         self.summary.setWordWrap(True)
