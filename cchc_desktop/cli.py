@@ -224,6 +224,12 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--out", required=True, metavar="TỆP.pdf", help=_("tệp PDF cần tạo"))
     record.set_defaults(handler=_cmd_inspection_record)
 
+    kiosk_pin = commands.add_parser(
+        "kiosk-pin", parents=[common], help=_("đặt mã PIN của cán bộ để thoát chế độ kiosk"),
+        description=_("Mã PIN (4–8 chữ số) được hỏi khi gõ trên bàn phím, hoặc đọc từ dòng đầu của đầu vào "
+                      "chuẩn; chỉ lưu dạng băm, không lưu các chữ số."))
+    kiosk_pin.set_defaults(handler=_cmd_kiosk_pin)
+
     export = commands.add_parser(
         "export", parents=[common], help=_("xuất hồ sơ ra tệp CSV hoặc Excel (.xlsx)"),
         description=_("Xuất hồ sơ với đúng các cột của tệp nhập (tiêu đề tiếng Việt), nhập lại được ngay. "
@@ -452,6 +458,22 @@ def _cmd_turn_away(args: argparse.Namespace, db_path: Path) -> int:
     if args.out:
         message += " " + _("Phiếu: {path}.").format(path=args.out)
     _out(message)
+    return EXIT_OK
+
+
+def _cmd_kiosk_pin(args: argparse.Namespace, db_path: Path) -> int:
+    import getpass
+
+    from cchc_desktop.services.database import open_database
+    from cchc_desktop.services.kiosk import KioskService
+
+    pin = getpass.getpass(_("Mã PIN mới: ")) if sys.stdin.isatty() else sys.stdin.readline().strip()
+    db = open_database(db_path)
+    try:
+        KioskService(db).set_pin(pin)
+    finally:
+        db.close()
+    _out(_("Đã đặt mã PIN thoát kiosk."))
     return EXIT_OK
 
 

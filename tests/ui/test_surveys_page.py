@@ -115,3 +115,34 @@ def test_the_figures_of_a_period(qtbot: QtBot, demo_window: MainWindow, demo_con
     by_officer = sum(int(page.figures.officers.item(row, 1).text())
                      for row in range(page.figures.officers.rowCount()))
     assert by_field == by_officer == statistics.responses
+
+
+def test_the_questionnaire_is_edited_and_the_form_follows(qtbot: QtBot, page: SurveysPage, context: AppContext,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.dialogs.criterion_dialog import CriterionDialog
+
+    editor = page.questionnaire
+    page.tabs.setCurrentIndex(2)
+    assert editor.table.rowCount() == 22
+
+    def add(parent, service, criterion=None):  # type: ignore[no-untyped-def]
+        dialog = CriterionDialog(service, criterion)
+        qtbot.addWidget(dialog)
+        dialog.aspect.setValue(3)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # no wording: refused
+        assert dialog.saved is None and dialog.errors["text"].text()
+        type_text(qtbot, dialog.text, "Công chức đeo thẻ khi làm việc")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        return dialog.saved
+
+    monkeypatch.setattr(CriterionDialog, "ask", add)
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    added = editor.current()
+    assert added is not None and added.code == "3.7" and added.text == "Công chức đeo thẻ khi làm việc"
+    assert len(page.boxes) == 23 and "3.7" in page.boxes  # the entry form has its box
+
+    editor.table.selectRow(0)
+    first = editor.current()
+    qtbot.mouseClick(editor.toggle_button, Qt.MouseButton.LeftButton)
+    assert editor.table.item(0, 4).text() == "Không"
+    assert first is not None and first.code not in page.boxes and len(page.boxes) == 22

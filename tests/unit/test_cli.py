@@ -232,3 +232,19 @@ def test_ledger_for_a_range_of_days(demo_path: Path, tmp_path: Path) -> None:
     bad = cchc("ledger", "--from", "31/02/2024", "--to", "31/05/2024", "--out", str(out), "--db", str(demo_path))
     assert bad.returncode == 1
     assert "Ngày «31/02/2024» không hợp lệ" in bad.stderr
+
+
+def test_kiosk_pin_is_set_from_standard_input(db_path: Path) -> None:
+    from cchc_desktop.services.kiosk import KioskService
+
+    environment = {**os.environ, "CCHC_BUSY_TIMEOUT_MS": "200"}
+    bad = subprocess.run([sys.executable, "-m", "cchc_desktop", "kiosk-pin", "--db", str(db_path)], input="12\n",
+                         cwd=ROOT, capture_output=True, text=True, env=environment, check=False, timeout=120)
+    assert bad.returncode == 1 and "Lỗi: Mã PIN phải gồm từ 4 đến 8 chữ số." in bad.stderr
+    good = subprocess.run([sys.executable, "-m", "cchc_desktop", "kiosk-pin", "--db", str(db_path)],
+                          input="2468\n", cwd=ROOT, capture_output=True, text=True, env=environment, check=False,
+                          timeout=120)
+    assert good.returncode == 0 and good.stdout.strip() == "Đã đặt mã PIN thoát kiosk."
+    db = Database(db_path)
+    assert KioskService(db).check_pin("2468")
+    db.close()

@@ -7,7 +7,7 @@ for citizens opens from here (``ui/kiosk.py``). Every save is one SurveyService 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel
+from PySide6.QtCore import QStringListModel, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -29,7 +29,9 @@ from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
 from cchc_desktop.services.statistics import StatisticsService
 from cchc_desktop.services.surveys import SurveyEntry, SurveyService, answer_key
+from ui import messages
 from ui.context import AppContext
+from ui.dialogs.criterion_dialog import CriterionDialog
 from ui.pages.base import Page
 from ui.widgets.date_field import DateField
 from ui.widgets.field_errors import FieldErrors
@@ -63,6 +65,9 @@ class SurveysPage(Page):
         self.tabs.addTab(entry, _("Nhập phiếu"))
         self.figures = SurveyFigures(StatisticsService(context.db))
         self.tabs.addTab(self.figures, _("Số liệu khảo sát"))
+        self.questionnaire = QuestionnaireEditor(self.service)
+        self.questionnaire.changed.connect(self.build_form)
+        self.tabs.addTab(self.questionnaire, _("Bộ câu hỏi"))
 
         head = QFormLayout()
         top = QHBoxLayout()
@@ -264,3 +269,69 @@ class SurveyFigures(QWidget):
             fill(table, [(g.name or missing, formatting.number(g.responses), formatting.percent(g.rate),
                           formatting.number(g.average, decimals=2) if g.average is not None else "—")
                          for g in self.statistics.surveys_by(group, period=period)])
+
+
+class QuestionnaireEditor(QWidget):
+    """Bộ câu hỏi: the criteria of the survey form, in order; add, reword, stop or resume one. Nothing is
+    deleted: a criterion no longer asked is marked so, and its old answers keep their wording."""
+
+    changed = Signal()
+
+    def __init__(self, service: SurveyService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.criteria: list[SurveyCriterion] = []
+        self.table = read_only_table(("Vị trí", "Mã", "Khía cạnh", "Nội dung", "Đang dùng"), "criteria", stretch=3)
+        self.add_button = QPushButton(_("Thêm tiêu chí"))
+        self.add_button.setObjectName("addCriterion")
+        self.edit_button = QPushButton(_("Sửa nội dung"))
+        self.edit_button.setObjectName("editCriterion")
+        self.toggle_button = QPushButton(_("Ngừng dùng / dùng lại"))
+        self.toggle_button.setObjectName("toggleCriterion")
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.toggle_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit)
+        self.toggle_button.clicked.connect(self.toggle)
+        self.table.doubleClicked.connect(self.edit)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.criteria = self.service.criteria()
+        fill(self.table, [(str(c.position), c.code, f"{c.aspect}. {c.aspect_name}", c.text,
+                           _("Có") if c.active else _("Không")) for c in self.criteria])
+
+    def current(self) -> SurveyCriterion | None:
+        row = self.table.currentRow()
+        return self.criteria[row] if 0 <= row < len(self.criteria) else None
+
+    def after(self, saved: SurveyCriterion | None) -> None:
+        if saved is None:
+            return
+        self.refresh()
+        self.table.selectRow(next(row for row, c in enumerate(self.criteria) if c.id == saved.id))
+        self.changed.emit()
+
+    def add(self) -> None:
+        self.after(CriterionDialog.ask(self, self.service))
+
+    def edit(self) -> None:
+        criterion = self.current()
+        if criterion is not None:
+            self.after(CriterionDialog.ask(self, self.service, criterion))
+
+    def toggle(self) -> None:
+        criterion = self.current()
+        if criterion is None:
+            return
+        try:
+            saved = self.service.update_criterion(criterion.id, active=not criterion.active)
+        except ValidationError as exc:
+            messages.error(self, " ".join(exc.errors.values()))
+            return
+        self.after(saved)
