@@ -133,3 +133,23 @@ def test_an_apology_is_offered_only_when_late_or_nearly(
     assert not dialog.step_buttons[EventKind.APOLOGISED].isVisible()  # once only
     qtbot.mouseClick(dialog.print_buttons[DossierForm.APOLOGY], Qt.MouseButton.LeftButton)
     assert opened and opened[0].name.endswith("-mau04.pdf")
+
+
+def test_a_returned_dossier_invites_the_citizen_to_the_kiosk(qtbot: QtBot, context: AppContext,
+                                                             clock: Clock) -> None:
+    load_reference_catalogue(context.db)
+    reception = ReceptionService(context.db, clock=clock)
+    code = reception.register(NewDossier(procedure_code="1.000689", applicant_name="Đặng Thị Hồng")).code
+    invited: list[str] = []
+    shown = DossierDialog(reception, PrintingService(context.db, clock=clock), code, survey=invited.append)
+    qtbot.addWidget(shown)
+    shown.show()
+    assert not shown.survey_button.isVisible()  # not before the result is handed over
+    for event, at in [(EventKind.TRANSFERRED, datetime(2024, 6, 4, 10, 0)),
+                      (EventKind.RESULT_READY, datetime(2024, 6, 5, 9, 0)),
+                      (EventKind.RETURNED, datetime(2024, 6, 5, 15, 0))]:
+        clock.now = at
+        qtbot.mouseClick(shown.step_buttons[event], Qt.MouseButton.LeftButton)
+    assert shown.survey_button.isVisible()
+    qtbot.mouseClick(shown.survey_button, Qt.MouseButton.LeftButton)
+    assert invited == [code]

@@ -3,6 +3,7 @@ and its printed forms. Every button is one call of ReceptionService or PrintingS
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from cchc_desktop import formatting
-from cchc_desktop.domain.dossiers import EventKind
+from cchc_desktop.domain.dossiers import DossierStatus, EventKind
 from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.paths import data_dir
@@ -79,8 +80,10 @@ class DossierDialog(QDialog):
     changed = Signal(str)
 
     def __init__(self, reception: ReceptionService, printing: PrintingService, code: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, survey: Callable[[str], None] | None = None) -> None:
+        """``survey(code)`` opens the citizens' kiosk for this dossier (offered once the result is returned)."""
         super().__init__(parent)
+        self.survey = survey
         self.setObjectName("dossierDialog")
         self.reception = reception
         self.printing = printing
@@ -124,6 +127,10 @@ class DossierDialog(QDialog):
             self.print_buttons[form] = button
             prints.addWidget(button)
         prints.addStretch(1)
+        self.survey_button = QPushButton(_("Mời người dân đánh giá (kiosk)"))
+        self.survey_button.setObjectName("inviteSurvey")
+        self.survey_button.clicked.connect(lambda: self.survey and self.survey(self.code))
+        prints.addWidget(self.survey_button)
         close = QPushButton(_("Đóng"))
         close.clicked.connect(self.accept)
         prints.addWidget(close)
@@ -168,6 +175,7 @@ class DossierDialog(QDialog):
         for event, button in self.step_buttons.items():
             button.setVisible(event in allowed)
         self.print_buttons[DossierForm.APOLOGY].setVisible(bool(view.apologies))
+        self.survey_button.setVisible(self.survey is not None and view.status is DossierStatus.RETURNED)
         kinds = {entry.kind for entry in view.events}
         self.print_buttons[DossierForm.SUPPLEMENT_REQUEST].setVisible(EventKind.SUPPLEMENT_REQUESTED in kinds)
         self.print_buttons[DossierForm.REFUSAL].setVisible(EventKind.REFUSED in kinds)

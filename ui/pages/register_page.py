@@ -93,7 +93,8 @@ class RegisterPage(Page):
         self._show_count()
 
     def dossier_dialog(self, code: str) -> DossierDialog:
-        dialog = DossierDialog(ReceptionService(self.context.db), PrintingService(self.context.db), code, self)
+        dialog = DossierDialog(ReceptionService(self.context.db), PrintingService(self.context.db), code, self,
+                               survey=self.invite_survey)
         dialog.changed.connect(lambda _code: self.refresh())
         return dialog
 
@@ -116,6 +117,12 @@ class RegisterPage(Page):
             messages.error(self, user_message(exc))
             return None
         return path
+
+    def invite_survey(self, code: str) -> None:
+        """The kiosk for the citizen who has just received this dossier's result."""
+        from ui.kiosk import KioskWindow
+
+        KioskWindow.open_for(self.context, dossier_code=code, parent=self)
 
     def export_list(self) -> Path | None:
         """The list as filtered now, to an .xlsx file (phones and ID numbers masked), then opened."""
