@@ -241,6 +241,56 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--period", type=_period, metavar="KỲ",
                         help=_("chỉ các hồ sơ tiếp nhận trong kỳ (mặc định: tất cả)"))
     export.set_defaults(handler=_cmd_export)
+
+    consolidate = commands.add_parser(
+        "consolidate", parents=[common], help=_("tổng hợp báo cáo JSON của các đơn vị cấp xã cho cấp trên"),
+        description=_("Cộng số liệu các báo cáo JSON (cchc-report/1) cùng kỳ, cùng ngày chốt của các đơn vị: tỷ lệ "
+                      "được tính lại từ các số thành phần, không lấy trung bình; kèm bảng các đơn vị × chỉ tiêu "
+                      "chính. Có tệp sai, khác kỳ hoặc trùng đơn vị thì không ghi gì."),
+        epilog=_("Ví dụ:\n"
+                 "  cchc consolidate hoanghop.json hoangdao.json --out tonghop.xlsx \\\n"
+                 "      --unit-name \"UBND huyện Hoằng Hóa\" --signer \"Lê Văn Minh\""))
+    consolidate.add_argument("files", nargs="+", metavar="BÁO_CÁO.json", help=_("các tệp báo cáo JSON"))
+    consolidate.add_argument("--out", required=True, metavar="TỆP",
+                             help=_("tệp cần tạo: .json, .xlsx, .pdf hoặc .docx"))
+    consolidate.add_argument("--unit-name", default="", metavar="TÊN",
+                             help=_("đơn vị tổng hợp (mặc định: cơ quan cấp trên ghi trong các tệp)"))
+    consolidate.add_argument("--unit-code", default="", metavar="MÃ", help=_("mã định danh của đơn vị tổng hợp"))
+    consolidate.add_argument("--parent", default="", metavar="TÊN", help=_("cơ quan nhận báo cáo tổng hợp"))
+    consolidate.add_argument("--place", default="", metavar="ĐỊA DANH", help=_("địa danh ghi ở dòng ngày tháng"))
+    consolidate.add_argument("--signer", default="", metavar="HỌ TÊN", help=_("họ tên người ký"))
+    consolidate.add_argument("--signer-title", default="", metavar="CHỨC DANH", help=_("chức danh người ký"))
+    consolidate.add_argument("--date", default="", metavar="dd/mm/yyyy", help=_("ngày ký báo cáo (mặc định hôm nay)"))
+    consolidate.set_defaults(handler=_cmd_consolidate)
+
+    report = commands.add_parser(
+        "report", parents=[common], help=_("xuất báo cáo định kỳ công tác CCHC ra PDF, Word, Excel hoặc JSON"),
+        description=_("Lập báo cáo kết quả thực hiện công tác cải cách hành chính của kỳ: phụ lục thống kê tính từ "
+                      "dữ liệu (và các dòng đã nhập tay), phần nội dung viết sẵn từ số liệu (hoặc như đã sửa). Báo cáo "
+                      "đã xuất được lưu lại; xuất lại đúng nội dung đó không tạo phiên bản mới."),
+        epilog=_("Kỳ: 2024, 2024-H1, 2024-H2, 2024-Q1 … 2024-Q4, 2024-9M, 2024-05 (theo ngày chốt số liệu hằng tháng "
+                 "của đơn vị, nếu có) hoặc 2024-01-01:2024-06-30.\n"
+                 "Ví dụ:\n"
+                 "  cchc report --period 2024-H1 --format pdf --out baocao.pdf --cutoff 2024-06-04 \\\n"
+                 "      --number 45/BC-UBND"))
+    report.add_argument("--period", required=True, metavar="KỲ", help=_("kỳ báo cáo"))
+    report.add_argument("--format", required=True, choices=["pdf", "xlsx", "docx", "json"], dest="fmt",
+                        help=_("định dạng tệp: pdf, xlsx, docx hoặc json"))
+    report.add_argument("--out", required=True, metavar="TỆP", help=_("tệp cần tạo"))
+    report.add_argument("--cutoff", metavar="NGÀY", help=_("ngày chốt số liệu (mặc định: hôm nay, hoặc ngày cuối kỳ)"))
+    report.add_argument("--date", metavar="NGÀY", help=_("ngày ban hành báo cáo (mặc định: hôm nay)"))
+    report.add_argument("--number", default="", metavar="SỐ", help=_("số báo cáo, ví dụ 45/BC-UBND"))
+    report.set_defaults(handler=_cmd_report)
+
+    report_value = commands.add_parser(
+        "report-value", parents=[common], help=_("nhập tay số liệu một dòng của phụ lục báo cáo cho một kỳ"),
+        description=_("Ghi số liệu của một dòng nhập tay (M) trong phụ lục thống kê, ví dụ biên chế, văn bản QPPL; "
+                      "giá trị rỗng thì xóa số đã nhập. Số ghi theo kiểu Việt Nam: 1.648; 3,5; tỷ lệ 99,2."),
+        epilog=_("Ví dụ:\n  cchc report-value --period 2024-H1 --row 4.1.1 --value 17"))
+    report_value.add_argument("--period", required=True, metavar="KỲ", help=_("kỳ báo cáo"))
+    report_value.add_argument("--row", required=True, metavar="DÒNG", help=_("số thứ tự của dòng, ví dụ 4.1.1"))
+    report_value.add_argument("--value", required=True, metavar="SỐ", help=_("giá trị (rỗng: xóa)"))
+    report_value.set_defaults(handler=_cmd_report_value)
     return parser
 
 
@@ -426,6 +476,66 @@ def _cmd_export(args: argparse.Namespace, db_path: Path) -> int:
         _out(_("Đã xuất {n} hồ sơ ra {path}.").format(n=result.rows, path=result.path))
     return EXIT_OK
 
+
+def _cmd_consolidate(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services.consolidation import ConsolidationService, check_target, saved_settings
+
+    target = Path(args.out)
+    check_target(target, [Path(file) for file in args.files])
+    issued_on = _parse_day(args.date, "date") if args.date else None
+    service = ConsolidationService()
+    result = service.consolidate(
+        args.files, issued_on=issued_on, settings=saved_settings(db_path), name=args.unit_name, code=args.unit_code,
+        parent=args.parent, place=args.place, signer_name=args.signer, signer_title=args.signer_title)
+    service.export(result, target)
+    for note in result.notes:
+        print(_("Lưu ý: {note}").format(note=note), file=sys.stderr)
+    document = result.document
+    _out(_("Đã tổng hợp báo cáo {period} của {n} đơn vị vào {path} (đơn vị tổng hợp: {unit}).").format(
+        period=document.period.label, n=len(document.communes), path=target, unit=document.unit.name))
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services.database import open_database
+    from cchc_desktop.services.reports import ReportService
+
+    cutoff = _parse_day(args.cutoff, "cutoff") if args.cutoff else None
+    issued_on = _parse_day(args.date, "date") if args.date else None
+    db = open_database(db_path)
+    try:
+        service = ReportService(db)
+        document = service.draft(period=service.period(args.period), cutoff=cutoff, issued_on=issued_on,
+                                 number=args.number)
+        record = service.export(document, fmt=args.fmt, target=Path(args.out))
+    finally:
+        db.close()
+    _out(_("Đã tạo {path}: báo cáo {period} (số liệu đến ngày {cutoff}), phiên bản {version}.").format(
+        path=args.out, period=document.period.label, cutoff=f"{record.cutoff:%d/%m/%Y}", version=record.version))
+    return EXIT_OK
+
+
+def _cmd_report_value(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.domain.appendix import find
+    from cchc_desktop.formatting import number
+    from cchc_desktop.services.database import open_database
+    from cchc_desktop.services.reports import ReportService
+
+    db = open_database(db_path)
+    try:
+        service = ReportService(db)
+        period = service.period(args.period)
+        value = service.set_manual(period_key=period.key, indicator=args.row, text=args.value)
+    finally:
+        db.close()
+    row = find(args.row)
+    label = row.label if row else args.row
+    if value is None:
+        _out(_("Đã xóa số liệu dòng {row}, kỳ {period}.").format(row=label, period=period.label))
+    else:
+        _out(_("Đã ghi dòng {row}, kỳ {period}: {value}.").format(row=label, period=period.label,
+                                                                  value=number(value)))
+    return EXIT_OK
 
 def _cmd_receipt(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.services.database import open_database

@@ -78,6 +78,11 @@ def m0004_dossier_long_lived(db: Database) -> None:
     run_sql_file(db, "0004_dossier_long_lived.sql")
 
 
+@MIGRATIONS(name="m0005_report_section_draft")
+def m0005_report_section_draft(db: Database) -> None:
+    run_sql_file(db, "0005_report_section_draft.sql")
+
+
 def known_names(migrations: Migrations = MIGRATIONS) -> list[str]:
     """Names of the migrations this version of the program knows, in order."""
     return [migration.name for migration in migrations._migrations]

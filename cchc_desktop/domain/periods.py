@@ -120,6 +120,24 @@ def parse_period(text: str) -> Period:
                    _("Tháng {month} năm {year}").format(month=month, year=year))
 
 
+def cutoff_month(year: int, month: int, cutoff_day: int) -> Period:
+    """The month of a unit whose months end on ``cutoff_day`` (1–28): from the day after it in the month before
+    to that day of ``month`` (``cutoff_month(2024, 5, 20)``: 21/04 – 20/05/2024, «Tháng 5 năm 2024 (từ 21/04 đến
+    20/05/2024)»). A range of days, keyed as one; ``cutoff_day`` 0 gives the calendar month."""
+    if not 1 <= month <= 12:
+        raise _bad(f"{year}-{month:02d}")
+    _check_year(str(year), year)
+    if cutoff_day == 0:
+        return parse_period(f"{year}-{month:02d}")
+    if not 1 <= cutoff_day <= 28:
+        raise PeriodError(_("Ngày chốt số liệu phải từ 1 đến 28 (0 là theo tháng dương lịch)."))
+    last = date(year, month, cutoff_day)
+    first = date(year - 1, 12, cutoff_day + 1) if month == 1 else date(year, month - 1, cutoff_day + 1)
+    label = _("Tháng {month} năm {year} (từ {first} đến {last})").format(
+        month=month, year=year, first=f"{first:%d/%m}", last=f"{last:%d/%m/%Y}")
+    return Period(f"{first.isoformat()}:{last.isoformat()}", ReportKind.RANGE, first, last, label)
+
+
 def previous_period(period: Period) -> Period:
     """The period a figure is compared with: the month, quarter or half before; the same months of the year
     before for a year or nine months; for a range of days, as many days just before it."""

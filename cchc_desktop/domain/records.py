@@ -48,6 +48,9 @@ class ReportRecord:
     version: int
     created_at: datetime
     number: str = ""
+    label: str = ""  # the period's label as printed
+    issued_on: date | None = None  # the date line of the report
+    user_id: int | None = None  # who exported it
 
 
 class AuditAction(Choice):

@@ -4,7 +4,11 @@ A4 portrait, margins 20/20/30/15 mm (top/bottom/left/right), Times-metric serif 
 
 - :func:`header`: the unit on the left (capitals, bold, a short rule, "Số: …"), the national name and
   motto on the right (the motto ruled as long as itself), then the italic place-date line;
-- :func:`title_block`, :func:`closing` (Nơi nhận + signature), :func:`signature_row` (two columns);
+- :func:`title_block` (with the short rule under a report's subject), :func:`closing` (Nơi nhận + signature),
+  :func:`signature_row` (two columns);
+- :func:`document_number`, :func:`place_date_line`, :func:`text_blocks`: the number, the date line and the body
+  text as every format of a paper (PDF, Word) prints them; :func:`balanced_lines`: a centred two-line text
+  broken where its halves come out even (subjects, notes);
 - :func:`build_pdf`: the document, page numbers centred in the top margin from the second page of each
   :class:`NewSection` (so two copies of a one-page form carry no number).
 
@@ -22,6 +26,7 @@ import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -47,6 +52,7 @@ from reportlab.platypus import (
 
 from cchc_desktop import APP_NAME
 from cchc_desktop.domain.unit import UnitSettings
+from cchc_desktop.formatting import long_date, place_date
 from cchc_desktop.i18n import _
 from cchc_desktop.reports.fonts import FAMILY, face, register_fonts
 
@@ -67,7 +73,11 @@ RECIPIENTS_LABEL_SIZE = 12
 RECIPIENTS_SIZE = 11
 SIGNATURE_SPACE = 24 * mm  # room for the signature and the seal
 RULE_WIDTH = 0.6
+FIRST_LINE_INDENT = 10 * mm
+PARAGRAPH_SPACE = 6  # pt after each body paragraph
+NUMBER_BLANK = "\u00a0" * 8  # a number left for the clerk to write in: "Số:        /BC-UBND"
 
+_SPACES = re.compile(r"[ \t\r\n]+")
 _UNIT_NAME = re.compile(r"^\s*(?:UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân)\s+(.+?)\s*$", re.IGNORECASE)
 
 
@@ -80,6 +90,26 @@ def esc(text: object) -> str:
 def capitalise(text: str) -> str:
     """First letter upper case, the rest untouched (``ngày 04 …`` → ``Ngày 04 …``)."""
     return text[:1].upper() + text[1:]
+
+
+def document_number(number: str, symbol: str) -> str:
+    """The number of a paper with its symbol: ``45`` → ``45/BC-UBND``; a full ``45/BC-UBND`` is kept; an empty
+    number leaves room to write it in by hand (``        /BC-UBND``, non-breaking spaces)."""
+    number = " ".join(unicodedata.normalize("NFC", number or "").split())
+    if not number:
+        return f"{NUMBER_BLANK}/{symbol}"
+    return number if "/" in number else f"{number}/{symbol}"
+
+
+def place_date_line(place: str, day: date) -> str:
+    """``Hoằng Hợp, ngày 04 tháng 6 năm 2024``; without a place, ``Ngày 04 tháng 6 năm 2024``."""
+    return place_date(place.strip(), day) if place.strip() else capitalise(long_date(day))
+
+
+def text_blocks(text: str) -> list[str]:
+    """Body text as its paragraphs: each line that is not blank is a paragraph of its own (an officer presses
+    Enter to start one; "- Công tác tuyên truyền …" lines are paragraphs too). NFC, each line stripped."""
+    return [line.strip() for line in unicodedata.normalize("NFC", text or "").splitlines() if line.strip()]
 
 
 # --- the unit's name -------------------------------------------------------------------------------
@@ -101,14 +131,36 @@ def short_issuer(unit_name: str) -> str:
     return f"UBND {match.group(1).upper()}" if match else name.upper()
 
 
+def split_words(text: str) -> list[str]:
+    """The words of a line, split at ordinary spaces only (a run of non-breaking spaces left for a number to be
+    written in by hand stays inside its word)."""
+    return [word for word in _SPACES.split(text) if word]
+
+
 def balance(text: str, font: str, size: float, width: float) -> list[str]:
     """``text`` on one line if it fits ``width``, else split at the space that evens the two halves."""
-    words = text.split()
+    words = split_words(text)
     if stringWidth(text, font, size) <= width or len(words) < 2:
         return [text]
     splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
     first, second = min(splits, key=lambda s: max(stringWidth(s[0], font, size), stringWidth(s[1], font, size)))
     return [first, second]
+
+
+def balanced_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """A centred text that needs two lines, broken where the two come out even (not a full line over a word or
+    two); a shorter or longer text as one piece, to wrap as usual."""
+    if width < stringWidth(text, font, size) <= 1.9 * width:
+        lines = balance(text, font, size, width)
+        if all(stringWidth(line, font, size) <= width for line in lines):
+            return lines
+    return [text]
+
+
+def balanced_paragraph(text: str, style: ParagraphStyle, width: float = FRAME_WIDTH) -> Paragraph:
+    """:func:`balanced_lines` as a paragraph."""
+    lines = balanced_lines(text, style.fontName, style.fontSize, width)
+    return Paragraph("<br/>".join(esc(line) for line in lines), style)
 
 
 # --- styles ----------------------------------------------------------------------------------------
@@ -119,6 +171,7 @@ class Styles:
     """The paragraph styles of an official paper."""
 
     body: ParagraphStyle  # justified, first-line indent 1 cm, 6 pt after
+    heading: ParagraphStyle  # a numbered heading of the body (I., 1., 1.1.): bold, kept with what follows
     line: ParagraphStyle  # a form line: left aligned, no indent
     item: ParagraphStyle  # a numbered or dashed item with a hanging indent
     centred: ParagraphStyle
@@ -150,7 +203,9 @@ def styles() -> Styles:
 
     centred = {"alignment": TA_CENTER}
     return Styles(
-        body=style("body", alignment=TA_JUSTIFY, firstLineIndent=10 * mm, spaceAfter=6),
+        body=style("body", alignment=TA_JUSTIFY, firstLineIndent=FIRST_LINE_INDENT, spaceAfter=PARAGRAPH_SPACE),
+        heading=style("heading", fontName=face(bold=True), alignment=TA_JUSTIFY, firstLineIndent=FIRST_LINE_INDENT,
+                      spaceBefore=2, spaceAfter=PARAGRAPH_SPACE, keepWithNext=1),
         line=style("line", alignment=TA_LEFT, spaceAfter=3),
         item=style("item", alignment=TA_JUSTIFY, leftIndent=6 * mm, firstLineIndent=-6 * mm, spaceAfter=3),
         centred=style("centred", **centred),
@@ -259,11 +314,17 @@ def unit_letterhead(unit: UnitSettings, *, number: str = "", place_date: str = "
     return Letterhead(issuer=issuer_lines(unit.name), number=number, place_date=place_date)
 
 
-def title_block(title: str, *subtitles: str, space_before: float = 8, space_after: float = 8) -> list[Flowable]:
-    """The centred bold title in capitals and its subject lines (bold)."""
+def title_block(title: str, *subtitles: str, space_before: float = 8, space_after: float = 8,
+                rule: bool = False) -> list[Flowable]:
+    """The centred bold title in capitals and its subject lines (bold); with ``rule``, the short line under the
+    subject that Nghị định 30 asks of a paper with a title (a third of the width)."""
     st = styles()
     block: list[Flowable] = [Spacer(0, space_before), Paragraph(esc(title), st.title)]
-    block += [Paragraph(esc(line), st.subtitle) for line in subtitles]
+    block += [balanced_paragraph(line, st.subtitle) for line in subtitles]
+    if rule:
+        line = Rule(FRAME_WIDTH / 3, space_before=6, space_after=0)
+        line.hAlign = "CENTER"
+        block.append(line)
     block.append(Spacer(0, space_after))
     return block
 
@@ -299,15 +360,19 @@ def signature_block(signature: Signature) -> list[Flowable]:
     return block
 
 
-def recipients_block(recipients: Sequence[str]) -> list[Flowable]:
-    """``Nơi nhận:`` and its items, "- …;" each, the last always "- Lưu: VT."."""
-    st = styles()
+def recipient_lines(recipients: Sequence[str]) -> list[str]:
+    """The recipients as printed: "- …;" each, the last always "- Lưu: VT."."""
     archive = _("Lưu: VT.")
     items = [r.strip().rstrip(";.").strip() for r in recipients if r.strip()]
     items = [r for r in items if r.rstrip(".") != archive.rstrip(".")]
-    lines = [f"- {esc(item)};" for item in items] + [f"- {esc(archive)}"]
+    return [f"- {item};" for item in items] + [f"- {archive}"]
+
+
+def recipients_block(recipients: Sequence[str]) -> list[Flowable]:
+    """``Nơi nhận:`` and its items (:func:`recipient_lines`)."""
+    st = styles()
     return [Paragraph(f"<b><i>{esc(_('Nơi nhận:'))}</i></b>", st.recipients_label),
-            Paragraph("<br/>".join(lines), st.recipients)]
+            Paragraph("<br/>".join(esc(line) for line in recipient_lines(recipients)), st.recipients)]
 
 
 def _layout_table(rows: list[list[Any]], widths: Sequence[float]) -> Table:

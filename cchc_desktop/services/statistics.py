@@ -278,6 +278,8 @@ class Figures:
             "hs.ky_truoc": d.carried_over, "hs.phai_giai_quyet": d.to_handle, "hs.da_giai_quyet": d.resolved.total,
             "hs.dang_giai_quyet": d.in_progress, "hs.chua_den_han": d.not_yet_due, "hs.qua_han": d.overdue,
             "hs.rut": d.withdrawn, "hs.cho_bo_sung": d.waiting_supplement, "hs.so_hoa": d.digitized,
+            # the parts of rate.hai_long and 5.4.2, so that a consolidation can recompute them (never average)
+            "ks.hai_long": s.satisfied, "ktra.don_vi_kiem_tra": i.units_inspected, "ktra.don_vi": i.units_known,
             "rate.dung_han": r.on_time, "rate.truc_tuyen": r.online, "rate.toan_trinh": r.full_online,
             "rate.so_hoa": r.digitized, "rate.hai_long": r.satisfaction,
         })

@@ -502,6 +502,7 @@ def test_indicators_by_hand(service: StatisticsService) -> None:
     assert (values["1.3.1"], values["1.3.2"], values["1.3.3"]) == (3, 1, 1)
     assert (values["1.4.1"], values["1.4.2"]) == (5, 2)
     assert (values["5.4.2"], values["5.4.5"], values["5.4.6"]) == (50.0, 1, 1)
+    assert (values["ks.hai_long"], values["ktra.don_vi_kiem_tra"], values["ktra.don_vi"]) == (3, 1, 2)
     # in force on 30/06: 1.001 (one-stop, online fully) and 1.002 (online partly, across levels)
     assert (values["3.1.3"], values["3.2.1"], values["3.2.2"], values["3.2.3"]) == (2, 2, 0, 1)
     assert (values["7.5.1"], values["7.5.2"]) == (1, 1)
@@ -543,6 +544,7 @@ REQUIRED_KEYS = {
     "3.3.2", "3.3.2.truc_tiep", "3.3.2.bcci", "3.3.2.truc_tuyen_mot_phan", "3.3.2.truc_tuyen_toan_trinh",
     "3.3.2.truoc_han", "3.3.2.dung_han", "3.3.2.tre_han", "3.3.3", "3.3.4", "3.5",
     "hs.ky_truoc", "hs.dang_giai_quyet", "hs.qua_han", "hs.rut", "hs.cho_bo_sung",
+    "hs.da_giai_quyet", "hs.so_hoa", "ks.hai_long", "ktra.don_vi_kiem_tra", "ktra.don_vi",
     "5.4.2", "5.4.5", "5.4.6", "3.1.3", "3.2.1", "7.5.1", "7.5.2",
     "rate.dung_han", "rate.truc_tuyen", "rate.toan_trinh", "rate.so_hoa", "rate.hai_long",
 }

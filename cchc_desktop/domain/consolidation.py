@@ -1,0 +1,196 @@
+"""Adding the reports of several communes up for the higher level (issue 6, DESIGN.md §6). Pure: no I/O.
+
+Each indicator key is combined by its kind (:class:`Combine`):
+
+- counts (the default: dossiers, tasks, inspections, surveys, staff, documents, procedures…) are added up;
+- rates are **recomputed from their added-up parts**, never averaged (:data:`RATES`, the one place where the
+  formulas of DESIGN.md §5 are written as parts over a whole): commune A 99 of 100 on time and B 1 of 2 give
+  100 / 102, not the mean of 99 % and 50 %;
+- yes/no codes (the appendix's code rows with codes 0/1: 1.5, 5.4.1, 6.1, 6.2, 7.2.1, 7.4.1, 7.6) become the
+  number of communes that answered "1" (a consolidation's own value is already that number, and is added);
+- 1.4.2, the survey method code (0 online, 1 paper, 2 both), becomes the code of all the methods used: 0 or
+  1 when every commune used the same one, 2 as soon as both were used somewhere;
+- 7.1, the online-meeting level code (0 none, 1 two levels, 2 three levels), and any other code row, becomes
+  the lowest level: the level every commune has reached (the row asks whether the system reaches 100 % of the
+  communes);
+- percentages typed in without their parts (3.2.4, 3.2.5, 7.2.3.dien_tu, 7.2.3.song_song, and any ``rate.``
+  key not in :data:`RATES`) cannot be recomputed and are left empty ("—") rather than averaged; the caller
+  lists them.
+
+The kinds come from the appendix definition (:mod:`cchc_desktop.domain.appendix`: its code and percentage
+rows), so that a row added there is combined by its kind without a second list here.
+
+A number missing in some reports (absent, or a manual row left blank) is added over the reports that have it,
+and the key is listed in ``Totals.missing`` with the reports that lack it; a rate one of whose parts is missing
+anywhere is left empty, so that it is never computed over a part of the communes only.
+
+``StatisticsService`` computes the same rates from its own counts (``Figures.rates``); it could later compute
+them with :data:`RATES` from its indicator keys too, so that the two never drift apart (a test already checks
+that :func:`recompute_rates` gives the statistics' own rates on the demo database).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from cchc_desktop.domain.appendix import APPENDIX, YES_NO, ValueKind
+from cchc_desktop.domain.choices import Choice
+from cchc_desktop.domain.report import RowSource, Value
+from cchc_desktop.domain.statistics import METHOD_BOTH, METHOD_ONLINE, METHOD_PAPER
+
+
+class Combine(Choice):
+    """How one indicator of several reports becomes the indicator of their sum."""
+
+    SUM = "sum", "Cộng"
+    RATE = "rate", "Tính lại từ các số thành phần"
+    FLAG = "flag", "Số đơn vị có (mã 1)"
+    METHOD = "method", "Gộp mã hình thức khảo sát"
+    LEVEL = "level", "Mức thấp nhất"
+    SHARE = "share", "Không tổng hợp được (tỷ lệ nhập tay)"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """``key`` = the sum of ``parts`` over ``whole``: a fraction (0–1), or for a percentage row of the appendix
+    (``percent``) 0–100 rounded to one decimal as the row is printed. None where the whole is zero or unknown."""
+
+    key: str
+    parts: tuple[str, ...]
+    whole: str
+    percent: bool = False
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (*self.parts, self.whole)
+
+    def of(self, values: Mapping[str, Value]) -> float | None:
+        whole = values.get(self.whole)
+        parts = [values.get(key) for key in self.parts]
+        if not whole or any(part is None for part in parts):
+            return None
+        share = sum(part for part in parts if part is not None) / whole
+        return round(100 * share, 1) if self.percent else share
+
+
+RATES: tuple[Rate, ...] = (
+    Rate("rate.dung_han", ("3.3.2",), "hs.da_giai_quyet"),  # (early + on time) / resolved
+    Rate("rate.truc_tuyen", ("3.3.1.truc_tuyen_mot_phan", "3.3.1.truc_tuyen_toan_trinh"), "3.3.1"),
+    Rate("rate.toan_trinh", ("3.3.1.truc_tuyen_toan_trinh",), "3.3.1"),
+    Rate("rate.so_hoa", ("hs.so_hoa",), "3.3.1"),
+    Rate("rate.hai_long", ("ks.hai_long",), "1.4.1"),  # satisfied responses / responses
+    Rate("5.4.2", ("ktra.don_vi_kiem_tra",), "ktra.don_vi", percent=True),  # units inspected / units known
+)
+RATE_KEYS = {rate.key: rate for rate in RATES}
+
+METHOD_KEYS = frozenset({"1.4.2"})  # the survey method code
+
+
+def _appendix_kinds() -> dict[str, Combine]:
+    """The kinds the appendix definition gives: its code rows (yes/no → FLAG; the method code; any other code, a
+    level such as 7.1 → LEVEL) and its percentage rows (recomputed when :data:`RATES` has their parts, else
+    SHARE); every other row is a count."""
+    kinds: dict[str, Combine] = {}
+    for row in APPENDIX:
+        if not row.key or row.key in RATE_KEYS:
+            continue
+        if row.kind is ValueKind.CODE:
+            kinds[row.key] = Combine.METHOD if row.key in METHOD_KEYS else \
+                Combine.FLAG if row.codes == YES_NO else Combine.LEVEL
+        elif row.kind is ValueKind.PERCENT:
+            kinds[row.key] = Combine.SHARE
+    return kinds
+
+
+KINDS: dict[str, Combine] = {**_appendix_kinds(), **{key: Combine.RATE for key in RATE_KEYS}}
+
+
+def combine_of(key: str) -> Combine:
+    """How ``key`` is combined: :data:`KINDS`, a named rate without its parts (``rate.…``) is not added, and
+    anything else is a count."""
+    if key in KINDS:
+        return KINDS[key]
+    return Combine.SHARE if key.startswith("rate.") else Combine.SUM
+
+
+def key_order(key: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key of an indicator key: row numbers in numeric order (``1.2.3`` before ``1.10``), each row before
+    its breakdowns, then the named figures (``hs.``, ``ks.``, ``ktra.``, ``rate.``)."""
+    return tuple((0, int(piece)) if piece.isdigit() else (1, piece) for piece in key.split("."))
+
+
+def recompute_rates(values: Mapping[str, Value]) -> dict[str, float | None]:
+    """Every rate of :data:`RATES` from its parts in ``values``."""
+    return {rate.key: rate.of(values) for rate in RATES}
+
+
+def survey_method(codes: Iterable[int]) -> int | None:
+    """1.4.2 of several units: the code of all the methods they used together (None when none surveyed)."""
+    used = set(codes)
+    if not used:
+        return None
+    if METHOD_BOTH in used or {METHOD_ONLINE, METHOD_PAPER} <= used:
+        return METHOD_BOTH
+    return used.pop()
+
+
+@dataclass(frozen=True)
+class Part:
+    """One report being added: its unit's name, its figures, and whether it is itself a consolidation (its
+    yes/no codes are then already numbers of communes)."""
+
+    name: str
+    indicators: Mapping[str, Value]
+    sources: Mapping[str, str]
+    consolidated: bool = False
+
+    def lacks(self, key: str) -> bool:
+        """No number for ``key``: absent, or a manual row left blank (a computed None, such as 1.4.2 when no
+        survey was taken, is a figure: there was nothing to count)."""
+        return key not in self.indicators or (
+            self.indicators[key] is None and self.sources.get(key) == RowSource.MANUAL)
+
+
+@dataclass(frozen=True)
+class Totals:
+    indicators: dict[str, Value]
+    sources: dict[str, str]
+    combined: dict[str, Combine]  # how each key was combined
+    missing: dict[str, tuple[str, ...]]  # key → the reports without a number for it (added over the others)
+
+
+def add_up(parts: Sequence[Part]) -> Totals:
+    """The sum of ``parts`` key by key, every key of any part, in :func:`key_order`."""
+    keys = sorted({key for part in parts for key in part.indicators} | set(RATE_KEYS), key=key_order)
+    values: dict[str, Value] = {}
+    combined: dict[str, Combine] = {}
+    missing: dict[str, tuple[str, ...]] = {}
+    for key in keys:
+        kind = combined[key] = combine_of(key)
+        given = [(part, value) for part in parts if (value := part.indicators.get(key)) is not None]
+        lacking = tuple(part.name for part in parts if part.lacks(key))
+        if given and lacking and kind not in (Combine.RATE, Combine.SHARE):
+            missing[key] = lacking
+        numbers = [value for _part, value in given]
+        if kind is Combine.SUM:
+            values[key] = sum(numbers) if numbers else None
+        elif kind is Combine.FLAG:
+            values[key] = sum(value if part.consolidated else int(value >= 1) for part, value in given) \
+                if given else None
+        elif kind is Combine.METHOD:
+            values[key] = survey_method(int(value) for value in numbers)
+        elif kind is Combine.LEVEL:
+            values[key] = min(numbers) if numbers else None
+        else:  # RATE (below) and SHARE: not added
+            values[key] = None
+    for rate in RATES:
+        complete = not any(key in missing for key in rate.inputs)
+        values[rate.key] = rate.of(values) if complete else None
+    sources = {
+        key: RowSource.MANUAL.value
+        if combined[key] is not Combine.RATE and any(part.sources.get(key) == RowSource.MANUAL for part in parts)
+        else RowSource.COMPUTED.value
+        for key in keys
+    }
+    return Totals(indicators=values, sources=sources, combined=combined, missing=missing)

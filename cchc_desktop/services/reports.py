@@ -1,0 +1,513 @@
+"""ReportService: the periodic report of the commune (DOMAIN.md §7, DESIGN.md §5–§7) as a ReportDocument — the
+appendix computed by StatisticsService and completed with the rows typed in per period, the narrative pre-written
+from the figures (or as the officer edited it) — and its export, which freezes what was sent.
+
+Decisions where the issue is silent:
+- The cut-off lies within the period: a report is often written before the period ends (seed 002 is dated 04/06
+  for the first half), so it may come before the last day; before the first day or after the last it is refused.
+  Without one it is today when today falls in the period, else the period's last day. The report's date
+  (``issued_on``) is today by default, at the earliest the cut-off; one before the cut-off is refused.
+- A month of a unit with a cut-off day (Settings: 1–28) runs from the day after it in the month before to that
+  day: ``period("2024-05")`` gives 21/04–20/05/2024 for the 20th; the period is a range keyed
+  ``2024-04-21:2024-05-20`` (its manual values and history are kept under that key).
+- Manual values: only rows marked M; counts are whole numbers of 0 or more, rates 0–100 (``99,2`` or
+  ``99,2%``), codes one of the row's codes. An empty text clears the value. Untyped rows are ``None`` in the
+  document and ``null`` in the JSON (not 0: the higher level must see that nothing was given).
+- Edited sections are kept per period and section until ``reset_sections``; they survive an export, so the next
+  version starts from them. They are not checked against later figures: an edited sentence keeps its numbers.
+- Export: the file is written to a temporary name next to the target; in one transaction the report is recorded
+  and the file renamed over the target (a failed build or write records nothing and leaves no partial file).
+  A document whose figures and text are identical to a version already exported for the period (the same draft
+  again, or a reopened version, in another format) reuses that version; anything else is the next version.
+  ``generated_at`` does not count as a difference; the number, the date, the cut-off and any edit do.
+- The frozen record holds the whole document (unit, period, appendix rows with their names and values,
+  indicators, sources, sections, recipients): ``reopen`` rebuilds it from there alone, whatever came later.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import importlib
+import json
+import logging
+import os
+import secrets
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from cchc_desktop import formatting
+from cchc_desktop.domain import appendix
+from cchc_desktop.domain.periods import Period, PeriodError, cutoff_month, parse_period
+from cchc_desktop.domain.plans import TaskSource
+from cchc_desktop.domain.records import ReportKind, ReportRecord
+from cchc_desktop.domain.report import (
+    SCHEMA,
+    AppendixRow,
+    NarrativeSection,
+    ReportDocument,
+    ReportUnit,
+    RowSource,
+    Value,
+)
+from cchc_desktop.domain.statistics import CONSTRUCTION_FIELD, LAND_FIELD, TaskState
+from cchc_desktop.errors import CchcError, NotFoundError, ValidationError
+from cchc_desktop.formatting import parse_number, short_date
+from cchc_desktop.i18n import _
+from cchc_desktop.reports import narrative
+from cchc_desktop.services.plans import PlanService
+from cchc_desktop.services.settings import SettingsService
+from cchc_desktop.services.statistics import (
+    CHANNEL_KEYS,
+    DossierFigure,
+    DossierLine,
+    FindingRow,
+    StatisticsService,
+    SurveyRow,
+    TaskRow,
+)
+from cchc_desktop.text import clean
+from db.queries import reports as queries
+
+log = logging.getLogger("cchc.services")
+
+Clock = Callable[[], datetime]
+Builder = Callable[[ReportDocument, Path], object]
+RecordsBehind = list[DossierLine] | list[TaskRow] | list[FindingRow] | list[SurveyRow]
+
+# The file builders (DTO in, file out), imported when first used.
+BUILDERS: dict[str, tuple[str, str]] = {
+    "pdf": ("cchc_desktop.reports.periodic_pdf", "report_pdf"),
+    "docx": ("cchc_desktop.reports.periodic_docx", "report_docx"),
+    "xlsx": ("cchc_desktop.reports.periodic_xlsx", "report_xlsx"),
+    "json": ("cchc_desktop.reports.report_json", "write_json"),
+}
+FORMATS = tuple(BUILDERS)
+MAX_NUMBER = 50
+MAX_SECTION = 20_000
+
+# The dossier figures behind the computed rows and the named ``hs.`` figures.
+_DOSSIER_KEYS: dict[str, tuple[DossierFigure, str | None]] = {
+    "3.3.1": (DossierFigure.RECEIVED, None),
+    "3.3.2": (DossierFigure.IN_TIME, None),
+    "3.3.2.truoc_han": (DossierFigure.EARLY, None),
+    "3.3.2.dung_han": (DossierFigure.ON_TIME, None),
+    "3.3.2.tre_han": (DossierFigure.LATE, None),
+    "3.3.3": (DossierFigure.IN_TIME, LAND_FIELD),
+    "3.3.4": (DossierFigure.IN_TIME, CONSTRUCTION_FIELD),
+    "3.5": (DossierFigure.APOLOGISED, None),
+    "hs.ky_truoc": (DossierFigure.CARRIED_OVER, None),
+    "hs.da_giai_quyet": (DossierFigure.RESOLVED, None),
+    "hs.dang_giai_quyet": (DossierFigure.IN_PROGRESS, None),
+    "hs.chua_den_han": (DossierFigure.NOT_YET_DUE, None),
+    "hs.qua_han": (DossierFigure.OVERDUE, None),
+    "hs.rut": (DossierFigure.WITHDRAWN, None),
+    "hs.cho_bo_sung": (DossierFigure.WAITING_SUPPLEMENT, None),
+    "hs.so_hoa": (DossierFigure.DIGITIZED, None),
+}
+_CHANNEL_OF = {suffix: channel for channel, suffix in CHANNEL_KEYS.items()}
+
+
+def builder(fmt: str) -> Builder:
+    """The function writing ``fmt`` (``pdf``, ``docx``, ``xlsx``, ``json``)."""
+    module_name, function = BUILDERS[fmt]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        raise CchcError(_("Phiên bản này chưa có chức năng xuất báo cáo ra tệp {fmt}.").format(
+            fmt=fmt.upper())) from None
+    return getattr(module, function)
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _record(row: Mapping[str, Any]) -> ReportRecord:
+    return ReportRecord(
+        id=row["id"], kind=ReportKind(row["kind"]), period_key=row["period_key"],
+        date_from=date.fromisoformat(row["date_from"]), date_to=date.fromisoformat(row["date_to"]),
+        cutoff=date.fromisoformat(row["cutoff"]), version=row["version"],
+        created_at=datetime.fromisoformat(row["created_at"]), number=row["number"] or "", label=row["label"] or "",
+        issued_on=_day(row["issued_on"]), user_id=row["user_id"],
+    )
+
+
+# -- the frozen form of a document (the ``report`` row's two JSON columns) ---------------------------------------
+
+
+def freeze(document: ReportDocument) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The document as the ``figures`` and ``narrative`` JSON of its ``report`` row (no personal data: figures,
+    the unit, the period and the text)."""
+    period = document.period
+    figures = {
+        "schema": SCHEMA,
+        "unit": dataclasses.asdict(document.unit),
+        "period": {"key": period.key, "kind": period.kind.value, "from": period.date_from.isoformat(),
+                   "to": period.date_to.isoformat(), "cutoff": document.cutoff.isoformat(), "label": period.label},
+        "generated_at": document.generated_at.isoformat(timespec="seconds"),
+        "indicators": dict(document.indicators),
+        "sources": dict(document.sources),
+        "appendix": [{**dataclasses.asdict(row), "source": row.source.value} for row in document.appendix],
+        "communes": list(document.communes),
+    }
+    text = {
+        "title": document.title, "subject": document.subject, "number": document.number,
+        "issued_on": document.issued_on.isoformat(), "recipients": list(document.recipients),
+        "sections": [dataclasses.asdict(section) for section in document.sections],
+    }
+    return figures, text
+
+
+def thaw(figures: Mapping[str, Any], text: Mapping[str, Any], *, version: int) -> ReportDocument:
+    """The document a ``report`` row froze."""
+    period = figures["period"]
+    return ReportDocument(
+        unit=ReportUnit(**figures["unit"]),
+        period=Period(period["key"], ReportKind(period["kind"]), date.fromisoformat(period["from"]),
+                      date.fromisoformat(period["to"]), period["label"]),
+        cutoff=date.fromisoformat(period["cutoff"]),
+        issued_on=date.fromisoformat(text["issued_on"]),
+        title=text["title"], subject=text["subject"],
+        sections=tuple(NarrativeSection(**section) for section in text["sections"]),
+        appendix=tuple(AppendixRow(**{**row, "source": RowSource(row["source"])}) for row in figures["appendix"]),
+        indicators=dict(figures["indicators"]), sources=dict(figures["sources"]),
+        generated_at=datetime.fromisoformat(figures["generated_at"]),
+        number=text["number"], recipients=tuple(text["recipients"]), version=version,
+        communes=tuple(figures.get("communes", ())),
+    )
+
+
+def fingerprint(figures: Mapping[str, Any], text: Mapping[str, Any]) -> str:
+    """What makes two exports the same report: everything frozen but the moment it was generated."""
+    content = {key: value for key, value in figures.items() if key != "generated_at"}
+    return json.dumps([content, text], sort_keys=True, ensure_ascii=False)
+
+
+@contextlib.contextmanager
+def _file_errors(target: Path) -> Iterator[None]:
+    """A file that cannot be written (disk full, no permission…) is the user's to fix: say so, naming it."""
+    try:
+        yield
+    except OSError as exc:
+        raise CchcError(_("Không ghi được tệp «{path}»: {reason}.").format(
+            path=target, reason=exc.strerror or exc)) from exc
+
+
+def _section_text(text: str) -> str:
+    """Each line NFC and trimmed, runs of blank lines as one, none at either end."""
+    lines: list[str] = []
+    for line in (text or "").splitlines():
+        cleaned = clean(line)
+        if cleaned or (lines and lines[-1]):
+            lines.append(cleaned)
+    return "\n".join(lines).strip("\n")
+
+
+class ReportService:
+    """The Báo cáo page and ``cchc report``: draft, typed-in rows, edited text, export, history."""
+
+    def __init__(self, db: Database, *, clock: Clock = datetime.now, user_id: int | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.user_id = user_id
+        self.statistics = StatisticsService(db, clock=clock)
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    # -- periods ---------------------------------------------------------------------------------------------
+
+    def period(self, text: str) -> Period:
+        """The period written as in DESIGN.md §3; a month follows the unit's cut-off day when one is set."""
+        try:
+            period = parse_period(text)
+        except PeriodError as exc:
+            raise ValidationError({"period": str(exc)}) from None
+        if period.kind is ReportKind.MONTH:
+            return self.month(period.date_from.year, period.date_from.month)
+        return period
+
+    def month(self, year: int, month: int) -> Period:
+        """The month ``month`` of ``year`` as the unit counts it (Settings: report cut-off day)."""
+        try:
+            return cutoff_month(year, month, SettingsService(self.db).load().report_cutoff_day)
+        except PeriodError as exc:
+            raise ValidationError({"period": str(exc)}) from None
+
+    def _dates(self, period: Period, cutoff: date | None, issued_on: date | None) -> tuple[date, date]:
+        errors: dict[str, str] = {}
+        today = self.today()
+        if period.date_to < period.date_from:
+            raise ValidationError({"period": _("Kỳ báo cáo không hợp lệ: ngày cuối ({last}) trước ngày đầu ({first}).")
+                                   .format(last=short_date(period.date_to), first=short_date(period.date_from))})
+        if cutoff is None:
+            cutoff = today if today in period else period.date_to
+        elif cutoff not in period:
+            errors["cutoff"] = _("Ngày chốt số liệu ({cutoff}) phải nằm trong kỳ báo cáo, từ {first} đến {last}."
+                                 ).format(cutoff=short_date(cutoff), first=short_date(period.date_from),
+                                          last=short_date(period.date_to))
+        if issued_on is None:
+            issued_on = max(today, cutoff)
+        elif issued_on < cutoff and "cutoff" not in errors:
+            errors["issued_on"] = _("Ngày ban hành báo cáo ({day}) không được trước ngày chốt số liệu ({cutoff})."
+                                    ).format(day=short_date(issued_on), cutoff=short_date(cutoff))
+        if errors:
+            raise ValidationError(errors)
+        return cutoff, issued_on
+
+    # -- the draft -------------------------------------------------------------------------------------------
+
+    def draft(
+        self, *, period: Period, cutoff: date | None = None, issued_on: date | None = None, number: str = "",
+        recipients: Sequence[str] | None = None,
+    ) -> ReportDocument:
+        """The report of ``period`` as it stands now: computed rows counted to the cut-off, the rows typed in for
+        the period, the narrative pre-written from the figures or as edited. ``version`` is that of an identical
+        export, or the next one."""
+        cutoff, issued_on = self._dates(period, cutoff, issued_on)
+        number = clean(number)
+        settings = SettingsService(self.db).load()
+        errors = {}
+        if not settings.name:
+            errors["unit"] = _("Chưa khai báo tên đơn vị: hãy vào Cài đặt, hoặc chạy «cchc init --unit-name …».")
+        if len(number) > MAX_NUMBER:
+            errors["number"] = _("Số báo cáo dài quá {n} ký tự.").format(n=MAX_NUMBER)
+        if errors:
+            raise ValidationError(errors)
+
+        figures = self.statistics.figures(period=period, cutoff=cutoff)
+        indicators = figures.indicators()
+        manual = self.manual_values(period.key)
+        values: dict[str, Value] = {**indicators, **{key: manual.get(key) for key in appendix.MANUAL_KEYS}}
+        sources = {key: (RowSource.MANUAL if key in appendix.MANUAL_KEYS else RowSource.COMPUTED).value
+                   for key in values}
+
+        plans = PlanService(self.db, clock=self.clock)
+        documents = [document for document in plans.documents()
+                     if period.date_from <= document.issued_on <= figures.counted_to]
+        written = narrative.sections(narrative.NarrativeInput(
+            figures=figures, unit_name=settings.name, parent=settings.parent, manual=values,
+            plan=plans.plan(figures.plan.year), documents=documents))
+        edited = {row["section"]: row["text"] for row in queries.section_drafts(self.db, period.key)}
+        sections = tuple(dataclasses.replace(section, text=edited[section.key]) if section.key in edited else section
+                         for section in written)
+
+        if recipients is None:
+            recipients = ([_("{parent} (b/c)").format(parent=settings.parent)] if settings.parent else []) \
+                + [_("Lưu: VT.")]
+        document = ReportDocument(
+            unit=ReportUnit(name=settings.name, code=settings.code, parent=settings.parent, place=settings.place,
+                            signer_name=settings.signer_name, signer_title=settings.signer_title,
+                            signer_authority=settings.signer_authority),
+            period=period, cutoff=cutoff, issued_on=issued_on, title=_("BÁO CÁO"),
+            subject=narrative.subject(period), sections=sections, appendix=appendix.rows(values),
+            indicators=values, sources=sources, generated_at=self.clock(), number=number,
+            recipients=tuple(clean(line) for line in recipients if clean(line)),
+        )
+        version, _existing = self._version_of(period.key, fingerprint(*freeze(document)))
+        return dataclasses.replace(document, version=version)
+
+    # -- typed-in rows ---------------------------------------------------------------------------------------
+
+    def manual_values(self, period_key: str) -> dict[str, Value]:
+        """The values typed in for the period, by indicator key (rows never typed are absent)."""
+        return {key: appendix.stored(value) for key, value in queries.manual_values(self.db, period_key).items()}
+
+    def set_manual(self, *, period_key: str, indicator: str, text: str) -> Value:
+        """Type in the value of one M row for the period (``"1.648"``, ``"3,5"``, ``"99,2"``); an empty text
+        clears it. Returns the value stored (None when cleared)."""
+        row = appendix.find(indicator)
+        return self.set_manual_values(period_key=period_key, values={indicator: text}).get(
+            row.key if row else indicator)
+
+    def set_manual_values(self, *, period_key: str, values: Mapping[str, str]) -> dict[str, Value]:
+        """Several rows at once, all or nothing: every wrong row is named in one ValidationError (keyed by the
+        row's indicator key; ``indicator`` for a key the appendix does not have)."""
+        errors: dict[str, str] = {}
+        try:
+            period = parse_period(period_key)
+        except PeriodError as exc:
+            raise ValidationError({"period": str(exc)}) from None
+        parsed: dict[str, Value] = {}
+        for key, text in values.items():
+            row = appendix.find(key)
+            if row is None:
+                errors["indicator"] = _("Phụ lục không có dòng «{key}».").format(key=key)
+                continue
+            if row.computed:
+                errors[row.key] = _("Dòng {row} được tính từ dữ liệu, không nhập tay.").format(row=row.label)
+                continue
+            raw = clean(text).removesuffix("%").strip()
+            if not raw:
+                parsed[row.key] = None
+                continue
+            try:
+                amount = parse_number(raw)
+            except ValueError:
+                errors[row.key] = _("Dòng {row}: «{text}» không phải là số.").format(row=row.label, text=clean(text))
+                continue
+            problem = appendix.value_problem(row, amount)
+            if problem:
+                errors[row.key] = _("Dòng {row}: {problem}.").format(row=row.label, problem=problem)
+                continue
+            parsed[row.key] = appendix.stored(float(amount))
+        if errors:
+            raise ValidationError(errors)
+        now = self.clock().isoformat(timespec="seconds")
+        with self.db.atomic():
+            queries.take_write_lock(self.db)
+            for key, value in parsed.items():
+                if value is None:
+                    queries.delete_manual_value(self.db, period.key, key)
+                else:
+                    queries.set_manual_value(self.db, {"period_key": period.key, "indicator": key, "value": value,
+                                                       "updated_at": now, "user_id": self.user_id})
+        return parsed
+
+    # -- edited narrative --------------------------------------------------------------------------------------
+
+    def save_sections(self, *, period_key: str, sections: Mapping[str, str]) -> dict[str, str]:
+        """Remember the officer's text of some sections (``{"V": "Không có."}``) for the period; returns the
+        texts as stored (lines trimmed)."""
+        errors = {}
+        unknown = [key for key in sections if key not in narrative.SECTION_KEYS]
+        if unknown:
+            errors["sections"] = _("Báo cáo không có mục {keys}.").format(keys=", ".join(unknown))
+        cleaned = {key: _section_text(text) for key, text in sections.items() if key in narrative.SECTION_KEYS}
+        for key, text in cleaned.items():
+            if len(text) > MAX_SECTION:
+                errors[key] = _("Mục {key} dài quá {n} ký tự.").format(key=key, n=formatting.number(MAX_SECTION))
+        if not clean(period_key):
+            errors["period"] = _("Chưa chọn kỳ báo cáo.")
+        if errors:
+            raise ValidationError(errors)
+        now = self.clock().isoformat(timespec="seconds")
+        with self.db.atomic():
+            queries.take_write_lock(self.db)
+            for key, text in cleaned.items():
+                queries.set_section_draft(self.db, {"period_key": period_key, "section": key, "text": text,
+                                                    "updated_at": now, "user_id": self.user_id})
+        return cleaned
+
+    def edited_sections(self, period_key: str) -> dict[str, datetime]:
+        """The sections of the period whose text was edited, with when."""
+        return {row["section"]: datetime.fromisoformat(row["updated_at"])
+                for row in queries.section_drafts(self.db, period_key)}
+
+    def reset_sections(self, period_key: str, keys: Sequence[str] | None = None) -> int:
+        """Go back to the pre-written text (of some sections only); how many edited sections were dropped."""
+        with self.db.atomic():
+            queries.take_write_lock(self.db)
+            return queries.delete_section_drafts(self.db, period_key, list(keys) if keys is not None else None)
+
+    # -- export, history -------------------------------------------------------------------------------------
+
+    def export(self, document: ReportDocument, *, fmt: str, target: Path) -> ReportRecord:
+        """Write the report as ``fmt`` to ``target`` and record what was sent (a new version, or the identical
+        one already recorded). Nothing is recorded, and ``target`` is untouched, when the file cannot be made."""
+        fmt = (fmt or "").strip().lower().lstrip(".")
+        target = Path(target)
+        errors = {}
+        if fmt not in BUILDERS:
+            errors["format"] = _("Định dạng «{fmt}» không hợp lệ: chọn một trong {formats}.").format(
+                fmt=fmt, formats=", ".join(FORMATS))
+        if not target.name or not target.parent.is_dir():
+            errors["out"] = _("Thư mục «{folder}» không tồn tại.").format(folder=target.parent)
+        if errors:
+            raise ValidationError(errors)
+        write = builder(fmt)
+        figures, text = freeze(document)
+        wanted = fingerprint(figures, text)
+        temporary = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.tmp{target.suffix}")
+        try:
+            built_as, _existing = self._version_of(document.period.key, wanted)
+            with _file_errors(target):
+                write(dataclasses.replace(document, version=built_as), temporary)
+            with self.db.atomic():
+                queries.take_write_lock(self.db)
+                version, existing = self._version_of(document.period.key, wanted)
+                if version != built_as:  # another window exported meanwhile
+                    with _file_errors(target):
+                        write(dataclasses.replace(document, version=version), temporary)
+                if existing is None:
+                    report_id = queries.insert_report(self.db, {
+                        "kind": document.period.kind.value, "period_key": document.period.key,
+                        "date_from": document.period.date_from.isoformat(),
+                        "date_to": document.period.date_to.isoformat(), "cutoff": document.cutoff.isoformat(),
+                        "version": version, "number": document.number or None,
+                        "figures": json.dumps(figures, ensure_ascii=False),
+                        "narrative": json.dumps(text, ensure_ascii=False),
+                        "user_id": self.user_id, "created_at": self.clock().isoformat(timespec="seconds"),
+                    })
+                    record = _record(queries.report(self.db, report_id))
+                else:
+                    record = existing
+                with _file_errors(target):
+                    os.replace(temporary, target)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()
+        log.info("report %s v%s exported as %s to %s", record.period_key, record.version, fmt, target)
+        return record
+
+    def _version_of(self, period_key: str, wanted: str) -> tuple[int, ReportRecord | None]:
+        """The version an export of this content gets: the identical one recorded, or the next."""
+        for row in queries.versions(self.db, period_key):
+            if fingerprint(json.loads(row["figures"]), json.loads(row["narrative"])) == wanted:
+                return row["version"], _record(row)
+        return queries.next_version(self.db, period_key), None
+
+    def history(self, period_key: str | None = None) -> list[ReportRecord]:
+        """The reports exported, the latest first (of one period when given)."""
+        return [_record(row) for row in queries.reports(self.db, period_key)]
+
+    def reopen(self, report_id: int) -> ReportDocument:
+        """The document as it was exported: its figures and text, whatever was recorded since."""
+        row = queries.report(self.db, report_id)
+        if row is None:
+            raise NotFoundError(_("Không tìm thấy báo cáo số {id}.").format(id=report_id))
+        return thaw(json.loads(row["figures"]), json.loads(row["narrative"]), version=row["version"])
+
+    # -- the records behind a row ----------------------------------------------------------------------------
+
+    def records_behind(self, *, period: Period, cutoff: date | None, key: str,
+                       limit: int | None = None) -> RecordsBehind | None:
+        """The records a computed figure counts (dossiers, plan tasks, findings, survey responses), for the
+        window to list; None for a figure that has no list (a typed-in row, the catalogue, a rate…)."""
+        cutoff, _issued = self._dates(period, cutoff, None)
+        stats = self.statistics
+        figure, field = _DOSSIER_KEYS.get(key, (None, None))
+        if figure is None and key.count(".") == 3 and key.rsplit(".", 1)[0] in ("3.3.1", "3.3.2"):
+            base, suffix = key.rsplit(".", 1)
+            if suffix in _CHANNEL_OF:
+                figure = DossierFigure.RECEIVED if base == "3.3.1" else DossierFigure.IN_TIME
+                return stats.dossiers(period=period, figure=figure, cutoff=cutoff, channel=_CHANNEL_OF[suffix],
+                                      limit=limit)
+        if figure is not None:
+            return stats.dossiers(period=period, figure=figure, cutoff=cutoff, field=field, limit=limit)
+        if key in ("1.1.1", "1.1.2", "1.3.1", "1.3.2", "1.3.3"):
+            year = min(period.date_to, cutoff).year
+            tasks = [task for task in stats.tasks(year=year, cutoff=cutoff) if task.state is not TaskState.CANCELLED]
+            if key.startswith("1.3"):
+                tasks = [task for task in tasks if task.source is TaskSource.HIGHER_LEVEL]
+            if key == "1.1.2":
+                tasks = [task for task in tasks if task.state is TaskState.DONE]
+            if key == "1.3.2":
+                tasks = [task for task in tasks if task.on_time is True]
+            if key == "1.3.3":
+                tasks = [task for task in tasks if task.on_time is False]
+            return tasks
+        if key in ("1.2.2", "1.2.3"):
+            findings = stats.findings(period=period, cutoff=cutoff)
+            return findings if key == "1.2.2" else [finding for finding in findings if finding.remedied]
+        if key == "1.4.1":
+            return stats.surveys(period=period, cutoff=cutoff)
+        return None
+
