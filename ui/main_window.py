@@ -21,7 +21,6 @@ from cchc_desktop import APP_NAME
 from cchc_desktop.i18n import _
 from ui.context import AppContext
 from ui.pages.base import Page
-from ui.pages.placeholder import PlaceholderPage
 
 
 @dataclass(frozen=True)
@@ -42,11 +41,6 @@ def _page(name: str, title: str, where: str) -> PageSpec:
     return PageSpec(name, title, build)
 
 
-def _placeholder(name: str, title: str, who: str, coming: list[str]) -> PageSpec:
-    return PageSpec(name, title, lambda context: PlaceholderPage(
-        context, name=name, title=_(title), who=_(who), coming=[_(item) for item in coming]))
-
-
 PAGES: list[PageSpec] = [
     _page("dashboard", "Tổng quan", "ui.pages.overview_page:OverviewPage"),
     _page("reception", "Tiếp nhận hồ sơ", "ui.pages.reception_page:ReceptionPage"),
@@ -55,10 +49,7 @@ PAGES: list[PageSpec] = [
     _page("surveys", "Khảo sát hài lòng", "ui.pages.surveys_page:SurveysPage"),
     _page("inspections", "Kiểm tra kỷ luật, kỷ cương", "ui.pages.inspections_page:InspectionsPage"),
     _page("plan", "Kế hoạch CCHC", "ui.pages.plan_page:PlanPage"),
-    _placeholder("reports", "Báo cáo", "công chức phụ trách CCHC, lãnh đạo", [
-        "Phụ lục số liệu tính từ dữ liệu, phần thuyết minh soạn sẵn",
-        "Xuất PDF, Word, Excel, JSON gửi cấp trên",
-    ]),
+    _page("reports", "Báo cáo", "ui.pages.reports_page:ReportsPage"),
     _page("catalogue", "Danh mục", "ui.pages.catalogue_page:CataloguePage"),
     _page("settings", "Cài đặt", "ui.pages.settings_page:SettingsPage"),
 ]

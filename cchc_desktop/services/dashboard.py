@@ -7,7 +7,7 @@ module only chooses, orders and labels them. Headless: the window draws the char
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,8 +21,8 @@ from cchc_desktop.domain.periods import Period, PeriodError, previous_period
 from cchc_desktop.domain.plans import ReformArea
 from cchc_desktop.domain.statistics import TaskState
 from cchc_desktop.i18n import _
-from cchc_desktop.services.register import RegisterFilter
-from cchc_desktop.services.statistics import DossierFigure, DossierLine, KeyFigures, StatisticsService
+from cchc_desktop.services.record_lists import RECORDS_LIMIT, Records, records_of
+from cchc_desktop.services.statistics import DossierFigure, KeyFigures, StatisticsService
 
 CHANNEL_COLOURS = {
     Channel.DIRECT: "#1f5fa8", Channel.POSTAL: "#8e6bb8", Channel.ONLINE_PARTIAL: "#2e9e6a",
@@ -30,7 +30,6 @@ CHANNEL_COLOURS = {
 }
 STATE_COLOURS = {TaskState.DONE: "#2e9e6a", TaskState.IN_PROGRESS: "#e0a020", TaskState.NOT_STARTED: "#b0b0b0"}
 CRITERIA_SHOWN = 8  # the lowest-rated criteria on the chart; the survey page lists them all
-RECORDS_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -52,17 +51,6 @@ class Dashboard:
 
     def chart(self, key: str) -> Chart:
         return next(chart for chart in self.charts if chart.key == key)
-
-
-@dataclass(frozen=True)
-class Records:
-    """The records behind a clicked bar, as the list shows them (no personal data)."""
-
-    title: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    register_filter: RegisterFilter | None = None  # dossiers: the register can show them all
-    truncated: bool = False
 
 
 def _month_label(month: date) -> str:
@@ -209,37 +197,33 @@ class DashboardService:
         if chart_key == "plan_areas":
             rows = self.statistics.tasks(year=period.date_to.year, cutoff=cutoff,
                                          area=ReformArea(int(chart.category_keys[index])), state=TaskState(series_key))
-            return self._tasks(_("{state} — {area}").format(state=TaskState(series_key).label, area=category), rows)
+            return records_of(_("{state} — {area}").format(state=TaskState(series_key).label, area=category), rows)
         if chart_key == "plan_progress" and month is not None:
             end = rules.month_end(month)
             rows = [row for row in self.statistics.tasks(year=month.year, cutoff=cutoff, state=TaskState.DONE)
                     if row.completed_on is not None and row.completed_on <= end]
-            return self._tasks(_("Nhiệm vụ hoàn thành đến hết tháng {month}").format(month=f"{month:%m/%Y}"), rows)
+            return records_of(_("Nhiệm vụ hoàn thành đến hết tháng {month}").format(month=f"{month:%m/%Y}"), rows)
         if chart_key == "dossiers" and month is not None:
             channel = Channel(series_key)
             lines = self.statistics.dossiers(period=period, cutoff=cutoff, month=month, channel=channel,
                                              figure=DossierFigure.RECEIVED, limit=RECORDS_LIMIT + 1)
-            return self._dossiers(_("Hồ sơ tiếp nhận tháng {month}, {channel}").format(
+            return records_of(_("Hồ sơ tiếp nhận tháng {month}, {channel}").format(
                 month=f"{month:%m/%Y}", channel=channel.label.lower()), lines,
                 self.statistics.dossiers_received(period=period, cutoff=cutoff, month=month, channel=channel))
         if chart_key == "dossier_rates" and month is not None:
             if series_key == "on_time":
                 lines = self.statistics.dossiers(period=period, cutoff=cutoff, month=month,
                                                  figure=DossierFigure.LATE, limit=RECORDS_LIMIT + 1)
-                return self._dossiers(_("Hồ sơ giải quyết trễ hạn tháng {month}").format(month=f"{month:%m/%Y}"),
+                return records_of(_("Hồ sơ giải quyết trễ hạn tháng {month}").format(month=f"{month:%m/%Y}"),
                                       lines)
             lines = [line for channel in (Channel.ONLINE_PARTIAL, Channel.ONLINE_FULL)
                      for line in self.statistics.dossiers(period=period, cutoff=cutoff, month=month, channel=channel,
                                                           figure=DossierFigure.RECEIVED, limit=RECORDS_LIMIT + 1)]
             lines.sort(key=lambda line: line.received_at)
-            return self._dossiers(_("Hồ sơ nộp trực tuyến tháng {month}").format(month=f"{month:%m/%Y}"), lines)
+            return records_of(_("Hồ sơ nộp trực tuyến tháng {month}").format(month=f"{month:%m/%Y}"), lines)
         if chart_key == "satisfaction" and month is not None:
-            surveys = self.statistics.surveys(period=period, cutoff=cutoff, month=month, satisfied=False)
-            return Records(
-                _("Phiếu khảo sát chưa hài lòng tháng {month}").format(month=f"{month:%m/%Y}"),
-                (_("Ngày khảo sát"), _("Hình thức"), _("Mức hài lòng chung"), _("Mã hồ sơ")),
-                tuple((formatting.short_date(s.taken_on), s.method.label, str(s.overall), s.dossier_code or "")
-                      for s in surveys))
+            return records_of(_("Phiếu khảo sát chưa hài lòng tháng {month}").format(month=f"{month:%m/%Y}"),
+                              self.statistics.surveys(period=period, cutoff=cutoff, month=month, satisfied=False))
         if chart_key == "findings":
             rows = self.statistics.findings(period=period, cutoff=cutoff, open_only=series_key != "remedied",
                                             overdue_only=series_key == "overdue")
@@ -247,28 +231,5 @@ class DashboardService:
                 rows = [row for row in rows if row.remedied]
             elif series_key == "open":
                 rows = [row for row in rows if not row.overdue]
-            return Records(
-                dict((s.key, s.name) for s in chart.series)[series_key],
-                (_("Ngày kiểm tra"), _("Đối tượng"), _("Vấn đề"), _("Hạn khắc phục"), _("Ngày khắc phục")),
-                tuple((formatting.short_date(r.inspected_on), r.subject, r.description,
-                       formatting.short_date(r.remedy_deadline), formatting.short_date(r.remedied_on))
-                      for r in rows))
+            return records_of(dict((s.key, s.name) for s in chart.series)[series_key], rows)
         return None
-
-    @staticmethod
-    def _tasks(title: str, rows: Sequence) -> Records:  # rows: statistics.TaskRow
-        return Records(title, (_("Số TT"), _("Nội dung nhiệm vụ"), _("Chủ trì"), _("Thời hạn"), _("Tình trạng"),
-                               _("Ngày hoàn thành")),
-                       tuple((row.number, row.title, row.lead, formatting.short_date(row.deadline),
-                              row.status.label, formatting.short_date(row.completed_on)) for row in rows))
-
-    @staticmethod
-    def _dossiers(title: str, lines: Sequence[DossierLine], register_filter: RegisterFilter | None = None) -> Records:
-        shown = lines[:RECORDS_LIMIT]
-        return Records(
-            title, (_("Mã hồ sơ"), _("Thủ tục"), _("Hình thức nộp"), _("Tiếp nhận"), _("Hẹn trả"), _("Có kết quả"),
-                    _("Trạng thái")),
-            tuple((line.code, line.procedure_name, line.channel.label, formatting.date_time(line.received_at),
-                   formatting.date_time(line.due_at), formatting.date_time(line.resolved_at), line.status.label)
-                  for line in shown),
-            register_filter=register_filter, truncated=len(lines) > RECORDS_LIMIT)

@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from cchc_desktop.services.dashboard import DashboardService, Records
+from cchc_desktop.services.dashboard import DashboardService
+from cchc_desktop.services.record_lists import Records
 from ui import messages
 from ui.context import AppContext
 from ui.dialogs.records_dialog import RecordsDialog

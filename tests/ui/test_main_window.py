@@ -46,12 +46,6 @@ def test_shortcuts_reach_every_page(qtbot: QtBot, window: MainWindow) -> None:
         assert window.current_page().name == spec.name
 
 
-def test_pages_still_to_come_say_what_they_will_do(window: MainWindow) -> None:
-    page = window.show_page("reports")
-    body = page.findChild(QLabel, "placeholderBody").text()
-    assert "Phụ lục số liệu" in body and "JSON" in body
-
-
 def test_the_start_page_is_the_dashboard_of_the_unit(window: MainWindow) -> None:
     page = window.current_page()
     assert page.name == "dashboard"

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from cchc_desktop import formatting
 from cchc_desktop.i18n import _
-from cchc_desktop.services.dashboard import Records
+from cchc_desktop.services.record_lists import Records
 from ui.widgets.buttons import translate
 
 
