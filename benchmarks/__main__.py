@@ -145,10 +145,13 @@ def everything_codes(service: object, wanted: object) -> set[str]:
 def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
     from cchc_desktop.domain.dossiers import DossierDocument
     from cchc_desktop.domain.periods import parse_period
+    from cchc_desktop.reports.periodic_pdf import report_pdf
+    from cchc_desktop.reports.periodic_xlsx import report_xlsx
     from cchc_desktop.services.dashboard import DashboardService
     from cchc_desktop.services.printing import DossierForm, PrintingService
     from cchc_desktop.services.reception import NewDossier, ReceptionService
     from cchc_desktop.services.register import RegisterFilter, RegisterService, SortKey
+    from cchc_desktop.services.reports import ReportService
     from cchc_desktop.services.statistics import StatisticsService
     from db.connection import open_db
 
@@ -184,6 +187,15 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
                               timed(lambda: statistics_service.figures(period=half), repeat), 500))
         figures.append(Figure("dashboard data for a year (headlines vs the year before, every chart)", "ms",
                               timed(lambda: dashboard_service.build(year), repeat), 300))
+        reports = ReportService(db)
+        report = reports.draft(period=half)
+        figures.append(Figure("6-month report drafted (every indicator, the narrative)", "ms",
+                              timed(lambda: reports.draft(period=half), repeat), 500))
+        figures.append(Figure("6-month report as PDF (text and appendix)", "ms",
+                              timed(lambda: report_pdf(report), repeat), 2000))
+        sheet = work.parent / "report.xlsx"
+        figures.append(Figure("6-month report appendix as Excel", "ms",
+                              timed(lambda: report_xlsx(report, sheet), repeat), 2000))
         reception = ReceptionService(db)
         printing = PrintingService(db)
         new = NewDossier(procedure_code="1.000689", applicant_name="Nguyễn Văn Ấn", phone="0912345678",
