@@ -92,3 +92,11 @@ def ask_pin(parent: QWidget | None, title: str, text: str) -> str | None:
     dialog.setOkButtonText(_("Đồng ý"))
     dialog.setCancelButtonText(_("Hủy"))
     return dialog.textValue() if dialog.exec() else None
+
+
+def choose_files(parent: QWidget | None, title: str, filters: str) -> list[Path]:
+    """Files to read, picked in the system's dialog; empty when cancelled."""
+    from PySide6.QtWidgets import QFileDialog
+
+    names, _filter = QFileDialog.getOpenFileNames(parent, title, "", filters)
+    return [Path(name) for name in names]

@@ -115,3 +115,38 @@ def test_the_narrative_is_edited_saved_and_exported_as_a_frozen_version(
     assert page.frozen and page.section_edits[0][1].isReadOnly()
     manual = page.appendix.item(row_of(page, "4.1.1"), VALUE_COLUMN)
     assert not manual.flags() & Qt.ItemFlag.ItemIsEditable
+
+
+def test_the_higher_level_adds_up_its_communes_reports(qtbot: QtBot, page: ReportsPage, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import load_workbook
+
+    from tests.unit.test_consolidation import A, B, C, report_data, write
+
+    files = [write(tmp_path, f"{n}.json", report_data(name)) for n, name in zip("abc", (A, B, C), strict=True)]
+    tab = page.consolidation
+    page.tabs.setCurrentWidget(tab)
+    monkeypatch.setattr(messages, "choose_files", lambda *args: files)
+    qtbot.mouseClick(tab.choose_button, Qt.MouseButton.LeftButton)
+    assert "tổng hợp 3 đơn vị" in tab.summary.text()
+    names = [tab.table.item(row, 0).text() for row in range(tab.table.rowCount())]
+    assert names[:3] == [A, B, C] and len(names) == 4  # then the total
+    header = [tab.table.horizontalHeaderItem(column).text() for column in range(tab.table.columnCount())]
+    on_time = header.index("Tỷ lệ đúng hạn")
+    assert tab.table.item(3, on_time).text() == "98,0%"  # (99 + 1) / (100 + 2), not the average of the rates
+
+    target = tmp_path / "tong-hop.xlsx"
+    monkeypatch.setattr(messages, "choose_save_file", lambda *args: target)
+    opened: list[Path] = []
+    monkeypatch.setattr(desktop, "open_file", opened.append)
+    qtbot.mouseClick(tab.export_buttons["xlsx"], Qt.MouseButton.LeftButton)
+    assert opened == [target] and len(load_workbook(target).sheetnames) == 2
+
+    errors: list[str] = []
+    monkeypatch.setattr(messages, "error", lambda parent, text, **kwargs: errors.append(text))
+    other = write(tmp_path, "d.json", report_data("UBND xã Hoằng Lộc", period={
+        "from": "2024-01-01", "to": "2024-03-31", "cutoff": "2024-03-31", "label": "Quý I năm 2024"}))
+    monkeypatch.setattr(messages, "choose_files", lambda *args: [*files, other])
+    qtbot.mouseClick(tab.choose_button, Qt.MouseButton.LeftButton)
+    assert errors and "d.json" in errors[0]
+    assert not tab.export_buttons["xlsx"].isEnabled()

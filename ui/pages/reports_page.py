@@ -117,6 +117,10 @@ class ReportsPage(Page):
         narrative_layout.addLayout(narrative_buttons)
         narrative_layout.addWidget(scroll, 1)
         self.tabs.addTab(narrative, _("Thuyết minh"))
+        from ui.pages.consolidation_tab import ConsolidationTab
+
+        self.consolidation = ConsolidationTab(context)
+        self.tabs.addTab(self.consolidation, _("Tổng hợp báo cáo các xã"))
         self.layout_.addWidget(self.tabs, 1)
 
         exports = QHBoxLayout()
