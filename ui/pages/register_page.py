@@ -20,18 +20,20 @@ from cchc_desktop import formatting
 from cchc_desktop.domain.dossiers import DossierStatus
 from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
+from cchc_desktop.lazy import lazy_import
 from cchc_desktop.paths import data_dir
-from cchc_desktop.services import exports
-from cchc_desktop.services.printing import PrintingService
-from cchc_desktop.services.reception import ReceptionService
 from cchc_desktop.services.register import RegisterFilter, RegisterService
 from ui import desktop, messages, paper
 from ui.context import AppContext
-from ui.dialogs.dossier_dialog import DossierDialog
 from ui.dialogs.period_dialog import PeriodDialog
 from ui.models.dossier_table import DossierTableModel
 from ui.pages.base import Page
 from ui.widgets.dossier_table_view import dossier_table_view
+
+# What opening a dossier, printing or exporting needs loads then, not when the register first shows.
+exports = lazy_import("cchc_desktop.services.exports")
+printing = lazy_import("cchc_desktop.services.printing")
+reception = lazy_import("cchc_desktop.services.reception")
 
 SEARCH_DELAY_MS = 300
 OVERDUE = "overdue"
@@ -92,8 +94,11 @@ class RegisterPage(Page):
         self.table.activated.connect(lambda index: self.open_dossier(self.model.row_at(index.row()).code))
         self._show_count()
 
-    def dossier_dialog(self, code: str) -> DossierDialog:
-        dialog = DossierDialog(ReceptionService(self.context.db), PrintingService(self.context.db), code, self,
+    def dossier_dialog(self, code: str):  # -> DossierDialog
+        from ui.dialogs.dossier_dialog import DossierDialog
+
+        dialog = DossierDialog(reception.ReceptionService(self.context.db),
+                               printing.PrintingService(self.context.db), code, self,
                                survey=self.invite_survey)
         dialog.changed.connect(lambda _code: self.refresh())
         return dialog
@@ -111,7 +116,7 @@ class RegisterPage(Page):
         first, last = chosen
         path = data_dir() / "phieu" / f"so-theo-doi-{first:%Y%m%d}-{last:%Y%m%d}.pdf"
         try:
-            PrintingService(self.context.db).ledger(first=first, last=last, target=path)
+            printing.PrintingService(self.context.db).ledger(first=first, last=last, target=path)
             paper.deliver(self, path, title=_("Sổ theo dõi hồ sơ"))
         except (CchcError, OSError) as exc:
             messages.error(self, user_message(exc))
