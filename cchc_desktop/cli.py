@@ -230,6 +230,17 @@ def build_parser() -> argparse.ArgumentParser:
                       "chuẩn; chỉ lưu dạng băm, không lưu các chữ số."))
     kiosk_pin.set_defaults(handler=_cmd_kiosk_pin)
 
+    backup = commands.add_parser(
+        "backup", parents=[common], help=_("sao lưu cơ sở dữ liệu ngay (bản sao nhất quán, chương trình vẫn chạy)"),
+        description=_("Sao lưu vào thư mục đã chọn (mặc định: thư mục backups cạnh tệp dữ liệu)."))
+    backup.add_argument("--to", metavar="THƯ_MỤC", help=_("sao lưu vào thư mục này thay vì thư mục đã chọn"))
+    backup.set_defaults(handler=_cmd_backup)
+    restore = commands.add_parser(
+        "restore", parents=[common], help=_("khôi phục cơ sở dữ liệu từ một bản sao lưu"),
+        description=_("Bản sao lưu được kiểm tra trước; cơ sở dữ liệu hiện tại được sao lưu trước khi thay."))
+    restore.add_argument("file", metavar="TỆP", help=_("bản sao lưu (.sqlite3)"))
+    restore.set_defaults(handler=_cmd_restore)
+
     export = commands.add_parser(
         "export", parents=[common], help=_("xuất hồ sơ ra tệp CSV hoặc Excel (.xlsx)"),
         description=_("Xuất hồ sơ với đúng các cột của tệp nhập (tiêu đề tiếng Việt), nhập lại được ngay. "
@@ -584,6 +595,23 @@ def _cmd_kiosk_pin(args: argparse.Namespace, db_path: Path) -> int:
     finally:
         db.close()
     _out(_("Đã đặt mã PIN thoát kiosk."))
+    return EXIT_OK
+
+
+def _cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services.backups import BackupService
+
+    made = BackupService(db_path).backup(folder=Path(args.to) if args.to else None)
+    _out(_("Đã sao lưu vào {path}.").format(path=made.path))
+    return EXIT_OK
+
+
+def _cmd_restore(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services.backups import BackupService
+
+    restored = BackupService(db_path).restore(Path(args.file))
+    _out(_("Đã khôi phục từ {source}. Cơ sở dữ liệu trước khi khôi phục được lưu tại {previous}.").format(
+        source=restored.source, previous=restored.previous))
     return EXIT_OK
 
 

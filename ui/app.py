@@ -11,6 +11,7 @@ import gc
 import logging
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -161,10 +162,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         return 0
     window.show()
+    start_daily_backup(db_path)
     code = app.exec()
     release(window)
     db.close()
     return code
+
+
+def start_daily_backup(db_path: Path) -> threading.Thread:
+    """The day's automatic copy, in the background with its own connection (a large database takes seconds);
+    a failure is logged, the work goes on."""
+    def run() -> None:
+        from cchc_desktop.services.backups import BackupService
+
+        try:
+            made = BackupService(db_path).daily()
+            if made is not None:
+                log.info("daily backup: %s", made.path)
+        except Exception:
+            log.exception("the daily backup of %s failed", db_path)
+
+    worker = threading.Thread(target=run, name="cchc-daily-backup")
+    worker.start()
+    return worker
 
 
 def release(window) -> None:  # type: ignore[no-untyped-def]
