@@ -290,36 +290,9 @@ class Figures:
 
 
 @dataclass(frozen=True)
-class KeyFigures:
-    """The dashboard's headline figures, counted exactly as in ``Figures`` but without the rest."""
+class ServiceCounts:
+    """What the dashboard's three service rates are made of, for a period or one of its months."""
 
-    received: ChannelCounts
-    resolved: int
-    in_time: int
-    overdue: int  # open at the end of the counted window and due before it
-    responses: int
-    satisfied: int
-    tasks: int
-    tasks_done: int
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return rate(self.in_time, self.resolved)
-
-    @property
-    def online_rate(self) -> float | None:
-        return rate(self.received.online, self.received.total)
-
-    @property
-    def satisfaction_rate(self) -> float | None:
-        return rate(self.satisfied, self.responses)
-
-
-@dataclass(frozen=True)
-class MonthFigures:
-    month: date  # its first day
-    date_from: date  # the part of the month counted
-    date_to: date
     received: ChannelCounts
     resolved: int
     in_time: int  # resolved early or on time
@@ -337,6 +310,22 @@ class MonthFigures:
     @property
     def satisfaction_rate(self) -> float | None:
         return rate(self.satisfied, self.responses)
+
+
+@dataclass(frozen=True)
+class KeyFigures(ServiceCounts):
+    """The dashboard's headline figures, counted exactly as in ``Figures`` but without the rest."""
+
+    overdue: int  # open at the end of the counted window and due before it
+    tasks: int
+    tasks_done: int
+
+
+@dataclass(frozen=True)
+class MonthFigures(ServiceCounts):
+    month: date  # its first day
+    date_from: date  # the part of the month counted
+    date_to: date
 
 
 @dataclass(frozen=True)
