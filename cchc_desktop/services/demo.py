@@ -34,6 +34,7 @@ from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.services.catalogue import load_reference_catalogue, read_reference_procedures
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import fold
+from db.queries import bulk
 from db.queries import catalogue as catalogue_queries
 from db.queries import demo as queries
 
@@ -165,7 +166,7 @@ def _ensure_settings(db: Database) -> UnitSettings:
 def _ensure_users(db: Database, first_year: int) -> int:
     created = f"{first_year}-01-02T08:00"
     rows = [(username, name, title, role, created) for username, name, title, role in data.STAFF]
-    return queries.insert(db, queries.INSERT_USER, rows)
+    return bulk.executemany(db, queries.INSERT_USER, rows)
 
 
 def _iso(moment: datetime) -> str:
@@ -400,7 +401,7 @@ class _DossierWriter:
         fmt = self.pattern.format
         unit_code = self.unit_code
         self.link_rate = min(SURVEY_RATE, MAX_SURVEYS / total if total else 0) * LINKED_SURVEYS * 1.3
-        next_id = queries.next_id(self.db, "dossier")
+        next_id = bulk.next_id(self.db, "dossier")
         rows: list[tuple[object, ...]] = []
         counters: list[tuple[str, str, int]] = []
         written = n_events = n_apologies = 0
@@ -454,7 +455,7 @@ class _DossierWriter:
         n_events, n_apologies = n_events + len(self.events), n_apologies + len(self.apologies)
         self._flush(rows)
         written += len(rows)
-        queries.insert(self.db, queries.UPSERT_CODE_COUNTER, counters)
+        bulk.executemany(self.db, bulk.UPSERT_CODE_COUNTER, counters)
         report("dossiers", written, total)
         return _Written(dossiers=written, events=n_events, apologies=n_apologies)
 
@@ -557,9 +558,9 @@ class _DossierWriter:
         self.events.append((dossier_id, "apologised", _iso(at), self.chair, state, state, reason, due_s, new_due_s))
 
     def _flush(self, rows: list[tuple[object, ...]]) -> None:
-        queries.insert(self.db, queries.INSERT_DOSSIER, rows)
-        queries.insert(self.db, queries.INSERT_EVENT, self.events)
-        queries.insert(self.db, queries.INSERT_APOLOGY, self.apologies)
+        bulk.executemany(self.db, queries.INSERT_DOSSIER, rows)
+        bulk.executemany(self.db, queries.INSERT_EVENT, self.events)
+        bulk.executemany(self.db, bulk.INSERT_APOLOGY, self.apologies)
         self.events, self.apologies = [], []
 
 
@@ -634,7 +635,7 @@ def _write_surveys(
         surveys.append((days[_weighted(rng, day_cum)], method, None))
     surveys.sort(key=lambda survey: survey[0])
     overall_cum = list(accumulate((0.5, 1.0, 3.5, 40.0, 55.0)))
-    first_id = queries.next_id(db, "survey")
+    first_id = bulk.next_id(db, "survey")
     rows = []
     answers: list[tuple[int, int, int, str]] = []
     written = 0
@@ -649,13 +650,13 @@ def _write_surveys(
             score = overall - 1 if r < 0.12 else overall + 1 if r > 0.9 else overall
             answers.append((survey_id, criterion_id, min(5, max(1, score)), text))
         if len(answers) >= 200_000:
-            queries.insert(db, queries.INSERT_SURVEY, rows)
-            queries.insert(db, queries.INSERT_SURVEY_ANSWER, answers)
+            bulk.executemany(db, queries.INSERT_SURVEY, rows)
+            bulk.executemany(db, queries.INSERT_SURVEY_ANSWER, answers)
             written += len(rows)
             rows, answers = [], []
             report("surveys", written, total)
-    queries.insert(db, queries.INSERT_SURVEY, rows)
-    queries.insert(db, queries.INSERT_SURVEY_ANSWER, answers)
+    bulk.executemany(db, queries.INSERT_SURVEY, rows)
+    bulk.executemany(db, queries.INSERT_SURVEY_ANSWER, answers)
     written += len(rows)
     report("surveys", written, total)
     return written
@@ -674,7 +675,7 @@ def _write_inspections(
     inspection_rows = []
     check_rows = []
     finding_rows = []
-    next_id = queries.next_id(db, "inspection")
+    next_id = bulk.next_id(db, "inspection")
     for y in range(first_year, year + 1):
         days = calendar.working_days(date(y, 1, 15), date(y, 12, 20))
         chosen = sorted(rng.sample(days, min(len(days), rng.randint(8, 15))))
@@ -725,9 +726,9 @@ def _write_inspections(
                     inspection_id, description, deadline.isoformat(), subject, remedied, measure,
                     official or None, 0,
                 ))
-    queries.insert(db, queries.INSERT_INSPECTION, inspection_rows)
-    queries.insert(db, queries.INSERT_INSPECTION_CHECK, check_rows)
-    queries.insert(db, queries.INSERT_FINDING, finding_rows)
+    bulk.executemany(db, queries.INSERT_INSPECTION, inspection_rows)
+    bulk.executemany(db, queries.INSERT_INSPECTION_CHECK, check_rows)
+    bulk.executemany(db, queries.INSERT_FINDING, finding_rows)
     return len(inspection_rows), len(finding_rows)
 
 
@@ -739,7 +740,7 @@ def _write_plans(db: Database, calendar: WorkCalendar, rng: random.Random, first
     today = date(year, 12, 31)
     written = 0
     for y in range(first_year, year + 1):
-        queries.insert(db, queries.INSERT_PLAN, [
+        bulk.executemany(db, queries.INSERT_PLAN, [
             (y, "01/QĐ-UBND", f"{y}-01-02", f"Kế hoạch cải cách hành chính năm {y}"),
         ])
         plan = queries.plan_id(db, y)
@@ -773,7 +774,7 @@ def _write_plans(db: Database, calendar: WorkCalendar, rng: random.Random, first
                 status, completed.isoformat() if completed else None,
                 evidence.format(year=y) if status == "done" else None, note,
             ))
-        written += queries.insert(db, queries.INSERT_TASK, rows)
+        written += bulk.executemany(db, queries.INSERT_TASK, rows)
     return written
 
 
@@ -800,4 +801,4 @@ def _write_directives(
                 number = max(last.get(suffix, 0) + 1, int(day_of_year * rate[suffix]) + rng.randint(0, 3))
             last[suffix] = max(last.get(suffix, 0), number)
             rows.append((f"{number:02d}/{suffix}", issued.isoformat(), kind, title.format(year=y), area))
-    return queries.insert(db, queries.INSERT_DIRECTIVE, rows)
+    return bulk.executemany(db, queries.INSERT_DIRECTIVE, rows)

@@ -72,6 +72,7 @@ from cchc_desktop.services.tables import (
     table_format,
 )
 from cchc_desktop.text import fold
+from db.queries import bulk
 from db.queries import transfer as queries
 
 __all__ = ["ImportRejected", "ImportResult", "ImportService", "RowProblem", "parse_moment", "parse_time_limit"]
@@ -572,7 +573,7 @@ class ImportService:
             if not clashes:
                 break
             taken |= clashes  # codes stored by an earlier import without the counter: skip them, try again
-        queries.executemany(self.db, queries.UPSERT_CODE_COUNTER, [(unit, day, seq) for day, seq in last.items()])
+        bulk.executemany(self.db, bulk.UPSERT_CODE_COUNTER, [(unit, day, seq) for day, seq in last.items()])
 
     def _write(
         self, inserts: list[_Dossier], updates: list[tuple[_Dossier, dict[str, Any]]], context: _Context,
@@ -580,7 +581,7 @@ class ImportService:
     ) -> None:
         """Every new dossier with its events (and apology letter), then the updates, in bulk."""
         user = self.user_id
-        first_id = next_id = queries.next_dossier_id(self.db)
+        first_id = next_id = bulk.next_id(self.db, "dossier")
         dossiers: list[tuple[object, ...]] = []
         events: list[tuple[object, ...]] = []
         apologies: list[tuple[object, ...]] = []
@@ -619,10 +620,10 @@ class ImportService:
                 events.append(self._apology_event(old["id"], row, letter, reason))
             elif row.apology is not None and row.apology.isoformat() != old["apology_at"]:
                 new_dates.append((row.apology.isoformat(), old["apology_id"]))
-        queries.executemany(self.db, queries.UPDATE_DOSSIER, changed)
+        bulk.executemany(self.db, queries.UPDATE_DOSSIER, changed)
         queries.set_apology_date(self.db, new_dates)
-        queries.executemany(self.db, queries.INSERT_EVENT, events)
-        queries.executemany(self.db, queries.INSERT_APOLOGY, apologies)
+        bulk.executemany(self.db, queries.INSERT_EVENT, events)
+        bulk.executemany(self.db, bulk.INSERT_APOLOGY, apologies)
 
     def _apology(self, dossier_id: int, row: _Dossier, context: _Context, reason: str) -> tuple[object, ...]:
         """Mẫu 04 as the file dates it: the new appointment is the result's day when it came later, else one
@@ -696,8 +697,8 @@ class ImportService:
                     updates.append((*values, old["id"]))
                 else:
                     unchanged += 1
-            queries.executemany(self.db, queries.INSERT_PROCEDURE, inserts)
-            queries.executemany(self.db, queries.UPDATE_PROCEDURE, updates)
+            bulk.executemany(self.db, queries.INSERT_PROCEDURE, inserts)
+            bulk.executemany(self.db, queries.UPDATE_PROCEDURE, updates)
         result = ImportResult(
             inserted=len(inserts), updated=len(updates), unchanged=unchanged, rejected=len(problems),
             problems=tuple(problems.all()), rejects=rejects, fields_created=created,

@@ -1,12 +1,10 @@
-"""Bulk writes of the demo data generator: plain ``executemany`` over batches of tuples."""
+"""The demo data generator's statements (written with ``bulk.executemany`` over batches of tuples) and reads."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from sqlite_utils import Database
-
-Rows = Sequence[Sequence[object]]
 
 INSERT_USER = """
 INSERT INTO user (username, full_name, title, role, password_hash, active, created_at)
@@ -25,16 +23,6 @@ INSERT INTO dossier (
 INSERT_EVENT = """
 INSERT INTO dossier_event (dossier_id, kind, at, user_id, from_status, to_status, reason, due_before, due_after)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
-
-INSERT_APOLOGY = """
-INSERT INTO apology_letter (dossier_id, issued_on, reason, old_due_at, new_due_at, signer_name, user_id)
-VALUES (?, ?, ?, ?, ?, ?, ?)
-"""
-
-UPSERT_CODE_COUNTER = """
-INSERT INTO dossier_code_counter (prefix, day, last_seq) VALUES (?, ?, ?)
-ON CONFLICT (prefix, day) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)
 """
 
 INSERT_SURVEY = """
@@ -79,11 +67,6 @@ ON CONFLICT (number, issued_on) DO NOTHING
 
 def dossier_count(db: Database) -> int:
     return db.execute("SELECT count(*) FROM dossier").fetchone()[0]
-
-
-def next_id(db: Database, table: str) -> int:
-    """The first free id of ``table`` (one of the demo's tables, named by the caller, never by a user)."""
-    return db.execute(f"SELECT coalesce(max(id), 0) + 1 FROM [{table}]").fetchone()[0]
 
 
 def user_ids(db: Database) -> dict[str, int]:
@@ -138,10 +121,3 @@ def cache_size(db: Database) -> int:
 def set_cache_size(db: Database, pages_or_kib: int) -> None:
     """``PRAGMA cache_size``: pages when positive, KiB when negative."""
     db.execute(f"PRAGMA cache_size = {int(pages_or_kib)}")
-
-
-def insert(db: Database, statement: str, rows: Rows) -> int:
-    """``executemany`` one of the statements above; returns the number of rows written."""
-    if not rows:
-        return 0
-    return db.conn.executemany(statement, rows).rowcount

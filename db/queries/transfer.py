@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from db.queries.bulk import executemany
+
 Row = dict[str, Any]
 
 INSERT_DOSSIER = """
@@ -33,16 +35,6 @@ INSERT_EVENT = """
 INSERT INTO dossier_event (dossier_id, kind, at, user_id, from_status, to_status, reason, due_before, due_after,
                            data)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
-
-INSERT_APOLOGY = """
-INSERT INTO apology_letter (dossier_id, issued_on, reason, old_due_at, new_due_at, signer_name, user_id)
-VALUES (?, ?, ?, ?, ?, ?, ?)
-"""
-
-UPSERT_CODE_COUNTER = """
-INSERT INTO dossier_code_counter (prefix, day, last_seq) VALUES (?, ?, ?)
-ON CONFLICT (prefix, day) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)
 """
 
 INSERT_PROCEDURE = """
@@ -121,19 +113,8 @@ def code_counters(db: Database, prefix: str) -> dict[str, int]:
     return dict(db.execute("SELECT day, last_seq FROM dossier_code_counter WHERE prefix = ?", [prefix]).fetchall())
 
 
-def next_dossier_id(db: Database) -> int:
-    return db.execute("SELECT coalesce(max(id), 0) + 1 FROM dossier").fetchone()[0]
-
-
-def executemany(db: Database, statement: str, rows: Sequence[Sequence[object]]) -> int:
-    """One of the statements above over many rows; returns the rows written."""
-    if not rows:
-        return 0
-    return db.conn.executemany(statement, rows).rowcount
-
-
 def insert_dossiers(db: Database, rows: Sequence[Sequence[object]]) -> int:
-    """``INSERT_DOSSIER`` over many rows whose ids are all above the stored ones (``next_dossier_id``).
+    """``INSERT_DOSSIER`` over many rows whose ids are all above the stored ones (``bulk.next_id``).
 
     The register's full-text index is filled in one ``INSERT … SELECT`` after the rows instead of by its
     per-row trigger (ten times faster: 0.4 s instead of 4 s for 100,000 dossiers). The trigger is dropped
