@@ -22,7 +22,6 @@ import functools
 import io
 import os
 import re
-import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,6 +51,7 @@ from reportlab.platypus import (
 
 from cchc_desktop import APP_NAME
 from cchc_desktop.domain.unit import UnitSettings
+from cchc_desktop.files import write_atomically
 from cchc_desktop.formatting import long_date, place_date
 from cchc_desktop.i18n import _
 from cchc_desktop.reports.fonts import FAMILY, face, register_fonts
@@ -465,16 +465,3 @@ def build_pdf(story: list[Flowable], target: str | os.PathLike[str] | None = Non
     if target is not None:
         write_atomically(Path(target), data)
     return data
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")  # open() honours the umask; mkstemp: 0600
-    try:
-        with tmp.open("xb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

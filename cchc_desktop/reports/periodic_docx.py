@@ -32,6 +32,7 @@ from docx.text.paragraph import Paragraph
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from cchc_desktop.domain.report import ReportDocument
+from cchc_desktop.files import write_atomically
 from cchc_desktop.i18n import _
 from cchc_desktop.reports.official import (
     BODY_SIZE,
@@ -56,7 +57,6 @@ from cchc_desktop.reports.official import (
     recipient_lines,
     split_words,
     text_blocks,
-    write_atomically,
 )
 from cchc_desktop.reports.periodic_pdf import (
     APPENDIX_GROUP,

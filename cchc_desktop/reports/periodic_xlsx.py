@@ -28,9 +28,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc_desktop.domain.report import AppendixRow, ReportDocument
+from cchc_desktop.files import write_atomically
 from cchc_desktop.formatting import short_date
 from cchc_desktop.i18n import _
-from cchc_desktop.reports.official import write_atomically
 from cchc_desktop.reports.periodic_pdf import appendix_notes, appendix_title, is_whole
 
 ExtraSheet = tuple[str, Sequence[str], Sequence[Sequence[object]]]

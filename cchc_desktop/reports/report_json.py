@@ -98,7 +98,7 @@ def dumps(document: ReportDocument) -> str:
 
 def write_json(document: ReportDocument, target: str | os.PathLike[str]) -> Path:
     """Write the JSON file (UTF-8) atomically: a temporary file beside ``target``, then renamed."""
-    from cchc_desktop.reports.official import write_atomically
+    from cchc_desktop.files import write_atomically
 
     path = Path(target)
     write_atomically(path, dumps(document).encode("utf-8"))
