@@ -8,12 +8,14 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping
 
 from cchc_desktop.i18n import _
 from db.errors import StorageError, StorageProblem
 
-__all__ = ["CchcError", "NotFoundError", "StorageError", "StorageProblem", "ValidationError", "user_message"]
+__all__ = ["CchcError", "NotFoundError", "StorageError", "StorageProblem", "ValidationError", "file_reason",
+           "user_message"]
 
 
 class CchcError(Exception):
@@ -85,3 +87,19 @@ def user_message(exc: BaseException) -> str:
     if isinstance(exc, ValidationError):
         return "\n".join(exc.errors.values())
     return str(exc)
+
+
+def file_reason(exc: OSError) -> str:
+    """Why a file could not be written (or read), as a Vietnamese phrase: the system's own words (``File too
+    large``, ``No space left on device``) are in English, so the usual causes are said here."""
+    reasons = {
+        errno.ENOSPC: _("ổ đĩa đã đầy"),
+        getattr(errno, "EDQUOT", errno.ENOSPC): _("đã dùng hết dung lượng được cấp trên ổ đĩa"),
+        errno.EFBIG: _("tệp lớn hơn mức ổ đĩa hoặc tài khoản cho phép (ổ đĩa coi như đã đầy)"),
+        errno.EACCES: _("không có quyền ghi vào đó"),
+        errno.EPERM: _("không có quyền ghi vào đó"),
+        errno.EROFS: _("ổ đĩa chỉ cho phép đọc"),
+        errno.ENOENT: _("thư mục không tồn tại"),
+        errno.EIO: _("lỗi đọc/ghi ổ đĩa"),
+    }
+    return reasons.get(exc.errno, exc.strerror or str(exc)) if exc.errno is not None else str(exc)

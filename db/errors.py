@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -51,3 +53,40 @@ def classify(exc: sqlite3.Error, path: Path | str | None) -> StorageError:
     else:
         problem = StorageProblem.IO
     return StorageError(problem, path, str(exc))
+
+
+# The primary result codes that come from the file or the machine, not from a mistake in the program: a
+# CHECK or UNIQUE constraint failing (SQLITE_CONSTRAINT), a syntax error or a misuse stay bugs.
+_ENVIRONMENT = frozenset({
+    sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM,
+    sqlite3.SQLITE_NOLFS, sqlite3.SQLITE_PROTOCOL,
+})
+
+
+def from_environment(exc: sqlite3.Error) -> bool:
+    """True when ``exc`` says the database file cannot be used now (locked, full, read-only, damaged, I/O)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _ENVIRONMENT
+
+
+def main_file(conn: sqlite3.Connection) -> Path | None:
+    """The file of the connection's main database (None in memory, or when SQLite cannot say)."""
+    try:
+        rows = conn.execute("PRAGMA database_list").fetchall()
+    except sqlite3.Error:
+        return None
+    return next((Path(file) for _seq, name, file in rows if name == "main" and file), None)
+
+
+@contextmanager
+def storage_errors_of(conn: sqlite3.Connection) -> Iterator[None]:
+    """Inside the block, an sqlite3 error from the environment becomes a StorageError naming the connection's
+    file (a service's write: the disk is full, another program holds the lock...); any other one is a bug and
+    goes through unchanged. Put it outside ``db.atomic()``, so that the transaction is rolled back first."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        if not from_environment(exc):
+            raise
+        raise classify(exc, main_file(conn)) from exc

@@ -1,9 +1,10 @@
 """ExportService: dossiers to CSV or .xlsx with the columns of DESIGN.md §4, so that an export re-imports
 unchanged.
 
-Rows are streamed from one cursor to the file (never all in memory); the file appears only when complete.
-A period selects the dossiers *received* within it (the register's and the ledger's meaning of "the
-dossiers of a period"), oldest first.
+Rows are streamed from one cursor to the file (never all in memory); the file appears only when complete (a
+database that cannot be read to the end, a damaged page, is a StorageError and leaves no file). A period
+selects the dossiers *received* within it (the register's and the ledger's meaning of "the dossiers of a
+period"), oldest first.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from cchc_desktop.domain.periods import Period
 from cchc_desktop.i18n import _
 from cchc_desktop.services.register import LIST_COLUMNS, RegisterFilter, RegisterService, display
 from cchc_desktop.services.tables import DOSSIER_COLUMNS, Cell, TableFileError, table_format, write_table
+from db.errors import storage_errors_of
 from db.queries import transfer as queries
 
 log = logging.getLogger("cchc.services")
@@ -56,7 +58,8 @@ class ExportService:
         statuses = {member.value: member.label for member in DossierStatus}
         yes, no = _("Có"), _("Không")
         written = 0
-        with write_table(target, [column.header for column in DOSSIER_COLUMNS], sheet=_("Hồ sơ")) as append:
+        with storage_errors_of(self.db.conn), \
+                write_table(target, [column.header for column in DOSSIER_COLUMNS], sheet=_("Hồ sơ")) as append:
             for (code, procedure_code, procedure_name, name, applicant_id, phone, address, channel, received, due,
                  resolved, returned, status, withdrawn, digitized, apology) in queries.export_rows(self.db, first,
                                                                                                    before):
@@ -76,7 +79,8 @@ def export_list(db: Database, target: Path, wanted: RegisterFilter, *, page_size
     limit = XLSX_MAX_ROWS if table_format(target) == "xlsx" else None  # also refuses an unknown extension
     register = RegisterService(db)
     written = 0
-    with write_table(target, [_(header) for _key, header in LIST_COLUMNS], sheet=_("Hồ sơ")) as append:
+    with storage_errors_of(db.conn), \
+            write_table(target, [_(header) for _key, header in LIST_COLUMNS], sheet=_("Hồ sơ")) as append:
         cursor = None
         while True:
             page = register.page(wanted, after=cursor, limit=page_size)

@@ -56,6 +56,7 @@ from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.tables import (
     DOSSIER_COLUMNS,
     DOSSIER_REQUIRED,
+    LATEST_YEAR,
     PROCEDURE_COLUMNS,
     PROCEDURE_REQUIRED,
     Cell,
@@ -70,8 +71,10 @@ from cchc_desktop.services.tables import (
     parse_moment,
     shown,
     table_format,
+    too_late,
 )
 from cchc_desktop.text import fold
+from db.errors import storage_errors_of
 from db.queries import bulk
 from db.queries import transfer as queries
 
@@ -239,7 +242,7 @@ class ImportService:
                     continue
                 if row is not None:
                     rows.append(row)
-        with self.db.atomic():
+        with storage_errors_of(self.db.conn), self.db.atomic():
             queries.take_write_lock(self.db)
             inserts, updates, unchanged = self._classify(table, problems, rows, update=update)
             for row in inserts:
@@ -318,6 +321,9 @@ class ImportService:
                 return None
             if when.at.year < EARLIEST_YEAR:
                 bad(key, _("ngày «{value}» trước năm {year}").format(value=shown(cell), year=EARLIEST_YEAR))
+                return None
+            if when.at.year > LATEST_YEAR:  # an appointment may be in the future, not in the year 9999
+                bad(key, too_late(cell))
                 return None
             if not future and ((when.at > context.now) if when.timed else (when.at.date() > context.now.date())):
                 bad(key, _("ngày «{value}» ở tương lai").format(value=shown(cell)))
@@ -669,7 +675,7 @@ class ImportService:
                     continue
                 if row is not None and line not in problems:
                     rows.append(row)
-        with self.db.atomic():
+        with storage_errors_of(self.db.conn), self.db.atomic():
             queries.take_write_lock(self.db)
             stored = {row["code"]: row for row in queries.procedures(self.db)}
             for row in rows:

@@ -56,6 +56,7 @@ from cchc_desktop.services.tables import (
     table_format,
 )
 from cchc_desktop.text import fold
+from db.errors import storage_errors_of
 from db.queries import inspections as queries
 
 log = logging.getLogger("cchc.services")
@@ -139,7 +140,7 @@ class InspectionImportService:
                 if row is not None:
                     rows.append(row)
         groups = self._group(problems, rows)
-        with self.db.atomic():
+        with storage_errors_of(self.db.conn), self.db.atomic():
             queries.take_write_lock(self.db)
             plan = self._against_stored(problems, groups)
             problems.finish(path, INSPECTION_REQUIRED, skip_invalid=skip_invalid, rejects=rejects)

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import itertools
 import os
 import re
 import tempfile
 import warnings
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -26,7 +28,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from cchc_desktop.errors import CchcError, ValidationError
+from cchc_desktop.errors import CchcError, ValidationError, file_reason
 from cchc_desktop.i18n import _
 from cchc_desktop.text import clean, fold
 
@@ -36,6 +38,8 @@ Append = Callable[[Sequence[Cell]], None]
 """Writes one row of a table being written."""
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")  # what ``neutralise`` puts an apostrophe before
+_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")  # what ``unneutralise`` takes one off
 HEADER_SEARCH_ROWS = 20  # a title above the header row is tolerated
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -132,6 +136,9 @@ INSPECTION_COLUMNS = (
 INSPECTION_REQUIRED = (("inspected_at",), ("subject",), ("kind",))
 
 REASON_HEADER = "Lý do"  # the extra column of a rejects file
+# A date of a file after this year is a typing error (31/12/9999): the schema stores years up to 2999 only, the
+# working calendar counts to 2200, the plans go to 2100.
+LATEST_YEAR = 2100
 
 
 class TableFileError(CchcError):
@@ -142,10 +149,8 @@ class TableFileError(CchcError):
 
 
 def unneutralise(text: str) -> str:
-    """Take off the apostrophe that ``neutralise`` put before a formula-like text."""
-    if text[:1] == "'" and text[1:2] in FORMULA_STARTS and len(text) > 1:
-        return text[1:]
-    return text
+    """Take off the apostrophe that ``neutralise`` put before a formula-like text (or Excel's text marker)."""
+    return text[1:] if text[:1] == "'" and _NEUTRALISED.match(text) else text
 
 
 def _blank(cells: Sequence[Cell]) -> bool:
@@ -203,6 +208,8 @@ def _encoding(head: bytes) -> str:
 def _not_utf8(path: Path, encoding: str) -> TableFileError:
     """The message for a file that does not decode, naming the first bad byte and its line."""
     data = path.read_bytes()
+    if _utf16_without_bom(data[:1024]):  # it fails on its first non-ASCII letter, before a NUL is seen
+        return _nul(path)
     try:
         data.decode(encoding)
         position, byte = len(data), 0
@@ -215,26 +222,39 @@ def _not_utf8(path: Path, encoding: str) -> TableFileError:
     ).format(name=path.name, byte=byte, line=data.count(b"\n", 0, position) + 1, save_as=_SAVE_AS_UTF8))
 
 
+def _utf16_without_bom(head: bytes) -> bool:
+    """A NUL in every other byte, or nearly: the letters of the Latin alphabet in UTF-16."""
+    return max(head[0::2].count(0), head[1::2].count(0)) * 3 > len(head) // 2
+
+
+def _nul(path: Path) -> TableFileError:
+    return TableFileError(_(
+        "Tệp «{name}» chứa ký tự NUL: đây không phải tệp CSV văn bản (có thể là UTF-16 không có BOM "
+        "hoặc tệp nhị phân). Hãy {save_as} hoặc Excel (.xlsx). Chưa ghi dữ liệu nào."
+    ).format(name=path.name, save_as=_SAVE_AS_UTF8.lower()))
+
+
 def _lines(path: Path, handle: Iterable[str]) -> Iterator[str]:
     """The file's lines, refusing a NUL character (UTF-16 without BOM, or not a text file)."""
     for line in handle:
         if "\x00" in line:
-            raise TableFileError(_(
-                "Tệp «{name}» chứa ký tự NUL: đây không phải tệp CSV văn bản (có thể là UTF-16 không có BOM "
-                "hoặc tệp nhị phân). Hãy {save_as} hoặc Excel (.xlsx). Chưa ghi dữ liệu nào."
-            ).format(name=path.name, save_as=_SAVE_AS_UTF8.lower()))
+            raise _nul(path)
         yield line
 
 
 def _sniff_delimiter(lines: Sequence[str]) -> str:
-    """Comma, semicolon or tab: whichever the first lines hold most of (outside quotes)."""
-    counts = dict.fromkeys((",", ";", "\t"), 0)
-    for line in lines:
-        unquoted = re.sub(r'"[^"]*"', "", line)
-        for delimiter in counts:
-            counts[delimiter] += unquoted.count(delimiter)
-    best = max(counts, key=lambda delimiter: counts[delimiter])
-    return best if counts[best] else ","
+    """Comma, semicolon or tab: the one that cuts the most of the first lines into the same number (2 or more)
+    of fields, the larger number on a tie (a cell full of «;» in a comma-separated file does not decide)."""
+    best, best_score = ",", (0, 0)
+    for delimiter in (",", ";", "\t"):
+        try:
+            widths = Counter(len(fields) for fields in csv.reader(lines, delimiter=delimiter) if len(fields) > 1)
+        except csv.Error:  # a field cut at the end of the sample, or too large: the reading will say
+            continue
+        score = max(((count, width) for width, count in widths.items()), default=(0, 0))
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 @contextmanager
@@ -258,8 +278,7 @@ def _csv_rows(path: Path, start: bytes) -> Iterator[Iterator[tuple[int, list[Cel
             try:
                 for record in reader:
                     line, previous = previous + 1, reader.line_num
-                    yield line, [
-                        cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell for cell in record]
+                    yield line, [cell[1:] if cell[:1] == "'" and _NEUTRALISED.match(cell) else cell for cell in record]
             except UnicodeDecodeError:
                 raise _not_utf8(path, encoding) from None
             except csv.Error as exc:
@@ -401,8 +420,10 @@ def open_table(path: Path, columns: Sequence[Column], required: Sequence[Sequenc
 
 
 def neutralise(text: str) -> str:
-    """A text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) gets a ``'``."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) gets a ``'``; so
+    does one whose apostrophes come before such a sign (``'=1``), which ``unneutralise`` would otherwise take
+    for ours: every text comes back from a file as it went in."""
+    return "'" + text if _FORMULA_LIKE.match(text) else text
 
 
 def _csv_text(cell: Cell) -> str:
@@ -425,6 +446,21 @@ def table_format(path: Path) -> str:
     raise TableFileError(_("Chỉ ghi được tệp .csv hoặc .xlsx (không ghi được «{name}»).").format(name=path.name))
 
 
+def _cannot_write(path: Path, exc: OSError) -> TableFileError:
+    return TableFileError(_(
+        "Không ghi được tệp «{path}»: {reason}. Tệp chưa được tạo (tệp cùng tên có từ trước, nếu có, vẫn giữ "
+        "nguyên). Hãy giải phóng dung lượng ổ đĩa hoặc chọn nơi lưu khác rồi thử lại."
+    ).format(path=path, reason=file_reason(exc)))
+
+
+@contextmanager
+def _write_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
+
+
 @contextmanager
 def _replacing(path: Path) -> Iterator[Path]:
     """A temporary file beside ``path`` that replaces it at the end, or disappears on error."""
@@ -434,12 +470,13 @@ def _replacing(path: Path) -> Iterator[Path]:
         raise TableFileError(_("Không có thư mục «{folder}».").format(folder=path.parent)) from None
     except OSError as exc:
         raise TableFileError(_("Không ghi được vào thư mục «{folder}»: {detail}.").format(
-            folder=path.parent, detail=exc.strerror)) from None
+            folder=path.parent, detail=file_reason(exc))) from None
     os.close(handle)
     temporary = Path(name)
     try:
         yield temporary
-        os.replace(temporary, path)
+        with _write_errors(path):
+            os.replace(temporary, path)
     finally:
         with suppress(FileNotFoundError):
             temporary.unlink()
@@ -451,17 +488,62 @@ def write_table(path: Path, header: Sequence[str], *, sheet: str = "Dữ liệu"
 
     CSV: UTF-8 with BOM, comma-separated, CRLF (what Excel reads without asking). XLSX: one sheet, bold
     header frozen, dates as real dates shown ``dd/mm/yyyy hh:mm``. Formula-like texts are neutralised in
-    both. The file appears only when complete (written beside it, then renamed).
+    both. The file appears only when complete (written beside it, then renamed); one that cannot be written
+    (the disk is full, no permission) is a TableFileError naming it, and leaves nothing behind.
     """
     kind = table_format(path)
     with _replacing(path) as temporary:
-        if kind == "csv":
-            with temporary.open("w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle, lineterminator="\r\n")
-                writer.writerow([_csv_text(text) for text in header])
-                yield lambda cells: writer.writerow([_csv_text(cell) for cell in cells])
-        else:
-            yield from _xlsx_writer(temporary, header, sheet)
+        rows = _csv_writer(temporary, header) if kind == "csv" else _xlsx_writer(temporary, header, sheet)
+        with _write_errors(path):
+            write = next(rows)
+
+        def append(cells: Sequence[Cell]) -> None:
+            try:
+                write(cells)
+            except OSError as exc:
+                raise _cannot_write(path, exc) from exc
+
+        try:
+            yield append
+            with _write_errors(path):
+                next(rows, None)  # the end: the file flushed and closed, the workbook saved
+        finally:
+            with suppress(OSError):
+                rows.close()  # after an error: the file closed, the workbook's temporary file deleted
+
+
+def _csv_writer(target: Path, header: Sequence[str]) -> Iterator[Append]:
+    with target.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow([_csv_text(text) for text in header])
+        yield lambda cells: writer.writerow([_csv_text(cell) for cell in cells])
+
+
+def _stream_error(exc: Exception) -> OSError:
+    """lxml's failed write (``IO_EFBIG``, ``IO_ENOSPC``...) as the OSError it reports."""
+    code = getattr(errno, str(exc).removeprefix("IO_"), None)
+    return OSError(code, os.strerror(code)) if isinstance(code, int) else OSError(str(exc))
+
+
+@contextmanager
+def _stream_errors(kinds: tuple[type[Exception], ...]) -> Iterator[None]:
+    try:
+        yield
+    except kinds as exc:
+        raise _stream_error(exc) from exc
+
+
+def _discard(sheet: Any) -> None:
+    """After a failed write: close the sheet's half-written stream and delete its temporary file now (openpyxl
+    would keep the file until the program ends, and print the stream's error when it is collected)."""
+    writer = getattr(sheet, "_writer", None)  # openpyxl's streaming writer of a write-only sheet
+    for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
+        if stream is not None:
+            with suppress(Exception):
+                stream.close()
+    if writer is not None:
+        with suppress(Exception):
+            writer.cleanup()
 
 
 def _xlsx_writer(target: Path, header: Sequence[str], title: str) -> Iterator[Append]:
@@ -469,6 +551,12 @@ def _xlsx_writer(target: Path, header: Sequence[str], title: str) -> Iterator[Ap
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+
+    try:  # what openpyxl's streaming writer raises when a write fails (without lxml: OSError itself)
+        from lxml.etree import SerialisationError
+        stream_errors: tuple[type[Exception], ...] = (SerialisationError,)
+    except ImportError:
+        stream_errors = ()
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(title)
@@ -481,7 +569,6 @@ def _xlsx_writer(target: Path, header: Sequence[str], title: str) -> Iterator[Ap
         cell = WriteOnlyCell(sheet, value=_xlsx_text(text))
         cell.font = bold
         heading.append(cell)
-    sheet.append(heading)
     # One styled cell per column, reused: a write-only sheet writes each row out as it is appended.
     moments: dict[int, WriteOnlyCell] = {}
     days: dict[int, WriteOnlyCell] = {}
@@ -506,10 +593,20 @@ def _xlsx_writer(target: Path, header: Sequence[str], title: str) -> Iterator[Ap
                 row.append(target_cell)
             else:
                 row.append(None if cell is None else _xlsx_text(str(cell)))
-        sheet.append(row)
+        try:
+            sheet.append(row)
+        except stream_errors as exc:
+            raise _stream_error(exc) from exc
 
-    yield append
-    book.save(target)
+    try:
+        with _stream_errors(stream_errors):
+            sheet.append(heading)
+        yield append
+        with _stream_errors(stream_errors):
+            book.save(target)
+    except BaseException:
+        _discard(sheet)
+        raise
 
 
 def _xlsx_text(text: str) -> str:
@@ -624,14 +721,21 @@ def shown(cell: Cell) -> str:
 
 def read_day(cell: Cell) -> date | None:
     """A day from a cell (a time, if any, is dropped); None when empty; raises ValueError with the row's
-    message (``ngày không hợp lệ «…» …``)."""
+    message (``ngày không hợp lệ «…» …``, or one after ``LATEST_YEAR``)."""
     if not cell_text(cell):
         return None
     try:
-        return parse_moment(cell).at.date()
+        day = parse_moment(cell).at.date()
     except ValueError:
         raise ValueError(_("ngày không hợp lệ «{value}» (ghi dd/mm/yyyy hoặc yyyy-mm-dd)").format(
             value=shown(cell))) from None
+    if day.year > LATEST_YEAR:
+        raise ValueError(too_late(cell))
+    return day
+
+
+def too_late(cell: Cell) -> str:
+    return _("ngày «{value}» sau năm {year}").format(value=shown(cell), year=LATEST_YEAR)
 
 
 def phrase(sentence: str) -> str:

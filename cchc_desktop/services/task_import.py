@@ -7,7 +7,8 @@ checks of ``PlanService`` (``check_task``), so a file cannot store what the form
 
 Decisions where the contract is silent:
 - The plan's year: ``year`` when given, else the one year the deadlines name; deadlines naming several years
-  (or none) without ``year`` stop the import with one message. The plan is created when missing.
+  (or none, or one outside the plans' years) without ``year`` stop the import with one message. The plan is
+  created when missing.
 - «Thời hạn» takes a date (``dd/mm/yyyy``, ISO, a spreadsheet date, or ``dd/mm`` in the plan's year), a month
   (``Tháng 3``, ``03/2024``: its last day), a quarter (``Quý I``: its last day) or the whole year
   (``Thường xuyên``, ``Cả năm``, ``Trong năm``: 31/12); ``Trước``/``Trước ngày`` before it is ignored.
@@ -60,6 +61,7 @@ from cchc_desktop.services.tables import (
     table_format,
 )
 from cchc_desktop.text import fold
+from db.errors import storage_errors_of
 from db.queries import plans as queries
 
 log = logging.getLogger("cchc.services")
@@ -206,7 +208,7 @@ class TaskImportService:
                     continue
                 rows.append(row)
         year = year if year is not None else self._year(rows)
-        with self.db.atomic():
+        with storage_errors_of(self.db.conn), self.db.atomic():
             queries.take_write_lock(self.db)
             stored_plan = queries.plan_by_year(self.db, year)
             plan_id = stored_plan["id"] if stored_plan else None
@@ -299,7 +301,13 @@ class TaskImportService:
             if row.deadline is not None and row.deadline.year is not None:
                 lines[row.deadline.year].append(row.line)
         if len(lines) == 1:
-            return next(iter(lines))
+            year, numbers = next(iter(lines.items()))
+            if EARLIEST_YEAR <= year <= LATEST_YEAR:
+                return year
+            raise ValidationError({"year": _(
+                "Thời hạn của {n} dòng (dòng {first}) thuộc năm {year}, ngoài các năm kế hoạch (từ {earliest} đến "
+                "{latest}): hãy sửa cột «Thời hạn» hoặc chọn năm kế hoạch (--year NĂM). Chưa ghi dữ liệu nào."
+            ).format(n=len(numbers), first=numbers[0], year=year, earliest=EARLIEST_YEAR, latest=LATEST_YEAR)})
         if not lines:
             raise ValidationError({"year": _(
                 "Không xác định được năm của kế hoạch: cột «Thời hạn» không ghi năm nào. Hãy chọn năm kế hoạch "
