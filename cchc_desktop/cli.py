@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import re
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -20,6 +21,7 @@ from cchc_desktop.errors import CchcError, StorageError, ValidationError, user_m
 from cchc_desktop.i18n import _, set_language
 from cchc_desktop.logs import LEVELS, setup_logging
 from cchc_desktop.paths import resolve_db_path
+from db.errors import classify, from_environment
 
 if TYPE_CHECKING:
     from cchc_desktop.domain.periods import Period
@@ -750,11 +752,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         return EXIT_USER_ERROR
-    except Exception:
-        log.exception("unexpected error in %s", args.command)
-        if debug:
-            traceback.print_exc()
-        else:
-            print(_("Lỗi không mong đợi của chương trình; chi tiết trong tệp nhật ký. Chạy lại với --debug "
-                    "để xem chi tiết."), file=sys.stderr)
+    except sqlite3.Error as exc:
+        if not from_environment(exc):  # a bug in a query: below
+            return _unexpected(args, debug)
+        log.warning("%s: %s", args.command, exc)  # the file, not the program: locked, full, damaged
+        print(_("Lỗi: {message}").format(message=user_message(classify(exc, db_path))), file=sys.stderr)
         return EXIT_USER_ERROR
+    except Exception:
+        return _unexpected(args, debug)
+
+
+def _unexpected(args: argparse.Namespace, debug: bool) -> int:
+    """A bug: logged with its traceback (shown with --debug)."""
+    log.exception("unexpected error in %s", args.command)
+    if debug:
+        traceback.print_exc()
+    else:
+        print(_("Lỗi không mong đợi của chương trình; chi tiết trong tệp nhật ký. Chạy lại với --debug "
+                "để xem chi tiết."), file=sys.stderr)
+    return EXIT_USER_ERROR

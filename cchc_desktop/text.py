@@ -7,11 +7,15 @@ import unicodedata
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
 
 
+# C0 and C1 control characters (NUL, escape…) read as spaces: pasted or imported, they are never meant.
+_CONTROLS = {code: " " for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+
+
 def clean(text: str | None) -> str:
-    """NFC, stripped, inner runs of white space collapsed to one space."""
+    """NFC, control characters as spaces, stripped, inner runs of white space collapsed to one space."""
     if text is None:
         return ""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    return " ".join(unicodedata.normalize("NFC", text).translate(_CONTROLS).split())
 
 
 def fold(text: str | None) -> str:

@@ -10,6 +10,7 @@ import argparse
 import gc
 import logging
 import os
+import sqlite3
 import sys
 import threading
 import time
@@ -23,6 +24,7 @@ from cchc_desktop.errors import StorageError, user_message
 from cchc_desktop.i18n import _, set_language
 from cchc_desktop.logs import LEVELS, log_tail, setup_logging
 from cchc_desktop.paths import resolve_db_path
+from db.errors import classify, from_environment
 
 log = logging.getLogger("cchc.ui")
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -64,6 +66,8 @@ def install_excepthook() -> None:
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         text = "".join(traceback.format_exception(kind, value, tb))
         log.error("unhandled exception:\n%s", text)
+        if isinstance(value, sqlite3.Error) and from_environment(value):  # the file, not the program
+            value = classify(value, None)
         if isinstance(value, StorageError):
             messages.storage_error(None, value)
             return

@@ -203,7 +203,7 @@ def code_pattern(pattern: str) -> str:
         return DEFAULT_CODE_PATTERN
     try:
         pattern.format(unit="000.00.00.H00", yymmdd="240101", seq=1)
-    except (KeyError, IndexError, ValueError):
+    except (KeyError, IndexError, ValueError, AttributeError):
         return DEFAULT_CODE_PATTERN
     return pattern
 

@@ -137,7 +137,7 @@ def parse_area(text: str) -> ReformArea:
 
 def natural_key(number: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key of a task number in natural order: ``2`` before ``10``, ``1.2`` before ``1.10``."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part)
+    return tuple((0, int(part)) if part.isdecimal() else (1, part)
                  for part in _NUMBER_PARTS.split(fold(number)) if part)
 
 

@@ -19,9 +19,10 @@ from enum import StrEnum
 from pathlib import Path
 
 from cchc_desktop.domain.backups import to_remove
-from cchc_desktop.errors import CchcError
+from cchc_desktop.errors import CchcError, StorageProblem, file_reason
 from cchc_desktop.i18n import _
 from db.connection import backup_folder, copy_database, integrity_problems, open_db, schema_state
+from db.errors import classify, from_environment
 from db.queries import settings as settings_queries
 
 log = logging.getLogger("cchc.services")
@@ -107,18 +108,17 @@ class BackupService:
         now = self.clock().replace(microsecond=0)
         target_folder = Path(folder) if folder is not None else self.folder()
         target = target_folder / f"{self.db_path.stem}-{kind.value}-{now.strftime(STAMP)}.sqlite3"
-        partial = target.with_name(target.name + ".part")  # never a half copy under a backup's name
         db = open_db(self.db_path, migrate=False, create=False)
         try:
-            copy_database(db.conn, partial)
-            partial.replace(target)
+            copy_database(db.conn, target)  # never a half copy under a backup's name
         except OSError as exc:
-            partial.unlink(missing_ok=True)
             raise CchcError(_("Không sao lưu được vào {path}: {reason}.").format(
-                path=target_folder, reason=exc.strerror or exc)) from exc
+                path=target_folder, reason=file_reason(exc))) from exc
         except sqlite3.Error as exc:
-            partial.unlink(missing_ok=True)
-            raise CchcError(_("Không sao lưu được vào {path}: {reason}.").format(path=target_folder, reason=exc)) \
+            problem = classify(exc, target).problem if from_environment(exc) else None
+            reason = _("ổ đĩa đã đầy hoặc không ghi được vào đó") if problem in (
+                StorageProblem.DISK_FULL, StorageProblem.IO, StorageProblem.READ_ONLY) else str(exc)
+            raise CchcError(_("Không sao lưu được vào {path}: {reason}.").format(path=target_folder, reason=reason)) \
                 from exc
         finally:
             db.close()

@@ -128,6 +128,9 @@ class InspectionSummary:
         return self.findings - self.remedied
 
 
+LATEST_YEAR = 2100  # as in the imports: a later date is a typing slip
+
+
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
@@ -222,6 +225,9 @@ def check_finding(
     if inspected_on is not None and deadline is not None and deadline < inspected_on:
         errors["remedy_deadline"] = _("thời hạn khắc phục {day} trước ngày kiểm tra {inspected}").format(
             day=short_date(deadline), inspected=short_date(inspected_on))
+    elif deadline is not None and deadline.year > LATEST_YEAR:
+        errors["remedy_deadline"] = _("thời hạn khắc phục {day} sau năm {year}").format(
+            day=short_date(deadline), year=LATEST_YEAR)
     if remedied is not None:
         if inspected_on is not None and remedied < inspected_on:
             errors["remedied_on"] = _("ngày khắc phục {day} trước ngày kiểm tra {inspected}").format(

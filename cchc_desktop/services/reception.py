@@ -47,6 +47,7 @@ from cchc_desktop.i18n import _
 from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean, fold
+from db.errors import storage_errors_of
 from db.queries import dossiers as queries
 
 log = logging.getLogger("cchc.services")
@@ -290,6 +291,10 @@ def _procedure(row: Mapping[str, Any]) -> ProcedureChoice:
     )
 
 
+# The longest texts the forms take (the import's limits): a longer one would not fit on the receipt.
+MAX_LENGTH = {"applicant_name": 200, "address": 500, "note": 1000}
+
+
 def _clean_fields(values: Mapping[str, object], errors: dict[str, str]) -> dict[str, object]:
     """The applicant fields present in ``values`` cleaned for storage; problems go to ``errors``."""
     out: dict[str, object] = {}
@@ -297,6 +302,9 @@ def _clean_fields(values: Mapping[str, object], errors: dict[str, str]) -> dict[
         name = clean(str(values["applicant_name"] or ""))
         if not name:
             errors["applicant_name"] = _("Họ tên người nộp không được để trống.")
+        elif len(name) > MAX_LENGTH["applicant_name"]:
+            errors["applicant_name"] = _("Họ tên người nộp quá dài (tối đa {n} ký tự).").format(
+                n=MAX_LENGTH["applicant_name"])
         out["applicant_name"] = name
     if "applicant_id" in values:
         number = _SPACES.sub("", str(values["applicant_id"] or ""))
@@ -312,6 +320,8 @@ def _clean_fields(values: Mapping[str, object], errors: dict[str, str]) -> dict[
         out["phone"] = phone or None
     if "address" in values:
         out["address"] = clean(str(values["address"] or "")) or None
+        if len(out["address"] or "") > MAX_LENGTH["address"]:
+            errors["address"] = _("Địa chỉ quá dài (tối đa {n} ký tự).").format(n=MAX_LENGTH["address"])
     if "email" in values:
         email = clean(str(values["email"] or ""))
         if email and not _EMAIL.match(email):
@@ -324,6 +334,8 @@ def _clean_fields(values: Mapping[str, object], errors: dict[str, str]) -> dict[
         out["sets"] = sets
     if "note" in values:
         out["note"] = clean(str(values["note"] or "")) or None
+        if len(out["note"] or "") > MAX_LENGTH["note"]:
+            errors["note"] = _("Ghi chú quá dài (tối đa {n} ký tự).").format(n=MAX_LENGTH["note"])
     return out
 
 
@@ -466,7 +478,7 @@ class ReceptionService:
         data: dict[str, object] = {"explanation": due.explanation}
         if received_at != _minute(now):
             data["recorded_at"] = _iso(_minute(now))
-        with self.db.atomic():
+        with storage_errors_of(self.db.conn), self.db.atomic():
             # The counter write comes first: it takes the write lock (see db.queries.dossiers).
             while True:
                 seq = queries.next_code_seq(self.db, checked.unit_code, day.isoformat())
@@ -555,7 +567,7 @@ class ReceptionService:
         reason = clean(reason)
         calendar = load_calendar(self.db) if event in (
             EventKind.SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENT_RECEIVED) else None
-        with self.db.atomic():
+        with storage_errors_of(self.db.conn), self.db.atomic():
             row = self._locked(code)
             current = DossierStatus(row["status"])
             target = next_status(current, event)
@@ -667,7 +679,7 @@ class ReceptionService:
         reason = clean(reason)
         calendar = load_calendar(self.db)
         signer = SettingsService(self.db).load().signer_name or None
-        with self.db.atomic():
+        with storage_errors_of(self.db.conn), self.db.atomic():
             row = self._locked(code)
             current = DossierStatus(row["status"])
             if next_status(current, EventKind.APOLOGISED) is None:
@@ -716,7 +728,7 @@ class ReceptionService:
         """
         now = _minute(self._now())
         reason = clean(reason)
-        with self.db.atomic():
+        with storage_errors_of(self.db.conn), self.db.atomic():
             row = self._locked(code)
             current = DossierStatus(row["status"])
             if next_status(current, EventKind.CORRECTED) is None:

@@ -55,7 +55,7 @@ from cchc_desktop.domain.report import (
     Value,
 )
 from cchc_desktop.domain.statistics import CONSTRUCTION_FIELD, LAND_FIELD, TaskState
-from cchc_desktop.errors import CchcError, NotFoundError, ValidationError
+from cchc_desktop.errors import CchcError, NotFoundError, ValidationError, file_reason
 from cchc_desktop.formatting import parse_number, short_date
 from cchc_desktop.i18n import _
 from cchc_desktop.reports import narrative
@@ -197,7 +197,7 @@ def _file_errors(target: Path) -> Iterator[None]:
         yield
     except OSError as exc:
         raise CchcError(_("Không ghi được tệp «{path}»: {reason}.").format(
-            path=target, reason=exc.strerror or exc)) from exc
+            path=target, reason=file_reason(exc))) from exc
 
 
 def _section_text(text: str) -> str:

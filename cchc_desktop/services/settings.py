@@ -8,6 +8,7 @@ from datetime import time
 
 from sqlite_utils import Database
 
+from cchc_desktop.domain.dossiers import code_pattern
 from cchc_desktop.domain.unit import OfficeHours, UnitSettings
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
@@ -68,6 +69,9 @@ class SettingsService:
             )
         if "{seq" not in cleaned.dossier_code_pattern:
             errors["dossier_code_pattern"] = _("Mẫu mã hồ sơ phải có số thứ tự trong ngày {seq:04d}.")
+        elif code_pattern(cleaned.dossier_code_pattern) != cleaned.dossier_code_pattern:
+            errors["dossier_code_pattern"] = _(
+                "Mẫu mã hồ sơ không dùng được: chỉ gồm {unit}, {yymmdd} và {seq:04d} cùng các ký tự khác.")
         if errors:
             raise ValidationError(errors)
         return cleaned

@@ -11,9 +11,7 @@ Each fault gives a clear Vietnamese message, writes nothing (no row, no half fil
 the database file byte for byte the same where nothing was to be written), leaves the file sound, and the same
 action succeeds once the fault is gone.
 
-Where the fault still escapes as a raw error, the test says so with ``NotYetFixed`` as its last check; such a
-test is a strict xfail restricted to that exception, so its other checks still count, and it fails (XPASS)
-the day the bug is fixed, to have its mark removed.
+Where a fault would escape as a raw error, the test fails with ``NotYetFixed`` as its last check.
 """
 
 from __future__ import annotations
@@ -49,8 +47,6 @@ LOCKED_MESSAGE = ("đang bị một chương trình khác khóa. Hãy đóng ch�
                   "thử lại.")
 ENGLISH = ("File too large", "No space left", "disk I/O error", "database or disk is full", "database is locked",
            "malformed", "Traceback", "Exception ignored")
-REGISTER_RAW = ("ReceptionService.register lets the sqlite3.OperationalError escape (no StorageError): wrap its "
-                "transaction as the imports now do, `with storage_errors_of(self.db.conn), self.db.atomic():`")
 
 LOCKER = """
 import sqlite3, sys
@@ -64,7 +60,7 @@ conn.close()
 
 
 class NotYetFixed(AssertionError):
-    """A known bug (in a file being edited elsewhere), named in the xfail reason of the test that raises it."""
+    """A fault that escaped as a raw error instead of a clear message."""
 
 
 def digest(path: Path) -> str:
@@ -118,7 +114,6 @@ def register_until_full(db: Database) -> tuple[int, Exception]:
     raise AssertionError("500 registrations fitted in the pages of the file")
 
 
-@pytest.mark.xfail(strict=True, raises=NotYetFixed, reason=REGISTER_RAW)
 def test_a_full_disk_during_a_registration_loses_nothing_and_says_so(ready: Database) -> None:
     with disk_full(ready):
         saved, failure = register_until_full(ready)
@@ -164,9 +159,6 @@ def limited(*args: str, home: Path, limit: int = FILE_LIMIT) -> subprocess.Compl
                           env=environment, check=False, timeout=180, preexec_fn=small_disk)
 
 
-ENGLISH_REASON = ("the reason is in the system's English words (File too large, disk I/O error): reports.py "
-                  "`_file_errors` and backups.py `backup` should say `file_reason(exc)` (cchc_desktop/errors.py) for "
-                  "an OSError, and the classified StorageError's message for an sqlite3 error")
 
 
 @pytest.mark.parametrize(("command", "message"), [
@@ -175,10 +167,8 @@ ENGLISH_REASON = ("the reason is in the system's English words (File too large, 
     pytest.param(("export", "dossiers", "{out}/hoso.xlsx"), "Lỗi: Không ghi được tệp «{out}/hoso.xlsx»: tệp lớn hơn "
                  "mức ổ đĩa hoặc tài khoản cho phép (ổ đĩa coi như đã đầy).", id="export-xlsx"),
     pytest.param(("report", "--period", "2024", "--format", "pdf", "--out", "{out}/bao-cao.pdf"),
-                 "Lỗi: Không ghi được tệp «{out}/bao-cao.pdf»: ", id="report-pdf",
-                 marks=pytest.mark.xfail(strict=True, raises=NotYetFixed, reason=ENGLISH_REASON)),
-    pytest.param(("backup", "--to", "{out}"), "Lỗi: Không sao lưu được vào {out}: ", id="backup",
-                 marks=pytest.mark.xfail(strict=True, raises=NotYetFixed, reason=ENGLISH_REASON)),
+                 "Lỗi: Không ghi được tệp «{out}/bao-cao.pdf»: ", id="report-pdf"),
+    pytest.param(("backup", "--to", "{out}"), "Lỗi: Không sao lưu được vào {out}: ", id="backup"),
 ])
 def test_a_full_disk_for_a_file_written_leaves_no_half_file_and_says_so(
     demo_path: Path, tmp_path: Path, command: tuple[str, ...], message: str,
@@ -260,7 +250,6 @@ def assert_locked(error: StorageError, path: Path) -> None:
     assert user_message(error) == f"Cơ sở dữ liệu {path} {LOCKED_MESSAGE}"
 
 
-@pytest.mark.xfail(strict=True, raises=NotYetFixed, reason=REGISTER_RAW)
 def test_a_registration_while_another_program_holds_the_lock(ready: Database, db_path: Path) -> None:
     service = ReceptionService(ready, clock=lambda: NOW)
     before = contents(ready)
@@ -349,16 +338,12 @@ def test_a_database_cut_in_half_is_refused_and_left_as_it_is(
     assert not folder.exists() or list(folder.iterdir()) == []
 
 
-REPORT_RAW = ("ReportService lets sqlite3.DatabaseError (a damaged page) escape, shown as «Lỗi không mong đợi»: "
-              "cli.main (and ui/app.py's excepthook) should turn an sqlite3 error from the environment "
-              "(db.errors.from_environment) into the StorageError of db.errors.classify")
 
 
 @pytest.mark.parametrize("command", [
     pytest.param(("check",), id="check"),
     pytest.param(("export", "dossiers", "{out}/hoso.csv"), id="export"),
-    pytest.param(("report", "--period", "2024", "--format", "pdf", "--out", "{out}/bao-cao.pdf"), id="report",
-                 marks=pytest.mark.xfail(strict=True, raises=NotYetFixed, reason=REPORT_RAW)),
+    pytest.param(("report", "--period", "2024", "--format", "pdf", "--out", "{out}/bao-cao.pdf"), id="report"),
 ])
 def test_a_damaged_page_is_reported_and_no_file_is_written(
     demo_path: Path, tmp_path: Path, command: tuple[str, ...],

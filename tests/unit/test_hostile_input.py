@@ -8,9 +8,6 @@ for a form). A refusal writes nothing: every table keeps its rows, byte for byte
 
 Every example runs on its own copy of a prepared database (the reference catalogue and a unit code), so that
 what one example stored cannot decide the next one's outcome.
-
-The bugs found in files being edited elsewhere (the forms' services, the domain) are strict xfails restricted to
-the exception they raise today, each naming the fix; the day a fix lands, the test passes and must lose its mark.
 """
 
 from __future__ import annotations
@@ -22,7 +19,6 @@ import io
 import math
 import re
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -35,7 +31,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from reportlab.platypus.doctemplate import LayoutError
 from sqlite_utils import Database
 
 from cchc_desktop.domain.inspections import InspectionKind
@@ -766,9 +761,6 @@ def test_a_plan_year_told_by_deadlines_in_the_year_9999_is_refused(fresh: Fresh)
                                         "ghi dữ liệu nào."}
 
 
-@pytest.mark.xfail(strict=True, raises=sqlite3.IntegrityError, reason=(
-    "inspections.check_finding sets no upper bound on remedy_deadline: date(9999, 12, 31) reaches the schema's "
-    "CHECK (years 1000–2999) as a raw IntegrityError; refuse a year after tables.LATEST_YEAR (2100) there"))
 def test_a_remedy_deadline_in_the_year_9999_is_named(fresh: Fresh) -> None:
     finding = FindingInput(description="Đến muộn 15 phút", remedy_deadline=date(9999, 12, 31))
     with fresh() as db:
@@ -781,9 +773,6 @@ def test_a_remedy_deadline_in_the_year_9999_is_named(fresh: Fresh) -> None:
         assert contents(db) == before
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "domain/plans.py natural_key: «²».isdigit() is True but int(«²») fails, so a plan holding a task numbered "
-    "«²» (from the form or a file) can no longer be listed; test the parts with str.isdecimal()"))
 def test_a_task_numbered_with_a_superscript_two_is_listed(fresh: Fresh) -> None:
     with fresh() as db:
         service = PlanService(db, clock=lambda: NOW)
@@ -793,9 +782,6 @@ def test_a_task_numbered_with_a_superscript_two_is_listed(fresh: Fresh) -> None:
         assert [task.number for task in service.tasks(2024)] == [added.number] == ["1²"]
 
 
-NUL_REASON = ("cchc_desktop/text.py clean() keeps control characters: a field holding only «\\x00» is not empty to "
-              "the service but is to SQLite (length() stops at a NUL), so the schema's CHECK raises a raw "
-              "IntegrityError; clean() should turn control characters into spaces as tables.cell_text does")
 
 
 def _save_with_nul(db: Database, form: str) -> None:
@@ -814,7 +800,6 @@ def _save_with_nul(db: Database, form: str) -> None:
             inspected_on=date(2024, 6, 4), kind=InspectionKind.UNANNOUNCED, subject=subject, findings=(finding,)))
 
 
-@pytest.mark.xfail(strict=True, raises=sqlite3.IntegrityError, reason=NUL_REASON)
 @pytest.mark.parametrize("field_name", ["applicant_name", "title", "subject", "findings.0.description"])
 def test_a_nul_character_alone_is_an_empty_field(fresh: Fresh, field_name: str) -> None:
     with fresh() as db:
@@ -855,10 +840,6 @@ def test_settings_store_any_text_as_cleaned_or_name_the_field_and_the_desk_still
             assert desk.get(registered.code).code == registered.code
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason=(
-    "domain/dossiers.py code_pattern tries the pattern but catches only KeyError, IndexError and ValueError: "
-    "«{unit.x}» raises AttributeError at every registration and import once saved; catch it too (or accept only "
-    "the fields unit, yymmdd, seq), and have SettingsService.validate refuse a pattern code_pattern would replace"))
 def test_a_code_pattern_reading_an_attribute_is_refused_or_replaced(fresh: Fresh) -> None:
     with fresh() as db:
         try:
@@ -871,10 +852,6 @@ def test_a_code_pattern_reading_an_attribute_is_refused_or_replaced(fresh: Fresh
         assert registered.code == "000.21.31.H56-250115-0001"
 
 
-@pytest.mark.xfail(strict=True, raises=LayoutError, reason=(
-    "ReceptionService sets no length on the applicant's name (the import allows 200 characters): a name of "
-    "2,000 characters or more is saved, then its receipt (Mẫu 01) cannot be laid out (reportlab LayoutError); "
-    "refuse in _clean_fields what the import refuses (name 200, address 500)"))
 def test_a_5000_character_name_is_refused_or_its_receipt_printed(fresh: Fresh) -> None:
     with fresh() as db:
         try:
