@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         for target in (exported, folder / "hoso.xlsx"):
             db = open_db(demo)
             start = time.perf_counter()
-            ExportService(db).export_dossiers(target)
+            ExportService(db).export_dossiers(target, reason="kiểm thử xuất dữ liệu")
             figures.append(Figure(f"export {target.suffix[1:]} ({args.dossiers:,} rows)", "s",
                                   [time.perf_counter() - start]))
             db.close()

@@ -6,7 +6,9 @@ Exit codes: 0 success, 1 a user error (Vietnamese message on stderr saying what 
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
+import os
 import re
 import sqlite3
 import sys
@@ -24,6 +26,8 @@ from cchc_desktop.paths import resolve_db_path
 from db.errors import classify, from_environment
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from cchc_desktop.domain.periods import Period
 
 log = logging.getLogger("cchc.cli")
@@ -77,6 +81,11 @@ def _common_options() -> argparse.ArgumentParser:
     common.add_argument(
         "--db", metavar="TỆP", default=argparse.SUPPRESS,
         help=_("tệp cơ sở dữ liệu (mặc định: biến CCHC_DB hoặc thư mục dữ liệu của người dùng)"),
+    )
+    common.add_argument(
+        "--user", metavar="TÊN", default=argparse.SUPPRESS,
+        help=_("làm việc bằng tài khoản này (mật khẩu hỏi khi chạy, hoặc biến CCHC_PASSWORD); không có "
+               "--user là chế độ quản trị cục bộ, được ghi vào nhật ký"),
     )
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help=_("in chi tiết lỗi (traceback) khi có lỗi"))
@@ -232,6 +241,34 @@ def build_parser() -> argparse.ArgumentParser:
                       "chuẩn; chỉ lưu dạng băm, không lưu các chữ số."))
     kiosk_pin.set_defaults(handler=_cmd_kiosk_pin)
 
+    user = commands.add_parser(
+        "user", parents=[common], help=_("tài khoản cán bộ: liệt kê, thêm, đặt lại mật khẩu, khóa, mở"),
+        description=_("Quản lý tài khoản (cần quyền quản trị). Mật khẩu được hỏi khi gõ trên bàn phím, hoặc "
+                      "đọc từ dòng đầu của đầu vào chuẩn; không bao giờ in ra hay ghi nhật ký."),
+        epilog=_("Ví dụ:\n"
+                 "  cchc user add motcua --name \"Nguyễn Thị Hương\" --role desk\n"
+                 "  cchc user reset-password motcua\n"
+                 "  cchc user single-user on     # một máy, một người: không hỏi đăng nhập"))
+    user.add_argument("action", choices=["list", "add", "reset-password", "disable", "enable", "single-user"],
+                      metavar="VIỆC", help=_("list | add | reset-password | disable | enable | single-user"))
+    user.add_argument("username", nargs="?", metavar="TÊN", help=_("tên đăng nhập (single-user: on hoặc off)"))
+    user.add_argument("--name", metavar="HỌ_TÊN", help=_("họ và tên (khi thêm)"))
+    user.add_argument("--role", choices=["desk", "officer", "chair", "admin"], default="desk",
+                      help=_("vai trò: desk (một cửa), officer (CCHC), chair (lãnh đạo), admin (quản trị)"))
+    user.add_argument("--title", default="", metavar="CHỨC_VỤ", help=_("chức vụ"))
+    user.set_defaults(handler=_cmd_user)
+
+    audit_log = commands.add_parser(
+        "audit", parents=[common], help=_("xem nhật ký thay đổi (ai, khi nào, sửa gì)"),
+        description=_("Các mục nhật ký mới nhất trước; `cchc check` kiểm tra chuỗi mã băm của nhật ký."))
+    audit_log.add_argument("--record", default="", metavar="MÃ", help=_("mã hồ sơ hoặc số bản ghi"))
+    audit_log.add_argument("--kind", default="", metavar="BẢNG", help=_("loại bản ghi, ví dụ dossier, plan_task"))
+    audit_log.add_argument("--actor", default="", metavar="TÊN", help=_("người thực hiện (một phần tên)"))
+    audit_log.add_argument("--from", dest="first", metavar="dd/mm/yyyy", help=_("từ ngày"))
+    audit_log.add_argument("--to", dest="last", metavar="dd/mm/yyyy", help=_("đến ngày"))
+    audit_log.add_argument("--limit", type=int, default=50, metavar="SỐ", help=_("số mục tối đa (mặc định 50)"))
+    audit_log.set_defaults(handler=_cmd_audit)
+
     backup = commands.add_parser(
         "backup", parents=[common], help=_("sao lưu cơ sở dữ liệu ngay (bản sao nhất quán, chương trình vẫn chạy)"),
         description=_("Sao lưu vào thư mục đã chọn (mặc định: thư mục backups cạnh tệp dữ liệu)."))
@@ -251,6 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_("Kỳ: 2024, 2024-H1, 2024-H2, 2024-Q1 … 2024-Q4, 2024-9M, 2024-05 hoặc 2024-01-01:2024-06-30."))
     export.add_argument("kind", choices=["dossiers"], metavar="LOẠI", help=_("dossiers (hồ sơ)"))
     export.add_argument("file", metavar="TỆP", help=_("tệp .csv hoặc .xlsx cần tạo"))
+    export.add_argument("--reason", metavar="LÝ_DO",
+                        help=_("lý do xuất (bắt buộc: tệp có họ tên, số giấy tờ, điện thoại; được ghi vào nhật ký)"))
     export.add_argument("--period", type=_period, metavar="KỲ",
                         help=_("chỉ các hồ sơ tiếp nhận trong kỳ (mặc định: tất cả)"))
     export.set_defaults(handler=_cmd_export)
@@ -330,7 +369,6 @@ def _print_problems(problems: Sequence[object], rejects: str | None) -> None:
 
 
 def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.database import open_database
     from cchc_desktop.services.imports import ImportRejected, ImportService
     from cchc_desktop.services.inspection_import import InspectionImportService
     from cchc_desktop.services.survey_import import SurveyImportService
@@ -346,7 +384,7 @@ def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
     if not source.is_file():
         raise CchcError(_("Không tìm thấy tệp «{path}».").format(path=source))
     rejects = Path(args.rejects) if args.rejects else None
-    db = open_database(db_path)
+    db = _open(db_path)
     try:
         service = ImportService(db)
         try:
@@ -402,10 +440,9 @@ def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_plan_copy(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.database import open_database
     from cchc_desktop.services.plans import PlanService
 
-    db = open_database(db_path)
+    db = _open(db_path)
     try:
         copied = PlanService(db).copy_plan(from_year=args.from_year, to_year=args.to_year)
     finally:
@@ -423,10 +460,9 @@ def _cmd_plan_show(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.domain.plans import ReformArea, TaskSource, TaskStatus
     from cchc_desktop.errors import NotFoundError
     from cchc_desktop.formatting import short_date
-    from cchc_desktop.services.database import open_database
     from cchc_desktop.services.plans import PlanService
 
-    db = open_database(db_path)
+    db = _open(db_path)
     try:
         service = PlanService(db)
         plan, tasks = service.plan(args.year), service.tasks(args.year)
@@ -461,10 +497,9 @@ def _cmd_plan_show(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_inspection_record(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.database import open_database
     from cchc_desktop.services.inspections import InspectionService
 
-    db = open_database(db_path)
+    db = _open(db_path)
     try:
         InspectionService(db).print_record(args.id, Path(args.out))
     finally:
@@ -474,12 +509,11 @@ def _cmd_inspection_record(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.database import open_database
     from cchc_desktop.services.exports import ExportService
 
-    db = open_database(db_path)
+    db = _open(db_path)
     try:
-        result = ExportService(db).export_dossiers(Path(args.file), period=args.period)
+        result = ExportService(db).export_dossiers(Path(args.file), period=args.period, reason=args.reason or "")
     finally:
         db.close()
     if result.period is not None:
@@ -510,12 +544,11 @@ def _cmd_consolidate(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_report(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.database import open_database
     from cchc_desktop.services.reports import ReportService
 
     cutoff = _parse_day(args.cutoff, "cutoff") if args.cutoff else None
     issued_on = _parse_day(args.date, "date") if args.date else None
-    db = open_database(db_path)
+    db = _open(db_path)
     try:
         service = ReportService(db)
         document = service.draft(period=service.period(args.period), cutoff=cutoff, issued_on=issued_on,
@@ -531,10 +564,9 @@ def _cmd_report(args: argparse.Namespace, db_path: Path) -> int:
 def _cmd_report_value(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.domain.appendix import find
     from cchc_desktop.formatting import number
-    from cchc_desktop.services.database import open_database
     from cchc_desktop.services.reports import ReportService
 
-    db = open_database(db_path)
+    db = _open(db_path)
     try:
         service = ReportService(db)
         period = service.period(args.period)
@@ -551,10 +583,9 @@ def _cmd_report_value(args: argparse.Namespace, db_path: Path) -> int:
     return EXIT_OK
 
 def _cmd_receipt(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.database import open_database
     from cchc_desktop.services.printing import DossierForm, PrintingService
 
-    db = open_database(db_path)
+    db = _open(db_path)
     try:
         printed = PrintingService(db).print_form(args.code.strip().upper(), DossierForm(args.form), Path(args.out))
     finally:
@@ -566,12 +597,11 @@ def _cmd_receipt(args: argparse.Namespace, db_path: Path) -> int:
 
 def _cmd_turn_away(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.domain.dossiers import DeskRefusalKind
-    from cchc_desktop.services.database import open_database
     from cchc_desktop.services.desk_refusals import DeskRefusalService, TurnedAway
 
     filing = TurnedAway(kind=DeskRefusalKind(args.kind), applicant_name=args.applicant,
                         reasons=tuple(args.reason), procedure_code=args.procedure)
-    db = open_database(db_path)
+    db = _open(db_path)
     try:
         recorded = DeskRefusalService(db).record(filing, Path(args.out) if args.out else None)
     finally:
@@ -584,14 +614,75 @@ def _cmd_turn_away(args: argparse.Namespace, db_path: Path) -> int:
     return EXIT_OK
 
 
-def _cmd_kiosk_pin(args: argparse.Namespace, db_path: Path) -> int:
-    import getpass
+def _secret(prompt: str) -> str:
+    """A password or PIN: asked without echo at a terminal, else the first line of standard input."""
+    return getpass.getpass(prompt) if sys.stdin.isatty() else sys.stdin.readline().rstrip("\r\n")
 
-    from cchc_desktop.services.database import open_database
+
+def _cmd_user(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services.accounts import AccountService
+
+    if args.action != "list" and not args.username:
+        raise ValidationError({"username": _("Hãy ghi tên đăng nhập (hoặc on/off cho single-user).")})
+    db = _open(db_path)
+    try:
+        service = AccountService(db)
+        if args.action == "list":
+            for account in service.users():
+                state = _("đang dùng") if account.active else _("đã khóa")
+                locked = _(", tạm khóa do sai mật khẩu") if service.is_locked(account.username) else ""
+                _out(f"{account.username}\t{account.full_name}\t{account.role.label}\t{state}{locked}")
+            _out(_("Yêu cầu đăng nhập: {answer}").format(answer=_("có") if service.login_required() else _("không")))
+        elif args.action == "add":
+            account = service.create(args.username, args.name or "", args.role, _secret(_("Mật khẩu: ")),
+                                     title=args.title)
+            _out(_("Đã thêm tài khoản {user} ({role}).").format(user=account.username, role=account.role.label))
+        elif args.action == "reset-password":
+            service.reset_password(args.username, _secret(_("Mật khẩu mới: ")))
+            _out(_("Đã đặt lại mật khẩu của {user}.").format(user=args.username))
+        elif args.action in ("disable", "enable"):
+            service.update(args.username, active=args.action == "enable")
+            _out(_("Đã {what} tài khoản {user}.").format(
+                what=_("mở") if args.action == "enable" else _("khóa"), user=args.username))
+        else:
+            if args.username not in ("on", "off"):
+                raise ValidationError({"username": _("single-user cần on hoặc off.")})
+            service.set_single_user(args.username == "on")
+            _out(_("Chế độ một người dùng: {state}.").format(state=_("bật") if args.username == "on" else _("tắt")))
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def _cmd_audit(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.domain.records import AuditAction
+    from cchc_desktop.services.audit_trail import AuditFilter, AuditService, record_label
+
+    wanted = AuditFilter(
+        kind=args.kind, record=args.record, actor=args.actor,
+        first=_parse_day(args.first, "--from") if args.first else None,
+        last=_parse_day(args.last, "--to") if args.last else None,
+    )
+    db = _open(db_path)
+    try:
+        entries = AuditService(db).page(wanted, limit=max(1, args.limit))
+    finally:
+        db.close()
+    for entry in entries:
+        changes = "; ".join(f"{name}: {after!r}" if entry.action is AuditAction.INSERT else
+                            f"{name}: {before!r} → {after!r}" for name, before, after in entry.changes)
+        _out(f"{entry.id}\t{entry.at:%d/%m/%Y %H:%M:%S}\t{entry.actor}\t{entry.action.label}\t"
+             f"{record_label(entry)}\t{changes}")
+    if not entries:
+        _out(_("Không có mục nhật ký nào khớp."))
+    return EXIT_OK
+
+
+def _cmd_kiosk_pin(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.services.kiosk import KioskService
 
-    pin = getpass.getpass(_("Mã PIN mới: ")) if sys.stdin.isatty() else sys.stdin.readline().strip()
-    db = open_database(db_path)
+    pin = _secret(_("Mã PIN mới: "))
+    db = _open(db_path)
     try:
         KioskService(db).set_pin(pin)
     finally:
@@ -611,6 +702,15 @@ def _cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
 def _cmd_restore(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.services.backups import BackupService
 
+    if _signed_in_as is not None:  # an account must be allowed to; local admin mode is
+        from cchc_desktop.domain.users import Permission
+        from cchc_desktop.services import sessions
+
+        db = _open(db_path)
+        try:
+            sessions.require(db, Permission.SETTINGS)
+        finally:
+            db.close()
     restored = BackupService(db_path).restore(Path(args.file))
     _out(_("Đã khôi phục từ {source}. Cơ sở dữ liệu trước khi khôi phục được lưu tại {previous}.").format(
         source=restored.source, previous=restored.previous))
@@ -630,11 +730,10 @@ def _parse_day(text: str, field: str) -> date:
 
 
 def _cmd_ledger(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.database import open_database
     from cchc_desktop.services.printing import PrintingService
 
     first, last = _parse_day(args.first, "from"), _parse_day(args.last, "to")
-    db = open_database(db_path)
+    db = _open(db_path)
     try:
         PrintingService(db).ledger(first=first, last=last, target=Path(args.out))
     finally:
@@ -648,7 +747,6 @@ def _out(text: str) -> None:
 
 
 def _cmd_init(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.database import open_database
     from cchc_desktop.services.settings import SettingsService
 
     changes = {
@@ -659,7 +757,7 @@ def _cmd_init(args: argparse.Namespace, db_path: Path) -> int:
         }.items()
         if value is not None
     }
-    db = open_database(db_path)
+    db = _open(db_path)
     try:
         service = SettingsService(db)
         if "place" not in changes and not service.load().place:
@@ -678,12 +776,11 @@ def _default_place(unit_name: str) -> str:
 
 
 def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.database import open_database
     from cchc_desktop.services.demo import generate_demo
 
     if args.dossiers < 0:
         raise ValidationError({"dossiers": _("Số hồ sơ phải là số không âm.")})
-    db = open_database(db_path)
+    db = _open(db_path)
     try:
         summary = generate_demo(db, year=args.year, dossiers=args.dossiers, seed=args.seed)
     finally:
@@ -739,6 +836,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = getattr(args, "debug", False)
     setup_logging(getattr(args, "log_level", "INFO"))
     db_path = resolve_db_path(getattr(args, "db", None))
+    global _signed_in_as
+    _signed_in_as = getattr(args, "user", None)
     handler: Callable[[argparse.Namespace, Path], int] = args.handler
     try:
         return handler(args, db_path)
@@ -760,6 +859,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except Exception:
         return _unexpected(args, debug)
+
+
+_signed_in_as: str | None = None  # --user of this run
+
+
+def _open(db_path: Path) -> Database:
+    """Open the database and begin the session of this run: --user's account, else local admin mode."""
+    from cchc_desktop.services import sessions
+    from cchc_desktop.services.database import open_database
+
+    db = open_database(db_path)
+    try:
+        if _signed_in_as is None:
+            sessions.begin(db, sessions.LOCAL_ADMIN)
+        else:
+            from cchc_desktop.services.accounts import AccountService
+
+            password = os.environ.get("CCHC_PASSWORD")
+            if password is None:
+                password = _secret(_("Mật khẩu của {user}: ").format(user=_signed_in_as))
+            AccountService(db).sign_in(_signed_in_as, password)
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 def _unexpected(args: argparse.Namespace, debug: bool) -> int:

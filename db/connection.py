@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from db import audit
 from db.errors import StorageError, StorageProblem, classify
 from db.migrations import MIGRATIONS, known_names
 
@@ -102,20 +103,36 @@ def _guard(db: Database, path: Path, migrations: Migrations) -> SchemaState:
     return state
 
 
-def backup_folder(path: Path) -> Path:
-    """Where copies of the file go: ``backups/`` beside it (issue 7 makes it a setting)."""
+BACKUP_FOLDER_SETTING = "backup.folder"
+
+
+def backup_folder(path: Path, db: Database | None = None) -> Path:
+    """Where copies of the file go: the folder the admin chose (a setting), else ``backups/`` beside it."""
+    if db is not None and "setting" in db.table_names():
+        row = db.execute("SELECT value FROM setting WHERE key = ?", [BACKUP_FOLDER_SETTING]).fetchone()
+        if row and row[0]:
+            return Path(row[0])
     return path.parent / "backups"
 
 
 def copy_database(conn: sqlite3.Connection, target: Path) -> Path:
-    """A consistent copy through SQLite's online backup API, readable only by the owner."""
+    """A consistent copy through SQLite's online backup API, readable only by the owner.
+
+    Written as ``NAME.part`` and renamed when whole: a copy cut short never sits under a backup's name.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    out = sqlite3.connect(target)
+    partial = target.with_name(target.name + ".part")
     try:
-        conn.backup(out)
+        out = sqlite3.connect(partial)
+        try:
+            os.chmod(partial, 0o600)
+            conn.backup(out)
+        finally:
+            out.close()
+        partial.replace(target)
     finally:
-        out.close()
-    os.chmod(target, 0o600)
+        partial.unlink(missing_ok=True)
+        Path(str(partial) + "-journal").unlink(missing_ok=True)
     return target
 
 
@@ -154,6 +171,7 @@ def open_db(
         with storage_errors(path):
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             db = Database(conn, execute_plugins=False)
+            audit.register_functions(db)
             conn.execute("PRAGMA foreign_keys = ON")
             state = _guard(db, path, migrations)
             conn.execute("PRAGMA journal_mode = WAL")
@@ -161,6 +179,8 @@ def open_db(
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             if migrate and state.pending:
                 _migrate(db, path, state, migrations)
+            if migrate:
+                audit.sync_triggers(conn)
         if not existed:
             os.chmod(path, 0o600)
         return db
@@ -172,11 +192,16 @@ def open_db(
 def _migrate(db: Database, path: Path, state: SchemaState, migrations: Migrations) -> None:
     if state.applied:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = backup_folder(path) / f"{path.stem}-truoc-nang-cap-{stamp}{path.suffix or '.sqlite3'}"
+        target = backup_folder(path, db) / f"{path.stem}-truoc-nang-cap-{stamp}{path.suffix or '.sqlite3'}"
         copy_database(db.conn, target)
         log.info("backed up %s to %s before migrating %s", path, target, ", ".join(state.pending))
     try:
-        migrations.apply(db)
+        # One transaction for all of them (each migration's own becomes a savepoint): a kill leaves the file
+        # at its old version or at the new one, with its version number and the audit entry.
+        with audit.suspended(db), db.atomic():
+            migrations.apply(db)
+            audit.log_entry(db, "other", after={"nâng cấp cấu trúc": list(state.pending)})
+            db.execute(f"PRAGMA user_version = {len(schema_state(db, migrations).applied)}")
     except sqlite3.Error as exc:
         problem = classify(exc, path)
         if problem.problem in (StorageProblem.LOCKED, StorageProblem.READ_ONLY, StorageProblem.DISK_FULL):
@@ -184,7 +209,6 @@ def _migrate(db: Database, path: Path, state: SchemaState, migrations: Migration
         raise StorageError(StorageProblem.MIGRATION_FAILED, path, str(exc)) from exc
     except Exception as exc:
         raise StorageError(StorageProblem.MIGRATION_FAILED, path, repr(exc)) from exc
-    db.execute(f"PRAGMA user_version = {len(schema_state(db, migrations).applied)}")
     log.info("migrated %s: %s", path, ", ".join(state.pending))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -74,3 +75,23 @@ class AuditEntry:
     after: str | None
     prev_hash: str
     hash: str
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) of every field the entry holds, in the record's column order."""
+        before = json.loads(self.before) if self.before else {}
+        after = json.loads(self.after) if self.after else {}
+        fields = list(dict.fromkeys([*before, *after]))
+        return [(name, before.get(name), after.get(name)) for name in fields]
+
+
+# The audited tables as the viewer names them.
+RECORD_KINDS = {
+    "setting": "Cài đặt", "user": "Tài khoản", "field": "Lĩnh vực", "procedure": "Thủ tục",
+    "calendar_override": "Lịch làm việc", "dossier": "Hồ sơ", "dossier_document": "Giấy tờ của hồ sơ",
+    "apology_letter": "Thư xin lỗi", "desk_refusal": "Hồ sơ không tiếp nhận", "survey_criterion": "Tiêu chí khảo sát",
+    "survey": "Phiếu khảo sát", "survey_answer": "Câu trả lời khảo sát", "inspection_criterion": "Tiêu chí kiểm tra",
+    "inspection": "Cuộc kiểm tra", "inspection_check": "Kết quả tiêu chí kiểm tra", "finding": "Vấn đề phát hiện",
+    "plan": "Kế hoạch", "plan_task": "Nhiệm vụ kế hoạch", "directive_document": "Văn bản chỉ đạo",
+    "report_manual_value": "Số liệu nhập tay", "report": "Báo cáo đã xuất", "report_section_draft": "Bản thảo báo cáo",
+}

@@ -10,9 +10,11 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain.calendar import WorkCalendar, package_days
 from cchc_desktop.domain.records import CalendarOverride, OverrideKind
+from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
 from cchc_desktop.lazy import lazy_import
+from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean
 from db.queries import calendar as queries
@@ -52,6 +54,7 @@ class CalendarService:
             found[moment] = YearDay(moment, OverrideKind(kind), note or "", "unit")
         return sorted(found.values(), key=lambda item: item.day)
 
+    @requires(Permission.CATALOGUE)
     def put(self, override: CalendarOverride) -> CalendarOverride:
         """Add or change the unit's override of one day (it wins over the package)."""
         note = clean(override.note)
@@ -63,6 +66,7 @@ class CalendarService:
             queries.put_override(self.db, override.day.isoformat(), override.kind.value, note or None)
         return CalendarOverride(override.day, override.kind, note)
 
+    @requires(Permission.CATALOGUE)
     def remove(self, day: date) -> bool:
         with self.db.atomic():
             return queries.delete_override(self.db, day.isoformat()) > 0

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.catalogue import TimeLimitUnit
+from cchc_desktop.domain.passwords import hash_password
 from cchc_desktop.domain.unit import UnitSettings
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
@@ -34,9 +35,11 @@ from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.services.catalogue import load_reference_catalogue, read_reference_procedures
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import fold
+from db import audit
 from db.queries import bulk
 from db.queries import catalogue as catalogue_queries
 from db.queries import demo as queries
+from db.queries import settings as settings_queries
 
 Progress = Callable[[str, int, int], None]
 
@@ -88,6 +91,9 @@ class DemoSummary:
         ]
 
 
+DEMO_SETTING = "demo.accounts"  # the login window then shows the demo accounts and their password
+
+
 def generate_demo(
     db: Database,
     *,
@@ -108,7 +114,7 @@ def generate_demo(
     previous_cache = queries.cache_size(db)
     queries.set_cache_size(db, -CACHE_KIB)
     try:
-        with db.atomic():
+        with db.atomic(), audit.suspended(db):
             report("catalogue", 0, 1)
             catalogue = load_reference_catalogue(db)
             settings = _ensure_settings(db)
@@ -127,6 +133,7 @@ def generate_demo(
             inspections, findings = _write_inspections(db, calendar, rng, first_year, year)
             tasks = _write_plans(db, calendar, rng, first_year, year)
             documents = _write_directives(db, calendar, rng, first_year, year)
+            audit.log_entry(db, "other", after={"dữ liệu mẫu": {"năm": year, "hồ sơ": written.dossiers}})
             report("done", 1, 1)
     finally:
         queries.set_cache_size(db, previous_cache)
@@ -164,8 +171,11 @@ def _ensure_settings(db: Database) -> UnitSettings:
 
 
 def _ensure_users(db: Database, first_year: int) -> int:
+    """The demo staff, each with the published demo password (one hash: a demo needs no per-user salt)."""
     created = f"{first_year}-01-02T08:00"
-    rows = [(username, name, title, role, created) for username, name, title, role in data.STAFF]
+    secret = hash_password(data.DEMO_PASSWORD)
+    rows = [(username, name, title, role, secret, created) for username, name, title, role in data.STAFF]
+    settings_queries.write_many(db, {DEMO_SETTING: "1"})
     return bulk.executemany(db, queries.INSERT_USER, rows)
 
 

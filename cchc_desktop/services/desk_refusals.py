@@ -20,9 +20,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from cchc_desktop.domain.dossiers import DeskRefusalKind
+from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import NotFoundError, ValidationError
 from cchc_desktop.i18n import _
 from cchc_desktop.lazy import lazy_import
+from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean
 from db.queries import dossiers as queries
@@ -120,6 +122,7 @@ class DeskRefusalService:
                   "reason": "\n".join(reasons), "user_id": self.user_id}
         return values, errors
 
+    @requires(Permission.DOSSIERS)
     def record(self, filing: TurnedAway, target: Path | None = None) -> Recorded:
         """Record the filing turned away and build its paper (Mẫu 02 or 03); one transaction."""
         values, errors = self._check(filing)

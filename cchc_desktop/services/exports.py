@@ -18,9 +18,15 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain.dossiers import Channel, DossierStatus
 from cchc_desktop.domain.periods import Period
+from cchc_desktop.domain.users import Permission
+from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
+from cchc_desktop.services import sessions
 from cchc_desktop.services.register import LIST_COLUMNS, RegisterFilter, RegisterService, display
+from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.tables import DOSSIER_COLUMNS, Cell, TableFileError, table_format, write_table
+from cchc_desktop.text import clean
+from db import audit
 from db.errors import storage_errors_of
 from db.queries import transfer as queries
 
@@ -40,14 +46,22 @@ def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text[:16]) if text else None
 
 
+MIN_REASON = 5
+
+
 class ExportService:
     """Exports of the register (``cchc export``; Sổ theo dõi → Xuất Excel)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def export_dossiers(self, target: Path, *, period: Period | None = None) -> ExportResult:
-        """Write the dossiers (of ``period``, or all) to ``target`` (.csv or .xlsx, by its name)."""
+    @requires(Permission.PERSONAL_EXPORT)
+    def export_dossiers(self, target: Path, *, reason: str, period: Period | None = None) -> ExportResult:
+        """Write the dossiers (of ``period``, or all) to ``target`` (.csv or .xlsx, by its name).
+
+        The file holds names, ID numbers and phones: ``reason`` is required and the export is audited.
+        """
+        reason = _checked_reason(reason)
         kind = table_format(target)
         first, before = period.bounds if period else (None, None)
         if kind == "xlsx" and queries.export_count(self.db, first, before) > XLSX_MAX_ROWS:
@@ -71,11 +85,19 @@ class ExportService:
                 append(cells)
                 written += 1
         log.info("exported %d dossiers to %s", written, target.name)
-        return ExportResult(path=target, rows=written, period=period)
+        result = ExportResult(path=target, rows=written, period=period)
+        _audit_export(self.db, result, reason)
+        return result
 
 
-def export_list(db: Database, target: Path, wanted: RegisterFilter, *, page_size: int = 2000) -> ExportResult:
-    """A filtered register list as shown on screen (phones and ID numbers masked), page by page to ``target``."""
+def export_list(db: Database, target: Path, wanted: RegisterFilter, *, reason: str,
+                page_size: int = 2000) -> ExportResult:
+    """A filtered register list as shown on screen (phones and ID numbers masked), page by page to ``target``.
+
+    Names and addresses are personal data: ``reason`` is required and the export is audited.
+    """
+    sessions.require(db, Permission.PERSONAL_EXPORT)
+    reason = _checked_reason(reason)
     limit = XLSX_MAX_ROWS if table_format(target) == "xlsx" else None  # also refuses an unknown extension
     register = RegisterService(db)
     written = 0
@@ -91,4 +113,24 @@ def export_list(db: Database, target: Path, wanted: RegisterFilter, *, page_size
                 break
             cursor = page.cursor
     log.info("exported a list of %d dossiers to %s", written, target.name)
-    return ExportResult(path=target, rows=written, period=None)
+    result = ExportResult(path=target, rows=written, period=None)
+    _audit_export(db, result, reason)
+    return result
+
+
+def _checked_reason(reason: str) -> str:
+    text = clean(reason)
+    if len(text) < MIN_REASON:
+        raise ValidationError({"reason": _(
+            "Hãy ghi lý do xuất danh sách có thông tin cá nhân (ít nhất {n} ký tự), ví dụ «Báo cáo Công an xã "
+            "theo công văn số 12/CAX».").format(n=MIN_REASON)})
+    return text
+
+
+def _audit_export(db: Database, result: ExportResult, reason: str) -> None:
+    """The audit entry of an export of personal data: who, when, which file, how many dossiers, why."""
+    with storage_errors_of(db.conn), db.atomic():
+        audit.log_entry(db, "export", table_name="dossier", after={
+            "tệp": str(result.path), "số hồ sơ": result.rows, "kỳ": result.period.key if result.period else "",
+            "lý do": reason,
+        })

@@ -50,8 +50,10 @@ from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.catalogue import OnlineLevel, SupplementRule, TimeLimitUnit
 from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.dossiers import Channel, DossierStatus, code_pattern, form_set_for
+from cchc_desktop.domain.users import Permission
 from cchc_desktop.i18n import _
 from cchc_desktop.services.calendar import load_calendar
+from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.tables import (
     DOSSIER_COLUMNS,
@@ -219,6 +221,7 @@ class ImportService:
 
     # -- dossiers ----------------------------------------------------------------------------------------
 
+    @requires(Permission.IMPORT)
     def import_dossiers(
         self, path: Path, *, skip_invalid: bool = False, update: bool = False, rejects: Path | None = None,
     ) -> ImportResult:
@@ -655,6 +658,7 @@ class ImportService:
 
     # -- procedures --------------------------------------------------------------------------------------
 
+    @requires(Permission.IMPORT)
     def import_procedures(
         self, path: Path, *, skip_invalid: bool = False, rejects: Path | None = None,
     ) -> ImportResult:

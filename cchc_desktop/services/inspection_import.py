@@ -34,6 +34,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from cchc_desktop.domain.inspections import SubjectKind
+from cchc_desktop.domain.users import Permission
 from cchc_desktop.formatting import short_date
 from cchc_desktop.i18n import _
 from cchc_desktop.services.inspections import (
@@ -42,6 +43,7 @@ from cchc_desktop.services.inspections import (
     check_finding,
     check_header,
 )
+from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.tables import (
     INSPECTION_COLUMNS,
     INSPECTION_REQUIRED,
@@ -121,6 +123,7 @@ class InspectionImportService:
         self.clock = clock
         self.user_id = user_id
 
+    @requires(Permission.IMPORT)
     def import_inspections(
         self, path: Path, *, skip_invalid: bool = False, rejects: Path | None = None,
     ) -> InspectionImportResult:

@@ -42,10 +42,12 @@ from cchc_desktop.domain.inspections import (
     SubjectKind,
 )
 from cchc_desktop.domain.periods import Period, parse_period
+from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import NotFoundError, ValidationError
 from cchc_desktop.formatting import short_date
 from cchc_desktop.i18n import _
 from cchc_desktop.lazy import lazy_import
+from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean, fold
 from db.queries import inspections as queries
@@ -299,6 +301,7 @@ class InspectionService:
         """The active criteria of the checklist, in order."""
         return [criterion_of(row) for row in queries.criteria(self.db, active_only=True)]
 
+    @requires(Permission.INSPECTIONS)
     def record(self, inspection: InspectionInput) -> Inspection:
         """Save an inspection with its checks and findings (one transaction); every problem at once."""
         today = self.today()
@@ -359,6 +362,7 @@ class InspectionService:
             raise NotFoundError(_("Không có vấn đề phát hiện số {id}.").format(id=finding_id))
         return finding_of(row)
 
+    @requires(Permission.INSPECTIONS)
     def add_finding(self, inspection_id: int, *, finding: FindingInput) -> Finding:
         """Add a finding to a recorded inspection; every problem at once (keys: FindingInput's fields)."""
         with self.db.atomic():
@@ -371,6 +375,7 @@ class InspectionService:
         log.info("added finding %d to inspection %d", finding_id, inspection_id)
         return self.finding(finding_id)
 
+    @requires(Permission.INSPECTIONS)
     def update_finding(self, finding_id: int, *, finding: FindingInput) -> Finding:
         """Save the whole finding as given (its remedy date, measure, deadline...); every problem at once."""
         with self.db.atomic():

@@ -12,8 +12,10 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from cchc_desktop.domain.surveys import Survey, SurveyMethod
+from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
+from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.surveys import SurveyEntry, SurveyService
 from db.queries import settings as queries
 
@@ -34,6 +36,7 @@ class KioskService:
     def has_pin(self) -> bool:
         return PIN_KEY in queries.read_all(self.db)
 
+    @requires(Permission.SETTINGS)
     def set_pin(self, pin: str) -> None:
         """Store the staff PIN that leaves the kiosk: 4 to 8 digits."""
         pin = (pin or "").strip()
@@ -56,6 +59,7 @@ class KioskService:
             return False
         return hmac.compare_digest(expected, actual)
 
+    @requires(Permission.SURVEYS)
     def record(self, *, overall: int, answers: Mapping[int, int], dossier_code: str = "") -> Survey:
         """A citizen's answers, dated today, method «Kiosk»."""
         return self.surveys.record(SurveyEntry(

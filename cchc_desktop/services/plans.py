@@ -46,9 +46,11 @@ from cchc_desktop.domain.plans import (
     next_number,
     same_day_in,
 )
+from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import NotFoundError, ValidationError
 from cchc_desktop.formatting import short_date
 from cchc_desktop.i18n import _
+from cchc_desktop.services.sessions import requires
 from cchc_desktop.text import clean, fold
 from db.queries import plans as queries
 
@@ -262,6 +264,7 @@ class PlanService:
         row = queries.plan_by_year(self.db, year)
         return _plan(row) if row else None
 
+    @requires(Permission.PLAN)
     def save_plan(
         self, *, year: int, decision_number: str = "", decision_date: date | None = None, title: str = "",
     ) -> Plan:
@@ -322,6 +325,7 @@ class PlanService:
             raise NotFoundError(_("Không tìm thấy nhiệm vụ số {id}.").format(id=task_id))
         return task_of(row)
 
+    @requires(Permission.PLAN)
     def add_task(self, *, year: int, task: TaskInput) -> PlanTask:
         """Add a task to the year's plan (which must exist); every problem at once."""
         cleaned, errors = check_task(task, year=year, today=self.today())
@@ -342,6 +346,7 @@ class PlanService:
         log.info("added task %s to the plan of %d", cleaned.number, year)
         return self.task(task_id)
 
+    @requires(Permission.PLAN)
     def update_task(self, task_id: int, *, task: TaskInput) -> PlanTask:
         """Save the whole task as given (its plan does not change); every problem at once."""
         with self.db.atomic():
@@ -361,6 +366,7 @@ class PlanService:
         log.info("updated task %d", task_id)
         return self.task(task_id)
 
+    @requires(Permission.PLAN)
     def set_status(
         self, task_id: int, *, status: TaskStatus, completed_on: date | None = None,
         progress_note: str | None = None,
@@ -385,6 +391,7 @@ class PlanService:
 
     # -- copying a plan ------------------------------------------------------------------------------------
 
+    @requires(Permission.PLAN)
     def copy_plan(self, *, from_year: int, to_year: int) -> PlanCopy:
         """Start ``to_year``'s plan from ``from_year``'s tasks (see the module's docstring)."""
         errors = {**self._check_year(from_year, "from_year"), **self._check_year(to_year, "to_year")}
@@ -438,6 +445,7 @@ class PlanService:
             raise NotFoundError(_("Không tìm thấy văn bản số {id}.").format(id=document_id))
         return _document(row)
 
+    @requires(Permission.PLAN)
     def add_document(self, *, document: DocumentInput) -> DirectiveDocument:
         """Register a directive document; every problem at once."""
         values, errors = self._check_document(document)
@@ -450,6 +458,7 @@ class PlanService:
         log.info("registered directive document %s", values["number"])
         return self.document(document_id)
 
+    @requires(Permission.PLAN)
     def update_document(self, document_id: int, *, document: DocumentInput) -> DirectiveDocument:
         """Save the whole document as given; every problem at once."""
         values, errors = self._check_document(document)

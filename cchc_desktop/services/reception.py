@@ -41,10 +41,12 @@ from cchc_desktop.domain.dossiers import (
     timeliness,
     working_seconds_between,
 )
+from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import NotFoundError, ValidationError
 from cchc_desktop.formatting import date_time
 from cchc_desktop.i18n import _
 from cchc_desktop.services.calendar import load_calendar
+from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean, fold
 from db.errors import storage_errors_of
@@ -463,6 +465,7 @@ class ReceptionService:
             code = dossier_code(checked.pattern, unit=checked.unit_code, day=day, seq=seq)
         return Preview(code=code, due=checked.due, procedure=checked.procedure, errors=errors)
 
+    @requires(Permission.DOSSIERS)
     def register(self, new: NewDossier) -> Registered:
         """Validate (every problem at once), then save the dossier, its documents and its receipt event.
 
@@ -540,6 +543,7 @@ class ReceptionService:
                 action=action, at=date_time(last))
         return moment
 
+    @requires(Permission.DOSSIERS)
     def transition(
         self,
         code: str,
@@ -663,6 +667,7 @@ class ReceptionService:
             and _late_or_nearly(load_calendar(self.db), self._now(), view.dossier.due_at)
         )
 
+    @requires(Permission.DOSSIERS)
     def apologise(
         self, code: str, *, reason: str, new_due_at: datetime, at: datetime | None = None,
     ) -> Apologised:
@@ -720,6 +725,7 @@ class ReceptionService:
         return Apologised(dossier_id=row["id"], code=row["code"], letter_id=letter_id, event_id=event_id,
                           original_due_at=due, new_due_at=new_due)
 
+    @requires(Permission.DOSSIERS)
     def correct(self, code: str, *, changes: Mapping[str, object], reason: str) -> Corrected:
         """Correct applicant fields after the receipt was printed (``CORRECTABLE``); a reason is required.
 

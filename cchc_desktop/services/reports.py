@@ -55,11 +55,13 @@ from cchc_desktop.domain.report import (
     Value,
 )
 from cchc_desktop.domain.statistics import CONSTRUCTION_FIELD, LAND_FIELD, TaskState
+from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, NotFoundError, ValidationError, file_reason
 from cchc_desktop.formatting import parse_number, short_date
 from cchc_desktop.i18n import _
 from cchc_desktop.reports import narrative
 from cchc_desktop.services.plans import PlanService
+from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.statistics import (
     CHANNEL_KEYS,
@@ -320,6 +322,7 @@ class ReportService:
         """The values typed in for the period, by indicator key (rows never typed are absent)."""
         return {key: appendix.stored(value) for key, value in queries.manual_values(self.db, period_key).items()}
 
+    @requires(Permission.REPORT_EDIT)
     def set_manual(self, *, period_key: str, indicator: str, text: str) -> Value:
         """Type in the value of one M row for the period (``"1.648"``, ``"3,5"``, ``"99,2"``); an empty text
         clears it. Returns the value stored (None when cleared)."""
@@ -327,6 +330,7 @@ class ReportService:
         return self.set_manual_values(period_key=period_key, values={indicator: text}).get(
             row.key if row else indicator)
 
+    @requires(Permission.REPORT_EDIT)
     def set_manual_values(self, *, period_key: str, values: Mapping[str, str]) -> dict[str, Value]:
         """Several rows at once, all or nothing: every wrong row is named in one ValidationError (keyed by the
         row's indicator key; ``indicator`` for a key the appendix does not have)."""
@@ -373,6 +377,7 @@ class ReportService:
 
     # -- edited narrative --------------------------------------------------------------------------------------
 
+    @requires(Permission.REPORT_EDIT)
     def save_sections(self, *, period_key: str, sections: Mapping[str, str]) -> dict[str, str]:
         """Remember the officer's text of some sections (``{"V": "Không có."}``) for the period; returns the
         texts as stored (lines trimmed)."""
@@ -401,6 +406,7 @@ class ReportService:
         return {row["section"]: datetime.fromisoformat(row["updated_at"])
                 for row in queries.section_drafts(self.db, period_key)}
 
+    @requires(Permission.REPORT_EDIT)
     def reset_sections(self, period_key: str, keys: Sequence[str] | None = None) -> int:
         """Go back to the pre-written text (of some sections only); how many edited sections were dropped."""
         with self.db.atomic():
@@ -409,6 +415,7 @@ class ReportService:
 
     # -- export, history -------------------------------------------------------------------------------------
 
+    @requires(Permission.REPORT_APPROVE)
     def export(self, document: ReportDocument, *, fmt: str, target: Path) -> ReportRecord:
         """Write the report as ``fmt`` to ``target`` and record what was sent (a new version, or the identical
         one already recorded). Nothing is recorded, and ``target`` is untouched, when the file cannot be made."""
@@ -468,6 +475,7 @@ class ReportService:
         """The reports exported, the latest first (of one period when given)."""
         return [_record(row) for row in queries.reports(self.db, period_key)]
 
+    @requires(Permission.REPORT_APPROVE)
     def reopen(self, report_id: int) -> ReportDocument:
         """The document as it was exported: its figures and text, whatever was recorded since."""
         row = queries.report(self.db, report_id)

@@ -10,8 +10,10 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain.dossiers import code_pattern
 from cchc_desktop.domain.unit import OfficeHours, UnitSettings
+from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
+from cchc_desktop.services.sessions import requires
 from cchc_desktop.text import clean
 from db.queries import settings as queries
 
@@ -76,6 +78,7 @@ class SettingsService:
             raise ValidationError(errors)
         return cleaned
 
+    @requires(Permission.SETTINGS)
     def save(self, settings: UnitSettings) -> UnitSettings:
         """Validate and store all settings in one transaction; returns what was stored."""
         cleaned = self.validate(settings)

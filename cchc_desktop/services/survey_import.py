@@ -31,6 +31,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from cchc_desktop.domain.surveys import Score, SurveyCriterion, SurveyMethod
+from cchc_desktop.domain.users import Permission
+from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.surveys import (
     CheckedSurvey,
     Questionnaire,
@@ -117,6 +119,7 @@ class SurveyImportService:
         self.db = db
         self.surveys = SurveyService(db, clock=clock, user_id=user_id)
 
+    @requires(Permission.IMPORT)
     def import_surveys(self, path: Path, *, skip_invalid: bool = False, rejects: Path | None = None) -> ImportResult:
         """Import the responses of ``path``; ``unchanged`` counts the rows already in the database.
 

@@ -32,9 +32,11 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain.dossiers import code_pattern
 from cchc_desktop.domain.surveys import Survey, SurveyAnswer, SurveyCriterion, SurveyMethod
+from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import NotFoundError, ValidationError
 from cchc_desktop.formatting import short_date
 from cchc_desktop.i18n import _
+from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean, fold
 from db.queries import surveys as queries
@@ -168,6 +170,7 @@ class SurveyService:
             raise NotFoundError(_("Không có tiêu chí khảo sát số {id}.").format(id=criterion_id))
         return criterion_of(row)
 
+    @requires(Permission.CATALOGUE)
     def add_criterion(
         self, *, aspect: int, text: str, code: str = "", aspect_name: str = "", position: int | None = None,
     ) -> SurveyCriterion:
@@ -207,6 +210,7 @@ class SurveyService:
         log.info("added survey criterion %s", code)
         return self.criterion(criterion_id)
 
+    @requires(Permission.CATALOGUE)
     def update_criterion(
         self, criterion_id: int, *, text: str | None = None, position: int | None = None, active: bool | None = None,
     ) -> SurveyCriterion:
@@ -336,6 +340,7 @@ class SurveyService:
         checked = CheckedSurvey(values, tuple(sorted(answers.values(), key=lambda answer: order[answer.criterion_id])))
         return checked, errors
 
+    @requires(Permission.SURVEYS)
     def record(self, entry: SurveyEntry) -> Survey:
         """Save one response with its answers (one transaction); every problem at once."""
         with self.db.atomic():

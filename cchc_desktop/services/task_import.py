@@ -36,6 +36,7 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.plans import PlanTask, ReformArea, TaskSource, TaskStatus, next_number, parse_area
+from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
 from cchc_desktop.services.plans import (
@@ -47,6 +48,7 @@ from cchc_desktop.services.plans import (
     task_of,
     task_values,
 )
+from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.tables import (
     TASK_COLUMNS,
     TASK_REQUIRED,
@@ -182,6 +184,7 @@ class TaskImportService:
         self.db = db
         self.clock = clock
 
+    @requires(Permission.IMPORT)
     def import_tasks(
         self, path: Path, *, year: int | None = None, skip_invalid: bool = False, rejects: Path | None = None,
     ) -> TaskImportResult:

@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 INSERT_USER = """
 INSERT INTO user (username, full_name, title, role, password_hash, active, created_at)
-VALUES (?, ?, ?, ?, NULL, 1, ?)
+VALUES (?, ?, ?, ?, ?, 1, ?)
 ON CONFLICT (username) DO NOTHING
 """
 

@@ -14,10 +14,12 @@ from sqlite_utils import Database
 from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.catalogue import TimeLimitUnit
 from cchc_desktop.domain.dossiers import DossierStatus, EventKind, next_status
+from cchc_desktop.domain.passwords import verify_password
 from cchc_desktop.domain.unit import UnitSettings
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.services import demo
 from cchc_desktop.services.demo import DemoSummary, generate_demo
+from cchc_desktop.services.demo_data import DEMO_PASSWORD
 from cchc_desktop.services.settings import SettingsService
 from db.connection import integrity_problems, open_db
 
@@ -69,7 +71,10 @@ def test_the_summary_counts_what_was_written(built: tuple[Database, DemoSummary]
     assert 10 <= summary.documents == count(db, "directive_document") <= 15
     assert dict(summary.lines())["Hồ sơ"] == N
     assert {role for (role,) in rows(db, "SELECT DISTINCT role FROM user")} == {"desk", "officer", "chair", "admin"}
-    assert rows(db, "SELECT count(*) FROM user WHERE password_hash IS NOT NULL") == [(0,)]
+    # Every demo account opens with the published demo password, and only with it.
+    hashes = [secret for (secret,) in rows(db, "SELECT password_hash FROM user")]
+    assert all(verify_password(DEMO_PASSWORD, secret) for secret in hashes)
+    assert not any(verify_password("sai-mat-khau", secret) for secret in hashes)
 
 
 def test_the_demo_unit_is_configured(db: Database) -> None:

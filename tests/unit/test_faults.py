@@ -40,6 +40,7 @@ from tests.unit.test_hostile_input import write_csv as write_kind_csv
 from tests.unit.test_import_export import prepare, row, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
+EXPORT = ("export", "dossiers", "--reason", "kiểm thử xuất dữ liệu")  # the file holds personal data
 NOW = datetime(2025, 1, 15, 9, 0)
 FILE_LIMIT = 64 * 1024  # above what opening the database writes (the 32 KiB WAL index), below every output
 FULL_MESSAGE = "đã đầy. Hãy giải phóng dung lượng rồi thử lại; dữ liệu đã lưu không bị mất."
@@ -50,6 +51,7 @@ ENGLISH = ("File too large", "No space left", "disk I/O error", "database or dis
 
 LOCKER = """
 import sqlite3, sys
+
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
 conn.execute("BEGIN EXCLUSIVE")
 print("locked", flush=True)
@@ -162,9 +164,9 @@ def limited(*args: str, home: Path, limit: int = FILE_LIMIT) -> subprocess.Compl
 
 
 @pytest.mark.parametrize(("command", "message"), [
-    pytest.param(("export", "dossiers", "{out}/hoso.csv"), "Lỗi: Không ghi được tệp «{out}/hoso.csv»: tệp lớn hơn mức "
+    pytest.param((*EXPORT, "{out}/hoso.csv"), "Lỗi: Không ghi được tệp «{out}/hoso.csv»: tệp lớn hơn mức "
                  "ổ đĩa hoặc tài khoản cho phép (ổ đĩa coi như đã đầy).", id="export-csv"),
-    pytest.param(("export", "dossiers", "{out}/hoso.xlsx"), "Lỗi: Không ghi được tệp «{out}/hoso.xlsx»: tệp lớn hơn "
+    pytest.param((*EXPORT, "{out}/hoso.xlsx"), "Lỗi: Không ghi được tệp «{out}/hoso.xlsx»: tệp lớn hơn "
                  "mức ổ đĩa hoặc tài khoản cho phép (ổ đĩa coi như đã đầy).", id="export-xlsx"),
     pytest.param(("report", "--period", "2024", "--format", "pdf", "--out", "{out}/bao-cao.pdf"),
                  "Lỗi: Không ghi được tệp «{out}/bao-cao.pdf»: ", id="report-pdf"),
@@ -219,8 +221,8 @@ def test_the_same_export_succeeds_once_there_is_room(demo_path: Path, tmp_path: 
     home = tmp_path / "home"
     home.mkdir()
     target = tmp_path / "hoso.csv"
-    assert limited("export", "dossiers", str(target), "--db", str(demo_path), home=home).returncode == 1
-    result = limited("export", "dossiers", str(target), "--db", str(demo_path), home=home, limit=64 * 1024 * 1024)
+    assert limited(*EXPORT, str(target), "--db", str(demo_path), home=home).returncode == 1
+    result = limited(*EXPORT, str(target), "--db", str(demo_path), home=home, limit=64 * 1024 * 1024)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Đã xuất 300 hồ sơ ra ")
     assert len(target.read_text(encoding="utf-8-sig").splitlines()) == 301
@@ -321,7 +323,7 @@ CORRUPT = "Lỗi: Cơ sở dữ liệu {path} bị hỏng. Hãy khôi phục t�
 
 
 @pytest.mark.parametrize("command", [("check",), ("report", "--period", "2024", "--format", "pdf", "--out", "{out}"),
-                                     ("export", "dossiers", "{out}"), ("backup", "--to", "{folder}")],
+                                     (*EXPORT, "{out}"), ("backup", "--to", "{folder}")],
                          ids=["check", "report", "export", "backup"])
 def test_a_database_cut_in_half_is_refused_and_left_as_it_is(
     demo_path: Path, tmp_path: Path, command: tuple[str, ...],
@@ -342,7 +344,7 @@ def test_a_database_cut_in_half_is_refused_and_left_as_it_is(
 
 @pytest.mark.parametrize("command", [
     pytest.param(("check",), id="check"),
-    pytest.param(("export", "dossiers", "{out}/hoso.csv"), id="export"),
+    pytest.param((*EXPORT, "{out}/hoso.csv"), id="export"),
     pytest.param(("report", "--period", "2024", "--format", "pdf", "--out", "{out}/bao-cao.pdf"), id="report"),
 ])
 def test_a_damaged_page_is_reported_and_no_file_is_written(

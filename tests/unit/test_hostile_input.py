@@ -546,7 +546,7 @@ def test_a_number_cell_is_stored_as_the_number_written_or_named(
 
 
 def export_cells(db: Database, target: Path) -> list[list[object]]:
-    ExportService(db).export_dossiers(target)
+    ExportService(db).export_dossiers(target, reason="kiểm thử xuất dữ liệu")
     if target.suffix == ".csv":
         with target.open(encoding="utf-8-sig", newline="") as handle:
             return list(csv.reader(handle))[1:]

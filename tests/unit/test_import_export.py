@@ -29,6 +29,8 @@ from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.tables import DOSSIER_COLUMNS, TableFileError
 from db.connection import open_db
 
+EXPORT = ("export", "dossiers", "--reason", "kiểm thử xuất dữ liệu")  # the file holds personal data
+
 ROOT = Path(__file__).resolve().parents[2]
 HEADERS = [column.header for column in DOSSIER_COLUMNS]
 KEYS = [column.key for column in DOSSIER_COLUMNS]
@@ -467,7 +469,7 @@ def test_a_stored_code_with_other_data_is_an_error_unless_update(
 
 def test_export_writes_the_contract_columns_with_vietnamese_headers(demo: Database, tmp_path: Path) -> None:
     target = tmp_path / "hoso.csv"
-    result = ExportService(demo).export_dossiers(target)
+    result = ExportService(demo).export_dossiers(target, reason="kiểm thử xuất dữ liệu")
     assert result.rows == count(demo) == 300
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
@@ -486,7 +488,7 @@ def test_export_writes_the_contract_columns_with_vietnamese_headers(demo: Databa
 
 def test_export_of_a_period(demo: Database, tmp_path: Path) -> None:
     period = parse_period("2024-Q2")
-    result = ExportService(demo).export_dossiers(tmp_path / "q2.csv", period=period)
+    result = ExportService(demo).export_dossiers(tmp_path / "q2.csv", period=period, reason="kiểm thử xuất dữ liệu")
     expected = demo.execute("SELECT count(*) FROM dossier WHERE received_at >= '2024-04-01'"
                             " AND received_at < '2024-07-01'").fetchone()[0]
     assert result.rows == expected > 0
@@ -499,7 +501,7 @@ def test_round_trip_export_then_import_gives_identical_rows(
     demo: Database, db: Database, tmp_path: Path, suffix: str,
 ) -> None:
     exported = tmp_path / f"demo{suffix}"
-    ExportService(demo).export_dossiers(exported)
+    ExportService(demo).export_dossiers(exported, reason="kiểm thử xuất dữ liệu")
     # into the same database: every row is already there, unchanged
     same = ImportService(demo).import_dossiers(exported)
     assert (same.inserted, same.updated, same.unchanged) == (0, 0, 300)
@@ -509,7 +511,7 @@ def test_round_trip_export_then_import_gives_identical_rows(
     assert fresh.inserted == 300
     assert db.execute(CONTRACT_SQL).fetchall() == demo.execute(CONTRACT_SQL).fetchall()
     again = tmp_path / f"again{suffix}"
-    ExportService(db).export_dossiers(again)
+    ExportService(db).export_dossiers(again, reason="kiểm thử xuất dữ liệu")
     if suffix == ".csv":
         assert again.read_bytes() == exported.read_bytes()
     else:
@@ -521,7 +523,7 @@ def test_round_trip_export_then_import_gives_identical_rows(
 
 def test_xlsx_written_and_read_back_with_openpyxl(demo: Database, tmp_path: Path) -> None:
     target = tmp_path / "hoso.xlsx"
-    ExportService(demo).export_dossiers(target, period=parse_period("2024-05"))
+    ExportService(demo).export_dossiers(target, period=parse_period("2024-05"), reason="kiểm thử xuất dữ liệu")
     book = openpyxl.load_workbook(target)
     sheet = book.worksheets[0]
     assert [cell.value for cell in sheet[1]] == HEADERS
@@ -579,12 +581,12 @@ def test_formulas_are_neutralised_in_csv_and_xlsx_and_come_back_intact(
     stored = dict(ready.execute("SELECT code, applicant_name FROM dossier").fetchall())
     assert stored["F-1"] == hostile and stored["F-3"] == "Robert'); DELETE FROM dossier; --"
     out = tmp_path / "out.csv"
-    ExportService(ready).export_dossiers(out)
+    ExportService(ready).export_dossiers(out, reason="kiểm thử xuất dữ liệu")
     lines = {line[0]: line for line in read_csv(out)[1:]}
     assert lines["F-1"][3] == "'" + hostile and lines["F-1"][6] == "'+84 Thôn 1"
     assert lines["F-2"][3] == "'@SUM(A1:A9)" and lines["F-2"][6] == "'-1; DROP TABLE dossier;--"
     xlsx = tmp_path / "out.xlsx"
-    ExportService(ready).export_dossiers(xlsx)
+    ExportService(ready).export_dossiers(xlsx, reason="kiểm thử xuất dữ liệu")
     book = openpyxl.load_workbook(xlsx)
     cells = {row_cells[0].value: row_cells for row_cells in book.worksheets[0].iter_rows(min_row=2)}
     assert cells["F-1"][3].value == "'" + hostile and cells["F-1"][3].data_type == "s"
@@ -729,14 +731,14 @@ def test_cli_windows_1258_file(cli_db: Path, tmp_path: Path) -> None:
 
 def test_cli_export_period_and_round_trip(demo_path: Path, tmp_path: Path) -> None:
     target = tmp_path / "h1.xlsx"
-    result = cchc("export", "dossiers", str(target), "--period", "2024-H1", "--db", str(demo_path))
+    result = cchc(*EXPORT, str(target), "--period", "2024-H1", "--db", str(demo_path))
     assert result.returncode == 0, result.stderr
     exported = Database(demo_path).execute(
         "SELECT count(*) FROM dossier WHERE received_at < '2024-07-01'").fetchone()[0]
     assert result.stdout.strip() == f"Đã xuất {exported} hồ sơ (6 tháng đầu năm 2024) ra {target}."
     result = cchc("import", "dossiers", str(target), "--update", "--db", str(demo_path))
     assert (result.returncode, result.stdout.strip()) == (0, f"Đã nhập 0 hồ sơ ({exported} bỏ qua vì trùng).")
-    bad = cchc("export", "dossiers", str(target), "--period", "2024-Q5", "--db", str(demo_path))
+    bad = cchc(*EXPORT, str(target), "--period", "2024-Q5", "--db", str(demo_path))
     assert bad.returncode == 2 and "--period: Kỳ «2024-Q5» không hợp lệ." in bad.stderr
 
 

@@ -141,7 +141,7 @@ def test_a_filtered_list_exports_as_shown_with_numbers_masked(demo: Database, tm
     from cchc_desktop.services import exports
 
     wanted = RegisterFilter(channel=Channel.DIRECT, sort=SortKey.CODE, descending=False)
-    result = exports.export_list(demo, tmp_path / "list.csv", wanted, page_size=7)
+    result = exports.export_list(demo, tmp_path / "list.csv", wanted, reason="kiểm thử xuất danh sách", page_size=7)
     expected = everything(RegisterService(demo), wanted)
     with (tmp_path / "list.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))

@@ -1,0 +1,237 @@
+"""AccountService: staff accounts, signing in with lock-out, and whether the window asks for a login.
+
+The window asks for a login once an active admin account has a password, unless the admin marked the
+install as single-user (one PC, one person). Wrong passwords are counted; after ``MAX_FAILED_LOGINS`` in a
+row the account is locked for ``LOCKOUT_MINUTES``. Every attempt is in the audit trail; no password is.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from cchc_desktop.domain.passwords import hash_password, verify_password
+from cchc_desktop.domain.users import (
+    LOCKOUT_MINUTES,
+    MAX_FAILED_LOGINS,
+    MIN_PASSWORD_LENGTH,
+    Permission,
+    Role,
+    User,
+)
+from cchc_desktop.errors import CchcError, NotFoundError, ValidationError
+from cchc_desktop.formatting import short_date
+from cchc_desktop.i18n import _
+from cchc_desktop.services import sessions
+from cchc_desktop.services.sessions import Session, SessionMode, requires
+from cchc_desktop.text import clean
+from db import audit
+from db.queries import settings as settings_queries
+from db.queries import users as queries
+
+log = logging.getLogger("cchc.accounts")
+SINGLE_USER_SETTING = "auth.single_user"
+USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+class LoginRefused(CchcError):
+    """Wrong name or password, a locked or disabled account."""
+
+
+def _user(row: dict) -> User:
+    return User(id=row["id"], username=row["username"], full_name=row["full_name"], role=Role(row["role"]),
+                title=row["title"] or "", active=bool(row["active"]))
+
+
+class AccountService:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = datetime.now) -> None:
+        self.db = db
+        self.clock = clock
+
+    # -- reading ----------------------------------------------------------------------------------------
+
+    def users(self) -> list[User]:
+        return [_user(row) for row in queries.all_users(self.db)]
+
+    def user(self, username: str) -> User:
+        row = queries.by_username(self.db, clean(username))
+        if row is None:
+            raise NotFoundError(_("Không có tài khoản «{name}».").format(name=username))
+        return _user(row)
+
+    def is_locked(self, username: str) -> bool:
+        row = queries.by_username(self.db, clean(username))
+        return bool(row and self._locked_until(row))
+
+    def single_user(self) -> bool:
+        return settings_queries.read_all(self.db).get(SINGLE_USER_SETTING) == "1"
+
+    def login_required(self) -> bool:
+        """True once an active admin has a password and the install is not marked single-user."""
+        return queries.admins_with_password(self.db) > 0 and not self.single_user()
+
+    def start_without_login(self) -> Session:
+        """The session of a window that asks for no login: the install's admin account, else local admin."""
+        admins = [user for user in self.users() if user.role is Role.ADMIN and user.active]
+        mode = SessionMode.SINGLE_USER
+        return sessions.begin(self.db, Session(user=admins[0] if admins else None, mode=mode))
+
+    # -- signing in -------------------------------------------------------------------------------------
+
+    def _locked_until(self, row: dict) -> datetime | None:
+        until = row["locked_until"]
+        if until and datetime.fromisoformat(until) > self.clock():
+            return datetime.fromisoformat(until)
+        return None
+
+    def sign_in(self, username: str, password: str) -> Session:
+        """Check the password and begin the session; LoginRefused says why not (never which part was wrong).
+
+        A refused attempt is counted and logged (committed) before LoginRefused is raised.
+        """
+        name = clean(username)
+        row = queries.by_username(self.db, name) if name else None
+        with self.db.atomic(), audit.suspended(self.db):
+            refusal = self._refusal(name, row, password)
+            if refusal is None:
+                queries.update(self.db, row["id"], {"failed_logins": 0, "locked_until": None})
+                session = sessions.begin(self.db, Session(user=_user(row), mode=SessionMode.LOGIN))
+                audit.log_entry(self.db, "login", table_name="user", record_id=row["id"],
+                                after={"kết quả": _("đăng nhập thành công")})
+        if refusal is not None:
+            raise refusal
+        log.info("signed in: %s", row["username"])
+        return session
+
+    def _refusal(self, name: str, row: dict | None, password: str) -> LoginRefused | None:
+        """None when the password opens the account; else the refusal, with the attempt counted and logged."""
+        wrong = _("Sai tên đăng nhập hoặc mật khẩu.")
+        if row is None or not row["active"] or not row["password_hash"]:
+            self._log_attempt(name, row, _("sai tên đăng nhập hoặc tài khoản không dùng được"))
+            return LoginRefused(wrong)
+        until = self._locked_until(row)
+        if until is not None:
+            self._log_attempt(name, row, _("tài khoản đang bị khóa"))
+            return LoginRefused(_(
+                "Tài khoản {name} đang bị khóa đến {time} do nhập sai mật khẩu {n} lần. "
+                "Hãy thử lại sau hoặc đề nghị quản trị hệ thống đặt lại mật khẩu."
+            ).format(name=row["username"], time=until.strftime("%H:%M ") + short_date(until.date()),
+                     n=MAX_FAILED_LOGINS))
+        if verify_password(password, row["password_hash"]):
+            return None
+        failed = row["failed_logins"] + 1
+        if failed >= MAX_FAILED_LOGINS:
+            locked = self.clock() + timedelta(minutes=LOCKOUT_MINUTES)
+            until_text = locked.isoformat(timespec="seconds")
+            queries.update(self.db, row["id"], {"failed_logins": 0, "locked_until": until_text})
+            self._log_attempt(name, row, _("sai mật khẩu, khóa tài khoản {n} phút").format(n=LOCKOUT_MINUTES))
+            return LoginRefused(_("Sai mật khẩu {n} lần liên tiếp: tài khoản {name} bị khóa {minutes} phút.").format(
+                n=MAX_FAILED_LOGINS, name=row["username"], minutes=LOCKOUT_MINUTES))
+        queries.update(self.db, row["id"], {"failed_logins": failed})
+        self._log_attempt(name, row, _("sai mật khẩu"))
+        return LoginRefused(wrong + " " + _("Còn {n} lần thử trước khi tài khoản bị khóa.").format(
+            n=MAX_FAILED_LOGINS - failed))
+
+    def _log_attempt(self, name: str, row: dict | None, outcome: str) -> None:
+        actor = audit.actor_of(self.db)
+        saved = actor.name, actor.user_id
+        actor.name, actor.user_id = name or "?", None
+        try:
+            audit.log_entry(self.db, "login", table_name="user", record_id=row["id"] if row else None,
+                            after={"kết quả": outcome})
+        finally:
+            actor.name, actor.user_id = saved
+        log.info("refused sign-in for %r: %s", name, outcome)
+
+    # -- managing ---------------------------------------------------------------------------------------
+
+    def _check_password(self, password: str, errors: dict[str, str]) -> None:
+        if len(password) < MIN_PASSWORD_LENGTH:
+            errors["password"] = _("Mật khẩu phải có ít nhất {n} ký tự.").format(n=MIN_PASSWORD_LENGTH)
+
+    @requires(Permission.ACCOUNTS)
+    def create(self, username: str, full_name: str, role: Role | str, password: str, *, title: str = "") -> User:
+        name, full = clean(username).lower(), clean(full_name)
+        errors: dict[str, str] = {}
+        if not name or not set(name) <= USERNAME_CHARS:
+            errors["username"] = _(
+                "Tên đăng nhập chỉ gồm chữ không dấu, chữ số và dấu . _ - (ví dụ: motcua, nguyenvana).")
+        elif queries.by_username(self.db, name):
+            errors["username"] = _("Tên đăng nhập «{name}» đã có.").format(name=name)
+        if not full:
+            errors["full_name"] = _("Họ và tên không được để trống.")
+        try:
+            role = Role(role) if not isinstance(role, Role) else role
+        except ValueError:
+            errors["role"] = _("Vai trò không hợp lệ: {role}.").format(role=role)
+        self._check_password(password, errors)
+        if errors:
+            raise ValidationError(errors)
+        with self.db.atomic():
+            user_id = queries.insert(self.db, {
+                "username": name, "full_name": full, "title": clean(title) or None, "role": str(role),
+                "password_hash": hash_password(password), "created_at": self.clock().isoformat(timespec="seconds"),
+            })
+        return _user(queries.by_id(self.db, user_id))
+
+    @requires(Permission.ACCOUNTS)
+    def update(self, username: str, *, full_name: str | None = None, title: str | None = None,
+               role: Role | None = None, active: bool | None = None) -> User:
+        row = queries.by_username(self.db, clean(username))
+        if row is None:
+            raise NotFoundError(_("Không có tài khoản «{name}».").format(name=username))
+        values: dict[str, object] = {}
+        if full_name is not None:
+            if not clean(full_name):
+                raise ValidationError({"full_name": _("Họ và tên không được để trống.")})
+            values["full_name"] = clean(full_name)
+        if title is not None:
+            values["title"] = clean(title) or None
+        if role is not None:
+            values["role"] = str(Role(role))
+        if active is not None:
+            values["active"] = int(active)
+        losing_admin = row["role"] == "admin" and (values.get("role", "admin") != "admin" or not values.get(
+            "active", 1))
+        if losing_admin and row["password_hash"] and not queries.admins_with_password(self.db, besides=row["id"]):
+            raise ValidationError({"role": _(
+                "Không thể bỏ quyền quản trị của tài khoản quản trị cuối cùng: "
+                "hãy tạo tài khoản quản trị khác trước.")})
+        with self.db.atomic():
+            queries.update(self.db, row["id"], values)
+        return _user(queries.by_id(self.db, row["id"]))
+
+    @requires(Permission.ACCOUNTS)
+    def reset_password(self, username: str, password: str) -> None:
+        """A new password set by the admin; it also lifts a lock-out."""
+        row = queries.by_username(self.db, clean(username))
+        if row is None:
+            raise NotFoundError(_("Không có tài khoản «{name}».").format(name=username))
+        self._set_password(row["id"], password)
+
+    def change_own_password(self, old: str, new: str) -> None:
+        """The signed-in user's own password, after the old one is confirmed."""
+        user = sessions.current(self.db).user
+        if user is None:
+            raise CchcError(_("Chưa đăng nhập bằng tài khoản nào: không có mật khẩu để đổi."))
+        row = queries.by_id(self.db, user.id)
+        if not verify_password(old, row["password_hash"]):
+            raise ValidationError({"old": _("Mật khẩu hiện tại không đúng.")})
+        self._set_password(user.id, new)
+
+    def _set_password(self, user_id: int, password: str) -> None:
+        errors: dict[str, str] = {}
+        self._check_password(password, errors)
+        if errors:
+            raise ValidationError(errors)
+        with self.db.atomic():
+            queries.update(self.db, user_id, {"password_hash": hash_password(password), "failed_logins": 0,
+                                              "locked_until": None})
+
+    @requires(Permission.ACCOUNTS)
+    def set_single_user(self, single: bool) -> None:
+        with self.db.atomic():
+            settings_queries.write_many(self.db, {SINGLE_USER_SETTING: "1" if single else "0"})

@@ -1,0 +1,117 @@
+"""Who is working on an open database, and what they may change (DESIGN.md §1).
+
+Every service that changes records checks the permission here, so the window and the command line obey the
+same rules. A database opened without a sign-in (the command line without ``--user``, a test, a
+maintenance script) is in *local admin mode*: everything is allowed and the audit trail says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
+from weakref import WeakKeyDictionary
+
+from sqlite_utils import Database
+
+from cchc_desktop.domain.users import Permission, Role, User, may
+from cchc_desktop.errors import CchcError
+from cchc_desktop.i18n import _
+from db import audit
+
+
+class PermissionDenied(CchcError):
+    """The signed-in account's role does not allow the change."""
+
+
+class SessionMode:
+    LOGIN = "login"
+    SINGLE_USER = "single_user"
+    LOCAL_ADMIN = "local_admin"
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User | None
+    mode: str
+
+    @property
+    def role(self) -> Role:
+        return self.user.role if self.user else Role.ADMIN
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.id if self.user else None
+
+    @property
+    def actor(self) -> str:
+        """The name the audit trail writes for this session."""
+        if self.mode == SessionMode.LOCAL_ADMIN:
+            return _("quản trị cục bộ ({login})").format(login=_os_login())
+        name = f"{self.user.username} ({self.user.full_name})" if self.user else _("quản trị")
+        return name if self.mode == SessionMode.LOGIN else _("{name}, chế độ một người dùng").format(name=name)
+
+    def may(self, permission: Permission) -> bool:
+        return may(self.role, permission)
+
+
+def _os_login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in a container or a service account
+        return "?"
+
+
+LOCAL_ADMIN = Session(user=None, mode=SessionMode.LOCAL_ADMIN)
+_sessions: WeakKeyDictionary[Database, Session] = WeakKeyDictionary()
+
+
+def begin(db: Database, session: Session) -> Session:
+    """From now on, changes through ``db`` are checked against and logged under ``session``."""
+    _sessions[db] = session
+    audit.set_actor(db, session.actor, session.user_id)
+    return session
+
+
+def current(db: Database) -> Session:
+    return _sessions.get(db, LOCAL_ADMIN)
+
+
+def require(db: Database, permission: Permission) -> Session:
+    """The current session, or PermissionDenied with a message saying which right is missing."""
+    session = current(db)
+    if not session.may(permission):
+        raise PermissionDenied(_(
+            "Tài khoản {user} ({role}) không có quyền «{right}». Hãy đăng nhập bằng tài khoản có quyền này "
+            "hoặc đề nghị quản trị hệ thống cấp quyền."
+        ).format(user=session.user.username if session.user else "?", role=session.role.label,
+                 right=permission.label))
+    return session
+
+
+class _HasDb(Protocol):
+    db: Database
+
+
+S = TypeVar("S", bound=_HasDb)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def requires(permission: Permission) -> Callable[[Callable[Concatenate[S, P], R]], Callable[Concatenate[S, P], R]]:
+    """Decorate a service method that changes records: it runs only for a session with ``permission``."""
+    def decorate(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+        @functools.wraps(method)
+        def checked(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
+            require(self.db, permission)
+            return method(self, *args, **kwargs)
+        checked.permission = permission  # type: ignore[attr-defined]
+        return checked
+    return decorate
+
+
+def acting_user_id(db: Database, given: int | None = None) -> int | None:
+    """The user a new record is written under: the one given, else the signed-in account."""
+    return given if given is not None else current(db).user_id

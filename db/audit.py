@@ -1,0 +1,213 @@
+"""The audit trail in the database: who changed which record, from what to what, chained by hashes.
+
+Every insert, update and cancellation of a business record is written to ``audit_log`` by a trigger, in the
+same transaction as the change itself, so no path (window, command line, import) can change a record
+without leaving its entry. The triggers call SQL functions this module registers on each connection: the
+actor of the connection's session, the changed fields of an update and the chain hash, which is
+``entry_hash`` of the entry's fields and the hash of the entry before it. A program that opens the file
+without these functions cannot write the audited tables at all.
+
+The triggers are generated from the tables' current columns by ``install_triggers``, which ``open_db`` runs
+after every migration, so a migration that adds a column needs no trigger code of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from weakref import WeakKeyDictionary
+
+from sqlite_utils import Database
+
+# Business records whose every change is logged. Left out: histories that are themselves append-only
+# (dossier_event), derived rows (code counters, search index) and the log itself.
+AUDITED_TABLES = (
+    "setting", "user", "field", "procedure", "calendar_override",
+    "dossier", "dossier_document", "apology_letter", "desk_refusal",
+    "survey_criterion", "survey", "survey_answer",
+    "inspection_criterion", "inspection", "inspection_check", "finding",
+    "plan", "plan_task", "directive_document",
+    "report_manual_value", "report", "report_section_draft",
+)
+# Columns whose value is never copied into the log: a fingerprint shows that it changed, not what it is.
+SECRET_COLUMNS = {"user": ("password_hash",)}
+GENESIS = ""
+SYSTEM_ACTOR = "hệ thống"
+
+
+@dataclass
+class AuditActor:
+    """Who the changes made through one connection are written under."""
+
+    name: str = SYSTEM_ACTOR
+    user_id: int | None = None
+    enabled: bool = True
+
+
+_actors: WeakKeyDictionary[Database, AuditActor] = WeakKeyDictionary()
+
+
+def actor_of(db: Database) -> AuditActor:
+    return _actors.setdefault(db, AuditActor())
+
+
+def set_actor(db: Database, name: str, user_id: int | None) -> None:
+    actor = actor_of(db)
+    actor.name, actor.user_id = name, user_id
+
+
+@contextmanager
+def suspended(db: Database) -> Iterator[None]:
+    """No per-record entries inside the block (demo data, schema migrations); the caller logs a summary."""
+    actor = actor_of(db)
+    before, actor.enabled = actor.enabled, False
+    try:
+        yield
+    finally:
+        actor.enabled = before
+
+
+def entry_hash(prev_hash: str, at: str, actor: str, action: str, table_name: str | None,
+               record_id: int | None, before: str | None, after: str | None) -> str:
+    """SHA-256 over the entry's fields and the previous entry's hash (``cchc check`` recomputes it)."""
+    parts = [prev_hash, at, actor, action, table_name or "", "" if record_id is None else str(record_id),
+             before or "", after or ""]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _changed(first: str, second: str) -> str | None:
+    """The fields of JSON object ``first`` whose value differs in ``second``, as a JSON object."""
+    a, b = json.loads(first), json.loads(second)
+    return json.dumps({key: value for key, value in a.items() if b.get(key) != value}, ensure_ascii=False)
+
+
+def _fingerprint(secret: str | None) -> str | None:
+    return None if secret is None else hashlib.sha256(secret.encode("utf-8")).hexdigest()[:8]
+
+
+def register_functions(db: Database) -> None:
+    """The SQL functions the audit triggers call; ``open_db`` registers them on every connection."""
+    actor, conn = actor_of(db), db.conn
+    conn.create_function("cchc_audit_on", 0, lambda: int(actor.enabled))
+    conn.create_function("cchc_actor", 0, lambda: actor.name)
+    conn.create_function("cchc_actor_id", 0, lambda: actor.user_id)
+    conn.create_function("cchc_changed", 2, _changed, deterministic=True)
+    conn.create_function("cchc_fingerprint", 1, _fingerprint, deterministic=True)
+    conn.create_function("cchc_entry_hash", 8, entry_hash, deterministic=True)
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def _row_json(conn: sqlite3.Connection, table: str, ref: str) -> str:
+    secret = SECRET_COLUMNS.get(table, ())
+    pairs = []
+    for column in _columns(conn, table):
+        value = f"cchc_fingerprint({ref}.{column})" if column in secret else f"{ref}.{column}"
+        pairs.append(f"'{column}', {value}")
+    return f"json_object({', '.join(pairs)})"
+
+
+def _record_id(conn: sqlite3.Connection, table: str, ref: str) -> str:
+    return f"{ref}.id" if "id" in _columns(conn, table) else "NULL"
+
+
+_INSERT_ENTRY = """
+INSERT INTO audit_log (at, user_id, actor, action, table_name, record_id, before, after, prev_hash, hash)
+SELECT at, cchc_actor_id(), actor, '{action}', '{table}', record_id, before, after, prev,
+       cchc_entry_hash(prev, at, actor, '{action}', '{table}', record_id, before, after)
+FROM (SELECT strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') AS at, cchc_actor() AS actor, {record_id} AS record_id,
+             {before} AS before, {after} AS after,
+             coalesce((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), '') AS prev);
+"""
+
+
+def _trigger_sql(conn: sqlite3.Connection, table: str, event: str) -> str:
+    old, new = _row_json(conn, table, "OLD"), _row_json(conn, table, "NEW")
+    name = f"audit_{table}_{event.lower()}"
+    if event == "INSERT":
+        condition = "cchc_audit_on()"
+        entry = _INSERT_ENTRY.format(action="insert", table=table, record_id=_record_id(conn, table, "NEW"),
+                                     before="NULL", after=new)
+    elif event == "UPDATE":
+        condition = f"cchc_audit_on() AND {old} IS NOT {new}"
+        entry = _INSERT_ENTRY.format(action="update", table=table, record_id=_record_id(conn, table, "NEW"),
+                                     before=f"cchc_changed({old}, {new})", after=f"cchc_changed({new}, {old})")
+    else:
+        condition = "cchc_audit_on()"
+        entry = _INSERT_ENTRY.format(action="delete", table=table, record_id=_record_id(conn, table, "OLD"),
+                                     before=old, after="NULL")
+    return f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" WHEN {condition}\nBEGIN{entry}END'
+
+
+def expected_triggers(conn: sqlite3.Connection) -> dict[str, str]:
+    """The audit triggers the current tables need, by name, with their SQL."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return {
+        f"audit_{table}_{event.lower()}": _trigger_sql(conn, table, event)
+        for table in AUDITED_TABLES if table in tables for event in ("INSERT", "UPDATE", "DELETE")
+    }
+
+
+def sync_triggers(conn: sqlite3.Connection) -> int:
+    """Create, replace or drop audit triggers until they match the current columns; how many changed.
+
+    Run by ``open_db`` at every opening, in one transaction, so a migration that adds a column or a
+    program killed between a migration and this step still ends up with complete triggers.
+    """
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").fetchone():
+        return 0
+    present = dict(conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit\\_%' ESCAPE '\\'"
+        " AND name NOT LIKE 'audit_log%'"
+    ).fetchall())
+    expected = expected_triggers(conn)
+    stale = [name for name in present if present[name] != expected.get(name)]
+    missing = [name for name in expected if name not in present or name in stale]
+    if not stale and not missing:
+        return 0
+    with conn:
+        for name in stale:
+            conn.execute(f'DROP TRIGGER "{name}"')
+        for name in missing:
+            conn.execute(expected[name])
+    return len(set(stale) | set(missing))
+
+
+def log_entry(db: Database, action: str, *, table_name: str | None = None,
+              record_id: int | None = None, before: dict | None = None, after: dict | None = None) -> None:
+    """An entry that is not a record change (a login, an export of personal data, an import's summary)."""
+    actor, conn = actor_of(db), db.conn
+    at = datetime.now().isoformat(timespec="seconds")
+    before_text = None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True)
+    after_text = None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True)
+    row = conn.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    prev = row[0] if row else GENESIS
+    conn.execute(
+        "INSERT INTO audit_log (at, user_id, actor, action, table_name, record_id, before, after, prev_hash, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [at, actor.user_id, actor.name, action, table_name, record_id, before_text, after_text, prev,
+         entry_hash(prev, at, actor.name, action, table_name, record_id, before_text, after_text)],
+    )
+
+
+def broken_links(conn: sqlite3.Connection, batch: int = 10_000) -> Iterator[int]:
+    """Ids of the entries whose hash does not follow from their fields and the entry before them."""
+    prev, last_id = GENESIS, 0
+    while True:
+        rows = conn.execute(
+            "SELECT id, at, actor, action, table_name, record_id, before, after, prev_hash, hash FROM audit_log"
+            " WHERE id > ? ORDER BY id LIMIT ?", [last_id, batch],
+        ).fetchall()
+        if not rows:
+            return
+        for entry_id, at, actor, action, table, record_id, before, after, prev_hash, stored in rows:
+            if prev_hash != prev or entry_hash(prev, at, actor, action, table, record_id, before, after) != stored:
+                yield entry_id
+            prev, last_id = stored, entry_id

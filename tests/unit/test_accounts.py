@@ -1,0 +1,209 @@
+"""Accounts, sign-in with lock-out, and the roles enforced in the services and on the command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from cchc_desktop.domain.plans import ReformArea
+from cchc_desktop.domain.users import MAX_FAILED_LOGINS, Permission, Role
+from cchc_desktop.errors import ValidationError
+from cchc_desktop.services import sessions
+from cchc_desktop.services.accounts import AccountService, LoginRefused
+from cchc_desktop.services.plans import PlanService, TaskInput
+from cchc_desktop.services.sessions import PermissionDenied
+from cchc_desktop.services.settings import SettingsService
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "mat-khau-an-toan"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2025, 3, 3, 8, 0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def accounts(db: Database, clock: Clock) -> AccountService:
+    service = AccountService(db, clock=clock)
+    service.create("quantri", "Quản trị hệ thống", Role.ADMIN, PASSWORD)
+    service.create("motcua", "Nguyễn Thị Hương", Role.DESK, PASSWORD)
+    service.create("cchc", "Đỗ Văn Tùng", Role.OFFICER, PASSWORD)
+    service.create("chutich", "Nguyễn Văn Thành", Role.CHAIR, PASSWORD)
+    return service
+
+
+def test_a_fresh_install_asks_no_login_until_an_admin_has_a_password(db: Database) -> None:
+    service = AccountService(db)
+    assert not service.login_required()
+    service.create("motcua", "Nguyễn Thị Hương", Role.DESK, PASSWORD)
+    assert not service.login_required()  # a desk account alone would lock the admin out
+    service.create("quantri", "Quản trị", Role.ADMIN, PASSWORD)
+    assert service.login_required()
+    service.set_single_user(True)
+    assert not service.login_required()
+    session = service.start_without_login()
+    assert session.user is not None and session.user.username == "quantri" and session.role is Role.ADMIN
+
+
+def test_the_password_is_hashed_with_scrypt_and_never_stored_or_logged(accounts: AccountService, db: Database,
+                                                                        ) -> None:
+    stored = db.execute("SELECT password_hash FROM user WHERE username = 'motcua'").fetchone()[0]
+    assert stored.startswith("scrypt$16384$8$1$") and PASSWORD not in stored
+    other = db.execute("SELECT password_hash FROM user WHERE username = 'cchc'").fetchone()[0]
+    assert stored.split("$")[4] != other.split("$")[4]  # a salt per user: same password, different hashes
+    dump = "\n".join(db.conn.iterdump())
+    assert PASSWORD not in dump
+    logged = " ".join(str(row) for row in db.execute("SELECT before, after FROM audit_log").fetchall())
+    assert stored not in logged  # the audit trail shows that a hash changed, not the hash
+
+
+def test_sign_in_and_the_session_it_begins(accounts: AccountService, db: Database) -> None:
+    session = accounts.sign_in("MOTCUA ", PASSWORD)  # user names are not case-sensitive
+    assert session.user.username == "motcua" and sessions.current(db) is session
+    entry = db.execute("SELECT actor, action, after FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    assert entry[0] == "motcua (Nguyễn Thị Hương)" and entry[1] == "login" and "thành công" in entry[2]
+
+
+def test_wrong_passwords_lock_the_account_and_the_admin_unlocks_it(accounts: AccountService, clock: Clock,
+                                                                   db: Database) -> None:
+    for attempt in range(1, MAX_FAILED_LOGINS):
+        with pytest.raises(LoginRefused, match=f"Còn {MAX_FAILED_LOGINS - attempt} lần thử"):
+            accounts.sign_in("motcua", "sai")
+    with pytest.raises(LoginRefused, match="bị khóa 15 phút"):
+        accounts.sign_in("motcua", "sai")
+    with pytest.raises(LoginRefused, match="đang bị khóa đến 08:15"):
+        accounts.sign_in("motcua", PASSWORD)  # even the right password, while locked
+    assert accounts.is_locked("motcua")
+    refused = db.execute("SELECT count(*) FROM audit_log WHERE action = 'login' AND actor = 'motcua'").fetchone()[0]
+    assert refused == MAX_FAILED_LOGINS + 1  # every refused attempt is in the trail, committed
+    clock.now += timedelta(minutes=16)
+    assert accounts.sign_in("motcua", PASSWORD).user.username == "motcua"  # the lock wears off
+
+    for _ in range(MAX_FAILED_LOGINS):
+        with pytest.raises(LoginRefused):
+            accounts.sign_in("motcua", "sai")
+    accounts.sign_in("quantri", PASSWORD)
+    accounts.reset_password("motcua", "mat-khau-moi-1")
+    assert not accounts.is_locked("motcua")
+    assert accounts.sign_in("motcua", "mat-khau-moi-1").user.role is Role.DESK
+
+
+def test_an_unknown_name_a_disabled_account_and_a_wrong_password_read_the_same(accounts: AccountService) -> None:
+    accounts.update("cchc", active=False)
+    messages = set()
+    for name, password in (("khongco", PASSWORD), ("cchc", PASSWORD), ("motcua", "sai")):
+        with pytest.raises(LoginRefused) as refused:
+            accounts.sign_in(name, password)
+        messages.add(str(refused.value).split(".")[0])
+    assert messages == {"Sai tên đăng nhập hoặc mật khẩu"}
+
+
+def test_bad_accounts_are_refused_with_every_field_named(accounts: AccountService) -> None:
+    with pytest.raises(ValidationError) as refused:
+        accounts.create("Nguyễn A", "  ", "boss", "ngan")
+    assert set(refused.value.errors) == {"username", "full_name", "role", "password"}
+    with pytest.raises(ValidationError, match="đã có"):
+        accounts.create("motcua", "Người khác", Role.DESK, PASSWORD)
+    with pytest.raises(ValidationError, match="quản trị cuối cùng"):
+        accounts.update("quantri", role=Role.DESK)
+
+
+def test_roles_are_enforced_in_the_services(accounts: AccountService, db: Database) -> None:
+    task = TaskInput(number="1", title="Rà soát thủ tục hành chính", area=ReformArea.INSTITUTIONS,
+                     deadline=date(2025, 6, 30))
+    PlanService(db).save_plan(year=2025)  # local admin mode, before any sign-in
+    accounts.sign_in("motcua", PASSWORD)
+    with pytest.raises(PermissionDenied, match=r"motcua \(Cán bộ một cửa\) không có quyền «Sửa kế hoạch CCHC»"):
+        PlanService(db).add_task(year=2025, task=task)
+    with pytest.raises(PermissionDenied):
+        SettingsService(db).update(name="Xã khác")
+    with pytest.raises(PermissionDenied):
+        accounts.create("moi", "Người mới", Role.ADMIN, PASSWORD)
+    assert db.execute("SELECT count(*) FROM plan_task").fetchone()[0] == 0
+
+    accounts.sign_in("chutich", PASSWORD)  # the chair reads everything, changes nothing but the report's approval
+    assert sessions.current(db).may(Permission.REPORT_APPROVE)
+    with pytest.raises(PermissionDenied):
+        PlanService(db).add_task(year=2025, task=task)
+
+    accounts.sign_in("cchc", PASSWORD)
+    PlanService(db).add_task(year=2025, task=task)
+    actor = db.execute("SELECT actor FROM audit_log WHERE table_name = 'plan_task'").fetchone()[0]
+    assert actor == "cchc (Đỗ Văn Tùng)"
+
+
+def test_every_service_change_is_guarded() -> None:
+    """The methods that write records carry their permission (so a new one without it is noticed)."""
+    from cchc_desktop.services import (
+        calendar,
+        desk_refusals,
+        exports,
+        imports,
+        inspections,
+        kiosk,
+        plans,
+        reception,
+        reports,
+        settings,
+        surveys,
+    )
+    guarded = {
+        reception.ReceptionService: ("register", "transition", "apologise", "correct"),
+        plans.PlanService: ("save_plan", "add_task", "update_task", "set_status", "copy_plan", "add_document"),
+        inspections.InspectionService: ("record", "add_finding", "update_finding"),
+        surveys.SurveyService: ("record", "add_criterion", "update_criterion"),
+        calendar.CalendarService: ("put", "remove"),
+        settings.SettingsService: ("save",),
+        reports.ReportService: ("set_manual", "save_sections", "export", "reopen"),
+        desk_refusals.DeskRefusalService: ("record",),
+        kiosk.KioskService: ("set_pin", "record"),
+        imports.ImportService: ("import_dossiers", "import_procedures"),
+        exports.ExportService: ("export_dossiers",),
+        AccountService: ("create", "update", "reset_password", "set_single_user"),
+    }
+    for cls, names in guarded.items():
+        for name in names:
+            assert isinstance(getattr(getattr(cls, name), "permission", None), Permission), f"{cls.__name__}.{name}"
+
+
+def cchc(*args: str, password: str | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CCHC_BUSY_TIMEOUT_MS": "200"}
+    env.pop("CCHC_PASSWORD", None)
+    if password is not None:
+        env["CCHC_PASSWORD"] = password
+    return subprocess.run([sys.executable, "-m", "cchc_desktop", *args], cwd=ROOT, capture_output=True, text=True,
+                          env=env, input=stdin, check=False, timeout=120)
+
+
+def test_the_command_line_obeys_the_roles_and_logs_local_admin_mode(db_path: Path) -> None:
+    db = ["--db", str(db_path)]
+    assert cchc("user", "add", "quantri", "--name", "Quản trị", "--role", "admin", *db,
+                stdin=PASSWORD + "\n").returncode == 0
+    assert cchc("user", "add", "motcua", "--name", "Nguyễn Thị Hương", *db, stdin=PASSWORD + "\n").returncode == 0
+    denied = cchc("--user", "motcua", "user", "add", "ke-gian", "--name", "Kẻ gian", "--role", "admin", *db,
+                  password=PASSWORD, stdin=PASSWORD + "\n")
+    assert denied.returncode == 1 and "không có quyền «Quản lý tài khoản»" in denied.stderr
+    wrong = cchc("--user", "quantri", "audit", *db, password="sai")
+    assert wrong.returncode == 1 and "Sai tên đăng nhập hoặc mật khẩu" in wrong.stderr
+    shown = cchc("--user", "quantri", "audit", "--kind", "user", *db, password=PASSWORD)
+    assert shown.returncode == 0, shown.stderr
+    assert "quản trị cục bộ (" in shown.stdout  # the accounts were made in local admin mode, and it says so
+    assert PASSWORD not in shown.stdout
+    listed = cchc("user", "list", *db)
+    assert "motcua\tNguyễn Thị Hương\tCán bộ một cửa\tđang dùng" in listed.stdout
+    assert "Yêu cầu đăng nhập: có" in listed.stdout
