@@ -67,8 +67,8 @@ case "$command" in
         "$VENV/bin/cchc" --db "$demo" demo --dossiers 5000
         for page in "${@:-dashboard settings}"; do
             for name in $page; do
-                QT_QPA_PLATFORM=offscreen "$VENV/bin/cchc-desktop" --db "$demo" --page "$name" \
-                    --screenshot "docs/screenshots/$name.png"
+                QT_QPA_PLATFORM=offscreen CCHC_PASSWORD=demo1234 "$VENV/bin/cchc-desktop" --db "$demo" \
+                    --user quantri --page "$name" --screenshot "docs/screenshots/$name.png"
                 echo "docs/screenshots/$name.png"
             done
         done

@@ -39,6 +39,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--db", metavar="TỆP", help=_("tệp cơ sở dữ liệu"))
     parser.add_argument("--screenshot", metavar="TỆP.png", help=_("vẽ cửa sổ (không hiện), lưu ảnh PNG rồi thoát"))
     parser.add_argument("--page", metavar="TRANG", help=_("trang mở đầu, ví dụ settings"))
+    parser.add_argument("--user", metavar="TÊN", help=_("tên đăng nhập điền sẵn (với --screenshot: mật khẩu lấy "
+                                                        "từ biến CCHC_PASSWORD)"))
     parser.add_argument("--lang", metavar="NGÔN NGỮ", help=_("ngôn ngữ giao diện: vi (mặc định) hoặc en"))
     parser.add_argument("--log-level", choices=LEVELS, default="INFO", help=_("mức ghi nhật ký"))
     parser.add_argument("--version", action="version", version=f"cchc-desktop {__version__}")
@@ -148,6 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(_("Lỗi: {message}").format(message=user_message(exc)), file=sys.stderr)
         return 1
 
+    if not sign_in(db, args.user, interactive=interactive):
+        db.close()
+        return 0 if interactive else 1
     window = MainWindow(AppContext.on(db, db_path), start=args.page)
     if args.screenshot:
         window.show()
@@ -171,6 +176,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     release(window)
     db.close()
     return code
+
+
+def sign_in(db, username: str | None, *, interactive: bool) -> bool:  # type: ignore[no-untyped-def]
+    """Begin the window's session: the login dialog when the install asks for one, else the single-user
+    session. False when the user gives up (or, drawing a screenshot, the credentials are missing or wrong)."""
+    from cchc_desktop.services.accounts import AccountService, LoginRefused
+
+    accounts = AccountService(db)
+    if not accounts.login_required():
+        accounts.start_without_login()
+        return True
+    if not interactive:
+        try:
+            accounts.sign_in(username or "", os.environ.get("CCHC_PASSWORD", ""))
+            return True
+        except LoginRefused as exc:
+            print(_("Lỗi: cần đăng nhập (--user và biến CCHC_PASSWORD): {message}").format(message=exc),
+                  file=sys.stderr)
+            return False
+    from ui.dialogs.login_dialog import LoginDialog
+
+    dialog = LoginDialog(accounts, username=username or "", unit_name=_unit_name(db))
+    return bool(dialog.exec()) and dialog.session is not None
+
+
+def _unit_name(db) -> str:  # type: ignore[no-untyped-def]
+    from cchc_desktop.services.settings import SettingsService
+
+    return SettingsService(db).load().name
 
 
 def start_daily_backup(db_path: Path) -> threading.Thread:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from cchc_desktop import APP_NAME
 from cchc_desktop.i18n import _
+from cchc_desktop.services import sessions
 from ui.context import AppContext
 from ui.pages.base import Page
 
@@ -88,7 +89,9 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._show_row)
         self._build_menus()
         self.update_title()
-        self.statusBar().showMessage(_("Cơ sở dữ liệu: {path}").format(path=context.db_path))
+        session = sessions.current(context.db)
+        self.statusBar().showMessage(_("Người làm việc: {actor} · Cơ sở dữ liệu: {path}").format(
+            actor=session.actor, path=context.db_path))
         self.show_page(start or PAGES[0].name)
 
     def _build_menus(self) -> None:

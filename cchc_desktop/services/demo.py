@@ -91,9 +91,6 @@ class DemoSummary:
         ]
 
 
-DEMO_SETTING = "demo.accounts"  # the login window then shows the demo accounts and their password
-
-
 def generate_demo(
     db: Database,
     *,
@@ -175,7 +172,7 @@ def _ensure_users(db: Database, first_year: int) -> int:
     created = f"{first_year}-01-02T08:00"
     secret = hash_password(data.DEMO_PASSWORD)
     rows = [(username, name, title, role, secret, created) for username, name, title, role in data.STAFF]
-    settings_queries.write_many(db, {DEMO_SETTING: "1"})
+    settings_queries.write_many(db, {data.DEMO_SETTING: "1"})
     return bulk.executemany(db, queries.INSERT_USER, rows)
 
 

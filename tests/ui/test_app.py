@@ -44,10 +44,14 @@ def test_the_window_shows_a_dialog_for_a_bad_file(tmp_path: Path, monkeypatch, q
 
 
 @pytest.mark.slow
-def test_first_start_creates_a_demo_database(tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
+def test_first_start_creates_a_demo_database(tmp_path: Path, monkeypatch, qapp) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "new" / "cchc.sqlite3"
     out = tmp_path / "first.png"
-    assert app.main(["--db", str(path), "--screenshot", str(out)]) == 0
+    monkeypatch.setenv("CCHC_PASSWORD", "sai")
+    assert app.main(["--db", str(path), "--screenshot", str(out), "--user", "quantri"]) == 1  # demo accounts ask
+    assert not out.exists()
+    monkeypatch.setenv("CCHC_PASSWORD", "demo1234")
+    assert app.main(["--db", str(path), "--screenshot", str(out), "--user", "quantri"]) == 0
     assert path.exists() and out.exists()
     from db.connection import open_db
 

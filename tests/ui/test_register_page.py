@@ -124,8 +124,17 @@ def test_the_filtered_list_is_exported_to_excel(qtbot: QtBot, demo_window: MainW
     opened: list[Path] = []
     monkeypatch.setattr(desktop, "open_file", opened.append)
     monkeypatch.setattr("ui.messages.error", lambda parent, text, details="": pytest.fail(text))
+    from PySide6.QtWidgets import QInputDialog
+
+    answers = iter([("", False), ("Cung cấp cho Công an xã theo Công văn 15/CAX", True)])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: next(answers))
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    assert opened == []  # no reason given: nothing exported
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     assert len(opened) == 1 and opened[0].suffix == ".xlsx"
+    logged = demo_window.context.db.execute(
+        "SELECT after FROM audit_log WHERE action = 'export' ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert "Công văn 15/CAX" in logged and opened[0].name in logged
     book = load_workbook(opened[0], read_only=True)
     rows = list(book.active.iter_rows(values_only=True))
     book.close()

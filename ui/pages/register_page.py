@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -130,11 +131,19 @@ class RegisterPage(Page):
         KioskWindow.open_for(self.context, dossier_code=code, parent=self)
 
     def export_list(self) -> Path | None:
-        """The list as filtered now, to an .xlsx file (phones and ID numbers masked), then opened."""
+        """The list as filtered now, to an .xlsx file (phones and ID numbers masked), then opened.
+
+        Names and addresses are personal data: the reason is asked first and goes into the audit trail.
+        """
+        reason, given = QInputDialog.getText(
+            self, _("Lý do xuất danh sách"),
+            _("Danh sách có họ tên, địa chỉ của người dân. Hãy ghi lý do xuất (được ghi vào nhật ký):"))
+        if not given:
+            return None
         path = data_dir() / "xuat" / f"danh-sach-ho-so-{datetime.now():%Y%m%d-%H%M%S}.xlsx"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            exports.export_list(self.context.db, path, self.current_filter())
+            exports.export_list(self.context.db, path, self.current_filter(), reason=reason)
         except (CchcError, OSError) as exc:
             messages.error(self, user_message(exc))
             return None
