@@ -249,3 +249,26 @@ def test_the_long_lived_index_covers_dossiers_that_predate_it(tmp_path: Path) ->
         f"SELECT count(*) FROM dossier d INDEXED BY dossier_long_lived WHERE {LONG_LIVED_TERM}").fetchone()[0]
     assert indexed == expected > 0
     db.close()
+
+
+def test_form_drafts_arrive_in_a_database_that_predates_them(tmp_path: Path) -> None:
+    from cchc_desktop.services.demo import generate_demo
+    from cchc_desktop.services.drafts import DraftService
+
+    path = tmp_path / "v5.sqlite3"
+    old = Database(path)
+    m.MIGRATIONS.apply(old, stop_before="m0007_form_draft")
+    generate_demo(old, dossiers=50, seed=11)
+    dossiers = old.execute("SELECT count(*) FROM dossier").fetchone()[0]
+    assert "form_draft" not in old.table_names()
+    old.close()
+
+    db = open_db(path)
+    assert schema_state(db).pending == ()
+    assert db["form_draft"].schema.rstrip().endswith("STRICT")
+    assert db["form_draft"].pks == ["form", "user_key"]
+    assert db.execute("SELECT count(*) FROM dossier").fetchone()[0] == dossiers
+    assert DraftService(db).load("reception") is None
+    DraftService(db).save("reception", {"applicant_name": "Nguyễn Văn Ấn"})
+    assert DraftService(db).load("reception").data == {"applicant_name": "Nguyễn Văn Ấn"}
+    db.close()

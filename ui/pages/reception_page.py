@@ -1,12 +1,15 @@
 """Tiếp nhận hồ sơ: the keyboard-fast reception form. Enter saves; F9 prints the receipt (Mẫu 01).
 
 The code and the appointment are previewed live by ReceptionService.preview; saving is ReceptionService.register;
-printing is PrintingService. Nothing here computes a date or writes SQL.
+printing is PrintingService. Nothing here computes a date or writes SQL. What is typed is kept as a draft
+(``ui.widgets.form_draft``) until the dossier is saved, so a crash or a power cut loses no typing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,6 +32,7 @@ from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.paths import data_dir
 from cchc_desktop.services.desk_refusals import DeskRefusalService, TurnedAway
+from cchc_desktop.services.drafts import DraftService
 from cchc_desktop.services.printing import DossierForm, PrintingService
 from cchc_desktop.services.reception import NewDossier, ProcedureChoice, ReceptionService
 from ui import messages, paper
@@ -37,6 +41,7 @@ from ui.dialogs.turn_away_dialog import TurnAwayDialog, TurnedAwayListDialog
 from ui.dialogs.turn_away_dialog import deliver as deliver_turned_away
 from ui.pages.base import Page
 from ui.widgets.field_errors import FieldErrors
+from ui.widgets.form_draft import FormDraft
 
 PREVIEW_DELAY_MS = 150
 TEXT_FIELDS = [
@@ -61,6 +66,9 @@ class ReceptionPage(Page):
         self.procedure: ProcedureChoice | None = None
         self.choices: dict[str, ProcedureChoice] = {}
         self.last_code: str | None = None
+        self.draft = FormDraft(self, DraftService(context.db), "reception", collect=self.draft_data,
+                               restore=self.restore_draft)
+        self.layout_.addWidget(self.draft.banner)
 
         form = QFormLayout()
         self.errors = FieldErrors()
@@ -143,7 +151,13 @@ class ReceptionPage(Page):
             edit.returnPressed.connect(self._enter)
         QShortcut(QKeySequence(Qt.Key.Key_F9), self, activated=self.print_receipt)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, activated=self.turn_away)
+        for edit in (*self.inputs.values(), self.procedure_edit):
+            edit.textEdited.connect(self.draft.changed)
+        self.channel.activated.connect(self.draft.changed)
+        self.sets.valueChanged.connect(self.draft.changed)
+        self.documents.textChanged.connect(self.draft.changed)
         self.update_preview()
+        self.draft.offer()
 
     def _suggest(self, text: str) -> None:
         self.procedure = None
@@ -159,6 +173,7 @@ class ReceptionPage(Page):
         if self.procedure is not None:
             self.procedure_edit.setText(text)
             self.inputs["applicant_name"].setFocus()
+            self.draft.changed()
         self.update_preview()
 
     def _enter(self) -> None:
@@ -222,6 +237,43 @@ class ReceptionPage(Page):
             self.inputs[key].clear()
         self.documents.clear()
         self.sets.setValue(1)
+        self.inputs["applicant_name"].setFocus()
+        self.update_preview()
+        self.draft.discard()
+
+    # -- the draft -----------------------------------------------------------------------------------------
+
+    def draft_data(self) -> dict[str, Any] | None:
+        """The form's fields for the draft; None while no applicant field and no document is typed."""
+        texts = {key: edit.text() for key, edit in self.inputs.items()}
+        documents = self.documents.toPlainText()
+        if not any(text.strip() for text in (*texts.values(), documents)):
+            return None
+        return {
+            "procedure": self.procedure_edit.text(),
+            "procedure_code": self.procedure.code if self.procedure else None,
+            **texts,
+            "channel": self.channel.currentData(),
+            "sets": self.sets.value(),
+            "documents": documents,
+        }
+
+    def restore_draft(self, data: Mapping[str, Any]) -> None:
+        """Fill the form back from a draft: the procedure picked again when it is still in the catalogue."""
+        code = data.get("procedure_code")
+        found = [p for p in self.service.find_procedures(str(code), limit=5) if p.code == code] if code else []
+        self.procedure = found[0] if found else None
+        self.procedure_edit.setText(f"{self.procedure.code} — {self.procedure.name}" if self.procedure
+                                    else str(data.get("procedure") or ""))
+        for key, edit in self.inputs.items():
+            edit.setText(str(data.get(key) or ""))
+        channel = self.channel.findData(data.get("channel"))
+        if channel >= 0:
+            self.channel.setCurrentIndex(channel)
+        sets = data.get("sets")
+        self.sets.setValue(sets if isinstance(sets, int) else 1)
+        self.documents.setPlainText(str(data.get("documents") or ""))
+        self.errors.show({})
         self.inputs["applicant_name"].setFocus()
         self.update_preview()
 

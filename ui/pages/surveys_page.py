@@ -2,10 +2,15 @@
 
 One form per save: the date and method carry over from the form before, the dossier code is optional
 (autocompleted), then one digit 1–5 per box — each digit moves on to the next box — and Enter saves. The kiosk
-for citizens opens from here (``ui/kiosk.py``). Every save is one SurveyService call.
+for citizens opens from here (``ui/kiosk.py``). Every save is one SurveyService call. A form being keyed in is
+kept as a draft (``ui.widgets.form_draft``) until it is saved, so a crash or a power cut loses no typing.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QStringListModel, Signal
 from PySide6.QtWidgets import (
@@ -27,6 +32,7 @@ from cchc_desktop import formatting
 from cchc_desktop.domain.surveys import SurveyCriterion, SurveyMethod
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
+from cchc_desktop.services.drafts import DraftService
 from cchc_desktop.services.statistics import StatisticsService
 from cchc_desktop.services.surveys import SurveyEntry, SurveyService, answer_key
 from ui import messages
@@ -35,6 +41,7 @@ from ui.dialogs.criterion_dialog import CriterionDialog
 from ui.pages.base import Page
 from ui.widgets.date_field import DateField
 from ui.widgets.field_errors import FieldErrors
+from ui.widgets.form_draft import FormDraft
 from ui.widgets.period_picker import PeriodPicker
 from ui.widgets.score_box import ScoreBox
 from ui.widgets.tables import fill, read_only_table
@@ -58,10 +65,13 @@ class SurveysPage(Page):
         self.errors = FieldErrors()
         self.criteria: list[SurveyCriterion] = []
         self.boxes: dict[str, ScoreBox] = {}
+        self.draft = FormDraft(self, DraftService(context.db), "survey", collect=self.draft_data,
+                               restore=self.restore_draft)
         self.tabs = QTabWidget()
         self.layout_.addWidget(self.tabs, 1)
         entry = QWidget()
         entry_layout = QVBoxLayout(entry)
+        entry_layout.addWidget(self.draft.banner)
         self.tabs.addTab(entry, _("Nhập phiếu"))
         self.figures = SurveyFigures(StatisticsService(context.db))
         self.tabs.addTab(self.figures, _("Số liệu khảo sát"))
@@ -127,8 +137,12 @@ class SurveysPage(Page):
         for edit in (self.taken_on, self.dossier, self.comment):
             edit.returnPressed.connect(self.save)
         self.kiosk_button.clicked.connect(self.open_kiosk)
+        for edit in (self.taken_on, self.dossier, self.comment, self.overall):
+            edit.textEdited.connect(self.draft.changed)
+        self.method.activated.connect(self.draft.changed)
         self.build_form()
         self.refresh()
+        self.draft.offer()
 
     # -- the form ----------------------------------------------------------------------------------------
 
@@ -151,6 +165,7 @@ class SurveysPage(Page):
             box = ScoreBox()
             box.setObjectName(f"score_{criterion.code}")
             box.submitted.connect(self.save)
+            box.textEdited.connect(self.draft.changed)
             self.grid.addWidget(label, row, column)
             self.grid.addWidget(box, row, column + 1)
             self.setTabOrder(previous, box)
@@ -197,6 +212,38 @@ class SurveysPage(Page):
         self.comment.clear()
         self.overall.setFocus()
         self.show_recent()
+        self.draft.discard()
+
+    # -- the draft -----------------------------------------------------------------------------------------
+
+    def draft_data(self) -> dict[str, Any] | None:
+        """The form as keyed so far; None while no score, dossier code or comment is typed."""
+        scores = {code: box.score() for code, box in (("overall", self.overall), *self.boxes.items())
+                  if box.score() is not None}
+        if not scores and not self.dossier.text().strip() and not self.comment.text().strip():
+            return None
+        try:
+            taken = self.taken_on.day()
+        except ValueError:
+            taken = None
+        return {"taken_on": taken.isoformat() if taken else None, "method": self.method.currentData(),
+                "dossier_code": self.dossier.text(), "scores": scores, "comment": self.comment.text()}
+
+    def restore_draft(self, data: Mapping[str, Any]) -> None:
+        """Fill the form back from a draft; scores of criteria no longer on the form are left out."""
+        if data.get("taken_on"):
+            self.taken_on.set_day(date.fromisoformat(data["taken_on"]))
+        method = self.method.findData(data.get("method"))
+        if method >= 0:
+            self.method.setCurrentIndex(method)
+        self.dossier.setText(str(data.get("dossier_code") or ""))
+        scores = data.get("scores") or {}
+        for code, box in (("overall", self.overall), *self.boxes.items()):
+            score = scores.get(code)
+            box.setText(str(score) if isinstance(score, int) and 1 <= score <= 5 else "")
+        self.comment.setText(str(data.get("comment") or ""))
+        self.errors.show({})
+        self.overall.setFocus()
 
     def refresh(self) -> None:
         self.show_recent()
