@@ -70,9 +70,22 @@ def parse_day(text: str) -> date | None:
     raise ValueError(_("Ngày «{text}» không hợp lệ (ghi theo dạng ngày/tháng/năm, ví dụ 04/06/2024).").format(text=raw))
 
 
-def date_time(value: datetime | None) -> str:
-    """``04/06/2024 09:30``."""
-    return value.strftime("%d/%m/%Y %H:%M") if value is not None else ""
+def date_time(value: datetime | None, *, seconds: bool = False) -> str:
+    """``04/06/2024 09:30`` (``04/06/2024 09:30:15`` with ``seconds``: the audit trail)."""
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
+
+
+def file_size(size: int | None) -> str:
+    """``850 KB``, ``12,3 MB``, ``1,2 GB`` (powers of 1024, as file managers show them)."""
+    if size is None:
+        return NO_VALUE
+    if size < 1024 * 1024:
+        return f"{number(max(1, round(size / 1024)) if size else 0)} KB"
+    if size < 1024 ** 3:
+        return f"{number(size / 1024 ** 2, decimals=1)} MB"
+    return f"{number(size / 1024 ** 3, decimals=1)} GB"
 
 
 def long_date(value: date) -> str:

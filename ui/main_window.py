@@ -53,6 +53,7 @@ PAGES: list[PageSpec] = [
     _page("reports", "Báo cáo", "ui.pages.reports_page:ReportsPage"),
     _page("catalogue", "Danh mục", "ui.pages.catalogue_page:CataloguePage"),
     _page("settings", "Cài đặt", "ui.pages.settings_page:SettingsPage"),
+    _page("audit", "Nhật ký thay đổi", "ui.pages.audit_page:AuditPage"),
 ]
 PAGE_NAMES = [spec.name for spec in PAGES]
 

@@ -100,3 +100,11 @@ def choose_files(parent: QWidget | None, title: str, filters: str) -> list[Path]
 
     names, _filter = QFileDialog.getOpenFileNames(parent, title, "", filters)
     return [Path(name) for name in names]
+
+
+def choose_folder(parent: QWidget | None, title: str, start: Path | None = None) -> Path | None:
+    """A folder picked in the system's dialog (``start`` first); None when cancelled."""
+    from PySide6.QtWidgets import QFileDialog
+
+    name = QFileDialog.getExistingDirectory(parent, title, str(start) if start else "")
+    return Path(name) if name else None

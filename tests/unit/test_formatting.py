@@ -32,7 +32,17 @@ def test_a_rate_over_no_records_is_a_dash_not_zero() -> None:
 def test_short_date_is_zero_padded() -> None:
     assert formatting.short_date(date(2024, 6, 4)) == "04/06/2024"
     assert formatting.date_time(datetime(2024, 6, 4, 9, 5)) == "04/06/2024 09:05"
+    assert formatting.date_time(datetime(2024, 6, 4, 9, 5, 7), seconds=True) == "04/06/2024 09:05:07"
     assert formatting.short_date(None) == ""
+
+
+def test_file_sizes_as_file_managers_show_them() -> None:
+    assert formatting.file_size(0) == "0 KB"
+    assert formatting.file_size(300) == "1 KB"
+    assert formatting.file_size(870_000) == "850 KB"
+    assert formatting.file_size(12_900_000) == "12,3 MB"
+    assert formatting.file_size(3 * 1024 ** 3) == "3,0 GB"
+    assert formatting.file_size(None) == "—"
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,8 @@ dialog stays open, every problem shown beside its field, until the service accep
 
 Subclasses add their fields with ``add_field`` and implement ``submit`` (one service call that returns the
 saved record or raises ValidationError). A ``DateField`` whose text is not a day is reported under its key.
+Any other CchcError (PermissionDenied: the account may not make the change) is said in a message box and the
+dialog stays open, to be cancelled.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
 
-from cchc_desktop.errors import ValidationError
+from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
 from ui import messages
 from ui.widgets.buttons import translate
@@ -68,6 +70,9 @@ class FormDialog(QDialog):
             others = self.errors.show(exc.errors)
             if others:
                 messages.error(self, "\n".join(others))
+            return
+        except CchcError as exc:  # not the input: a right the account lacks, a record gone meanwhile
+            messages.error(self, user_message(exc))
             return
         self.errors.show({})
         self.saved = saved

@@ -1,4 +1,6 @@
-"""Cài đặt: the unit's business settings, saved through SettingsService (errors shown beside each field)."""
+"""Cài đặt, in tabs: the unit's business settings, saved through SettingsService (errors shown beside each
+field); the staff accounts (accounts_tab.py); the backups (backups_tab.py). What the signed-in account may not
+change is disabled, with the reason as tooltip."""
 
 from __future__ import annotations
 
@@ -15,16 +17,23 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QTimeEdit,
+    QVBoxLayout,
     QWidget,
 )
 
 from cchc_desktop.domain.unit import OfficeHours, UnitSettings
-from cchc_desktop.errors import ValidationError
+from cchc_desktop.domain.users import Permission
+from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
+from ui import messages
 from ui.context import AppContext
+from ui.pages.accounts_tab import AccountsTab
+from ui.pages.backups_tab import BackupsTab
 from ui.pages.base import Page
 from ui.widgets.field_errors import FieldErrors
+from ui.widgets.rights import gate
 
 TEXT_FIELDS = [
     ("name", "Tên đơn vị (*)"),
@@ -62,6 +71,20 @@ class SettingsPage(Page):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settingsTabs")
+        self.tabs.addTab(self._unit_tab(), _("Đơn vị"))
+        self.accounts = AccountsTab(context)
+        self.tabs.addTab(self.accounts, _("Tài khoản"))
+        self.backups = BackupsTab(context)
+        self.tabs.addTab(self.backups, _("Sao lưu"))
+        self.layout_.addWidget(self.tabs, 1)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self.refresh()
+
+    def _unit_tab(self) -> QWidget:
+        tab = QWidget()
+        column = QVBoxLayout(tab)
         form = QFormLayout()
         self.inputs: dict[str, QLineEdit] = {}
         self.errors = FieldErrors()
@@ -107,7 +130,7 @@ class SettingsPage(Page):
         pin_layout.addWidget(self.pin_button)
         pin_layout.addStretch(1)
         form.addRow(_("Mã PIN thoát kiosk"), self.errors.wrap("pin", pin_row))
-        self.layout_.addLayout(form)
+        column.addLayout(form)
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton(_("Lưu (Ctrl+S)"))
@@ -117,19 +140,23 @@ class SettingsPage(Page):
         self.status.setObjectName("settingsStatus")
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.status, 1)
-        self.layout_.addLayout(buttons)
-        self.layout_.addStretch(1)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        self.refresh()
+        column.addLayout(buttons)
+        column.addStretch(1)
+        return tab
 
     def set_pin(self) -> None:
         """The staff PIN that leaves the citizens' kiosk (4–8 digits, stored hashed)."""
         from cchc_desktop.services.kiosk import KioskService
 
+        if not self.pin_button.isEnabled():
+            return
         try:
             KioskService(self.context.db).set_pin(self.pin.text())
         except ValidationError as exc:
             self.errors.show(exc.errors)
+            return
+        except CchcError as exc:
+            messages.error(self, user_message(exc))
             return
         self.errors.show({})
         self.pin.clear()
@@ -144,6 +171,9 @@ class SettingsPage(Page):
             edit.setTime(_to_qtime(getattr(current.office_hours, key)))
         self.saturday.setChecked(current.office_hours.saturday_morning)
         self.errors.show({})
+        gate(self.context.db, Permission.SETTINGS, self.save_button, self.pin_button)
+        self.accounts.refresh()
+        self.backups.refresh()
 
     def current_values(self) -> UnitSettings:
         hours = OfficeHours(
@@ -158,11 +188,17 @@ class SettingsPage(Page):
         )
 
     def save(self) -> None:
+        if not self.save_button.isEnabled():  # Ctrl+S while the account may not change the settings
+            self.status.setText(self.save_button.toolTip())
+            return
         try:
             stored = self.context.settings.save(self.current_values())
         except ValidationError as exc:
             self.errors.show(exc.errors)
             self.status.setText(_("Chưa lưu: hãy sửa các ô được đánh dấu."))
+            return
+        except CchcError as exc:
+            messages.error(self, user_message(exc))
             return
         self.refresh()
         self.status.setText(_("Đã lưu cài đặt."))

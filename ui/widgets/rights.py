@@ -1,0 +1,36 @@
+"""Controls that change what the signed-in account may not change are disabled, and say why in their tooltip.
+
+Only a courtesy: the services check the same permission (``sessions.require``) whatever the window shows.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+from sqlite_utils import Database
+
+from cchc_desktop.domain.users import Permission
+from cchc_desktop.i18n import _
+from cchc_desktop.services import sessions
+
+OWN_TIP = "ownToolTip"  # the tooltip a control has when allowed
+
+
+def why_not(db: Database, permission: Permission) -> str:
+    """Empty when the current session may; else the sentence a disabled control shows."""
+    session = sessions.current(db)
+    if session.may(permission):
+        return ""
+    user = session.user.username if session.user else "?"
+    return _("Tài khoản {user} ({role}) không có quyền «{right}».").format(
+        user=user, role=session.role.label, right=permission.label)
+
+
+def gate(db: Database, permission: Permission, *widgets: QWidget) -> bool:
+    """Enable ``widgets`` when the session may, disable them with the reason as tooltip otherwise."""
+    reason = why_not(db, permission)
+    for widget in widgets:
+        if widget.property(OWN_TIP) is None:
+            widget.setProperty(OWN_TIP, widget.toolTip())
+        widget.setEnabled(not reason)
+        widget.setToolTip(reason or widget.property(OWN_TIP))
+    return not reason
