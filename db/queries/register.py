@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-# Sort keys the register offers, each backed by an index; ``id`` breaks ties so paging is stable.
+# Sort keys the register offers, each backed by an index but the appointment (a scan since m0006: see ``page``);
+# ``id`` breaks ties so paging is stable.
 SORT_COLUMNS = {
     "received_at": "d.received_at",
     "code": "d.code",
