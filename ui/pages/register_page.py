@@ -76,8 +76,9 @@ class RegisterPage(Page):
 
         self.model = DossierTableModel(self.service)
         self.table = dossier_table_view(self.model, name="registerTable")
-        self.table.setSortingEnabled(True)
+        # The indicator first: enabling sorting then asks the model for the order it already has (no reload).
         self.table.horizontalHeader().setSortIndicator(4, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSectionsMovable(True)
         self._restore_header()
         self.layout_.addWidget(self.table, 1)
