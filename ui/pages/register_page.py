@@ -23,7 +23,7 @@ from cchc_desktop.i18n import _
 from cchc_desktop.lazy import lazy_import
 from cchc_desktop.paths import data_dir
 from cchc_desktop.services.register import RegisterFilter, RegisterService
-from ui import desktop, messages, paper
+from ui import messages
 from ui.context import AppContext
 from ui.dialogs.period_dialog import PeriodDialog
 from ui.models.dossier_table import DossierTableModel
@@ -34,6 +34,8 @@ from ui.widgets.dossier_table_view import dossier_table_view
 exports = lazy_import("cchc_desktop.services.exports")
 printing = lazy_import("cchc_desktop.services.printing")
 reception = lazy_import("cchc_desktop.services.reception")
+desktop = lazy_import("ui.desktop")
+paper = lazy_import("ui.paper")
 
 SEARCH_DELAY_MS = 300
 OVERDUE = "overdue"
