@@ -213,11 +213,15 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
     finally:
         db.close()
 
+    # The window is drawn, then saved as BMP: compressing a PNG (~30 ms) is no part of a start, and the bare
+    # Qt start it is compared with saves nothing.
+    shot = str(work.with_suffix(".bmp"))
+    starts = max(repeat, 3)
     start, peak = child_run(["-c", PEAK_WRAPPER, "ui.app", "--db", str(work), "--page", "register",
-                             "--screenshot", str(work.with_suffix(".png"))], max(repeat // 2, 2))
+                             "--screenshot", shot], starts)
     dashboard_start, _ = child_run(["-c", PEAK_WRAPPER, "ui.app", "--db", str(work), "--page", "dashboard",
-                                    "--screenshot", str(work.with_suffix(".png"))], max(repeat // 2, 2))
-    bare, _ = child_run(["-c", BARE_QT], max(repeat // 2, 2))
+                                    "--screenshot", shot], starts)
+    bare, _ = child_run(["-c", BARE_QT], starts)
     figures.append(Figure("window start, open, register page drawn", "ms", start, 1500))
     figures.append(Figure("window start, dashboard drawn with its charts", "ms", dashboard_start, 1500))
     figures.append(Figure("bare QApplication + QMainWindow start (floor)", "ms", bare))
