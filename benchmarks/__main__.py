@@ -160,6 +160,8 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
     from cchc_desktop.services.statistics import StatisticsService
     from db.connection import open_db
 
+    from .floor_sql import differences, floor_figures
+
     work = Path(tempfile.mkdtemp(prefix="cchc-bench-")) / "bench.sqlite3"
     shutil.copy(path, work)
     figures: list[Figure] = []
@@ -191,8 +193,16 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
         statistics_service = StatisticsService(db)
         dashboard_service = DashboardService(db)
         half, year = parse_period(f"{DEMO_YEAR}-H1"), parse_period(f"{DEMO_YEAR}")
-        figures.append(Figure("report figures, 6 months (every indicator)", "ms",
-                              timed(lambda: statistics_service.figures(period=half), repeat), 500))
+        report_figures = timed(lambda: statistics_service.figures(period=half), repeat)
+        figures.append(Figure("report figures, 6 months (every indicator)", "ms", report_figures, 500))
+        window = {"first": half.date_from, "last": half.date_to, "cutoff": half.date_to}
+        wrong = differences(floor_figures(db.conn, **window), statistics_service.figures(period=half))
+        if wrong:  # a floor that counts something else is no floor
+            raise SystemExit("the hand-written SQL disagrees with the report: " + "; ".join(wrong))
+        floor = timed(lambda: floor_figures(db.conn, **window), repeat)
+        figures.append(Figure("the same counts as one hand-written SQL query (floor)", "ms", floor))
+        figures.append(Figure("report figures ÷ hand-written SQL", "×",
+                              [s / statistics.median(floor) for s in report_figures], 1.5))
         figures.append(Figure("dashboard data for a year (headlines vs the year before, every chart)", "ms",
                               timed(lambda: dashboard_service.build(year), repeat), 300))
         reports = ReportService(db)
