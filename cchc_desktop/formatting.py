@@ -3,14 +3,15 @@
 Official papers want ``1.648``, ``99,2%``, ``04/06/2024`` and "ngày 04 tháng 6 năm 2024"
 (Nghị định 30/2020: days below 10 and months 1–2 take a leading zero). Babel's own vi short date
 (``4/6/24``) and integer percent are not used.
+
+Babel is imported on first use, and whole numbers are grouped without it (``number(1648)``, the counts on
+every screen): its import and the loading of its Vietnamese data cost ~20 ms of the window's start.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-
-from babel.numbers import NumberFormatError, format_decimal, format_percent, parse_decimal
 
 from cchc_desktop.i18n import _
 
@@ -22,6 +23,10 @@ def number(value: int | float | Decimal | None, *, decimals: int | None = None) 
     """``1648`` → ``1.648``; ``3.5`` → ``3,5``; None → ``—``."""
     if value is None:
         return NO_VALUE
+    if isinstance(value, int) and decimals is None:
+        return f"{value:,}".replace(",", ".")  # what babel gives for vi_VN: "." groups thousands
+    from babel.numbers import format_decimal
+
     if decimals is None:
         return format_decimal(value, locale=LOCALE)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
@@ -32,6 +37,8 @@ def percent(fraction: float | Decimal | None, *, decimals: int = 1) -> str:
     """A fraction as a percentage with one decimal: ``0.992`` → ``99,2%``; None (no records) → ``—``."""
     if fraction is None:
         return NO_VALUE
+    from babel.numbers import format_percent
+
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
     return format_percent(fraction, format=pattern, locale=LOCALE)
 
@@ -43,6 +50,8 @@ def rate(part: int, whole: int) -> float | None:
 
 def parse_number(text: str) -> Decimal:
     """Parse a number typed the Vietnamese way (``1.648``, ``3,5``); raises ValueError."""
+    from babel.numbers import NumberFormatError, parse_decimal
+
     try:
         return parse_decimal(text.strip(), locale=LOCALE, strict=True)
     except (NumberFormatError, InvalidOperation) as exc:

@@ -83,6 +83,11 @@ def m0005_report_section_draft(db: Database) -> None:
     run_sql_file(db, "0005_report_section_draft.sql")
 
 
+@MIGRATIONS(name="m0006_compact_dossier_indexes")
+def m0006_compact_dossier_indexes(db: Database) -> None:
+    run_sql_file(db, "0006_compact_dossier_indexes.sql")
+
+
 @MIGRATIONS(name="m0007_form_draft")
 def m0007_form_draft(db: Database) -> None:
     run_sql_file(db, "0007_form_draft.sql")

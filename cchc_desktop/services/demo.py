@@ -9,7 +9,7 @@ batches of plain tuples. It is deterministic for a given seed: no wall clock, on
 A year holds at most 75,000 dossiers (about 300 a working day, never more than 400): a larger count
 goes back as many years as needed. A million dossiers (14 years) take about 80 s on a 2-core machine,
 indexes included; from 50,000 dossiers on, the indexes of the big tables are dropped before the load and
-rebuilt after it, inside the same transaction.
+rebuilt after it, inside the same transaction, and the register's full-text index is merged into one segment.
 """
 
 from __future__ import annotations
@@ -127,6 +127,7 @@ def generate_demo(
             if bulk:
                 report("indexes", 0, 1)
                 queries.create_indexes(db, indexes)
+                queries.optimize_search(db)
             inspections, findings = _write_inspections(db, calendar, rng, first_year, year)
             tasks = _write_plans(db, calendar, rng, first_year, year)
             documents = _write_directives(db, calendar, rng, first_year, year)

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-# Sort keys the register offers, each backed by an index; ``id`` breaks ties so paging is stable.
+# Sort keys the register offers, each backed by an index but the appointment (a scan since m0006: see ``page``);
+# ``id`` breaks ties so paging is stable.
 SORT_COLUMNS = {
     "received_at": "d.received_at",
     "code": "d.code",
@@ -89,17 +90,22 @@ def _source(query: RegisterQuery, *, with_procedure: bool) -> str:
 
 
 def page(db: Database, query: RegisterQuery, *, after: tuple[Any, int] | None, limit: int) -> list[dict[str, Any]]:
-    """Up to ``limit`` rows in the query's order, starting after the (sort value, id) of the last row seen."""
+    """Up to ``limit`` rows in the query's order, starting after the (sort value, id) of the last row seen.
+
+    The page's ids are chosen first, then their rows read: where no index gives the order (the appointment,
+    since m0006; many search hits), SQLite sorts only the sort value and the id of each candidate.
+    """
     column = SORT_COLUMNS[query.sort]
-    terms, params, _ = _where(query)
+    terms, params, needs_procedure = _where(query)
     if after is not None:
         terms.append(f"({column}, d.id) {'<' if query.descending else '>'} (?, ?)")
         params.extend(after)
-    direction = "DESC" if query.descending else "ASC"
+    order = f"ORDER BY {column} {'DESC' if query.descending else 'ASC'}, d.id {'DESC' if query.descending else 'ASC'}"
     sql = (
-        f"SELECT {COLUMNS} FROM {_source(query, with_procedure=True)}"
-        f"{' WHERE ' + ' AND '.join(terms) if terms else ''}"
-        f" ORDER BY {column} {direction}, d.id {direction} LIMIT ?"
+        f"SELECT {COLUMNS} FROM ("
+        f"SELECT d.id FROM {_source(query, with_procedure=needs_procedure)}"
+        f"{' WHERE ' + ' AND '.join(terms) if terms else ''} {order} LIMIT ?"
+        f") page JOIN dossier d ON d.id = page.id JOIN procedure p ON p.id = d.procedure_id {order}"
     )
     cursor = db.execute(sql, [*params, limit])
     names = [description[0] for description in cursor.description]

@@ -7,10 +7,14 @@ Indexed columns are never wrapped in functions in a WHERE.
 Dossiers open at a moment T (received before T, neither resolved nor withdrawn before T) are found in two
 bounded parts: those received in the ``LONG_LIVED_DAYS`` before T (dossier_received_at) and the older ones,
 which have necessarily lived longer than that (the partial index dossier_long_lived of migration m0004).
+Dossiers resolved in a period are found the same way from the period's first day, with a shorter reach: those
+received in the ``SLOW_DAYS`` before it or later, and the ones resolved more than that after their receipt
+(the partial index dossier_resolved_slowly of migration m0006, which replaced a full index on resolved_at).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,6 +28,9 @@ LONG_LIVED_DAYS = 90
 # Exactly the WHERE of the partial index dossier_long_lived (db/sql/0004_dossier_long_lived.sql).
 LONG_LIVED_TERM = "coalesce(d.resolved_at, d.withdrawn_at, '9') > date(d.received_at, '+90 days')"
 OPEN_AT_TERM = "coalesce(d.resolved_at, d.withdrawn_at, '9') >= :moment"
+SLOW_DAYS = 14
+# Exactly the WHERE of the partial index dossier_resolved_slowly (db/sql/0006_compact_dossier_indexes.sql).
+RESOLVED_SLOWLY_TERM = "d.resolved_at > date(d.received_at, '+14 days')"
 
 # Timeliness (domain.dossiers.timeliness): early if resolved on a day before the due day (a moment compares
 # below a day only when it is on an earlier day); late if after due_at; on time otherwise.
@@ -58,6 +65,20 @@ WAITING_AT = """coalesce(
 OVERDUE_AT = "o.due_at < :due_before"
 
 
+
+
+def _resolved_in(columns: str) -> str:
+    """``columns`` of the dossiers resolved in [:start, :before): those received from ``:slow_from`` (``SLOW_DAYS``
+    before the start) on, then the older ones, necessarily resolved slowly."""
+    return f"""
+    SELECT {columns} FROM dossier d
+    WHERE d.received_at >= :slow_from AND d.received_at < :before AND {RESOLVED_IN}
+    UNION ALL
+    SELECT {columns} FROM dossier d
+    WHERE {RESOLVED_SLOWLY_TERM} AND {RESOLVED_IN} AND d.received_at < :slow_from
+"""
+
+
 def _rows(db: Database, sql: str, params: Sequence[Any] | dict[str, Any]) -> list[Row]:
     cursor = db.execute(sql, params)
     names = [column[0] for column in cursor.description]
@@ -82,34 +103,42 @@ def received(db: Database, *, start: str, before: str, digitized: bool = True) -
     """, {"start": start, "before": before})[0]
 
 
+def _slow_from(start: str) -> str:
+    return (date.fromisoformat(start) - timedelta(days=SLOW_DAYS)).isoformat()
+
+
+def _resolved_params(start: str, before: str) -> dict[str, Any]:
+    return {"start": start, "before": before, "slow_from": _slow_from(start)}
+
+
 def resolved(db: Database, *, start: str, before: str) -> list[Row]:
     """Per channel: dossiers resolved in [start, before), of which early or on time (``in_time``), ``early``
-    and ``late``. The index alone answers."""
+    and ``late``."""
     return _rows(db, f"""
         SELECT d.channel, count(*) AS resolved, sum({IN_TIME}) AS in_time, sum({EARLY}) AS early,
                sum({LATE}) AS late
-        FROM dossier d WHERE {RESOLVED_IN}
+        FROM ({_resolved_in("d.channel, d.resolved_at, d.due_at")}) d
         GROUP BY d.channel
-    """, {"start": start, "before": before})
+    """, _resolved_params(start, before))
 
 
 def resolved_totals(db: Database, *, start: str, before: str) -> tuple[int, int]:
-    """(resolved, of which early or on time) in [start, before): the dashboard's months, from the index."""
-    row = db.execute(f"SELECT count(*), coalesce(sum({IN_TIME}), 0) FROM dossier d WHERE {RESOLVED_IN}",
-                     {"start": start, "before": before}).fetchone()
+    """(resolved, of which early or on time) in [start, before): the dashboard's headlines."""
+    row = db.execute(f"""
+        SELECT count(*), coalesce(sum({IN_TIME}), 0) FROM ({_resolved_in("d.resolved_at, d.due_at")}) d
+    """, _resolved_params(start, before)).fetchone()
     return row[0], row[1]
 
 
 def on_time_in_fields(db: Database, *, start: str, before: str, fields: Sequence[str]) -> dict[str, int]:
     """Folded field name → dossiers of that field resolved in [start, before) early or on time."""
-    marks = ", ".join("?" for _ in fields)
-    # The unary + keeps SQLite on the resolved_at range instead of every dossier of the fields' procedures.
     rows = db.execute(f"""
         SELECT f.name_folded, count(*)
-        FROM dossier d JOIN procedure p ON p.id = +d.procedure_id JOIN field f ON f.id = p.field_id
-        WHERE d.resolved_at >= ? AND d.resolved_at < ? AND {IN_TIME} AND f.name_folded IN ({marks})
+        FROM ({_resolved_in("d.procedure_id, d.resolved_at, d.due_at")}) d
+        JOIN procedure p ON p.id = d.procedure_id JOIN field f ON f.id = p.field_id
+        WHERE {IN_TIME} AND f.name_folded IN (SELECT value FROM json_each(:fields))
         GROUP BY f.name_folded
-    """, [start, before, *fields]).fetchall()
+    """, {**_resolved_params(start, before), "fields": json.dumps(list(fields))}).fetchall()
     return dict(rows)
 
 
@@ -188,12 +217,15 @@ def dossier_lines(
             raise ValueError("open dossiers need the moment")
         params.update(moment=moment, recent=_recent(moment))
         source = f"({OPEN_AT}) o JOIN dossier d ON d.id = o.id"
+    elif behind.source == "resolved":
+        params["slow_from"] = _slow_from(start)
+        source = f"({_resolved_in('d.id')}) r JOIN dossier d ON d.id = r.id"
     elif behind.source == "apology":
         source = "apology_letter a JOIN dossier d ON d.id = a.dossier_id"
         terms.append("a.issued_on >= :start AND a.issued_on < :before")
     else:
         source = "dossier d"
-        terms.append({"received": RECEIVED_IN, "resolved": RESOLVED_IN, "withdrawn": WITHDRAWN_IN}[behind.source])
+        terms.append({"received": RECEIVED_IN, "withdrawn": WITHDRAWN_IN}[behind.source])
     if behind.term:
         terms.append(behind.term)
     if channel:

@@ -12,5 +12,6 @@ def test_benchmark_smoke_prints_every_figure() -> None:
                             capture_output=True, text=True, check=False, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     for name in ("register: first page", "search by full name", "search by code", "search by phone",
-                 "window start ÷ bare Qt start", "peak resident memory", "database size per dossier"):
+                 "window start ÷ bare Qt start",
+                 "report figures ÷ hand-written SQL", "peak resident memory", "database size per dossier"):
         assert name in result.stdout

@@ -70,3 +70,10 @@ def test_parse_number_reads_vietnamese_typing() -> None:
     assert formatting.parse_number(" 3,5 ") == Decimal("3.5")
     with pytest.raises(ValueError):
         formatting.parse_number("abc")
+
+
+@pytest.mark.parametrize("value", [0, 7, -7, 999, 1000, -1648, 1_000_000, 123_456_789_012])
+def test_whole_numbers_are_grouped_as_babel_groups_them(value: int) -> None:
+    from babel.numbers import format_decimal
+
+    assert formatting.number(value) == format_decimal(value, locale=formatting.LOCALE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from pathlib import Path
 
@@ -32,6 +33,11 @@ TABLES = {
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def words(text: str) -> str:
+    """An FTS5 query requiring every word of ``text``."""
+    return " ".join(f'"{word}"' for word in re.findall(r"\w+", text))
 
 
 def migrations_with(*extra: tuple[str, object]) -> Migrations:
@@ -220,11 +226,10 @@ def test_the_search_index_is_built_for_dossiers_that_predate_it(tmp_path: Path) 
 
     db = open_db(path)
     assert db.execute("SELECT count(*) FROM dossier_fts").fetchone()[0] == 120
-    hits = [r[0] for r in db.execute("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?", [f'"{code}"'])]
+    # Every word required, as the register asks (the index keeps no positions for phrases since m0006).
+    hits = [r[0] for r in db.execute("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?", [words(code)])]
     assert hits == [17]
-    found = db.execute(
-        "SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?", [" ".join(f'"{t}"' for t in name.split())]
-    ).fetchall()
+    found = db.execute("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?", [words(name)]).fetchall()
     assert (17,) in found
     db.close()
 
@@ -248,6 +253,76 @@ def test_the_long_lived_index_covers_dossiers_that_predate_it(tmp_path: Path) ->
     indexed = db.execute(
         f"SELECT count(*) FROM dossier d INDEXED BY dossier_long_lived WHERE {LONG_LIVED_TERM}").fetchone()[0]
     assert indexed == expected > 0
+    db.close()
+
+
+def _register_and_figures(db: Database) -> dict[str, object]:
+    """What the register and the statistics show on ``db``: every search, sort and figure an upgrade must keep."""
+    from cchc_desktop.domain.periods import parse_period
+    from cchc_desktop.services.register import RegisterFilter, RegisterService, SortKey
+    from cchc_desktop.services.statistics import DossierFigure, StatisticsService
+
+    register = RegisterService(db)
+    statistics = StatisticsService(db)
+    name, code, phone, id_number = db.execute(
+        "SELECT applicant_name, code, phone, applicant_id FROM dossier"
+        " WHERE phone IS NOT NULL AND applicant_id IS NOT NULL ORDER BY id LIMIT 1 OFFSET 40").fetchone()
+    seen: dict[str, object] = {}
+    for text in (name, name.split()[0], "nguy", "th van", code, code[-11:], code[-4:], phone, phone[:6], id_number):
+        wanted = RegisterFilter(text=text)
+        seen[f"search {text}"] = (register.count(wanted), [row.code for row in register.page(wanted, limit=500).rows])
+    for sort in SortKey:
+        for descending in (False, True):
+            wanted = RegisterFilter(sort=sort, descending=descending)
+            first = register.page(wanted, limit=50)
+            seen[f"sort {sort} {descending}"] = [row.code for row in first.rows + register.page(
+                wanted, after=first.cursor, limit=50).rows]
+    for key in ("2024", "2024-H1", "2024-Q3", "2024-Q4", "2024-05", "2024-11"):
+        period = parse_period(key)
+        seen[f"figures {key}"] = statistics.figures(period=period)
+        seen[f"key figures {key}"] = statistics.key_figures(period=period)
+        seen[f"monthly {key}"] = statistics.monthly(period=period)
+        for figure in DossierFigure:
+            seen[f"{figure} {key}"] = [line.code for line in statistics.dossiers(period=period, figure=figure)]
+    return seen
+
+
+def test_compact_indexes_keep_every_search_sort_and_figure(tmp_path: Path) -> None:
+    from cchc_desktop.services.demo import generate_demo
+
+    path = tmp_path / "v5.sqlite3"
+    old = Database(path)
+    m.MIGRATIONS.apply(old, stop_before="m0006_compact_dossier_indexes")
+    generate_demo(old, year=2024, dossiers=3000, seed=11)
+    # Resolutions from days to six months after receipt, across the periods' edges (the demo's are quicker).
+    old.execute("""
+        UPDATE dossier SET resolved_at = strftime('%Y-%m-%dT%H:%M', received_at, '+' || (id % 180) || ' days'),
+                           returned_at = NULL, outcome = 'granted', status = 'result_ready'
+        WHERE id % 40 = 0 AND withdrawn_at IS NULL
+    """)
+    old.conn.commit()
+    rows = old.execute("SELECT * FROM dossier ORDER BY id").fetchall()
+    before = _register_and_figures(old)
+    old.close()
+
+    db = open_db(path)
+    assert schema_state(db).pending == ()
+    assert db.execute("SELECT * FROM dossier ORDER BY id").fetchall() == rows
+    after = _register_and_figures(db)
+    assert after == before
+    for key in ("2024", "2024-H1", "2024-Q3", "2024-Q4", "2024-05", "2024-11"):  # and right, by plain SQL
+        first, last = after[f"figures {key}"].period.date_from, after[f"figures {key}"].period.date_to
+        plain = db.execute(
+            "SELECT count(*), coalesce(sum(resolved_at <= due_at), 0) FROM dossier NOT INDEXED"
+            " WHERE resolved_at >= ? AND resolved_at < date(?, '+1 day')", [str(first), str(last)]).fetchone()
+        figures = after[f"figures {key}"].dossiers
+        assert (figures.resolved.total, figures.in_time.total) == tuple(plain)
+    assert db.execute("INSERT INTO dossier_fts (dossier_fts) VALUES ('integrity-check')")
+    search = db.execute("SELECT sql FROM sqlite_master WHERE name = 'dossier_fts'").fetchone()[0]
+    assert "detail = none" in search and "columnsize = 0" in search
+    indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'dossier'")}
+    assert not indexes & {"dossier_resolved_at", "dossier_due_at", "dossier_procedure"}
+    assert "dossier_resolved_slowly" in indexes
     db.close()
 
 

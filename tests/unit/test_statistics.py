@@ -614,3 +614,22 @@ def test_open_dossiers_use_the_indexes(demo: Database) -> None:
     plan = " ".join(row[3] for row in demo.execute(f"EXPLAIN QUERY PLAN SELECT count(*) FROM ({queries.OPEN_AT})",
                                                    moments))
     assert "dossier_received_at" in plan and "dossier_long_lived" in plan and "SCAN d" not in plan
+
+
+def test_demo_resolved_dossiers_match_a_plain_scan(demo: Database) -> None:
+    """The two-part search of resolved dossiers (recent receipts + slow ones) equals the obvious query."""
+    demo.execute(  # some resolved weeks or months after their receipt
+        "UPDATE dossier SET resolved_at = strftime('%Y-%m-%dT%H:%M', received_at, '+' || (id % 120) || ' days'),"
+        " returned_at = NULL, outcome = 'granted', status = 'result_ready' WHERE id % 9 = 0 AND withdrawn_at IS NULL")
+    for start, before in (("2024-01-01", "2024-07-01"), ("2024-03-15", "2024-04-01"), ("2024-10-01", "2025-03-01")):
+        plain = demo.execute("SELECT count(*), sum(resolved_at <= due_at) FROM dossier NOT INDEXED"
+                             " WHERE resolved_at >= ? AND resolved_at < ?", [start, before]).fetchone()
+        assert plain[0] > 0
+        assert queries.resolved_totals(demo, start=start, before=before) == tuple(plain)
+
+
+def test_resolved_dossiers_use_the_indexes(demo: Database) -> None:
+    sql = f"SELECT count(*) FROM ({queries._resolved_in('d.id')})"
+    bounds = {"start": "2024-07-01", "before": "2024-08-01", "slow_from": "2024-06-17"}
+    plan = " ".join(row[3] for row in demo.execute(f"EXPLAIN QUERY PLAN {sql}", bounds))
+    assert "dossier_received_at" in plan and "dossier_resolved_slowly" in plan and "SCAN d" not in plan

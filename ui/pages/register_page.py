@@ -24,7 +24,7 @@ from cchc_desktop.i18n import _
 from cchc_desktop.lazy import lazy_import
 from cchc_desktop.paths import data_dir
 from cchc_desktop.services.register import RegisterFilter, RegisterService
-from ui import desktop, messages, paper
+from ui import messages
 from ui.context import AppContext
 from ui.dialogs.period_dialog import PeriodDialog
 from ui.models.dossier_table import DossierTableModel
@@ -35,6 +35,8 @@ from ui.widgets.dossier_table_view import dossier_table_view
 exports = lazy_import("cchc_desktop.services.exports")
 printing = lazy_import("cchc_desktop.services.printing")
 reception = lazy_import("cchc_desktop.services.reception")
+desktop = lazy_import("ui.desktop")
+paper = lazy_import("ui.paper")
 
 SEARCH_DELAY_MS = 300
 OVERDUE = "overdue"
@@ -77,8 +79,9 @@ class RegisterPage(Page):
 
         self.model = DossierTableModel(self.service)
         self.table = dossier_table_view(self.model, name="registerTable")
-        self.table.setSortingEnabled(True)
+        # The indicator first: enabling sorting then asks the model for the order it already has (no reload).
         self.table.horizontalHeader().setSortIndicator(4, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSectionsMovable(True)
         self._restore_header()
         self.layout_.addWidget(self.table, 1)
