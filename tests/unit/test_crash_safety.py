@@ -283,7 +283,8 @@ def test_killed_while_registering_dossiers_one_by_one(files: dict[str, Path], tm
             assert (counter[0] if counter else 0) == n
             assert state.counts["dossier_code_counter.last_seq"] == n
             assert con.execute("SELECT count(*) FROM dossier_fts WHERE dossier_fts MATCH 'ung'").fetchone()[0] == n
-            assert state.counts["dossier_fts_docsize"] == n
+            if "dossier_fts_docsize" in state.counts:  # the index keeps no column sizes since m0006
+                assert state.counts["dossier_fts_docsize"] == n
             audited = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_dossier_insert'").fetchone()
             if audited:  # the audit trail, where the schema has it, is written in the same transaction
                 assert con.execute("SELECT count(*) FROM audit_log WHERE table_name = 'dossier'"
