@@ -3,9 +3,7 @@ through, filters typed in, the log loaded a page at a time, and an edit behind t
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -18,6 +16,7 @@ from cchc_desktop.services.accounts import AccountService
 from cchc_desktop.services.audit_trail import AuditFilter, AuditService
 from cchc_desktop.services.reception import NewDossier, ReceptionService
 from db import audit
+from tests.tampering import tamper
 from tests.ui.keyboard import replace_text, type_text
 from ui import messages
 from ui.context import AppContext
@@ -201,16 +200,6 @@ def test_the_log_is_loaded_a_page_at_a_time(qtbot: QtBot, demo_context: AppConte
     assert page.message.text() == f"{total} mục nhật ký."
 
 
-def tamper(path: Path, sql: str) -> None:
-    """Edit the log as an intruder with the sqlite3 tool would (as tests/unit/test_audit.py does)."""
-    plain = sqlite3.connect(path)
-    trigger = plain.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_log_no_update'").fetchone()[0]
-    with plain:
-        plain.execute("DROP TRIGGER audit_log_no_update")
-        plain.execute("DROP TRIGGER audit_log_no_delete")
-        plain.execute(sql)
-        plain.execute(trigger)
-    plain.close()
 
 
 def test_the_integrity_check_finds_an_edit_of_the_log(qtbot: QtBot, admin: AccountService, demo_context: AppContext,

@@ -23,6 +23,7 @@ from cchc_desktop.services.reception import NewDossier, ReceptionService
 from cchc_desktop.services.settings import SettingsService
 from db import audit
 from db.connection import open_db
+from tests.tampering import tamper
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCEDURE = "1.000689"
@@ -85,16 +86,6 @@ def test_a_program_without_the_audit_functions_cannot_write_a_record(db_path: Pa
         plain.close()
 
 
-def tamper(path: Path, sql: str) -> None:
-    """Edit the log as an intruder with the sqlite3 tool would: drop the guard, change, put it back."""
-    plain = sqlite3.connect(path)
-    trigger = plain.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_log_no_update'").fetchone()[0]
-    with plain:
-        plain.execute("DROP TRIGGER audit_log_no_update")
-        plain.execute("DROP TRIGGER audit_log_no_delete")
-        plain.execute(sql)
-        plain.execute(trigger)
-    plain.close()
 
 
 @pytest.mark.parametrize(("sql", "broken"), [

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +30,7 @@ from ui.models.audit_table import AuditTableModel, value_text
 from ui.pages.base import Page
 from ui.widgets.busy import busy
 from ui.widgets.date_field import DateField
-from ui.widgets.tables import fill, read_only_table
+from ui.widgets.tables import fill, list_view, read_only_table
 
 SEARCH_DELAY_MS = 300
 BROKEN_SHOWN = 20
@@ -97,18 +95,7 @@ class AuditPage(Page):
         self.layout_.addWidget(self.message)
 
         self.model = AuditTableModel(self.service, parent=self)
-        self.table = QTableView()
-        self.table.setObjectName("auditEntries")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        for column, width in enumerate((56, 140, 210, 90, 150)):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = list_view(self.model, "auditEntries", (56, 140, 210, 90, 150))
 
         self.detail = QLabel()
         self.detail.setObjectName("auditDetail")

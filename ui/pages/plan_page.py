@@ -10,13 +10,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
-    QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -33,6 +29,7 @@ from ui.context import AppContext
 from ui.dialogs.plan_dialogs import DocumentDialog, PlanDialog, TaskDialog, area_box
 from ui.models.task_table import TaskTableModel
 from ui.pages.base import Page
+from ui.widgets.tables import fill, list_view, read_only_table
 
 PROBLEMS_SHOWN = 20
 DOCUMENT_COLUMNS = ("Số, ký hiệu", "Ngày ban hành", "Loại", "Trích yếu", "Lĩnh vực")
@@ -105,18 +102,7 @@ class PlanPage(Page):
             row.addWidget(button)
         column.addLayout(row)
         self.model = TaskTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("tasks")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        for index, width in enumerate((56, 460, 200, 110, 150, 90, 170, 110)):
-            self.table.setColumnWidth(index, width)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = list_view(self.model, "tasks", (56, 460, 200, 110, 150, 90, 170, 110))
         column.addWidget(self.table, 1)
         self.area.currentIndexChanged.connect(self.show_tasks)
         self.add_button.clicked.connect(self.add_task)
@@ -141,14 +127,8 @@ class PlanPage(Page):
         row.addWidget(self.add_document_button)
         row.addWidget(self.edit_document_button)
         column.addLayout(row)
-        self.document_table = QTableWidget(0, len(DOCUMENT_COLUMNS))
-        self.document_table.setObjectName("documents")
-        self.document_table.setHorizontalHeaderLabels([_(title) for title in DOCUMENT_COLUMNS])
-        self.document_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.document_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.document_table = read_only_table(DOCUMENT_COLUMNS, "documents", stretch=3)
         self.document_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.document_table.verticalHeader().hide()
-        self.document_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         column.addWidget(self.document_table, 1)
         self.add_document_button.clicked.connect(self.add_document)
         self.edit_document_button.clicked.connect(self.edit_document)
@@ -200,15 +180,10 @@ class PlanPage(Page):
 
     def show_documents(self) -> None:
         self.documents = self.service.documents(self.shown_year())
-        table = self.document_table
-        table.setRowCount(len(self.documents))
-        for row, document in enumerate(self.documents):
-            area = f"{document.area.value}. {document.area.label}" if document.area is not None else ""
-            cells = (document.number, formatting.short_date(document.issued_on), document.kind.label,
-                     document.title, area)
-            for column, text in enumerate(cells):
-                table.setItem(row, column, QTableWidgetItem(text))
-        table.resizeColumnToContents(0)
+        fill(self.document_table, [
+            (document.number, formatting.short_date(document.issued_on), document.kind.label, document.title,
+             f"{document.area.value}. {document.area.label}" if document.area is not None else "")
+            for document in self.documents])
         self.documents_label.setText(_("{n} văn bản chỉ đạo CCHC ban hành trong năm {year}").format(
             n=formatting.number(len(self.documents)), year=self.shown_year()))
 

@@ -1,10 +1,12 @@
-"""Small read-only tables (a few hundred rows at most: a period's figures, a calendar year, a catalogue)."""
+"""Read-only tables: small ones filled in place (a few hundred rows at most: a period's figures, a calendar
+year, a catalogue), and the view over a list model (a plan's tasks, the audit trail), one row picked at a time."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTableWidget, QTableWidgetItem
 
 from cchc_desktop.i18n import _
 
@@ -35,3 +37,21 @@ def fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
             item = QTableWidgetItem(text)
             item.setToolTip(text)
             table.setItem(row, column, item)
+
+
+def list_view(model: QAbstractItemModel, name: str, widths: Sequence[int]) -> QTableView:
+    """A view over ``model``: whole rows, one at a time, never edited in place, no wrapping; ``widths`` of the
+    first columns, the last takes the spare width."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(24)
+    for column, width in enumerate(widths):
+        view.setColumnWidth(column, width)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
