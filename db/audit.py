@@ -180,6 +180,12 @@ def sync_triggers(conn: sqlite3.Connection) -> int:
     return len(set(stale) | set(missing))
 
 
+_INSERT_ROW = (
+    "INSERT INTO audit_log (at, user_id, actor, action, table_name, record_id, before, after, prev_hash, hash)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 def log_entry(db: Database, action: str, *, table_name: str | None = None,
               record_id: int | None = None, before: dict | None = None, after: dict | None = None) -> None:
     """An entry that is not a record change (a login, an export of personal data, an import's summary)."""
@@ -190,11 +196,35 @@ def log_entry(db: Database, action: str, *, table_name: str | None = None,
     row = conn.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     prev = row[0] if row else GENESIS
     conn.execute(
-        "INSERT INTO audit_log (at, user_id, actor, action, table_name, record_id, before, after, prev_hash, hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _INSERT_ROW,
         [at, actor.user_id, actor.name, action, table_name, record_id, before_text, after_text, prev,
          entry_hash(prev, at, actor.name, action, table_name, record_id, before_text, after_text)],
     )
+
+
+def log_inserts(db: Database, table: str, first_id: int) -> int:
+    """The entries the insert trigger writes, for every row of ``table`` from id ``first_id`` on, in one pass.
+
+    For a bulk insert made under ``suspended`` (an import of 100,000 dossiers): the same entries, the row as
+    the trigger's ``json_object`` writes it and the same chain, without running the trigger and its SQL
+    functions once a row (30 µs a dossier). Nothing when the caller itself is suspended (demo data).
+    """
+    actor, conn = actor_of(db), db.conn
+    if not actor.enabled:
+        return 0
+    at = datetime.now().isoformat(timespec="seconds")
+    last = conn.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    rows = conn.execute(
+        f"SELECT id, {_row_json(conn, table, table)} FROM [{table}] WHERE id >= ? ORDER BY id", [first_id])
+
+    def entries() -> Iterator[tuple[object, ...]]:
+        prev = last[0] if last else GENESIS
+        for record_id, after in rows:
+            digest = entry_hash(prev, at, actor.name, "insert", table, record_id, None, after)
+            yield at, actor.user_id, actor.name, "insert", table, record_id, None, after, prev, digest
+            prev = digest
+
+    return conn.executemany(_INSERT_ROW, entries()).rowcount
 
 
 def broken_links(conn: sqlite3.Connection, batch: int = 10_000) -> Iterator[int]:

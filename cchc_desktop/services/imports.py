@@ -211,6 +211,16 @@ class _Context:
         return found
 
 
+def _before_receipt(key: str) -> str:
+    """The problem of a date earlier than the receipt (translated only when a row has it)."""
+    return {
+        "due_at": _("ngày hẹn trả trước ngày tiếp nhận"),
+        "resolved_at": _("ngày có kết quả trước ngày tiếp nhận"),
+        "returned_at": _("ngày trả kết quả trước ngày tiếp nhận"),
+        "withdrawn_at": _("ngày rút hồ sơ trước ngày tiếp nhận"),
+    }[key]
+
+
 class ImportService:
     """Imports of dossiers and procedures (``cchc import``; Danh mục → Nhập từ Excel)."""
 
@@ -310,11 +320,11 @@ class ImportService:
                 bad(key, _("nội dung quá dài (tối đa {n} ký tự)").format(n=MAX_LENGTH.get(key, 1000)))
             return result
 
-        def moment(key: str, *, required: str = "", future: bool = False) -> When | None:
+        def moment(key: str, *, required: bool = False, future: bool = False) -> When | None:
             cell = raw.get(key)
             if cell is None or (isinstance(cell, str) and not cell.strip()):
                 if required:
-                    bad(key, required)
+                    bad(key, _("ngày tiếp nhận không được để trống"))  # the one date every row must give
                 return None
             try:
                 when = parse_moment(cell)
@@ -364,20 +374,16 @@ class ImportService:
         if digitized_text not in _YES and digitized_text not in _NO:
             bad("digitized", _("giá trị «{value}» không hợp lệ (ghi Có hoặc Không)").format(
                 value=shown(raw.get("digitized"))))
-        received = moment("received_at", required=_("ngày tiếp nhận không được để trống"))
+        received = moment("received_at", required=True)
         due = moment("due_at", future=True)
         resolved, returned, withdrawn = moment("resolved_at"), moment("returned_at"), moment("withdrawn_at")
         apology_when = moment("apology_at")
         apology = apology_when.at.date() if apology_when else None
         if received is not None:
-            for key, when, message in (
-                ("due_at", due, _("ngày hẹn trả trước ngày tiếp nhận")),
-                ("resolved_at", resolved, _("ngày có kết quả trước ngày tiếp nhận")),
-                ("returned_at", returned, _("ngày trả kết quả trước ngày tiếp nhận")),
-                ("withdrawn_at", withdrawn, _("ngày rút hồ sơ trước ngày tiếp nhận")),
-            ):
+            for key, when in (("due_at", due), ("resolved_at", resolved), ("returned_at", returned),
+                              ("withdrawn_at", withdrawn)):
                 if when is not None and when.before(received):
-                    bad(key, message)
+                    bad(key, _before_receipt(key))
             if apology is not None and apology < received.at.date():
                 bad("apology_at", _("ngày xin lỗi trước ngày tiếp nhận"))
         if resolved is not None and returned is not None and returned.before(resolved):

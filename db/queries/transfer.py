@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from db import audit
 from db.queries.bulk import executemany
 
 Row = dict[str, Any]
@@ -117,26 +118,29 @@ def insert_dossiers(db: Database, rows: Sequence[Sequence[object]]) -> int:
     """``INSERT_DOSSIER`` over many rows whose ids are all above the stored ones (``bulk.next_id``).
 
     The register's full-text index is filled in one ``INSERT … SELECT`` after the rows instead of by its
-    per-row trigger (ten times faster: 0.4 s instead of 4 s for 100,000 dossiers). The trigger is dropped
-    and created again inside the caller's transaction, which holds the write lock: no other connection
-    can insert meanwhile, and a failure rolls the schema back with the rows.
+    per-row trigger (ten times faster: 0.4 s instead of 4 s for 100,000 dossiers), and the audit trail's
+    entries in one pass (``audit.log_inserts``) instead of by theirs. The search trigger is dropped and
+    created again inside the caller's transaction, which holds the write lock: no other connection can
+    insert meanwhile, and a failure rolls the schema back with the rows.
     """
     if not rows:
         return 0
+    first_id = min(row[0] for row in rows)
     trigger = db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'dossier_fts_insert'"
     ).fetchone()
-    if trigger is None:  # a later schema keeps the index some other way
-        return executemany(db, INSERT_DOSSIER, rows)
-    first_id = min(row[0] for row in rows)
-    db.execute("DROP TRIGGER dossier_fts_insert")
-    written = executemany(db, INSERT_DOSSIER, rows)
-    db.execute(
-        "INSERT INTO dossier_fts (rowid, code, applicant_folded, phone, applicant_id)"
-        " SELECT id, code, applicant_folded, phone, applicant_id FROM dossier WHERE id >= ?",
-        [first_id],
-    )
-    db.execute(trigger[0])
+    if trigger is not None:  # (a later schema may keep the index some other way)
+        db.execute("DROP TRIGGER dossier_fts_insert")
+    with audit.suspended(db):
+        written = executemany(db, INSERT_DOSSIER, rows)
+    audit.log_inserts(db, "dossier", first_id)
+    if trigger is not None:
+        db.execute(
+            "INSERT INTO dossier_fts (rowid, code, applicant_folded, phone, applicant_id)"
+            " SELECT id, code, applicant_folded, phone, applicant_id FROM dossier WHERE id >= ?",
+            [first_id],
+        )
+        db.execute(trigger[0])
     return written
 
 

@@ -15,15 +15,17 @@ from sqlite_utils import Database
 from cchc_desktop.domain.records import AuditAction
 from cchc_desktop.domain.users import Role
 from cchc_desktop.errors import ValidationError
-from cchc_desktop.services import database
+from cchc_desktop.services import database, sessions
 from cchc_desktop.services.accounts import AccountService
 from cchc_desktop.services.audit_trail import AuditFilter, AuditService, record_label
 from cchc_desktop.services.catalogue import load_reference_catalogue
+from cchc_desktop.services.imports import ImportService
 from cchc_desktop.services.reception import NewDossier, ReceptionService
 from cchc_desktop.services.settings import SettingsService
 from db import audit
 from db.connection import open_db
 from tests.tampering import tamper
+from tests.unit.test_import_export import row, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCEDURE = "1.000689"
@@ -58,6 +60,35 @@ def test_a_registration_and_a_status_change_are_logged_with_who_and_what(desk: R
     changed = {name: (before, after) for name, before, after in update.changes}
     assert changed["phone"] == ("0912345678", "0987654321")
     assert "applicant_name" not in changed  # only what changed
+
+
+def test_an_import_logs_each_new_dossier_as_a_registration_does(desk: ReceptionService, db: Database,
+                                                                tmp_path: Path) -> None:
+    """The import writes its entries in one pass after the rows, not by the trigger: the same entries."""
+    registered = desk.register(NewDossier(procedure_code=PROCEDURE, applicant_name="Nguyễn Văn Ấn"))
+    accounts = AccountService(db)
+    sessions.begin(db, sessions.LOCAL_ADMIN)
+    accounts.create("cchc", "Đỗ Văn Tùng", Role.OFFICER, "mat-khau-an-toan")
+    accounts.sign_in("cchc", "mat-khau-an-toan")
+    names = ["Trần Thị Bình", "Lê Văn Chí", "Phạm Thị Dung"]
+    source = write_csv(tmp_path / "hoso.csv", [row(applicant_name=name, received_at="03/03/2025 08:15")
+                                               for name in names])
+    ImportService(db, clock=lambda: datetime(2025, 3, 4, 9, 0)).import_dossiers(source)
+
+    logged = {entry.record_id: entry for entry in entries(db, kind="dossier", action=AuditAction.INSERT)}
+    stored = {row_id: json.loads(after) for row_id, after in db.execute(
+        f"SELECT id, {audit._row_json(db.conn, 'dossier', 'dossier')} FROM dossier")}
+    assert sorted(logged) == sorted(stored)  # one entry for each dossier, the registered and the imported ones
+    registered_id = db.execute("SELECT id FROM dossier WHERE code = ?", [registered.code]).fetchone()[0]
+    first = json.loads(logged[registered_id].after)
+    for record_id, entry in logged.items():
+        after = json.loads(entry.after)
+        assert after == stored[record_id] and after.keys() == first.keys()
+    assert sorted(json.loads(entry.after)["applicant_name"] for record_id, entry in logged.items()
+                  if record_id != registered_id) == sorted(names)
+    assert {entry.actor for record_id, entry in logged.items() if record_id != registered_id} == {
+        "cchc (Đỗ Văn Tùng)"}
+    assert list(audit.broken_links(db.conn)) == []
 
 
 def test_a_refused_change_leaves_no_entry(desk: ReceptionService, db: Database) -> None:
