@@ -347,3 +347,43 @@ def test_form_drafts_arrive_in_a_database_that_predates_them(tmp_path: Path) -> 
     DraftService(db).save("reception", {"applicant_name": "Nguyễn Văn Ấn"})
     assert DraftService(db).load("reception").data == {"applicant_name": "Nguyễn Văn Ấn"}
     db.close()
+
+
+def test_the_lean_audit_log_keeps_every_entry_and_its_chain(tmp_path: Path) -> None:
+    from cchc_desktop.services.catalogue import load_reference_catalogue
+    from cchc_desktop.services.reception import NewDossier, ReceptionService
+    from cchc_desktop.services.settings import SettingsService
+    from db import audit
+
+    path = tmp_path / "v7.sqlite3"
+    old = Database(path)
+    m.MIGRATIONS.apply(old, stop_before="m0008_audit_log_lean")
+    audit.register_functions(old)
+    audit.sync_triggers(old.conn)
+    load_reference_catalogue(old)
+    SettingsService(old).update(name="UBND xã Hoằng Hợp", code="000.21.31.H56")
+    desk = ReceptionService(old)
+    for name in ("Nguyễn Văn Ấn", "Trần Thị Bình"):
+        desk.register(NewDossier(procedure_code="1.000689", applicant_name=name))
+    entries = old.execute("SELECT * FROM audit_log ORDER BY id").fetchall()
+    assert len(entries) > 50 and list(audit.broken_links(old.conn)) == []
+    assert "UNIQUE" in old.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_log'").fetchone()[0]
+    old.close()
+
+    db = open_db(path)
+    assert schema_state(db).pending == ()
+    schema = db.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_log'").fetchone()[0]
+    assert "UNIQUE" not in schema and "json_valid" not in schema and schema.rstrip().endswith("STRICT")
+    assert db.execute("SELECT * FROM audit_log WHERE id <= ? ORDER BY id", [entries[-1][0]]).fetchall() == entries
+    indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'audit_log'")}
+    assert indexes == {"audit_log", "audit_log_record", "audit_log_no_update", "audit_log_no_delete"}
+    ReceptionService(db).register(NewDossier(procedure_code="1.000689", applicant_name="Lê Văn Chí"))
+    last = db.execute("SELECT table_name, action, prev_hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    assert last[:2] == ("dossier", "insert")  # the audited tables' triggers still write into the new table
+    assert list(audit.broken_links(db.conn)) == []
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("DELETE FROM audit_log WHERE id = 1")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("UPDATE audit_log SET actor = 'người khác' WHERE id = 1")
+    assert db.execute("PRAGMA legacy_alter_table").fetchone()[0] == 0
+    db.close()
