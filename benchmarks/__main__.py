@@ -167,6 +167,7 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
 
     work = Path(tempfile.mkdtemp(prefix="cchc-bench-")) / "bench.sqlite3"
     shutil.copy(path, work)
+    os.sync()  # the copy's gigabyte goes to the disk now, not in the background during the timings
     figures: list[Figure] = []
     db = open_db(work)
     try:
@@ -238,6 +239,7 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
     # The window is drawn, then saved as BMP: compressing a PNG (~30 ms) is no part of a start, and the bare
     # Qt start it is compared with saves nothing.
     shot = str(work.with_suffix(".bmp"))
+    os.sync()  # what the timings above wrote (registrations, the Excel file) is on the disk before the starts
     starts = max(repeat, 3)
     start, peak = child_run(["-c", PEAK_WRAPPER, "ui.app", "--db", str(work), "--page", "register",
                              "--screenshot", shot], starts)
