@@ -99,22 +99,27 @@ PEAK_WRAPPER = (
 )
 
 
-def child_run(python_args: list[str], repeat: int) -> tuple[list[float], float]:
-    """Wall milliseconds of a fresh ``python ARGS`` per run, and the largest peak it printed (MB), if any.
+def child_runs(programs: list[list[str]], repeat: int) -> list[tuple[list[float], float]]:
+    """Wall milliseconds of a fresh ``python ARGS`` per run of each program, and the largest peak it printed
+    (MB), if any. The programs run in turns (one of each, then again), so that whatever else the machine does
+    meanwhile (the disk writing back, another process) weighs on all of them alike, not on the one timed then.
 
-    The first run is not counted: it warms the disk cache and writes the bytecode of the program's modules, as
-    an installed program has it (even where the environment says PYTHONDONTWRITEBYTECODE: ~20 ms a start).
+    The first round is not counted: it warms the disk cache and writes the bytecode of the program's modules,
+    as an installed program has it (even where the environment says PYTHONDONTWRITEBYTECODE: ~20 ms a start).
     """
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     env["QT_QPA_PLATFORM"] = "offscreen"
-    samples, peaks = [], [0.0]
+    samples: list[list[float]] = [[] for _ in programs]
+    peaks: list[list[float]] = [[0.0] for _ in programs]
     for _ in range(repeat + 1):
-        start = time.perf_counter()
-        done = subprocess.run([sys.executable, *python_args], check=True, env=env,
-                              capture_output=True, text=True, cwd=ROOT)
-        samples.append((time.perf_counter() - start) * 1000)
-        peaks += [int(line.split()[1]) / 1024 for line in done.stdout.splitlines() if line.startswith("PEAK_KB")]
-    return samples[1:], max(peaks)
+        for index, python_args in enumerate(programs):
+            start = time.perf_counter()
+            done = subprocess.run([sys.executable, *python_args], check=True, env=env,
+                                  capture_output=True, text=True, cwd=ROOT)
+            samples[index].append((time.perf_counter() - start) * 1000)
+            peaks[index] += [int(line.split()[1]) / 1024 for line in done.stdout.splitlines()
+                             if line.startswith("PEAK_KB")]
+    return [(taken[1:], max(peak)) for taken, peak in zip(samples, peaks, strict=True)]
 
 
 BARE_QT = (
@@ -240,17 +245,14 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
     # Qt start it is compared with saves nothing.
     shot = str(work.with_suffix(".bmp"))
     os.sync()  # what the timings above wrote (registrations, the Excel file) is on the disk before the starts
-    starts = max(repeat, 3)
-    start, peak = child_run(["-c", PEAK_WRAPPER, "ui.app", "--db", str(work), "--page", "register",
-                             "--screenshot", shot], starts)
-    dashboard_start, _ = child_run(["-c", PEAK_WRAPPER, "ui.app", "--db", str(work), "--page", "dashboard",
-                                    "--screenshot", shot], starts)
-    bare, _ = child_run(["-c", BARE_QT], starts)
+    app = ["-c", PEAK_WRAPPER, "ui.app", "--db", str(work), "--screenshot", shot, "--page"]
+    (start, peak), (dashboard_start, _peak), (bare, _none) = child_runs(
+        [[*app, "register"], [*app, "dashboard"], ["-c", BARE_QT]], max(repeat, 3))
     figures.append(Figure("window start, open, register page drawn", "ms", start, 1500))
     figures.append(Figure("window start, dashboard drawn with its charts", "ms", dashboard_start, 1500))
     figures.append(Figure("bare QApplication + QMainWindow start (floor)", "ms", bare))
-    figures.append(Figure("window start ÷ bare Qt start", "×",
-                          [s / statistics.median(bare) for s in start], 3.0))
+    figures.append(Figure("window start ÷ bare Qt start (each round's pair)", "×",
+                          [ours / floor for ours, floor in zip(start, bare, strict=True)], 3.0))
     figures.append(Figure("peak resident memory, register on the whole database", "MB", [peak], 300))
     figures.append(Figure("database size per dossier (table, indexes, search)", "B",
                           [bytes_per_dossier(work, dossiers)], 400))
