@@ -118,13 +118,14 @@ def _record_id(conn: sqlite3.Connection, table: str, ref: str) -> str:
     return f"{ref}.id" if "id" in _columns(conn, table) else "NULL"
 
 
+_LAST_HASH = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"
 _INSERT_ENTRY = """
 INSERT INTO audit_log (at, user_id, actor, action, table_name, record_id, before, after, prev_hash, hash)
 SELECT at, cchc_actor_id(), actor, '{action}', '{table}', record_id, before, after, prev,
        cchc_entry_hash(prev, at, actor, '{action}', '{table}', record_id, before, after)
 FROM (SELECT strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') AS at, cchc_actor() AS actor, {record_id} AS record_id,
              {before} AS before, {after} AS after,
-             coalesce((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), '') AS prev);
+             coalesce((""" + _LAST_HASH + """), '') AS prev);
 """
 
 
@@ -186,20 +187,26 @@ _INSERT_ROW = (
 )
 
 
+def _last_hash(conn: sqlite3.Connection) -> str:
+    row = conn.execute(_LAST_HASH).fetchone()
+    return row[0] if row else GENESIS
+
+
+def _entry(actor: AuditActor, prev: str, at: str, action: str, table_name: str | None, record_id: int | None,
+           before: str | None, after: str | None) -> tuple[object, ...]:
+    """The values of ``_INSERT_ROW`` for one entry, its hash chained to ``prev``."""
+    return (at, actor.user_id, actor.name, action, table_name, record_id, before, after, prev,
+            entry_hash(prev, at, actor.name, action, table_name, record_id, before, after))
+
+
 def log_entry(db: Database, action: str, *, table_name: str | None = None,
               record_id: int | None = None, before: dict | None = None, after: dict | None = None) -> None:
     """An entry that is not a record change (a login, an export of personal data, an import's summary)."""
     actor, conn = actor_of(db), db.conn
-    at = datetime.now().isoformat(timespec="seconds")
     before_text = None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True)
     after_text = None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True)
-    row = conn.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    prev = row[0] if row else GENESIS
-    conn.execute(
-        _INSERT_ROW,
-        [at, actor.user_id, actor.name, action, table_name, record_id, before_text, after_text, prev,
-         entry_hash(prev, at, actor.name, action, table_name, record_id, before_text, after_text)],
-    )
+    conn.execute(_INSERT_ROW, _entry(actor, _last_hash(conn), datetime.now().isoformat(timespec="seconds"),
+                                     action, table_name, record_id, before_text, after_text))
 
 
 def log_inserts(db: Database, table: str, first_id: int) -> int:
@@ -213,16 +220,16 @@ def log_inserts(db: Database, table: str, first_id: int) -> int:
     if not actor.enabled:
         return 0
     at = datetime.now().isoformat(timespec="seconds")
-    last = conn.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    first_prev = _last_hash(conn)
     rows = conn.execute(
         f"SELECT id, {_row_json(conn, table, table)} FROM [{table}] WHERE id >= ? ORDER BY id", [first_id])
 
     def entries() -> Iterator[tuple[object, ...]]:
-        prev = last[0] if last else GENESIS
+        prev = first_prev
         for record_id, after in rows:
-            digest = entry_hash(prev, at, actor.name, "insert", table, record_id, None, after)
-            yield at, actor.user_id, actor.name, "insert", table, record_id, None, after, prev, digest
-            prev = digest
+            entry = _entry(actor, prev, at, "insert", table, record_id, None, after)
+            yield entry
+            prev = entry[-1]  # its hash
 
     return conn.executemany(_INSERT_ROW, entries()).rowcount
 

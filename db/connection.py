@@ -110,8 +110,8 @@ def backup_folder(path: Path, db: Database | None = None) -> Path:
     """Where copies of the file go: the folder the admin chose (a setting), else ``backups/`` beside it."""
     if db is not None and "setting" in db.table_names():
         row = db.execute("SELECT value FROM setting WHERE key = ?", [BACKUP_FOLDER_SETTING]).fetchone()
-        if row and row[0]:
-            return Path(row[0])
+        if row and (row[0] or "").strip():
+            return Path(row[0].strip())
     return path.parent / "backups"
 
 

@@ -21,13 +21,19 @@ from pathlib import Path
 from cchc_desktop.domain.backups import to_remove
 from cchc_desktop.errors import CchcError, StorageProblem, file_reason
 from cchc_desktop.i18n import _
-from db.connection import backup_folder, copy_database, integrity_problems, open_db, schema_state
+from db.connection import (
+    BACKUP_FOLDER_SETTING,
+    backup_folder,
+    copy_database,
+    integrity_problems,
+    open_db,
+    schema_state,
+)
 from db.errors import classify, from_environment
 from db.queries import settings as settings_queries
 
 log = logging.getLogger("cchc.services")
 
-FOLDER_KEY = "backup.folder"
 STAMP = "%Y%m%d-%H%M%S"
 
 
@@ -67,10 +73,9 @@ class BackupService:
         """The folder chosen by the admin (a setting), else ``backups/`` beside the database."""
         db = open_db(self.db_path, migrate=False, create=False)
         try:
-            chosen = settings_queries.read_all(db).get(FOLDER_KEY, "").strip()
+            return backup_folder(self.db_path, db)
         finally:
             db.close()
-        return Path(chosen) if chosen else backup_folder(self.db_path)
 
     def set_folder(self, folder: Path | str) -> Path:
         """Choose where copies go; the folder must exist (or be creatable) and accept a file."""
@@ -86,14 +91,14 @@ class BackupService:
         db = open_db(self.db_path, migrate=False, create=False)
         try:
             with db.atomic():
-                settings_queries.write_many(db, {FOLDER_KEY: str(path.resolve())})
+                settings_queries.write_many(db, {BACKUP_FOLDER_SETTING: str(path.resolve())})
         finally:
             db.close()
         return path.resolve()
 
-    def backups(self) -> list[Backup]:
-        """The copies of this database in the backup folder, newest first."""
-        folder = self.folder()
+    def backups(self, folder: Path | None = None) -> list[Backup]:
+        """The copies of this database in ``folder`` (default: the backup folder), newest first."""
+        folder = Path(folder) if folder is not None else self.folder()
         pattern = _pattern(self.db_path.stem)
         found = []
         for path in folder.glob(f"{self.db_path.stem}-*.sqlite3") if folder.is_dir() else ():

@@ -10,11 +10,12 @@ move the same dossier from the same state twice.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlite_utils import Database
+
+from db.queries.rows import dicts, first
 
 Row = dict[str, Any]
 
@@ -61,21 +62,11 @@ VALUES (:dossier_id, :issued_on, :reason, :old_due_at, :new_due_at, :signer_name
 """
 
 
-def _rows(cursor: sqlite3.Cursor) -> list[Row]:
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-
-
-def _row(cursor: sqlite3.Cursor) -> Row | None:
-    rows = _rows(cursor)
-    return rows[0] if rows else None
-
-
 # -- procedures ------------------------------------------------------------------------------------------
 
 
 def procedure_by_code(db: Database, code: str) -> Row | None:
-    return _row(db.execute(
+    return first(db.execute(
         f"SELECT {PROCEDURE_COLUMNS} FROM procedure p JOIN field f ON f.id = p.field_id WHERE p.code = ?", [code]
     ))
 
@@ -93,7 +84,7 @@ def search_procedures(db: Database, *, code_prefix: str, words: Sequence[str], p
         ORDER BY p.code = ? DESC, instr(p.name_folded, ?) = 0, instr(p.name_folded, ?), length(p.name), p.code
         LIMIT ?
     """
-    return _rows(db.execute(sql, [code_prefix, code_prefix, *words, code_prefix, phrase, phrase, limit]))
+    return dicts(db.execute(sql, [code_prefix, code_prefix, *words, code_prefix, phrase, phrase, limit]))
 
 
 # -- the code counter ------------------------------------------------------------------------------------
@@ -136,7 +127,7 @@ def lock_dossier(db: Database, code: str) -> bool:
 
 def dossier_by_code(db: Database, code: str) -> Row | None:
     """The dossier with its procedure (code, name, field, time limit, supplement rule) and receiver's name."""
-    return _row(db.execute(
+    return first(db.execute(
         f"""
         SELECT {DOSSIER_COLUMNS}
         FROM dossier d
@@ -174,14 +165,14 @@ def insert_event(db: Database, values: Mapping[str, object]) -> int:
 
 
 def documents(db: Database, dossier_id: int) -> list[Row]:
-    return _rows(db.execute(
+    return dicts(db.execute(
         "SELECT id, name, kind, count FROM dossier_document WHERE dossier_id = ? ORDER BY id", [dossier_id]
     ))
 
 
 def events(db: Database, dossier_id: int) -> list[Row]:
     """The history, oldest first, with the name of whoever did each step."""
-    return _rows(db.execute(
+    return dicts(db.execute(
         """
         SELECT e.id, e.kind, e.at, e.user_id, u.full_name AS user_name, e.from_status, e.to_status, e.reason,
                e.due_before, e.due_after, e.data
@@ -194,7 +185,7 @@ def events(db: Database, dossier_id: int) -> list[Row]:
 
 
 def last_event(db: Database, dossier_id: int, kind: str) -> Row | None:
-    return _row(db.execute(
+    return first(db.execute(
         """
         SELECT id, kind, at, from_status, to_status, reason, due_before, due_after, data
         FROM dossier_event WHERE dossier_id = ? AND kind = ? ORDER BY at DESC, id DESC LIMIT 1
@@ -215,7 +206,7 @@ def last_step_at(db: Database, dossier_id: int) -> str | None:
 
 
 def apologies(db: Database, dossier_id: int) -> list[Row]:
-    return _rows(db.execute(
+    return dicts(db.execute(
         """
         SELECT id, issued_on, reason, old_due_at, new_due_at, signer_name, user_id
         FROM apology_letter WHERE dossier_id = ? ORDER BY issued_on, id
@@ -244,7 +235,7 @@ def void_forms(db: Database, dossier_id: int, form: str, at: str, reason: str) -
 
 def last_form(db: Database, dossier_id: int, form: str) -> Row | None:
     """The latest printed version of ``form`` for the dossier (void or not)."""
-    return _row(db.execute(
+    return first(db.execute(
         "SELECT version, issued_at, voided_at, void_reason FROM dossier_form"
         " WHERE dossier_id = ? AND form = ? ORDER BY version DESC LIMIT 1",
         [dossier_id, form],
@@ -261,7 +252,7 @@ def insert_form(db: Database, *, dossier_id: int, form: str, version: int, issue
 
 def ledger(db: Database, *, received_from: str, received_before: str) -> list[Row]:
     """The dossiers received in [from, before), oldest first, with the moment each was transferred."""
-    return _rows(db.execute(
+    return dicts(db.execute(
         """
         SELECT d.code, p.name AS procedure_name, d.sets, d.applicant_name, d.address, d.phone, d.handling_unit,
                d.received_at, d.due_at, d.resolved_at, d.returned_at, d.withdrawn_at, d.status,
@@ -291,7 +282,7 @@ def insert_desk_refusal(db: Database, values: Mapping[str, object]) -> int:
 
 
 def desk_refusal(db: Database, refusal_id: int) -> Row | None:
-    return _row(db.execute(f"""
+    return first(db.execute(f"""
         SELECT {DESK_REFUSAL_COLUMNS} FROM desk_refusal r
         LEFT JOIN procedure p ON p.id = r.procedure_id LEFT JOIN user u ON u.id = r.user_id
         WHERE r.id = ?""", [refusal_id]))
@@ -299,7 +290,7 @@ def desk_refusal(db: Database, refusal_id: int) -> Row | None:
 
 def desk_refusals(db: Database, *, at_from: str, at_before: str) -> list[Row]:
     """Filings turned away with ``at_from <= at < at_before``, in order of time."""
-    return _rows(db.execute(f"""
+    return dicts(db.execute(f"""
         SELECT {DESK_REFUSAL_COLUMNS} FROM desk_refusal r
         LEFT JOIN procedure p ON p.id = r.procedure_id LEFT JOIN user u ON u.id = r.user_id
         WHERE r.at >= ? AND r.at < ? ORDER BY r.at, r.id""", [at_from, at_before]))

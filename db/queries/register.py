@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from db.queries.rows import dicts
+
 # Sort keys the register offers, each backed by an index but the appointment (a scan since m0006: see ``page``);
 # ``id`` breaks ties so paging is stable.
 SORT_COLUMNS = {
@@ -107,9 +109,7 @@ def page(db: Database, query: RegisterQuery, *, after: tuple[Any, int] | None, l
         f"{' WHERE ' + ' AND '.join(terms) if terms else ''} {order} LIMIT ?"
         f") page JOIN dossier d ON d.id = page.id JOIN procedure p ON p.id = d.procedure_id {order}"
     )
-    cursor = db.execute(sql, [*params, limit])
-    names = [description[0] for description in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return dicts(db.execute(sql, [*params, limit]))
 
 
 def count(db: Database, query: RegisterQuery) -> int:

@@ -22,6 +22,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from db.queries.rows import dicts
+
 Row = dict[str, Any]
 
 LONG_LIVED_DAYS = 90
@@ -80,9 +82,7 @@ def _resolved_in(columns: str) -> str:
 
 
 def _rows(db: Database, sql: str, params: Sequence[Any] | dict[str, Any]) -> list[Row]:
-    cursor = db.execute(sql, params)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    return dicts(db.execute(sql, params))
 
 
 def _recent(moment: str) -> str:

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from db import audit
 from db.queries.bulk import executemany
+from db.queries.rows import dicts
 
 Row = dict[str, Any]
 
@@ -78,8 +79,7 @@ def procedures(db: Database) -> list[Row]:
         FROM procedure p JOIN field f ON f.id = p.field_id
         """
     )
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    return dicts(cursor)
 
 
 def dossiers_by_code(db: Database, codes: Sequence[str]) -> dict[str, Row]:

@@ -6,26 +6,21 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from db.queries.rows import dicts, first
+
 COLUMNS = "id, username, full_name, title, role, active, password_hash, failed_logins, locked_until"
 
 
-def _rows(cursor: Any) -> list[dict[str, Any]]:
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def all_users(db: Database) -> list[dict[str, Any]]:
-    return _rows(db.execute(f"SELECT {COLUMNS} FROM user ORDER BY active DESC, username"))
+    return dicts(db.execute(f"SELECT {COLUMNS} FROM user ORDER BY active DESC, username"))
 
 
 def by_username(db: Database, username: str) -> dict[str, Any] | None:
-    rows = _rows(db.execute(f"SELECT {COLUMNS} FROM user WHERE username = ?", [username]))
-    return rows[0] if rows else None
+    return first(db.execute(f"SELECT {COLUMNS} FROM user WHERE username = ?", [username]))
 
 
 def by_id(db: Database, user_id: int) -> dict[str, Any] | None:
-    rows = _rows(db.execute(f"SELECT {COLUMNS} FROM user WHERE id = ?", [user_id]))
-    return rows[0] if rows else None
+    return first(db.execute(f"SELECT {COLUMNS} FROM user WHERE id = ?", [user_id]))
 
 
 def insert(db: Database, values: dict[str, Any]) -> int:
