@@ -26,6 +26,7 @@ from cchc_desktop.errors import CchcError, NotFoundError, ValidationError
 from cchc_desktop.formatting import short_date
 from cchc_desktop.i18n import _
 from cchc_desktop.services import sessions
+from cchc_desktop.services.demo_data import DEMO_SETTING
 from cchc_desktop.services.sessions import Session, SessionMode, requires
 from cchc_desktop.text import clean
 from db import audit
@@ -68,6 +69,10 @@ class AccountService:
 
     def single_user(self) -> bool:
         return settings_queries.read_all(self.db).get(SINGLE_USER_SETTING) == "1"
+
+    def demo_accounts(self) -> bool:
+        """True in a demo database, whose accounts and password the login window may show."""
+        return settings_queries.read_all(self.db).get(DEMO_SETTING) == "1"
 
     def login_required(self) -> bool:
         """True once an active admin has a password and the install is not marked single-user."""

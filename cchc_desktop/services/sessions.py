@@ -79,15 +79,21 @@ def current(db: Database) -> Session:
     return _sessions.get(db, LOCAL_ADMIN)
 
 
+def missing_right(session: Session, permission: Permission) -> str:
+    """Empty when ``session`` may; else the sentence naming the account and the right it lacks."""
+    if session.may(permission):
+        return ""
+    return _("Tài khoản {user} ({role}) không có quyền «{right}».").format(
+        user=session.user.username if session.user else "?", role=session.role.label, right=permission.label)
+
+
 def require(db: Database, permission: Permission) -> Session:
     """The current session, or PermissionDenied with a message saying which right is missing."""
     session = current(db)
-    if not session.may(permission):
-        raise PermissionDenied(_(
-            "Tài khoản {user} ({role}) không có quyền «{right}». Hãy đăng nhập bằng tài khoản có quyền này "
-            "hoặc đề nghị quản trị hệ thống cấp quyền."
-        ).format(user=session.user.username if session.user else "?", role=session.role.label,
-                 right=permission.label))
+    missing = missing_right(session, permission)
+    if missing:
+        raise PermissionDenied(missing + " " + _(
+            "Hãy đăng nhập bằng tài khoản có quyền này hoặc đề nghị quản trị hệ thống cấp quyền."))
     return session
 
 

@@ -16,9 +16,8 @@ from PySide6.QtWidgets import (
 from cchc_desktop import APP_NAME
 from cchc_desktop.i18n import _
 from cchc_desktop.services.accounts import AccountService, LoginRefused
-from cchc_desktop.services.demo_data import DEMO_PASSWORD, DEMO_SETTING
+from cchc_desktop.services.demo_data import DEMO_PASSWORD
 from cchc_desktop.services.sessions import Session
-from db.queries import settings as settings_queries
 from ui.widgets.buttons import translate
 
 
@@ -48,10 +47,10 @@ class LoginDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b00020;")
+        self.problem.setProperty("role", "fieldError")  # the style sheet's colour of a refusal
         self.problem.hide()
         layout.addWidget(self.problem)
-        if settings_queries.read_all(accounts.db).get(DEMO_SETTING) == "1":
+        if accounts.demo_accounts():
             hint = QLabel(_("Dữ liệu mẫu: đăng nhập bằng quantri (quản trị), cchc (công chức CCHC), motcua "
                             "(một cửa) hoặc chutich (lãnh đạo); mật khẩu {password}.").format(password=DEMO_PASSWORD))
             hint.setObjectName("demo_hint")

@@ -75,9 +75,6 @@ class AuditTableModel(QAbstractTableModel):
         self._summaries = [summary(entry) for entry in self._entries]
         self.endResetModel()
 
-    def reload(self) -> None:
-        self.set_filter(self.filter)
-
     def set_broken(self, ids: Iterable[int]) -> None:
         self.broken = set(ids)
         if self._entries:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -23,18 +22,13 @@ from cchc_desktop.services.accounts import AccountService
 from ui import messages
 from ui.context import AppContext
 from ui.dialogs.account_dialogs import EditAccountDialog, NewAccountDialog, ResetPasswordDialog
+from ui.widgets.buttons import named_button
 from ui.widgets.rights import gate
 from ui.widgets.tables import fill, read_only_table
 
 COLUMNS = ("Tên đăng nhập", "Họ tên", "Chức vụ", "Vai trò", "Trạng thái")
 LOCKED = QBrush(QColor("#b3261e"))  # locked out for a while after wrong passwords
 DISABLED = QBrush(QColor("#777777"))  # switched off by the admin
-
-
-def _button(text: str, name: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    return button
 
 
 class AccountsTab(QWidget):
@@ -44,9 +38,9 @@ class AccountsTab(QWidget):
         self.service = AccountService(context.db)
         self.users: list[User] = []
 
-        self.add_button = _button(_("Thêm tài khoản…"), "addAccount")
-        self.edit_button = _button(_("Sửa…"), "editAccount")
-        self.reset_button = _button(_("Đặt lại mật khẩu…"), "resetPassword")
+        self.add_button = named_button(_("Thêm tài khoản…"), "addAccount")
+        self.edit_button = named_button(_("Sửa…"), "editAccount")
+        self.reset_button = named_button(_("Đặt lại mật khẩu…"), "resetPassword")
         row = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.reset_button):
             row.addWidget(button)
@@ -77,12 +71,13 @@ class AccountsTab(QWidget):
 
     # -- showing -----------------------------------------------------------------------------------------
 
-    def state(self, user: User) -> str:
+    def state(self, user: User) -> tuple[str, QBrush | None]:
+        """What the state column says, and its colour when the account cannot sign in."""
         if not user.active:
-            return _("Đã khóa")
+            return _("Đã khóa"), DISABLED
         if self.service.is_locked(user.username):
-            return _("Tạm khóa (nhập sai mật khẩu)")
-        return _("Đang dùng")
+            return _("Tạm khóa (nhập sai mật khẩu)"), LOCKED
+        return _("Đang dùng"), None
 
     def refresh(self, select: str | None = None) -> None:
         """Re-read the accounts (the settings page calls this when shown); ``select`` the one named."""
@@ -90,11 +85,11 @@ class AccountsTab(QWidget):
         chosen = select or (current.username if current else None)
         self.users = self.service.users()
         states = [self.state(user) for user in self.users]
-        fill(self.table, [(u.username, u.full_name, u.title, u.role.label, state)
-                          for u, state in zip(self.users, states, strict=True)])
-        for row, user in enumerate(self.users):
-            if states[row] != _("Đang dùng"):
-                self.table.item(row, 4).setForeground(LOCKED if user.active else DISABLED)
+        fill(self.table, [(u.username, u.full_name, u.title, u.role.label, text)
+                          for u, (text, _colour) in zip(self.users, states, strict=True)])
+        for row, (_text, colour) in enumerate(states):
+            if colour is not None:
+                self.table.item(row, 4).setForeground(colour)
         rows = [row for row, user in enumerate(self.users) if user.username == chosen]
         if self.users:
             self.table.selectRow(rows[0] if rows else 0)

@@ -176,8 +176,9 @@ class AuditPage(Page):
             return
         self.model.set_filter(wanted)
         if self.model.rowCount():
-            self.table.selectRow(0)
-        self.show_current()
+            self.table.selectRow(0)  # the reset cleared the current row: its change shows the entry
+        else:
+            self.show_current()
 
     def refresh(self) -> None:
         self.fill_kinds()

@@ -9,8 +9,10 @@ closes and the user opens the program again.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from cchc_desktop import formatting
 from cchc_desktop.domain.users import Permission
@@ -21,6 +23,7 @@ from cchc_desktop.services.backups import Backup, BackupKind, BackupService
 from ui import messages
 from ui.context import AppContext
 from ui.widgets.busy import busy
+from ui.widgets.buttons import named_button
 from ui.widgets.rights import gate
 from ui.widgets.tables import fill, read_only_table
 
@@ -31,12 +34,6 @@ KINDS = {
     BackupKind.BEFORE_MIGRATION: "Trước khi nâng cấp",
 }
 COLUMNS = ("Thời điểm", "Loại", "Dung lượng", "Tệp")
-
-
-def _button(text: str, name: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    return button
 
 
 def _size(backup: Backup) -> str:
@@ -54,14 +51,15 @@ class BackupsTab(QWidget):
         self.context = context
         self.service = BackupService(context.db_path)
         self.backups: list[Backup] = []
+        self.folder_path: Path | None = None  # as last read by refresh()
 
         self.folder = QLabel()
         self.folder.setObjectName("backupFolder")
         self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.folder.setWordWrap(True)
-        self.choose_button = _button(_("Chọn thư mục…"), "chooseBackupFolder")
-        self.backup_button = _button(_("Sao lưu ngay"), "backupNow")
-        self.restore_button = _button(_("Khôi phục từ bản này…"), "restoreBackup")
+        self.choose_button = named_button(_("Chọn thư mục…"), "chooseBackupFolder")
+        self.backup_button = named_button(_("Sao lưu ngay"), "backupNow")
+        self.restore_button = named_button(_("Khôi phục từ bản này…"), "restoreBackup")
         self.restore_button.setToolTip(_("Thay dữ liệu hiện tại bằng bản sao lưu đang chọn (dữ liệu hiện tại được "
                                          "sao lưu lại trước)."))
         note = QLabel(_("Mỗi ngày chương trình tự sao lưu một lần khi mở, giữ 7 bản hằng ngày, 4 bản hằng tuần và "
@@ -99,14 +97,15 @@ class BackupsTab(QWidget):
     def refresh(self, select: Backup | None = None) -> None:
         """Re-read the folder and its copies (the settings page calls this when shown); ``select`` one."""
         try:
-            folder = self.service.folder()
-            self.backups = self.service.backups()
+            self.folder_path = self.service.folder()
+            self.backups = self.service.backups(self.folder_path)
         except (CchcError, StorageError) as exc:
+            self.folder_path = None
             self.folder.setText("")
             self.backups = []
             self.message.setText(user_message(exc))
         else:
-            self.folder.setText(str(folder))
+            self.folder.setText(str(self.folder_path))
         fill(self.table, [(formatting.date_time(b.at, seconds=True), _(KINDS[b.kind]), _size(b), b.path.name)
                           for b in self.backups])
         rows = [row for row, backup in enumerate(self.backups) if select is not None and backup.path == select.path]
@@ -137,7 +136,7 @@ class BackupsTab(QWidget):
     def choose_folder(self) -> None:
         if not self._may():
             return
-        chosen = messages.choose_folder(self, _("Chọn thư mục sao lưu"), self.service.folder())
+        chosen = messages.choose_folder(self, _("Chọn thư mục sao lưu"), self.folder_path)
         if chosen is None:
             return
         try:

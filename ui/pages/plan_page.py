@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -29,16 +28,11 @@ from ui.context import AppContext
 from ui.dialogs.plan_dialogs import DocumentDialog, PlanDialog, TaskDialog, area_box
 from ui.models.task_table import TaskTableModel
 from ui.pages.base import Page
+from ui.widgets.buttons import named_button
 from ui.widgets.tables import fill, list_view, read_only_table
 
 PROBLEMS_SHOWN = 20
 DOCUMENT_COLUMNS = ("Số, ký hiệu", "Ngày ban hành", "Loại", "Trích yếu", "Lĩnh vực")
-
-
-def _button(text: str, name: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    return button
 
 
 class PlanPage(Page):
@@ -60,9 +54,9 @@ class PlanPage(Page):
         self.summary = QLabel()
         self.summary.setObjectName("planSummary")
         self.summary.setWordWrap(True)
-        self.plan_button = _button(_("Thông tin kế hoạch…"), "editPlan")
-        self.copy_button = _button(_("Lấy nhiệm vụ năm trước…"), "copyPlan")
-        self.import_button = _button(_("Nhập từ Excel/CSV…"), "importTasks")
+        self.plan_button = named_button(_("Thông tin kế hoạch…"), "editPlan")
+        self.copy_button = named_button(_("Lấy nhiệm vụ năm trước…"), "copyPlan")
+        self.import_button = named_button(_("Nhập từ Excel/CSV…"), "importTasks")
         top.addWidget(QLabel(_("Năm")))
         top.addWidget(self.year)
         top.addWidget(self.summary, 1)
@@ -93,9 +87,9 @@ class PlanPage(Page):
         row = QHBoxLayout()
         self.area = area_box(empty=_("Mọi lĩnh vực"))
         self.area.setObjectName("taskArea")
-        self.add_button = _button(_("Thêm nhiệm vụ (Ctrl+N)"), "addTask")
-        self.edit_button = _button(_("Sửa (Enter)"), "editTask")
-        self.done_button = _button(_("Đánh dấu hoàn thành (Ctrl+D)"), "doneTask")
+        self.add_button = named_button(_("Thêm nhiệm vụ (Ctrl+N)"), "addTask")
+        self.edit_button = named_button(_("Sửa (Enter)"), "editTask")
+        self.done_button = named_button(_("Đánh dấu hoàn thành (Ctrl+D)"), "doneTask")
         row.addWidget(QLabel(_("Lĩnh vực")))
         row.addWidget(self.area, 1)
         for button in (self.add_button, self.edit_button, self.done_button):
@@ -121,8 +115,8 @@ class PlanPage(Page):
         column = QVBoxLayout(tab)
         row = QHBoxLayout()
         self.documents_label = QLabel()
-        self.add_document_button = _button(_("Thêm văn bản"), "addDocument")
-        self.edit_document_button = _button(_("Sửa văn bản"), "editDocument")
+        self.add_document_button = named_button(_("Thêm văn bản"), "addDocument")
+        self.edit_document_button = named_button(_("Sửa văn bản"), "editDocument")
         row.addWidget(self.documents_label, 1)
         row.addWidget(self.add_document_button)
         row.addWidget(self.edit_document_button)

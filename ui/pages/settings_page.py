@@ -163,6 +163,12 @@ class SettingsPage(Page):
         self.status.setText(_("Đã đặt mã PIN thoát kiosk."))
 
     def refresh(self) -> None:
+        """The three tabs read again (the page is shown)."""
+        self._load_unit()
+        self.accounts.refresh()
+        self.backups.refresh()
+
+    def _load_unit(self) -> None:
         current = self.context.settings.load()
         for key, edit in self.inputs.items():
             edit.setText(getattr(current, key))
@@ -172,8 +178,6 @@ class SettingsPage(Page):
         self.saturday.setChecked(current.office_hours.saturday_morning)
         self.errors.show({})
         gate(self.context.db, Permission.SETTINGS, self.save_button, self.pin_button)
-        self.accounts.refresh()
-        self.backups.refresh()
 
     def current_values(self) -> UnitSettings:
         hours = OfficeHours(
@@ -200,6 +204,6 @@ class SettingsPage(Page):
         except CchcError as exc:
             messages.error(self, user_message(exc))
             return
-        self.refresh()
+        self._load_unit()
         self.status.setText(_("Đã lưu cài đặt."))
         self.saved.emit(stored)

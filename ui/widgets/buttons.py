@@ -1,8 +1,8 @@
-"""Standard buttons in Vietnamese (PySide6 ships no Vietnamese Qt catalogue)."""
+"""Standard buttons in Vietnamese (PySide6 ships no Vietnamese Qt catalogue), and named push buttons."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
 
 from cchc_desktop.i18n import _
 
@@ -24,3 +24,10 @@ def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
     box.accepted.connect(dialog.accept)
     box.rejected.connect(dialog.reject)
     return box
+
+
+def named_button(text: str, name: str) -> QPushButton:
+    """A push button with an object name (the tests and the style sheet find it by that name)."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    return button

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QWidget
 from sqlite_utils import Database
 
 from cchc_desktop.domain.users import Permission
-from cchc_desktop.i18n import _
 from cchc_desktop.services import sessions
 
 OWN_TIP = "ownToolTip"  # the tooltip a control has when allowed
@@ -17,12 +16,7 @@ OWN_TIP = "ownToolTip"  # the tooltip a control has when allowed
 
 def why_not(db: Database, permission: Permission) -> str:
     """Empty when the current session may; else the sentence a disabled control shows."""
-    session = sessions.current(db)
-    if session.may(permission):
-        return ""
-    user = session.user.username if session.user else "?"
-    return _("Tài khoản {user} ({role}) không có quyền «{right}».").format(
-        user=user, role=session.role.label, right=permission.label)
+    return sessions.missing_right(sessions.current(db), permission)
 
 
 def gate(db: Database, permission: Permission, *widgets: QWidget) -> bool:
