@@ -105,17 +105,18 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
 
 
-def _row_json(conn: sqlite3.Connection, table: str, ref: str) -> str:
+def _row_json(table: str, columns: list[str], ref: str) -> str:
+    """``json_object`` of the row ``ref`` (OLD, NEW or the table) of ``table``, secrets as fingerprints."""
     secret = SECRET_COLUMNS.get(table, ())
     pairs = []
-    for column in _columns(conn, table):
+    for column in columns:
         value = f"cchc_fingerprint({ref}.{column})" if column in secret else f"{ref}.{column}"
         pairs.append(f"'{column}', {value}")
     return f"json_object({', '.join(pairs)})"
 
 
-def _record_id(conn: sqlite3.Connection, table: str, ref: str) -> str:
-    return f"{ref}.id" if "id" in _columns(conn, table) else "NULL"
+def _record_id(columns: list[str], ref: str) -> str:
+    return f"{ref}.id" if "id" in columns else "NULL"
 
 
 _LAST_HASH = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"
@@ -129,20 +130,20 @@ FROM (SELECT strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') AS at, cchc_actor
 """
 
 
-def _trigger_sql(conn: sqlite3.Connection, table: str, event: str) -> str:
-    old, new = _row_json(conn, table, "OLD"), _row_json(conn, table, "NEW")
+def _trigger_sql(table: str, columns: list[str], event: str) -> str:
+    old, new = _row_json(table, columns, "OLD"), _row_json(table, columns, "NEW")
     name = f"audit_{table}_{event.lower()}"
     if event == "INSERT":
         condition = "cchc_audit_on()"
-        entry = _INSERT_ENTRY.format(action="insert", table=table, record_id=_record_id(conn, table, "NEW"),
+        entry = _INSERT_ENTRY.format(action="insert", table=table, record_id=_record_id(columns, "NEW"),
                                      before="NULL", after=new)
     elif event == "UPDATE":
         condition = f"cchc_audit_on() AND {old} IS NOT {new}"
-        entry = _INSERT_ENTRY.format(action="update", table=table, record_id=_record_id(conn, table, "NEW"),
+        entry = _INSERT_ENTRY.format(action="update", table=table, record_id=_record_id(columns, "NEW"),
                                      before=f"cchc_changed({old}, {new})", after=f"cchc_changed({new}, {old})")
     else:
         condition = "cchc_audit_on()"
-        entry = _INSERT_ENTRY.format(action="delete", table=table, record_id=_record_id(conn, table, "OLD"),
+        entry = _INSERT_ENTRY.format(action="delete", table=table, record_id=_record_id(columns, "OLD"),
                                      before=old, after="NULL")
     return f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" WHEN {condition}\nBEGIN{entry}END'
 
@@ -150,9 +151,10 @@ def _trigger_sql(conn: sqlite3.Connection, table: str, event: str) -> str:
 def expected_triggers(conn: sqlite3.Connection) -> dict[str, str]:
     """The audit triggers the current tables need, by name, with their SQL."""
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    columns = {table: _columns(conn, table) for table in AUDITED_TABLES if table in tables}  # read once a table
     return {
-        f"audit_{table}_{event.lower()}": _trigger_sql(conn, table, event)
-        for table in AUDITED_TABLES if table in tables for event in ("INSERT", "UPDATE", "DELETE")
+        f"audit_{table}_{event.lower()}": _trigger_sql(table, names, event)
+        for table, names in columns.items() for event in ("INSERT", "UPDATE", "DELETE")
     }
 
 
@@ -221,8 +223,8 @@ def log_inserts(db: Database, table: str, first_id: int) -> int:
         return 0
     at = datetime.now().isoformat(timespec="seconds")
     first_prev = _last_hash(conn)
-    rows = conn.execute(
-        f"SELECT id, {_row_json(conn, table, table)} FROM [{table}] WHERE id >= ? ORDER BY id", [first_id])
+    row_json = _row_json(table, _columns(conn, table), table)
+    rows = conn.execute(f"SELECT id, {row_json} FROM [{table}] WHERE id >= ? ORDER BY id", [first_id])
 
     def entries() -> Iterator[tuple[object, ...]]:
         prev = first_prev

@@ -77,7 +77,7 @@ def test_an_import_logs_each_new_dossier_as_a_registration_does(desk: ReceptionS
 
     logged = {entry.record_id: entry for entry in entries(db, kind="dossier", action=AuditAction.INSERT)}
     stored = {row_id: json.loads(after) for row_id, after in db.execute(
-        f"SELECT id, {audit._row_json(db.conn, 'dossier', 'dossier')} FROM dossier")}
+        f"SELECT id, {audit._row_json('dossier', audit._columns(db.conn, 'dossier'), 'dossier')} FROM dossier")}
     assert sorted(logged) == sorted(stored)  # one entry for each dossier, the registered and the imported ones
     registered_id = db.execute("SELECT id FROM dossier WHERE code = ?", [registered.code]).fetchone()[0]
     first = json.loads(logged[registered_id].after)
