@@ -656,6 +656,7 @@ def _cmd_user(args: argparse.Namespace, db_path: Path) -> int:
 
 def _cmd_audit(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.domain.records import AuditAction
+    from cchc_desktop.formatting import date_time
     from cchc_desktop.services.audit_trail import AuditFilter, AuditService, record_label
 
     wanted = AuditFilter(
@@ -671,7 +672,7 @@ def _cmd_audit(args: argparse.Namespace, db_path: Path) -> int:
     for entry in entries:
         changes = "; ".join(f"{name}: {after!r}" if entry.action is AuditAction.INSERT else
                             f"{name}: {before!r} → {after!r}" for name, before, after in entry.changes)
-        _out(f"{entry.id}\t{entry.at:%d/%m/%Y %H:%M:%S}\t{entry.actor}\t{entry.action.label}\t"
+        _out(f"{entry.id}\t{date_time(entry.at, seconds=True)}\t{entry.actor}\t{entry.action.label}\t"
              f"{record_label(entry)}\t{changes}")
     if not entries:
         _out(_("Không có mục nhật ký nào khớp."))

@@ -193,6 +193,9 @@ class DeskRefusal:
 
 # -- pure helpers of the reception desk ------------------------------------------------------------------
 
+# Longest texts a dossier keeps, whether typed at the desk or imported (they must fit on the receipt).
+MAX_LENGTH = {"applicant_name": 200, "address": 500, "note": 1000}
+
 DEFAULT_CODE_PATTERN = "{unit}-{yymmdd}-{seq:04d}"  # Thông tư 01/2018 Điều 19: <unit>-<yymmdd>-<sequence>
 FORM_SET_2025_FROM = date(2025, 7, 1)  # Nghị định 118/2025, Thông tư 03/2025/TT-VPCP
 

@@ -57,11 +57,15 @@ class AccountService:
     def users(self) -> list[User]:
         return [_user(row) for row in queries.all_users(self.db)]
 
-    def user(self, username: str) -> User:
+    def _row(self, username: str) -> dict:
+        """The stored account named ``username``; NotFoundError when there is none."""
         row = queries.by_username(self.db, clean(username))
         if row is None:
             raise NotFoundError(_("Không có tài khoản «{name}».").format(name=username))
-        return _user(row)
+        return row
+
+    def user(self, username: str) -> User:
+        return _user(self._row(username))
 
     def is_locked(self, username: str) -> bool:
         row = queries.by_username(self.db, clean(username))
@@ -185,9 +189,7 @@ class AccountService:
     @requires(Permission.ACCOUNTS)
     def update(self, username: str, *, full_name: str | None = None, title: str | None = None,
                role: Role | None = None, active: bool | None = None) -> User:
-        row = queries.by_username(self.db, clean(username))
-        if row is None:
-            raise NotFoundError(_("Không có tài khoản «{name}».").format(name=username))
+        row = self._row(username)
         values: dict[str, object] = {}
         if full_name is not None:
             if not clean(full_name):
@@ -212,9 +214,7 @@ class AccountService:
     @requires(Permission.ACCOUNTS)
     def reset_password(self, username: str, password: str) -> None:
         """A new password set by the admin; it also lifts a lock-out."""
-        row = queries.by_username(self.db, clean(username))
-        if row is None:
-            raise NotFoundError(_("Không có tài khoản «{name}».").format(name=username))
+        row = self._row(username)
         self._set_password(row["id"], password)
 
     def change_own_password(self, old: str, new: str) -> None:

@@ -49,6 +49,7 @@ from sqlite_utils import Database
 from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.catalogue import OnlineLevel, SupplementRule, TimeLimitUnit
 from cchc_desktop.domain.choices import Choice
+from cchc_desktop.domain.dossiers import MAX_LENGTH as DOSSIER_MAX_LENGTH
 from cchc_desktop.domain.dossiers import Channel, DossierStatus, code_pattern, form_set_for
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.i18n import _
@@ -89,8 +90,8 @@ ChoiceT = TypeVar("ChoiceT", bound=Choice)
 
 EARLIEST_YEAR = 2000  # as at the reception desk: no commune records from before the 2000s
 MAX_LENGTH = {
-    "code": 100, "procedure_code": 50, "procedure_name": 500, "applicant_name": 200, "phone": 30,
-    "address": 500, "name": 500, "field": 200, "fee": 500,
+    **DOSSIER_MAX_LENGTH, "code": 100, "procedure_code": 50, "procedure_name": 500, "phone": 30, "name": 500,
+    "field": 200, "fee": 500,
 }
 _PHONE = re.compile(r"\+?[\d\s.\-()]+")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")

@@ -41,7 +41,7 @@ from cchc_desktop.domain.inspections import (
     Measure,
     SubjectKind,
 )
-from cchc_desktop.domain.periods import Period, parse_period
+from cchc_desktop.domain.periods import LAST_YEAR, Period, parse_period
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import NotFoundError, ValidationError
 from cchc_desktop.formatting import short_date
@@ -130,7 +130,7 @@ class InspectionSummary:
         return self.findings - self.remedied
 
 
-LATEST_YEAR = 2100  # as in the imports: a later date is a typing slip
+LATEST_YEAR = LAST_YEAR  # as in the imports: a later date is a typing slip
 
 
 def _day(value: str | None) -> date | None:

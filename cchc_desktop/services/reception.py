@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from cchc_desktop.domain.calendar import DueDate, WorkCalendar
 from cchc_desktop.domain.catalogue import SupplementRule, TimeLimitUnit
 from cchc_desktop.domain.dossiers import (
+    MAX_LENGTH,
     ApologyLetter,
     Channel,
     DocumentKind,
@@ -294,7 +295,6 @@ def _procedure(row: Mapping[str, Any]) -> ProcedureChoice:
 
 
 # The longest texts the forms take (the import's limits): a longer one would not fit on the receipt.
-MAX_LENGTH = {"applicant_name": 200, "address": 500, "note": 1000}
 
 
 def _clean_fields(values: Mapping[str, object], errors: dict[str, str]) -> dict[str, object]:

@@ -116,8 +116,3 @@ def requires(permission: Permission) -> Callable[[Callable[Concatenate[S, P], R]
         checked.permission = permission  # type: ignore[attr-defined]
         return checked
     return decorate
-
-
-def acting_user_id(db: Database, given: int | None = None) -> int | None:
-    """The user a new record is written under: the one given, else the signed-in account."""
-    return given if given is not None else current(db).user_id

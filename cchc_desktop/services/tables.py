@@ -28,6 +28,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from cchc_desktop.domain.periods import LAST_YEAR
 from cchc_desktop.errors import CchcError, ValidationError, file_reason
 from cchc_desktop.i18n import _
 from cchc_desktop.text import clean, fold
@@ -136,9 +137,9 @@ INSPECTION_COLUMNS = (
 INSPECTION_REQUIRED = (("inspected_at",), ("subject",), ("kind",))
 
 REASON_HEADER = "Lý do"  # the extra column of a rejects file
-# A date of a file after this year is a typing error (31/12/9999): the schema stores years up to 2999 only, the
-# working calendar counts to 2200, the plans go to 2100.
-LATEST_YEAR = 2100
+# A date of a file after this year (the last a period may name) is a typing error (31/12/9999): the schema
+# stores years up to 2999 only, the working calendar counts to 2200, the plans go to 2100.
+LATEST_YEAR = LAST_YEAR
 
 
 class TableFileError(CchcError):
