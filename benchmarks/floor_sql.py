@@ -20,6 +20,8 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
+from db.queries.statistics import CATALOGUE, LONG_LIVED_DAYS, SLOW_DAYS
+
 FLOOR_SQL = """
 WITH
 received AS (
@@ -104,16 +106,7 @@ t AS (
                         AND completed_on > deadline), 0) AS higher_late
     FROM plan_task WHERE plan_id = (SELECT id FROM plan WHERE year = :year)
 ),
-c AS (
-    SELECT count(*) AS in_force, coalesce(sum(one_stop), 0) AS one_stop,
-           coalesce(sum(inter_agency = 'same_level'), 0) AS same_level,
-           coalesce(sum(inter_agency = 'cross_level'), 0) AS cross_level,
-           coalesce(sum(online_level = 'partial'), 0) AS online_partial,
-           coalesce(sum(online_level = 'full'), 0) AS online_full
-    FROM procedure
-    WHERE active = 1 AND (abolished_on IS NULL OR abolished_on > :last)
-      AND (published_on IS NULL OR published_on <= :last)
-)
+c AS (""" + CATALOGUE + """)
 SELECT received.*, resolved.*, carried.*, open_end.*, s.*,
     CASE WHEN s.responses = 0 THEN NULL WHEN s.paper > 0 AND s.online + s.kiosk > 0 THEN 2
          WHEN s.paper > 0 THEN 1 ELSE 0 END AS method_code,
@@ -140,9 +133,11 @@ FROM received, resolved, carried, open_end, s, t, c
 
 def floor_figures(conn: Any, *, first: date, last: date, cutoff: date) -> dict[str, Any]:
     """Every figure ``FLOOR_SQL`` counts for the days [first, last] and the cut-off, by column name."""
-    params = {"start": first.isoformat(), "before": (last + timedelta(days=1)).isoformat(),
-              "slow_from": (first - timedelta(days=14)).isoformat(), "recent": (first - timedelta(days=90)).isoformat(),
-              "recent_end": (last + timedelta(days=1 - 90)).isoformat(), "last": last.isoformat(),
+    before = last + timedelta(days=1)
+    params = {"start": first.isoformat(), "before": before.isoformat(),
+              "slow_from": (first - timedelta(days=SLOW_DAYS)).isoformat(),
+              "recent": (first - timedelta(days=LONG_LIVED_DAYS)).isoformat(),
+              "recent_end": (before - timedelta(days=LONG_LIVED_DAYS)).isoformat(), "day": last.isoformat(),
               "cutoff": cutoff.isoformat(), "year": last.year}
     cursor = conn.execute(FLOOR_SQL, params)
     row = dict(zip([column[0] for column in cursor.description], cursor.fetchone(), strict=True))

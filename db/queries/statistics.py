@@ -364,16 +364,19 @@ def unit_subjects(db: Database, *, before: str) -> list[str]:
 # -- the catalogue -------------------------------------------------------------------------------------------
 
 
+CATALOGUE = """
+    SELECT count(*) AS in_force, coalesce(sum(one_stop), 0) AS one_stop,
+           coalesce(sum(inter_agency = 'same_level'), 0) AS same_level,
+           coalesce(sum(inter_agency = 'cross_level'), 0) AS cross_level,
+           coalesce(sum(online_level = 'partial'), 0) AS online_partial,
+           coalesce(sum(online_level = 'full'), 0) AS online_full
+    FROM procedure
+    WHERE active = 1 AND (abolished_on IS NULL OR abolished_on > :day)
+      AND (published_on IS NULL OR published_on <= :day)
+"""
+
+
 def catalogue(db: Database, *, day: str) -> Row:
     """Procedures in force on ``day`` (active, not abolished, published if dated) and how many of them are
     one-stop, inter-agency at the same level or across levels, online partly or fully."""
-    return _rows(db, """
-        SELECT count(*) AS in_force, coalesce(sum(one_stop), 0) AS one_stop,
-               coalesce(sum(inter_agency = 'same_level'), 0) AS same_level,
-               coalesce(sum(inter_agency = 'cross_level'), 0) AS cross_level,
-               coalesce(sum(online_level = 'partial'), 0) AS online_partial,
-               coalesce(sum(online_level = 'full'), 0) AS online_full
-        FROM procedure
-        WHERE active = 1 AND (abolished_on IS NULL OR abolished_on > :day)
-          AND (published_on IS NULL OR published_on <= :day)
-    """, {"day": day})[0]
+    return _rows(db, CATALOGUE, {"day": day})[0]
