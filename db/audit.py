@@ -201,10 +201,11 @@ def _entry(actor: AuditActor, prev: str, at: str, action: str, table_name: str |
             entry_hash(prev, at, actor.name, action, table_name, record_id, before, after))
 
 
-def log_entry(db: Database, action: str, *, table_name: str | None = None,
-              record_id: int | None = None, before: dict | None = None, after: dict | None = None) -> None:
-    """An entry that is not a record change (a login, an export of personal data, an import's summary)."""
-    actor, conn = actor_of(db), db.conn
+def log_entry(db: Database, action: str, *, table_name: str | None = None, record_id: int | None = None,
+              before: dict | None = None, after: dict | None = None, actor: AuditActor | None = None) -> None:
+    """An entry that is not a record change (a login, an export of personal data, an import's summary), under
+    the connection's actor or the one given (a refused sign-in: the name typed, no account)."""
+    actor, conn = actor or actor_of(db), db.conn
     before_text = None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True)
     after_text = None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True)
     conn.execute(_INSERT_ROW, _entry(actor, _last_hash(conn), datetime.now().isoformat(timespec="seconds"),

@@ -145,14 +145,8 @@ class AccountService:
             n=MAX_FAILED_LOGINS - failed))
 
     def _log_attempt(self, name: str, row: dict | None, outcome: str) -> None:
-        actor = audit.actor_of(self.db)
-        saved = actor.name, actor.user_id
-        actor.name, actor.user_id = name or "?", None
-        try:
-            audit.log_entry(self.db, "login", table_name="user", record_id=row["id"] if row else None,
-                            after={"kết quả": outcome})
-        finally:
-            actor.name, actor.user_id = saved
+        audit.log_entry(self.db, "login", table_name="user", record_id=row["id"] if row else None,
+                        after={"kết quả": outcome}, actor=audit.AuditActor(name or "?"))
         log.info("refused sign-in for %r: %s", name, outcome)
 
     # -- managing ---------------------------------------------------------------------------------------
