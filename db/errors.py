@@ -7,6 +7,10 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class StorageProblem(enum.Enum):
@@ -90,3 +94,11 @@ def storage_errors_of(conn: sqlite3.Connection) -> Iterator[None]:
         if not from_environment(exc):
             raise
         raise classify(exc, main_file(conn)) from exc
+
+
+@contextmanager
+def writing(db: Database) -> Iterator[None]:
+    """One transaction of a service's write, its environment errors said as StorageErrors once it is rolled
+    back (``storage_errors_of`` outside ``db.atomic()``, in that order)."""
+    with storage_errors_of(db.conn), db.atomic():
+        yield

@@ -21,7 +21,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from cchc_desktop.services import sessions
-from db.errors import storage_errors_of
+from db.errors import storage_errors_of, writing
 from db.queries import drafts as queries
 
 Clock = Callable[[], datetime]
@@ -62,7 +62,7 @@ class DraftService:
         text = json.dumps(dict(data), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
         saved_at = self.clock().replace(microsecond=0, tzinfo=None)
         user_key, user_id = self._owner()
-        with storage_errors_of(self.db.conn), self.db.atomic():
+        with writing(self.db):
             queries.put_draft(self.db, {"form": form, "user_key": user_key, "user_id": user_id,
                                         "saved_at": saved_at.isoformat(timespec="seconds"), "data": text})
         return Draft(saved_at, json.loads(text))
@@ -79,5 +79,5 @@ class DraftService:
     def discard(self, form: str) -> bool:
         """Forget the signed-in account's draft of ``form``; True when there was one."""
         user_key, _user_id = self._owner()
-        with storage_errors_of(self.db.conn), self.db.atomic():
+        with writing(self.db):
             return queries.delete_draft(self.db, self._form(form), user_key) > 0

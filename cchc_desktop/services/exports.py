@@ -27,7 +27,7 @@ from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.tables import DOSSIER_COLUMNS, Cell, TableFileError, table_format, write_table
 from cchc_desktop.text import clean
 from db import audit
-from db.errors import storage_errors_of
+from db.errors import storage_errors_of, writing
 from db.queries import transfer as queries
 
 log = logging.getLogger("cchc.services")
@@ -129,7 +129,7 @@ def _checked_reason(reason: str) -> str:
 
 def _audit_export(db: Database, result: ExportResult, reason: str) -> None:
     """The audit entry of an export of personal data: who, when, which file, how many dossiers, why."""
-    with storage_errors_of(db.conn), db.atomic():
+    with writing(db):
         audit.log_entry(db, "export", table_name="dossier", after={
             "tệp": str(result.path), "số hồ sơ": result.rows, "kỳ": result.period.key if result.period else "",
             "lý do": reason,

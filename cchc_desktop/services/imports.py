@@ -77,7 +77,7 @@ from cchc_desktop.services.tables import (
     too_late,
 )
 from cchc_desktop.text import fold
-from db.errors import storage_errors_of
+from db.errors import writing
 from db.queries import bulk
 from db.queries import transfer as queries
 
@@ -256,7 +256,7 @@ class ImportService:
                     continue
                 if row is not None:
                     rows.append(row)
-        with storage_errors_of(self.db.conn), self.db.atomic():
+        with writing(self.db):
             queries.take_write_lock(self.db)
             inserts, updates, unchanged = self._classify(table, problems, rows, update=update)
             for row in inserts:
@@ -686,7 +686,7 @@ class ImportService:
                     continue
                 if row is not None and line not in problems:
                     rows.append(row)
-        with storage_errors_of(self.db.conn), self.db.atomic():
+        with writing(self.db):
             queries.take_write_lock(self.db)
             stored = {row["code"]: row for row in queries.procedures(self.db)}
             for row in rows:

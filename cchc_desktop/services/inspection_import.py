@@ -58,7 +58,7 @@ from cchc_desktop.services.tables import (
     table_format,
 )
 from cchc_desktop.text import fold
-from db.errors import storage_errors_of
+from db.errors import writing
 from db.queries import inspections as queries
 
 log = logging.getLogger("cchc.services")
@@ -143,7 +143,7 @@ class InspectionImportService:
                 if row is not None:
                     rows.append(row)
         groups = self._group(problems, rows)
-        with storage_errors_of(self.db.conn), self.db.atomic():
+        with writing(self.db):
             queries.take_write_lock(self.db)
             plan = self._against_stored(problems, groups)
             problems.finish(path, INSPECTION_REQUIRED, skip_invalid=skip_invalid, rejects=rejects)

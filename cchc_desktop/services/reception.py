@@ -50,7 +50,7 @@ from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean, fold
-from db.errors import storage_errors_of
+from db.errors import writing
 from db.queries import dossiers as queries
 
 log = logging.getLogger("cchc.services")
@@ -481,7 +481,7 @@ class ReceptionService:
         data: dict[str, object] = {"explanation": due.explanation}
         if received_at != _minute(now):
             data["recorded_at"] = _iso(_minute(now))
-        with storage_errors_of(self.db.conn), self.db.atomic():
+        with writing(self.db):
             # The counter write comes first: it takes the write lock (see db.queries.dossiers).
             while True:
                 seq = queries.next_code_seq(self.db, checked.unit_code, day.isoformat())
@@ -571,7 +571,7 @@ class ReceptionService:
         reason = clean(reason)
         calendar = load_calendar(self.db) if event in (
             EventKind.SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENT_RECEIVED) else None
-        with storage_errors_of(self.db.conn), self.db.atomic():
+        with writing(self.db):
             row = self._locked(code)
             current = DossierStatus(row["status"])
             target = next_status(current, event)
@@ -684,7 +684,7 @@ class ReceptionService:
         reason = clean(reason)
         calendar = load_calendar(self.db)
         signer = SettingsService(self.db).load().signer_name or None
-        with storage_errors_of(self.db.conn), self.db.atomic():
+        with writing(self.db):
             row = self._locked(code)
             current = DossierStatus(row["status"])
             if next_status(current, EventKind.APOLOGISED) is None:
@@ -734,7 +734,7 @@ class ReceptionService:
         """
         now = _minute(self._now())
         reason = clean(reason)
-        with storage_errors_of(self.db.conn), self.db.atomic():
+        with writing(self.db):
             row = self._locked(code)
             current = DossierStatus(row["status"])
             if next_status(current, EventKind.CORRECTED) is None:

@@ -56,7 +56,7 @@ from cchc_desktop.services.tables import (
     table_format,
 )
 from cchc_desktop.text import fold
-from db.errors import storage_errors_of
+from db.errors import writing
 from db.queries import surveys as queries
 
 log = logging.getLogger("cchc.services")
@@ -136,7 +136,7 @@ class SurveyImportService:
             criteria = [criterion for criterion in questionnaire.criteria if table.has(f"#{criterion.id}")]
             for line, cells in table.rows():
                 rows.append(self._read(problems, line, table.pick(cells), criteria))
-        with storage_errors_of(self.db.conn), self.db.atomic():
+        with writing(self.db):
             queries.take_write_lock(self.db)
             checked = self._check(problems, rows, questionnaire)
             problems.finish(path, SURVEY_REQUIRED, skip_invalid=skip_invalid, rejects=rejects)

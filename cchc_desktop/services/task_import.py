@@ -63,7 +63,7 @@ from cchc_desktop.services.tables import (
     table_format,
 )
 from cchc_desktop.text import fold
-from db.errors import storage_errors_of
+from db.errors import writing
 from db.queries import plans as queries
 
 log = logging.getLogger("cchc.services")
@@ -211,7 +211,7 @@ class TaskImportService:
                     continue
                 rows.append(row)
         year = year if year is not None else self._year(rows)
-        with storage_errors_of(self.db.conn), self.db.atomic():
+        with writing(self.db):
             queries.take_write_lock(self.db)
             stored_plan = queries.plan_by_year(self.db, year)
             plan_id = stored_plan["id"] if stored_plan else None
