@@ -278,6 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", parents=[common], help=_("khôi phục cơ sở dữ liệu từ một bản sao lưu"),
         description=_("Bản sao lưu được kiểm tra trước; cơ sở dữ liệu hiện tại được sao lưu trước khi thay."))
     restore.add_argument("file", metavar="TỆP", help=_("bản sao lưu (.sqlite3)"))
+    restore.add_argument("--accept-broken-chain", action="store_true",
+                         help=_("vẫn khôi phục khi nhật ký thay đổi của bản sao bị sửa ngoài chương trình (chuỗi "
+                                "mã băm đứt); việc chấp nhận được ghi vào nhật ký"))
     restore.set_defaults(handler=_cmd_restore)
 
     export = commands.add_parser(
@@ -701,18 +704,21 @@ def _cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.domain.users import Permission
+    from cchc_desktop.services import sessions
     from cchc_desktop.services.backups import BackupService
 
-    if _signed_in_as is not None:  # an account must be allowed to; local admin mode is
-        from cchc_desktop.domain.users import Permission
-        from cchc_desktop.services import sessions
-
-        db = _open(db_path)
-        try:
-            sessions.require(db, Permission.SETTINGS)
-        finally:
-            db.close()
-    restored = BackupService(db_path).restore(Path(args.file))
+    db = _open(db_path)  # the session of this run: its right is checked, its name goes into the entry
+    try:
+        sessions.require(db, Permission.SETTINGS)
+        actor = sessions.actor(db)
+    finally:
+        db.close()
+    restored = BackupService(db_path).restore(Path(args.file), accept_broken_chain=args.accept_broken_chain,
+                                              actor=actor)
+    if restored.broken_links:
+        print(_("Lưu ý: đã khôi phục bản sao có nhật ký bị sửa ngoài chương trình ({n} mục); việc này đã được ghi "
+                "vào nhật ký.").format(n=len(restored.broken_links)), file=sys.stderr)
     _out(_("Đã khôi phục từ {source}. Cơ sở dữ liệu trước khi khôi phục được lưu tại {previous}.").format(
         source=restored.source, previous=restored.previous))
     return EXIT_OK

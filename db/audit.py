@@ -237,6 +237,15 @@ def log_inserts(db: Database, table: str, first_id: int) -> int:
     return conn.executemany(_INSERT_ROW, entries()).rowcount
 
 
+def chain_head(conn: sqlite3.Connection) -> tuple[int, str]:
+    """How many entries the log has and the hash of the last one (GENESIS when empty): what an anchor kept
+    outside the file (a restore's entry, a backup's name) is compared with."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").fetchone():
+        return 0, GENESIS
+    count = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    return count, _last_hash(conn)
+
+
 def broken_links(conn: sqlite3.Connection, batch: int = 10_000) -> Iterator[int]:
     """Ids of the entries whose hash does not follow from their fields and the entry before them."""
     prev, last_id = GENESIS, 0

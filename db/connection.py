@@ -11,6 +11,7 @@ import logging
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,13 +21,12 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from db import audit
+from db import audit, live
 from db.errors import StorageError, StorageProblem, classify
 from db.migrations import MIGRATIONS, known_names
 
 log = logging.getLogger("cchc.db")
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 CACHE_KIB = 65_536  # 64 MiB of page cache per connection: the register and the reports revisit pages
 
@@ -54,22 +54,21 @@ def storage_errors(path: Path | str | None) -> Iterator[None]:
 
 
 def _check_file(path: Path) -> None:
-    """Refuse, without opening it through SQLite, a file that cannot be our database."""
+    """Refuse, by stat alone, a file that cannot be our database: a folder, an empty or read-only file.
+
+    The file is never opened with Python (``db.live``): whether it is SQLite at all is SQLite's to say when
+    ``open_db`` reads it (NOTADB), which writes nothing to a file it cannot read.
+    """
     try:
         if path.is_dir():
             raise StorageError(StorageProblem.NOT_SQLITE, path, "is a directory")
         size = path.stat().st_size
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except PermissionError as exc:
-        raise StorageError(StorageProblem.IO, path, str(exc)) from exc
+        read_only = is_read_only(path)
     except OSError as exc:
         raise StorageError(StorageProblem.IO, path, str(exc)) from exc
     if size == 0:
         raise StorageError(StorageProblem.EMPTY_FILE, path)
-    if header != SQLITE_HEADER:
-        raise StorageError(StorageProblem.NOT_SQLITE, path)
-    if is_read_only(path):
+    if read_only:
         raise StorageError(StorageProblem.READ_ONLY, path)
 
 
@@ -115,25 +114,119 @@ def backup_folder(path: Path, db: Database | None = None) -> Path:
     return path.parent / "backups"
 
 
-def copy_database(conn: sqlite3.Connection, target: Path) -> Path:
-    """A consistent copy through SQLite's online backup API, readable only by the owner.
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write to ``path`` nor beside it: a backup restored from, on write-protected
+    media too. Without a ``-wal`` beside it the file is opened ``immutable`` (no lock, no ``-shm``); a copy with
+    a journal beside it was left half-written and is refused. Raises StorageError (NOT_FOUND, IO for a loop of
+    links or a folder, EMPTY_FILE, NOT_SQLITE, CORRUPT)."""
+    try:
+        resolved = Path(path).resolve(strict=True)
+        info = resolved.stat()
+    except FileNotFoundError as exc:
+        raise StorageError(StorageProblem.NOT_FOUND, path) from exc
+    except (OSError, RuntimeError) as exc:  # a loop of symbolic links, no permission
+        raise StorageError(StorageProblem.IO, path, str(exc)) from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise StorageError(StorageProblem.IO, path, "not a regular file")
+    if info.st_size == 0:
+        raise StorageError(StorageProblem.EMPTY_FILE, path)
+    journal = resolved.with_name(resolved.name + "-journal")
+    if journal.exists() and journal.stat().st_size > 0:
+        raise StorageError(StorageProblem.CORRUPT, path, "a rollback journal beside it: the copy was not finished")
+    wal = resolved.with_name(resolved.name + "-wal")
+    immutable = not (wal.exists() and wal.stat().st_size > 0)
+    uri = f"{resolved.as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise classify(exc, path) from exc
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()  # NOTADB for what is not SQLite
+    except sqlite3.Error as exc:
+        conn.close()
+        raise classify(exc, path) from exc
+    return conn
 
-    Written as ``NAME.part`` and renamed when whole: a copy cut short never sits under a backup's name.
+
+PARTIAL_SUFFIX = ".part"
+
+
+def copy_database(conn: sqlite3.Connection, target: Path) -> Path:
+    """A consistent copy through SQLite's online backup API, readable only by the owner, in rollback-journal mode.
+
+    Written as a hidden ``.NAME.<pid>.part`` and renamed when whole: a copy cut short never sits under a
+    backup's name, and the partial copies of writers that died (a kill, a power cut) are removed first.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
+    remove_stale_partials(target.parent)
+    partial = target.with_name(f".{target.name}.{os.getpid()}{PARTIAL_SUFFIX}")
+    _writing.add(partial)
     try:
         out = sqlite3.connect(partial)
         try:
             os.chmod(partial, 0o600)
             conn.backup(out)
+            out.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, readable on read-only media
         finally:
             out.close()
         partial.replace(target)
     finally:
-        partial.unlink(missing_ok=True)
-        Path(str(partial) + "-journal").unlink(missing_ok=True)
+        _writing.discard(partial)
+        for path in (partial, *(Path(f"{partial}{side}") for side in live.SIDE_FILES)):
+            path.unlink(missing_ok=True)
     return target
+
+
+_writing: set[Path] = set()  # the partial copies this process is writing now
+
+
+def _writer_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # ours, and not in ``_writing``: left by an earlier copy that failed
+    if os.name == "nt":  # os.kill would end the process: a copy being written cannot be removed there anyway
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, another user's
+        return True
+    return True
+
+
+LEGACY_PARTIAL_AGE_S = 600
+
+
+def _recent(path: Path) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime < LEGACY_PARTIAL_AGE_S
+    except OSError:
+        return True
+
+
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Remove the partial copies (and their journals) whose writer is gone; those being written stay."""
+    removed = []
+    for partial in folder.glob(f"*{PARTIAL_SUFFIX}*") if folder.is_dir() else ():
+        stem = partial.name
+        for side in live.SIDE_FILES:
+            stem = stem.removesuffix(side)
+        if not stem.endswith(PARTIAL_SUFFIX):
+            continue
+        pid_text = stem.removesuffix(PARTIAL_SUFFIX).rsplit(".", 1)[-1]
+        if pid_text.isdigit() and stem.startswith("."):
+            if partial.with_name(stem) in _writing or _writer_alive(int(pid_text)):
+                continue
+        elif not stem.endswith(f".sqlite3{PARTIAL_SUFFIX}") or _recent(partial):
+            continue  # not a copy of ours; or one named as before 12/2026 (no writer's pid) that may be in use
+        try:
+            partial.unlink()
+        except OSError:  # in use (Windows), or not ours to remove
+            continue
+        removed.append(partial)
+    if removed:
+        log.info("removed %d partial copies left by interrupted backups in %s", len(removed), folder)
+    return removed
 
 
 def open_db(
@@ -143,6 +236,7 @@ def open_db(
     create: bool = True,
     migrations: Migrations = MIGRATIONS,
     busy_timeout_ms: int | None = None,
+    copy_before_migrating: bool = True,
 ) -> Database:
     """Open (and by default create and migrate) the database at ``path``.
 
@@ -164,7 +258,10 @@ def open_db(
             raise StorageError(StorageProblem.IO, path, str(exc)) from exc
 
     try:
-        conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000)
+        # An existing file is opened read-write without the right to create: a file that vanished since the
+        # check is not silently replaced by an empty database.
+        target = f"{path.absolute().as_uri()}?mode=rw" if existed else f"{path.absolute().as_uri()}?mode=rwc"
+        conn = sqlite3.connect(target, timeout=busy_timeout_ms / 1000, uri=True)
     except sqlite3.Error as exc:
         raise classify(exc, path) from exc
     try:
@@ -178,9 +275,10 @@ def open_db(
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             if migrate and state.pending:
-                _migrate(db, path, state, migrations)
+                _migrate(db, path, state, migrations, copy_first=copy_before_migrating)
             if migrate:
                 audit.sync_triggers(conn)
+            live.remember(path, backup_folder(path, db))
         if not existed:
             os.chmod(path, 0o600)
         return db
@@ -189,8 +287,8 @@ def open_db(
         raise
 
 
-def _migrate(db: Database, path: Path, state: SchemaState, migrations: Migrations) -> None:
-    if state.applied:
+def _migrate(db: Database, path: Path, state: SchemaState, migrations: Migrations, *, copy_first: bool) -> None:
+    if state.applied and copy_first:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = backup_folder(path, db) / f"{path.stem}-truoc-nang-cap-{stamp}{path.suffix or '.sqlite3'}"
         copy_database(db.conn, target)

@@ -10,6 +10,7 @@ Copies are named ``<tên>-<loại>-<yyyymmdd-HHMMSS>.sqlite3`` (loại: ``tu-don
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -19,17 +20,20 @@ from enum import StrEnum
 from pathlib import Path
 
 from cchc_desktop.domain.backups import to_remove
-from cchc_desktop.errors import CchcError, StorageProblem, file_reason
+from cchc_desktop.errors import CchcError, StorageProblem, file_reason, user_message
 from cchc_desktop.i18n import _
+from db import audit, live
 from db.connection import (
     BACKUP_FOLDER_SETTING,
+    PARTIAL_SUFFIX,
     backup_folder,
     copy_database,
     integrity_problems,
     open_db,
-    schema_state,
+    open_read_only,
+    remove_stale_partials,
 )
-from db.errors import classify, from_environment
+from db.errors import StorageError, classify, from_environment
 from db.queries import settings as settings_queries
 
 log = logging.getLogger("cchc.services")
@@ -55,6 +59,7 @@ class Backup:
 class Restored:
     source: Path
     previous: Path  # the copy of the database as it was before the restore
+    broken_links: tuple[int, ...] = ()  # the copy's broken audit entries, restored because accepted
 
 
 def _pattern(stem: str) -> re.Pattern[str]:
@@ -94,6 +99,7 @@ class BackupService:
                 settings_queries.write_many(db, {BACKUP_FOLDER_SETTING: str(path.resolve())})
         finally:
             db.close()
+        live.remember_backup_folder(path)
         return path.resolve()
 
     def backups(self, folder: Path | None = None) -> list[Backup]:
@@ -150,36 +156,159 @@ class BackupService:
 
     # -- restore -------------------------------------------------------------------------------------------
 
-    def restore(self, source: Path | str) -> Restored:
+    def restore(self, source: Path | str, *, accept_broken_chain: bool = False,
+                actor: audit.AuditActor | None = None) -> Restored:
         """Replace the database by the copy ``source`` after checking it; the current database is copied first.
 
-        A copy that is not one of our databases, is damaged, or was made by a newer version is refused and
-        nothing changes. An older copy is brought up to the current schema after it is put back.
+        The source is only read (opened read-only, immutable when it has no WAL: write-protected media work, and
+        its bytes never change). It is copied into a staging file beside the database, where it is checked
+        (integrity, ours, not too new, its audit chain whole), brought to this program's page size and schema,
+        and given the restore's audit entry: the source, its chain head, the copy taken before and the chain
+        head it replaces, under ``actor``. Then one backup step puts the staging file in place of the
+        database's content, so a kill leaves the old database or the restored one with its entry.
+
+        A copy whose audit chain is broken is refused (BrokenAuditChain) unless ``accept_broken_chain``, which
+        the entry records. Nothing changes on a refusal.
         """
         source = Path(source)
-        if source.resolve() == self.db_path.resolve():
+        if live.opened_here(source) or _same_file(source, self.db_path):
             raise CchcError(_("Tệp {path} chính là cơ sở dữ liệu đang dùng.").format(path=source))
-        candidate = open_db(source, migrate=False, create=False)  # refuses what is not ours or too new
+        remove_stale_partials(self.db_path.parent)
+        staging = self.db_path.with_name(f".{self.db_path.name}.khoi-phuc.{os.getpid()}{PARTIAL_SUFFIX}")
+        try:
+            self._stage(source, staging)
+            checked = self._check_staged(source, staging, accept_broken_chain=accept_broken_chain)
+            previous = self.backup(kind=BackupKind.BEFORE_RESTORE)
+            self._put_in_place(source, staging, checked, previous.path, actor)
+        finally:
+            for path in (staging, *(staging.with_name(staging.name + side) for side in live.SIDE_FILES)):
+                path.unlink(missing_ok=True)
+        log.info("restored %s from %s (previous copy %s)", self.db_path, source, previous.path)
+        return Restored(source=source, previous=previous.path, broken_links=checked.broken)
+
+    def _stage(self, source: Path, staging: Path) -> None:
+        """Copy ``source`` (read-only) into ``staging``, in rollback-journal mode at the database's page size."""
+        try:
+            original = open_read_only(source)
+        except StorageError as exc:
+            raise CchcError(_source_problem(source, exc)) from exc
+        try:
+            out = sqlite3.connect(staging)
+            try:
+                os.chmod(staging, 0o600)
+                original.backup(out)
+                out.execute("PRAGMA journal_mode = DELETE")
+                wanted = self._page_size()
+                if out.execute("PRAGMA page_size").fetchone()[0] != wanted:
+                    out.execute(f"PRAGMA page_size = {int(wanted)}")
+                    out.execute("VACUUM")  # a WAL database cannot take pages of another size
+            finally:
+                out.close()
+        except sqlite3.Error as exc:
+            if from_environment(exc) and classify(exc, staging).problem in (StorageProblem.DISK_FULL,
+                                                                            StorageProblem.IO):
+                raise CchcError(_("Không khôi phục được: không ghi được bản tạm bên cạnh cơ sở dữ liệu ({reason})."
+                                  " Cơ sở dữ liệu vẫn như trước.").format(reason=exc)) from exc
+            raise CchcError(_source_problem(source, classify(exc, source))) from exc
+        finally:
+            original.close()
+
+    def _page_size(self) -> int:
+        db = open_db(self.db_path, migrate=False, create=False)
+        try:
+            return int(db.execute("PRAGMA page_size").fetchone()[0])
+        finally:
+            db.close()
+
+    def _check_staged(self, source: Path, staging: Path, *, accept_broken_chain: bool) -> _Checked:
+        try:
+            candidate = open_db(staging, migrate=False, create=False)  # refuses what is not ours or too new
+        except StorageError as exc:
+            raise CchcError(_source_problem(source, StorageError(exc.problem, source, exc.detail))) from exc
         try:
             problems = integrity_problems(candidate)
             if problems:
                 raise CchcError(_("Bản sao lưu {path} bị hỏng, không khôi phục: {problem}.").format(
                     path=source, problem=problems[0]))
-            state = schema_state(candidate)
-            if state.unknown:
-                raise CchcError(_("Bản sao lưu {path} do phiên bản mới hơn tạo ra.").format(path=source))
-            previous = self.backup(kind=BackupKind.BEFORE_RESTORE)
-            current = open_db(self.db_path, migrate=False, create=False)
-            try:
-                candidate.conn.backup(current.conn)  # page by page under the write lock: all or nothing
-            except sqlite3.Error as exc:
-                raise CchcError(
-                    _("Không khôi phục được: {reason}. Cơ sở dữ liệu vẫn như trước; bản sao trước khi khôi phục: "
-                      "{previous}.").format(reason=exc, previous=previous.path)) from exc
-            finally:
-                current.close()
+            broken = tuple(audit.broken_links(candidate.conn))
+            if broken and not accept_broken_chain:
+                raise BrokenAuditChain(source, broken)
+            return _Checked(head=audit.chain_head(candidate.conn), broken=broken)
         finally:
             candidate.close()
-        open_db(self.db_path).close()  # an older copy: its pending migrations now
-        log.info("restored %s from %s (previous copy %s)", self.db_path, source, previous.path)
-        return Restored(source=source, previous=previous.path)
+
+    def _put_in_place(self, source: Path, staging: Path, checked: _Checked, previous: Path,
+                      actor: audit.AuditActor | None) -> None:
+        current = open_db(self.db_path, migrate=False, create=False)
+        try:
+            replaced = audit.chain_head(current.conn)
+            # The staging file at this program's schema (no copy of it first: it is a copy) with the entry.
+            staged = open_db(staging, create=False, copy_before_migrating=False)
+            try:
+                entry_actor = actor or audit.actor_of(current)
+                if entry_actor.user_id is not None and not staged.execute(
+                        "SELECT 1 FROM user WHERE id = ?", [entry_actor.user_id]).fetchone():
+                    entry_actor = audit.AuditActor(entry_actor.name, None)  # no such account in the copy
+                after: dict[str, object] = {
+                    "khôi phục từ bản sao": str(source.absolute()),
+                    "nhật ký của bản sao": {"số mục": checked.head[0], "mã băm cuối": checked.head[1]},
+                    "bản sao trước khi khôi phục": str(previous),
+                    "nhật ký được thay thế": {"số mục": replaced[0], "mã băm cuối": replaced[1]},
+                }
+                if checked.broken:
+                    after["chấp nhận chuỗi nhật ký bị đứt tại các mục"] = list(checked.broken[:100])
+                with staged.atomic():
+                    audit.log_entry(staged, "other", after=after, actor=entry_actor)
+                staged.conn.backup(current.conn)  # page by page under the write lock: all or nothing
+            finally:
+                staged.close()
+        except sqlite3.Error as exc:
+            raise CchcError(
+                _("Không khôi phục được: {reason}. Cơ sở dữ liệu vẫn như trước; bản sao trước khi khôi phục: "
+                  "{previous}.").format(reason=exc, previous=previous)) from exc
+        except StorageError as exc:
+            raise CchcError(
+                _("Không khôi phục được: {reason} Cơ sở dữ liệu vẫn như trước; bản sao trước khi khôi phục: "
+                  "{previous}.").format(reason=user_message(exc), previous=previous)) from exc
+        finally:
+            current.close()
+
+
+@dataclass(frozen=True)
+class _Checked:
+    head: tuple[int, str]  # the copy's audit entries and last hash, as found
+    broken: tuple[int, ...]  # the entries where its chain breaks (accepted by the caller)
+
+
+class BrokenAuditChain(CchcError):
+    """The copy's audit trail was changed outside the program; restoring it needs an explicit acceptance."""
+
+    def __init__(self, source: Path, broken: tuple[int, ...]) -> None:
+        shown = ", ".join(str(entry) for entry in broken[:10]) + (" …" if len(broken) > 10 else "")
+        super().__init__(_(
+            "Nhật ký thay đổi của bản sao lưu {path} bị sửa ngoài chương trình (chuỗi mã băm đứt tại {n} mục: "
+            "{ids}). Không khôi phục. Nếu vẫn muốn dùng bản này, hãy khôi phục lại với tùy chọn chấp nhận chuỗi "
+            "bị đứt (--accept-broken-chain); việc này được ghi vào nhật ký."
+        ).format(path=source, n=len(broken), ids=shown))
+        self.source = source
+        self.broken = broken
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    found = live.identity(first)
+    return found is not None and found == live.identity(second)
+
+
+def _source_problem(source: Path, exc: StorageError) -> str:
+    """Why a copy cannot be restored from, said of the copy (not of the database in use)."""
+    reasons = {
+        StorageProblem.NOT_FOUND: _("Không tìm thấy bản sao lưu {path}."),
+        StorageProblem.EMPTY_FILE: _("Bản sao lưu {path} rỗng (0 byte), không khôi phục."),
+        StorageProblem.NOT_SQLITE: _("Tệp {path} không phải là bản sao lưu cơ sở dữ liệu (không phải SQLite)."),
+        StorageProblem.NOT_OURS: _("Tệp {path} là cơ sở dữ liệu SQLite nhưng không phải của CCHC Desktop."),
+        StorageProblem.TOO_NEW: _("Bản sao lưu {path} do phiên bản CCHC Desktop mới hơn tạo ra; hãy cập nhật "
+                                  "phần mềm trước."),
+        StorageProblem.CORRUPT: _("Bản sao lưu {path} bị hỏng hoặc chưa ghi xong, không khôi phục ({detail})."),
+    }
+    template = reasons.get(exc.problem, _("Không đọc được bản sao lưu {path} ({detail})."))
+    return template.format(path=source, detail=exc.detail)

@@ -79,6 +79,12 @@ def current(db: Database) -> Session:
     return _sessions.get(db, LOCAL_ADMIN)
 
 
+def actor(db: Database) -> audit.AuditActor:
+    """Who changes made through ``db`` are written under, as a value another connection can write with."""
+    found = audit.actor_of(db)
+    return audit.AuditActor(found.name, found.user_id)
+
+
 def missing_right(session: Session, permission: Permission) -> str:
     """Empty when ``session`` may; else the sentence naming the account and the right it lacks."""
     if session.may(permission):

@@ -114,7 +114,7 @@ def test_restore_checks_the_copy_and_keeps_the_current_database(db: Database, db
     other.execute("CREATE TABLE t (x)")
     other.commit()
     other.close()
-    with pytest.raises(StorageError):
+    with pytest.raises(CchcError, match=f"Tệp {not_ours} là cơ sở dữ liệu SQLite nhưng không phải của CCHC Desktop"):
         service.restore(not_ours)
     with pytest.raises(CchcError, match="chính là cơ sở dữ liệu đang dùng"):
         service.restore(db_path)

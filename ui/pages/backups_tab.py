@@ -19,7 +19,7 @@ from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, StorageError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.services import sessions
-from cchc_desktop.services.backups import Backup, BackupKind, BackupService
+from cchc_desktop.services.backups import Backup, BackupKind, BackupService, BrokenAuditChain, Restored
 from ui import messages
 from ui.context import AppContext
 from ui.widgets.busy import busy
@@ -171,12 +171,8 @@ class BackupsTab(QWidget):
         ).format(at=formatting.date_time(backup.at, seconds=True), kind=_(KINDS[backup.kind]).lower())
         if not messages.confirm(self, _("Khôi phục dữ liệu"), question):
             return
-        try:
-            with busy():
-                done = self.service.restore(backup.path)
-        except (CchcError, StorageError) as exc:
-            messages.error(self, user_message(exc))
-            self.refresh()
+        done = self._restore(backup.path, accept_broken_chain=False)
+        if done is None:
             return
         messages.info(self, _("Khôi phục dữ liệu"), _(
             "Đã khôi phục dữ liệu từ bản sao lưu lúc {at}. Dữ liệu trước khi khôi phục được lưu tại {previous}.\n\n"
@@ -184,3 +180,20 @@ class BackupsTab(QWidget):
         ).format(at=formatting.date_time(backup.at, seconds=True), previous=done.previous))
         self.restored.emit(done)
         self.window().close()
+
+    def _restore(self, source: Path, *, accept_broken_chain: bool) -> Restored | None:
+        """The restore under the window's session; a copy whose audit trail was changed outside the program is
+        restored only when the admin, told so, accepts it (the acceptance goes into the trail)."""
+        try:
+            with busy():
+                return self.service.restore(source, accept_broken_chain=accept_broken_chain,
+                                            actor=sessions.actor(self.context.db))
+        except BrokenAuditChain as exc:
+            if not accept_broken_chain and messages.confirm(
+                    self, _("Nhật ký của bản sao lưu bị sửa"),
+                    str(exc) + "\n\n" + _("Vẫn khôi phục bản sao này (việc chấp nhận được ghi vào nhật ký)?")):
+                return self._restore(source, accept_broken_chain=True)
+        except (CchcError, StorageError) as exc:
+            messages.error(self, user_message(exc))
+        self.refresh()
+        return None
