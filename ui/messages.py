@@ -74,11 +74,23 @@ def ask_year(parent: QWidget | None, title: str, text: str, value: int) -> int |
 
 
 def choose_save_file(parent: QWidget | None, title: str, suggested: Path, filters: str) -> Path | None:
-    """Where to write a file, picked in the system's dialog (``suggested`` first); None when cancelled."""
+    """Where to write a file, picked in the system's dialog (``suggested`` first); None when cancelled.
+
+    A file that must not be written (the database, its side files, a backup, another SQLite file, a folder:
+    ``files.check_output``) is refused with the reason and the dialog asked again."""
     from PySide6.QtWidgets import QFileDialog
 
-    name, _filter = QFileDialog.getSaveFileName(parent, title, str(suggested), filters)
-    return Path(name) if name else None
+    from cchc_desktop.files import OutputRefused, check_output
+
+    while True:
+        name, _filter = QFileDialog.getSaveFileName(parent, title, str(suggested), filters)
+        if not name:
+            return None
+        try:
+            return check_output(Path(name))
+        except OutputRefused as exc:
+            error(parent, str(exc))
+            suggested = Path(name).parent
 
 
 def ask_pin(parent: QWidget | None, title: str, text: str) -> str | None:

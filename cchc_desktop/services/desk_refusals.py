@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from cchc_desktop.domain.dossiers import DeskRefusalKind
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import NotFoundError, ValidationError
+from cchc_desktop.files import write_atomically
 from cchc_desktop.i18n import _
 from cchc_desktop.lazy import lazy_import
 from cchc_desktop.services.sessions import requires
@@ -134,7 +135,7 @@ class DeskRefusalService:
             refusal = self.get(refusal_id)
             pdf = self._pdf(refusal, address=clean(filing.address), phone=clean(filing.phone))
             if target is not None:
-                Path(target).write_bytes(pdf)
+                write_atomically(Path(target), pdf)
         return Recorded(refusal, pdf)
 
     def get(self, refusal_id: int) -> DeskRefusalRow:
@@ -154,7 +155,7 @@ class DeskRefusalService:
     def reprint(self, refusal_id: int, target: Path | None = None) -> bytes:
         pdf = self._pdf(self.get(refusal_id))
         if target is not None:
-            Path(target).write_bytes(pdf)
+            write_atomically(Path(target), pdf)
         return pdf
 
     def _pdf(self, refusal: DeskRefusalRow, *, address: str = "", phone: str = "") -> bytes:

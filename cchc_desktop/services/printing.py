@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain.dossiers import DossierStatus, EventKind, timeliness
 from cchc_desktop.errors import ValidationError
+from cchc_desktop.files import write_atomically
 from cchc_desktop.i18n import _
 from cchc_desktop.lazy import lazy_import
 from cchc_desktop.services.reception import DossierView, ReceptionService
@@ -115,7 +116,7 @@ class PrintingService:
                 "data": json.dumps({"form": form.value, "version": version}),
             })
             if target is not None:
-                Path(target).write_bytes(pdf)
+                write_atomically(Path(target), pdf)
         return Printed(code=view.code, form=form, version=version, pdf=pdf)
 
     def _receipt(self, view: DossierView, version: int, last: dict | None) -> forms.ReceiptForm:

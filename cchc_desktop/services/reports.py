@@ -57,6 +57,7 @@ from cchc_desktop.domain.report import (
 from cchc_desktop.domain.statistics import CONSTRUCTION_FIELD, LAND_FIELD, TaskState
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, NotFoundError, ValidationError, file_reason
+from cchc_desktop.files import OutputRefused, check_output
 from cchc_desktop.formatting import parse_number, short_date
 from cchc_desktop.i18n import _
 from cchc_desktop.reports import narrative
@@ -427,6 +428,11 @@ class ReportService:
                 fmt=fmt, formats=", ".join(FORMATS))
         if not target.name or not target.parent.is_dir():
             errors["out"] = _("Thư mục «{folder}» không tồn tại.").format(folder=target.parent)
+        else:
+            try:
+                check_output(target)  # not the database, a side file of it, a backup or another database
+            except OutputRefused as exc:
+                errors["out"] = str(exc)
         if errors:
             raise ValidationError(errors)
         write = builder(fmt)

@@ -30,6 +30,7 @@ from typing import Any
 
 from cchc_desktop.domain.periods import LAST_YEAR
 from cchc_desktop.errors import CchcError, ValidationError, file_reason
+from cchc_desktop.files import check_output
 from cchc_desktop.i18n import _
 from cchc_desktop.text import clean, fold
 
@@ -464,7 +465,9 @@ def _write_errors(path: Path) -> Iterator[None]:
 
 @contextmanager
 def _replacing(path: Path) -> Iterator[Path]:
-    """A temporary file beside ``path`` that replaces it at the end, or disappears on error."""
+    """A temporary file beside ``path`` that replaces it at the end, or disappears on error; ``path`` is first
+    checked not to be the database, a file beside it, a backup or another database (``files.check_output``)."""
+    check_output(path)
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     except FileNotFoundError:

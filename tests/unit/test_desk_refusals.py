@@ -86,9 +86,10 @@ def test_bad_input_names_every_field_and_writes_nothing(service: DeskRefusalServ
 
 
 def test_a_failed_pdf_rolls_the_record_back(service: DeskRefusalService, db: Database, tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
     with pytest.raises(OSError):
         service.record(TurnedAway(kind=DeskRefusalKind.NOT_ACCEPTED, applicant_name="An", reasons=("x",)),
-                       tmp_path / "missing-folder" / "mau03.pdf")
+                       tmp_path / "a-file" / "mau03.pdf")
     assert db.execute("SELECT count(*) FROM desk_refusal").fetchone()[0] == 0
 
 

@@ -11,12 +11,13 @@ from html import escape
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from cchc_desktop import formatting
 from cchc_desktop.domain.charts import Chart, Mark
+from cchc_desktop.files import write_atomically
 from cchc_desktop.i18n import _
 
 BAR_WIDTH = 0.6
@@ -202,8 +203,14 @@ class ChartPanel(QFrame):
     # -- export ------------------------------------------------------------------------------------------
 
     def save_png(self, path: Path) -> Path:
-        """The panel as drawn (title, plot, legend) into a PNG file."""
-        if not self.grab().save(str(path), "PNG"):
+        """The panel as drawn (title, plot, legend) into a PNG file, written whole beside it and renamed
+        (``files.write_atomically``, which refuses the database and its copies)."""
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not self.grab().save(buffer, "PNG"):
             raise OSError(_("Không ghi được tệp ảnh {path}.").format(path=path))
+        buffer.close()
+        write_atomically(path, bytes(data.data()))
         return path
 

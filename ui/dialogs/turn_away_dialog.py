@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from cchc_desktop import formatting
 from cchc_desktop.domain.dossiers import DeskRefusalKind
 from cchc_desktop.errors import CchcError, ValidationError, user_message
+from cchc_desktop.files import write_atomically
 from cchc_desktop.i18n import _
 from cchc_desktop.paths import data_dir
 from cchc_desktop.services.desk_refusals import DeskRefusalRow, DeskRefusalService, Recorded, TurnedAway
@@ -127,8 +128,7 @@ def deliver(parent: QWidget | None, recorded: Recorded) -> Path | None:
     """Save the paper of a recorded note and print it (or open it where no printer exists)."""
     path = paper_path(recorded.refusal)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(recorded.pdf)
+        write_atomically(path, recorded.pdf)
         paper.deliver(parent, path, title=_("Mẫu {form} — {name}").format(
             form=recorded.refusal.form, name=recorded.refusal.applicant_name))
     except (CchcError, OSError) as exc:

@@ -176,5 +176,5 @@ class OverviewPage(Page):
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             panel.save_png(target)  # type: ignore[attr-defined]
-        except OSError as exc:
+        except (OSError, CchcError) as exc:
             messages.error(self, user_message(exc))
