@@ -6,6 +6,16 @@ not when Python starts), runs the operation, then prints ``DONE <exit code> <sec
     python -m tests.crash_worker cli --db FILE import dossiers x.csv    the real ``cchc`` command, in-process
     python -m tests.crash_worker register FILE COUNT                    COUNT registrations at the desk, one by
                                                                         one; ``SAVED <n>`` after each commit
+    python -m tests.crash_worker register FILE COUNT --reopen-every N   the same, the file opened and closed again
+                                                                        by this process after every N commits
+    python -m tests.crash_worker visit FILE                             another program opening and closing the
+                                                                        file until killed
+    python -m tests.crash_worker desk FILE [--window]                   the window's process: the database opened
+                                                                        as the window opens it, the day's backup
+                                                                        thread run (its own connection); then one
+                                                                        command a line on stdin: ``register``
+                                                                        (``SAVED <code>``), ``reopen`` (a service
+                                                                        opening the file again: ``REOPENED``)
 """
 
 from __future__ import annotations
@@ -40,7 +50,7 @@ def run_cli(argv: list[str]) -> int:
     return code
 
 
-def register(path: str, count: int) -> int:
+def register(path: str, count: int, reopen_every: int = 0) -> int:
     from cchc_desktop.services.reception import NewDossier, ReceptionService
     from db.connection import open_db
 
@@ -53,17 +63,94 @@ def register(path: str, count: int) -> int:
             address="Thôn 3, xã Hoằng Hợp",
         ))
         print(f"SAVED {saved}", flush=True)
+        if reopen_every and saved % reopen_every == 0:  # a service of this process opening the file again
+            open_db(path, migrate=False, create=False).close()
     db.close()
     _done(0, started)
     return 0
 
 
+def visit(path: str) -> int:
+    """Another program: opens and closes the file again and again until killed (``VISITS <n>`` now and then)."""
+    from db.connection import open_db
+
+    _ready()
+    visits = 0
+    while True:
+        open_db(path, migrate=False, create=False).close()
+        visits += 1
+        if visits % 10 == 0:
+            print(f"VISITS {visits}", flush=True)
+
+
+def desk(path: str, window: bool) -> int:
+    """What the window's process does to the file, then registrations and re-openings on demand."""
+    from pathlib import Path
+
+    from cchc_desktop.services import sessions
+    from cchc_desktop.services.accounts import AccountService
+    from cchc_desktop.services.backups import BackupService
+    from cchc_desktop.services.database import open_database
+    from cchc_desktop.services.reception import NewDossier, ReceptionService
+    from db.connection import open_db
+    from ui.app import start_daily_backup
+
+    db_path = Path(path)
+    db = open_database(db_path)  # as ui.app does
+    accounts = AccountService(db)
+    if accounts.login_required():
+        sessions.begin(db, sessions.LOCAL_ADMIN)
+    else:
+        accounts.start_without_login()
+    shown = None
+    if window:
+        from PySide6.QtWidgets import QApplication  # noqa: TID251 (the window, in its own process)
+
+        from ui.app import configure_application
+        from ui.context import AppContext
+        from ui.main_window import MainWindow
+
+        app = QApplication.instance() or QApplication(["desk"])
+        configure_application(app)
+        shown = MainWindow(AppContext.on(db, db_path), start="register")
+        shown.show()
+        app.processEvents()
+    start_daily_backup(db_path).join()  # the day's copy through a second connection of this process
+    BackupService(db_path).folder()  # a service that opens the file again
+    service = ReceptionService(db, clock=lambda: REGISTER_AT)
+    _ready()
+    saved = 0
+    for line in sys.stdin:
+        command = line.strip()
+        if command == "register":
+            saved += 1
+            done = service.register(NewDossier(
+                procedure_code=PROCEDURE, applicant_name=f"Trần Văn Bình {saved}", phone="0912 345 678",
+                address="Thôn 1, xã Hoằng Hợp"))
+            print(f"SAVED {done.code}", flush=True)
+        elif command == "reopen":
+            open_db(db_path, migrate=False, create=False).close()
+            print("REOPENED", flush=True)
+        elif command == "quit":
+            break
+    if shown is not None:
+        shown.close()
+    db.close()
+    return 0
+
+
 def main(argv: list[str]) -> int:
     match argv:
+        case ["desk", path, *rest] if rest in ([], ["--window"]):
+            return desk(path, window=bool(rest))
         case ["cli", *rest]:
             return run_cli(rest)
         case ["register", path, count]:
             return register(path, int(count))
+        case ["register", path, count, "--reopen-every", every]:
+            return register(path, int(count), int(every))
+        case ["visit", path]:
+            return visit(path)
     print(__doc__, file=sys.stderr)
     return 2
 

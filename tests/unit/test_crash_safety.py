@@ -1,13 +1,17 @@
-"""Crash safety (issue 7): a process killed at any moment of a save, an import, a migration, a backup or a
-restore leaves the database as before or as after, never between.
+"""Crash safety (issues 7 and 13): a process killed at any moment of a save, an import, a migration, a backup
+or a restore leaves the database as before or as after, never between; and no commit is lost while another
+process opens and closes the file.
 
 Each scenario runs the real code in a subprocess (``tests/crash_worker.py``: the ``cchc`` command in-process,
 or the reception desk's ``register`` in a loop), first to the end (three times, to measure the operation, and
-to see the "after" state), then again and again on fresh copies, each run killed with SIGKILL after a seeded
-random delay in [0, 1.2 × that duration] until the scenario's time budget is spent. After every kill the file is
+to see the "after" state), then again and again on fresh copies, each killed with SIGKILL. The desk's
+registrations are killed right after a random one of their commits is reported (``SAVED k``), alone and with
+another process opening and closing the file all along; the other operations after a seeded random delay below
+an upper bound that starts at 1.2 × their duration and shrinks under every kill that came too late. The loop
+runs for the scenario's time budget and until enough kills landed during the operation and left the state
+before it (at most 60 kills): it follows the work, not the speed of the machine. After every kill the file is
 opened with plain sqlite3: ``integrity_check`` is ok, ``foreign_key_check`` is empty, and the row counts (and
-for a migration the schema) are exactly those of "before" or of "after". A kill is counted as "during" when
-it landed before the worker said DONE; a scenario whose kills all came too late proves nothing and fails.
+for a migration the schema) are exactly those of "before" or of "after".
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ REGISTRATIONS = 300
 IMPORT_ROWS = 3000
 OLD_DOSSIERS = 8_000  # enough rows for the migrations' search index and new index to take a while
 MIN_KILLS = 5  # per scenario, whatever the budget says
+MAX_KILLS = 60  # per scenario: the loop ends even when the states wanted never come
 MIN_DURING = 3  # kills that must have landed before the operation finished
 SPREAD = 1.2  # kill delays are drawn from [0, SPREAD × the operation's duration]
 UNIT_CODE = "000.21.31.H56"
@@ -111,37 +116,91 @@ def kill_after(args: list[str], delay: float, workdir: Path) -> Run:
     return Run(delay, killed and "DONE " not in output, output)
 
 
+Kill = Callable[[list[str], Path, random.Random], Run]
+
+
+class TimedKills:
+    """Kills after a random delay in [0, upper]; ``upper`` starts at SPREAD × the operation's duration and
+    shrinks below every delay that came too late (the worker had said DONE), so a slower machine, or a slower
+    minute of it, still gets kills during the operation instead of a run of kills that prove nothing."""
+
+    def __init__(self, duration: float) -> None:
+        self.upper = SPREAD * duration
+
+    def __call__(self, args: list[str], workdir: Path, rng: random.Random) -> Run:
+        run = kill_after(args, rng.uniform(0, self.upper), workdir)
+        if not run.during:
+            self.upper = min(self.upper, run.delay) * 0.8
+        return run
+
+
+def kill_at_progress(count: int) -> Kill:
+    """Kills right after the worker says ``SAVED k``, k drawn from [0, count] (0: as soon as it is READY): the
+    moments follow the work's own progress, whatever the speed of the machine."""
+
+    def kill(args: list[str], workdir: Path, rng: random.Random) -> Run:
+        target = rng.randint(0, count)
+        proc = _start(args, workdir / "stderr.txt")
+        assert proc.stdout is not None
+        seen = []
+        while target:
+            line = proc.stdout.readline()
+            seen.append(line)
+            if not line or line == f"SAVED {target}\n" or line.startswith("DONE "):
+                break
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        rest, _ = proc.communicate(timeout=60)
+        output = "".join(seen) + rest
+        killed = proc.returncode == -signal.SIGKILL
+        assert killed or proc.returncode == 0, output + (workdir / "stderr.txt").read_text()
+        return Run(float(target), killed and "DONE " not in output, output)
+
+    return kill
+
+
 def kill_loop(
-    name: str, budget: float, duration: float, prepare: Callable[[Path], list[str]],
-    check: Callable[[Run, Path], str], tmp: Path,
+    name: str, budget: float, prepare: Callable[[Path], list[str]], check: Callable[[Run, Path], str], tmp: Path,
+    kill: Kill, *, enough: Callable[[Counter[tuple[str, str]]], bool] = lambda seen: True,
 ) -> Counter[tuple[str, str]]:
-    """Kill fresh runs until ``budget`` seconds are spent (at least MIN_KILLS times); ``check`` inspects the
-    files a run left and says which state it found. Returns how often each (during/after, state) was seen."""
+    """Kill fresh runs until ``budget`` seconds are spent, at least MIN_KILLS times, and until MIN_DURING kills
+    landed during the operation and ``enough`` of the states were seen (at most MAX_KILLS runs); ``check``
+    inspects the files a run left and says which state it found. Returns how often each (during/after, state)
+    was seen."""
     rng = random.Random(f"crash-safety-{name}")
-    upper = SPREAD * duration
     seen: Counter[tuple[str, str]] = Counter()
     broken: list[str] = []
     deadline = time.monotonic() + budget
     runs = 0
-    while runs < MIN_KILLS or time.monotonic() < deadline:
+
+    def during() -> int:
+        return sum(n for (when, _), n in seen.items() if when == "during")
+
+    while runs < MIN_KILLS or time.monotonic() < deadline or not (during() >= MIN_DURING and enough(seen)):
+        if runs >= MAX_KILLS:
+            break
         workdir = tmp / f"{name}-{runs:03d}"
         workdir.mkdir()
         args = prepare(workdir)
-        run = kill_after(args, rng.uniform(0, upper), workdir)
+        run = kill(args, workdir, rng)
         try:
             state = check(run, workdir)
         except (AssertionError, pytest.fail.Exception) as exc:  # every broken run is reported, not just the first
             state = "BROKEN"
-            broken.append(f"kill {runs} after {run.delay * 1000:.0f} ms ({'during' if run.during else 'after'}):"
+            broken.append(f"kill {runs} at {run.delay:.3f} ({'during' if run.during else 'after'}):"
                           f" {str(exc).splitlines()[0]}")
         seen["during" if run.during else "after", state] += 1
         runs += 1
-    during = sum(n for (when, _), n in seen.items() if when == "during")
-    print(f"\n{name}: {runs} kills, operation {duration * 1000:.0f} ms, delays 0–{upper * 1000:.0f} ms, "
-          f"{during} during / {runs - during} after; states: {dict(seen)}")
+    print(f"\n{name}: {runs} kills, {during()} during / {runs - during()} after; states: {dict(seen)}")
     assert not broken, f"{len(broken)} of {runs} kills left a broken state:\n" + "\n".join(broken)
-    assert during >= MIN_DURING, f"only {during} of {runs} kills landed during the {name}: {dict(seen)}"
+    assert during() >= MIN_DURING, f"only {during()} of {runs} kills landed during the {name}: {dict(seen)}"
+    assert enough(seen), f"{runs} kills did not see the states wanted of the {name}: {dict(seen)}"
     return seen
+
+
+def killed_before_the_end(seen: Counter[tuple[str, str]]) -> bool:
+    """At least one kill interrupted the operation and left the state before it."""
+    return sum(n for (when, state), n in seen.items() if when == "during" and state.startswith("before")) >= 1
 
 
 # -- looking at a file ----------------------------------------------------------------------------------
@@ -251,15 +310,35 @@ def copy_of(template: Path, target: Path) -> Path:
 # -- 1. saving at the desk --------------------------------------------------------------------------------
 
 
-def test_killed_while_registering_dossiers_one_by_one(files: dict[str, Path], tmp_path: Path) -> None:
+def with_a_visitor(kill: Kill) -> Kill:
+    """The same kills while another process opens and closes the file again and again (``cchc check``, a
+    backup, a second window): the interleaving that lost commits when this process itself had dropped its
+    locks (issue 13)."""
+
+    def killed(args: list[str], workdir: Path, rng: random.Random) -> Run:
+        visitor = _start(["visit", args[1]], workdir / "visitor-stderr.txt")
+        try:
+            return kill(args, workdir, rng)
+        finally:
+            visitor.kill()
+            visitor.communicate(timeout=60)
+
+    return killed
+
+
+@pytest.mark.parametrize("company", ["alone", "with another process opening the file"])
+def test_killed_while_registering_dossiers_one_by_one(files: dict[str, Path], tmp_path: Path, company: str) -> None:
     """Each registration (dossier, received event, code counter, search index, audit entry) is one
-    transaction: after the kill the file holds exactly the registrations committed, each one whole."""
+    transaction: after the kill the file holds exactly the registrations committed, each one whole. With
+    company, another process opens and closes the file all along and this one re-opens it every 25 commits."""
     found: list[int] = []
+    visited = company != "alone"
 
     def prepare(workdir: Path) -> list[str]:
-        return ["register", str(copy_of(files["ready"], workdir / "cchc.sqlite3")), str(REGISTRATIONS)]
+        return ["register", str(copy_of(files["ready"], workdir / "cchc.sqlite3")), str(REGISTRATIONS),
+                *(["--reopen-every", "25"] if visited else [])]
 
-    duration, calibration = calibrate(prepare, tmp_path)
+    _duration, calibration = calibrate(prepare, tmp_path)
     assert inspect(calibration / "cchc.sqlite3").counts["dossier"] == REGISTRATIONS
 
     def check(run: Run, workdir: Path) -> str:
@@ -298,8 +377,9 @@ def test_killed_while_registering_dossiers_one_by_one(files: dict[str, Path], tm
             return "after: all saved"
         return "during: committed + 1 not yet said" if n == saved + 1 else "during: as committed"
 
-    kill_loop("registrations", 4, duration, prepare, check, tmp_path)
-    assert len({n for n in found if 0 < n < REGISTRATIONS}) >= 3, f"the kills all landed alike: {found}"
+    kill = kill_at_progress(REGISTRATIONS)
+    kill_loop("registrations", 4, prepare, check, tmp_path, with_a_visitor(kill) if visited else kill,
+              enough=lambda seen: len({n for n in found if 0 < n < REGISTRATIONS}) >= 3)
 
 
 # -- 2. an import of 3,000 rows ----------------------------------------------------------------------------
@@ -320,8 +400,7 @@ def test_killed_during_an_import_leaves_none_or_all_of_the_rows(files: dict[str,
         reopen(path)
         return state
 
-    seen = kill_loop("import", 8, duration, prepare, check, tmp_path)
-    assert seen["during", "before"] >= 1  # at least one kill interrupted the import, and nothing was written
+    kill_loop("import", 8, prepare, check, tmp_path, TimedKills(duration), enough=killed_before_the_end)
 
 
 # -- 3. a migration --------------------------------------------------------------------------------------
@@ -397,8 +476,7 @@ def test_killed_during_a_migration_leaves_the_old_schema_or_the_new_one(tmp_path
         assert not problems, "; ".join(problems)
         return result + (", a .part of the copy left" if part_left else "")
 
-    seen = kill_loop("migration", 7, duration, prepare, check, tmp_path)
-    assert sum(n for (when, state), n in seen.items() if when == "during" and state.startswith("before")) >= 1
+    kill_loop("migration", 7, prepare, check, tmp_path, TimedKills(duration), enough=killed_before_the_end)
 
 
 # -- 4. a backup -----------------------------------------------------------------------------------------
@@ -425,8 +503,7 @@ def test_a_killed_backup_never_leaves_a_half_copy_under_a_backup_name(files: dic
             return "after: one whole copy"
         return "before: no copy" + (", a .part left" if leftovers else "")
 
-    seen = kill_loop("backup", 4, duration, prepare, check, tmp_path)
-    assert sum(n for (when, state), n in seen.items() if when == "during" and state.startswith("before")) >= 1
+    kill_loop("backup", 4, prepare, check, tmp_path, TimedKills(duration), enough=killed_before_the_end)
 
 
 # -- 5. a restore ----------------------------------------------------------------------------------------
@@ -455,5 +532,4 @@ def test_a_killed_restore_leaves_the_old_database_or_the_restored_one(files: dic
             return "before, the restore's uncommitted pages in the WAL"
         return state
 
-    seen = kill_loop("restore", 6, duration, prepare, check, tmp_path)
-    assert sum(n for (when, state), n in seen.items() if when == "during" and state.startswith("before")) >= 1
+    kill_loop("restore", 6, prepare, check, tmp_path, TimedKills(duration), enough=killed_before_the_end)
