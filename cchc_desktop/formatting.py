@@ -49,13 +49,21 @@ def rate(part: int, whole: int) -> float | None:
 
 
 def parse_number(text: str) -> Decimal:
-    """Parse a number typed the Vietnamese way (``1.648``, ``3,5``); raises ValueError."""
+    """Parse a number typed the Vietnamese way (``1.648``, ``3,5``); raises ValueError.
+
+    Babel also reads what nobody types on a form and no report can hold: ``NaN``, ``Infinity`` (``inf``) and
+    the scientific ``1e308``, ``1e-400``; those are refused too, so that the value is always a finite number
+    written in digits."""
     from babel.numbers import NumberFormatError, parse_decimal
 
+    raw = text.strip()
     try:
-        return parse_decimal(text.strip(), locale=LOCALE, strict=True)
+        value = parse_decimal(raw, locale=LOCALE, strict=True)
     except (NumberFormatError, InvalidOperation) as exc:
         raise ValueError(text) from exc
+    if not value.is_finite() or "e" in raw.casefold():
+        raise ValueError(text)
+    return value
 
 
 def short_date(value: date | datetime | None) -> str:

@@ -27,17 +27,29 @@ anywhere is left empty, so that it is never computed over a part of the communes
 ``StatisticsService`` computes the same rates from its own counts (``Figures.rates``); it could later compute
 them with :data:`RATES` from its indicator keys too, so that the two never drift apart (a test already checks
 that :func:`recompute_rates` gives the statistics' own rates on the demo database).
+
+What a figure may be (:func:`figure_problem`, checked on every file before anything is added, and by
+:func:`row_problem` on a value typed into a row): an indicator key is digits, unaccented letters, ``_`` and ``.``
+(:data:`KEY`); a count is a whole number from 0 to :data:`MAX_COUNT` for each commune a file adds up; a code
+row one of its codes (a yes/no row of a consolidated file: how many of its communes answered 1); a percentage
+row (and ``5.4.2``) 0–100; a ``rate.`` key a fraction, 0–1. The kinds are those of the appendix, as for adding
+up; any other key is a count.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
-from cchc_desktop.domain.appendix import APPENDIX, YES_NO, ValueKind
+from cchc_desktop.domain.appendix import APPENDIX, BY_KEY, YES_NO, Indicator, ValueKind, value_problem
 from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.report import RowSource, Value
 from cchc_desktop.domain.statistics import METHOD_BOTH, METHOD_ONLINE, METHOD_PAPER
+from cchc_desktop.formatting import number
+from cchc_desktop.i18n import _
 
 
 class Combine(Choice):
@@ -117,7 +129,82 @@ def combine_of(key: str) -> Combine:
 def key_order(key: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key of an indicator key: row numbers in numeric order (``1.2.3`` before ``1.10``), each row before
     its breakdowns, then the named figures (``hs.``, ``ks.``, ``ktra.``, ``rate.``)."""
-    return tuple((0, int(piece)) if piece.isdigit() else (1, piece) for piece in key.split("."))
+    return tuple((0, int(piece)) if piece.isascii() and piece.isdigit() and len(piece) <= KEY_NUMBER_DIGITS
+                 else (1, piece) for piece in key.split("."))
+
+
+# -- what a figure may be ----------------------------------------------------------------------------------------
+
+MAX_COUNT = 10_000_000
+"""The largest count one commune may give for any indicator (dossiers received, documents, staff, survey
+responses…). The busiest one-stop desks of a ward receive some hundred thousand dossiers a year; a hundred
+times that is a typing slip or a damaged file, never a figure, and summing it would make the report sent
+upward meaningless. A consolidated file may give it once for each commune it adds up."""
+
+KEY = re.compile(r"[0-9A-Za-z_]+(?:\.[0-9A-Za-z_]+)*")
+"""An indicator key (DESIGN.md §6): row numbers, suffixes and named prefixes joined by dots (``3.3.1.bcci``,
+``hs.qua_han``, ``rate.dung_han``)."""
+MAX_KEY_LENGTH = 64  # the longest key written today has 29 characters
+KEY_NUMBER_DIGITS = 9  # a piece of a key sorted as a number (row numbers have one or two digits)
+
+
+def key_problem(key: str) -> str | None:
+    """What is wrong with ``key`` as an indicator key (a phrase), or None."""
+    if len(key) <= MAX_KEY_LENGTH and KEY.fullmatch(key):
+        return None
+    return _("không phải là mã chỉ tiêu (tối đa {n} ký tự: chữ số, chữ cái không dấu, «_» và «.»)").format(
+        n=MAX_KEY_LENGTH)
+
+
+def count_range(units: int = 1) -> str:
+    """``số nguyên từ 0 đến 10.000.000``: the counts a report of ``units`` communes may give."""
+    return _("số nguyên từ 0 đến {limit}").format(limit=number(MAX_COUNT * units))
+
+
+def accepted(row: Indicator) -> str:
+    """What a row takes, for a message (``số nguyên từ 0 đến 10.000.000``, ``tỷ lệ từ 0 đến 100``, ``một
+    trong các giá trị 0, 1 (Không = 0; Có = 1)``)."""
+    if row.kind is ValueKind.PERCENT:
+        return _("tỷ lệ từ 0 đến 100")
+    if row.kind is ValueKind.CODE:
+        return _("một trong các giá trị {codes} ({unit})").format(
+            codes=", ".join(str(code) for code in row.codes), unit=_(row.unit))
+    return count_range()
+
+
+def _count_problem(value: Decimal, units: int) -> str | None:
+    if 0 <= value <= MAX_COUNT * units and value == value.to_integral_value():
+        return None
+    return _("phải là {range}").format(range=count_range(units))
+
+
+def row_problem(row: Indicator, value: Decimal, *, units: int = 1) -> str | None:
+    """What is wrong with the finite ``value`` for an appendix row of a report of ``units`` communes (a phrase),
+    or None: :func:`cchc_desktop.domain.appendix.value_problem`, with counts bounded by :data:`MAX_COUNT`."""
+    if row.kind is ValueKind.COUNT:
+        return _count_problem(value, units)
+    return value_problem(row, value)
+
+
+def figure_problem(key: str, value: int | float | None, *, units: int = 1) -> str | None:
+    """What is wrong with ``value`` as the figure ``key`` of a report file adding up ``units`` communes (1 for
+    a commune's own report), a phrase, or None. A key of the appendix is checked by its kind; a ``rate.`` key
+    is a fraction; any other key a count."""
+    if value is None:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return _("không phải là số hữu hạn")
+    amount = Decimal(value)
+    row = BY_KEY.get(key)
+    if units > 1 and combine_of(key) is Combine.FLAG:  # how many of the communes answered 1
+        if 0 <= amount <= units and amount == amount.to_integral_value():
+            return None
+        return _("phải là số đơn vị có (mã 1), từ 0 đến {n}").format(n=number(units))
+    if row is not None:
+        return row_problem(row, amount, units=units)
+    if key.startswith("rate."):
+        return None if 0 <= amount <= 1 else _("tỷ lệ phải từ 0 đến 1")
+    return _count_problem(amount, units)
 
 
 def recompute_rates(values: Mapping[str, Value]) -> dict[str, float | None]:

@@ -12,12 +12,18 @@ record of any kind, so no personal data can leave the commune through this file.
 
 Read: :func:`read_json` checks everything it relies on and says in Vietnamese what is wrong, naming the file
 (:class:`ReportFileError`). A cut-off before the period's first day is refused; a cut-off after its last day
-is accepted (the statistics count plan tasks and findings done by such a cut-off).
+is accepted (the statistics count plan tasks and findings done by such a cut-off). A file is a stranger's: one
+larger than :data:`MAX_FILE_SIZE` is not parsed, one nested deeper than :data:`MAX_DEPTH` is refused, a number
+JSON allows but no report holds (``1e999``, read as infinity; an integer of thousands of digits) is refused
+while parsing, and every figure must be one its indicator can have
+(:func:`cchc_desktop.domain.consolidation.figure_problem`: no negative or fractional count, no count above
+``MAX_COUNT`` for each commune, rates in their range, codes among their codes), each bad one named.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,15 +31,19 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from cchc_desktop.domain.consolidation import key_order
+from cchc_desktop.domain.consolidation import figure_problem, key_order, key_problem
 from cchc_desktop.domain.periods import Period, PeriodError, parse_period
 from cchc_desktop.domain.report import SCHEMA, ReportDocument, ReportUnit, Value
 from cchc_desktop.errors import CchcError
+from cchc_desktop.formatting import file_size
 from cchc_desktop.i18n import _
 
 VIETNAM = timezone(timedelta(hours=7))
 REQUIRED = ("schema", "unit", "period", "generated_at", "indicators", "sources")
 BAD_VALUES_SHOWN = 5
+MAX_FILE_SIZE = 5 * 1024 * 1024  # a commune's report is ~4 KB; naming all 3,321 communes in «communes» ~0.1 MB
+MAX_DEPTH = 16  # a report nests two levels (the figures in «indicators»); the rest is room for later keys
+QUOTED = 40  # characters of a key or value quoted in a message
 
 
 class ReportFileError(CchcError):
@@ -108,31 +118,96 @@ def write_json(document: ReportDocument, target: str | os.PathLike[str]) -> Path
 # -- reading -------------------------------------------------------------------------------------------------
 
 
+def _quoted(text: str) -> str:
+    """A key or value as a message quotes it: cut after :data:`QUOTED` characters."""
+    return text if len(text) <= QUOTED else text[:QUOTED] + "…"
+
+
+class _HugeNumber(ValueError):
+    """A number JSON allows but no report holds: ``text`` as written, with its digits for an integer."""
+
+    def __init__(self, text: str, digits: int | None = None) -> None:
+        self.text, self.digits = text, digits
+        super().__init__(text)
+
+
 def _reject_constant(name: str) -> None:
     raise ValueError(name)
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 is read as infinity
+        raise _HugeNumber(text)
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        raise _HugeNumber(text, len(text.lstrip("-"))) from None
+
+
+def _too_deep(data: object) -> bool:
+    """Whether ``data`` nests deeper than :data:`MAX_DEPTH` (walked without recursion)."""
+    pending: list[tuple[object, int]] = [(data, 1)]
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > MAX_DEPTH:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes, at most :data:`MAX_FILE_SIZE` (a larger file is refused without reading the rest)."""
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_SIZE + 1)
+    except FileNotFoundError:
+        raise ReportFileError(path, _("Không tìm thấy tệp «{path}».").format(path=path)) from None
+    except OSError as exc:
+        raise ReportFileError(path, _("Không đọc được tệp «{path}»: {detail}.").format(
+            path=path, detail=exc.strerror)) from None
+    if len(raw) > MAX_FILE_SIZE:
+        raise ReportFileError(path, _(
+            "Tệp «{path}» lớn hơn {size}, không phải là báo cáo JSON của CCHC Desktop (một báo cáo chỉ vài KB). Hãy "
+            "chọn tệp .json xuất từ CCHC Desktop.").format(path=path, size=file_size(MAX_FILE_SIZE)))
+    return raw
+
+
 def _load(path: Path) -> object:
     fail = ReportFileError
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise fail(path, _("Không tìm thấy tệp «{path}».").format(path=path)) from None
-    except OSError as exc:
-        raise fail(path, _("Không đọc được tệp «{path}»: {detail}.").format(path=path, detail=exc.strerror)) from None
+    raw = _read(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise fail(path, _("Tệp «{path}» không phải là báo cáo JSON (không phải văn bản UTF-8). Hãy chọn tệp .json "
                            "xuất từ CCHC Desktop.").format(path=path)) from None
+    too_deep = _("Tệp «{path}» có các mục lồng nhau quá sâu, không phải là báo cáo JSON của CCHC Desktop.")
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise fail(path, _("Tệp «{path}» không phải là JSON hợp lệ (dòng {line}, cột {column}). Hãy chọn tệp .json "
                            "xuất từ CCHC Desktop.").format(path=path, line=exc.lineno, column=exc.colno)) from None
+    except _HugeNumber as exc:
+        if exc.digits is None:
+            message = _("Tệp «{path}» có số «{number}» quá lớn, không phải là số liệu dùng được.")
+        else:
+            message = _("Tệp «{path}» có số «{number}» quá lớn ({digits} chữ số), không phải là số liệu dùng được.")
+        raise fail(path, message.format(path=path, number=_quoted(exc.text), digits=exc.digits)) from None
     except ValueError as exc:  # NaN, Infinity
         raise fail(path, _("Tệp «{path}» có giá trị «{value}», không phải là số hợp lệ của JSON.").format(
             path=path, value=exc)) from None
+    except RecursionError:  # the parser nests a call per level
+        raise fail(path, too_deep.format(path=path)) from None
+    if _too_deep(data):
+        raise fail(path, too_deep.format(path=path))
+    return data
 
 
 def _day(path: Path, period: Mapping[str, object], key: str) -> date:
@@ -193,17 +268,38 @@ def _is_number(value: object) -> bool:
     return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
 
 
-def _indicators(path: Path, raw: object) -> dict[str, Value]:
+def _json_text(value: object) -> str:
+    return _quoted(json.dumps(value, ensure_ascii=False))
+
+
+def _listed(problems: list[str]) -> tuple[str, str]:
+    """The first :data:`BAD_VALUES_SHOWN` problems, and how many more there are."""
+    more = len(problems) - BAD_VALUES_SHOWN
+    return "; ".join(problems[:BAD_VALUES_SHOWN]), _(" … và {n} chỉ tiêu khác").format(n=more) if more > 0 else ""
+
+
+def _indicators(path: Path, raw: object, *, units: int) -> dict[str, Value]:
+    """The figures of a report adding up ``units`` communes, each one its indicator can have."""
     if not isinstance(raw, dict):
         raise ReportFileError(path, _("Tệp «{path}»: mục «indicators» phải là bảng chỉ tiêu: giá trị.").format(
             path=path))
-    bad = [(key, value) for key, value in raw.items() if not key or not _is_number(value)]
+    bad = [f"«{_quoted(key)}»: {_json_text(value)}" for key, value in raw.items() if not key or not _is_number(value)]
     if bad:
-        shown = "; ".join(f"«{key}»: {json.dumps(value, ensure_ascii=False)}" for key, value in bad[:BAD_VALUES_SHOWN])
-        more = _(" … và {n} chỉ tiêu khác").format(n=len(bad) - BAD_VALUES_SHOWN) if len(bad) > BAD_VALUES_SHOWN else ""
+        shown, more = _listed(bad)
         raise ReportFileError(path, _(
             "Tệp «{path}»: giá trị của chỉ tiêu phải là số hoặc null; sai ở {shown}{more}.").format(
             path=path, shown=shown, more=more))
+    impossible = []
+    for key, value in raw.items():
+        if problem := key_problem(key):
+            impossible.append(f"«{_quoted(key)}»: {problem}")
+        elif problem := figure_problem(key, value, units=units):
+            impossible.append(f"«{key}» = {_json_text(value)} ({problem})")
+    if impossible:
+        shown, more = _listed(impossible)
+        raise ReportFileError(path, _(
+            "Tệp «{path}»: số liệu không dùng được: {shown}{more}. Hãy đề nghị đơn vị kiểm tra lại số liệu và gửi "
+            "lại báo cáo.").format(path=path, shown=shown, more=more))
     return dict(raw)
 
 
@@ -218,7 +314,8 @@ def read_json(path: str | os.PathLike[str]) -> ReportFile:
     if data["schema"] != SCHEMA:
         raise ReportFileError(path, _(
             "Tệp «{path}» theo định dạng «{found}», phiên bản này chỉ đọc được «{schema}». Hãy xuất lại báo cáo "
-            "bằng phiên bản CCHC Desktop cùng định dạng.").format(path=path, found=data["schema"], schema=SCHEMA))
+            "bằng phiên bản CCHC Desktop cùng định dạng.").format(path=path, found=_quoted(str(data["schema"])),
+                                                                schema=SCHEMA))
     if absent := [key for key in REQUIRED if key not in data]:
         raise ReportFileError(path, _("Tệp «{path}» thiếu mục: {keys}.").format(path=path, keys=", ".join(absent)))
     unit = _unit(path, data["unit"])
@@ -228,15 +325,16 @@ def read_json(path: str | os.PathLike[str]) -> ReportFile:
     except (TypeError, ValueError):
         raise ReportFileError(path, _("Tệp «{path}»: «generated_at» không phải là thời điểm ISO 8601.").format(
             path=path)) from None
-    indicators = _indicators(path, data["indicators"])
+    communes = data.get("communes", [])
+    if not isinstance(communes, list) or not all(isinstance(name, str) and name.strip() for name in communes):
+        raise ReportFileError(path, _("Tệp «{path}»: «communes» phải là danh sách tên đơn vị.").format(path=path))
+    units = len({name.strip() for name in communes}) or 1  # a consolidation's figures may be that many times larger
+    indicators = _indicators(path, data["indicators"], units=units)
     sources = data["sources"]
     if not isinstance(sources, dict) or not all(isinstance(value, str) for value in sources.values()):
         raise ReportFileError(path, _("Tệp «{path}»: mục «sources» phải là bảng chỉ tiêu: nguồn.").format(path=path))
     version = data.get("version", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ReportFileError(path, _("Tệp «{path}»: «version» phải là số nguyên dương.").format(path=path))
-    communes = data.get("communes", [])
-    if not isinstance(communes, list) or not all(isinstance(name, str) and name.strip() for name in communes):
-        raise ReportFileError(path, _("Tệp «{path}»: «communes» phải là danh sách tên đơn vị.").format(path=path))
     return ReportFile(unit=unit, period=period, cutoff=cutoff, generated_at=generated_at, indicators=indicators,
                       sources=dict(sources), version=version, communes=tuple(name.strip() for name in communes))

@@ -1,11 +1,13 @@
 """ConsolidationService: the higher level adds up the JSON reports of its communes (issue 6, DESIGN.md §3, §6):
 ``cchc consolidate`` and the window's page call it.
 
-Every file is read and checked first; any problem (a file that is not a report of ``cchc-report/1``, another
-period or cut-off than the first file, a unit given twice, no file at all) is reported, each naming its file,
-and nothing is made. The sum is then a :class:`~cchc_desktop.domain.report.ReportDocument` of the consolidating
-unit (rates recomputed from their parts, codes combined by their kind: :mod:`cchc_desktop.domain.consolidation`)
-with ``communes`` naming the units added up, and a table of the units × the key indicators.
+Every file is read and checked first; any problem (a file that is not a report of ``cchc-report/1``, a figure
+its indicator cannot have — a negative or fractional count, a count above ``MAX_COUNT`` a commune, a rate out of
+its range, a code not among its codes —, another period or cut-off than the first file, a unit given twice, no
+file at all) is reported, each naming its file (and the figure), and nothing is made. The sum is then a
+:class:`~cchc_desktop.domain.report.ReportDocument` of the consolidating unit (rates recomputed from their
+parts, codes combined by their kind: :mod:`cchc_desktop.domain.consolidation`) with ``communes`` naming the
+units added up, and a table of the units × the key indicators.
 
 Decisions where the issue is silent:
 - The same period means the same first and last day (the label is not compared); the cut-off must be the same

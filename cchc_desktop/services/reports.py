@@ -42,6 +42,7 @@ from sqlite_utils import Database
 
 from cchc_desktop import formatting
 from cchc_desktop.domain import appendix
+from cchc_desktop.domain.consolidation import accepted, row_problem
 from cchc_desktop.domain.periods import Period, PeriodError, cutoff_month, parse_period
 from cchc_desktop.domain.plans import TaskSource
 from cchc_desktop.domain.records import ReportKind, ReportRecord
@@ -73,6 +74,7 @@ from cchc_desktop.services.statistics import (
     SurveyRow,
     TaskRow,
 )
+from cchc_desktop.services.tables import shown
 from cchc_desktop.text import clean
 from db.queries import reports as queries
 
@@ -92,6 +94,7 @@ BUILDERS: dict[str, tuple[str, str]] = {
 FORMATS = tuple(BUILDERS)
 MAX_NUMBER = 50
 MAX_SECTION = 20_000
+PERCENT_DECIMALS = 2  # a percentage typed into a row (99,25); the report prints one decimal
 
 # The dossier figures behind the computed rows and the named ``hs.`` figures.
 _DOSSIER_KEYS: dict[str, tuple[DossierFigure, str | None]] = {
@@ -355,10 +358,14 @@ class ReportService:
                 continue
             try:
                 amount = parse_number(raw)
-            except ValueError:
-                errors[row.key] = _("Dòng {row}: «{text}» không phải là số.").format(row=row.label, text=clean(text))
+            except ValueError:  # also NaN, Infinity and 1e308: babel reads them, no row holds them
+                errors[row.key] = _("Dòng {row}: «{text}» không phải là số; hãy nhập {accepted}.").format(
+                    row=row.label, text=shown(text), accepted=accepted(row))
                 continue
-            problem = appendix.value_problem(row, amount)
+            problem = row_problem(row, amount)
+            if problem is None and row.kind is appendix.ValueKind.PERCENT and \
+                    -amount.normalize().as_tuple().exponent > PERCENT_DECIMALS:  # type: ignore[operator]
+                problem = _("tỷ lệ ghi tối đa {n} chữ số thập phân").format(n=PERCENT_DECIMALS)
             if problem:
                 errors[row.key] = _("Dòng {row}: {problem}.").format(row=row.label, problem=problem)
                 continue

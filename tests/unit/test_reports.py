@@ -236,9 +236,12 @@ def test_manual_values_are_typed_the_vietnamese_way(service: ReportService) -> N
 
 
 @pytest.mark.parametrize(("indicator", "text", "key", "message"), [
-    ("4.1.1", "mười hai", "4.1.1", "Dòng 4.1.1 (Tổng số biên chế được giao trong năm): «mười hai» không phải là số."),
-    ("4.1.1", "12,5", "4.1.1", "Dòng 4.1.1 (Tổng số biên chế được giao trong năm): phải là số nguyên không âm."),
-    ("4.1.1", "-1", "4.1.1", "Dòng 4.1.1 (Tổng số biên chế được giao trong năm): phải là số nguyên không âm."),
+    ("4.1.1", "mười hai", "4.1.1", "Dòng 4.1.1 (Tổng số biên chế được giao trong năm): «mười hai» không phải là số; "
+                                   "hãy nhập số nguyên từ 0 đến 10.000.000."),
+    ("4.1.1", "12,5", "4.1.1", "Dòng 4.1.1 (Tổng số biên chế được giao trong năm): phải là số nguyên từ 0 đến "
+                               "10.000.000."),
+    ("4.1.1", "-1", "4.1.1", "Dòng 4.1.1 (Tổng số biên chế được giao trong năm): phải là số nguyên từ 0 đến "
+                             "10.000.000."),
     ("3.2.4", "120", "3.2.4", "Dòng 3.2.4 (Tỷ lệ TTHC đã được phê duyệt quy trình nội bộ (theo quy trình ISO)): tỷ lệ "
                               "phải từ 0 đến 100."),
     ("6.1", "2", "6.1", "Dòng 6.1 (Đơn vị đã thực hiện xây dựng Quy chế chi tiêu nội bộ): chỉ nhận một trong các giá "
@@ -431,7 +434,8 @@ def test_cchc_report_and_report_value(commune: Database, db_path: Path, tmp_path
     out = tmp_path / "q2.json"
     result = cchc("report-value", "--db", str(db_path), "--period", "2024-Q2", "--row", "4.1.1", "--value", "mười")
     assert (result.returncode, result.stderr) == (
-        1, "Lỗi: Dòng 4.1.1 (Tổng số biên chế được giao trong năm): «mười» không phải là số.\n")
+        1, "Lỗi: Dòng 4.1.1 (Tổng số biên chế được giao trong năm): «mười» không phải là số; hãy nhập số nguyên từ 0 "
+           "đến 10.000.000.\n")
     result = cchc("report-value", "--db", str(db_path), "--period", "2024-Q2", "--row", "4.1.1", "--value", "1.648")
     assert (result.returncode, result.stdout) == (
         0, "Đã ghi dòng 4.1.1 (Tổng số biên chế được giao trong năm), kỳ Quý II năm 2024: 1.648.\n")
