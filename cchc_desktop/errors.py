@@ -73,6 +73,10 @@ def _storage_message(exc: StorageError) -> str:
             "bản sao lưu trong thư mục backups. Hãy báo cho quản trị viên kèm tệp nhật ký."
         ),
         StorageProblem.NOT_FOUND: _("Không tìm thấy cơ sở dữ liệu {path}. Hãy chạy lệnh «cchc init» để tạo mới."),
+        StorageProblem.IMPORTING: _(
+            "Chương trình đang nhập dữ liệu vào cơ sở dữ liệu {path} (tệp {detail}). Hãy chờ việc nhập xong (thường "
+            "chỉ vài giây) rồi thử lại; dữ liệu đã lưu không bị mất."
+        ),
         StorageProblem.IO: _(
             "Không đọc/ghi được cơ sở dữ liệu {path}: {detail}. Hãy kiểm tra ổ đĩa và quyền truy cập."
         ),

@@ -24,6 +24,7 @@ from sqlite_utils.migrations import Migrations
 from db import audit, live
 from db.errors import StorageError, StorageProblem, classify
 from db.migrations import MIGRATIONS, known_names
+from db.queries import staging
 
 log = logging.getLogger("cchc.db")
 
@@ -279,12 +280,26 @@ def open_db(
             if migrate:
                 audit.sync_triggers(conn)
             live.remember(path, backup_folder(path, db))
+        if migrate:
+            _finish_imports(db, path)
         if not existed:
             os.chmod(path, 0o600)
         return db
     except BaseException:
         conn.close()
         raise
+
+
+def _finish_imports(db: Database, path: Path) -> None:
+    """An import a crash interrupted: finished when it was ready, discarded when it was not (its user saw it
+    fail). A failure here is logged and left for the next opening: the file opens anyway."""
+    try:
+        finished, discarded = staging.recover(db)
+    except (sqlite3.Error, StorageError) as exc:
+        log.warning("could not finish the interrupted imports of %s: %s", path, exc)
+        return
+    if finished or discarded:
+        log.info("interrupted imports of %s: %d finished, %d discarded", path, finished, discarded)
 
 
 def _migrate(db: Database, path: Path, state: SchemaState, migrations: Migrations, *, copy_first: bool) -> None:

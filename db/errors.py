@@ -25,6 +25,7 @@ class StorageProblem(enum.Enum):
     MIGRATION_FAILED = "migration_failed"
     NOT_FOUND = "not_found"
     IO = "io"
+    IMPORTING = "importing"  # locked by an import of this program, in short transactions (detail: which one)
 
 
 class StorageError(Exception):
@@ -99,6 +100,19 @@ def storage_errors_of(conn: sqlite3.Connection) -> Iterator[None]:
 @contextmanager
 def writing(db: Database) -> Iterator[None]:
     """One transaction of a service's write, its environment errors said as StorageErrors once it is rolled
-    back (``storage_errors_of`` outside ``db.atomic()``, in that order)."""
-    with storage_errors_of(db.conn), db.atomic():
-        yield
+    back (``storage_errors_of`` outside ``db.atomic()``, in that order). A lock held too long by an import of
+    this program is said as such (IMPORTING), not as another program's."""
+    try:
+        with storage_errors_of(db.conn), db.atomic():
+            yield
+    except StorageError as exc:
+        if exc.problem is StorageProblem.LOCKED:
+            from db.queries import staging  # (staging writes through this helper)
+
+            try:
+                batch = staging.running(db)
+            except sqlite3.Error:
+                batch = None
+            if batch is not None and not batch.written_through(db):  # (the import itself waits like anyone)
+                raise StorageError(StorageProblem.IMPORTING, exc.path, batch.describe()) from exc
+        raise

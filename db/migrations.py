@@ -104,6 +104,19 @@ def m0008_audit_log_lean(db: Database) -> None:
         db.execute("PRAGMA legacy_alter_table = OFF")
 
 
+@MIGRATIONS(name="m0009_import_staging")
+def m0009_import_staging(db: Database) -> None:
+    run_sql_file(db, "0009_import_staging.sql")
+
+
+@MIGRATIONS(name="m0010_finite_manual_values")
+def m0010_finite_manual_values(db: Database) -> None:
+    """A typed-in row stored as infinite by an earlier version (``cchc report-value --value inf`` was accepted)
+    broke every later report and any change of the row: such values are removed (the row is empty again, to
+    be typed anew). NaN cannot be stored (SQLite keeps NULL, refused by NOT NULL)."""
+    db.execute("DELETE FROM report_manual_value WHERE abs(value) > 1.7976931348623157e308")
+
+
 def known_names(migrations: Migrations = MIGRATIONS) -> list[str]:
     """Names of the migrations this version of the program knows, in order."""
     return [migration.name for migration in migrations._migrations]

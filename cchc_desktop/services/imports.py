@@ -4,8 +4,10 @@ All or nothing by default: every row is checked first, and one bad row means not
 bad row is reported (line, column, reason in Vietnamese). With ``skip_invalid`` the good rows are written
 and the bad ones go, with a «Lý do» column, to the ``rejects`` file. The dossier code is the key: a code
 already in the database with the same data is skipped as unchanged; with different data it is a bad row
-unless ``update``. Writes are one transaction whose first statement takes the write lock, then
-``executemany`` in bulk.
+unless ``update``. The rows are checked and prepared first, then written in short transactions
+(``db.queries.staging``): staged, marked ready in one transaction, moved into the register chunk by chunk, so
+that the desk never waits long for the write lock; a kill before "ready" leaves nothing, after it the next
+opening of the file finishes the import.
 
 Decisions where the contract is silent:
 - A date without a time: «Ngày tiếp nhận» is the start of that day (00:00); the other dates are the office's
@@ -26,19 +28,22 @@ Decisions where the contract is silent:
 - For a code already stored, an empty «Ngày hẹn trả» keeps the stored appointment (recomputed only if
   the received time changes).
 - An empty «Mã hồ sơ» gets the next code of its day of receipt, in order of receipt time, exactly as the
-  demo numbers (the unit's pattern, ``dossier_code_counter``); codes written in the file do not move the
-  counter (the desk skips a number already taken), so a day's numbering stays gap-free.
+  demo numbers (the unit's pattern, ``dossier_code_counter``), as the rows are moved in; codes written in the
+  file do not move the counter (the desk skips a number already taken, or staged by an import), so a day's
+  numbering stays gap-free.
+- One import at a time: a second one, while the first runs, is refused with «đang nhập dữ liệu».
 - The procedure's abolition date is checked against the day of receipt; an inactive procedure is
   otherwise accepted (old records of procedures since replaced).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -52,6 +57,7 @@ from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.dossiers import MAX_LENGTH as DOSSIER_MAX_LENGTH
 from cchc_desktop.domain.dossiers import Channel, DossierStatus, code_pattern, form_set_for
 from cchc_desktop.domain.users import Permission
+from cchc_desktop.errors import CchcError
 from cchc_desktop.i18n import _
 from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.services.sessions import requires
@@ -78,7 +84,7 @@ from cchc_desktop.services.tables import (
 )
 from cchc_desktop.text import fold
 from db.errors import writing
-from db.queries import bulk
+from db.queries import bulk, staging
 from db.queries import transfer as queries
 
 __all__ = ["ImportRejected", "ImportResult", "ImportService", "RowProblem", "parse_moment", "parse_time_limit"]
@@ -256,18 +262,18 @@ class ImportService:
                     continue
                 if row is not None:
                     rows.append(row)
-        with writing(self.db):
-            queries.take_write_lock(self.db)
-            inserts, updates, unchanged = self._classify(table, problems, rows, update=update)
-            for row in inserts:
-                self._settle(problems, row, None, context)
-            for row, old in updates:
-                self._settle(problems, row, old, context)
-            inserts = [row for row in inserts if row.line not in problems]
-            updates = [(row, old) for row, old in updates if row.line not in problems]
-            problems.finish(path, DOSSIER_REQUIRED, skip_invalid=skip_invalid, rejects=rejects)
-            self._codes(inserts, context)
-            self._write(inserts, updates, context, path.name)
+        staging.recover(self.db)  # an import of this file that a crash or a failure left: discarded or finished
+        staging.refuse_while_running(self.db)
+        # Read against the register as it is now; the codes are checked again when the batch is marked ready.
+        inserts, updates, unchanged = self._classify(table, problems, rows, update=update)
+        for row in inserts:
+            self._settle(problems, row, None, context)
+        for row, old in updates:
+            self._settle(problems, row, old, context)
+        inserts = [row for row in inserts if row.line not in problems]
+        updates = [(row, old) for row, old in updates if row.line not in problems]
+        problems.finish(path, DOSSIER_REQUIRED, skip_invalid=skip_invalid, rejects=rejects)
+        self._write(inserts, updates, context, path.name)
         result = ImportResult(
             inserted=len(inserts), updated=len(updates), unchanged=unchanged, rejected=len(problems),
             problems=tuple(problems.all()), rejects=rejects,
@@ -559,87 +565,75 @@ class ImportService:
         if row.returned_at is not None and row.resolved_at is not None and row.returned_at < row.resolved_at:
             problems.add(row.line, "returned_at", _("ngày trả kết quả trước ngày có kết quả"))
 
-    def _codes(self, rows: list[_Dossier], context: _Context) -> None:
-        """Give every row without a code the next codes of its day of receipt, gap-free, in order of receipt
-        (as the demo and the desk do: the unit's pattern, ``dossier_code_counter`` per unit code and day)."""
-        waiting = sorted((row for row in rows if not row.code), key=lambda row: (row.received.at, row.line))
-        if not waiting:
-            return
-        taken = {row.code for row in rows if row.code}
-        counters = queries.code_counters(self.db, context.unit_code)
-        fmt = context.pattern.format
-        unit = context.unit_code
-        while True:
-            last: dict[str, int] = {}
-            generated: list[str] = []
-            for row in waiting:
-                day = row.received.at.date()
-                key = day.isoformat()
-                seq = last.get(key, counters.get(key, 0))
-                yymmdd = day.strftime("%y%m%d")
-                while True:
-                    seq += 1
-                    code = fmt(unit=unit, yymmdd=yymmdd, seq=seq)
-                    if code not in taken:
-                        break
-                row.code = code
-                last[key] = seq
-                generated.append(code)
-            clashes = queries.existing_codes(self.db, generated)
-            if not clashes:
-                break
-            taken |= clashes  # codes stored by an earlier import without the counter: skip them, try again
-        bulk.executemany(self.db, bulk.UPSERT_CODE_COUNTER, [(unit, day, seq) for day, seq in last.items()])
-
     def _write(
         self, inserts: list[_Dossier], updates: list[tuple[_Dossier, dict[str, Any]]], context: _Context,
         file_name: str,
     ) -> None:
-        """Every new dossier with its events (and apology letter), then the updates, in bulk."""
-        user = self.user_id
-        first_id = next_id = bulk.next_id(self.db, "dossier")
-        dossiers: list[tuple[object, ...]] = []
-        events: list[tuple[object, ...]] = []
-        apologies: list[tuple[object, ...]] = []
+        """Every new dossier with its events (and apology letter), then the updates, in short transactions
+        (``db.queries.staging``): staged, marked ready, moved in. New dossiers without a code get the next codes
+        of their day of receipt as they are moved in, in order of receipt time."""
+        if not inserts and not updates:
+            return
         source = _json({"source": "import", "file": file_name})
+        batch = staging.begin(self.db, file=file_name, unit_code=context.unit_code, pattern=context.pattern,
+                              source=source)
+        try:
+            try:
+                staging.stage(self.db, batch, self._payloads(inserts, updates, context, file_name))
+                taken = staging.mark_ready(self.db, batch)
+            except BaseException:
+                with contextlib.suppress(Exception):  # else the next opening discards it
+                    staging.discard(self.db, batch)
+                raise
+            if taken:
+                staging.discard(self.db, batch)
+                shown_codes = ", ".join(taken[:10]) + (" …" if len(taken) > 10 else "")
+                raise CchcError(_(
+                    "Không ghi dữ liệu nào: trong lúc nhập, {n} mã hồ sơ của tệp đã được cấp cho hồ sơ khác "
+                    "({codes}). Hãy nhập lại tệp."
+                ).format(n=len(taken), codes=shown_codes))
+            staging.move(self.db, batch)  # the import is done for its user: a failure now, the next opening ends it
+        finally:
+            staging.release(batch)
+
+    def _payloads(
+        self, inserts: list[_Dossier], updates: list[tuple[_Dossier, dict[str, Any]]], context: _Context,
+        file_name: str,
+    ) -> Iterator[tuple[str | None, dict[str, object]]]:
+        """(code given, prepared values) of each row to stage: the new dossiers with a code in the file's order,
+        those without one in order of receipt time, then the changed ones."""
+        user = self.user_id
         reason = _("Nhập từ tệp «{file}»").format(file=file_name)
-        for row in inserts:
-            dossier_id, next_id = next_id, next_id + 1
-            dossiers.append((
-                dossier_id, row.code, row.procedure.id, row.applicant_name, context.fold(row.applicant_name),
-                row.applicant_id, row.phone, row.address, row.channel.value, row.received_at, user, row.due_at,
-                row.resolved_at, row.returned_at, row.outcome, row.withdrawn_at, row.status.value, row.digitized,
-                form_set_for(row.received.at.date()),
-            ))
+        waiting = sorted((row for row in inserts if not row.code), key=lambda row: (row.received.at, row.line))
+        for row in [*(row for row in inserts if row.code), *waiting]:
+            payload: dict[str, object] = {
+                "op": staging.NEW, "day": row.received.at.date().isoformat(),
+                "dossier": [row.procedure.id, row.applicant_name, context.fold(row.applicant_name),
+                            row.applicant_id, row.phone, row.address, row.channel.value, row.received_at, user,
+                            row.due_at, row.resolved_at, row.returned_at, row.outcome, row.withdrawn_at,
+                            row.status.value, row.digitized, form_set_for(row.received.at.date())],
+            }
             if row.apology is not None:
-                letter = self._apology(dossier_id, row, context, reason)
-                apologies.append(letter)
-                events.append(self._apology_event(dossier_id, row, letter, reason))
-        queries.insert_dossiers(self.db, dossiers)
-        if dossiers:
-            queries.insert_history(self.db, first_id, user, source)
-        changed: list[tuple[object, ...]] = []
-        new_dates: list[tuple[str, int]] = []
+                letter = self._apology(0, row, context, reason)
+                payload["letter"] = letter[1:]
+                payload["letter_event"] = self._apology_event(0, row, letter, reason)[1:]
+            yield row.code or None, payload
         now = _iso(context.now.replace(second=0, microsecond=0))
         for row, old in updates:
-            changed.append((
+            events: list[tuple[object, ...]] = [(
+                old["id"], "corrected", now, user, old["status"], row.status.value, reason, old["due_at"], row.due_at,
+                _json({"source": "import", "file": file_name, "changed": _differences(row, old)}))]
+            changed: dict[str, object] = {"op": staging.CHANGED, "events": events, "dossier": [
                 row.procedure.id, row.applicant_name, context.fold(row.applicant_name), row.applicant_id, row.phone,
                 row.address, row.channel.value, row.received_at, row.due_at, row.resolved_at, row.returned_at,
-                row.outcome, row.withdrawn_at, row.status.value, row.digitized, old["id"],
-            ))
-            events.append((old["id"], "corrected", now, user, old["status"], row.status.value, reason,
-                           old["due_at"], row.due_at,
-                           _json({"source": "import", "file": file_name, "changed": _differences(row, old)})))
+                row.outcome, row.withdrawn_at, row.status.value, row.digitized, old["id"]]}
             if row.apology is not None and old["apology_id"] is None:
                 letter = self._apology(old["id"], row, context, reason)
-                apologies.append(letter)
+                changed["letter"] = letter
                 events.append(self._apology_event(old["id"], row, letter, reason))
             elif row.apology is not None and row.apology.isoformat() != old["apology_at"]:
-                new_dates.append((row.apology.isoformat(), old["apology_id"]))
-        bulk.executemany(self.db, queries.UPDATE_DOSSIER, changed)
-        queries.set_apology_date(self.db, new_dates)
-        bulk.executemany(self.db, queries.INSERT_EVENT, events)
-        bulk.executemany(self.db, bulk.INSERT_APOLOGY, apologies)
+                changed["letter_date"] = (row.apology.isoformat(), old["apology_id"])
+            yield None, changed
 
     def _apology(self, dossier_id: int, row: _Dossier, context: _Context, reason: str) -> tuple[object, ...]:
         """Mẫu 04 as the file dates it: the new appointment is the result's day when it came later, else one

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from db.queries import staging
 from db.queries.rows import dicts, first
 
 Row = dict[str, Any]
@@ -111,7 +112,8 @@ def next_code_seq(db: Database, prefix: str, day: str) -> int:
 
 
 def code_exists(db: Database, code: str) -> bool:
-    return db.execute("SELECT 1 FROM dossier WHERE code = ?", [code]).fetchone() is not None
+    """The register holds ``code``, or an import being moved in brings it (``staging.code_taken``)."""
+    return staging.code_taken(db, code)
 
 
 # -- one dossier -----------------------------------------------------------------------------------------

@@ -395,12 +395,31 @@ def test_killed_during_an_import_leaves_none_or_all_of_the_rows(files: dict[str,
     assert (before.counts["dossier"], after.counts["dossier"]) == (0, IMPORT_ROWS)
 
     def check(run: Run, workdir: Path) -> str:
+        """The file as the kill left it, then as the next opening leaves it: an import staged but not ready is
+        discarded, one ready is finished (db.queries.staging); the user only ever sees before or after."""
         path = workdir / "cchc.sqlite3"
-        state = classify(inspect(path), before, after, "a killed import")
+        raw = inspect(path)
+        staged, ready = raw.counts.get("import_row", 0), _ready_batches(path)
+        moved = raw.counts["dossier"] - before.counts["dossier"]
+        assert 0 <= moved <= IMPORT_ROWS, moved
+        if 0 < moved < IMPORT_ROWS:  # rows arrive only from a ready batch; every row not yet moved is still staged
+            assert ready == 1 and moved + staged == IMPORT_ROWS, (moved, staged, ready)
+        elif moved == IMPORT_ROWS:
+            assert staged == 0, staged
         reopen(path)
-        return state
+        state = classify(inspect(path), before, after, "a killed import, reopened")
+        left = "ready, finished by the next opening" if ready else "staged, discarded by the next opening"
+        return state + (f" ({left})" if staged or ready else "")
 
     kill_loop("import", 8, prepare, check, tmp_path, TimedKills(duration), enough=killed_before_the_end)
+
+
+def _ready_batches(path: Path) -> int:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT count(*) FROM import_batch WHERE state = 'ready'").fetchone()[0]
+    finally:
+        con.close()
 
 
 # -- 3. a migration --------------------------------------------------------------------------------------

@@ -387,3 +387,34 @@ def test_the_lean_audit_log_keeps_every_entry_and_its_chain(tmp_path: Path) -> N
         db.execute("UPDATE audit_log SET actor = 'người khác' WHERE id = 1")
     assert db.execute("PRAGMA legacy_alter_table").fetchone()[0] == 0
     db.close()
+
+
+def test_staging_and_finite_values_arrive_in_a_database_that_predates_them(tmp_path: Path) -> None:
+    """m0009 (the import's staging tables) and m0010 (an infinite typed-in value of an earlier version
+    removed) on a v8 database with a demo year and such a value: every dossier kept, an import then works."""
+    from cchc_desktop.services.demo import generate_demo
+    from cchc_desktop.services.imports import ImportService
+    from cchc_desktop.services.reports import ReportService
+    from tests.unit.test_import_export import row, write_csv
+
+    path = tmp_path / "v8.sqlite3"
+    old = Database(path)
+    m.MIGRATIONS.apply(old, stop_before="m0009_import_staging")
+    generate_demo(old, dossiers=50, seed=11)
+    with old.atomic():
+        old.execute("INSERT INTO report_manual_value (period_key, indicator, value, updated_at) VALUES"
+                    " ('2024-H1', '4.1.1', 9e999, '2024-06-04T09:00'), ('2024-H1', '4.1.2', 15, '2024-06-04T09:00')")
+    dossiers = old.execute("SELECT count(*) FROM dossier").fetchone()[0]
+    old.close()
+
+    db = open_db(path)
+    assert schema_state(db).pending == ()
+    assert {"import_batch", "import_row"} <= set(db.table_names())
+    assert db.execute("SELECT indicator, value FROM report_manual_value").fetchall() == [("4.1.2", 15.0)]
+    assert db.execute("SELECT count(*) FROM dossier").fetchone()[0] == dossiers
+    ReportService(db).draft(period=ReportService(db).period("2024-H1"))  # no infinite figure left to break it
+    source = write_csv(tmp_path / "hoso.csv", [row(procedure_code=db.execute(
+        "SELECT code FROM procedure ORDER BY id LIMIT 1").fetchone()[0], received_at="03/06/2024 08:15")])
+    assert ImportService(db).import_dossiers(source).inserted == 1
+    assert db.execute("SELECT count(*) FROM dossier").fetchone()[0] == dossiers + 1
+    db.close()

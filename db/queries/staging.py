@@ -1,0 +1,358 @@
+"""A large import in short transactions (``import_batch``, ``import_row``; see db/sql/0009_import_staging.sql).
+
+The import's rows, checked and prepared by the service, are staged chunk by chunk (``stage``), the batch is
+then marked ready in one transaction that checks the staged codes against the register once more
+(``mark_ready``), and the rows are moved into the register chunk by chunk (``move``): new dossiers with their
+events, apology letters, search index and audit entries; changed dossiers with their «corrected» event. Each
+chunk is its own transaction, so the desk waits at most one chunk for the write lock, never the whole import.
+
+A batch is all or nothing for its user: a batch killed while staging is discarded by the next opening of the
+file (``recover``); one killed once ready is finished by it. A batch's process is gone when it is this host's
+and its pid is no longer running, or when it has been silent for ``SILENT_S`` seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlite_utils import Database
+
+from db import audit
+from db.errors import StorageError, StorageProblem, main_file, writing
+from db.queries import bulk
+from db.queries import transfer as queries
+
+SILENT_S = 120.0
+CHUNK_ROWS = 2_000  # ~0.1–0.2 s of writing a chunk of new dossiers on the 2-core machine
+PAUSE_S = 0.03  # between two chunks: the desk's waiting write gets the lock (SQLite's waits are not fair)
+
+NEW, CHANGED = "new", "changed"
+
+
+@dataclass(frozen=True)
+class Batch:
+    id: int
+    file: str
+    state: str
+    started_at: str
+    actor: str
+    user_id: int | None
+    host: str
+    pid: int
+    beat_at: float
+
+    def describe(self) -> str:
+        """«tệp hoso.csv, do … bắt đầu lúc 09:30:05 06/12/2026»: what a waiting user is told."""
+        at = datetime.fromisoformat(self.started_at)
+        return f"«{self.file}», {self.actor}, {at:%H:%M:%S %d/%m/%Y}"
+
+    def written_through(self, db: Database) -> bool:
+        """``db`` is the connection writing it now (the import itself, not a desk of the same process)."""
+        return self.host == socket.gethostname() and self.pid == os.getpid() and _moving.get(self.id) == id(db.conn)
+
+    @property
+    def alive(self) -> bool:
+        """Its process still runs (or, on another host, spoke within ``SILENT_S`` seconds)."""
+        if time.time() - self.beat_at > SILENT_S:
+            return False
+        if self.host != socket.gethostname():
+            return True
+        return _running(self.pid, self.id)
+
+
+_moving: dict[int, int] = {}  # the batches this process is writing now → id() of the connection writing each
+
+
+def _running(pid: int, batch_id: int) -> bool:
+    if pid == os.getpid():
+        return batch_id in _moving  # else left by an import of this process that failed
+    if os.name == "nt":  # os.kill would end it: trust the heartbeat there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _batch(row: Iterable[object]) -> Batch:
+    batch_id, file, state, started_at, actor, user_id, host, pid, beat_at = row
+    return Batch(int(batch_id), str(file), str(state), str(started_at), str(actor),  # type: ignore[call-overload]
+                 None if user_id is None else int(user_id), str(host), int(pid), float(beat_at))  # type: ignore[arg-type]
+
+
+_BATCHES = "SELECT id, file, state, started_at, actor, user_id, host, pid, beat_at FROM import_batch"
+
+
+def has_tables(db: Database) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'import_batch'").fetchone() is not None
+
+
+def batches(db: Database) -> list[Batch]:
+    if not has_tables(db):
+        return []
+    return [_batch(row) for row in db.execute(_BATCHES + " ORDER BY id").fetchall()]
+
+
+def running(db: Database) -> Batch | None:
+    """The import under way now (by a process still alive), if any."""
+    return next((batch for batch in batches(db) if batch.alive), None)
+
+
+def refuse_while_running(db: Database) -> None:
+    """StorageError(IMPORTING) while another import of this file is under way: one at a time."""
+    batch = running(db)
+    if batch is not None:
+        raise StorageError(StorageProblem.IMPORTING, main_file(db.conn), batch.describe())
+
+
+# -- writing a batch ------------------------------------------------------------------------------------
+
+
+def begin(db: Database, *, file: str, unit_code: str, pattern: str, source: str) -> int:
+    """A new batch, staging; its actor is the connection's."""
+    actor = audit.actor_of(db)
+    with writing(db):
+        batch_id = int(db.execute(
+            "INSERT INTO import_batch (file, state, started_at, beat_at, host, pid, user_id, actor, unit_code,"
+            " pattern, source) VALUES (?, 'staging', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [file, datetime.now().isoformat(timespec="seconds"), time.time(), socket.gethostname(), os.getpid(),
+             actor.user_id, actor.name, unit_code, pattern, source],
+        ).fetchone()[0])
+    _moving[batch_id] = id(db.conn)
+    return batch_id
+
+
+def release(batch_id: int) -> None:
+    """This process no longer writes the batch (done, discarded, or left to the next opening after a failure)."""
+    _moving.pop(batch_id, None)
+
+
+def stage(db: Database, batch_id: int, rows: Iterable[tuple[str | None, dict[str, object]]]) -> int:
+    """Stage (code, payload) rows in chunks of ``CHUNK_ROWS``, each in its own short transaction."""
+    seq = 0
+    for chunk in _chunks(rows, CHUNK_ROWS):
+        values = []
+        for code, payload in chunk:
+            seq += 1
+            values.append((batch_id, seq, code, json.dumps(payload, ensure_ascii=False, separators=(",", ":"))))
+        for attempt in _attempts():
+            with attempt, writing(db):
+                _beat(db, batch_id)
+                bulk.executemany(db, "INSERT INTO import_row (batch_id, seq, code, payload) VALUES (?, ?, ?, ?)",
+                                 values)
+        time.sleep(PAUSE_S)
+    return seq
+
+
+def taken_codes(db: Database, batch_id: int) -> list[str]:
+    """Codes of the batch's new dossiers that the register holds by now (another window, another import)."""
+    return [row[0] for row in db.execute(
+        "SELECT r.code FROM import_row r JOIN dossier d ON d.code = r.code WHERE r.batch_id = ? ORDER BY r.seq",
+        [batch_id])]
+
+
+def mark_ready(db: Database, batch_id: int) -> list[str]:
+    """One short transaction: the batch is ready (the import is done for its user) unless a code it brings was
+    taken meanwhile; returns those codes (and the batch stays staging) when any was."""
+    with writing(db):
+        _beat(db, batch_id)  # a write first: the lock taken before anything is read (no stale snapshot)
+        clashes = taken_codes(db, batch_id)
+        if not clashes:
+            db.execute("UPDATE import_batch SET state = 'ready' WHERE id = ?", [batch_id])
+    return clashes
+
+
+def discard(db: Database, batch_id: int) -> None:
+    """Remove a batch and its staged rows (an import refused or abandoned before it was ready)."""
+    while True:
+        with writing(db):
+            gone = db.execute(
+                "DELETE FROM import_row WHERE batch_id = ? AND seq IN (SELECT seq FROM import_row WHERE batch_id = ?"
+                " ORDER BY seq LIMIT ?)", [batch_id, batch_id, CHUNK_ROWS * 5]).rowcount
+            if not gone:
+                db.execute("DELETE FROM import_batch WHERE id = ?", [batch_id])
+                return
+
+
+def move(db: Database, batch_id: int) -> int:
+    """Move a ready batch into the register, chunk by chunk; the batch removed at the end. Returns the rows
+    moved (by this call: another process may move some of them too, each chunk once)."""
+    moved = 0
+    while True:
+        for attempt in _attempts():
+            with attempt, writing(db):
+                done = _move_chunk(db, batch_id)
+        if done < 0:
+            return moved
+        moved += done
+        time.sleep(PAUSE_S)
+
+
+ATTEMPTS = 4
+
+
+class _Attempt:
+    """One try of a chunk's transaction: a lock held by others past the busy timeout (a desk, a long report)
+    is waited out again, up to ``ATTEMPTS`` times, before the import gives up (a background job may wait)."""
+
+    def __init__(self, last: bool) -> None:
+        self.last, self.done = last, False
+
+    def __enter__(self) -> _Attempt:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+        if exc is None:
+            self.done = True
+            return False
+        locked = isinstance(exc, StorageError) and exc.problem is StorageProblem.LOCKED
+        return locked and not self.last  # swallowed: the next attempt runs
+
+
+def _attempts() -> Iterator[_Attempt]:
+    for number in range(ATTEMPTS):
+        attempt = _Attempt(last=number == ATTEMPTS - 1)
+        yield attempt
+        if attempt.done:
+            return
+
+
+def _beat(db: Database, batch_id: int) -> None:
+    db.execute("UPDATE import_batch SET beat_at = ? WHERE id = ?", [time.time(), batch_id])
+
+
+def _move_chunk(db: Database, batch_id: int) -> int:
+    """Inside a transaction: move the batch's next chunk; -1 when none is left (the batch then removed)."""
+    _beat(db, batch_id)  # a write first: the lock taken before anything is read (no stale snapshot)
+    head = db.execute("SELECT user_id, actor, unit_code, pattern, source FROM import_batch WHERE id = ?",
+                      [batch_id]).fetchone()
+    if head is None:
+        return -1
+    user_id, actor, unit_code, pattern, source = head
+    rows = db.execute("SELECT seq, code, payload FROM import_row WHERE batch_id = ? ORDER BY seq LIMIT ?",
+                      [batch_id, CHUNK_ROWS]).fetchall()
+    if not rows:
+        db.execute("DELETE FROM import_batch WHERE id = ?", [batch_id])
+        return -1
+    with _acting(db, actor, user_id):
+        _write(db, [(code, json.loads(payload)) for _seq, code, payload in rows], unit_code, pattern, source,
+               user_id)
+    db.execute("DELETE FROM import_row WHERE batch_id = ? AND seq <= ?", [batch_id, rows[-1][0]])
+    return len(rows)
+
+
+@contextmanager
+def _acting(db: Database, name: str, user_id: int | None) -> Iterator[None]:
+    """The batch's entries under the actor who started it (a recovery runs in another session)."""
+    actor = audit.actor_of(db)
+    before = actor.name, actor.user_id
+    actor.name, actor.user_id = name, user_id
+    try:
+        yield
+    finally:
+        actor.name, actor.user_id = before
+
+
+def _write(db: Database, rows: list[tuple[str | None, dict]], unit_code: str, pattern: str, source: str,
+           user_id: int | None) -> None:
+    """New dossiers (codes given in order to those without one), their history and letters; then the changes."""
+    new = [(code, payload) for code, payload in rows if payload["op"] == NEW]
+    first_id = next_id = bulk.next_id(db, "dossier")
+    dossiers, letters, events = [], [], []
+    codes = _Codes(db, unit_code, pattern)
+    for code, payload in new:
+        dossier_id, next_id = next_id, next_id + 1
+        dossiers.append((dossier_id, code or codes.next(payload["day"]), *payload["dossier"]))
+        if payload.get("letter"):
+            letters.append((dossier_id, *payload["letter"]))
+            events.append((dossier_id, *payload["letter_event"]))
+    codes.save()
+    queries.insert_dossiers(db, dossiers)
+    if dossiers:
+        queries.insert_history(db, first_id, user_id, source)
+    changed = [payload for _code, payload in rows if payload["op"] == CHANGED]
+    bulk.executemany(db, queries.UPDATE_DOSSIER, [payload["dossier"] for payload in changed])
+    queries.set_apology_date(db, [payload["letter_date"] for payload in changed if payload.get("letter_date")])
+    for payload in changed:
+        events.extend(payload["events"])
+        if payload.get("letter"):
+            letters.append(payload["letter"])
+    bulk.executemany(db, queries.INSERT_EVENT, events)
+    bulk.executemany(db, bulk.INSERT_APOLOGY, letters)
+
+
+class _Codes:
+    """The next codes of each day of receipt, gap-free, after the day's counter (as the desk numbers them), a
+    number the register or a staged import already holds skipped."""
+
+    def __init__(self, db: Database, unit_code: str, pattern: str) -> None:
+        self.db, self.unit, self.pattern = db, unit_code, pattern
+        self.last: dict[str, int] = {}
+
+    def next(self, day: str) -> str:
+        seq = self.last.get(day)
+        if seq is None:
+            row = self.db.execute("SELECT last_seq FROM dossier_code_counter WHERE prefix = ? AND day = ?",
+                                  [self.unit, day]).fetchone()
+            seq = row[0] if row else 0
+        yymmdd = date.fromisoformat(day).strftime("%y%m%d")
+        while True:
+            seq += 1
+            code = self.pattern.format(unit=self.unit, yymmdd=yymmdd, seq=seq)
+            if not code_taken(self.db, code):
+                break
+        self.last[day] = seq
+        return code
+
+    def save(self) -> None:
+        bulk.executemany(self.db, bulk.UPSERT_CODE_COUNTER, [(self.unit, day, seq) for day, seq in self.last.items()])
+
+
+def code_taken(db: Database, code: str) -> bool:
+    """The register holds ``code``, or an import being moved in brings it."""
+    try:
+        return db.execute(
+            "SELECT 1 FROM dossier WHERE code = ?1 UNION ALL SELECT 1 FROM import_row WHERE code = ?1 LIMIT 1",
+            [code]).fetchone() is not None
+    except sqlite3.OperationalError:  # a schema from before m0009 (an upgrade test): no import is staged there
+        return db.execute("SELECT 1 FROM dossier WHERE code = ?", [code]).fetchone() is not None
+
+
+# -- after a crash --------------------------------------------------------------------------------------
+
+
+def recover(db: Database) -> tuple[int, int]:
+    """Finish the ready batches whose process is gone and discard the staging ones; (finished, discarded)."""
+    finished = discarded = 0
+    for batch in batches(db):
+        if batch.alive:
+            continue
+        if batch.state == "ready":
+            move(db, batch.id)
+            finished += 1
+        else:
+            discard(db, batch.id)
+            discarded += 1
+    return finished, discarded
+
+
+def _chunks(rows: Iterable[tuple[str | None, dict[str, object]]], size: int) -> Iterator[list]:
+    chunk: list = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

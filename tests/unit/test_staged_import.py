@@ -1,0 +1,160 @@
+"""A large import in short transactions (issue 13, db.queries.staging): the desk keeps registering while it
+runs, a second import and a desk kept waiting are told «đang nhập dữ liệu», and a process killed while staging
+or while moving leaves an import the next opening discards or finishes, never half of one."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from cchc_desktop.errors import StorageError, StorageProblem, user_message
+from cchc_desktop.services.imports import ImportService
+from cchc_desktop.services.reception import NewDossier, ReceptionService
+from db import audit
+from db.connection import open_db
+from db.queries import staging
+from tests.unit.test_import_export import NOW, ROOT, prepare, row, write_csv
+
+ROWS = 5_000
+
+
+class Killed(BaseException):
+    """What a SIGKILL does to the import: nothing after it runs (no discard, no move)."""
+
+
+def many(path: Path, count: int, *, codes: bool = False) -> Path:
+    return write_csv(path, [row(applicant_name=f"Nguyễn Văn {n}", code=f"NHAP-{n:06d}" if codes else "",
+                                received_at=f"{1 + n % 28:02d}/05/2024 08:{n % 60:02d}") for n in range(count)])
+
+
+def counts(path: Path) -> tuple[int, int, int, int]:
+    """(dossiers, staged rows, batches, audit entries of new dossiers) as plain SQLite sees the file."""
+    con = sqlite3.connect(path)
+    try:
+        return tuple(con.execute(sql).fetchone()[0] for sql in (  # type: ignore[return-value]
+            "SELECT count(*) FROM dossier", "SELECT count(*) FROM import_row", "SELECT count(*) FROM import_batch",
+            "SELECT count(*) FROM audit_log WHERE table_name = 'dossier' AND action = 'insert'"))
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def ready_path(db: Database, db_path: Path) -> Path:
+    prepare(db)
+    return db_path
+
+
+def test_a_killed_import_still_staging_is_discarded_by_the_next_opening(
+        ready_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = open_db(ready_path)
+
+    def killed(*args: object) -> list[str]:
+        raise Killed
+
+    monkeypatch.setattr(staging, "mark_ready", killed)
+    monkeypatch.setattr(staging, "discard", lambda *args: None)
+    with pytest.raises(Killed):
+        ImportService(db, clock=lambda: NOW).import_dossiers(many(tmp_path / "a.csv", ROWS))
+    db.close()
+    assert counts(ready_path) == (0, ROWS, 1, 0)  # staged, not ready: the import failed for its user
+    monkeypatch.undo()
+    open_db(ready_path).close()  # the next opening (the window, any command)
+    assert counts(ready_path) == (0, 0, 0, 0)
+
+
+def test_a_killed_import_once_ready_is_finished_by_the_next_opening(
+        ready_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = open_db(ready_path)
+    audit.set_actor(db, "cchc (Lê Thị Hoa)", None)
+    real_move = staging.move
+
+    def one_chunk_then_killed(database: Database, batch_id: int) -> int:
+        with staging.writing(database):
+            staging._move_chunk(database, batch_id)
+        raise Killed
+
+    monkeypatch.setattr(staging, "move", one_chunk_then_killed)
+    with pytest.raises(Killed):
+        ImportService(db, clock=lambda: NOW).import_dossiers(many(tmp_path / "a.csv", ROWS))
+    db.close()
+    moved, staged, batches, audited = counts(ready_path)
+    assert (moved, staged, batches, audited) == (staging.CHUNK_ROWS, ROWS - staging.CHUNK_ROWS, 1, moved)
+    monkeypatch.setattr(staging, "move", real_move)
+    reopened = open_db(ready_path)
+    try:
+        assert counts(ready_path) == (ROWS, 0, 0, ROWS)
+        codes = [r[0] for r in reopened.execute("SELECT code FROM dossier ORDER BY received_at, id")]
+        assert len(set(codes)) == ROWS and codes[0].startswith("000.21.31.H56-240501-")
+        actors = {r[0] for r in reopened.execute("SELECT DISTINCT actor FROM audit_log WHERE table_name = 'dossier'")}
+        assert actors == {"cchc (Lê Thị Hoa)"}  # the entries moved by the reopening name who imported
+        assert list(audit.broken_links(reopened.conn)) == []
+    finally:
+        reopened.close()
+
+
+def test_a_second_import_meanwhile_is_told_an_import_is_under_way(ready_path: Path, tmp_path: Path) -> None:
+    first = open_db(ready_path)
+    batch = staging.begin(first, file="hoso-thang-5.csv", unit_code="000.21.31.H56", pattern="{unit}-{seq}",
+                          source="{}")
+    second = open_db(ready_path)
+    try:
+        with pytest.raises(StorageError) as caught:
+            ImportService(second, clock=lambda: NOW).import_dossiers(many(tmp_path / "b.csv", 10))
+        assert caught.value.problem is StorageProblem.IMPORTING
+        assert "Chương trình đang nhập dữ liệu" in user_message(caught.value)
+        assert "«hoso-thang-5.csv»" in user_message(caught.value)
+    finally:
+        staging.discard(first, batch)
+        staging.release(batch)
+        first.close()
+        second.close()
+
+
+def test_a_desk_kept_waiting_by_an_import_is_told_so(ready_path: Path, tmp_path: Path) -> None:
+    importer = open_db(ready_path)
+    batch = staging.begin(importer, file="hoso.csv", unit_code="000.21.31.H56", pattern="{unit}-{seq}", source="{}")
+    desk_db = open_db(ready_path, busy_timeout_ms=100)
+    desk = ReceptionService(desk_db, clock=lambda: datetime(2024, 6, 4, 9, 30))
+    try:
+        importer.execute("BEGIN IMMEDIATE")  # a chunk being written
+        with pytest.raises(StorageError) as caught:
+            desk.register(NewDossier(procedure_code="1.004873", applicant_name="Trần Văn Bình"))
+        assert caught.value.problem is StorageProblem.IMPORTING
+        importer.execute("ROLLBACK")
+        desk.register(NewDossier(procedure_code="1.004873", applicant_name="Trần Văn Bình"))  # between chunks
+    finally:
+        staging.discard(importer, batch)
+        staging.release(batch)
+        importer.close()
+        desk_db.close()
+
+
+def test_the_desk_registers_while_a_large_import_runs(ready_path: Path, tmp_path: Path) -> None:
+    """The import in another process, the desk registering here until it ends: every registration succeeds
+    (the desk's default wait), every row arrives, and no code is given twice."""
+    source = many(tmp_path / "lon.csv", 20_000, codes=True)
+    env = {**os.environ}
+    importer = subprocess.Popen([sys.executable, "-m", "cchc_desktop", "--db", str(ready_path), "import", "dossiers",
+                                 str(source)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=env)
+    db = open_db(ready_path)
+    desk = ReceptionService(db, clock=lambda: datetime(2024, 6, 4, 9, 30))
+    registered = 0
+    while importer.poll() is None or registered < 3:
+        desk.register(NewDossier(procedure_code="1.004873", applicant_name=f"Trần Văn Bình {registered}"))
+        registered += 1
+        time.sleep(0.05)  # a desk's pace (a person takes a minute a dossier), not a loop that never lets go
+    _out, err = importer.communicate(timeout=300)
+    assert importer.returncode == 0, err
+    assert db.execute("SELECT count(*) FROM dossier").fetchone()[0] == 20_000 + registered
+    assert db.execute("SELECT count(DISTINCT code) FROM dossier").fetchone()[0] == 20_000 + registered
+    assert db.execute("SELECT count(*) FROM import_batch").fetchone()[0] == 0
+    db.close()
