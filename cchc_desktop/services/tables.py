@@ -7,6 +7,14 @@ damaged workbook, a missing required column each give one Vietnamese message for
 (``TableFileError``). openpyxl is imported only when an .xlsx is read or written. Every import shares the
 reading of cells (``cell_text``, ``parse_moment``) and the bad-row bookkeeping (``Problems``: all-or-nothing,
 or the rejects file with «Lý do»).
+
+Reading is bounded, for files that are hostile or just runaway (the limits ``MAX_*`` below; each refusal names
+its limit and says to split the file): the file's size is checked before anything is read; a CSV is read line
+by line with no line or record longer than ``MAX_RECORD_CHARS``; an .xlsx's zip is checked before openpyxl
+opens it (its table of contents, each part's unpacked size and packing ratio, no DTD in any XML part), and its
+first sheet is streamed without trusting the size it declares; rows, lines and cells are counted as they come,
+and the reading stops at the first one over. A text date column that reads only as month/day (mm/dd/yyyy, from
+a spreadsheet set to the United States) refuses the file rather than being read with day and month swapped.
 """
 
 from __future__ import annotations
@@ -20,19 +28,36 @@ import re
 import tempfile
 import warnings
 import zipfile
+import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cchc_desktop.domain.periods import LAST_YEAR
 from cchc_desktop.errors import CchcError, ValidationError, file_reason
 from cchc_desktop.files import check_output
+from cchc_desktop.formatting import file_size, number
 from cchc_desktop.i18n import _
 from cchc_desktop.text import clean, fold
+
+# Limits of a file to import: past any of them the whole file is refused (a TableFileError naming the limit;
+# nothing written), as soon as it is seen, so that a hostile or runaway file cannot exhaust the machine.
+MAX_FILE_BYTES = 100 * 1024 * 1024  # the file as stored, CSV or .xlsx
+MAX_ROWS = 500_000  # data rows after the header (a commune registers ~5,000–20,000 dossiers a year)
+MAX_LINES = 1_048_576  # lines or sheet rows read, blank ones too: the height of an Excel sheet
+MAX_COLUMNS = 1_000  # cells of one row (a contract has 11–16 columns, a survey one more per criterion)
+MAX_CELL_CHARS = 131_072  # one cell: csv's own field limit (Excel's is 32,767); shorter ones are row problems
+MAX_RECORD_CHARS = 1024 * 1024  # one CSV record: a line, or the lines of a quoted cell running over several
+MAX_XLSX_UNPACKED = 300 * 1024 * 1024  # an .xlsx's parts unpacked, all together (the sheet is streamed)
+MAX_XLSX_STRINGS = 50 * 1024 * 1024  # its shared strings, which openpyxl holds in memory (~5 bytes a byte)
+MAX_XLSX_PART = 10 * 1024 * 1024  # any other XML part read whole (workbook, styles, relations: ~25 bytes a byte)
+MAX_XLSX_RATIO = 100  # unpacked/packed size of a part over 1 MB: Excel's XML packs 5–20 ×, a zip bomb ~1,000 ×
+MAX_XLSX_DIRECTORY = 2 * 1024 * 1024  # the zip's table of contents (~25,000 parts; a workbook has a few dozen)
 
 Cell = str | datetime | date | None
 """A cell as read: text, or a date/time from a spreadsheet cell (numbers and booleans become text)."""
@@ -49,16 +74,25 @@ _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 _SAVE_AS_UTF8 = "Lưu lại dưới dạng CSV UTF-8"
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]+(\d{1,2})[:hH](\d{2})(?::\d{2}(?:\.\d+)?)?)?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Two numbers that may be a day and a month (a year after them or not), not part of a longer number nor of an
+# ISO date (2024-03-15) nor a month and year (03/2024): what tells a column written month first.
+_DAY_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})(?:[/.-](?:\d{4}|\d{2}))?(?![\d/.-])")
+_XML_PARTS = (".xml", ".rels", ".vml")  # the parts of an .xlsx an XML parser may read
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+_DTD_TROUBLE = re.compile(r"amplification|entit|DTD|DOCTYPE", re.IGNORECASE)  # what expat says of one
+_PROLOG_BYTES = 64 * 1024  # how much of each XML part is searched for a DTD (it must come before the root)
+_RATIO_FROM = 1024 * 1024  # a part smaller than this unpacked may be packed as tightly as it likes
 
 
 @dataclass(frozen=True)
 class Column:
     """One column of a contract: its key and its Vietnamese header (both accepted in a file, as are the
-    other headers in ``aliases``)."""
+    other headers in ``aliases``); ``dated`` for a column of dates (its texts are checked for month first)."""
 
     key: str
     header: str
     aliases: tuple[str, ...] = ()
+    dated: bool = False
 
 
 DOSSIER_COLUMNS = (
@@ -70,14 +104,14 @@ DOSSIER_COLUMNS = (
     Column("phone", "Số điện thoại"),
     Column("address", "Địa chỉ"),
     Column("channel", "Hình thức nộp"),
-    Column("received_at", "Ngày tiếp nhận"),
-    Column("due_at", "Ngày hẹn trả"),
-    Column("resolved_at", "Ngày có kết quả"),
-    Column("returned_at", "Ngày trả kết quả"),
+    Column("received_at", "Ngày tiếp nhận", dated=True),
+    Column("due_at", "Ngày hẹn trả", dated=True),
+    Column("resolved_at", "Ngày có kết quả", dated=True),
+    Column("returned_at", "Ngày trả kết quả", dated=True),
     Column("status", "Trạng thái"),
-    Column("withdrawn_at", "Ngày rút"),
+    Column("withdrawn_at", "Ngày rút", dated=True),
     Column("digitized", "Số hóa"),
-    Column("apology_at", "Ngày xin lỗi"),
+    Column("apology_at", "Ngày xin lỗi", dated=True),
 )
 # Each group needs at least one of its columns in the file.
 DOSSIER_REQUIRED = (("applicant_name",), ("received_at",), ("procedure_code", "procedure_name"))
@@ -100,9 +134,9 @@ TASK_COLUMNS = (
     Column("source", "Nguồn"),
     Column("lead", "Chủ trì", ("Đơn vị chủ trì", "Cơ quan chủ trì")),
     Column("cooperating", "Phối hợp", ("Đơn vị phối hợp", "Cơ quan phối hợp")),
-    Column("deadline", "Thời hạn", ("Thời gian hoàn thành", "Thời hạn hoàn thành")),
+    Column("deadline", "Thời hạn", ("Thời gian hoàn thành", "Thời hạn hoàn thành"), dated=True),
     Column("status", "Tình trạng", ("Trạng thái",)),
-    Column("completed_at", "Ngày hoàn thành"),
+    Column("completed_at", "Ngày hoàn thành", dated=True),
     Column("evidence", "Văn bản/kết quả", ("Kết quả", "Sản phẩm", "Kết quả/sản phẩm", "Văn bản, kết quả")),
     Column("progress_note", "Ghi chú", ("Tiến độ", "Tiến độ thực hiện")),
 )
@@ -110,7 +144,7 @@ TASK_REQUIRED = (("title",), ("area",))
 
 # The fixed columns of a survey file; one more column per survey criterion (by its code or wording).
 SURVEY_COLUMNS = (
-    Column("taken_at", "Ngày khảo sát", ("Ngày",)),
+    Column("taken_at", "Ngày khảo sát", ("Ngày",), dated=True),
     Column("dossier_code", "Mã hồ sơ"),
     Column("method", "Hình thức", ("Hình thức khảo sát",)),
     Column("overall", "Mức độ hài lòng chung", ("Hài lòng chung", "Đánh giá chung")),
@@ -119,7 +153,7 @@ SURVEY_COLUMNS = (
 SURVEY_REQUIRED = (("taken_at",), ("overall",))
 
 INSPECTION_COLUMNS = (
-    Column("inspected_at", "Ngày kiểm tra"),
+    Column("inspected_at", "Ngày kiểm tra", dated=True),
     Column("subject", "Đối tượng được kiểm tra", ("Đối tượng", "Đơn vị được kiểm tra")),
     Column("subject_kind", "Loại đối tượng"),
     Column("kind", "Hình thức", ("Hình thức kiểm tra",)),
@@ -128,9 +162,9 @@ INSPECTION_COLUMNS = (
     Column("inspectors", "Đoàn kiểm tra", ("Thành phần đoàn kiểm tra", "Người kiểm tra")),
     Column("conclusion", "Kết luận"),
     Column("finding", "Vấn đề phát hiện", ("Tồn tại, hạn chế", "Vi phạm")),
-    Column("remedy_deadline", "Thời hạn khắc phục"),
+    Column("remedy_deadline", "Thời hạn khắc phục", dated=True),
     Column("responsible", "Trách nhiệm khắc phục", ("Người chịu trách nhiệm khắc phục",)),
-    Column("resolved_at", "Ngày khắc phục"),
+    Column("resolved_at", "Ngày khắc phục", dated=True),
     Column("measure", "Hình thức xử lý", ("Biện pháp xử lý",)),
     Column("official_name", "Công chức vi phạm", ("Người vi phạm",)),
     Column("official_is_leader", "Là lãnh đạo"),
@@ -172,12 +206,30 @@ class Table:
     index: dict[str, int]
     headers: dict[str, str]
     _rows: Iterator[tuple[int, list[Cell]]] = field(repr=False)
+    dated: frozenset[str] = frozenset()  # the keys of the columns of dates
 
     def rows(self) -> Iterator[tuple[int, list[Cell]]]:
-        """(line number in the file, cells) of every non-empty row after the header."""
+        """(line number in the file, cells) of every non-empty row after the header.
+
+        A row past ``MAX_ROWS`` refuses the file as soon as it is read. After the last row, a date column whose
+        texts read only as month/day refuses it too (``_DateWatch``): every import reads all its rows before it
+        writes anything, so such a file writes nothing, whatever its rows' own problems."""
+        watch = _DateWatch({key: position for key, position in self.index.items() if key in self.dated})
+        count = 0
         for line, cells in self._rows:
-            if not _blank(cells):
-                yield line, cells
+            if _blank(cells):
+                continue
+            count += 1
+            if count > MAX_ROWS:
+                raise TableFileError(_(
+                    "Tệp «{name}» có hơn {limit} dòng dữ liệu (dừng đọc ở dòng {line}): mỗi lần nhập đọc tối đa "
+                    "{limit} dòng. Hãy chia tệp thành nhiều tệp, mỗi tệp không quá {limit} dòng, rồi nhập lần "
+                    "lượt. Chưa ghi dữ liệu nào."
+                ).format(name=self.name, limit=number(MAX_ROWS), line=number(line)))
+            if watch.columns:
+                watch.see(line, cells)
+            yield line, cells
+        watch.check(self.name, self.headers)
 
     def has(self, key: str) -> bool:
         return key in self.index
@@ -200,6 +252,131 @@ class Table:
         return cells[position]
 
 
+class _DateWatch:
+    """The text dates of a file's date columns, followed row by row (a spreadsheet's own dates are not texts:
+    they cannot be read the wrong way round). A first number from 13 to 31 shows a column written day first: it
+    is watched no more. Else the first text whose second number is from 13 to 31 (06/13/2024) is kept as the
+    ``evidence`` of a column written month first, and the first whose two numbers differ and are both 12 or
+    less (06/03/2024) as one that would be read ``swapped``. A column with both is refused (``check``); one
+    with only the first kind misreads nothing (each such row is a row problem, an impossible date, as a typing
+    error in a one-row file is)."""
+
+    def __init__(self, columns: dict[str, int]) -> None:
+        self.columns = columns  # key → position of the columns still watched
+        self.evidence: dict[str, tuple[int, str, int]] = {}
+        self.swapped: dict[str, tuple[int, str]] = {}
+        self._pick()
+
+    def _pick(self) -> None:
+        """The getter of the watched cells of a row (in C: most rows have none to look at)."""
+        positions = list(self.columns.values())
+        self._width = max(positions, default=-1) + 1
+        if positions:  # (none: ``see`` is not called)
+            self._cells = itemgetter(*positions, positions[0])  # a tuple even for one column (twice)
+
+    def see(self, line: int, cells: Sequence[Cell]) -> None:
+        values = (self._cells(cells) if len(cells) >= self._width
+                  else tuple(cells[position] if position < len(cells) else None for position in self.columns.values()))
+        if not any(values):
+            return
+        for key, cell in zip(list(self.columns), values, strict=False):
+            if not isinstance(cell, str) or len(cell) < 3 or not (match := _DAY_MONTH.search(cell)):
+                continue
+            first, second = int(match[1]), int(match[2])
+            if 13 <= first <= 31:
+                del self.columns[key]
+                self._pick()
+            elif 1 <= first <= 12:
+                if 13 <= second <= 31:
+                    self.evidence.setdefault(key, (line, cell, second))
+                elif 1 <= second <= 12 and second != first:
+                    self.swapped.setdefault(key, (line, cell))
+
+    def check(self, name: str, headers: dict[str, str]) -> None:
+        """Refuse the file when a column, once every row is seen, reads only as month/day."""
+        for key in self.columns:
+            if key in self.evidence and key in self.swapped:
+                raise _month_first(name, headers[key], self.evidence[key], self.swapped[key])
+
+
+def _month_first(
+    name: str, column: str, evidence: tuple[int, str, int], swapped: tuple[int, str],
+) -> TableFileError:
+    """A column of dates consistent only as month/day: refused as a whole, never read with day and month swapped
+    (as row problems, only the rows with a day above 12 would be named, and the others, with ``skip_invalid``,
+    would be stored on the wrong day)."""
+    (line, text, second), (other_line, other) = evidence, swapped
+    return TableFileError(_(
+        "Tệp «{name}», cột «{column}»: ngày được ghi theo kiểu tháng trước, ngày sau (mm/dd/yyyy, như máy đặt "
+        "vùng Hoa Kỳ): dòng {line} ghi «{value}», số thứ hai ({number}) không thể là tháng, và không ngày nào "
+        "trong cột có số đầu lớn hơn 12, nên «{other}» (dòng {other_line}) sẽ bị đọc nhầm ngày thành tháng. "
+        "Chương trình không tự đổi chỗ ngày và tháng. Hãy ghi lại cột này theo dd/mm/yyyy (trong Excel: chọn cột "
+        "→ Định dạng ô → Ngày, vùng Tiếng Việt) rồi nhập lại. Chưa ghi dữ liệu nào."
+    ).format(name=name, column=column, line=number(line), value=shown(text), number=second, other=shown(other),
+             other_line=number(other_line)))
+
+
+# -- the limits' messages ----------------------------------------------------------------------------------
+
+
+def _size(size: int) -> str:
+    """``105 MB``, ``11,9 MB``: a size as ``file_size`` says it, without a decimal that is zero."""
+    return file_size(size).replace(",0 ", " ")
+
+
+def _unreadable(name: str, line: int, detail: str) -> TableFileError:
+    return TableFileError(_("Tệp «{name}» không đọc được ở dòng {line}: {detail}. Chưa ghi dữ liệu nào.").format(
+        name=name, line=number(line), detail=detail))
+
+
+def _cell_too_long(name: str, line: int) -> TableFileError:
+    return _unreadable(name, line, _("có một ô dài quá {n} ký tự").format(n=number(MAX_CELL_CHARS)))
+
+
+def _too_wide(name: str, line: int, width: int) -> TableFileError:
+    return _unreadable(name, line, _(
+        "dòng có {n} cột, quá giới hạn {limit} cột; hãy xóa các cột thừa bên phải bảng (kể cả cột trống đã định "
+        "dạng)").format(n=number(width), limit=number(MAX_COLUMNS)))
+
+
+def _too_many_lines(name: str) -> TableFileError:
+    return TableFileError(_(
+        "Tệp «{name}» có hơn {limit} dòng (kể cả dòng trống), nhiều hơn một trang tính Excel chứa được. Hãy xóa "
+        "các dòng trống thừa hoặc chia tệp thành nhiều tệp nhỏ hơn rồi nhập lần lượt. Chưa ghi dữ liệu nào."
+    ).format(name=name, limit=number(MAX_LINES)))
+
+
+def _packed(name: str, problem: str) -> TableFileError:
+    """An .xlsx whose parts would unpack beyond a limit: refused before openpyxl reads any of them."""
+    return TableFileError(_(
+        "Tệp «{name}»: {problem}. Tệp như vậy có thể là tệp nén bất thường («zip bomb») nên không được đọc. Nếu "
+        "đây là bảng tính thật, hãy chia thành nhiều tệp nhỏ hơn hoặc lưu dưới dạng CSV UTF-8 rồi nhập lại. Chưa "
+        "ghi dữ liệu nào."
+    ).format(name=name, problem=problem))
+
+
+def _dtd(name: str, part: str | None) -> TableFileError:
+    """An .xlsx with a DTD (entities that may expand a billion times, or read other files): never read."""
+    where = "" if part is None else _(" (phần «{part}»)").format(part=part)  # None: the parser's own refusal
+    return TableFileError(_(
+        "Tệp «{name}» chứa khai báo DTD/thực thể XML{where}, không đọc được vì lý do an toàn: Excel không bao giờ "
+        "ghi tệp như vậy. Hãy mở tệp bằng Excel rồi lưu lại dưới dạng .xlsx hoặc CSV UTF-8 và nhập lại. Chưa ghi "
+        "dữ liệu nào."
+    ).format(name=name, where=where))
+
+
+def _damaged(path: Path, exc: BaseException) -> TableFileError:
+    if isinstance(exc, SyntaxError) and _DTD_TROUBLE.search(str(exc)):
+        return _dtd(path.name, None)
+    return TableFileError(_(
+        "Tệp «{name}» không phải tệp Excel .xlsx hợp lệ hoặc bị hỏng ({detail}). Hãy mở bằng Excel rồi lưu "
+        "lại dưới dạng .xlsx hoặc CSV UTF-8. Chưa ghi dữ liệu nào."
+    ).format(name=path.name, detail=type(exc).__name__))
+
+
+# -- CSV -----------------------------------------------------------------------------------------------
+
+
 def _encoding(head: bytes) -> str:
     """UTF-16 when the file starts with its BOM; otherwise UTF-8, with or without BOM."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -208,20 +385,30 @@ def _encoding(head: bytes) -> str:
 
 
 def _not_utf8(path: Path, encoding: str) -> TableFileError:
-    """The message for a file that does not decode, naming the first bad byte and its line."""
-    data = path.read_bytes()
-    if _utf16_without_bom(data[:1024]):  # it fails on its first non-ASCII letter, before a NUL is seen
-        return _nul(path)
-    try:
-        data.decode(encoding)
-        position, byte = len(data), 0
-    except UnicodeDecodeError as exc:
-        position, byte = exc.start, data[exc.start]
+    """The message for a file that does not decode, naming the first bad byte and its line (the file is read
+    again a megabyte at a time)."""
+    with path.open("rb") as handle:
+        if _utf16_without_bom(handle.read(1024)):  # it fails on its first non-ASCII letter, before a NUL is seen
+            return _nul(path)
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        newlines, byte, line = 0, 0, 0
+        for chunk in itertools.chain(iter(lambda: handle.read(1024 * 1024), b""), [b""]):
+            held = decoder.getstate()[0]  # the end of the previous chunk, given again with this one
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                seen = exc.object[:exc.start]
+                byte, line = exc.object[exc.start], newlines - held.count(b"\n") + seen.count(b"\n") + 1
+                break
+            newlines += chunk.count(b"\n")
+        else:
+            line = newlines + 1
     return TableFileError(_(
         "Tệp «{name}» không phải văn bản UTF-8: byte 0x{byte:02X} ở dòng {line} không đọc được (có thể tệp "
         "được lưu bằng bảng mã Windows-1258, TCVN3 hoặc VNI). Hãy mở tệp bằng Excel rồi chọn "
         "«{save_as}» (Tệp → Lưu thành → CSV UTF-8) và nhập lại. Chưa ghi dữ liệu nào."
-    ).format(name=path.name, byte=byte, line=data.count(b"\n", 0, position) + 1, save_as=_SAVE_AS_UTF8))
+    ).format(name=path.name, byte=byte, line=number(line), save_as=_SAVE_AS_UTF8))
 
 
 def _utf16_without_bom(head: bytes) -> bool:
@@ -236,12 +423,59 @@ def _nul(path: Path) -> TableFileError:
     ).format(name=path.name, save_as=_SAVE_AS_UTF8.lower()))
 
 
-def _lines(path: Path, handle: Iterable[str]) -> Iterator[str]:
-    """The file's lines, refusing a NUL character (UTF-16 without BOM, or not a text file)."""
-    for line in handle:
-        if "\x00" in line:
-            raise _nul(path)
-        yield line
+class _Lines:
+    """The lines of a CSV file for ``csv.reader``, never one longer than ``MAX_RECORD_CHARS`` in memory: no line
+    and no record (its lines, when a quoted cell runs over several) may hold more, nor the file more than
+    ``MAX_LINES`` lines. A NUL character refuses the file (UTF-16 without BOM, or not a text file)."""
+
+    def __init__(self, path: Path, handle: IO[str]) -> None:
+        self.path = path
+        self._readline = handle.readline
+        self.line = 0  # lines given so far
+        self.start = 1  # the line the record being read starts on
+        self.record = 0  # the characters of that record so far (the reader of records sets it back to 0)
+        self._again: list[str] = []  # the sample, to be given again (last line first)
+
+    def _read(self) -> str:
+        text = self._readline(MAX_RECORD_CHARS + 1)
+        if "\x00" in text:
+            raise _nul(self.path)
+        return text
+
+    def sample(self, count: int) -> list[str]:
+        """The first ``count`` lines, or fewer when they hold more than ``MAX_RECORD_CHARS`` characters (to choose
+        the delimiter); they are given again, in order, before the next ones."""
+        lines: list[str] = []
+        size = 0
+        while len(lines) < count and size <= MAX_RECORD_CHARS and (text := self._read()):
+            lines.append(text)
+            size += len(text)
+        self._again = lines[::-1]
+        return lines
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self._again:
+            text = self._again.pop()
+        else:  # (``_read``, written out: this runs for every line)
+            text = self._readline(MAX_RECORD_CHARS + 1)
+            if "\x00" in text:
+                raise _nul(self.path)
+        if not text:
+            raise StopIteration
+        self.line += 1
+        if self.line > MAX_LINES:
+            raise _too_many_lines(self.path.name)
+        if not self.record:
+            self.start = self.line
+        self.record += len(text)
+        if self.record > MAX_RECORD_CHARS:
+            raise _unreadable(self.path.name, self.start, _(
+                "một dòng dài quá {n} ký tự (có thể một ô thiếu dấu ngoặc kép đóng); hãy sửa dòng này hoặc chia "
+                "nội dung dài ra nhiều dòng").format(n=number(MAX_RECORD_CHARS)))
+        return text
 
 
 def _sniff_delimiter(lines: Sequence[str]) -> str:
@@ -263,42 +497,46 @@ def _sniff_delimiter(lines: Sequence[str]) -> str:
 def _csv_rows(path: Path, start: bytes) -> Iterator[Iterator[tuple[int, list[Cell]]]]:
     """The records of a CSV file, read as a stream, each with the line it starts on."""
     encoding = _encoding(start)
+    csv.field_size_limit(MAX_CELL_CHARS)  # the process's setting (its default): ours, whoever changed it
     with path.open(encoding=encoding, newline="") as handle:
-        lines = _lines(path, handle)
-        first: list[str] = []  # the first lines choose the delimiter (a title may come before the header)
-        try:
-            for line in lines:
-                first.append(line)
-                if len(first) >= HEADER_SEARCH_ROWS:
-                    break
+        lines = _Lines(path, handle)
+        try:  # the first lines choose the delimiter (a title may come before the header)
+            first = lines.sample(HEADER_SEARCH_ROWS)
         except UnicodeDecodeError:
             raise _not_utf8(path, encoding) from None
-        reader = csv.reader(itertools.chain(first, lines), delimiter=_sniff_delimiter(first))
+        reader = csv.reader(lines, delimiter=_sniff_delimiter(first))
 
         def rows() -> Iterator[tuple[int, list[Cell]]]:
-            previous = 0
             try:
                 for record in reader:
-                    line, previous = previous + 1, reader.line_num
+                    line, lines.record = lines.start, 0
+                    if len(record) > MAX_COLUMNS:
+                        raise _too_wide(path.name, line, len(record))
                     yield line, [cell[1:] if cell[:1] == "'" and _NEUTRALISED.match(cell) else cell for cell in record]
             except UnicodeDecodeError:
                 raise _not_utf8(path, encoding) from None
             except csv.Error as exc:
                 if "field larger than field limit" in str(exc):
-                    detail = _("có một ô dài quá {n} ký tự").format(n=f"{csv.field_size_limit():,}".replace(",", "."))
-                else:
-                    detail = _("sai định dạng CSV ({detail})").format(detail=exc)
-                raise TableFileError(_(
-                    "Tệp «{name}» không đọc được ở dòng {line}: {detail}. Chưa ghi dữ liệu nào."
-                ).format(name=path.name, line=reader.line_num, detail=detail)) from None
+                    raise _cell_too_long(path.name, reader.line_num) from None
+                raise _unreadable(path.name, reader.line_num, _("sai định dạng CSV ({detail})").format(
+                    detail=exc)) from None
 
         yield rows()
+
+
+# -- .xlsx -------------------------------------------------------------------------------------------------
+
+
+class _CellTooLong(Exception):
+    """A text cell of a workbook longer than ``MAX_CELL_CHARS`` (said with its line by the reader of rows)."""
 
 
 def _xlsx_cell(value: Any) -> Cell:
     if value is None or isinstance(value, datetime | date):
         return value
     if isinstance(value, str):
+        if len(value) > MAX_CELL_CHARS:
+            raise _CellTooLong
         return unneutralise(value)
     if isinstance(value, bool):
         return "Có" if value else "Không"
@@ -311,32 +549,111 @@ def _xlsx_cell(value: Any) -> Cell:
     return str(value)
 
 
+def _part_limit(name: str) -> int | None:
+    """The most a part may unpack to when openpyxl reads it whole: the shared strings (kept in memory) and any
+    other XML part (workbook, styles, relations: parsed into a tree); None for the sheets, which are streamed,
+    and for what is not XML (pictures: not read), which count only in the total. The parts are told apart by
+    their names, as Excel, LibreOffice and openpyxl write them: a workbook whose relations make openpyxl read a
+    part under ``worksheets/`` whole is bounded by the total and the packing ratio only."""
+    lower = name.lower()
+    if not lower.endswith(_XML_PARTS) or (lower.endswith(".xml") and "worksheets/" in lower):
+        return None
+    return MAX_XLSX_STRINGS if lower.rpartition("/")[2].startswith("sharedstrings") else MAX_XLSX_PART
+
+
+def _check_workbook(path: Path) -> None:
+    """Refuse, before openpyxl opens it, an .xlsx whose reading would exhaust the machine: a table of contents
+    past ``MAX_XLSX_DIRECTORY``, a part unpacking past its limit (``_part_limit``), all parts past
+    ``MAX_XLSX_UNPACKED``, a part over 1 MB packed more tightly than ``MAX_XLSX_RATIO``, or a DTD. The sizes are
+    those the zip declares: zipfile never unpacks more than a part declares (it stops there, then says the
+    part is damaged), so they bound what is read."""
+    name = path.name
+    try:
+        directory = _directory_size(path)
+        if directory > MAX_XLSX_DIRECTORY:
+            raise _packed(name, _("mục lục của tệp .xlsx lớn {size}, quá giới hạn {limit} (quá nhiều phần bên "
+                                  "trong)").format(size=_size(directory), limit=_size(MAX_XLSX_DIRECTORY)))
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            for part in parts:
+                limit = _part_limit(part.filename)
+                if limit is not None and part.file_size > limit:
+                    raise _packed(name, _("phần «{part}» bên trong tệp .xlsx khi giải nén lớn {size}, quá giới hạn "
+                                          "{limit}").format(part=part.filename, size=_size(part.file_size),
+                                                            limit=_size(limit)))
+            total = sum(part.file_size for part in parts)
+            if total > MAX_XLSX_UNPACKED:
+                raise _packed(name, _("các phần bên trong tệp .xlsx khi giải nén tổng cộng {size}, quá giới hạn "
+                                      "{limit}").format(size=_size(total), limit=_size(MAX_XLSX_UNPACKED)))
+            for part in parts:
+                if part.file_size > _RATIO_FROM and part.file_size > MAX_XLSX_RATIO * max(part.compress_size, 1):
+                    raise _packed(name, _(
+                        "phần «{part}» bên trong tệp .xlsx bị nén {ratio} lần (giải nén thành {size}), quá giới hạn "
+                        "{limit} lần của bảng tính thật"
+                    ).format(part=part.filename, ratio=number(part.file_size // max(part.compress_size, 1)),
+                             size=_size(part.file_size), limit=number(MAX_XLSX_RATIO)))
+            for part in parts:
+                if part.filename.lower().endswith(_XML_PARTS):
+                    with archive.open(part) as stream:
+                        head = stream.read(_PROLOG_BYTES)
+                    if _DTD.search(head.replace(b"\x00", b"")):  # (without the NULs of UTF-16)
+                        raise _dtd(name, part.filename)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError, RuntimeError, NotImplementedError) as exc:
+        raise _damaged(path, exc) from None  # (RuntimeError: encrypted; NotImplementedError: unknown packing)
+
+
+def _directory_size(path: Path) -> int:
+    """The size of the zip's table of contents, read as ZipFile reads it (with zipfile's own reader of the end
+    records, private but the one ZipFile calls before it reads the table whole); 0 if Python drops it."""
+    read_end = getattr(zipfile, "_EndRecData", None)
+    if read_end is None:
+        return 0
+    with path.open("rb") as handle:
+        end = read_end(handle)
+    return end[zipfile._ECD_SIZE] if end else 0
+
+
 @contextmanager
 def _xlsx_rows(path: Path) -> Iterator[Iterator[tuple[int, list[Cell]]]]:
+    _check_workbook(path)
     import openpyxl  # ~100 ms: only when a workbook is read
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # styles or extensions openpyxl does not know: not our concern
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError) as exc:
-        raise TableFileError(_(
-            "Tệp «{name}» không phải tệp Excel .xlsx hợp lệ hoặc bị hỏng ({detail}). Hãy mở bằng Excel rồi lưu "
-            "lại dưới dạng .xlsx hoặc CSV UTF-8. Chưa ghi dữ liệu nào."
-        ).format(name=path.name, detail=type(exc).__name__)) from None
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)  # (links: unread)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError, SyntaxError,
+            zlib.error) as exc:
+        raise _damaged(path, exc) from None
     try:
         if not book.worksheets:
             raise TableFileError(_("Tệp «{name}» không có trang tính nào.").format(name=path.name))
         sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # not trusted: A1:XFD1048576 pads every row to 16,384 cells, A1:C2 drops row 3 on
 
         def rows() -> Iterator[tuple[int, list[Cell]]]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                    yield line, [_xlsx_cell(value) for value in values]
+                try:
+                    for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                        if line > MAX_LINES:
+                            raise _too_many_lines(path.name)
+                        if len(values) > MAX_COLUMNS:
+                            raise _too_wide(path.name, line, len(values))
+                        try:
+                            cells = [_xlsx_cell(value) for value in values]
+                        except _CellTooLong:
+                            raise _cell_too_long(path.name, line) from None
+                        yield line, cells
+                except (SyntaxError, zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
+                    raise _damaged(path, exc) from None  # a sheet cut short, or unpacking past what it declared
 
-        yield rows()
+        reading = rows()
+        try:
+            yield reading
+        finally:
+            reading.close()  # the sheet's stream, now, even when the reading stopped half-way (a limit passed)
     finally:
         book.close()
 
@@ -392,12 +709,14 @@ def open_table(path: Path, columns: Sequence[Column], required: Sequence[Sequenc
     """Open a CSV file or the first sheet of an .xlsx, find its header row, and give its rows.
 
     Header cells are matched to ``columns`` by key or Vietnamese header, ignoring case and diacritics;
-    unknown columns are ignored. Raises TableFileError for a file that cannot be read as such a table.
+    unknown columns are ignored. Raises TableFileError for a file that cannot be read as such a table, or
+    past one of the limits ``MAX_*`` (the file's size first, before anything is read).
     """
     name = path.name
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
+            size = os.fstat(handle.fileno()).st_size
     except FileNotFoundError:
         raise TableFileError(_("Không tìm thấy tệp «{path}».").format(path=path)) from None
     except OSError as exc:
@@ -408,14 +727,16 @@ def open_table(path: Path, columns: Sequence[Column], required: Sequence[Sequenc
             "Tệp «{name}» là định dạng Excel cũ (.xls) hoặc .ods, chưa đọc được. Hãy lưu lại dưới dạng .xlsx "
             "hoặc CSV UTF-8."
         ).format(name=name))
-    if head.startswith(_XLSX_MAGIC) or path.suffix.lower() in (".xlsx", ".xlsm"):
-        with _xlsx_rows(path) as rows:
-            texts, index, headers = _find_header(name, rows, columns, required)
-            yield Table(name, texts, index, headers, rows)
-        return
-    with _csv_rows(path, head) as rows:
+    if size > MAX_FILE_BYTES:
+        raise TableFileError(_(
+            "Tệp «{name}» nặng {size}, quá giới hạn {limit} của một tệp nhập. Hãy chia tệp thành nhiều tệp nhỏ "
+            "hơn (ví dụ mỗi tệp một quý hoặc một năm) rồi nhập lần lượt. Chưa ghi dữ liệu nào."
+        ).format(name=name, size=_size(size), limit=_size(MAX_FILE_BYTES)))
+    dated = frozenset(column.key for column in columns if column.dated)
+    workbook = head.startswith(_XLSX_MAGIC) or path.suffix.lower() in (".xlsx", ".xlsm")
+    with (_xlsx_rows(path) if workbook else _csv_rows(path, head)) as rows:
         texts, index, headers = _find_header(name, rows, columns, required)
-        yield Table(name, texts, index, headers, rows)
+        yield Table(name, texts, index, headers, rows, dated)
 
 
 # -- writing -------------------------------------------------------------------------------------------
