@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -97,14 +98,52 @@ def storage_errors_of(conn: sqlite3.Connection) -> Iterator[None]:
         raise classify(exc, main_file(conn)) from exc
 
 
+POLL_S = 0.002  # how often a write waiting for the lock tries again
+
+
+def begin_immediate(conn: sqlite3.Connection) -> None:
+    """``BEGIN IMMEDIATE``: the write lock taken before anything is read (a deferred transaction that reads first
+    may find its snapshot stale when it comes to write, and fail at once). Waited for as long as the connection's
+    busy timeout says, trying again every ``POLL_S``: SQLite's own wait sleeps up to 100 ms at a time and misses
+    a writer that lets go only for a moment, as an import does between two of its chunks."""
+    timeout_ms = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    deadline = time.monotonic() + timeout_ms / 1000
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+                if code not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(POLL_S)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+
+
 @contextmanager
 def writing(db: Database) -> Iterator[None]:
-    """One transaction of a service's write, its environment errors said as StorageErrors once it is rolled
-    back (``storage_errors_of`` outside ``db.atomic()``, in that order). A lock held too long by an import of
-    this program is said as such (IMPORTING), not as another program's."""
+    """One transaction of a service's write (``BEGIN IMMEDIATE``, committed at the end, rolled back on any
+    error), its environment errors said as StorageErrors once it is rolled back. Inside another transaction it
+    is a savepoint of it. A lock held too long by an import of this program is said as such (IMPORTING), not as
+    another program's."""
+    conn = db.conn
     try:
-        with storage_errors_of(db.conn), db.atomic():
-            yield
+        with storage_errors_of(conn):
+            if conn.in_transaction:
+                with db.atomic():
+                    yield
+                return
+            begin_immediate(conn)
+            try:
+                yield
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
     except StorageError as exc:
         if exc.problem is StorageProblem.LOCKED:
             from db.queries import staging  # (staging writes through this helper)

@@ -18,11 +18,14 @@ CREATE TABLE import_batch (
     pattern    TEXT NOT NULL,
     source     TEXT NOT NULL                  -- the data of each new dossier's 'received' event
 ) STRICT;
-CREATE TABLE import_row (
+CREATE TABLE import_chunk (
     batch_id INTEGER NOT NULL REFERENCES import_batch (id),
     seq      INTEGER NOT NULL,
-    code     TEXT,                            -- the dossier code the file gives: taken, the desk skips it
-    payload  TEXT NOT NULL,                   -- the prepared values (JSON)
+    rows     INTEGER NOT NULL,
+    payload  TEXT NOT NULL,                   -- the chunk's prepared rows: JSON [[code or null, values], ...]
     PRIMARY KEY (batch_id, seq)
+) STRICT;
+CREATE TABLE import_code (
+    code     TEXT PRIMARY KEY,                -- a dossier code a staged row brings: taken, the desk skips it
+    batch_id INTEGER NOT NULL REFERENCES import_batch (id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX import_row_code ON import_row (code) WHERE code IS NOT NULL;

@@ -409,7 +409,7 @@ def test_staging_and_finite_values_arrive_in_a_database_that_predates_them(tmp_p
 
     db = open_db(path)
     assert schema_state(db).pending == ()
-    assert {"import_batch", "import_row"} <= set(db.table_names())
+    assert {"import_batch", "import_chunk", "import_code"} <= set(db.table_names())
     assert db.execute("SELECT indicator, value FROM report_manual_value").fetchall() == [("4.1.2", 15.0)]
     assert db.execute("SELECT count(*) FROM dossier").fetchone()[0] == dossiers
     ReportService(db).draft(period=ReportService(db).period("2024-H1"))  # no infinite figure left to break it

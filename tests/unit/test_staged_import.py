@@ -40,7 +40,8 @@ def counts(path: Path) -> tuple[int, int, int, int]:
     con = sqlite3.connect(path)
     try:
         return tuple(con.execute(sql).fetchone()[0] for sql in (  # type: ignore[return-value]
-            "SELECT count(*) FROM dossier", "SELECT count(*) FROM import_row", "SELECT count(*) FROM import_batch",
+            "SELECT count(*) FROM dossier", "SELECT coalesce(sum(rows), 0) FROM import_chunk",
+            "SELECT count(*) FROM import_batch",
             "SELECT count(*) FROM audit_log WHERE table_name = 'dossier' AND action = 'insert'"))
     finally:
         con.close()
