@@ -555,13 +555,10 @@ class ImportService:
         row.returned_at = _iso(returned) if returned else None
         row.withdrawn_at = _iso(withdrawn) if withdrawn else None
         row.due_moment, row.resolved_moment = due, resolved
-        for key, stored, message in (
-            ("due_at", row.due_at, _("ngày hẹn trả trước ngày tiếp nhận")),
-            ("resolved_at", row.resolved_at, _("ngày có kết quả trước ngày tiếp nhận")),
-            ("withdrawn_at", row.withdrawn_at, _("ngày rút hồ sơ trước ngày tiếp nhận")),
-        ):
+        for key, stored in (("due_at", row.due_at), ("resolved_at", row.resolved_at),
+                            ("withdrawn_at", row.withdrawn_at)):
             if stored is not None and stored < row.received_at:
-                problems.add(row.line, key, message)
+                problems.add(row.line, key, _before_receipt(key))  # (translated only for a row that has it)
         if row.returned_at is not None and row.resolved_at is not None and row.returned_at < row.resolved_at:
             problems.add(row.line, "returned_at", _("ngày trả kết quả trước ngày có kết quả"))
 
@@ -578,62 +575,66 @@ class ImportService:
         batch = staging.begin(self.db, file=file_name, unit_code=context.unit_code, pattern=context.pattern,
                               source=source)
         try:
-            try:
-                staging.stage(self.db, batch, self._payloads(inserts, updates, context, file_name))
-                taken = staging.mark_ready(self.db, batch)
-            except BaseException:
-                with contextlib.suppress(Exception):  # else the next opening discards it
-                    staging.discard(self.db, batch)
-                raise
-            if taken:
-                staging.discard(self.db, batch)
-                shown_codes = ", ".join(taken[:10]) + (" …" if len(taken) > 10 else "")
-                raise CchcError(_(
-                    "Không ghi dữ liệu nào: trong lúc nhập, {n} mã hồ sơ của tệp đã được cấp cho hồ sơ khác "
-                    "({codes}). Hãy nhập lại tệp."
-                ).format(n=len(taken), codes=shown_codes))
-            staging.move(self.db, batch)  # the import is done for its user: a failure now, the next opening ends it
+            with staging.checkpoint_at_end(self.db):
+                self._stage_and_move(batch, inserts, updates, context, file_name)
         finally:
             staging.release(batch)
+
+    def _stage_and_move(self, batch: int, inserts: list[_Dossier], updates: list[tuple[_Dossier, dict[str, Any]]],
+                        context: _Context, file_name: str) -> None:
+        try:
+            staging.stage(self.db, batch, self._payloads(inserts, updates, context, file_name))
+            taken = staging.mark_ready(self.db, batch)
+        except BaseException:
+            with contextlib.suppress(Exception):  # else the next opening discards it
+                staging.discard(self.db, batch)
+            raise
+        if taken:
+            staging.discard(self.db, batch)
+            shown_codes = ", ".join(taken[:10]) + (" …" if len(taken) > 10 else "")
+            raise CchcError(_(
+                "Không ghi dữ liệu nào: trong lúc nhập, {n} mã hồ sơ của tệp đã được cấp cho hồ sơ khác ({codes}). "
+                "Hãy nhập lại tệp."
+            ).format(n=len(taken), codes=shown_codes))
+        staging.move(self.db, batch)  # the import is done for its user: a failure now, the next opening ends it
 
     def _payloads(
         self, inserts: list[_Dossier], updates: list[tuple[_Dossier, dict[str, Any]]], context: _Context,
         file_name: str,
-    ) -> Iterator[tuple[str | None, dict[str, object]]]:
-        """(code given, prepared values) of each row to stage: the new dossiers with a code in the file's order,
-        those without one in order of receipt time, then the changed ones."""
+    ) -> Iterator[tuple[str | None, list[object]]]:
+        """(code given, prepared row) of each row to stage (``staging.new_row``, ``changed_row``): the new dossiers
+        with a code in the file's order, those without one in order of receipt time, then the changed ones."""
         user = self.user_id
         reason = _("Nhập từ tệp «{file}»").format(file=file_name)
         waiting = sorted((row for row in inserts if not row.code), key=lambda row: (row.received.at, row.line))
         for row in [*(row for row in inserts if row.code), *waiting]:
-            payload: dict[str, object] = {
-                "op": staging.NEW, "day": row.received.at.date().isoformat(),
-                "dossier": [row.procedure.id, row.applicant_name, context.fold(row.applicant_name),
-                            row.applicant_id, row.phone, row.address, row.channel.value, row.received_at, user,
-                            row.due_at, row.resolved_at, row.returned_at, row.outcome, row.withdrawn_at,
-                            row.status.value, row.digitized, form_set_for(row.received.at.date())],
-            }
-            if row.apology is not None:
-                letter = self._apology(0, row, context, reason)
-                payload["letter"] = letter[1:]
-                payload["letter_event"] = self._apology_event(0, row, letter, reason)[1:]
-            yield row.code or None, payload
+            values: list[object] = [
+                row.procedure.id, row.applicant_name, context.fold(row.applicant_name), row.applicant_id, row.phone,
+                row.address, row.channel.value, row.received_at, user, row.due_at, row.resolved_at, row.returned_at,
+                row.outcome, row.withdrawn_at, row.status.value, row.digitized, form_set_for(row.received.at.date())]
+            if row.apology is None:
+                yield row.code or None, staging.new_row(values)
+                continue
+            letter = self._apology(0, row, context, reason)
+            yield row.code or None, staging.new_row(values, list(letter[1:]),
+                                                    list(self._apology_event(0, row, letter, reason)[1:]))
         now = _iso(context.now.replace(second=0, microsecond=0))
         for row, old in updates:
-            events: list[tuple[object, ...]] = [(
+            events: list[list[object]] = [[
                 old["id"], "corrected", now, user, old["status"], row.status.value, reason, old["due_at"], row.due_at,
-                _json({"source": "import", "file": file_name, "changed": _differences(row, old)}))]
-            changed: dict[str, object] = {"op": staging.CHANGED, "events": events, "dossier": [
-                row.procedure.id, row.applicant_name, context.fold(row.applicant_name), row.applicant_id, row.phone,
-                row.address, row.channel.value, row.received_at, row.due_at, row.resolved_at, row.returned_at,
-                row.outcome, row.withdrawn_at, row.status.value, row.digitized, old["id"]]}
+                _json({"source": "import", "file": file_name, "changed": _differences(row, old)})]]
+            values = [row.procedure.id, row.applicant_name, context.fold(row.applicant_name), row.applicant_id,
+                      row.phone, row.address, row.channel.value, row.received_at, row.due_at, row.resolved_at,
+                      row.returned_at, row.outcome, row.withdrawn_at, row.status.value, row.digitized, old["id"]]
             if row.apology is not None and old["apology_id"] is None:
                 letter = self._apology(old["id"], row, context, reason)
-                changed["letter"] = letter
-                events.append(self._apology_event(old["id"], row, letter, reason))
+                events.append(list(self._apology_event(old["id"], row, letter, reason)))
+                yield None, staging.changed_row(values, events, letter=list(letter))
             elif row.apology is not None and row.apology.isoformat() != old["apology_at"]:
-                changed["letter_date"] = (row.apology.isoformat(), old["apology_id"])
-            yield None, changed
+                yield None, staging.changed_row(values, events,
+                                                letter_date=[row.apology.isoformat(), old["apology_id"]])
+            else:
+                yield None, staging.changed_row(values, events)
 
     def _apology(self, dossier_id: int, row: _Dossier, context: _Context, reason: str) -> tuple[object, ...]:
         """Mẫu 04 as the file dates it: the new appointment is the result's day when it came later, else one
