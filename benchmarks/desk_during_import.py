@@ -1,4 +1,4 @@
-"""``python -m benchmarks.desk_during_import [--dossiers 120000]``: the desk while a large import runs (issue 13).
+"""``python -m benchmarks.desk_during_import [--dossiers 120000] [--smoke]``: the desk during an import (issue 13).
 
 Exports the cached demo database (``benchmarks/.cache``) to CSV, then runs ``cchc import dossiers`` of that file
 into a fresh database in another process (its wall time and peak memory), while this process registers dossiers
@@ -28,7 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.desk_during_import", description=__doc__)
     parser.add_argument("--dossiers", type=int, default=120_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--smoke", action="store_true", help="10,000 dossiers; the figures printed, not judged")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.dossiers = 10_000
     from cchc_desktop.services.exports import ExportService
     from cchc_desktop.services.reception import NewDossier, ReceptionService
     from db.connection import open_db
@@ -74,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     print_table(figures, f"The desk during an import: {args.dossiers:,} dossiers, {os.cpu_count()} cores")
     worst = max(waits, default=0.0)
     print(f"longest wait of the desk: {worst * 1000:.0f} ms")
-    return 1 if worst > 1.0 or any(figure.missed for figure in figures) else 0
+    return 0 if args.smoke else 1 if worst > 1.0 or any(figure.missed for figure in figures) else 0
 
 
 if __name__ == "__main__":
