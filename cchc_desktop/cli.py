@@ -698,24 +698,24 @@ def _cmd_kiosk_pin(args: argparse.Namespace, db_path: Path) -> int:
 def _cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.services.backups import BackupService
 
-    made = BackupService(db_path).backup(folder=Path(args.to) if args.to else None)
+    db = _open(db_path)  # the right is the session's, and the copy is written into the audit trail under it
+    try:
+        made = BackupService(db_path, session=db).backup(folder=Path(args.to) if args.to else None)
+    finally:
+        db.close()
     _out(_("Đã sao lưu vào {path}.").format(path=made.path))
     return EXIT_OK
 
 
 def _cmd_restore(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.domain.users import Permission
-    from cchc_desktop.services import sessions
     from cchc_desktop.services.backups import BackupService
 
-    db = _open(db_path)  # the session of this run: its right is checked, its name goes into the entry
+    db = _open(db_path)  # the right is the session's, and its name goes into the restore's entry
     try:
-        sessions.require(db, Permission.SETTINGS)
-        actor = sessions.actor(db)
+        service = BackupService(db_path, session=db)
+        restored = service.restore(Path(args.file), accept_broken_chain=args.accept_broken_chain)
     finally:
         db.close()
-    restored = BackupService(db_path).restore(Path(args.file), accept_broken_chain=args.accept_broken_chain,
-                                              actor=actor)
     if restored.broken_links:
         print(_("Lưu ý: đã khôi phục bản sao có nhật ký bị sửa ngoài chương trình ({n} mục); việc này đã được ghi "
                 "vào nhật ký.").format(n=len(restored.broken_links)), file=sys.stderr)
@@ -874,15 +874,19 @@ _signed_in_as: str | None = None  # --user of this run
 def _open(db_path: Path) -> Database:
     """Open the database and begin the session of this run: --user's account, else local admin mode."""
     from cchc_desktop.services import sessions
+    from cchc_desktop.services.accounts import AccountService
     from cchc_desktop.services.database import open_database
 
     db = open_database(db_path)
     try:
         if _signed_in_as is None:
+            if AccountService(db).passwords_set():
+                raise CchcError(_(
+                    "Cơ sở dữ liệu này đã có tài khoản có mật khẩu: lệnh chỉ chạy khi đăng nhập. Hãy thêm "
+                    "--user TÊN (mật khẩu hỏi khi chạy, hoặc biến CCHC_PASSWORD). Quên mật khẩu quản trị: "
+                    "«cchc user recover-admin TÊN» trên chính máy và tài khoản máy giữ tệp dữ liệu."))
             sessions.begin(db, sessions.LOCAL_ADMIN)
         else:
-            from cchc_desktop.services.accounts import AccountService
-
             password = os.environ.get("CCHC_PASSWORD")
             if password is None:
                 password = _secret(_("Mật khẩu của {user}: ").format(user=_signed_in_as))

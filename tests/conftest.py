@@ -25,12 +25,19 @@ from db.connection import open_db  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# A demo database has accounts with passwords, so the command line works on it only signed in: as its admin.
+DEMO_ADMIN = ("--user", "quantri")
+DEMO_PASSWORD = "demo1234"
+
+
 @pytest.fixture(autouse=True)
 def _private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own data folder; nothing touches the real user's files."""
+    """Every test gets its own data folder; nothing touches the real user's files. The demo accounts' password
+    is in CCHC_PASSWORD (what ``--user`` reads when no terminal asks), for the commands run on demo data."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("CCHC_HOME", str(home))
     monkeypatch.delenv("CCHC_DB", raising=False)
+    monkeypatch.setenv("CCHC_PASSWORD", DEMO_PASSWORD)
     return home
 
 
@@ -52,6 +59,19 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     generate_demo(db, year=2024, dossiers=300, seed=7)
     db.close()
     return path
+
+
+@pytest.fixture
+def open_demo_path(demo_path: Path) -> Path:
+    """The demo year with its accounts' passwords removed: like a fresh install, where the command line works in
+    local admin mode without a sign-in (and so writes nothing into the file for a command that fails)."""
+    from db import audit
+
+    db = open_db(demo_path)
+    with audit.suspended(db), db.atomic():
+        db.execute("UPDATE user SET password_hash = NULL")
+    db.close()
+    return demo_path
 
 
 def _copy(template: Path, target: Path) -> Path:

@@ -83,9 +83,12 @@ class Desk:
         return errors or ""
 
 
+DEMO_PASSWORD = "demo1234"  # the demo's accounts: the command line works on it signed in only
+
+
 def cchc(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "cchc_desktop", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, check=False)
+                          timeout=300, check=False, env={**os.environ, "CCHC_PASSWORD": DEMO_PASSWORD})
 
 
 def codes_in(path: Path) -> set[str]:
@@ -110,7 +113,7 @@ def command_then_kill(template: Path, workdir: Path, command: list[str], *, wind
     path = Path(shutil.copy(template, workdir / "cchc.sqlite3"))
     desk = Desk.start(path, window=window)
     try:
-        other = cchc("--db", str(path), *[part.format(dir=workdir) for part in command])
+        other = cchc("--db", str(path), "--user", "quantri", *[part.format(dir=workdir) for part in command])
         assert other.returncode == 0, other.stdout + other.stderr
         saved = [desk.register()]
     finally:

@@ -71,6 +71,11 @@ class AccountService:
         row = queries.by_username(self.db, clean(username))
         return bool(row and self._locked_until(row))
 
+    def passwords_set(self) -> bool:
+        """True once an active account has a password: the command line then works only as a signed-in account
+        (no local admin mode), whatever the window asks."""
+        return queries.with_password(self.db) > 0
+
     def single_user(self) -> bool:
         return settings_queries.read_all(self.db).get(SINGLE_USER_SETTING) == "1"
 

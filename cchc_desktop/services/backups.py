@@ -13,15 +13,20 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from cchc_desktop.domain.backups import to_remove
+from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, StorageProblem, file_reason, user_message
 from cchc_desktop.i18n import _
+from cchc_desktop.services import sessions
 from db import audit, live
 from db.connection import (
     BACKUP_FOLDER_SETTING,
@@ -33,7 +38,7 @@ from db.connection import (
     open_read_only,
     remove_stale_partials,
 )
-from db.errors import StorageError, classify, from_environment
+from db.errors import StorageError, classify, from_environment, writing
 from db.queries import settings as settings_queries
 
 log = logging.getLogger("cchc.services")
@@ -68,9 +73,32 @@ def _pattern(stem: str) -> re.Pattern[str]:
 
 
 class BackupService:
-    def __init__(self, db_path: Path, *, clock: Callable[[], datetime] = datetime.now) -> None:
+    """Copies of the database at ``db_path``. ``session`` is the connection of whoever asks (the window's, the
+    command line's, with its signed-in session): its right «Cài đặt đơn vị, sao lưu, khôi phục» is checked for
+    every copy made by hand, every change of folder and every restore, and the entries name it. Without one, the
+    service acts for the program itself (the automatic copy of the day, a maintenance script)."""
+
+    def __init__(self, db_path: Path, *, session: Database | None = None,
+                 clock: Callable[[], datetime] = datetime.now) -> None:
         self.db_path = Path(db_path)
+        self.session = session
         self.clock = clock
+
+    def _require(self) -> None:
+        if self.session is not None:
+            sessions.require(self.session, Permission.SETTINGS)
+
+    @contextmanager
+    def _entries(self) -> Iterator[Database]:
+        """The connection the entries are written through: the session's, else one of the program's own."""
+        if self.session is not None:
+            yield self.session
+            return
+        db = open_db(self.db_path, migrate=False, create=False)
+        try:
+            yield db
+        finally:
+            db.close()
 
     # -- where ---------------------------------------------------------------------------------------------
 
@@ -84,6 +112,7 @@ class BackupService:
 
     def set_folder(self, folder: Path | str) -> Path:
         """Choose where copies go; the folder must exist (or be creatable) and accept a file."""
+        self._require()
         path = Path(folder).expanduser()
         try:
             path.mkdir(parents=True, exist_ok=True)
@@ -93,12 +122,8 @@ class BackupService:
         except OSError as exc:
             raise CchcError(_("Không ghi được vào thư mục sao lưu {path}: {reason}.").format(
                 path=path, reason=exc.strerror or exc)) from exc
-        db = open_db(self.db_path, migrate=False, create=False)
-        try:
-            with db.atomic():
-                settings_queries.write_many(db, {BACKUP_FOLDER_SETTING: str(path.resolve())})
-        finally:
-            db.close()
+        with self._entries() as db, writing(db):
+            settings_queries.write_many(db, {BACKUP_FOLDER_SETTING: str(path.resolve())})
         live.remember_backup_folder(path)
         return path.resolve()
 
@@ -115,7 +140,10 @@ class BackupService:
     # -- copies --------------------------------------------------------------------------------------------
 
     def backup(self, *, kind: BackupKind = BackupKind.MANUAL, folder: Path | None = None) -> Backup:
-        """A consistent copy now (the database may be open elsewhere); then the automatic ones rotated."""
+        """A consistent copy now (the database may be open elsewhere), written into the audit trail (the copy
+        holds every citizen's data); then the automatic ones rotated."""
+        if kind is not BackupKind.AUTOMATIC:
+            self._require()
         now = self.clock().replace(microsecond=0)
         target_folder = Path(folder) if folder is not None else self.folder()
         target = target_folder / f"{self.db_path.stem}-{kind.value}-{now.strftime(STAMP)}.sqlite3"
@@ -134,6 +162,8 @@ class BackupService:
         finally:
             db.close()
         log.info("backed up %s to %s", self.db_path, target)
+        with self._entries() as db, writing(db):
+            audit.log_entry(db, "export", after={"sao lưu": str(target), "loại": kind.value})
         if folder is None:
             self.rotate()
         return Backup(target, kind, now)
@@ -156,20 +186,20 @@ class BackupService:
 
     # -- restore -------------------------------------------------------------------------------------------
 
-    def restore(self, source: Path | str, *, accept_broken_chain: bool = False,
-                actor: audit.AuditActor | None = None) -> Restored:
+    def restore(self, source: Path | str, *, accept_broken_chain: bool = False) -> Restored:
         """Replace the database by the copy ``source`` after checking it; the current database is copied first.
 
         The source is only read (opened read-only, immutable when it has no WAL: write-protected media work, and
         its bytes never change). It is copied into a staging file beside the database, where it is checked
         (integrity, ours, not too new, its audit chain whole), brought to this program's page size and schema,
         and given the restore's audit entry: the source, its chain head, the copy taken before and the chain
-        head it replaces, under ``actor``. Then one backup step puts the staging file in place of the
+        head it replaces, under the session's name. Then one backup step puts the staging file in place of the
         database's content, so a kill leaves the old database or the restored one with its entry.
 
         A copy whose audit chain is broken is refused (BrokenAuditChain) unless ``accept_broken_chain``, which
         the entry records. Nothing changes on a refusal.
         """
+        self._require()
         source = Path(source)
         if live.opened_here(source) or _same_file(source, self.db_path):
             raise CchcError(_("Tệp {path} chính là cơ sở dữ liệu đang dùng.").format(path=source))
@@ -179,6 +209,7 @@ class BackupService:
             self._stage(source, staging)
             checked = self._check_staged(source, staging, accept_broken_chain=accept_broken_chain)
             previous = self.backup(kind=BackupKind.BEFORE_RESTORE)
+            actor = sessions.actor(self.session) if self.session is not None else None
             self._put_in_place(source, staging, checked, previous.path, actor)
         finally:
             for path in (staging, *(staging.with_name(staging.name + side) for side in live.SIDE_FILES)):

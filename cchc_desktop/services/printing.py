@@ -16,11 +16,13 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from cchc_desktop.domain.dossiers import DossierStatus, EventKind, timeliness
+from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.files import write_atomically
 from cchc_desktop.i18n import _
 from cchc_desktop.lazy import lazy_import
 from cchc_desktop.services.reception import DossierView, ReceptionService
+from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.settings import SettingsService
 from db.queries import dossiers as queries
 
@@ -86,6 +88,7 @@ class PrintingService:
         self.user_id = user_id
         self.reception = ReceptionService(db, clock=clock, user_id=user_id)
 
+    @requires(Permission.DOSSIERS)
     def print_form(self, code: str, form: DossierForm, target: Path | None = None) -> Printed:
         """Build the form's PDF (written to ``target`` when given) and record the print; one transaction."""
         unit = SettingsService(self.db).load()

@@ -39,3 +39,8 @@ def admins_with_password(db: Database, *, besides: int | None = None) -> int:
         "SELECT count(*) FROM user WHERE role = 'admin' AND active = 1 AND password_hash IS NOT NULL"
         " AND id IS NOT ?", [besides],
     ).fetchone()[0]
+
+
+def with_password(db: Database) -> int:
+    """Active accounts that have a password (from then on, nobody works without signing in)."""
+    return db.execute("SELECT count(*) FROM user WHERE active = 1 AND password_hash IS NOT NULL").fetchone()[0]

@@ -194,7 +194,11 @@ def test_the_command_line_obeys_the_roles_and_logs_local_admin_mode(db_path: Pat
     db = ["--db", str(db_path)]
     assert cchc("user", "add", "quantri", "--name", "Quản trị", "--role", "admin", *db,
                 stdin=PASSWORD + "\n").returncode == 0
-    assert cchc("user", "add", "motcua", "--name", "Nguyễn Thị Hương", *db, stdin=PASSWORD + "\n").returncode == 0
+    # from now on an account has a password: no local admin mode, the command line works signed in only
+    refused = cchc("user", "add", "ke-gian", "--name", "Kẻ gian", "--role", "admin", *db, stdin=PASSWORD + "\n")
+    assert refused.returncode == 1 and "lệnh chỉ chạy khi đăng nhập" in refused.stderr
+    assert cchc("--user", "quantri", "user", "add", "motcua", "--name", "Nguyễn Thị Hương", *db, password=PASSWORD,
+                stdin=PASSWORD + "\n").returncode == 0
     denied = cchc("--user", "motcua", "user", "add", "ke-gian", "--name", "Kẻ gian", "--role", "admin", *db,
                   password=PASSWORD, stdin=PASSWORD + "\n")
     assert denied.returncode == 1 and "không có quyền «Quản lý tài khoản»" in denied.stderr
@@ -204,6 +208,6 @@ def test_the_command_line_obeys_the_roles_and_logs_local_admin_mode(db_path: Pat
     assert shown.returncode == 0, shown.stderr
     assert "quản trị cục bộ (" in shown.stdout  # the accounts were made in local admin mode, and it says so
     assert PASSWORD not in shown.stdout
-    listed = cchc("user", "list", *db)
+    listed = cchc("--user", "quantri", "user", "list", *db, password=PASSWORD)
     assert "motcua\tNguyễn Thị Hương\tCán bộ một cửa\tđang dùng" in listed.stdout
     assert "Yêu cầu đăng nhập: có" in listed.stdout

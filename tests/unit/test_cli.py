@@ -13,6 +13,7 @@ import pytest
 from sqlite_utils import Database
 
 from db import migrations as m
+from tests.conftest import DEMO_ADMIN
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -211,25 +212,29 @@ def test_receipt_and_letters_of_a_dossier(demo_path: Path, tmp_path: Path) -> No
     code, name = db.execute("SELECT code, applicant_name FROM dossier ORDER BY id LIMIT 1").fetchone()
     db.close()
     out = tmp_path / "bien-nhan.pdf"
-    result = cchc("receipt", code.lower(), "--out", str(out), "--db", str(demo_path))
+    result = cchc("receipt", code.lower(), "--out", str(out), "--db", str(demo_path), *DEMO_ADMIN)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"Đã tạo {out} (Mẫu 01, hồ sơ {code})."
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(out).pages)
     assert code in text and name in text
-    missing = cchc("receipt", "000.21.31.H56-991231-9999", "--out", str(tmp_path / "x.pdf"), "--db", str(demo_path))
+    missing = cchc("receipt", "000.21.31.H56-991231-9999", "--out", str(tmp_path / "x.pdf"),
+                   "--db", str(demo_path), *DEMO_ADMIN)
     assert missing.returncode == 1
     assert "Lỗi: Không tìm thấy hồ sơ có mã «000.21.31.H56-991231-9999»." in missing.stderr
     assert not (tmp_path / "x.pdf").exists()
-    no_apology = cchc("receipt", code, "--form", "04", "--out", str(tmp_path / "y.pdf"), "--db", str(demo_path))
+    no_apology = cchc("receipt", code, "--form", "04", "--out", str(tmp_path / "y.pdf"),
+                      "--db", str(demo_path), *DEMO_ADMIN)
     assert no_apology.returncode == 1 and "chưa có phiếu xin lỗi" in no_apology.stderr
 
 
 def test_ledger_for_a_range_of_days(demo_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "so.pdf"
-    result = cchc("ledger", "--from", "01/05/2024", "--to", "31/05/2024", "--out", str(out), "--db", str(demo_path))
+    result = cchc("ledger", "--from", "01/05/2024", "--to", "31/05/2024", "--out", str(out),
+                  "--db", str(demo_path), *DEMO_ADMIN)
     assert result.returncode == 0, result.stderr
     assert out.read_bytes().startswith(b"%PDF")
-    bad = cchc("ledger", "--from", "31/02/2024", "--to", "31/05/2024", "--out", str(out), "--db", str(demo_path))
+    bad = cchc("ledger", "--from", "31/02/2024", "--to", "31/05/2024", "--out", str(out),
+               "--db", str(demo_path), *DEMO_ADMIN)
     assert bad.returncode == 1
     assert "Ngày «31/02/2024» không hợp lệ" in bad.stderr
 

@@ -13,6 +13,7 @@ from cchc_desktop.domain.dossiers import DeskRefusalKind
 from cchc_desktop.errors import NotFoundError, ValidationError
 from cchc_desktop.services.catalogue import load_reference_catalogue
 from cchc_desktop.services.desk_refusals import DeskRefusalService, TurnedAway
+from tests.conftest import DEMO_ADMIN
 from tests.unit.test_cli import cchc
 
 NOW = datetime(2024, 6, 4, 9, 30, 41)
@@ -96,12 +97,12 @@ def test_a_failed_pdf_rolls_the_record_back(service: DeskRefusalService, db: Dat
 def test_the_command_line_twin(demo_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "mau02.pdf"
     result = cchc("turn-away", "--kind", "incomplete", "--procedure", "1.001193", "--applicant", "Lê Thị Hà",
-                  "--reason", "Thiếu giấy chứng sinh", "--out", str(out), "--db", str(demo_path))
+                  "--reason", "Thiếu giấy chứng sinh", "--out", str(out), "--db", str(demo_path), *DEMO_ADMIN)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Đã ghi sổ hồ sơ không tiếp nhận số ") and "(Mẫu 02)" in result.stdout
     assert "Lê Thị Hà" in text_of(out)
 
-    bad = cchc("turn-away", "--kind", "incomplete", "--applicant", "Lê Thị Hà", "--db", str(demo_path))
+    bad = cchc("turn-away", "--kind", "incomplete", "--applicant", "Lê Thị Hà", "--db", str(demo_path), *DEMO_ADMIN)
     assert bad.returncode == 1
     assert "Lỗi: Chưa chọn thủ tục cần hướng dẫn bổ sung." in bad.stderr
     assert "Lỗi: Chưa ghi nội dung cần bổ sung, hoàn thiện." in bad.stderr

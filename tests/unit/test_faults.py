@@ -173,19 +173,19 @@ def limited(*args: str, home: Path, limit: int = FILE_LIMIT) -> subprocess.Compl
     pytest.param(("backup", "--to", "{out}"), "Lỗi: Không sao lưu được vào {out}: ", id="backup"),
 ])
 def test_a_full_disk_for_a_file_written_leaves_no_half_file_and_says_so(
-    demo_path: Path, tmp_path: Path, command: tuple[str, ...], message: str,
+    open_demo_path: Path, tmp_path: Path, command: tuple[str, ...], message: str,
 ) -> None:
     out, home = tmp_path / "ra", tmp_path / "home"
     out.mkdir()
     home.mkdir()
-    before = digest(demo_path)
-    result = limited(*(part.format(out=out) for part in command), "--db", str(demo_path), home=home)
+    before = digest(open_demo_path)
+    result = limited(*(part.format(out=out) for part in command), "--db", str(open_demo_path), home=home)
     assert result.returncode == 1, result.stdout
     assert result.stderr.startswith(message.format(out=out)), result.stderr
     assert list(out.iterdir()) == []  # neither the target nor a temporary file beside it
     assert list((home / "tmp").iterdir()) == []  # nor openpyxl's sheet being written
-    assert digest(demo_path) == before
-    assert not Path(f"{demo_path}-wal").exists()
+    assert digest(open_demo_path) == before
+    assert not Path(f"{open_demo_path}-wal").exists()
     if words := english_in(result.stderr):
         raise NotYetFixed(", ".join(words) + ": " + result.stderr)
     assert result.stderr.count("\n") == 1  # one line, nothing printed after it
@@ -217,12 +217,12 @@ def test_a_rejects_file_that_does_not_fit_stops_the_whole_import(db_path: Path, 
         conn.close()
 
 
-def test_the_same_export_succeeds_once_there_is_room(demo_path: Path, tmp_path: Path) -> None:
+def test_the_same_export_succeeds_once_there_is_room(open_demo_path: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     target = tmp_path / "hoso.csv"
-    assert limited(*EXPORT, str(target), "--db", str(demo_path), home=home).returncode == 1
-    result = limited(*EXPORT, str(target), "--db", str(demo_path), home=home, limit=64 * 1024 * 1024)
+    assert limited(*EXPORT, str(target), "--db", str(open_demo_path), home=home).returncode == 1
+    result = limited(*EXPORT, str(target), "--db", str(open_demo_path), home=home, limit=64 * 1024 * 1024)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Đã xuất 300 hồ sơ ra ")
     assert len(target.read_text(encoding="utf-8-sig").splitlines()) == 301
@@ -326,16 +326,16 @@ CORRUPT = "Lỗi: Cơ sở dữ liệu {path} bị hỏng. Hãy khôi phục t�
                                      (*EXPORT, "{out}"), ("backup", "--to", "{folder}")],
                          ids=["check", "report", "export", "backup"])
 def test_a_database_cut_in_half_is_refused_and_left_as_it_is(
-    demo_path: Path, tmp_path: Path, command: tuple[str, ...],
+    open_demo_path: Path, tmp_path: Path, command: tuple[str, ...],
 ) -> None:
-    cut_in_half(demo_path)
-    before = digest(demo_path)
+    cut_in_half(open_demo_path)
+    before = digest(open_demo_path)
     out, folder = tmp_path / "ra" / "bao-cao.pdf", tmp_path / "sao-luu"
     out.parent.mkdir()
-    result = cchc(*(part.format(out=out, folder=folder) for part in command), "--db", str(demo_path))
+    result = cchc(*(part.format(out=out, folder=folder) for part in command), "--db", str(open_demo_path))
     assert result.returncode == 1
-    assert result.stderr == CORRUPT.format(path=demo_path)
-    assert digest(demo_path) == before
+    assert result.stderr == CORRUPT.format(path=open_demo_path)
+    assert digest(open_demo_path) == before
     assert not out.exists() and list(out.parent.iterdir()) == []
     assert not folder.exists() or list(folder.iterdir()) == []
 
@@ -348,15 +348,15 @@ def test_a_database_cut_in_half_is_refused_and_left_as_it_is(
     pytest.param(("report", "--period", "2024", "--format", "pdf", "--out", "{out}/bao-cao.pdf"), id="report"),
 ])
 def test_a_damaged_page_is_reported_and_no_file_is_written(
-    demo_path: Path, tmp_path: Path, command: tuple[str, ...],
+    open_demo_path: Path, tmp_path: Path, command: tuple[str, ...],
 ) -> None:
-    damage_a_page_of(demo_path, "dossier")
-    before = digest(demo_path)
+    damage_a_page_of(open_demo_path, "dossier")
+    before = digest(open_demo_path)
     out = tmp_path / "ra"
     out.mkdir()
-    result = cchc(*(part.format(out=out) for part in command), "--db", str(demo_path))
+    result = cchc(*(part.format(out=out) for part in command), "--db", str(open_demo_path))
     assert result.returncode == 1
-    assert digest(demo_path) == before
+    assert digest(open_demo_path) == before
     assert list(out.iterdir()) == []
-    if result.stderr != CORRUPT.format(path=demo_path):
+    if result.stderr != CORRUPT.format(path=open_demo_path):
         raise NotYetFixed(result.stderr)

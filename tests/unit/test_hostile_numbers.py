@@ -25,6 +25,7 @@ from cchc_desktop.reports.report_json import MAX_FILE_SIZE, ReportFileError, rea
 from cchc_desktop.services.consolidation import ConsolidationService
 from cchc_desktop.services.reports import ReportService
 from db.connection import open_db
+from tests.conftest import DEMO_ADMIN
 from tests.unit.test_cli import cchc
 from tests.unit.test_consolidation import A, B, C, report_data, write
 
@@ -47,12 +48,12 @@ def typed_values(path: Path) -> list[tuple[object, ...]]:
 
 
 @pytest.fixture
-def typed(demo_path: Path) -> Path:
-    """The demo database with one value typed in already (17 staff in 2024-H1)."""
-    db = open_db(demo_path)
+def typed(open_demo_path: Path) -> Path:
+    """The demo database (no sign-in needed) with one value typed in already (17 staff in 2024-H1)."""
+    db = open_db(open_demo_path)
     ReportService(db).set_manual(period_key="2024-H1", indicator="4.1.1", text="17")
     db.close()
-    return demo_path
+    return open_demo_path
 
 
 # -- typed into a row ------------------------------------------------------------------------------------------------
@@ -313,7 +314,8 @@ def test_the_real_reports_still_read(tmp_path: Path, demo_path: Path) -> None:
     assert figure_problem("rate.dung_han", 1.0) is None and figure_problem("hs.qua_han", 0) is None
     assert key_order("3.3.²") == ((0, 3), (0, 3), (1, "²"))
     out = tmp_path / "h1.json"
-    result = cchc("report", "--db", str(demo_path), "--period", "2024-H1", "--format", "json", "--out", str(out))
+    result = cchc("report", "--db", str(demo_path), *DEMO_ADMIN,
+                  "--period", "2024-H1", "--format", "json", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert read_json(out).indicators["3.3.1"] > 0
 

@@ -28,6 +28,7 @@ from cchc_desktop.services.imports import ImportRejected, ImportService, parse_t
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.tables import DOSSIER_COLUMNS, TableFileError
 from db.connection import open_db
+from tests.conftest import DEMO_ADMIN
 
 EXPORT = ("export", "dossiers", "--reason", "kiểm thử xuất dữ liệu")  # the file holds personal data
 
@@ -731,14 +732,14 @@ def test_cli_windows_1258_file(cli_db: Path, tmp_path: Path) -> None:
 
 def test_cli_export_period_and_round_trip(demo_path: Path, tmp_path: Path) -> None:
     target = tmp_path / "h1.xlsx"
-    result = cchc(*EXPORT, str(target), "--period", "2024-H1", "--db", str(demo_path))
+    result = cchc(*EXPORT, str(target), "--period", "2024-H1", "--db", str(demo_path), *DEMO_ADMIN)
     assert result.returncode == 0, result.stderr
     exported = Database(demo_path).execute(
         "SELECT count(*) FROM dossier WHERE received_at < '2024-07-01'").fetchone()[0]
     assert result.stdout.strip() == f"Đã xuất {exported} hồ sơ (6 tháng đầu năm 2024) ra {target}."
-    result = cchc("import", "dossiers", str(target), "--update", "--db", str(demo_path))
+    result = cchc("import", "dossiers", str(target), "--update", "--db", str(demo_path), *DEMO_ADMIN)
     assert (result.returncode, result.stdout.strip()) == (0, f"Đã nhập 0 hồ sơ ({exported} bỏ qua vì trùng).")
-    bad = cchc(*EXPORT, str(target), "--period", "2024-Q5", "--db", str(demo_path))
+    bad = cchc(*EXPORT, str(target), "--period", "2024-Q5", "--db", str(demo_path), *DEMO_ADMIN)
     assert bad.returncode == 2 and "--period: Kỳ «2024-Q5» không hợp lệ." in bad.stderr
 
 

@@ -14,6 +14,7 @@ from cchc_desktop import cli
 from cchc_desktop.services import sessions
 from cchc_desktop.services.backups import BackupService
 from db.connection import open_db
+from tests.conftest import DEMO_ADMIN
 from tests.live_guard import watching
 from ui.app import start_daily_backup
 
@@ -54,7 +55,7 @@ def test_no_command_opens_the_live_file_with_python(demo_path: Path, tmp_path: P
     code, inspection = _code(demo_path), _inspection(demo_path)
     out = tmp_path / "out"
     out.mkdir()
-    db = ["--db", str(demo_path)]
+    db = ["--db", str(demo_path), *DEMO_ADMIN]
     commands = [
         ["check"], ["migrate", "--list"], ["migrate"], ["audit", "--limit", "5"], ["user", "list"],
         ["plan", "show", "--year", "2024"],

@@ -16,6 +16,7 @@ from cchc_desktop import cli
 from cchc_desktop.files import OutputRefused, check_output, write_atomically
 from cchc_desktop.services.backups import BackupService
 from db.connection import open_db
+from tests.conftest import DEMO_ADMIN
 from tests.unit.test_cli import cchc
 
 
@@ -88,7 +89,7 @@ def test_every_output_aimed_at_the_database_or_a_copy_is_refused(
     wrong = []
     for command, make in commands(demo_path).items():
         for kind, target in targets[".csv" if command in TABLES else ".pdf"].items():
-            code = cli.main([*make(target), "--db", str(demo_path)])
+            code = cli.main([*make(target), "--db", str(demo_path), *DEMO_ADMIN])
             err = capsys.readouterr().err
             said = f"Không ghi vào «{target}»" in err or (
                 command in TABLES and "Chỉ ghi được tệp .csv hoặc .xlsx" in err and not target.name.endswith(".csv"))
@@ -99,7 +100,7 @@ def test_every_output_aimed_at_the_database_or_a_copy_is_refused(
     assert unchanged == {path: value for path, value in before.items() if path in unchanged}
     assert window.execute("SELECT count(*) FROM dossier").fetchone()[0] == dossiers
     window.close()
-    assert cchc("--db", str(demo_path), "check").returncode == 0
+    assert cchc("--db", str(demo_path), *DEMO_ADMIN, "check").returncode == 0
 
 
 def test_the_attack_of_the_issue_in_a_fresh_process(demo_path: Path) -> None:
@@ -110,7 +111,7 @@ def test_the_attack_of_the_issue_in_a_fresh_process(demo_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith(f"Lỗi: Không ghi vào «{demo_path}»: đó là tệp cơ sở dữ liệu đang dùng.")
     assert demo_path.read_bytes()[:16] == b"SQLite format 3\x00"
-    assert cchc("--db", str(demo_path), "check").returncode == 0
+    assert cchc("--db", str(demo_path), *DEMO_ADMIN, "check").returncode == 0
 
 
 def test_a_file_that_is_no_database_is_replaced_whole(tmp_path: Path) -> None:

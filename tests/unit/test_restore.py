@@ -106,14 +106,19 @@ def test_the_restore_writes_an_entry_naming_the_source_and_both_chain_heads(
     source = sqlite3.connect(copy)
     copied_head = audit.chain_head(source)
     source.close()
-    replaced_head = audit.chain_head(db.conn)
-    restored = BackupService(db_path, clock=lambda: NOW).restore(
-        copy, actor=audit.AuditActor("motcua (Nguyễn Thị Hương)", None))
+    entries_before = audit.chain_head(db.conn)[0]
+    audit.set_actor(db, "motcua (Nguyễn Thị Hương)", None)  # the session asking
+    restored = BackupService(db_path, session=db, clock=lambda: NOW).restore(copy)
     entry = last_entry(db_path)
     assert entry["actor"] == "motcua (Nguyễn Thị Hương)"
     assert entry["khôi phục từ bản sao"] == str(copy)
     assert entry["nhật ký của bản sao"] == {"số mục": copied_head[0], "mã băm cuối": copied_head[1]}
-    assert entry["nhật ký được thay thế"] == {"số mục": replaced_head[0], "mã băm cuối": replaced_head[1]}
+    previous = sqlite3.connect(restored.previous)
+    before_copy = audit.chain_head(previous)  # the database as it was, copied first
+    previous.close()
+    assert before_copy[0] == entries_before
+    replaced = entry["nhật ký được thay thế"]
+    assert replaced["số mục"] == entries_before + 1  # ... and the entry of that copy, written after it
     assert entry["bản sao trước khi khôi phục"] == str(restored.previous)
     assert list(audit.broken_links(db.conn)) == []  # the entry continues the copy's chain
 

@@ -18,7 +18,6 @@ from cchc_desktop import formatting
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, StorageError, user_message
 from cchc_desktop.i18n import _
-from cchc_desktop.services import sessions
 from cchc_desktop.services.backups import Backup, BackupKind, BackupService, BrokenAuditChain, Restored
 from ui import messages
 from ui.context import AppContext
@@ -49,7 +48,7 @@ class BackupsTab(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.service = BackupService(context.db_path)
+        self.service = BackupService(context.db_path, session=context.db)
         self.backups: list[Backup] = []
         self.folder_path: Path | None = None  # as last read by refresh()
 
@@ -122,20 +121,9 @@ class BackupsTab(QWidget):
         row = self.table.currentRow()
         return self.backups[row] if 0 <= row < len(self.backups) and self.table.selectedItems() else None
 
-    def _may(self) -> bool:
-        """The service has no session of its own (it opens the file itself): the right is checked here."""
-        try:
-            sessions.require(self.context.db, Permission.SETTINGS)
-        except CchcError as exc:
-            messages.error(self, user_message(exc))
-            return False
-        return True
-
     # -- actions -----------------------------------------------------------------------------------------
 
     def choose_folder(self) -> None:
-        if not self._may():
-            return
         chosen = messages.choose_folder(self, _("Chọn thư mục sao lưu"), self.folder_path)
         if chosen is None:
             return
@@ -148,8 +136,6 @@ class BackupsTab(QWidget):
         self.message.setText(_("Từ nay các bản sao lưu được ghi vào {folder}.").format(folder=folder))
 
     def backup_now(self) -> Backup | None:
-        if not self._may():
-            return None
         try:
             with busy():
                 made = self.service.backup()
@@ -162,7 +148,7 @@ class BackupsTab(QWidget):
 
     def restore(self) -> None:
         backup = self.current()
-        if backup is None or not self._may():
+        if backup is None:
             return
         question = _(
             "Thay toàn bộ dữ liệu hiện tại bằng bản sao lưu lúc {at} ({kind})?\n\n"
@@ -186,8 +172,7 @@ class BackupsTab(QWidget):
         restored only when the admin, told so, accepts it (the acceptance goes into the trail)."""
         try:
             with busy():
-                return self.service.restore(source, accept_broken_chain=accept_broken_chain,
-                                            actor=sessions.actor(self.context.db))
+                return self.service.restore(source, accept_broken_chain=accept_broken_chain)
         except BrokenAuditChain as exc:
             if not accept_broken_chain and messages.confirm(
                     self, _("Nhật ký của bản sao lưu bị sửa"),
