@@ -249,8 +249,11 @@ def build_parser() -> argparse.ArgumentParser:
                  "  cchc user add motcua --name \"Nguyễn Thị Hương\" --role desk\n"
                  "  cchc user reset-password motcua\n"
                  "  cchc user single-user on     # một máy, một người: không hỏi đăng nhập"))
-    user.add_argument("action", choices=["list", "add", "reset-password", "disable", "enable", "single-user"],
-                      metavar="VIỆC", help=_("list | add | reset-password | disable | enable | single-user"))
+    user.add_argument("action", choices=["list", "add", "reset-password", "disable", "enable", "single-user",
+                                         "recover-admin"],
+                      metavar="VIỆC", help=_("list | add | reset-password | disable | enable | single-user | "
+                                            "recover-admin (quên mật khẩu quản trị: chạy trên máy, bằng tài khoản "
+                                            "máy sở hữu tệp dữ liệu, không cần --user; được ghi vào nhật ký)"))
     user.add_argument("username", nargs="?", metavar="TÊN", help=_("tên đăng nhập (single-user: on hoặc off)"))
     user.add_argument("--name", metavar="HỌ_TÊN", help=_("họ và tên (khi thêm)"))
     user.add_argument("--role", choices=["desk", "officer", "chair", "admin"], default="desk",
@@ -627,11 +630,13 @@ def _cmd_user(args: argparse.Namespace, db_path: Path) -> int:
 
     if args.action != "list" and not args.username:
         raise ValidationError({"username": _("Hãy ghi tên đăng nhập (hoặc on/off cho single-user).")})
+    if args.action == "recover-admin":
+        return _recover_admin(args.username, db_path)
     db = _open(db_path)
     try:
         service = AccountService(db)
         if args.action == "list":
-            for account in service.users():
+            for account in service.accounts():
                 state = _("đang dùng") if account.active else _("đã khóa")
                 locked = _(", tạm khóa do sai mật khẩu") if service.is_locked(account.username) else ""
                 _out(f"{account.username}\t{account.full_name}\t{account.role.label}\t{state}{locked}")
@@ -654,6 +659,22 @@ def _cmd_user(args: argparse.Namespace, db_path: Path) -> int:
             _out(_("Chế độ một người dùng: {state}.").format(state=_("bật") if args.username == "on" else _("tắt")))
     finally:
         db.close()
+    return EXIT_OK
+
+
+def _recover_admin(username: str, db_path: Path) -> int:
+    """No sign-in (the password is what was forgotten): the service checks the OS account owns the file."""
+    from cchc_desktop.services.accounts import AccountService
+    from cchc_desktop.services.database import open_database
+
+    password = _secret(_("Mật khẩu mới của {user}: ").format(user=username))
+    db = open_database(db_path)
+    try:
+        account = AccountService(db).recover_admin(username, password)
+    finally:
+        db.close()
+    _out(_("Đã đặt lại mật khẩu quản trị của {user}; việc này đã được ghi vào nhật ký thay đổi.").format(
+        user=account.username))
     return EXIT_OK
 
 

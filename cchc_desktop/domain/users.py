@@ -36,17 +36,21 @@ class Permission(Choice):
     REPORT_EDIT = "report_edit", "Soạn báo cáo"
     REPORT_APPROVE = "report_approve", "Duyệt và xuất báo cáo gửi cấp trên"
     PERSONAL_EXPORT = "personal_export", "Xuất danh sách có thông tin cá nhân"
+    PERSONAL_EXPORT_ALL = "personal_export_all", "Xuất toàn bộ sổ hồ sơ có thông tin cá nhân"
     SETTINGS = "settings", "Cài đặt đơn vị, sao lưu, khôi phục"
     ACCOUNTS = "accounts", "Quản lý tài khoản"
 
 
 # DESIGN.md §1: desk staff cannot edit the plan; the chair sees everything read-only plus report approval;
 # only an admin manages accounts and settings. The reform officer prepares the report and keeps the plan.
+# Personal data: the desk exports the register of one month at most (its own work: PERSONAL_EXPORT); the whole
+# register, or any longer period, only the reform officer and the admin (PERSONAL_EXPORT_ALL).
 RIGHTS: dict[Role, frozenset[Permission]] = {
     Role.DESK: frozenset({Permission.DOSSIERS, Permission.SURVEYS, Permission.PERSONAL_EXPORT}),
     Role.OFFICER: frozenset({
         Permission.DOSSIERS, Permission.SURVEYS, Permission.INSPECTIONS, Permission.PLAN, Permission.CATALOGUE,
         Permission.IMPORT, Permission.REPORT_EDIT, Permission.REPORT_APPROVE, Permission.PERSONAL_EXPORT,
+        Permission.PERSONAL_EXPORT_ALL,
     }),
     Role.CHAIR: frozenset({Permission.REPORT_APPROVE}),
     Role.ADMIN: frozenset(Permission),
@@ -58,5 +62,6 @@ def may(role: Role, permission: Permission) -> bool:
 
 
 MIN_PASSWORD_LENGTH = 8
+DESK_EXPORT_DAYS = 31  # the longest period whose register a desk account may export (a month)
 MAX_FAILED_LOGINS = 5
 LOCKOUT_MINUTES = 15

@@ -8,8 +8,10 @@ row the account is locked for ``LOCKOUT_MINUTES``. Every attempt is in the audit
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -30,6 +32,7 @@ from cchc_desktop.services.demo_data import DEMO_SETTING
 from cchc_desktop.services.sessions import Session, SessionMode, requires
 from cchc_desktop.text import clean
 from db import audit
+from db.errors import main_file, writing
 from db.queries import settings as settings_queries
 from db.queries import users as queries
 
@@ -56,6 +59,11 @@ class AccountService:
 
     def users(self) -> list[User]:
         return [_user(row) for row in queries.all_users(self.db)]
+
+    @requires(Permission.ACCOUNTS)
+    def accounts(self) -> list[User]:
+        """The accounts, for whoever manages them (a list of names is half of a password guess)."""
+        return self.users()
 
     def _row(self, username: str) -> dict:
         """The stored account named ``username``; NotFoundError when there is none."""
@@ -235,7 +243,46 @@ class AccountService:
             queries.update(self.db, user_id, {"password_hash": hash_password(password), "failed_logins": 0,
                                               "locked_until": None})
 
+    def recover_admin(self, username: str, password: str) -> User:
+        """A forgotten admin password set again from the machine itself, without signing in: only by the OS
+        account that owns the database file (a user of the program, signed in with a lower role, cannot use it
+        to become an admin), the account enabled and unlocked, and all of it written into the audit trail under
+        that OS account's name. On Windows, where files carry no owner id here, anyone at the OS account that can
+        write the file can."""
+        path = main_file(self.db.conn)
+        login = sessions.os_login()
+        if path is None or not _owned_by_this_os_account(path):
+            raise sessions.PermissionDenied(_(
+                "Chỉ tài khoản máy sở hữu tệp dữ liệu {path} mới khôi phục được mật khẩu quản trị (tài khoản máy "
+                "đang dùng: {login}).").format(path=path, login=login))
+        row = self._row(username)
+        if row["role"] != Role.ADMIN.value:
+            raise ValidationError({"username": _("Tài khoản «{name}» không phải tài khoản quản trị.").format(
+                name=row["username"])})
+        errors: dict[str, str] = {}
+        self._check_password(password, errors)
+        if errors:
+            raise ValidationError(errors)
+        audit.set_actor(self.db, _("khôi phục quản trị (tài khoản máy {login})").format(login=login), None)
+        with writing(self.db):
+            queries.update(self.db, row["id"], {"password_hash": hash_password(password), "failed_logins": 0,
+                                                "locked_until": None, "active": 1})
+            audit.log_entry(self.db, "other", table_name="user", record_id=row["id"],
+                            after={"khôi phục mật khẩu quản trị": row["username"], "tài khoản máy": login})
+        log.warning("admin password of %s recovered by the OS account %s", row["username"], login)
+        return _user(queries.by_id(self.db, row["id"]))
+
     @requires(Permission.ACCOUNTS)
     def set_single_user(self, single: bool) -> None:
         with self.db.atomic():
             settings_queries.write_many(self.db, {SINGLE_USER_SETTING: "1" if single else "0"})
+
+
+def _owned_by_this_os_account(path: Path) -> bool:
+    """The file belongs to the OS account running the program (POSIX); True where files carry no owner id."""
+    if not hasattr(os, "geteuid"):
+        return True
+    try:
+        return os.stat(path).st_uid == os.geteuid()
+    except OSError:
+        return False

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain.dossiers import Channel, DossierStatus
 from cchc_desktop.domain.periods import Period
-from cchc_desktop.domain.users import Permission
+from cchc_desktop.domain.users import DESK_EXPORT_DAYS, Permission
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
 from cchc_desktop.services import sessions
@@ -62,6 +62,7 @@ class ExportService:
         The file holds names, ID numbers and phones: ``reason`` is required and the export is audited.
         """
         reason = _checked_reason(reason)
+        _within_the_desks_share(self.db, period)
         kind = table_format(target)
         first, before = period.bounds if period else (None, None)
         if kind == "xlsx" and queries.export_count(self.db, first, before) > XLSX_MAX_ROWS:
@@ -88,6 +89,18 @@ class ExportService:
         result = ExportResult(path=target, rows=written, period=period)
         _audit_export(self.db, result, reason)
         return result
+
+
+def _within_the_desks_share(db: Database, period: Period | None) -> None:
+    """A desk account exports the register of one month at most (``DESK_EXPORT_DAYS``); the whole register, or
+    a longer period, needs «Xuất toàn bộ sổ hồ sơ có thông tin cá nhân» (the reform officer, the admin)."""
+    session = sessions.current(db)
+    if session.may(Permission.PERSONAL_EXPORT_ALL):
+        return
+    if period is None or (period.date_to - period.date_from).days + 1 > DESK_EXPORT_DAYS:
+        raise sessions.PermissionDenied(sessions.missing_right(session, Permission.PERSONAL_EXPORT_ALL) + " " + _(
+            "Tài khoản này chỉ xuất được hồ sơ tiếp nhận trong một kỳ không quá {days} ngày (ví dụ --period "
+            "2024-05, hoặc một khoảng ngày).").format(days=DESK_EXPORT_DAYS))
 
 
 def export_list(db: Database, target: Path, wanted: RegisterFilter, *, reason: str,

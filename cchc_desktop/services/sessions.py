@@ -49,7 +49,7 @@ class Session:
     def actor(self) -> str:
         """The name the audit trail writes for this session."""
         if self.mode == SessionMode.LOCAL_ADMIN:
-            return _("quản trị cục bộ ({login})").format(login=_os_login())
+            return _("quản trị cục bộ ({login})").format(login=os_login())
         name = f"{self.user.username} ({self.user.full_name})" if self.user else _("quản trị")
         return name if self.mode == SessionMode.LOGIN else _("{name}, chế độ một người dùng").format(name=name)
 
@@ -57,7 +57,7 @@ class Session:
         return may(self.role, permission)
 
 
-def _os_login() -> str:
+def os_login() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name in a container or a service account

@@ -211,3 +211,29 @@ def test_the_command_line_obeys_the_roles_and_logs_local_admin_mode(db_path: Pat
     listed = cchc("--user", "quantri", "user", "list", *db, password=PASSWORD)
     assert "motcua\tNguyễn Thị Hương\tCán bộ một cửa\tđang dùng" in listed.stdout
     assert "Yêu cầu đăng nhập: có" in listed.stdout
+
+
+def test_a_forgotten_admin_password_is_recovered_only_by_the_files_os_account(db_path: Path) -> None:
+    db = ["--db", str(db_path)]
+    assert cchc("user", "add", "quantri", "--name", "Quản trị", "--role", "admin", *db,
+                stdin=PASSWORD + "\n").returncode == 0
+    recovered = cchc("user", "recover-admin", "quantri", *db, stdin="mat-khau-moi-2026\n")
+    assert recovered.returncode == 0, recovered.stderr
+    assert "Đã đặt lại mật khẩu quản trị của quantri" in recovered.stdout
+    signed = cchc("--user", "quantri", "audit", "--kind", "user", *db, password="mat-khau-moi-2026")
+    assert signed.returncode == 0, signed.stderr
+    assert "khôi phục quản trị (tài khoản máy " in signed.stdout  # who did it, in the trail
+    assert "mat-khau-moi-2026" not in signed.stdout
+
+    os.chown(db_path, 4321, 4321)  # the file of another OS account: its owner alone may recover
+    try:
+        refused = cchc("user", "recover-admin", "quantri", *db, stdin="mat-khau-khac-2026\n")
+    finally:
+        os.chown(db_path, os.geteuid(), os.getegid())
+    assert refused.returncode == 1
+    assert "Chỉ tài khoản máy sở hữu tệp dữ liệu" in refused.stderr
+    not_admin = cchc("--user", "quantri", "user", "add", "motcua", "--name", "Hà", *db, password="mat-khau-moi-2026",
+                     stdin=PASSWORD + "\n")
+    assert not_admin.returncode == 0
+    assert "không phải tài khoản quản trị" in cchc("user", "recover-admin", "motcua", *db,
+                                                     stdin="mat-khau-khac-2026\n").stderr
