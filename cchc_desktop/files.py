@@ -17,6 +17,9 @@ from cchc_desktop.errors import CchcError
 from cchc_desktop.i18n import _
 from db.live import Protected, refusal
 
+PRIVATE = 0o600  # every file written for the user: papers, lists and exports hold citizens' personal data
+_BINARY = getattr(os, "O_BINARY", 0)
+
 
 class OutputRefused(CchcError):
     """The file chosen to write would destroy the database, a copy of it, or another database."""
@@ -44,12 +47,12 @@ def check_output(path: Path | str) -> Path:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, then rename: a reader never sees half a file. ``path`` is
-    checked first (``check_output``)."""
+    checked first (``check_output``); the file is readable by its owner only (0600)."""
     check_output(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")  # open() honours the umask; mkstemp: 0600
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        with tmp.open("xb") as handle:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, PRIVATE), "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:

@@ -5,12 +5,23 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 from pathlib import Path
 
 from cchc_desktop.paths import log_dir
 
 LOG_FILE = "cchc.log"
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """The log names accounts, files and dossier codes: readable by its owner only (0600), each file rotated in
+    included."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o600)
+        os.chmod(self.baseFilename, 0o600)  # a file made by an earlier version
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
 
 
 def setup_logging(level: str = "INFO", *, folder: Path | None = None) -> Path | None:
@@ -22,10 +33,8 @@ def setup_logging(level: str = "INFO", *, folder: Path | None = None) -> Path | 
         handler.close()
     folder = folder or log_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            folder / LOG_FILE, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handler = PrivateRotatingFileHandler(folder / LOG_FILE, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         root.addHandler(logging.NullHandler())
         return None

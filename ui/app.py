@@ -180,6 +180,7 @@ def _start(argv: Sequence[str] | None) -> int:
         return 0
     window.show()
     start_daily_backup(db_path)
+    tidy_papers(db)
     gc.enable()
     code = app.exec()
     release(window)
@@ -214,6 +215,17 @@ def _unit_name(db) -> str:  # type: ignore[no-untyped-def]
     from cchc_desktop.services.settings import SettingsService
 
     return SettingsService(db).load().name
+
+
+def tidy_papers(db) -> None:  # type: ignore[no-untyped-def]
+    """The printed papers older than the days the admin set are removed (and the removal audited); a failure
+    is logged, the work goes on."""
+    from cchc_desktop.services.papers import PaperStore
+
+    try:
+        PaperStore(db).tidy()
+    except Exception:
+        log.exception("tidying the printed papers failed")
 
 
 def start_daily_backup(db_path: Path) -> threading.Thread:

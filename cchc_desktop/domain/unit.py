@@ -32,6 +32,7 @@ class UnitSettings:
     report_cutoff_day: int = 0  # 0: calendar months; 1–28: a month runs from the day after to this day
     office_hours: OfficeHours = OfficeHours()
     dossier_code_pattern: str = "{unit}-{yymmdd}-{seq:04d}"
+    papers_keep_days: int = 90  # the window keeps the PDF of every paper it printed this long (personal data)
 
     @property
     def configured(self) -> bool:

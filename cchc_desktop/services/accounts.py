@@ -7,6 +7,8 @@ row the account is locked for ``LOCKOUT_MINUTES``. Every attempt is in the audit
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import os
 from collections.abc import Callable
@@ -25,7 +27,6 @@ from cchc_desktop.domain.users import (
     User,
 )
 from cchc_desktop.errors import CchcError, NotFoundError, ValidationError
-from cchc_desktop.formatting import short_date
 from cchc_desktop.i18n import _
 from cchc_desktop.services import sessions
 from cchc_desktop.services.demo_data import DEMO_SETTING
@@ -39,6 +40,17 @@ from db.queries import users as queries
 log = logging.getLogger("cchc.accounts")
 SINGLE_USER_SETTING = "auth.single_user"
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash checked against where there is no account's to check (made once, when first needed: 50 ms)."""
+    return hash_password("không phải mật khẩu của ai")
+
+
+def fingerprint(text: str) -> str:
+    """Eight hex digits that tell two typed names apart without keeping them (a password typed as a name)."""
+    return hashlib.sha256(("cchc-name:" + text).encode("utf-8")).hexdigest()[:8]
 
 
 class LoginRefused(CchcError):
@@ -129,38 +141,44 @@ class AccountService:
         return session
 
     def _refusal(self, name: str, row: dict | None, password: str) -> LoginRefused | None:
-        """None when the password opens the account; else the refusal, with the attempt counted and logged."""
-        wrong = _("Sai tên đăng nhập hoặc mật khẩu.")
+        """None when the password opens the account; else the refusal, with the attempt counted and logged.
+
+        Every refusal reads the same (an unknown name, a disabled or locked account, a wrong password) and takes
+        a password check's time, so that nobody learns which names are accounts; the trail says what happened.
+        """
+        refused = LoginRefused(_(
+            "Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đang tạm khóa. Sau {n} lần nhập sai liên tiếp tài "
+            "khoản bị khóa {minutes} phút; quản trị hệ thống có thể mở khóa bằng cách đặt lại mật khẩu."
+        ).format(n=MAX_FAILED_LOGINS, minutes=LOCKOUT_MINUTES))
         if row is None or not row["active"] or not row["password_hash"]:
+            verify_password(password, _dummy_hash())  # the time of a real check
             self._log_attempt(name, row, _("sai tên đăng nhập hoặc tài khoản không dùng được"))
-            return LoginRefused(wrong)
-        until = self._locked_until(row)
-        if until is not None:
+            return refused
+        if self._locked_until(row) is not None:
+            verify_password(password, _dummy_hash())
             self._log_attempt(name, row, _("tài khoản đang bị khóa"))
-            return LoginRefused(_(
-                "Tài khoản {name} đang bị khóa đến {time} do nhập sai mật khẩu {n} lần. "
-                "Hãy thử lại sau hoặc đề nghị quản trị hệ thống đặt lại mật khẩu."
-            ).format(name=row["username"], time=until.strftime("%H:%M ") + short_date(until.date()),
-                     n=MAX_FAILED_LOGINS))
+            return refused
         if verify_password(password, row["password_hash"]):
             return None
         failed = row["failed_logins"] + 1
         if failed >= MAX_FAILED_LOGINS:
             locked = self.clock() + timedelta(minutes=LOCKOUT_MINUTES)
-            until_text = locked.isoformat(timespec="seconds")
-            queries.update(self.db, row["id"], {"failed_logins": 0, "locked_until": until_text})
+            until = locked.isoformat(timespec="seconds")
+            queries.update(self.db, row["id"], {"failed_logins": 0, "locked_until": until})
             self._log_attempt(name, row, _("sai mật khẩu, khóa tài khoản {n} phút").format(n=LOCKOUT_MINUTES))
-            return LoginRefused(_("Sai mật khẩu {n} lần liên tiếp: tài khoản {name} bị khóa {minutes} phút.").format(
-                n=MAX_FAILED_LOGINS, name=row["username"], minutes=LOCKOUT_MINUTES))
+            return refused
         queries.update(self.db, row["id"], {"failed_logins": failed})
         self._log_attempt(name, row, _("sai mật khẩu"))
-        return LoginRefused(wrong + " " + _("Còn {n} lần thử trước khi tài khoản bị khóa.").format(
-            n=MAX_FAILED_LOGINS - failed))
+        return refused
 
     def _log_attempt(self, name: str, row: dict | None, outcome: str) -> None:
+        """A refused sign-in in the trail and the log: under the account's name, or, for a name that is no
+        account (perhaps a password typed in the wrong field), only its fingerprint."""
+        shown = row["username"] if row else _("tên không có trong danh sách, dấu vân tay {print}").format(
+            print=fingerprint(name))
         audit.log_entry(self.db, "login", table_name="user", record_id=row["id"] if row else None,
-                        after={"kết quả": outcome}, actor=audit.AuditActor(name or "?"))
-        log.info("refused sign-in for %r: %s", name, outcome)
+                        after={"kết quả": outcome}, actor=audit.AuditActor(shown))
+        log.info("refused sign-in for %s: %s", shown, outcome)
 
     # -- managing ---------------------------------------------------------------------------------------
 

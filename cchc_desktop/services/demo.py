@@ -169,10 +169,11 @@ def _ensure_settings(db: Database) -> UnitSettings:
 
 
 def _ensure_users(db: Database, first_year: int) -> int:
-    """The demo staff, each with the published demo password (one hash: a demo needs no per-user salt)."""
+    """The demo staff, each with the published demo password, hashed with a salt of its own (one shared hash
+    would tell anyone reading the file that the accounts share a password)."""
     created = f"{first_year}-01-02T08:00"
-    secret = hash_password(data.DEMO_PASSWORD)
-    rows = [(username, name, title, role, secret, created) for username, name, title, role in data.STAFF]
+    rows = [(username, name, title, role, hash_password(data.DEMO_PASSWORD), created)
+            for username, name, title, role in data.STAFF]
     settings_queries.write_many(db, {data.DEMO_SETTING: "1"})
     return bulk.executemany(db, queries.INSERT_USER, rows)
 

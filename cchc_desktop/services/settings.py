@@ -24,6 +24,7 @@ _TEXT_FIELDS = (
     "signer_name", "signer_title", "signer_authority", "dossier_code_pattern",
 )
 _HOURS = ("morning_start", "morning_end", "afternoon_start", "afternoon_end")
+PAPERS_KEEP_DAYS = (7, 3650)  # a week at least (a reprint the next day), ten years at most
 
 
 def _parse_time(text: str) -> time:
@@ -49,6 +50,7 @@ class SettingsService:
             **{key: raw.get(f"unit.{key}", getattr(defaults, key)) for key in _TEXT_FIELDS},
             report_cutoff_day=int(raw.get("unit.report_cutoff_day", defaults.report_cutoff_day)),
             office_hours=hours,
+            papers_keep_days=int(raw.get("papers.keep_days", defaults.papers_keep_days)),
         )
 
     def validate(self, settings: UnitSettings) -> UnitSettings:
@@ -62,6 +64,9 @@ class SettingsService:
             errors["name"] = _("Tên đơn vị không được để trống.")
         if cleaned.code and not UNIT_CODE.match(cleaned.code):
             errors["code"] = _("Mã định danh không hợp lệ (ví dụ đúng: 000.21.31.H56).")
+        if not PAPERS_KEEP_DAYS[0] <= cleaned.papers_keep_days <= PAPERS_KEEP_DAYS[1]:
+            errors["papers_keep_days"] = _("Số ngày giữ phiếu đã in phải từ {low} đến {high}.").format(
+                low=PAPERS_KEEP_DAYS[0], high=PAPERS_KEEP_DAYS[1])
         if not 0 <= cleaned.report_cutoff_day <= 28:
             errors["report_cutoff_day"] = _("Ngày chốt số liệu phải từ 1 đến 28 (0 là theo tháng dương lịch).")
         hours = cleaned.office_hours
@@ -84,6 +89,7 @@ class SettingsService:
         cleaned = self.validate(settings)
         values = {f"unit.{key}": getattr(cleaned, key) for key in _TEXT_FIELDS}
         values["unit.report_cutoff_day"] = str(cleaned.report_cutoff_day)
+        values["papers.keep_days"] = str(cleaned.papers_keep_days)
         hours = cleaned.office_hours
         values.update({f"office.{key}": getattr(hours, key).strftime("%H:%M") for key in _HOURS})
         values["office.saturday_morning"] = "1" if hours.saturday_morning else "0"

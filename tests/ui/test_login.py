@@ -36,7 +36,7 @@ def test_a_wrong_password_is_said_and_the_right_one_opens(qtbot, accounts: Accou
     type_text(qtbot, dialog.password, "sai-roi")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.result() != QDialog.DialogCode.Accepted
-    assert "Sai tên đăng nhập hoặc mật khẩu. Còn 4 lần thử" in dialog.problem.text()
+    assert dialog.problem.text().startswith("Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đang tạm khóa.")
     assert dialog.password.text() == "" and dialog.username.text() == "motcua"
     type_text(qtbot, dialog.password, PASSWORD)
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
@@ -55,7 +55,8 @@ def test_five_wrong_passwords_lock_the_account(qtbot, accounts: AccountService) 
     assert "bị khóa 15 phút" in dialog.problem.text()
     type_text(qtbot, dialog.password, PASSWORD)
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
-    assert "đang bị khóa đến" in dialog.problem.text() and dialog.session is None
+    assert dialog.session is None and accounts.is_locked("motcua")  # the right password, while locked
+    assert dialog.problem.text().startswith("Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đang tạm khóa.")
 
 
 def test_a_demo_database_shows_its_accounts(qtbot, demo_path: Path) -> None:

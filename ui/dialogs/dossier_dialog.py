@@ -27,7 +27,7 @@ from cchc_desktop import formatting
 from cchc_desktop.domain.dossiers import DossierStatus, EventKind
 from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
-from cchc_desktop.paths import data_dir
+from cchc_desktop.services.papers import papers_folder
 from cchc_desktop.services.printing import DossierForm, PrintingService
 from cchc_desktop.services.reception import DossierView, ReceptionService, action_name
 from ui import messages, paper
@@ -204,7 +204,7 @@ class DossierDialog(QDialog):
         return True
 
     def print_form(self, form: DossierForm) -> Path | None:
-        path = data_dir() / "phieu" / f"{self.code}-mau{form.value}.pdf"
+        path = papers_folder() / f"{self.code}-mau{form.value}.pdf"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.printing.print_form(self.code, form, path)

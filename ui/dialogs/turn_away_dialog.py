@@ -34,15 +34,15 @@ from cchc_desktop.domain.dossiers import DeskRefusalKind
 from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.files import write_atomically
 from cchc_desktop.i18n import _
-from cchc_desktop.paths import data_dir
 from cchc_desktop.services.desk_refusals import DeskRefusalRow, DeskRefusalService, Recorded, TurnedAway
+from cchc_desktop.services.papers import papers_folder
 from ui import messages, paper
 from ui.widgets.buttons import translate
 from ui.widgets.field_errors import FieldErrors
 
 
 def paper_path(refusal: DeskRefusalRow) -> Path:
-    return data_dir() / "phieu" / f"khong-tiep-nhan-{refusal.at:%Y%m%d}-{refusal.id}-mau{refusal.form}.pdf"
+    return papers_folder() / f"khong-tiep-nhan-{refusal.at:%Y%m%d}-{refusal.id}-mau{refusal.form}.pdf"
 
 
 class TurnAwayDialog(QDialog):

@@ -13,8 +13,8 @@ from cchc_desktop import formatting
 from cchc_desktop.domain.inspections import Finding, Inspection
 from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
-from cchc_desktop.paths import data_dir
 from cchc_desktop.services.inspections import InspectionService, InspectionSummary
+from cchc_desktop.services.papers import papers_folder
 from cchc_desktop.services.statistics import StatisticsService
 from ui import messages, paper
 from ui.context import AppContext
@@ -151,7 +151,7 @@ class InspectionsPage(Page):
     def print_record(self) -> Path | None:
         if self.current is None:
             return None
-        path = data_dir() / "phieu" / f"bien-ban-kiem-tra-{self.current.inspected_on:%Y%m%d}-{self.current.id}.pdf"
+        path = papers_folder() / f"bien-ban-kiem-tra-{self.current.inspected_on:%Y%m%d}-{self.current.id}.pdf"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.service.print_record(self.current.id, path)

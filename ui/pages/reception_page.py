@@ -30,9 +30,9 @@ from cchc_desktop import formatting
 from cchc_desktop.domain.dossiers import Channel, DeskRefusalKind, DossierDocument
 from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
-from cchc_desktop.paths import data_dir
 from cchc_desktop.services.desk_refusals import DeskRefusalService, TurnedAway
 from cchc_desktop.services.drafts import DraftService
+from cchc_desktop.services.papers import papers_folder
 from cchc_desktop.services.printing import DossierForm, PrintingService
 from cchc_desktop.services.reception import NewDossier, ProcedureChoice, ReceptionService
 from ui import messages, paper
@@ -297,7 +297,7 @@ class ReceptionPage(Page):
         TurnedAwayListDialog.browse(self, self.refusals, today.replace(day=1), today)
 
     def receipt_path(self, code: str) -> Path:
-        return data_dir() / "phieu" / f"{code}-mau01.pdf"
+        return papers_folder() / f"{code}-mau01.pdf"
 
     def print_receipt(self) -> Path | None:
         """Write the last saved dossier's receipt as PDF and open it; returns its path."""

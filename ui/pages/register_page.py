@@ -23,6 +23,7 @@ from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.lazy import lazy_import
 from cchc_desktop.paths import data_dir
+from cchc_desktop.services.papers import papers_folder
 from cchc_desktop.services.register import RegisterFilter, RegisterService
 from ui import messages
 from ui.context import AppContext
@@ -118,7 +119,7 @@ class RegisterPage(Page):
         if chosen is None:
             return None
         first, last = chosen
-        path = data_dir() / "phieu" / f"so-theo-doi-{first:%Y%m%d}-{last:%Y%m%d}.pdf"
+        path = papers_folder() / f"so-theo-doi-{first:%Y%m%d}-{last:%Y%m%d}.pdf"
         try:
             printing.PrintingService(self.context.db).ledger(first=first, last=last, target=path)
             paper.deliver(self, path, title=_("Sổ theo dõi hồ sơ"))

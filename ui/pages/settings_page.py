@@ -27,6 +27,7 @@ from cchc_desktop.domain.unit import OfficeHours, UnitSettings
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
+from cchc_desktop.services.settings import PAPERS_KEEP_DAYS
 from ui import messages
 from ui.context import AppContext
 from ui.pages.accounts_tab import AccountsTab
@@ -99,6 +100,13 @@ class SettingsPage(Page):
         self.cutoff.setRange(0, 28)
         self.cutoff.setSpecialValueText(_("Theo tháng dương lịch"))
         form.addRow(_("Ngày chốt số liệu hằng tháng"), self.errors.wrap("report_cutoff_day", self.cutoff))
+        self.keep_days = QSpinBox()
+        self.keep_days.setObjectName("setting_papers_keep_days")
+        self.keep_days.setRange(*PAPERS_KEEP_DAYS)
+        self.keep_days.setSuffix(_(" ngày"))
+        self.keep_days.setToolTip(_("Bản PDF của các phiếu đã in (có thông tin cá nhân của người dân) được giữ trong "
+                                    "thư mục dữ liệu bấy nhiêu ngày, sau đó tự xóa; việc xóa được ghi vào nhật ký."))
+        form.addRow(_("Giữ bản PDF phiếu đã in"), self.errors.wrap("papers_keep_days", self.keep_days))
 
         hours_row = QWidget()
         hours_layout = QHBoxLayout(hours_row)
@@ -173,6 +181,7 @@ class SettingsPage(Page):
         for key, edit in self.inputs.items():
             edit.setText(getattr(current, key))
         self.cutoff.setValue(current.report_cutoff_day)
+        self.keep_days.setValue(current.papers_keep_days)
         for key, edit in self.hours.items():
             edit.setTime(_to_qtime(getattr(current.office_hours, key)))
         self.saturday.setChecked(current.office_hours.saturday_morning)
@@ -188,6 +197,7 @@ class SettingsPage(Page):
             self.context.settings.load(),
             **{key: edit.text() for key, edit in self.inputs.items()},
             report_cutoff_day=self.cutoff.value(),
+            papers_keep_days=self.keep_days.value(),
             office_hours=hours,
         )
 

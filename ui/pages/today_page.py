@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QWid
 from cchc_desktop import formatting
 from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
-from cchc_desktop.paths import data_dir
+from cchc_desktop.services.papers import papers_folder
 from cchc_desktop.services.today import TodayService
 from ui import messages, paper
 from ui.context import AppContext
@@ -49,7 +49,7 @@ class TodayPage(Page):
         self.refresh()
 
     def print_list(self) -> Path | None:
-        path = data_dir() / "phieu" / f"viec-hom-nay-{self.service.clock():%Y%m%d}.pdf"
+        path = papers_folder() / f"viec-hom-nay-{self.service.clock():%Y%m%d}.pdf"
         try:
             self.service.print_list(path)
             paper.deliver(self, path, title=_("Danh sách việc hôm nay"))

@@ -1,0 +1,98 @@
+"""Files with personal data are their owner's only (issue 14): papers, exports and the log are written 0600, the
+printed papers' folder 0700, and the papers are removed after the days the admin set, the removal audited."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import stat
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from cchc_desktop.errors import ValidationError
+from cchc_desktop.files import write_atomically
+from cchc_desktop.logs import LOG_FILE, setup_logging
+from cchc_desktop.services.exports import ExportService
+from cchc_desktop.services.papers import PaperStore, papers_folder
+from cchc_desktop.services.printing import DossierForm, PrintingService
+from cchc_desktop.services.settings import SettingsService
+from db.connection import open_db
+
+NOW = datetime(2026, 12, 6, 9, 0)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def lax_umask() -> object:
+    """The usual umask of a desktop session (files 0644): what the files must not inherit."""
+    before = os.umask(0o022)
+    yield None
+    os.umask(before)
+
+
+def test_papers_and_exports_are_written_for_their_owner_only(demo_path: Path, tmp_path: Path,
+                                                             lax_umask: object) -> None:
+    db = open_db(demo_path)
+    try:
+        code = db.execute("SELECT code FROM dossier ORDER BY id LIMIT 1").fetchone()[0]
+        receipt = tmp_path / "mau01.pdf"
+        PrintingService(db).print_form(code, DossierForm.RECEIPT, receipt)
+        ledger = tmp_path / "so.pdf"
+        PrintingService(db).ledger(first=datetime(2024, 5, 1).date(), last=datetime(2024, 5, 31).date(), target=ledger)
+        exported = ExportService(db).export_dossiers(tmp_path / "hoso.csv", reason="kiểm thử quyền tệp").path
+        xlsx = ExportService(db).export_dossiers(tmp_path / "hoso.xlsx", reason="kiểm thử quyền tệp").path
+    finally:
+        db.close()
+    for path in (receipt, ledger, exported, xlsx):
+        assert mode(path) == 0o600, path
+    write_atomically(tmp_path / "old.pdf", b"%PDF")
+    os.chmod(tmp_path / "old.pdf", 0o644)
+    write_atomically(tmp_path / "old.pdf", b"%PDF-again")  # replacing a file written 0644 makes it private
+    assert mode(tmp_path / "old.pdf") == 0o600
+
+
+def test_the_log_is_its_owners_only(tmp_path: Path, lax_umask: object) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / LOG_FILE).write_text("an earlier version's log\n")
+    os.chmod(folder / LOG_FILE, 0o644)
+    setup_logging("INFO", folder=folder)
+    logging.getLogger("cchc.test").info("một dòng")
+    assert mode(folder / LOG_FILE) == 0o600
+    fresh = tmp_path / "fresh"
+    setup_logging("INFO", folder=fresh)
+    logging.getLogger("cchc.test").info("một dòng")
+    assert mode(fresh / LOG_FILE) == 0o600 and mode(fresh) == 0o700
+    setup_logging("INFO", folder=tmp_path / "again")  # leaves the files above closed
+
+
+def test_printed_papers_are_removed_after_the_days_set_and_the_removal_audited(db: Database,
+                                                                              lax_umask: object) -> None:
+    folder = papers_folder()
+    assert mode(folder) == 0o700
+    old, recent, other = folder / "000.21.31.H56-240604-0001-mau01.pdf", folder / "so-theo-doi.pdf", folder / "ghi.txt"
+    for path in (old, recent, other):
+        path.write_bytes(b"%PDF")
+    aged = (NOW - timedelta(days=91)).timestamp()
+    os.utime(old, (aged, aged))
+    os.utime(other, (aged, aged))
+    tidied = PaperStore(db, clock=lambda: NOW).tidy()
+    assert tidied.removed == (old.name,) and tidied.keep_days == 90
+    assert not old.exists() and recent.exists() and other.exists()
+    assert mode(recent) == 0o600  # a paper left readable by an earlier version is made private
+    (after,) = db.execute("SELECT after FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    assert json.loads(after)["tệp"] == [old.name] and json.loads(after)["cũ hơn (ngày)"] == 90
+
+    SettingsService(db).update(name="UBND xã Hoằng Hợp", papers_keep_days=7)
+    os.utime(recent, ((NOW - timedelta(days=8)).timestamp(),) * 2)
+    assert PaperStore(db, clock=lambda: NOW).tidy().removed == (recent.name,)
+    with pytest.raises(ValidationError) as refused:
+        SettingsService(db).update(papers_keep_days=0)
+    assert refused.value.errors == {"papers_keep_days": "Số ngày giữ phiếu đã in phải từ 7 đến 3650."}
