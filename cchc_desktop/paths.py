@@ -9,16 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from db.home import data_dir
 
-from cchc_desktop import APP_ID
+__all__ = ["DB_FILENAME", "data_dir", "default_db_path", "log_dir", "resolve_db_path"]
 
 DB_FILENAME = "cchc.sqlite3"
-
-
-def data_dir() -> Path:
-    home = os.environ.get("CCHC_HOME")
-    return Path(home) if home else Path(user_data_dir(APP_ID, appauthor=False))
 
 
 def log_dir() -> Path:

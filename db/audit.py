@@ -13,7 +13,9 @@ after every migration, so a migration that adds a column needs no trigger code o
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import hmac
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -24,11 +26,12 @@ from weakref import WeakKeyDictionary
 
 from sqlite_utils import Database
 
-# Business records whose every change is logged. Left out: histories that are themselves append-only
-# (dossier_event), derived rows (code counters, search index) and the log itself.
+# Business records whose every change is logged, the dossiers' history (append-only besides) and the forms
+# printed with it included. Left out: derived rows (code counters, search index), scratch (drafts, an import's
+# staged rows) and the log itself.
 AUDITED_TABLES = (
     "setting", "user", "field", "procedure", "calendar_override",
-    "dossier", "dossier_document", "apology_letter", "desk_refusal",
+    "dossier", "dossier_document", "dossier_event", "dossier_form", "apology_letter", "desk_refusal",
     "survey_criterion", "survey", "survey_answer",
     "inspection_criterion", "inspection", "inspection_check", "finding",
     "plan", "plan_task", "directive_document",
@@ -72,12 +75,23 @@ def suspended(db: Database) -> Iterator[None]:
         actor.enabled = before
 
 
+KEYED = "k1"  # an entry hash signed with a key: ``k1:<key id>:<HMAC-SHA256 hex>``
+Key = tuple[str, bytes]  # (key id, key)
+_keys: WeakKeyDictionary[Database, Key] = WeakKeyDictionary()
+
+
 def entry_hash(prev_hash: str, at: str, actor: str, action: str, table_name: str | None,
-               record_id: int | None, before: str | None, after: str | None) -> str:
-    """SHA-256 over the entry's fields and the previous entry's hash (``cchc check`` recomputes it)."""
+               record_id: int | None, before: str | None, after: str | None, key: Key | None = None) -> str:
+    """The hash over the entry's fields and the previous entry's hash (``cchc check`` recomputes it): HMAC-SHA256
+    under ``key`` (``db.keys``: kept outside the database) and prefixed with its id, or, for the entries written
+    before keys existed, plain SHA-256."""
     parts = [prev_hash, at, actor, action, table_name or "", "" if record_id is None else str(record_id),
              before or "", after or ""]
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    message = "\x1f".join(parts).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    key_id, secret = key
+    return f"{KEYED}:{key_id}:{hmac.new(secret, message, hashlib.sha256).hexdigest()}"
 
 
 def _changed(first: str, second: str) -> str | None:
@@ -90,15 +104,18 @@ def _fingerprint(secret: str | None) -> str | None:
     return None if secret is None else hashlib.sha256(secret.encode("utf-8")).hexdigest()[:8]
 
 
-def register_functions(db: Database) -> None:
-    """The SQL functions the audit triggers call; ``open_db`` registers them on every connection."""
+def register_functions(db: Database, key: Key | None = None) -> None:
+    """The SQL functions the audit triggers call, the entries signed with ``key`` (``db.keys.current()``);
+    ``open_db`` registers them on every connection."""
     actor, conn = actor_of(db), db.conn
+    if key is not None:
+        _keys[db] = key
     conn.create_function("cchc_audit_on", 0, lambda: int(actor.enabled))
     conn.create_function("cchc_actor", 0, lambda: actor.name)
     conn.create_function("cchc_actor_id", 0, lambda: actor.user_id)
     conn.create_function("cchc_changed", 2, _changed, deterministic=True)
     conn.create_function("cchc_fingerprint", 1, _fingerprint, deterministic=True)
-    conn.create_function("cchc_entry_hash", 8, entry_hash, deterministic=True)
+    conn.create_function("cchc_entry_hash", 8, functools.partial(entry_hash, key=key), deterministic=True)
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -195,10 +212,10 @@ def _last_hash(conn: sqlite3.Connection) -> str:
 
 
 def _entry(actor: AuditActor, prev: str, at: str, action: str, table_name: str | None, record_id: int | None,
-           before: str | None, after: str | None) -> tuple[object, ...]:
-    """The values of ``_INSERT_ROW`` for one entry, its hash chained to ``prev``."""
+           before: str | None, after: str | None, key: Key | None) -> tuple[object, ...]:
+    """The values of ``_INSERT_ROW`` for one entry, its hash chained to ``prev`` (signed with ``key``)."""
     return (at, actor.user_id, actor.name, action, table_name, record_id, before, after, prev,
-            entry_hash(prev, at, actor.name, action, table_name, record_id, before, after))
+            entry_hash(prev, at, actor.name, action, table_name, record_id, before, after, key))
 
 
 def log_entry(db: Database, action: str, *, table_name: str | None = None, record_id: int | None = None,
@@ -209,7 +226,7 @@ def log_entry(db: Database, action: str, *, table_name: str | None = None, recor
     before_text = None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True)
     after_text = None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True)
     conn.execute(_INSERT_ROW, _entry(actor, _last_hash(conn), datetime.now().isoformat(timespec="seconds"),
-                                     action, table_name, record_id, before_text, after_text))
+                                     action, table_name, record_id, before_text, after_text, _keys.get(db)))
 
 
 def log_inserts(db: Database, table: str, first_id: int) -> int:
@@ -227,10 +244,12 @@ def log_inserts(db: Database, table: str, first_id: int) -> int:
     row_json = _row_json(table, _columns(conn, table), table)
     rows = conn.execute(f"SELECT id, {row_json} FROM [{table}] WHERE id >= ? ORDER BY id", [first_id])
 
+    key = _keys.get(db)
+
     def entries() -> Iterator[tuple[object, ...]]:
         prev = first_prev
         for record_id, after in rows:
-            entry = _entry(actor, prev, at, "insert", table, record_id, None, after)
+            entry = _entry(actor, prev, at, "insert", table, record_id, None, after, key)
             yield entry
             prev = entry[-1]  # its hash
 
@@ -246,17 +265,60 @@ def chain_head(conn: sqlite3.Connection) -> tuple[int, str]:
     return count, _last_hash(conn)
 
 
-def broken_links(conn: sqlite3.Connection, batch: int = 10_000) -> Iterator[int]:
-    """Ids of the entries whose hash does not follow from their fields and the entry before them."""
-    prev, last_id = GENESIS, 0
+@dataclass(frozen=True)
+class ChainCheck:
+    """What the hash chain of the log says: the entries where it breaks (edited, inserted, removed, or signed
+    without the key: a forged one), with the time of the first; and the entries signed with a key that is not on
+    this machine (the database came from another install), which could not be checked."""
+
+    broken: tuple[int, ...]
+    first_broken_at: str | None
+    unverifiable: int
+    unverifiable_keys: tuple[str, ...]
+
+
+def check_chain(conn: sqlite3.Connection, batch: int = 10_000) -> ChainCheck:
+    """Every entry's hash recomputed from its fields and the hash before it, with the key it names. Once an
+    entry is signed, every later one must be: an unsigned entry after a signed one is forged."""
+    from db import keys
+
+    prev, last_id, signed = GENESIS, 0, False
+    broken: list[int] = []
+    first_at: str | None = None
+    found: dict[str, bytes | None] = {}
+    unverifiable = 0
     while True:
         rows = conn.execute(
             "SELECT id, at, actor, action, table_name, record_id, before, after, prev_hash, hash FROM audit_log"
             " WHERE id > ? ORDER BY id LIMIT ?", [last_id, batch],
         ).fetchall()
         if not rows:
-            return
+            break
         for entry_id, at, actor, action, table, record_id, before, after, prev_hash, stored in rows:
-            if prev_hash != prev or entry_hash(prev, at, actor, action, table, record_id, before, after) != stored:
-                yield entry_id
+            good = prev_hash == prev
+            if stored.startswith(KEYED + ":"):
+                signed = True
+                key_id = stored.split(":", 2)[1]
+                if key_id not in found:
+                    found[key_id] = keys.by_id(key_id)
+                secret = found[key_id]
+                if secret is None:
+                    unverifiable += 1
+                else:
+                    good = good and entry_hash(prev, at, actor, action, table, record_id, before, after,
+                                               (key_id, secret)) == stored
+            else:
+                good = good and not signed and entry_hash(prev, at, actor, action, table, record_id, before,
+                                                          after) == stored
+            if not good:
+                broken.append(entry_id)
+                first_at = first_at or at
             prev, last_id = stored, entry_id
+    return ChainCheck(tuple(broken), first_at, unverifiable,
+                      tuple(sorted(key_id for key_id, secret in found.items() if secret is None)))
+
+
+def broken_links(conn: sqlite3.Connection, batch: int = 10_000) -> Iterator[int]:
+    """Ids of the entries whose hash does not follow from their fields, the entry before them and the key they
+    name (``check_chain``)."""
+    yield from check_chain(conn, batch).broken

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from db import audit, live
+from db import audit, keys, live
 from db.errors import StorageError, StorageProblem, classify
 from db.migrations import MIGRATIONS, known_names
 from db.queries import staging
@@ -269,7 +269,7 @@ def open_db(
         with storage_errors(path):
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             db = Database(conn, execute_plugins=False)
-            audit.register_functions(db)
+            audit.register_functions(db, keys.current())
             conn.execute("PRAGMA foreign_keys = ON")
             state = _guard(db, path, migrations)
             conn.execute("PRAGMA journal_mode = WAL")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,6 +116,14 @@ def m0010_finite_manual_values(db: Database) -> None:
     broke every later report and any change of the row: such values are removed (the row is empty again, to
     be typed anew). NaN cannot be stored (SQLite keeps NULL, refused by NOT NULL)."""
     db.execute("DELETE FROM report_manual_value WHERE abs(value) > 1.7976931348623157e308")
+
+
+@MIGRATIONS(name="m0011_history_append_only")
+def m0011_history_append_only(db: Database) -> None:
+    """The dossiers' events append-only (and audited, by the generated triggers); the database's own id, which
+    the anchors of its audit trail kept outside the file name (backup manifests, the seal file, reports)."""
+    run_sql_file(db, "0011_history_append_only.sql")
+    db.execute("INSERT OR IGNORE INTO setting (key, value) VALUES ('audit.database_id', ?)", [uuid.uuid4().hex])
 
 
 def known_names(migrations: Migrations = MIGRATIONS) -> list[str]:

@@ -16,6 +16,12 @@ os.environ["CCHC_LANG"] = "vi"
 _CONFIG_HOME = tempfile.mkdtemp(prefix="cchc-test-config-")
 os.environ["XDG_CONFIG_HOME"] = _CONFIG_HOME
 atexit.register(shutil.rmtree, _CONFIG_HOME, ignore_errors=True)
+# The session's own data folder (databases built once per session are made before any test's own folder) and
+# one key folder for the audit trail's key, so that every database of the run is signed with the same key.
+_SESSION_HOME = tempfile.mkdtemp(prefix="cchc-test-home-")
+os.environ["CCHC_HOME"] = _SESSION_HOME
+os.environ["CCHC_KEY_DIR"] = os.path.join(_SESSION_HOME, "khoa")
+atexit.register(shutil.rmtree, _SESSION_HOME, ignore_errors=True)
 
 import pytest  # noqa: E402 (after the environment above)
 from sqlite_utils import Database  # noqa: E402

@@ -13,7 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from db import audit
-from db.queries.bulk import executemany
+from db.queries.bulk import executemany, next_id
 from db.queries.rows import dicts
 
 Row = dict[str, Any]
@@ -148,8 +148,17 @@ def insert_history(db: Database, first_id: int, user_id: int | None, source: str
     """The events the dates of the dossiers inserted from ``first_id`` on tell, built in SQL (fast).
 
     Received (with ``source`` as its data), then, where dated: result ready or refused, returned, withdrawn.
-    Returns the number of events written.
+    Their audit entries are written in one pass afterwards (``audit.log_inserts``), not by the insert trigger
+    once a row. Returns the number of events written.
     """
+    first_event = next_id(db, "dossier_event")
+    with audit.suspended(db):
+        written = _history(db, first_id, user_id, source)
+    audit.log_inserts(db, "dossier_event", first_event)
+    return written
+
+
+def _history(db: Database, first_id: int, user_id: int | None, source: str) -> int:
     written = 0
     for kind, at, from_status, to_status, where in (
         ("'received'", "received_at", "NULL", "'received'", ""),

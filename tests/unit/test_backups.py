@@ -32,9 +32,11 @@ class Clock:
 
 
 def count(path: Path, table: str = "setting") -> int:
+    """Rows of ``table`` (of the settings: those typed in, not the database's own id)."""
     con = sqlite3.connect(path)
     try:
-        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        where = " WHERE key <> 'audit.database_id'" if table == "setting" else ""
+        return con.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0]
     finally:
         con.close()
 

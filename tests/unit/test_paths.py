@@ -21,3 +21,10 @@ def test_default_is_in_the_data_folder(monkeypatch: pytest.MonkeyPatch, tmp_path
 def test_without_overrides_platformdirs_decides(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CCHC_HOME", raising=False)
     assert paths.data_dir().name == "cchc-desktop"
+
+
+def test_the_storage_layers_data_folder_is_the_programs() -> None:
+    from cchc_desktop import APP_ID
+    from db.home import APP_FOLDER
+
+    assert APP_FOLDER == APP_ID
