@@ -141,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", parents=[common], help=_("kiểm tra tính toàn vẹn của cơ sở dữ liệu"),
                                 description=_("Kiểm tra toàn vẹn, khóa ngoại và phiên bản cấu trúc; không sửa tệp."))
+    check.add_argument("--anchor", action="append", default=[], metavar="TỆP",
+                       help=_("so thêm nhật ký với mốc niêm phong trong tệp này: báo cáo JSON đã gửi, tệp kê khai "
+                              "của bản sao lưu (.sqlite3.json) hoặc tệp niêm phong (lặp lại được)"))
     check.set_defaults(handler=_cmd_check)
     receipt = commands.add_parser(
         "receipt", parents=[common], help=_("in giấy tiếp nhận (Mẫu 01) hoặc phiếu khác của một hồ sơ ra PDF"),
@@ -841,13 +844,15 @@ def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
 def _cmd_check(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.services import database
 
-    report = database.check(db_path)
+    report = database.check(db_path, [Path(name) for name in args.anchor])
     _out(_("Tệp: {path}").format(path=report.path))
     _out(_("Phiên bản cấu trúc: {version}/{known}").format(version=report.schema.version, known=report.known))
     for table, count in report.counts.items():
         _out(f"  {table}: {count}")
     for problem in report.problems:
         _out(_("Lỗi: {problem}").format(problem=problem))
+    for note in report.notes:
+        _out(_("Lưu ý: {note}").format(note=note))
     if report.schema.pending:
         _out(_("Còn {n} bản nâng cấp chưa áp dụng: hãy chạy «cchc migrate».").format(n=len(report.schema.pending)))
     if report.ok:

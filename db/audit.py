@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,6 +53,8 @@ class AuditActor:
 
 
 _actors: WeakKeyDictionary[Database, AuditActor] = WeakKeyDictionary()
+# What the opening of a connection found changed outside the program and put back (the window shows it).
+found_at_open: WeakKeyDictionary[Database, dict[str, list[str]]] = WeakKeyDictionary()
 
 
 def actor_of(db: Database) -> AuditActor:
@@ -175,29 +177,107 @@ def expected_triggers(conn: sqlite3.Connection) -> dict[str, str]:
     }
 
 
-def sync_triggers(conn: sqlite3.Connection) -> int:
-    """Create, replace or drop audit triggers until they match the current columns; how many changed.
+# The guards that keep the log and the dossiers' history append-only, exactly as migrations m0008 and m0011
+# created them (``cchc check`` compares them with the file; a missing or altered one is put back, with an entry).
+GUARDS = {
+    f"{table}_no_{event.lower()}": (f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table}\nBEGIN\n"
+                                    f"    SELECT RAISE(ABORT, '{table} is append-only');\nEND")
+    for table in ("audit_log", "dossier_event") for event in ("UPDATE", "DELETE")
+}
+# The generation of the audit triggers: bumped whenever this module changes the triggers' text, so that the next
+# opening rewrites them as an upgrade, not as a repair of something changed outside the program.
+TRIGGER_VERSION = "2"
+TRIGGER_VERSION_SETTING = "audit.triggers"
 
-    Run by ``open_db`` at every opening, in one transaction, so a migration that adds a column or a
-    program killed between a migration and this step still ends up with complete triggers.
-    """
+
+@dataclass(frozen=True)
+class TriggerProblem:
+    """An audit trigger or a guard that is missing, altered, or there without the program having made it."""
+
+    name: str
+    kind: str  # "missing", "altered", "extra"
+
+
+TRIGGER_KINDS = {"missing": "thiếu", "altered": "bị sửa", "extra": "lạ"}  # as the log's entries name them
+
+
+def described(problems: Iterable[TriggerProblem]) -> dict[str, list[str]]:
+    """Trigger problems as an entry's data: {"thiếu": [names], "bị sửa": [...], "lạ": [...]}."""
+    found: dict[str, list[str]] = {}
+    for problem in problems:
+        found.setdefault(TRIGGER_KINDS[problem.kind], []).append(problem.name)
+    return found
+
+
+def _present(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND (name LIKE 'audit\\_%' ESCAPE '\\'"
+        " OR name IN (SELECT value FROM json_each(?)))", [json.dumps(list(GUARDS))]).fetchall())
+
+
+def _wanted(conn: sqlite3.Connection) -> dict[str, str]:
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    guards = {name: sql for name, sql in GUARDS.items() if name.rsplit("_no_", 1)[0] in tables}
+    return {**expected_triggers(conn), **guards}
+
+
+def trigger_problems(conn: sqlite3.Connection) -> list[TriggerProblem]:
+    """The audit triggers and guards that differ from what this program makes of the current tables."""
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").fetchone():
-        return 0
-    present = dict(conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit\\_%' ESCAPE '\\'"
-        " AND name NOT LIKE 'audit_log%'"
-    ).fetchall())
-    expected = expected_triggers(conn)
-    stale = [name for name in present if present[name] != expected.get(name)]
-    missing = [name for name in expected if name not in present or name in stale]
-    if not stale and not missing:
-        return 0
-    with conn:
-        for name in stale:
-            conn.execute(f'DROP TRIGGER "{name}"')
-        for name in missing:
-            conn.execute(expected[name])
-    return len(set(stale) | set(missing))
+        return []
+    present, wanted = _present(conn), _wanted(conn)
+    problems = [TriggerProblem(name, "missing") for name in wanted if name not in present]
+    problems += [TriggerProblem(name, "altered") for name in wanted
+                 if name in present and present[name] != wanted[name]]
+    problems += [TriggerProblem(name, "extra") for name in present if name not in wanted]
+    return sorted(problems, key=lambda problem: problem.name)
+
+
+def repairs(conn: sqlite3.Connection) -> list[tuple[int, str, dict[str, list[str]]]]:
+    """The openings that found triggers changed outside the program and put them back: (entry id, time, what,
+    as ``described``)."""
+    rows = conn.execute(
+        "SELECT id, at, json_extract(after, '$.\"phát hiện sửa ngoài chương trình\"') FROM audit_log"
+        " WHERE action = 'other' AND table_name IS NULL AND after LIKE '%phát hiện sửa ngoài chương trình%'"
+        " ORDER BY id").fetchall()
+    return [(entry_id, at, json.loads(found)) for entry_id, at, found in rows if found]
+
+
+def trigger_version(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT value FROM setting WHERE key = ?", [TRIGGER_VERSION_SETTING]).fetchone() \
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'setting'").fetchone() else None
+    return row[0] if row else None
+
+
+def sync_triggers(conn: sqlite3.Connection) -> list[TriggerProblem]:
+    """Create, replace or drop the audit triggers and the guards until they are what this program makes of the
+    current tables (in the caller's transaction, or in one of its own); returns what differed.
+
+    Run inside a migration's transaction (a new column gets its triggers with it) and at every opening, where
+    a difference means the triggers were changed outside the program: the caller writes that into the log.
+    """
+    problems = trigger_problems(conn)
+    if not problems and trigger_version(conn) == TRIGGER_VERSION:
+        return problems
+    wanted = _wanted(conn)
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        for problem in problems:
+            if problem.kind != "missing":
+                conn.execute(f'DROP TRIGGER "{problem.name}"')
+            if problem.kind != "extra":
+                conn.execute(wanted[problem.name])
+        conn.execute("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value ="
+                     " excluded.value", [TRIGGER_VERSION_SETTING, TRIGGER_VERSION])
+        if own:
+            conn.execute("COMMIT")
+    except BaseException:
+        if own and conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return problems
 
 
 _INSERT_ROW = (
@@ -263,6 +343,134 @@ def chain_head(conn: sqlite3.Connection) -> tuple[int, str]:
         return 0, GENESIS
     count = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     return count, _last_hash(conn)
+
+
+# Columns a sign-in changes without an entry of their own (the attempt itself is logged, as a login entry).
+VOLATILE = {"user": frozenset({"failed_logins", "locked_until"})}
+UNLOGGED = "không có nhật ký đến số"  # a bulk entry's rows that may have no per-row entries: {table: last id}
+REWRITTEN = "viết lại đến số"  # ... and rows that may have been changed without entries: {table: last id}
+
+
+def bulk_marks(db: Database, tables: Iterable[str], *, rewritten: bool = False) -> dict[str, dict[str, int]]:
+    """What a summary entry of work done without per-row entries (demo data, an upgrade) must say so that the
+    replay of the trail (``replay_problems``) knows which rows it cannot vouch for: the last id of each table."""
+    conn = db.conn
+    present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    last = {table: conn.execute(f"SELECT coalesce(max(id), 0) FROM [{table}]").fetchone()[0]
+            for table in tables if table in present and "id" in _columns(conn, table)}
+    return {REWRITTEN if rewritten else UNLOGGED: last}
+
+
+@dataclass(frozen=True)
+class ReplayProblem:
+    """A record that differs from what its audit trail says: changed, added or removed outside the program."""
+
+    table: str
+    record_id: int
+    what: str  # "changed", "added", "removed"
+    fields: tuple[tuple[str, object, object], ...] = ()  # (field, in the file, in the trail)
+    last_entry: tuple[int, str] | None = None  # (id, time) of the last entry the trail has for the record
+
+
+def _marks(conn: sqlite3.Connection) -> dict[str, list[tuple[int, str, int]]]:
+    """table → [(entry id, kind, last id)] of the summary entries that name it, in order."""
+    found: dict[str, list[tuple[int, str, int]]] = {}
+    for entry_id, after in conn.execute(
+            "SELECT id, after FROM audit_log WHERE action = 'other' AND table_name IS NULL"
+            " AND (after LIKE ? OR after LIKE ?) ORDER BY id", [f"%{UNLOGGED}%", f"%{REWRITTEN}%"]):
+        data = json.loads(after)
+        for kind in (UNLOGGED, REWRITTEN):
+            for table, last in (data.get(kind) or {}).items():
+                found.setdefault(table, []).append((entry_id, kind, int(last)))
+    return found
+
+
+def replay_problems(conn: sqlite3.Connection, limit: int = 1_000) -> list[ReplayProblem]:
+    """Every audited record compared with what its entries say it is: the last value the trail gives each of its
+    fields, whether it exists. Found: a record changed, removed or added without its entry (a trigger dropped
+    for a moment, the audit switched off by a connection of another program). Not vouched for: records that
+    bulk work (demo data, an upgrade) wrote without per-row entries and the trail has not seen since, and the
+    fields in ``VOLATILE``. At most ``limit`` problems are listed."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").fetchone():
+        return []
+    marks = _marks(conn)
+    problems: list[ReplayProblem] = []
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for table in AUDITED_TABLES:
+        if table not in tables or len(problems) >= limit:
+            continue
+        columns = _columns(conn, table)
+        if "id" not in columns:
+            continue
+        problems.extend(_replay_table(conn, table, columns, marks.get(table, []), limit - len(problems)))
+    return problems
+
+
+def _replay_table(conn: sqlite3.Connection, table: str, columns: list[str], marks: list[tuple[int, str, int]],
+                  limit: int) -> list[ReplayProblem]:
+    skip = VOLATILE.get(table, frozenset())
+    unlogged_up_to = max((last for _entry, kind, last in marks if kind == UNLOGGED), default=0)
+    rewrites = [(entry_id, last) for entry_id, kind, last in marks if kind == REWRITTEN]
+    found: list[ReplayProblem] = []
+    known: dict[int, tuple[bool, dict[str, object], tuple[int, str]]] = {}  # record → (exists, fields, last)
+
+    def flush(batch: dict[int, tuple[bool, dict[str, object], tuple[int, str]]]) -> None:
+        rows = dict(conn.execute(
+            f"SELECT id, {_row_json(table, columns, table)} FROM [{table}] WHERE id IN (SELECT value FROM"
+            " json_each(?))", [json.dumps(list(batch))]).fetchall())
+        for record_id, (exists, fields, last) in batch.items():
+            now = rows.get(record_id)
+            if now is None:
+                if exists:
+                    found.append(ReplayProblem(table, record_id, "removed", last_entry=last))
+                continue
+            current = json.loads(now)
+            changed = tuple((name, current.get(name), value) for name, value in fields.items()
+                            if name not in skip and name in current and current.get(name) != value)
+            if changed:
+                found.append(ReplayProblem(table, record_id, "changed", changed, last))
+
+    record, exists, fields, last = None, False, {}, (0, "")
+    previous_entry = 0
+    for entry_id, record_id, action, after, at in conn.execute(
+            "SELECT id, record_id, action, after, at FROM audit_log WHERE table_name = ? AND record_id IS NOT NULL"
+            " AND action IN ('insert', 'update', 'delete') ORDER BY record_id, id", [table]):
+        if record_id != record:
+            if record is not None:
+                known[record] = _settled(record, exists, fields, last, rewrites)
+            record, exists, fields, previous_entry = record_id, False, {}, 0
+        if any(previous_entry < mark < entry_id and record_id <= upto for mark, upto in rewrites):
+            fields = {}  # rewritten since without entries: what the trail knew before is no longer the record
+        if action == "insert":
+            exists, fields = True, dict(json.loads(after))
+        elif action == "update":
+            exists = True
+            fields.update(json.loads(after) if after else {})
+        else:
+            exists, fields = False, {}
+        last, previous_entry = (entry_id, at), entry_id
+        if len(known) >= 5_000:
+            flush(known)
+            known = {}
+            if len(found) >= limit:
+                return found[:limit]
+    if record is not None:
+        known[record] = _settled(record, exists, fields, last, rewrites)
+    if known:
+        flush(known)
+    added = conn.execute(
+        f"SELECT id FROM [{table}] t WHERE id > ? AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.table_name = ?"
+        " AND a.record_id = t.id AND a.action = 'insert') ORDER BY id LIMIT ?", [unlogged_up_to, table, limit])
+    found.extend(ReplayProblem(table, record_id, "added") for (record_id,) in added)
+    return found[:limit]
+
+
+def _settled(record: int, exists: bool, fields: dict[str, object], last: tuple[int, str],
+             rewrites: list[tuple[int, int]]) -> tuple[bool, dict[str, object], tuple[int, str]]:
+    """What the trail knows of ``record`` now: nothing of its fields when bulk work rewrote it since."""
+    if any(mark > last[0] and record <= upto for mark, upto in rewrites):
+        return exists, {}, last
+    return exists, fields, last
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from db import audit, keys, live
-from db.errors import StorageError, StorageProblem, classify
-from db.migrations import MIGRATIONS, known_names
+from db.errors import StorageError, StorageProblem, classify, writing
+from db.migrations import MIGRATIONS, REWRITES, UNLOGGED_BEFORE, known_names
 from db.queries import staging
 
 log = logging.getLogger("cchc.db")
@@ -278,7 +278,7 @@ def open_db(
             if migrate and state.pending:
                 _migrate(db, path, state, migrations, copy_first=copy_before_migrating)
             if migrate:
-                audit.sync_triggers(conn)
+                _repair_triggers(db, path)
             live.remember(path, backup_folder(path, db))
         if migrate:
             _finish_imports(db, path)
@@ -288,6 +288,37 @@ def open_db(
     except BaseException:
         conn.close()
         raise
+
+
+def _bulk_marks(db: Database, pending: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """What an upgrade tells the replay of the audit trail (``audit.bulk_marks``): the records a database holds
+    when it reaches m0011 may have no entries of their own (a new database's default criteria, an earlier
+    version's demo data and dossiers' events), and the migrations in ``REWRITES`` change rows without entries."""
+    marks: dict[str, dict[str, int]] = {}
+    if UNLOGGED_BEFORE in pending:
+        marks.update(audit.bulk_marks(db, audit.AUDITED_TABLES))
+    rewritten = {table for name in pending for table in REWRITES.get(name, ())}
+    if rewritten:
+        marks.update(audit.bulk_marks(db, sorted(rewritten), rewritten=True))
+    return marks
+
+
+def _repair_triggers(db: Database, path: Path) -> None:
+    """The audit triggers and guards put back as this program makes them. Where they were changed outside the
+    program (the migrations keep them in step, and a new version of the program says so by its trigger
+    version), that is first written into the log, never silently undone, and kept for the window to show
+    (``audit.found_at_open``)."""
+    conn = db.conn
+    upgrade = audit.trigger_version(conn) != audit.TRIGGER_VERSION
+    problems = [] if upgrade else audit.trigger_problems(conn)
+    if problems:
+        found = audit.described(problems)
+        with writing(db):
+            audit.log_entry(db, "other", after={"phát hiện sửa ngoài chương trình": found, "đã đặt lại": True},
+                            actor=audit.AuditActor(audit.SYSTEM_ACTOR))
+        audit.found_at_open[db] = found
+        log.warning("audit triggers of %s changed outside the program: %s; put back", path, found)
+    audit.sync_triggers(conn)
 
 
 def _finish_imports(db: Database, path: Path) -> None:
@@ -313,7 +344,9 @@ def _migrate(db: Database, path: Path, state: SchemaState, migrations: Migration
         # at its old version or at the new one, with its version number and the audit entry.
         with audit.suspended(db), db.atomic():
             migrations.apply(db)
-            audit.log_entry(db, "other", after={"nâng cấp cấu trúc": list(state.pending)})
+            audit.sync_triggers(db.conn)  # the new tables' and columns' triggers, with the migrations
+            audit.log_entry(db, "other", after={"nâng cấp cấu trúc": list(state.pending),
+                                                **_bulk_marks(db, state.pending)})
             db.execute(f"PRAGMA user_version = {len(schema_state(db, migrations).applied)}")
     except sqlite3.Error as exc:
         problem = classify(exc, path)

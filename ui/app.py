@@ -180,7 +180,7 @@ def _start(argv: Sequence[str] | None) -> int:
         return 0
     window.show()
     start_daily_backup(db_path)
-    tidy_papers(db)
+    after_start(window, db, db_path)
     gc.enable()
     code = app.exec()
     release(window)
@@ -217,15 +217,27 @@ def _unit_name(db) -> str:  # type: ignore[no-untyped-def]
     return SettingsService(db).load().name
 
 
-def tidy_papers(db) -> None:  # type: ignore[no-untyped-def]
-    """The printed papers older than the days the admin set are removed (and the removal audited); a failure
-    is logged, the work goes on."""
+def after_start(window, db, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Once the window shows: the printed papers older than the days the admin set removed (and audited), the
+    audit trail sealed beside the backups, and, to an admin, what the opening found changed outside the program
+    (written into the trail before it was put back). A failure is logged, the work goes on."""
+    from cchc_desktop.domain.users import Permission
+    from cchc_desktop.services import anchoring, sessions
+    from cchc_desktop.services.database import repaired_at_open, triggers_text
     from cchc_desktop.services.papers import PaperStore
+    from ui import messages
 
     try:
         PaperStore(db).tidy()
     except Exception:
         log.exception("tidying the printed papers failed")
+    anchoring.seal(db, db_path, by=_("mở chương trình"))
+    found = repaired_at_open(db)
+    if found and sessions.current(db).may(Permission.SETTINGS):
+        messages.warning(window, _("Nhật ký thay đổi"), _(
+            "Khi mở cơ sở dữ liệu, chương trình phát hiện trình kích hoạt của nhật ký thay đổi bị sửa ngoài chương "
+            "trình ({found}) và đã đặt lại; việc này đã được ghi vào nhật ký. Hãy chạy «cchc check» để biết các bản "
+            "ghi bị thay đổi trong lúc đó.").format(found=triggers_text(found)))
 
 
 def start_daily_backup(db_path: Path) -> threading.Thread:

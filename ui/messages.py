@@ -35,6 +35,10 @@ def storage_error(parent: QWidget | None, exc: BaseException) -> None:
     error(parent, user_message(exc))
 
 
+def warning(parent: QWidget | None, title: str, text: str) -> None:
+    _box(parent, QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Close).exec()
+
+
 def info(parent: QWidget | None, title: str, text: str) -> None:
     _box(parent, QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok).exec()
 

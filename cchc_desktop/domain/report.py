@@ -93,6 +93,7 @@ class ReportDocument:
     recipients: tuple[str, ...] = ()
     version: int = 1
     communes: tuple[str, ...] = field(default_factory=tuple)
+    audit: Mapping[str, object] | None = None  # where the audit trail stood at export (an anchor outside the file)
 
     def value(self, key: str) -> Value:
         return self.indicators.get(key)

@@ -71,6 +71,7 @@ MOTTO_SIZE = 13
 TITLE_SIZE = 14
 RECIPIENTS_LABEL_SIZE = 12
 RECIPIENTS_SIZE = 11
+FOOTER_SIZE = 8  # a line in the bottom margin (the audit trail's anchor on a report)
 SIGNATURE_SPACE = 24 * mm  # room for the signature and the seal
 RULE_WIDTH = 0.6
 FIRST_LINE_INDENT = 10 * mm
@@ -427,7 +428,8 @@ class OfficialDocTemplate(BaseDocTemplate):
     """A4 with the Nghị định 30 margins (one frame, no padding: the text starts exactly at the margins);
     numbers pages from the second page of each section."""
 
-    def __init__(self, target: Any, *, landscape: bool = False, **kw: Any) -> None:
+    def __init__(self, target: Any, *, landscape: bool = False, footer: str = "", **kw: Any) -> None:
+        self.footer = footer
         size = (PAGE_SIZE[1], PAGE_SIZE[0]) if landscape else PAGE_SIZE
         super().__init__(
             target, pagesize=size, leftMargin=LEFT_MARGIN, rightMargin=RIGHT_MARGIN,
@@ -445,6 +447,12 @@ class OfficialDocTemplate(BaseDocTemplate):
             self.section_start = self.page
 
     def afterPage(self) -> None:
+        if self.footer:  # a line at the foot of every page, in the bottom margin (the audit trail's anchor)
+            canvas = self.canv
+            canvas.saveState()
+            canvas.setFont(face(), FOOTER_SIZE)
+            canvas.drawString(LEFT_MARGIN, BOTTOM_MARGIN / 2, self.footer)
+            canvas.restoreState()
         number = self.page - self.section_start + 1
         if number > 1:
             canvas: Canvas = self.canv
@@ -456,11 +464,12 @@ class OfficialDocTemplate(BaseDocTemplate):
 
 
 def build_pdf(story: list[Flowable], target: str | os.PathLike[str] | None = None, *,
-              title: str, author: str = "", subject: str = "", landscape: bool = False) -> bytes:
+              title: str, author: str = "", subject: str = "", landscape: bool = False, footer: str = "") -> bytes:
     """Lay ``story`` out; returns the PDF and, given a ``target`` path, also writes it there (atomically)."""
     register_fonts()
     buffer = io.BytesIO()
-    OfficialDocTemplate(buffer, title=title, author=author, subject=subject, landscape=landscape).build(story)
+    OfficialDocTemplate(buffer, title=title, author=author, subject=subject, landscape=landscape,
+                        footer=footer).build(story)
     data = buffer.getvalue()
     if target is not None:
         write_atomically(Path(target), data)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
@@ -243,8 +243,17 @@ def report_story(document: ReportDocument) -> list[Flowable]:
     return story
 
 
+def anchor_line(anchor: Mapping[str, object] | None) -> str:
+    """The foot line of the report's pages: where the commune's audit trail stood when it was exported (an
+    anchor outside the database, which ``cchc check`` can be given), empty without one."""
+    if not anchor:
+        return ""
+    return _("Nhật ký thay đổi đến mục số {id} — mã …{head} — cơ sở dữ liệu {database}").format(
+        id=anchor["last_id"], head=str(anchor["head"])[-16:], database=str(anchor["database_id"])[:8])
+
+
 def report_pdf(document: ReportDocument, target: PdfTarget = None) -> bytes:
     """The report as a PDF; returns the bytes and, given ``target``, writes them there (atomically)."""
     title = " ".join(part for part in ((document.title or _("BÁO CÁO")).capitalize(), document.subject) if part)
     return build_pdf(report_story(document), target, title=title, author=document.unit.name,
-                     subject=document.period.label)
+                     subject=document.period.label, footer=anchor_line(document.audit))

@@ -99,6 +99,9 @@ def to_json(document: ReportDocument) -> dict[str, Any]:
     data["indicators"] = {key: _number(key, document.indicators[key])
                           for key in sorted(document.indicators, key=key_order)}
     data["sources"] = {key: str(document.sources[key]) for key in sorted(document.sources, key=key_order)}
+    audit = getattr(document, "audit", None)
+    if audit:  # the commune's audit trail as it stood (no personal data: an id, an entry number, a hash)
+        data["audit"] = dict(audit)
     return data
 
 

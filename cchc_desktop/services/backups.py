@@ -26,8 +26,8 @@ from cchc_desktop.domain.backups import to_remove
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, StorageProblem, file_reason, user_message
 from cchc_desktop.i18n import _
-from cchc_desktop.services import sessions
-from db import audit, live
+from cchc_desktop.services import anchoring, sessions
+from db import anchors, audit, live
 from db.connection import (
     BACKUP_FOLDER_SETTING,
     PARTIAL_SUFFIX,
@@ -162,11 +162,27 @@ class BackupService:
         finally:
             db.close()
         log.info("backed up %s to %s", self.db_path, target)
-        with self._entries() as db, writing(db):
-            audit.log_entry(db, "export", after={"sao lưu": str(target), "loại": kind.value})
+        self._manifest(target, kind)
+        with self._entries() as db:
+            with writing(db):
+                audit.log_entry(db, "export", after={"sao lưu": str(target), "loại": kind.value})
+            anchoring.seal(db, self.db_path, by=_("sao lưu"))
         if folder is None:
             self.rotate()
         return Backup(target, kind, now)
+
+    def _manifest(self, copy: Path, kind: BackupKind) -> None:
+        """The manifest beside the copy: where its audit trail stands (an anchor outside the database) and its
+        SHA-256. A copy without one is still a copy: a failure is logged."""
+        try:
+            conn = open_read_only(copy)
+            try:
+                anchor = anchors.current(conn, source=copy.name)
+            finally:
+                conn.close()
+            anchors.write_manifest(copy, anchor, kind=kind.value)
+        except (OSError, sqlite3.Error, StorageError) as exc:
+            log.warning("no manifest for the copy %s: %s", copy, exc)
 
     def daily(self) -> Backup | None:
         """The automatic copy of the day, made at start-up unless one was made today already."""
@@ -182,6 +198,7 @@ class BackupService:
         paths = [b.path for b in automatic if b.at in removed]
         for path in paths:
             path.unlink(missing_ok=True)
+            anchors.manifest_path(path).unlink(missing_ok=True)
         return paths
 
     # -- restore -------------------------------------------------------------------------------------------
@@ -214,6 +231,8 @@ class BackupService:
         finally:
             for path in (staging, *(staging.with_name(staging.name + side) for side in live.SIDE_FILES)):
                 path.unlink(missing_ok=True)
+        with self._entries() as db:
+            anchoring.seal(db, self.db_path, by=_("khôi phục"))
         log.info("restored %s from %s (previous copy %s)", self.db_path, source, previous.path)
         return Restored(source=source, previous=previous.path, broken_links=checked.broken)
 

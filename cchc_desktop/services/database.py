@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from cchc_desktop.i18n import _
+from cchc_desktop.services import anchoring
 from db import audit
 from db.connection import SchemaState, integrity_problems, open_db, schema_state, storage_errors
 from db.migrations import known_names
@@ -24,6 +26,7 @@ class CheckReport:
     known: int
     problems: tuple[str, ...]
     counts: dict[str, int]
+    notes: tuple[str, ...] = ()  # what is worth knowing but proves nothing wrong now
 
     @property
     def ok(self) -> bool:
@@ -56,27 +59,77 @@ def migrate(path: Path) -> tuple[SchemaState, SchemaState]:
         db.close()
 
 
-def _audit_problems(db: Database) -> list[str]:
-    """The audit entries whose hash chain is broken: edited, inserted or removed behind the program's back."""
+def _audit_problems(db: Database) -> tuple[list[str], list[str]]:
+    """(problems, notes) of the audit trail: its hash chain, signed with the key kept outside the file, and
+    the triggers and guards that write and protect it, as this program makes them."""
     if "audit_log" not in db.table_names():
-        return []
-    broken = list(audit.broken_links(db.conn))
-    if not broken:
-        return []
-    shown = ", ".join(str(entry) for entry in broken[:10]) + (" …" if len(broken) > 10 else "")
-    return [_("nhật ký thay đổi bị sửa ngoài chương trình: chuỗi mã băm đứt tại {n} mục (số {ids})").format(
-        n=len(broken), ids=shown)]
+        return [], []
+    problems, notes = [], []
+    chain = audit.check_chain(db.conn)
+    if chain.broken:
+        shown = ", ".join(str(entry) for entry in chain.broken[:10]) + (" …" if len(chain.broken) > 10 else "")
+        problems.append(_("nhật ký thay đổi bị sửa ngoài chương trình: chuỗi mã băm đứt tại {n} mục (số {ids}), "
+                          "từ mục ghi lúc {at}").format(n=len(chain.broken), ids=shown, at=chain.first_broken_at))
+    if chain.unverifiable:
+        notes.append(_("{n} mục nhật ký được ký bằng khóa không có trên máy này ({keys}): cơ sở dữ liệu được mang "
+                       "từ máy khác; các mục đó không kiểm chứng được ở đây").format(
+            n=chain.unverifiable, keys=", ".join(chain.unverifiable_keys)))
+    if audit.trigger_version(db.conn) == audit.TRIGGER_VERSION:  # (an older version's file: the next opening)
+        found = audit.described(audit.trigger_problems(db.conn))
+        if found:
+            problems.append(_("trình kích hoạt của nhật ký bị thay đổi ngoài chương trình: {found}").format(
+                found=triggers_text(found)))
+    for entry_id, at, repaired in audit.repairs(db.conn):
+        notes.append(_("lúc {at} (mục nhật ký số {id}), khi mở tệp, chương trình đã phát hiện trình kích hoạt bị "
+                       "thay đổi ngoài chương trình và đặt lại: {found}").format(
+            at=at, id=entry_id, found=triggers_text(repaired)))
+    problems.extend(_replayed(problem) for problem in audit.replay_problems(db.conn))
+    return problems, notes
 
 
-def check(path: Path) -> CheckReport:
-    """Integrity, foreign keys, schema version and the audit trail's hash chain, without changing the file."""
+def repaired_at_open(db: Database) -> dict[str, list[str]]:
+    """What the opening of ``db`` found changed outside the program and put back (empty: nothing)."""
+    return audit.found_at_open.get(db, {})
+
+
+def triggers_text(found: dict[str, list[str]]) -> str:
+    """«thiếu audit_dossier_update; bị sửa audit_log_no_delete» from an entry's data (``audit.described``)."""
+    kinds = {"thiếu": _("thiếu"), "bị sửa": _("bị sửa"), "lạ": _("lạ (không do chương trình tạo)")}
+    return "; ".join(f"{kinds.get(kind, kind)} {', '.join(names)}" for kind, names in found.items())
+
+
+def _replayed(problem: audit.ReplayProblem) -> str:
+    since = "" if problem.last_entry is None else _(" (mục nhật ký cuối của bản ghi: số {id}, lúc {at})").format(
+        id=problem.last_entry[0], at=problem.last_entry[1])
+    if problem.what == "added":
+        return _("bản ghi {table} số {id} không có trong nhật ký: được thêm ngoài chương trình").format(
+            table=problem.table, id=problem.record_id)
+    if problem.what == "removed":
+        return _("bản ghi {table} số {id} bị xóa ngoài chương trình{since}").format(
+            table=problem.table, id=problem.record_id, since=since)
+    fields = "; ".join(_("{field} là «{now}», nhật ký ghi «{logged}»").format(field=name, now=now, logged=logged)
+                       for name, now, logged in problem.fields[:5])
+    return _("bản ghi {table} số {id} bị sửa ngoài chương trình: {fields}{since}").format(
+        table=problem.table, id=problem.record_id, fields=fields, since=since)
+
+
+def check(path: Path, anchor_files: Iterable[Path] = ()) -> CheckReport:
+    """Integrity, foreign keys, schema version and the audit trail (its signed hash chain, its triggers and
+    guards, its records replayed, its anchors outside the file: those of the backup folder and
+    ``anchor_files``), without changing the file. A check that finds nothing wrong seals the trail."""
     db = open_db(path, migrate=False, create=False)
     try:
         with storage_errors(path):
-            problems = tuple(integrity_problems(db)) + tuple(_audit_problems(db))
+            found, notes = _audit_problems(db)
+            if "audit_log" in db.table_names():
+                found.extend(anchoring.problems(db, path, anchor_files))
+            problems = tuple(integrity_problems(db)) + tuple(found)
             state = schema_state(db)
             counts = maintenance.table_counts(db, COUNTED_TABLES)
+            if not problems and "audit_log" in db.table_names():
+                anchoring.seal(db, path, by=_("kiểm tra"))
     finally:
         db.close()
     log.info("checked %s: %d problems", path, len(problems))
-    return CheckReport(path=path, schema=state, known=len(known_names()), problems=problems, counts=counts)
+    return CheckReport(path=path, schema=state, known=len(known_names()), problems=problems, counts=counts,
+                       notes=tuple(notes))

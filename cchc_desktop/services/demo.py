@@ -131,7 +131,8 @@ def generate_demo(
             inspections, findings = _write_inspections(db, calendar, rng, first_year, year)
             tasks = _write_plans(db, calendar, rng, first_year, year)
             documents = _write_directives(db, calendar, rng, first_year, year)
-            audit.log_entry(db, "other", after={"dữ liệu mẫu": {"năm": year, "hồ sơ": written.dossiers}})
+            audit.log_entry(db, "other", after={"dữ liệu mẫu": {"năm": year, "hồ sơ": written.dossiers},
+                                                **audit.bulk_marks(db, audit.AUDITED_TABLES)})
             report("done", 1, 1)
     finally:
         queries.set_cache_size(db, previous_cache)

@@ -62,6 +62,7 @@ from cchc_desktop.files import OutputRefused, check_output
 from cchc_desktop.formatting import parse_number, short_date
 from cchc_desktop.i18n import _
 from cchc_desktop.reports import narrative
+from cchc_desktop.services import anchoring
 from cchc_desktop.services.plans import PlanService
 from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.settings import SettingsService
@@ -76,6 +77,7 @@ from cchc_desktop.services.statistics import (
 )
 from cchc_desktop.services.tables import shown
 from cchc_desktop.text import clean
+from db.errors import main_file
 from db.queries import reports as queries
 
 log = logging.getLogger("cchc.services")
@@ -445,6 +447,7 @@ class ReportService:
         write = builder(fmt)
         figures, text = freeze(document)
         wanted = fingerprint(figures, text)
+        document = dataclasses.replace(document, audit=anchoring.anchor_of(self.db))  # the trail, as it stands
         temporary = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.tmp{target.suffix}")
         try:
             built_as, _existing = self._version_of(document.period.key, wanted)
@@ -474,6 +477,9 @@ class ReportService:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 temporary.unlink()
+        path = main_file(self.db.conn)
+        if path is not None:
+            anchoring.seal(self.db, path, by=_("xuất báo cáo"))
         log.info("report %s v%s exported as %s to %s", record.period_key, record.version, fmt, target)
         return record
 

@@ -161,6 +161,6 @@ def test_triggers_follow_the_columns_and_are_restored_when_missing(db_path: Path
     try:
         present = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
         assert set(expected) <= present
-        assert audit.sync_triggers(db.conn) == 0
+        assert audit.sync_triggers(db.conn) == []
     finally:
         db.close()

@@ -32,10 +32,10 @@ class Clock:
 
 
 def count(path: Path, table: str = "setting") -> int:
-    """Rows of ``table`` (of the settings: those typed in, not the database's own id)."""
+    """Rows of ``table`` (of the settings: those typed in, not the audit trail's own)."""
     con = sqlite3.connect(path)
     try:
-        where = " WHERE key <> 'audit.database_id'" if table == "setting" else ""
+        where = " WHERE key NOT LIKE 'audit.%'" if table == "setting" else ""
         return con.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0]
     finally:
         con.close()

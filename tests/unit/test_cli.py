@@ -83,7 +83,7 @@ def test_init_with_bad_values_is_a_user_error_and_saves_nothing(tmp_path: Path) 
     assert result.returncode == 1
     assert "Lỗi: Tên đơn vị không được để trống." in result.stderr
     assert "Lỗi: Mã định danh không hợp lệ (ví dụ đúng: 000.21.31.H56)." in result.stderr
-    assert Database(path).execute("SELECT count(*) FROM setting WHERE key <> 'audit.database_id'").fetchone()[0] == 0
+    assert Database(path).execute("SELECT count(*) FROM setting WHERE key NOT LIKE 'audit.%'").fetchone()[0] == 0
 
 
 def test_check_reports_a_healthy_database(db_path: Path) -> None:

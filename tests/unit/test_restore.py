@@ -66,7 +66,8 @@ def test_the_copy_restored_from_is_never_written(db: Database, db_path: Path, co
     assert header == b"\x01\x01"  # a rollback-journal copy
     restored = BackupService(db_path, clock=lambda: NOW).restore(copy)
     assert digest(copy) == before and copy.read_bytes()[18:20] == header
-    assert sorted(p.name for p in copy.parent.iterdir()) == [copy.name]  # no -wal, -shm or -journal beside it
+    # no -wal, -shm or -journal beside it; only its manifest (an anchor of its audit trail and its SHA-256)
+    assert sorted(p.name for p in copy.parent.iterdir()) == [copy.name, f"{copy.name}.json"]
     assert unit_name(db_path) == "Bản cũ"
     assert db.execute("SELECT value FROM setting WHERE key = 'unit.name'").fetchone()[0] == "Bản cũ"  # the window
     assert unit_name(restored.previous) == "Bản mới"
@@ -185,7 +186,8 @@ def test_a_killed_backup_leaves_no_partial_copy_after_the_next_one(db: Database,
     for path in legacy:
         os.utime(path, (old, old))
     made = BackupService(db_path, clock=lambda: NOW).backup(folder=folder)
-    assert sorted(p.name for p in folder.iterdir()) == sorted([made.path.name, running.name])
+    assert sorted(p.name for p in folder.iterdir()) == sorted([made.path.name, f"{made.path.name}.json",
+                                                               running.name])
 
 
 def test_a_copy_is_written_under_a_hidden_partial_name(db: Database, db_path: Path, tmp_path: Path,

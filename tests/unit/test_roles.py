@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from cchc_desktop import cli
-from cchc_desktop.domain.passwords import hash_password
 from cchc_desktop.domain.users import RIGHTS, Permission, Role
+from cchc_desktop.services.accounts import AccountService
 from tests.conftest import DEMO_PASSWORD
 
 READ = None  # a command every signed-in account may run
@@ -155,10 +155,12 @@ def demo_with_a_locked_account(tmp_path_factory: pytest.TempPathFactory) -> Path
     path = tmp_path_factory.mktemp("roles") / "demo.sqlite3"
     db = open_db(path)
     generate_demo(db, year=2024, dossiers=120, seed=5)
-    with audit.suspended(db), db.atomic():  # an officer's account locked out, for the "locked account" caller
-        db.execute("INSERT INTO user (username, full_name, role, password_hash, locked_until, created_at)"
-                   " VALUES ('bikhoa', 'Tài khoản bị khóa', 'officer', ?, ?, '2024-01-02T08:00:00')",
-                   [hash_password(DEMO_PASSWORD), (datetime.now() + timedelta(hours=1)).isoformat(timespec="seconds")])
+    # an officer's account locked out, for the "locked account" caller: made by the program (its entry in the
+    # trail), then locked as five wrong passwords lock it (a column that changes without an entry of its own)
+    AccountService(db).create("bikhoa", "Tài khoản bị khóa", Role.OFFICER, DEMO_PASSWORD)
+    with audit.suspended(db), db.atomic():
+        db.execute("UPDATE user SET locked_until = ? WHERE username = 'bikhoa'",
+                   [(datetime.now() + timedelta(hours=1)).isoformat(timespec="seconds")])
     db.close()
     return path
 
