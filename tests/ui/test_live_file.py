@@ -67,3 +67,28 @@ def test_a_save_dialog_refuses_the_database_and_asks_again(
     assert not QImage(str(tmp_path / "bieu-do.png")).isNull()
     assert db_path.read_bytes()[:100] == before
     assert demo_context.db.execute("SELECT count(*) FROM dossier").fetchone()[0] > 0
+
+
+def test_an_admin_is_told_what_the_opening_found_changed_outside_the_program(
+        qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from cchc_desktop.services.accounts import AccountService
+    from db.connection import open_db
+    from ui.app import after_start
+
+    context.db.close()
+    plain = sqlite3.connect(context.db_path)
+    plain.execute("DROP TRIGGER audit_dossier_update")
+    plain.commit()
+    plain.close()
+    db = open_db(context.db_path)  # as the window opens it: the trigger put back, the finding written first
+    AccountService(db).start_without_login()
+    told: list[str] = []
+    monkeypatch.setattr(messages, "warning", lambda parent, title, text: told.append(text))
+    after_start(None, db, context.db_path)
+    entries = db.execute("SELECT after FROM audit_log WHERE after LIKE '%phát hiện sửa ngoài chương trình%'")
+    assert len(entries.fetchall()) == 1
+    db.close()
+    context.db = open_db(context.db_path)  # for the fixture's own closing
+    assert len(told) == 1 and "thiếu audit_dossier_update" in told[0]

@@ -269,3 +269,18 @@ def test_dropping_the_logs_guards_is_found_and_not_put_back_silently(office: Pat
     assert code == 0, said  # put back, nothing else changed meanwhile; the evidence stays in the trail:
     assert "đã phát hiện trình kích hoạt bị thay đổi ngoài chương trình và đặt lại: thiếu audit_log_no_delete" \
            in said
+
+
+def test_an_exported_pdf_carries_the_trails_anchor_on_every_page(office: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    db = open_db(office)
+    service = ReportService(db)
+    target = tmp_path / "bao-cao.pdf"
+    service.export(service.draft(period=service.period("2024-H1")), fmt="pdf", target=target)
+    anchor = anchors.current(db.conn)
+    db.close()
+    pages = [" ".join((page.extract_text() or "").split()) for page in PdfReader(target).pages]
+    assert len(pages) >= 2
+    line = f"Nhật ký thay đổi đến mục số {anchor.last_id - 1} — mã …"  # the export's own entry came after it
+    assert all(line in text for text in pages), pages[0][-300:]
