@@ -83,7 +83,8 @@ def _audit_problems(db: Database) -> tuple[list[str], list[str]]:
         notes.append(_("lúc {at} (mục nhật ký số {id}), khi mở tệp, chương trình đã phát hiện trình kích hoạt bị "
                        "thay đổi ngoài chương trình và đặt lại: {found}").format(
             at=at, id=entry_id, found=triggers_text(repaired)))
-    problems.extend(_replayed(problem) for problem in audit.replay_problems(db.conn))
+    if not schema_state(db).pending:  # (the bulk marks of an older file come with its upgrade)
+        problems.extend(_replayed(problem) for problem in audit.replay_problems(db.conn))
     return problems, notes
 
 
