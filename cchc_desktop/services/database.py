@@ -105,6 +105,10 @@ def _replayed(problem: audit.ReplayProblem) -> str:
     if problem.what == "added":
         return _("bản ghi {table} số {id} không có trong nhật ký: được thêm ngoài chương trình").format(
             table=problem.table, id=problem.record_id)
+    if problem.what == "range":
+        return _("các bản ghi {table} số {first}–{last} bị sửa, thêm hoặc xóa ngoài chương trình: không còn khớp với "
+                 "mã băm của chúng trong nhật ký{since}").format(table=problem.table, first=problem.record_id,
+                                                                 last=problem.last_record_id, since=since)
     if problem.what == "removed":
         return _("bản ghi {table} số {id} bị xóa ngoài chương trình{since}").format(
             table=problem.table, id=problem.record_id, since=since)

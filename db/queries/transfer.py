@@ -148,13 +148,13 @@ def insert_history(db: Database, first_id: int, user_id: int | None, source: str
     """The events the dates of the dossiers inserted from ``first_id`` on tell, built in SQL (fast).
 
     Received (with ``source`` as its data), then, where dated: result ready or refused, returned, withdrawn.
-    Their audit entries are written in one pass afterwards (``audit.log_inserts``), not by the insert trigger
-    once a row. Returns the number of events written.
+    They follow from their dossiers' dates, whose entries hold them: one entry anchors them all (their id range
+    and digest, ``audit.log_bulk_insert``) rather than one each. Returns the number of events written.
     """
     first_event = next_id(db, "dossier_event")
     with audit.suspended(db):
         written = _history(db, first_id, user_id, source)
-    audit.log_inserts(db, "dossier_event", first_event)
+    audit.log_bulk_insert(db, "dossier_event", first_event)
     return written
 
 

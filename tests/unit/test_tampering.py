@@ -284,3 +284,27 @@ def test_an_exported_pdf_carries_the_trails_anchor_on_every_page(office: Path, t
     assert len(pages) >= 2
     line = f"Nhật ký thay đổi đến mục số {anchor.last_id - 1} — mã …"  # the export's own entry came after it
     assert all(line in text for text in pages), pages[0][-300:]
+
+
+def test_an_imported_event_edited_outside_the_program_is_found_by_its_ranges_digest(office: Path,
+                                                                                     tmp_path: Path) -> None:
+    """An import's events follow from its dossiers' dates: one entry anchors them all by their digest."""
+    from cchc_desktop.services.imports import ImportService
+    from tests.unit.test_import_export import row, write_csv
+
+    source = write_csv(tmp_path / "hoso.csv", [
+        row(applicant_name=f"Phạm Văn {n}", received_at="03/05/2024 08:15", resolved_at="06/05/2024 10:00",
+            returned_at="07/05/2024 09:00", status="Đã trả kết quả") for n in range(20)])
+    db = open_db(office)
+    ImportService(db, clock=lambda: NOW).import_dossiers(source)
+    db.close()
+    assert database.check(office).ok
+    con = sqlite3.connect(office)
+    event = con.execute("SELECT max(id) FROM dossier_event WHERE kind = 'returned'").fetchone()[0]
+    con.close()
+    attacker(office, "DROP TRIGGER dossier_event_no_update",
+             f"UPDATE dossier_event SET at = '2024-05-06T16:00' WHERE id = {event}",
+             "CREATE TRIGGER dossier_event_no_update BEFORE UPDATE ON dossier_event\nBEGIN\n"
+             "    SELECT RAISE(ABORT, 'dossier_event is append-only');\nEND")
+    code, said = checked(office)
+    assert code == 1 and "các bản ghi dossier_event số " in said and "không còn khớp với mã băm" in said
