@@ -121,9 +121,20 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--unit-name", required=True, metavar="TÊN", help=_("tên đơn vị, ví dụ \"UBND xã Hoằng Hợp\""))
     init.add_argument("--unit-code", metavar="MÃ", help=_("mã định danh, ví dụ 000.21.31.H56"))
     init.add_argument("--place", metavar="ĐỊA DANH", help=_("địa danh ghi ở dòng ngày tháng, ví dụ \"Hoằng Hợp\""))
-    init.add_argument("--parent", metavar="TÊN", help=_("cơ quan cấp trên nhận báo cáo"))
+    init.add_argument("--parent", metavar="TÊN", help=_("cơ quan cấp trên nhận báo cáo, ví dụ \"UBND tỉnh Thanh Hóa\""))
+    init.add_argument("--province", metavar="TÊN", help=_("tỉnh, thành phố, ví dụ \"Thanh Hóa\""))
     init.add_argument("--signer", metavar="HỌ TÊN", help=_("họ tên người ký"))
-    init.add_argument("--signer-title", metavar="CHỨC DANH", help=_("chức danh người ký, ví dụ \"PHÓ CHỦ TỊCH\""))
+    init.add_argument("--signer-title", metavar="CHỨC DANH", help=_("chức danh người ký, ví dụ \"PHÓ CHỦ TỊCH\" (ký "
+                                                                   "«KT. CHỦ TỊCH»)"))
+    init.add_argument("--signer-authority", metavar="THẨM QUYỀN",
+                      help=_("thẩm quyền ký nếu khác mặc định theo chức danh: \"TL. CHỦ TỊCH\", \"TUQ. CHỦ TỊCH\", "
+                             "\"TM. ỦY BAN NHÂN DÂN; KT. CHỦ TỊCH\""))
+    init.add_argument("--desk-name", metavar="TÊN",
+                      help=_("tên bộ phận một cửa (mặc định: Trung tâm Phục vụ hành chính công xã …)"))
+    init.add_argument("--desk-contact", metavar="HỌ TÊN", help=_("người hướng dẫn bổ sung hồ sơ (Mẫu 02)"))
+    init.add_argument("--desk-phone", metavar="SỐ", help=_("điện thoại hướng dẫn"))
+    init.add_argument("--lookup-url", metavar="ĐỊA CHỈ",
+                      help=_("trang tra cứu hồ sơ của tỉnh, {code} ở chỗ mã hồ sơ (mã QR trên giấy tiếp nhận)"))
     init.set_defaults(handler=_cmd_init)
 
     demo = commands.add_parser("demo", parents=[common], help=_("tạo dữ liệu mẫu của một năm"),
@@ -310,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
                       "chính. Có tệp sai, khác kỳ hoặc trùng đơn vị thì không ghi gì."),
         epilog=_("Ví dụ:\n"
                  "  cchc consolidate hoanghop.json hoangdao.json --out tonghop.xlsx \\\n"
-                 "      --unit-name \"UBND huyện Hoằng Hóa\" --signer \"Lê Văn Minh\""))
+                 "      --unit-name \"UBND tỉnh Thanh Hóa\" --signer \"Lê Văn Minh\""))
     consolidate.add_argument("files", nargs="+", metavar="BÁO_CÁO.json", help=_("các tệp báo cáo JSON"))
     consolidate.add_argument("--out", required=True, metavar="TỆP",
                              help=_("tệp cần tạo: .json, .xlsx, .pdf hoặc .docx"))
@@ -784,10 +795,15 @@ def _cmd_init(args: argparse.Namespace, db_path: Path) -> int:
         key: value
         for key, value in {
             "name": args.unit_name, "code": args.unit_code, "place": args.place,
-            "parent": args.parent, "signer_name": args.signer, "signer_title": args.signer_title,
+            "parent": args.parent, "province": args.province, "signer_name": args.signer,
+            "signer_title": args.signer_title, "signer_authority": args.signer_authority,
+            "desk_name": args.desk_name, "desk_contact_name": args.desk_contact, "desk_contact_phone": args.desk_phone,
+            "lookup_url": args.lookup_url,
         }.items()
         if value is not None
     }
+    if "signer_title" in changes:  # a new title signs under the authority it calls for, unless told otherwise
+        changes.setdefault("signer_authority", "")
     db = _open(db_path)
     try:
         service = SettingsService(db)

@@ -61,11 +61,11 @@ class ReportUnit:
 
     name: str  # "UBND xã Hoằng Hợp"
     code: str = ""
-    parent: str = ""  # the recipient above: "UBND huyện Hoằng Hóa"
+    parent: str = ""  # the recipient above: "UBND tỉnh Thanh Hóa" (a district's, before 2025)
     place: str = ""  # for the place-date line: "Hoằng Hợp"
     signer_name: str = ""
     signer_title: str = "CHỦ TỊCH"
-    signer_authority: str = "TM. ỦY BAN NHÂN DÂN"
+    signer_authority: str = ""  # empty: as the title calls for (domain.signatures)
 
 
 @dataclass(frozen=True)

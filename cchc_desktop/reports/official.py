@@ -342,16 +342,16 @@ class Signature:
 
 
 def unit_signature(unit: UnitSettings) -> Signature:
-    """The unit's signer from its settings (e.g. ``KT. CHỦ TỊCH`` / ``PHÓ CHỦ TỊCH`` / the name)."""
+    """The unit's signer from its settings (e.g. ``KT. CHỦ TỊCH`` / ``PHÓ CHỦ TỊCH`` / the name: Nghị định 30)."""
     return Signature(title=unit.signer_title, name=unit.signer_name or unit.chair_name,
-                     authority=unit.signer_authority)
+                     authority="\n".join(unit.authority))
 
 
 def signature_block(signature: Signature) -> list[Flowable]:
     st = styles()
     block: list[Flowable] = []
-    if signature.authority:
-        block.append(Paragraph(esc(signature.authority.upper()), st.sign_bold))
+    for line in signature.authority.splitlines():  # «TM. ỦY BAN NHÂN DÂN» over «KT. CHỦ TỊCH», where both
+        block.append(Paragraph(esc(line.upper()), st.sign_bold))
     block.append(Paragraph(esc(signature.title.upper()), st.sign_bold))
     if signature.note:
         block.append(Paragraph(esc(signature.note), st.sign_note))

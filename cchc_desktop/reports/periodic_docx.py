@@ -330,7 +330,7 @@ def _closing(word: DocxDocument, document: ReportDocument) -> None:
     signature = report_signature(document)
     centre = WD_ALIGN_PARAGRAPH.CENTER
     first = None
-    for line in (signature.authority, signature.title):
+    for line in (*signature.authority.splitlines(), signature.title):
         if line.strip():
             paragraph = _add(right, line.upper(), bold=True, align=centre)
             first = first or paragraph

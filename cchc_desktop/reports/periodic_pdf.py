@@ -28,6 +28,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
 from cchc_desktop.domain.report import AppendixRow, NarrativeSection, ReportDocument
+from cchc_desktop.domain.signatures import authority_lines
 from cchc_desktop.formatting import long_date, number, percent, short_date
 from cchc_desktop.i18n import _
 from cchc_desktop.reports.official import (
@@ -76,7 +77,8 @@ def report_place_date(document: ReportDocument) -> str:
 
 def report_signature(document: ReportDocument) -> Signature:
     unit = document.unit
-    return Signature(title=unit.signer_title, name=unit.signer_name, authority=unit.signer_authority)
+    return Signature(title=unit.signer_title, name=unit.signer_name,
+                     authority="\n".join(authority_lines(unit.signer_title, unit.signer_authority)))
 
 
 def section_heading(section: NarrativeSection) -> tuple[str, int]:

@@ -216,12 +216,12 @@ def consolidating_unit(reports: Sequence[ReportFile], *, name: str = "", setting
     if not chosen:
         raise ValidationError({"unit_name": _(
             "Chưa biết đơn vị tổng hợp: các tệp không ghi cùng một cơ quan cấp trên. Hãy ghi tên đơn vị, "
-            "ví dụ --unit-name \"UBND huyện Hoằng Hóa\".")})
+            "ví dụ --unit-name \"UBND tỉnh Thanh Hóa\".")})
     unit = ReportUnit(name=chosen, place=place_of(chosen))
     if own is not None and _same(own.name) == _same(chosen):
         unit = ReportUnit(name=chosen, code=own.code, parent=own.parent, place=own.place or unit.place,
                           signer_name=own.signer_name, signer_title=own.signer_title,
-                          signer_authority=own.signer_authority)
+                          signer_authority="; ".join(own.authority))
     unit = replace(unit, **{key: " ".join(value.split()) for key, value in given.items() if value})
     _check_not_added(unit, reports)
     return unit

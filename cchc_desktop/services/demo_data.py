@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from cchc_desktop.domain.unit import UnitSettings
 
+# A commune of the two-level local government (since 1 July 2025): it reports to the province; no district.
 DEMO_UNIT = UnitSettings(
     name="UBND xã Hoằng Hợp",
     place="Hoằng Hợp",
     code="000.21.31.H56",
-    parent="UBND huyện Hoằng Hóa",
-    address="Thôn 4, xã Hoằng Hợp, huyện Hoằng Hóa, tỉnh Thanh Hóa",
+    parent="UBND tỉnh Thanh Hóa",
+    province="Thanh Hóa",
+    address="Thôn 4, xã Hoằng Hợp, tỉnh Thanh Hóa",
+    phone="0237 3865 123",
     chair_name="Nguyễn Văn Thành",
     signer_name="Lê Văn Minh",
     signer_title="PHÓ CHỦ TỊCH",
-    signer_authority="KT. CHỦ TỊCH",
+    desk_contact_name="Nguyễn Thị Hương",
+    desk_contact_phone="0237 3865 124",
+    report_recipients="UBND tỉnh Thanh Hóa (qua Sở Nội vụ)\nThường trực Đảng ủy xã\nThường trực HĐND xã",
 )
 
 # Family names with rough national frequencies (per mille).
@@ -42,7 +47,7 @@ FEMALE_GIVEN = ("Lan", "Hương", "Hoa", "Mai", "Linh", "Trang", "Huyền", "Th�
 PHONE_PREFIXES = ("098", "097", "096", "091", "094", "088", "086", "089", "036", "035", "033", "039", "038",
                   "037", "034", "032", "081", "082", "083", "084", "085", "093", "090", "079")
 NEIGHBOURS = ("xã Hoằng Đạo", "xã Hoằng Quý", "xã Hoằng Phú", "xã Hoằng Kim", "xã Hoằng Trung",
-              "xã Hoằng Xuân", "xã Hoằng Giang", "xã Hoằng Trinh", "thị trấn Bút Sơn", "xã Hoằng Đức")
+              "xã Hoằng Xuân", "xã Hoằng Giang", "xã Hoằng Trinh", "xã Hoằng Tiến", "xã Hoằng Đức")
 PROVINCE_ID_CODE = "038"  # Thanh Hóa, first digits of a CCCD
 OLD_ID_PREFIX = "17"      # Thanh Hóa, first digits of a 9-digit CMND
 

@@ -313,7 +313,7 @@ class ReportService:
         document = ReportDocument(
             unit=ReportUnit(name=settings.name, code=settings.code, parent=settings.parent, place=settings.place,
                             signer_name=settings.signer_name, signer_title=settings.signer_title,
-                            signer_authority=settings.signer_authority),
+                            signer_authority="; ".join(settings.authority)),
             period=period, cutoff=cutoff, issued_on=issued_on, title=_("BÁO CÁO"),
             subject=narrative.subject(period), sections=sections, appendix=appendix.rows(values),
             indicators=values, sources=sources, generated_at=self.clock(), number=number,

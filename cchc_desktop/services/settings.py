@@ -8,6 +8,7 @@ from datetime import time
 
 from sqlite_utils import Database
 
+from cchc_desktop.domain import signatures
 from cchc_desktop.domain.dossiers import code_pattern
 from cchc_desktop.domain.unit import OfficeHours, UnitSettings
 from cchc_desktop.domain.users import Permission
@@ -20,9 +21,12 @@ from db.queries import settings as queries
 # Mã định danh (Quyết định 20/2020/QĐ-TTg): dot-separated groups of letters and digits, e.g. 000.21.31.H56.
 UNIT_CODE = re.compile(r"^[0-9A-Z]{2,3}(\.[0-9A-Z]{2,3}){1,4}$")
 _TEXT_FIELDS = (
-    "name", "place", "code", "parent", "address", "phone", "chair_name",
+    "name", "place", "code", "parent", "province", "address", "phone", "chair_name",
     "signer_name", "signer_title", "signer_authority", "dossier_code_pattern",
+    "desk_name", "desk_code", "desk_contact_name", "desk_contact_phone", "lookup_url", "report_recipients",
+    "form_set",
 )
+FORM_SETS = ("TT03/2025", "TT01/2018")  # Thông tư 03/2025/TT-VPCP, and 01/2018 for dossiers of before
 _HOURS = ("morning_start", "morning_end", "afternoon_start", "afternoon_end")
 PAPERS_KEEP_DAYS = (7, 3650)  # a week at least (a reprint the next day), ten years at most
 
@@ -56,9 +60,10 @@ class SettingsService:
     def validate(self, settings: UnitSettings) -> UnitSettings:
         """The settings cleaned (NFC, trimmed); ValidationError lists every wrong field at once."""
         cleaned = dataclasses.replace(
-            settings, **{key: clean(getattr(settings, key)) for key in _TEXT_FIELDS}
+            settings, **{key: clean(getattr(settings, key)) for key in _TEXT_FIELDS if key != "report_recipients"},
+            report_recipients="\n".join(clean(line) for line in settings.report_recipients.splitlines() if clean(line)),
         )
-        cleaned = dataclasses.replace(cleaned, code=cleaned.code.upper())
+        cleaned = dataclasses.replace(cleaned, code=cleaned.code.upper(), desk_code=cleaned.desk_code.upper())
         errors: dict[str, str] = {}
         if not cleaned.name:
             errors["name"] = _("Tên đơn vị không được để trống.")
@@ -74,6 +79,16 @@ class SettingsService:
             errors["office_hours"] = _(
                 "Giờ làm việc phải theo thứ tự: bắt đầu sáng < kết thúc sáng ≤ bắt đầu chiều < kết thúc chiều."
             )
+        authority = signatures.problem(cleaned.signer_title, cleaned.signer_authority)
+        if authority:
+            errors["signer_authority"] = authority
+        if cleaned.form_set not in FORM_SETS:
+            errors["form_set"] = _("Bộ biểu mẫu phải là một trong: {sets}.").format(sets=", ".join(FORM_SETS))
+        if cleaned.desk_code and not re.fullmatch(r"[A-ZĐ0-9&]{2,20}", cleaned.desk_code):
+            errors["desk_code"] = _("Ký hiệu của bộ phận một cửa chỉ gồm chữ in hoa và chữ số (ví dụ TTPVHCC).")
+        if cleaned.lookup_url and not (re.match(r"https?://", cleaned.lookup_url) and "{code}" in cleaned.lookup_url):
+            errors["lookup_url"] = _("Địa chỉ tra cứu phải bắt đầu bằng http:// hoặc https:// và có {code} ở chỗ "
+                                     "mã hồ sơ (ví dụ https://dichvucong.thanhhoa.gov.vn/tra-cuu?ma={code}).")
         if "{seq" not in cleaned.dossier_code_pattern:
             errors["dossier_code_pattern"] = _("Mẫu mã hồ sơ phải có số thứ tự trong ngày {seq:04d}.")
         elif code_pattern(cleaned.dossier_code_pattern) != cleaned.dossier_code_pattern:

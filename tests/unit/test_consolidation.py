@@ -259,14 +259,15 @@ def test_the_consolidating_unit(tmp_path: Path, files: list[Path]) -> None:
                             signer_name="Lê Văn Minh", signer_title="PHÓ CHỦ TỊCH", place="Hoằng Hóa")
     unit = consolidating_unit(reports, settings=settings, signer_name="Trần Văn Bình")
     assert unit == ReportUnit(name=HUYEN, code="000.00.31.H56", parent="UBND tỉnh Thanh Hóa", place="Hoằng Hóa",
-                              signer_name="Trần Văn Bình", signer_title="PHÓ CHỦ TỊCH")
+                              signer_name="Trần Văn Bình", signer_title="PHÓ CHỦ TỊCH",
+                              signer_authority="KT. CHỦ TỊCH")  # Nghị định 30: a vice-chair signs on behalf
     elsewhere = write(tmp_path, "d.json", report_data("UBND xã Quảng Hợp", unit={
         "name": "UBND xã Quảng Hợp", "parent": "UBND huyện Quảng Xương"}))
     _paths, mixed = read_reports([*files, elsewhere])
     with pytest.raises(ValidationError) as caught:
         consolidating_unit(mixed)
     assert caught.value.errors == {"unit_name": "Chưa biết đơn vị tổng hợp: các tệp không ghi cùng một cơ quan cấp "
-                                                "trên. Hãy ghi tên đơn vị, ví dụ --unit-name \"UBND huyện Hoằng Hóa\"."}
+                                                "trên. Hãy ghi tên đơn vị, ví dụ --unit-name \"UBND tỉnh Thanh Hóa\"."}
     assert consolidating_unit(mixed, settings=settings).name == HUYEN
     assert problems(files, name=A) == [
         f"Đơn vị tổng hợp «{A}» cũng là một đơn vị có trong các tệp được tổng hợp. Hãy ghi tên đơn vị cấp trên bằng "

@@ -81,8 +81,10 @@ def test_the_demo_unit_is_configured(db: Database) -> None:
     settings = SettingsService(db).load()
     assert settings.name == "UBND xã Hoằng Hợp"
     assert settings.code == "000.21.31.H56"
-    assert (settings.signer_name, settings.signer_title, settings.signer_authority) == (
-        "Lê Văn Minh", "PHÓ CHỦ TỊCH", "KT. CHỦ TỊCH")
+    assert (settings.signer_name, settings.signer_title, settings.authority) == (
+        "Lê Văn Minh", "PHÓ CHỦ TỊCH", ("KT. CHỦ TỊCH",))
+    assert settings.parent == "UBND tỉnh Thanh Hóa" and "huyện" not in settings.address  # a commune of 2025
+    assert settings.desk == "Trung tâm Phục vụ hành chính công xã Hoằng Hợp"
 
 
 def test_same_seed_same_data_other_seed_other_data(tmp_path: Path, db: Database) -> None:

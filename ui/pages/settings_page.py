@@ -11,10 +11,12 @@ from PySide6.QtCore import QTime, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -36,19 +38,29 @@ from ui.pages.base import Page
 from ui.widgets.field_errors import FieldErrors
 from ui.widgets.rights import gate
 
-TEXT_FIELDS = [
-    ("name", "Tên đơn vị (*)"),
-    ("place", "Địa danh (dòng ngày tháng)"),
-    ("code", "Mã định danh"),
-    ("parent", "Cơ quan cấp trên nhận báo cáo"),
-    ("address", "Địa chỉ"),
-    ("phone", "Điện thoại"),
-    ("chair_name", "Chủ tịch UBND"),
-    ("signer_name", "Người ký báo cáo"),
-    ("signer_title", "Chức danh người ký"),
-    ("signer_authority", "Thẩm quyền ký (TM./KT.)"),
-    ("dossier_code_pattern", "Mẫu mã hồ sơ"),
+TEXT_FIELDS = [  # the unit and its signer (left column): key, label, placeholder
+    ("name", "Tên đơn vị (*)", "UBND xã …"),
+    ("place", "Địa danh", "dòng ngày tháng: Hoằng Hợp, ngày …"),
+    ("code", "Mã định danh", "000.21.31.H56"),
+    ("province", "Tỉnh, thành phố", "Thanh Hóa"),
+    ("parent", "Cấp trên nhận báo cáo", "UBND tỉnh … (qua Sở Nội vụ)"),
+    ("address", "Địa chỉ", ""),
+    ("phone", "Điện thoại", ""),
+    ("chair_name", "Chủ tịch UBND", ""),
+    ("signer_name", "Người ký", ""),
+    ("signer_title", "Chức danh người ký", "CHỦ TỊCH hoặc PHÓ CHỦ TỊCH"),
+    ("signer_authority", "Thẩm quyền ký", "để trống: theo chức danh (TM./KT.)"),
 ]
+DESK_FIELDS = [  # the one-stop desk and its papers (right column)
+    ("desk_name", "Tên bộ phận một cửa", "Trung tâm Phục vụ hành chính công xã …"),
+    ("desk_code", "Ký hiệu trên số phiếu", "TTPVHCC"),
+    ("desk_contact_name", "Người hướng dẫn bổ sung", ""),
+    ("desk_contact_phone", "Điện thoại hướng dẫn", ""),
+    ("lookup_url", "Trang tra cứu hồ sơ", "https://…?ma={code} (mã QR trên giấy tiếp nhận)"),
+    ("dossier_code_pattern", "Mẫu mã hồ sơ", ""),
+]
+FORM_SETS = [("TT03/2025", "Thông tư 03/2025/TT-VPCP (từ 01/7/2025)"),
+             ("TT01/2018", "Thông tư 01/2018/TT-VPCP (trước 01/7/2025)")]
 HOURS = [
     ("morning_start", "Sáng từ"),
     ("morning_end", "đến"),
@@ -86,27 +98,46 @@ class SettingsPage(Page):
     def _unit_tab(self) -> QWidget:
         tab = QWidget()
         column = QVBoxLayout(tab)
-        form = QFormLayout()
+        columns = QHBoxLayout()
+        form, desk = QFormLayout(), QFormLayout()
+        columns.addLayout(form, 1)
+        columns.addLayout(desk, 1)
         self.inputs: dict[str, QLineEdit] = {}
         self.errors = FieldErrors()
-        for key, label in TEXT_FIELDS:
-            edit = QLineEdit()
-            edit.setObjectName(f"setting_{key}")
-            self.inputs[key] = edit
-            form.addRow(_(label), self.errors.wrap(key, edit))
+        for layout, fields in ((form, TEXT_FIELDS), (desk, DESK_FIELDS)):
+            layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            for key, label, hint in fields:
+                edit = QLineEdit()
+                edit.setObjectName(f"setting_{key}")
+                edit.setPlaceholderText(_(hint) if hint else "")
+                self.inputs[key] = edit
+                layout.addRow(_(label), self.errors.wrap(key, edit))
+        self.form_set = QComboBox()
+        self.form_set.setObjectName("setting_form_set")
+        for value, label in FORM_SETS:
+            self.form_set.addItem(_(label), value)
+        desk.addRow(_("Biểu mẫu cho hồ sơ mới"), self.errors.wrap("form_set", self.form_set))
+        self.recipients = QPlainTextEdit()
+        self.recipients.setObjectName("setting_report_recipients")
+        self.recipients.setTabChangesFocus(True)
+        self.recipients.setFixedHeight(64)
+        self.recipients.setPlaceholderText(_("Mỗi dòng một nơi nhận; «Lưu: VT.» luôn được thêm ở cuối"))
+        desk.addRow(_("Nơi nhận báo cáo"), self.errors.wrap("report_recipients", self.recipients))
 
         self.cutoff = QSpinBox()
         self.cutoff.setObjectName("setting_report_cutoff_day")
         self.cutoff.setRange(0, 28)
         self.cutoff.setSpecialValueText(_("Theo tháng dương lịch"))
-        form.addRow(_("Ngày chốt số liệu hằng tháng"), self.errors.wrap("report_cutoff_day", self.cutoff))
+        desk.addRow(_("Ngày chốt số liệu hằng tháng"), self.errors.wrap("report_cutoff_day", self.cutoff))
         self.keep_days = QSpinBox()
         self.keep_days.setObjectName("setting_papers_keep_days")
         self.keep_days.setRange(*PAPERS_KEEP_DAYS)
         self.keep_days.setSuffix(_(" ngày"))
         self.keep_days.setToolTip(_("Bản PDF của các phiếu đã in (có thông tin cá nhân của người dân) được giữ trong "
                                     "thư mục dữ liệu bấy nhiêu ngày, sau đó tự xóa; việc xóa được ghi vào nhật ký."))
-        form.addRow(_("Giữ bản PDF phiếu đã in"), self.errors.wrap("papers_keep_days", self.keep_days))
+        desk.addRow(_("Giữ bản PDF phiếu đã in"), self.errors.wrap("papers_keep_days", self.keep_days))
+        column.addLayout(columns)
+        form = QFormLayout()  # the rows across the whole width
 
         hours_row = QWidget()
         hours_layout = QHBoxLayout(hours_row)
@@ -182,6 +213,8 @@ class SettingsPage(Page):
             edit.setText(getattr(current, key))
         self.cutoff.setValue(current.report_cutoff_day)
         self.keep_days.setValue(current.papers_keep_days)
+        self.form_set.setCurrentIndex(max(0, self.form_set.findData(current.form_set)))
+        self.recipients.setPlainText(current.report_recipients)
         for key, edit in self.hours.items():
             edit.setTime(_to_qtime(getattr(current.office_hours, key)))
         self.saturday.setChecked(current.office_hours.saturday_morning)
@@ -198,6 +231,8 @@ class SettingsPage(Page):
             **{key: edit.text() for key, edit in self.inputs.items()},
             report_cutoff_day=self.cutoff.value(),
             papers_keep_days=self.keep_days.value(),
+            form_set=str(self.form_set.currentData()),
+            report_recipients=self.recipients.toPlainText(),
             office_hours=hours,
         )
 
