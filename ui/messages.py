@@ -49,6 +49,18 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
+def choose(parent: QWidget | None, title: str, text: str, *, accept: str, reject: str) -> bool:
+    """A question answered by one of two buttons named for what they do («Xuất bản nháp» / «Quay lại»); True for
+    ``accept``. ``reject`` is the default button, and Esc or closing the box answers it."""
+    box = _box(parent, QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
+    chosen = box.addButton(accept, QMessageBox.ButtonRole.AcceptRole)
+    back = box.addButton(reject, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(back)
+    box.setEscapeButton(back)
+    box.exec()
+    return box.clickedButton() is chosen
+
+
 def crash(parent: QWidget | None, text: str, details: str) -> None:
     """A bug: say so plainly, with the log tail in the details."""
     error(parent, text, details=details)

@@ -55,6 +55,24 @@ class NarrativeSection:
     text: str
 
 
+class GapKind(Choice):
+    """What is left to finish in a report before it is sent (a draft may be exported meanwhile)."""
+
+    PLACEHOLDER = "placeholder", "Chỗ cần viết trong thuyết minh"
+    MANUAL = "manual", "Dòng nhập tay chưa có số liệu"
+    NUMBER = "number", "Chưa có số báo cáo"
+
+
+@dataclass(frozen=True)
+class ReportGap:
+    """One thing left to finish: ``key`` is the section's key (``I.3``), the row's indicator key (``4.1.1``) or
+    ``number``; ``text`` the line the window and the command line show."""
+
+    kind: GapKind
+    key: str
+    text: str
+
+
 @dataclass(frozen=True)
 class ReportUnit:
     """The issuing unit as the report's header and signature need it."""
@@ -94,6 +112,9 @@ class ReportDocument:
     version: int = 1
     communes: tuple[str, ...] = field(default_factory=tuple)
     audit: Mapping[str, object] | None = None  # where the audit trail stood at export (an anchor outside the file)
+    draft: bool = False  # a draft (dự thảo): «DỰ THẢO» on every page of its file, never recorded as sent
+    dated: bool = True  # False: no date was given and the day it was drafted lies outside the period's reporting
+    # window, so ``issued_on`` only stands in for the date an export must be given
 
     def value(self, key: str) -> Value:
         return self.indicators.get(key)

@@ -426,10 +426,17 @@ def grid_table(rows: list[list[Any]], widths: Sequence[float], *, header_rows: i
 
 class OfficialDocTemplate(BaseDocTemplate):
     """A4 with the Nghị định 30 margins (one frame, no padding: the text starts exactly at the margins);
-    numbers pages from the second page of each section."""
+    numbers pages from the second page of each section. ``footer``: a small line at the foot of every page;
+    ``mark``: a word in a box at the right of the top margin of every page («DỰ THẢO» on a draft), bold, black,
+    clear of the text and of the page number, so that it survives a black-and-white printer and a photocopy."""
 
-    def __init__(self, target: Any, *, landscape: bool = False, footer: str = "", **kw: Any) -> None:
+    MARK_SIZE = 13  # pt, bold: as large as the body text
+    MARK_PADDING = 2 * mm  # between the word and its box
+    MARK_BORDER = 1.2  # pt: twice the header rules
+
+    def __init__(self, target: Any, *, landscape: bool = False, footer: str = "", mark: str = "", **kw: Any) -> None:
         self.footer = footer
+        self.mark = mark
         size = (PAGE_SIZE[1], PAGE_SIZE[0]) if landscape else PAGE_SIZE
         super().__init__(
             target, pagesize=size, leftMargin=LEFT_MARGIN, rightMargin=RIGHT_MARGIN,
@@ -446,7 +453,23 @@ class OfficialDocTemplate(BaseDocTemplate):
         if isinstance(flowable, NewSection):
             self.section_start = self.page
 
+    def _draw_mark(self) -> None:
+        canvas: Canvas = self.canv
+        font = face(bold=True)
+        width = stringWidth(self.mark, font, self.MARK_SIZE)
+        right = LEFT_MARGIN + self.frame_width
+        baseline = self.pagesize[1] - TOP_MARGIN / 2 - 4  # the page number's line, at the other end
+        canvas.saveState()
+        canvas.setFont(font, self.MARK_SIZE)
+        canvas.drawRightString(right - self.MARK_PADDING, baseline, self.mark)
+        canvas.setLineWidth(self.MARK_BORDER)
+        size, pad = self.MARK_SIZE, self.MARK_PADDING  # the letters reach 0.2 em below the line, 0.95 em above
+        canvas.rect(right - width - 2 * pad, baseline - 0.25 * size - pad / 2, width + 2 * pad, 1.2 * size + pad)
+        canvas.restoreState()
+
     def afterPage(self) -> None:
+        if self.mark:
+            self._draw_mark()
         if self.footer:  # a line at the foot of every page, in the bottom margin (the audit trail's anchor)
             canvas = self.canv
             canvas.saveState()
@@ -464,12 +487,14 @@ class OfficialDocTemplate(BaseDocTemplate):
 
 
 def build_pdf(story: list[Flowable], target: str | os.PathLike[str] | None = None, *,
-              title: str, author: str = "", subject: str = "", landscape: bool = False, footer: str = "") -> bytes:
-    """Lay ``story`` out; returns the PDF and, given a ``target`` path, also writes it there (atomically)."""
+              title: str, author: str = "", subject: str = "", landscape: bool = False, footer: str = "",
+              mark: str = "") -> bytes:
+    """Lay ``story`` out; returns the PDF and, given a ``target`` path, also writes it there (atomically).
+    ``footer`` and ``mark`` are drawn on every page (:class:`OfficialDocTemplate`)."""
     register_fonts()
     buffer = io.BytesIO()
     OfficialDocTemplate(buffer, title=title, author=author, subject=subject, landscape=landscape,
-                        footer=footer).build(story)
+                        footer=footer, mark=mark).build(story)
     data = buffer.getvalue()
     if target is not None:
         write_atomically(Path(target), data)

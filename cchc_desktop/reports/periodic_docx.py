@@ -6,8 +6,9 @@ slot of the font, so that Vietnamese letters never fall back to another face), l
 justified with a 1 cm first-line indent and 6 pt after. The header and the closing are borderless two-column
 tables (what officers themselves use, and what survives their edits); the rules under the unit, the motto
 and the subject are bottom borders of small paragraphs, indented to their length. The page number is a PAGE
-field centred in the page header, left out on the first page. The appendix is a section of its own (new
-page, numbering restarted) with a "Table Grid" table whose two header rows repeat on every page.
+field centred in the page header, left out on the first page; a draft has «DỰ THẢO» in a box at the right of
+every header (the first page's too) and before its title in the file's properties. The appendix is a section of
+its own (new page, numbering restarted) with a "Table Grid" table whose two header rows repeat on every page.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Length, Pt
@@ -66,6 +67,7 @@ from cchc_desktop.reports.periodic_pdf import (
     INDENT_PER_LEVEL,
     appendix_notes,
     appendix_title,
+    draft_mark,
     kept_together,
     report_number,
     report_place_date,
@@ -86,6 +88,8 @@ _PBDR_SUCCESSORS = (
 )
 _TBLBORDERS_SUCCESSORS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
                           "w:tblDescription", "w:tblPrChange")
+_BDR_SUCCESSORS = ("w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+                   "w:specVanish", "w:oMath")
 _PGNUMTYPE_SUCCESSORS = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
                          "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
 
@@ -158,11 +162,16 @@ def _new_document(document: ReportDocument) -> DocxDocument:
     section.left_margin, section.right_margin = _length(LEFT_MARGIN), _length(RIGHT_MARGIN)
     section.header_distance = Pt(HEADER_DISTANCE * 72 / 25.4)
     section.different_first_page_header_footer = True
-    _page_number(section.header.paragraphs[0])
+    mark = draft_mark(document)
+    _page_number(section.header.paragraphs[0], mark=mark)
+    if mark:  # the first page has no number, only the mark (the appendix's section inherits both headers)
+        _mark(section.first_page_header.paragraphs[0], mark)
 
     properties = word.core_properties
     properties.title = " ".join(part for part in ((document.title or _("BÁO CÁO")).capitalize(), document.subject)
                                 if part)
+    if mark:
+        properties.title = f"{mark}: {properties.title}"
     properties.subject = document.period.label
     properties.author = properties.last_modified_by = document.unit.name
     properties.comments = ""
@@ -172,15 +181,24 @@ def _new_document(document: ReportDocument) -> DocxDocument:
     return word
 
 
-def _page_number(paragraph: Paragraph) -> None:
-    """A PAGE field, centred (the header of every page but the first of a section)."""
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+def _page_number(paragraph: Paragraph, *, mark: str = "") -> None:
+    """A PAGE field, centred (the header of every page but the first of a section); with ``mark``, the mark at
+    the right end of the same line (tab stops at the centre and the right margin: one line, as without it)."""
+    if mark:
+        stops = paragraph.paragraph_format.tab_stops
+        for inherited in paragraph.style.paragraph_format.tab_stops:  # the Header style's 82.55 and 165.1 mm
+            stops.add_tab_stop(inherited.position, WD_TAB_ALIGNMENT.CLEAR)
+        stops.add_tab_stop(_length(FRAME_WIDTH / 2), WD_TAB_ALIGNMENT.CENTER)
+        stops.add_tab_stop(_length(FRAME_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
+        paragraph.add_run().add_tab()
+    else:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
         run = paragraph.add_run()
         if kind:
-            mark = OxmlElement("w:fldChar")
-            mark.set(qn("w:fldCharType"), kind)
-            run._r.append(mark)
+            field = OxmlElement("w:fldChar")
+            field.set(qn("w:fldCharType"), kind)
+            run._r.append(field)
         elif text == " PAGE ":
             instruction = OxmlElement("w:instrText")
             instruction.set(qn("xml:space"), "preserve")
@@ -188,6 +206,26 @@ def _page_number(paragraph: Paragraph) -> None:
             run._r.append(instruction)
         else:
             run.text = text
+    if mark:
+        paragraph.add_run().add_tab()
+        _mark_run(paragraph, mark)
+
+
+def _mark(paragraph: Paragraph, mark: str) -> None:
+    """A header paragraph with only the mark, at the right margin."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _mark_run(paragraph, mark)
+
+
+def _mark_run(paragraph: Paragraph, mark: str) -> None:
+    """«DỰ THẢO» in bold, in a box (a run border), as in the PDF."""
+    run = paragraph.add_run(mark)
+    run.bold = True
+    run.font.size = Pt(BODY_SIZE)
+    border = OxmlElement("w:bdr")
+    for key, value in (("val", "single"), ("sz", "12"), ("space", "2"), ("color", "auto")):
+        border.set(qn(f"w:{key}"), value)
+    run._r.get_or_add_rPr().insert_element_before(border, *_BDR_SUCCESSORS)
 
 
 # --- paragraphs ---------------------------------------------------------------------------------------

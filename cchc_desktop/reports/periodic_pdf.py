@@ -13,8 +13,11 @@ report and its appendix are printed, signed and stamped as one stack of A4 portr
 centred in the top margin from the second page; the appendix, as Nghị định 30 wants of an appendix, is numbered
 on its own (its second page is 2).
 
+A draft (``document.draft``) carries «DỰ THẢO» boxed at the right of the top margin of every page, across from
+the page number, and in the PDF's title.
+
 The report's texts that the Word and Excel files print as well (the number, the date line, the section
-headings, the appendix title, a value as printed) are defined here once and imported by
+headings, the appendix title, a value as printed, the draft's mark) are defined here once and imported by
 :mod:`.periodic_docx` and :mod:`.periodic_xlsx`.
 """
 
@@ -97,6 +100,7 @@ def section_heading(section: NarrativeSection) -> tuple[str, int]:
 
 
 APPENDIX_LABEL = "PHỤ LỤC"
+DRAFT_MARK = "DỰ THẢO"
 
 
 def appendix_title(document: ReportDocument) -> str:
@@ -254,8 +258,16 @@ def anchor_line(anchor: Mapping[str, object] | None) -> str:
         id=anchor["last_id"], head=str(anchor["head"])[-16:], database=str(anchor["database_id"])[:8])
 
 
+def draft_mark(document: ReportDocument) -> str:
+    """``DỰ THẢO`` on every page of a draft (PDF: boxed in the top margin; Word: in each section's headers; Excel:
+    the sheet's first row and its printed header); empty for a report as sent."""
+    return _(DRAFT_MARK) if document.draft else ""
+
+
 def report_pdf(document: ReportDocument, target: PdfTarget = None) -> bytes:
     """The report as a PDF; returns the bytes and, given ``target``, writes them there (atomically)."""
     title = " ".join(part for part in ((document.title or _("BÁO CÁO")).capitalize(), document.subject) if part)
+    if document.draft:
+        title = f"{_(DRAFT_MARK)}: {title}"
     return build_pdf(report_story(document), target, title=title, author=document.unit.name,
-                     subject=document.period.label, footer=anchor_line(document.audit))
+                     subject=document.period.label, footer=anchor_line(document.audit), mark=draft_mark(document))

@@ -1,7 +1,8 @@
 """The periodic report's appendix as an Excel workbook (.xlsx), with openpyxl: DTO in
 (:class:`~cchc_desktop.domain.report.ReportDocument`), file out.
 
-Sheet «Phụ lục»: the unit, the appendix title, the period with its dates, the cut-off, which report it goes with
+Sheet «Phụ lục»: a draft's «DỰ THẢO» first (bold, and in the header of every printed page), the unit, the
+appendix title, the period with its dates, the cut-off, which report it goes with
 (and, for a consolidation, the units added up), then the table STT · Nội dung · Đơn vị tính · Số liệu · Nguồn.
 Figures are numbers, not texts: counts shown ``#,##0``, percentages stored as fractions (99,2% is 0.992) shown
 ``0.0%``; Excel draws the separators of the reader's locale, so a Vietnamese Windows shows ``1.648`` and
@@ -31,7 +32,7 @@ from cchc_desktop.domain.report import AppendixRow, ReportDocument
 from cchc_desktop.files import write_atomically
 from cchc_desktop.formatting import short_date
 from cchc_desktop.i18n import _
-from cchc_desktop.reports.periodic_pdf import appendix_notes, appendix_title, is_whole
+from cchc_desktop.reports.periodic_pdf import appendix_notes, appendix_title, draft_mark, is_whole
 
 ExtraSheet = tuple[str, Sequence[str], Sequence[Sequence[object]]]
 """A sheet to add: its title, its header, its rows."""
@@ -54,6 +55,7 @@ _HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
 _GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
 _WRAP = Alignment(wrap_text=True, vertical="center")
 _CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_MARK_FONT = Font(bold=True, size=14)
 
 
 def _text(cell: Cell, value: str) -> None:
@@ -103,6 +105,13 @@ def _appendix_sheet(sheet: Worksheet, document: ReportDocument) -> None:
     ]
     lines += [(note, False) for note in appendix_notes(document)]
     row = 1
+    if mark := draft_mark(document):  # the first row, and the header of every printed page
+        _text(sheet.cell(row, 1), mark)
+        sheet.cell(row, 1).font = _MARK_FONT  # left aligned, not wrapped: it runs on over the empty B1
+        sheet.oddHeader.right.text = mark
+        sheet.oddHeader.right.font = "Times New Roman,Bold"
+        sheet.oddHeader.right.size = 13
+        row += 1
     for text, bold in lines:
         if text:
             _text(sheet.cell(row, 1), text)
@@ -178,6 +187,8 @@ def report_xlsx(document: ReportDocument, target: str | os.PathLike[str],
     for title, header, rows in extra_sheets:
         _extra_sheet(book, title, header, rows)
     book.properties.title = appendix_title(document)
+    if mark := draft_mark(document):
+        book.properties.title = f"{mark}: {book.properties.title}"
     book.properties.creator = document.unit.name
     book.properties.created = book.properties.modified = document.generated_at.replace(tzinfo=None)
     buffer = io.BytesIO()

@@ -6,7 +6,21 @@ Decisions where the issue is silent:
 - The cut-off lies within the period: a report is often written before the period ends (seed 002 is dated 04/06
   for the first half), so it may come before the last day; before the first day or after the last it is refused.
   Without one it is today when today falls in the period, else the period's last day. The report's date
-  (``issued_on``) is today by default, at the earliest the cut-off; one before the cut-off is refused.
+  (``issued_on``, «ngày … tháng … năm …») is the day it is drafted when that day lies in the period's reporting
+  window (:meth:`ReportService.reporting_window`: from the cut-off to :data:`DAYS_AFTER_PERIOD` days after the
+  period's last day); outside it the document is not ``dated`` (its date only stands in) and an export needs a
+  date given (the window asks for it, the command line its ``--date``). A date given before the cut-off is refused;
+  one outside the window is the officer's to choose (a late report).
+- Nơi nhận: the recipients given, else the unit's own list (Settings: ``report_recipients``), else its parent
+  unit «(b/c)»; «Lưu: VT.» always ends it.
+- Not sent half-written: :func:`gaps` lists what is left — the number «Số: …/BC-UBND», every placeholder of the
+  pre-written text still in brackets («[Nêu …]»), every typed-in (M) row without a value for the period. An export
+  with gaps is refused (:class:`ReportIncomplete`, naming them all) unless it is a draft. A draft (``draft=True``,
+  with or without gaps) carries «DỰ THẢO» on every page of its file and is **not recorded**: no version, nothing
+  frozen, so the history holds only reports as sent (the ``report`` table has no place to mark a draft, and a
+  draft's version number would count drafts as versions sent). A draft JSON is refused: the JSON is the file the
+  higher level's program adds up, with no page to mark and no reader that looks for a mark (``cchc consolidate``
+  reads only the figures), so a JSON is made only of a finished report, the twin of its signed paper.
 - A month of a unit with a cut-off day (Settings: 1–28) runs from the day after it in the month before to that
   day: ``period("2024-05")`` gives 21/04–20/05/2024 for the 20th; the period is a range keyed
   ``2024-04-21:2024-05-20`` (its manual values and history are kept under that key).
@@ -32,9 +46,10 @@ import importlib
 import json
 import logging
 import os
+import re
 import secrets
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +64,10 @@ from cchc_desktop.domain.records import ReportKind, ReportRecord
 from cchc_desktop.domain.report import (
     SCHEMA,
     AppendixRow,
+    GapKind,
     NarrativeSection,
     ReportDocument,
+    ReportGap,
     ReportUnit,
     RowSource,
     Value,
@@ -76,7 +93,7 @@ from cchc_desktop.services.statistics import (
     TaskRow,
 )
 from cchc_desktop.services.tables import shown
-from cchc_desktop.text import clean
+from cchc_desktop.text import clean, fold
 from db.errors import main_file
 from db.queries import reports as queries
 
@@ -97,6 +114,12 @@ FORMATS = tuple(BUILDERS)
 MAX_NUMBER = 50
 MAX_SECTION = 20_000
 PERCENT_DECIMALS = 2  # a percentage typed into a row (99,25); the report prints one decimal
+DAYS_AFTER_PERIOD = 15
+"""The reporting window ends this many days after the period's last day. DOMAIN.md §7: a report is written from
+its cut-off on, often before the period ends (seed 002 is dated 04/06 for the half year), and goes up within days
+of the end; fifteen days leave a late report the first half of the next month. Later than that (a report of last
+year looked at again), the day of the export is unlikely to be the paper's date, so it is asked for."""
+PLACEHOLDER_SHOWN = 72  # characters of a placeholder quoted in the list of gaps
 
 # The dossier figures behind the computed rows and the named ``hs.`` figures.
 _DOSSIER_KEYS: dict[str, tuple[DossierFigure, str | None]] = {
@@ -218,6 +241,72 @@ def _section_text(text: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
+_BRACKETED = re.compile(r"\[[^\[\]]*\]")
+_ASKS_TO_WRITE = re.compile(r"(?:^|:\s*)neu\b")  # «[Nêu …]», «[03 hồ sơ quá hạn: nêu …]»
+_NUMBERED_TITLE = re.compile(r"^\s*(?:[IVXLC]+|\d+(?:\.\d+)*)\s*[.)]\s*")
+
+
+def placeholders(text: str) -> list[str]:
+    """The bracketed instructions of the pre-written text still in ``text`` («[Nêu kiến nghị, đề xuất …]», and
+    an empty «[…]»), in order; other brackets an officer writes («[1]», «[Phụ lục 2]») are text."""
+    found = []
+    for match in _BRACKETED.finditer(text or ""):
+        inner = fold(match.group(0)[1:-1]).strip()
+        if _ASKS_TO_WRITE.search(inner) or not inner.strip(" .…"):
+            found.append(match.group(0))
+    return found
+
+
+def _quoted_placeholder(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= PLACEHOLDER_SHOWN else text[:PLACEHOLDER_SHOWN - 2].rstrip(" ,;:") + "…]"
+
+
+def _list_item(line: str) -> str:
+    """A line of the unit's «Nơi nhận» as an item: «- Sở Nội vụ (b/c);» → «Sở Nội vụ (b/c)» (printing adds them)."""
+    return clean(line).lstrip("-–•+ ").rstrip(";").strip()
+
+
+def _row_label(row: AppendixRow) -> str:
+    indicator = appendix.find(row.key)
+    return indicator.label if indicator is not None else f"{row.number or row.key} ({row.name})"
+
+
+def gaps(document: ReportDocument) -> tuple[ReportGap, ...]:
+    """What is left to finish before ``document`` is sent, in the order of the paper: the number, the
+    placeholders of each section, the typed-in rows without a value. Empty: the report is finished."""
+    found: list[ReportGap] = []
+    if not clean(document.number):
+        found.append(ReportGap(GapKind.NUMBER, "number", _("Chưa có số báo cáo (Số: …/BC-UBND).")))
+    for section in document.sections:
+        title = _NUMBERED_TITLE.sub("", " ".join(section.title.split()), count=1)
+        for text in placeholders(section.text):
+            found.append(ReportGap(GapKind.PLACEHOLDER, section.key, _(
+                "Mục {key}. {title}: còn chỗ cần viết «{text}».").format(
+                key=section.key, title=title, text=_quoted_placeholder(text))))
+    for row in document.appendix:
+        if row.source is RowSource.MANUAL and not row.heading and row.value is None:
+            found.append(ReportGap(GapKind.MANUAL, row.key, _("Dòng {row}: chưa nhập số liệu.").format(
+                row=_row_label(row))))
+    return tuple(found)
+
+
+def gaps_heading(document: ReportDocument, count: int) -> str:
+    """The sentence before the list of gaps: «Báo cáo Quý II năm 2024 chưa hoàn chỉnh, còn 31 chỗ …:»."""
+    return _("Báo cáo {label} chưa hoàn chỉnh, còn {n} chỗ phải bổ sung trước khi gửi:").format(
+        label=document.period.label, n=count)
+
+
+class ReportIncomplete(CchcError):
+    """A report exported as sent while something is left to finish: ``gaps`` names every one (:func:`gaps`);
+    ``heading`` is the sentence before them, ``str()`` the heading and a line «- …» a gap."""
+
+    def __init__(self, document: ReportDocument, found: Sequence[ReportGap]) -> None:
+        self.gaps = tuple(found)
+        self.heading = gaps_heading(document, len(self.gaps))
+        super().__init__("\n".join([self.heading, *(f"- {gap.text}" for gap in self.gaps)]))
+
+
 class ReportService:
     """The Báo cáo page and ``cchc report``: draft, typed-in rows, edited text, export, history."""
 
@@ -249,7 +338,14 @@ class ReportService:
         except PeriodError as exc:
             raise ValidationError({"period": str(exc)}) from None
 
-    def _dates(self, period: Period, cutoff: date | None, issued_on: date | None) -> tuple[date, date]:
+    @staticmethod
+    def reporting_window(period: Period, cutoff: date) -> tuple[date, date]:
+        """The days a report of ``period`` counted to ``cutoff`` is dated by default: from the cut-off to
+        :data:`DAYS_AFTER_PERIOD` days after the period's last day."""
+        return cutoff, period.date_to + timedelta(days=DAYS_AFTER_PERIOD)
+
+    def _dates(self, period: Period, cutoff: date | None, issued_on: date | None) -> tuple[date, date, bool]:
+        """The cut-off, the report's date and whether that date holds (given, or today within the window)."""
         errors: dict[str, str] = {}
         today = self.today()
         if period.date_to < period.date_from:
@@ -261,14 +357,17 @@ class ReportService:
             errors["cutoff"] = _("Ngày chốt số liệu ({cutoff}) phải nằm trong kỳ báo cáo, từ {first} đến {last}."
                                  ).format(cutoff=short_date(cutoff), first=short_date(period.date_from),
                                           last=short_date(period.date_to))
+        dated = True
         if issued_on is None:
-            issued_on = max(today, cutoff)
+            first, last = self.reporting_window(period, cutoff)
+            dated = first <= today <= last
+            issued_on = max(today, cutoff)  # shown meanwhile; an export asks for the date when not ``dated``
         elif issued_on < cutoff and "cutoff" not in errors:
             errors["issued_on"] = _("Ngày ban hành báo cáo ({day}) không được trước ngày chốt số liệu ({cutoff})."
                                     ).format(day=short_date(issued_on), cutoff=short_date(cutoff))
         if errors:
             raise ValidationError(errors)
-        return cutoff, issued_on
+        return cutoff, issued_on, dated
 
     # -- the draft -------------------------------------------------------------------------------------------
 
@@ -278,8 +377,9 @@ class ReportService:
     ) -> ReportDocument:
         """The report of ``period`` as it stands now: computed rows counted to the cut-off, the rows typed in for
         the period, the narrative pre-written from the figures or as edited. ``version`` is that of an identical
-        export, or the next one."""
-        cutoff, issued_on = self._dates(period, cutoff, issued_on)
+        export, or the next one. Without ``issued_on``, the date is today when today lies in the reporting window,
+        else the document is not ``dated``. Without ``recipients``, those of the unit's settings."""
+        cutoff, issued_on, dated = self._dates(period, cutoff, issued_on)
         number = clean(number)
         settings = SettingsService(self.db).load()
         errors = {}
@@ -308,8 +408,11 @@ class ReportService:
                          for section in written)
 
         if recipients is None:
-            recipients = ([_("{parent} (b/c)").format(parent=settings.parent)] if settings.parent else []) \
-                + [_("Lưu: VT.")]
+            recipients = [_list_item(line) for line in settings.recipients] or (
+                [_("{parent} (b/c)").format(parent=settings.parent)] if settings.parent else [])
+            archive = _("Lưu: VT.")
+            if all(line.rstrip(".") != archive.rstrip(".") for line in recipients):
+                recipients.append(archive)
         document = ReportDocument(
             unit=ReportUnit(name=settings.name, code=settings.code, parent=settings.parent, place=settings.place,
                             signer_name=settings.signer_name, signer_title=settings.signer_title,
@@ -317,7 +420,7 @@ class ReportService:
             period=period, cutoff=cutoff, issued_on=issued_on, title=_("BÁO CÁO"),
             subject=narrative.subject(period), sections=sections, appendix=appendix.rows(values),
             indicators=values, sources=sources, generated_at=self.clock(), number=number,
-            recipients=tuple(clean(line) for line in recipients if clean(line)),
+            recipients=tuple(clean(line) for line in recipients if clean(line)), dated=dated,
         )
         version, _existing = self._version_of(period.key, fingerprint(*freeze(document)))
         return dataclasses.replace(document, version=version)
@@ -425,16 +528,29 @@ class ReportService:
 
     # -- export, history -------------------------------------------------------------------------------------
 
+    def gaps(self, document: ReportDocument) -> tuple[ReportGap, ...]:
+        """What is left to finish before ``document`` is sent (:func:`gaps`); empty when it is finished."""
+        return gaps(document)
+
     @requires(Permission.REPORT_APPROVE)
-    def export(self, document: ReportDocument, *, fmt: str, target: Path) -> ReportRecord:
+    def export(self, document: ReportDocument, *, fmt: str, target: Path, draft: bool = False) -> ReportRecord | None:
         """Write the report as ``fmt`` to ``target`` and record what was sent (a new version, or the identical
-        one already recorded). Nothing is recorded, and ``target`` is untouched, when the file cannot be made."""
+        one already recorded). Nothing is recorded, and ``target`` is untouched, when the file cannot be made.
+
+        A report with :func:`gaps` is refused with :class:`ReportIncomplete` unless ``draft``; a draft is written
+        with «DỰ THẢO» on every page, is not recorded, and returns None; a draft JSON is refused. A document
+        without a date (not ``dated``) is refused: give ``issued_on`` to :meth:`draft`."""
         fmt = (fmt or "").strip().lower().lstrip(".")
         target = Path(target)
+        draft = draft or document.draft  # a document already marked is never recorded as sent
         errors = {}
         if fmt not in BUILDERS:
             errors["format"] = _("Định dạng «{fmt}» không hợp lệ: chọn một trong {formats}.").format(
                 fmt=fmt, formats=", ".join(FORMATS))
+        elif draft and fmt == "json":
+            errors["format"] = _(
+                "Không xuất bản dự thảo ra JSON: tệp JSON là số liệu gửi cấp trên để tổng hợp, chỉ xuất khi báo cáo "
+                "đã hoàn chỉnh. Bản dự thảo hãy xuất ra PDF, Word hoặc Excel.")
         if not target.name or not target.parent.is_dir():
             errors["out"] = _("Thư mục «{folder}» không tồn tại.").format(folder=target.parent)
         else:
@@ -442,8 +558,18 @@ class ReportService:
                 check_output(target)  # not the database, a side file of it, a backup or another database
             except OutputRefused as exc:
                 errors["out"] = str(exc)
+        if not document.dated:
+            first, last = self.reporting_window(document.period, document.cutoff)
+            errors["issued_on"] = _(
+                "Hôm nay ({today}) ngoài thời gian lập báo cáo {label} (từ {first} đến {last}): hãy ghi ngày ban "
+                "hành báo cáo.").format(today=short_date(self.today()), label=document.period.label,
+                                        first=short_date(first), last=short_date(last))
         if errors:
             raise ValidationError(errors)
+        if draft:
+            return self._export_draft(document, fmt=fmt, target=target)
+        if found := gaps(document):
+            raise ReportIncomplete(document, found)
         write = builder(fmt)
         figures, text = freeze(document)
         wanted = fingerprint(figures, text)
@@ -477,11 +603,24 @@ class ReportService:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 temporary.unlink()
+        self._seal()
+        log.info("report %s v%s exported as %s to %s", record.period_key, record.version, fmt, target)
+        return record
+
+    def _export_draft(self, document: ReportDocument, *, fmt: str, target: Path) -> None:
+        """The draft's file, marked «DỰ THẢO», written atomically; nothing recorded."""
+        write = builder(fmt)
+        document = dataclasses.replace(document, draft=True, audit=anchoring.anchor_of(self.db))
+        with _file_errors(target):
+            write(document, target)
+        self._seal()
+        log.info("report %s exported as a draft (%s) to %s", document.period.key, fmt, target)
+
+    def _seal(self) -> None:
+        """A line in the seal file beside the backups: the trail as the exported file's anchor shows it."""
         path = main_file(self.db.conn)
         if path is not None:
             anchoring.seal(self.db, path, by=_("xuất báo cáo"))
-        log.info("report %s v%s exported as %s to %s", record.period_key, record.version, fmt, target)
-        return record
 
     def _version_of(self, period_key: str, wanted: str) -> tuple[int, ReportRecord | None]:
         """The version an export of this content gets: the identical one recorded, or the next."""
@@ -508,7 +647,7 @@ class ReportService:
                        limit: int | None = None) -> RecordsBehind | None:
         """The records a computed figure counts (dossiers, plan tasks, findings, survey responses), for the
         window to list; None for a figure that has no list (a typed-in row, the catalogue, a rate…)."""
-        cutoff, _issued = self._dates(period, cutoff, None)
+        cutoff, _issued, _dated = self._dates(period, cutoff, None)
         stats = self.statistics
         figure, field = _DOSSIER_KEYS.get(key, (None, None))
         if figure is None and key.count(".") == 3 and key.rsplit(".", 1)[0] in ("3.3.1", "3.3.2"):

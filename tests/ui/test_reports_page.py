@@ -1,10 +1,12 @@
 """Báo cáo as the officer uses it: the appendix of a period, a manual row typed in place, the narrative
-edited and saved, an export that freezes a version, a report reopened from the history."""
+edited and saved, an export that freezes a version, a report reopened from the history; a report not finished
+exported only as a draft when the officer answers «Xuất bản nháp», and its date asked when today is past the
+period's reporting window."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,13 +20,15 @@ from cchc_desktop.services.record_lists import Records
 from cchc_desktop.services.reports import ReportService
 from cchc_desktop.services.statistics import StatisticsService
 from tests.ui.keyboard import type_text
+from tests.unit.test_reports import finish
 from ui import desktop, messages
 from ui.context import AppContext
 from ui.dialogs.records_dialog import RecordsDialog
 from ui.main_window import MainWindow
-from ui.pages.reports_page import VALUE_COLUMN, HistoryDialog, ReportsPage
+from ui.pages.reports_page import VALUE_COLUMN, HistoryDialog, IssueDateDialog, ReportsPage
 
-NOW = datetime(2025, 1, 10, 9, 0)
+NOW = datetime(2025, 1, 10, 9, 0)  # past the reporting window of 2024-H1 (up to 15/07/2024): the date is asked
+ISSUED = date(2024, 7, 5)
 
 
 @pytest.fixture
@@ -88,6 +92,13 @@ def test_a_computed_row_lists_its_records(qtbot: QtBot, page: ReportsPage, monke
 def test_the_narrative_is_edited_saved_and_exported_as_a_frozen_version(
         qtbot: QtBot, page: ReportsPage, demo_context: AppContext, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
+    finish(page.service, "2024-H1")  # only a finished report is sent as a version (the draft: below)
+    page.build()
+    asked: list[tuple[date, date]] = []
+    monkeypatch.setattr(IssueDateDialog, "ask", lambda parent, document, first, last: asked.append(
+        (first, last)) or ISSUED)
+    monkeypatch.setattr(messages, "choose", lambda *args, **kwargs: pytest.fail("a finished report is not a draft"))
+    qtbot.keyClicks(page.number, "45/BC-UBND")
     _section, edit = page.section_edits[0]
     edit.selectAll()
     type_text(qtbot, edit, "Ủy ban nhân dân xã đã ban hành kế hoạch CCHC năm 2024.")
@@ -102,8 +113,11 @@ def test_the_narrative_is_edited_saved_and_exported_as_a_frozen_version(
     qtbot.mouseClick(page.export_buttons["pdf"], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(page.export_buttons["json"], Qt.MouseButton.LeftButton)
     assert [path.name for path in opened] == ["bao-cao.pdf", "bao-cao.json"]
+    assert asked == [(date(2024, 6, 30), date(2024, 7, 15))]  # once: the date chosen stays for the JSON
+    assert page.issued_on.text() == "05/07/2024"
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(opened[0]).pages)
     assert "Ủy ban nhân dân xã đã ban hành kế hoạch CCHC năm 2024." in text and "HOẰNG HỢP" in text
+    assert "Số: 45/BC-UBND" in text and "ngày 05 tháng 7 năm 2024" in text and "DỰ THẢO" not in text
     data = json.loads(opened[1].read_text(encoding="utf-8"))
     assert data["schema"] == "cchc-report/1" and data["period"]["from"] == "2024-01-01"
     history = ReportService(demo_context.db).history()
@@ -150,3 +164,98 @@ def test_the_higher_level_adds_up_its_communes_reports(qtbot: QtBot, page: Repor
     qtbot.mouseClick(tab.choose_button, Qt.MouseButton.LeftButton)
     assert errors and "d.json" in errors[0]
     assert not tab.export_buttons["xlsx"].isEnabled()
+
+
+def test_an_unfinished_report_goes_out_only_as_a_draft_when_the_officer_says_so(
+        qtbot: QtBot, page: ReportsPage, demo_context: AppContext, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "bao-cao"  # beside the demo database
+    out.mkdir()
+    asked: list[date] = []
+    monkeypatch.setattr(IssueDateDialog, "ask", lambda parent, document, first, last: asked.append(first) or ISSUED)
+    questions: list[dict[str, str]] = []
+    answers = iter([False, True])  # «Quay lại», then «Xuất bản nháp»
+
+    def choose(parent: object, title: str, text: str, *, accept: str, reject: str) -> bool:
+        questions.append({"title": title, "text": text, "accept": accept, "reject": reject})
+        return next(answers)
+
+    monkeypatch.setattr(messages, "choose", choose)
+    saves: list[Path] = []
+
+    def choose_save_file(parent: object, title: str, suggested: Path, filters: str) -> Path:
+        saves.append(suggested)
+        return out / suggested.name
+
+    monkeypatch.setattr(messages, "choose_save_file", choose_save_file)
+    opened: list[Path] = []
+    monkeypatch.setattr(desktop, "open_file", opened.append)
+    warnings: list[str] = []
+    monkeypatch.setattr(messages, "warning", lambda parent, title, text: warnings.append(text))
+    service = ReportService(demo_context.db)
+
+    qtbot.mouseClick(page.export_buttons["pdf"], Qt.MouseButton.LeftButton)  # «Quay lại»: nothing written
+    assert len(questions) == 1 and saves == [] and opened == [] and list(out.iterdir()) == []
+    question = questions[0]
+    assert (question["title"], question["accept"], question["reject"]) == (
+        "Báo cáo chưa hoàn chỉnh", "Xuất bản nháp", "Quay lại")
+    gaps = service.gaps(page.service.draft(period=parse_period("2024-H1"), issued_on=ISSUED))
+    assert question["text"].startswith(f"Báo cáo 6 tháng đầu năm 2024 chưa hoàn chỉnh, còn {len(gaps)} chỗ phải bổ "
+                                       "sung trước khi gửi:\n- Chưa có số báo cáo (Số: …/BC-UBND).\n- Mục I.")
+    written = [f"- {gap.text}" for gap in gaps[1:] if gap.kind.value == "placeholder"]
+    typed = [gap.key for gap in gaps if gap.kind.value == "manual"]
+    assert len(typed) == 27 and "4.1.1" in typed
+    assert question["text"].splitlines()[2:] == [
+        *written, f"- 27 dòng nhập tay của phụ lục chưa có số liệu: {', '.join(typed)}.", "",
+        "«Xuất bản nháp»: tệp có dấu «DỰ THẢO» trên mọi trang, không lưu thành phiên bản đã gửi.",
+        "«Quay lại»: hoàn thiện báo cáo rồi xuất lại."]
+
+    qtbot.mouseClick(page.export_buttons["pdf"], Qt.MouseButton.LeftButton)  # «Xuất bản nháp»
+    assert [path.name for path in saves] == ["bao-cao-cchc-2024-H1-du-thao.pdf"]
+    draft = out / "bao-cao-cchc-2024-H1-du-thao.pdf"
+    assert opened == [draft]
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(draft).pages]
+    assert len(pages) > 2 and all("DỰ THẢO" in text for text in pages)
+    assert "ngày 05 tháng 7 năm 2024" in pages[0]
+    assert service.history() == []  # a draft is not a version sent
+    assert "dự thảo" in page.status.text() and "không được lưu thành phiên bản" in page.status.text()
+
+    qtbot.mouseClick(page.export_buttons["json"], Qt.MouseButton.LeftButton)  # no draft JSON: nothing asked
+    assert len(questions) == 2 and len(saves) == 1 and not list(out.glob("*.json"))
+    assert warnings and warnings[0].startswith("Tệp JSON là số liệu gửi cấp trên để tổng hợp, chỉ xuất khi báo cáo "
+                                               "đã hoàn chỉnh.")
+    assert "- Chưa có số báo cáo (Số: …/BC-UBND)." in warnings[0]
+    assert asked == [date(2024, 6, 30)]  # the date was asked once and kept
+
+    finish(service, "2024-H1")  # the rest written (as in another window), shown again with F5
+    qtbot.mouseClick(page.build_button, Qt.MouseButton.LeftButton)
+    assert "[Nêu" not in " ".join(edit.toPlainText() for _section, edit in page.section_edits)
+    qtbot.keyClicks(page.number, "45")  # the clerk gives the number
+    qtbot.mouseClick(page.export_buttons["docx"], Qt.MouseButton.LeftButton)
+    assert len(questions) == 2  # finished: no question
+    final = out / "bao-cao-cchc-2024-H1.docx"
+    assert opened[-1] == final
+    import docx
+
+    word = docx.Document(str(final))
+    assert not any("DỰ THẢO" in paragraph.text for section in word.sections
+                   for header in (section.header, section.first_page_header) for paragraph in header.paragraphs)
+    assert [record.version for record in service.history()] == [1]
+    assert "phiên bản 1" in page.status.text()
+
+
+def test_the_date_dialog_takes_a_day_from_the_cutoff_on(qtbot: QtBot, page: ReportsPage) -> None:
+    document = page.service.draft(period=parse_period("2024-H1"))
+    assert not document.dated
+    first, last = page.service.reporting_window(document.period, document.cutoff)
+    dialog = IssueDateDialog(document, first, last, page)
+    qtbot.addWidget(dialog)
+    assert dialog.field.text() == "15/07/2024"  # today is later: the window's last day is offered
+    dialog.field.setText("20/06/2024")
+    dialog.accept()
+    assert dialog.error.text() == "Ngày ban hành báo cáo không được trước ngày chốt số liệu (30/06/2024)."
+    assert dialog.day is None
+    dialog.field.setText("")
+    qtbot.keyClicks(dialog.field, "20/07/2024")
+    dialog.accept()
+    assert dialog.day == date(2024, 7, 20) and dialog.result() == dialog.DialogCode.Accepted

@@ -51,6 +51,20 @@ def service(commune: Database) -> ReportService:
     return ReportService(commune, clock=lambda: NOW, user_id=None)
 
 
+def finish(service: ReportService, period_key: str) -> None:
+    """Finish the report of the period as the officer does before it is sent: every «[Nêu …]» of the text written
+    (the rest of each section kept) and every typed-in row given a value; the number is the export's own."""
+    period = service.period(period_key)
+    written = {section.key: section.text for section in service.draft(period=period).sections
+               if reports_module.placeholders(section.text)}
+    for key, text in written.items():
+        for placeholder in reports_module.placeholders(text):
+            text = text.replace(placeholder, f"Đã thực hiện (mục {key}).")
+        written[key] = text
+    service.save_sections(period_key=period.key, sections=written)
+    service.set_manual_values(period_key=period.key, values={key: "1" for key in appendix.MANUAL_KEYS})
+
+
 @pytest.fixture
 def files(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ReportDocument]]:
     """The PDF, Word and Excel builders replaced by one that writes the document's version: what was built."""
@@ -295,6 +309,7 @@ def test_edited_sections_are_kept_for_the_period(service: ReportService) -> None
 
 def test_exporting_the_same_report_again_keeps_its_version(service: ReportService, commune: Database,
                                                            tmp_path: Path, files: list) -> None:
+    finish(service, "2024-Q2")  # only a finished report is recorded as sent (test_report_draft)
     document = service.draft(period=Q2, number="45/BC-UBND")
     first = service.export(document, fmt="json", target=tmp_path / "q2.json")
     assert (first.version, first.period_key, first.kind, first.number, first.label) == (
@@ -329,13 +344,15 @@ def test_exporting_the_same_report_again_keeps_its_version(service: ReportServic
 
 
 def test_an_edit_or_another_date_is_a_new_version(service: ReportService, tmp_path: Path, files: list) -> None:
-    first = service.export(service.draft(period=Q2), fmt="pdf", target=tmp_path / "a.pdf")
+    finish(service, "2024-Q2")
+    finished = service.draft(period=Q2).sections[-1].text
+    first = service.export(service.draft(period=Q2, number="45"), fmt="pdf", target=tmp_path / "a.pdf")
     service.save_sections(period_key="2024-Q2", sections={"V": "Không có."})
-    assert service.export(service.draft(period=Q2), fmt="pdf", target=tmp_path / "b.pdf").version == 2
-    later = service.draft(period=Q2, issued_on=date(2024, 7, 2))
+    assert service.export(service.draft(period=Q2, number="45"), fmt="pdf", target=tmp_path / "b.pdf").version == 2
+    later = service.draft(period=Q2, issued_on=date(2024, 7, 2), number="45")
     assert later.version == 3
-    service.reset_sections("2024-Q2")
-    assert service.draft(period=Q2).version == first.version
+    service.save_sections(period_key="2024-Q2", sections={"V": finished})
+    assert service.draft(period=Q2, number="45").version == first.version
 
 
 def test_a_failed_export_records_nothing_and_leaves_the_target(service: ReportService, tmp_path: Path,
@@ -348,8 +365,9 @@ def test_a_failed_export_records_nothing_and_leaves_the_target(service: ReportSe
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(reports_module, "builder", lambda fmt: broken)
+    finish(service, "2024-Q2")
     with pytest.raises(CchcError, match="Không ghi được tệp"):
-        service.export(service.draft(period=Q2), fmt="pdf", target=target)
+        service.export(service.draft(period=Q2, number="45"), fmt="pdf", target=target)
     assert service.history() == []
     assert target.read_text(encoding="utf-8") == "the old file"
     assert sorted(path.name for path in tmp_path.iterdir() if "sqlite" not in path.name) == ["q2.pdf"]
@@ -363,7 +381,8 @@ def test_export_checks_its_format_and_folder(service: ReportService, tmp_path: P
 
 
 def test_no_personal_data_in_the_report(service: ReportService, commune: Database, tmp_path: Path) -> None:
-    record = service.export(service.draft(period=Q2), fmt="json", target=tmp_path / "q2.json")
+    finish(service, "2024-Q2")
+    record = service.export(service.draft(period=Q2, number="45"), fmt="json", target=tmp_path / "q2.json")
     frozen = commune.execute("SELECT figures || narrative FROM report WHERE id = ?", [record.id]).fetchone()[0]
     written = (tmp_path / "q2.json").read_text(encoding="utf-8")
     for text in (written, frozen):
@@ -430,6 +449,8 @@ def test_a_database_of_the_previous_version_gets_the_section_drafts(tmp_path: Pa
 
 
 def test_cchc_report_and_report_value(commune: Database, db_path: Path, tmp_path: Path) -> None:
+    finish(ReportService(commune), "2024-Q2")  # the text written in the window; 4.1.1 typed below
+    ReportService(commune).set_manual(period_key="2024-Q2", indicator="4.1.1", text="")
     commune.conn.commit()
     out = tmp_path / "q2.json"
     result = cchc("report-value", "--db", str(db_path), "--period", "2024-Q2", "--row", "4.1.1", "--value", "mười")

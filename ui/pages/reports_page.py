@@ -3,6 +3,12 @@ open the records behind them, manual rows are typed in place and remembered per 
 sections pre-written from the figures (editable, saved); export PDF, Word, Excel or JSON — each export
 freezes the report (a later change makes a new version); reopen a report sent earlier.
 
+A report is not sent half-written: before an export the page lists what is left (the number, the «[Nêu …]» of the
+text, the typed-in rows without a value) and asks «Xuất bản nháp / Quay lại»; a draft is marked «DỰ THẢO» on
+every page and is not kept as a version, and a JSON (the figures the higher level adds up) is only made of a
+finished report. The report's date is today within the period's reporting window; outside it, the page asks for
+it (and keeps it in «Ngày báo cáo» for the next export).
+
 Every action is one ReportService call.
 """
 
@@ -29,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from cchc_desktop import formatting
-from cchc_desktop.domain.report import AppendixRow, NarrativeSection, ReportDocument, RowSource
+from cchc_desktop.domain.report import AppendixRow, GapKind, NarrativeSection, ReportDocument, ReportGap, RowSource
 from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.paths import data_dir
@@ -38,7 +44,7 @@ from cchc_desktop.services.statistics import StatisticsService
 from ui import desktop, messages
 from ui.context import AppContext
 from ui.pages.base import Page
-from ui.widgets.buttons import translate
+from ui.widgets.buttons import ok_cancel, translate
 from ui.widgets.date_field import DateField
 from ui.widgets.period_picker import PeriodPicker
 from ui.widgets.tables import fill, read_only_table
@@ -46,6 +52,7 @@ from ui.widgets.tables import fill, read_only_table
 FORMATS = (("pdf", "Xuất PDF"), ("docx", "Xuất Word"), ("xlsx", "Xuất Excel"), ("json", "Xuất JSON"))
 VALUE_COLUMN = 3
 MANUAL = QBrush(QColor("#fff8dc"))
+GAPS_SHOWN = 15  # placeholders listed one a line in the question (the pre-written text has about ten)
 
 
 def shown_value(row: AppendixRow) -> str:
@@ -79,6 +86,9 @@ class ReportsPage(Page):
         self.number.setObjectName("reportNumber")
         self.number.setPlaceholderText(_("số/BC-UBND"))
         self.number.setMaximumWidth(140)
+        self.issued_on = DateField()
+        self.issued_on.setObjectName("reportDate")
+        self.issued_on.setPlaceholderText(_("hôm nay"))
         self.build_button = QPushButton(_("Lập báo cáo (F5)"))
         self.build_button.setObjectName("buildReport")
         top.addWidget(self.picker)
@@ -86,6 +96,8 @@ class ReportsPage(Page):
         top.addWidget(self.cutoff)
         top.addWidget(QLabel(_("Số")))
         top.addWidget(self.number)
+        top.addWidget(QLabel(_("Ngày báo cáo")))
+        top.addWidget(self.issued_on)
         top.addWidget(self.build_button)
         top.addStretch(1)
         self.layout_.addLayout(top)
@@ -138,7 +150,7 @@ class ReportsPage(Page):
         self.layout_.addLayout(exports)
 
         self.build_button.clicked.connect(self.build)
-        self.picker.changed.connect(lambda _key: self.build())
+        self.picker.changed.connect(self.period_changed)
         self.appendix.itemChanged.connect(self.manual_changed)
         self.appendix.doubleClicked.connect(self.open_row)
         self.save_sections_button.clicked.connect(self.save_sections)
@@ -156,11 +168,21 @@ class ReportsPage(Page):
         except ValueError as exc:
             raise ValidationError({"cutoff": str(exc)}) from None
 
+    def issued_day(self) -> date | None:
+        try:
+            return self.issued_on.day()
+        except ValueError as exc:
+            raise ValidationError({"issued_on": str(exc)}) from None
+
+    def period_changed(self, _key: str = "") -> None:
+        self.issued_on.set_day(None)  # the date chosen for another period's report
+        self.build()
+
     def build(self) -> None:
         """The report of the chosen period as the records stand now (with the stored manual rows and edits)."""
         try:
             document = self.service.draft(period=self.picker.current(), cutoff=self.cutoff_day(),
-                                          number=self.number.text().strip())
+                                          issued_on=self.issued_day(), number=self.number.text().strip())
         except CchcError as exc:
             self.status.setText(user_message(exc))
             return
@@ -275,28 +297,79 @@ class ReportsPage(Page):
     # -- export and history ------------------------------------------------------------------------------
 
     def export(self, fmt: str) -> Path | None:
+        """Export the report as ``fmt``: the date asked for when today is outside the reporting window, what is
+        left to finish listed with «Xuất bản nháp / Quay lại», the file chosen, written and opened."""
         if self.document is None:
             return None
         document = self.document
-        if not self.frozen:
-            self.save_sections()
-            document = self.service.draft(period=document.period, cutoff=document.cutoff,
-                                          number=self.number.text().strip())
-        suggested = data_dir() / "bao-cao" / f"bao-cao-cchc-{document.period.key}.{fmt}"
-        target = messages.choose_save_file(self, _("Xuất báo cáo"), suggested, f"*.{fmt}")
+        try:
+            if not self.frozen:
+                self.save_sections()
+                document = self.service.draft(period=document.period, cutoff=document.cutoff,
+                                              issued_on=self.issued_day(), number=self.number.text().strip())
+            if not document.dated:
+                first, last = self.service.reporting_window(document.period, document.cutoff)
+                day = IssueDateDialog.ask(self, document, first, last)
+                if day is None:
+                    return None
+                self.issued_on.set_day(day)  # kept for the next export of the same report
+                document = self.service.draft(period=document.period, cutoff=document.cutoff, issued_on=day,
+                                              number=self.number.text().strip())
+        except CchcError as exc:
+            messages.error(self, user_message(exc))
+            return None
+        gaps = self.service.gaps(document)
+        draft = bool(gaps)
+        if gaps and fmt == "json":
+            messages.warning(self, _("Báo cáo chưa hoàn chỉnh"), _(
+                "Tệp JSON là số liệu gửi cấp trên để tổng hợp, chỉ xuất khi báo cáo đã hoàn chỉnh.") + "\n\n"
+                + self.gaps_text(document, gaps))
+            return None
+        if gaps and not messages.choose(
+                self, _("Báo cáo chưa hoàn chỉnh"), self.gaps_text(document, gaps) + "\n\n" + _(
+                    "«Xuất bản nháp»: tệp có dấu «DỰ THẢO» trên mọi trang, không lưu thành phiên bản đã gửi.\n"
+                    "«Quay lại»: hoàn thiện báo cáo rồi xuất lại."),
+                accept=_("Xuất bản nháp"), reject=_("Quay lại")):
+            return None
+        name = f"bao-cao-cchc-{document.period.key}" + ("-du-thao" if draft else "")
+        suggested = data_dir() / "bao-cao" / f"{name}.{fmt}"
+        target = messages.choose_save_file(self, _("Xuất bản dự thảo") if draft else _("Xuất báo cáo"), suggested,
+                                           f"*.{fmt}")
         if target is None:
             return None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            record = self.service.export(document, fmt=fmt, target=target)
+            record = self.service.export(document, fmt=fmt, target=target, draft=draft)
         except (CchcError, OSError) as exc:
             messages.error(self, user_message(exc))
             return None
-        self.status.setText(_("Đã xuất {path} — báo cáo {label}, phiên bản {version}; số liệu của phiên bản này "
-                              "được lưu lại và không đổi.").format(path=target, label=document.period.label,
-                                                                 version=record.version))
+        if record is None:
+            self.status.setText(_("Đã xuất bản dự thảo {path} — báo cáo {label}, có dấu «DỰ THẢO» trên mọi trang; "
+                                  "bản dự thảo không được lưu thành phiên bản đã gửi.").format(
+                path=target, label=document.period.label))
+        else:
+            self.status.setText(_("Đã xuất {path} — báo cáo {label}, phiên bản {version}; số liệu của phiên bản "
+                                  "này được lưu lại và không đổi.").format(path=target, label=document.period.label,
+                                                                         version=record.version))
         desktop.open_file(target)
         return target
+
+    @staticmethod
+    def gaps_text(document: ReportDocument, gaps: tuple[ReportGap, ...]) -> str:
+        """«Báo cáo … chưa hoàn chỉnh, còn N chỗ …:», then a line «- …» for the number and each placeholder (the
+        first :data:`GAPS_SHOWN`), and one line naming the typed-in rows without a value (they are the yellow
+        rows of the appendix)."""
+        from cchc_desktop.services.reports import gaps_heading
+
+        typed = [gap.key for gap in gaps if gap.kind is GapKind.MANUAL]
+        lines = [f"- {gap.text}" for gap in gaps if gap.kind is not GapKind.MANUAL]
+        if len(lines) > GAPS_SHOWN:
+            more = len(lines) - GAPS_SHOWN
+            lines[GAPS_SHOWN:] = [_("- … và {n} chỗ cần viết khác trong thuyết minh.").format(n=more)]
+        if typed:
+            lines.append(_("- {n} dòng nhập tay của phụ lục chưa có số liệu: {rows}.").format(
+                n=len(typed), rows=", ".join(typed)))
+        return "\n".join([gaps_heading(document, len(gaps)), *lines])
 
     def show_history(self) -> None:
         chosen = HistoryDialog.choose(self, self.service)
@@ -342,3 +415,51 @@ class HistoryDialog(QDialog):
         """The id of the report to reopen, or None. Tests replace this."""
         dialog = cls(service, parent)
         return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class IssueDateDialog(QDialog):
+    """The report's date (ngày … tháng … năm …), asked when today is outside the period's reporting window."""
+
+    def __init__(self, document: ReportDocument, first: date, last: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Ngày ban hành báo cáo"))
+        self.field = DateField(min(max(document.issued_on, first), last))
+        self.field.setObjectName("issuedOn")
+        self.error = QLabel()
+        self.error.setObjectName("issuedOnError")
+        self.error.setStyleSheet("color: #b00020")
+        self.error.setWordWrap(True)
+        text = QLabel(_("Hôm nay ngoài thời gian lập báo cáo {label} (từ {first} đến {last}). Hãy ghi ngày ban hành "
+                        "báo cáo (ngày ghi trên báo cáo, không trước ngày chốt số liệu {cutoff}):").format(
+            label=document.period.label, first=formatting.short_date(first), last=formatting.short_date(last),
+            cutoff=formatting.short_date(document.cutoff)))
+        text.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(self.field)
+        layout.addWidget(self.error)
+        layout.addWidget(ok_cancel(self))
+        self.cutoff = document.cutoff
+        self.day: date | None = None
+
+    def accept(self) -> None:
+        try:
+            day = self.field.day()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
+        if day is None:
+            self.error.setText(_("Chưa ghi ngày."))
+            return
+        if day < self.cutoff:
+            self.error.setText(_("Ngày ban hành báo cáo không được trước ngày chốt số liệu ({cutoff}).").format(
+                cutoff=formatting.short_date(self.cutoff)))
+            return
+        self.day = day
+        super().accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, document: ReportDocument, first: date, last: date) -> date | None:
+        """The date chosen, or None when cancelled. Tests replace this."""
+        dialog = cls(document, first, last, parent)
+        return dialog.day if dialog.exec() == QDialog.DialogCode.Accepted else None
