@@ -352,6 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--cutoff", metavar="NGÀY", help=_("ngày chốt số liệu (mặc định: hôm nay, hoặc ngày cuối kỳ)"))
     report.add_argument("--date", metavar="NGÀY", help=_("ngày ban hành báo cáo (mặc định: hôm nay)"))
     report.add_argument("--number", default="", metavar="SỐ", help=_("số báo cáo, ví dụ 45/BC-UBND"))
+    report.add_argument("--draft", action="store_true",
+                        help=_("xuất bản nháp dù còn chỗ chưa hoàn chỉnh: mỗi trang có dấu «DỰ THẢO», không lưu phiên "
+                               "bản (không dùng cho json)"))
     report.set_defaults(handler=_cmd_report)
 
     report_value = commands.add_parser(
@@ -564,7 +567,7 @@ def _cmd_consolidate(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_report(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.reports import ReportService
+    from cchc_desktop.services.reports import ReportIncomplete, ReportService
 
     cutoff = _parse_day(args.cutoff, "cutoff") if args.cutoff else None
     issued_on = _parse_day(args.date, "date") if args.date else None
@@ -573,9 +576,27 @@ def _cmd_report(args: argparse.Namespace, db_path: Path) -> int:
         service = ReportService(db)
         document = service.draft(period=service.period(args.period), cutoff=cutoff, issued_on=issued_on,
                                  number=args.number)
-        record = service.export(document, fmt=args.fmt, target=Path(args.out))
+        try:
+            record = service.export(document, fmt=args.fmt, target=Path(args.out), draft=args.draft)
+        except ValidationError as exc:
+            if "issued_on" not in exc.errors:
+                raise
+            hint = _("Ví dụ: --date {today}").format(today=f"{service.today():%d/%m/%Y}")
+            raise ValidationError({**exc.errors, "issued_on": f"{exc.errors['issued_on']} {hint}"}) from None
+        except ReportIncomplete as exc:
+            print(_("Lỗi: {heading}").format(heading=exc.heading), file=sys.stderr)
+            for gap in exc.gaps:
+                print(f"  - {gap.text}", file=sys.stderr)
+            print(_("Hoàn thiện các chỗ trên rồi xuất lại, hoặc thêm --draft để xuất bản nháp (có dấu «DỰ THẢO» trên "
+                    "mỗi trang, không lưu phiên bản)."), file=sys.stderr)
+            return EXIT_USER_ERROR
     finally:
         db.close()
+    if record is None:
+        _out(_("Đã tạo bản nháp {path}: báo cáo {period} (số liệu đến ngày {cutoff}), dấu «DỰ THẢO» trên mỗi trang; "
+               "không lưu phiên bản.").format(path=args.out, period=document.period.label,
+                                              cutoff=f"{document.cutoff:%d/%m/%Y}"))
+        return EXIT_OK
     _out(_("Đã tạo {path}: báo cáo {period} (số liệu đến ngày {cutoff}), phiên bản {version}.").format(
         path=args.out, period=document.period.label, cutoff=f"{record.cutoff:%d/%m/%Y}", version=record.version))
     return EXIT_OK

@@ -168,8 +168,8 @@ def limited(*args: str, home: Path, limit: int = FILE_LIMIT) -> subprocess.Compl
                  "ổ đĩa hoặc tài khoản cho phép (ổ đĩa coi như đã đầy).", id="export-csv"),
     pytest.param((*EXPORT, "{out}/hoso.xlsx"), "Lỗi: Không ghi được tệp «{out}/hoso.xlsx»: tệp lớn hơn "
                  "mức ổ đĩa hoặc tài khoản cho phép (ổ đĩa coi như đã đầy).", id="export-xlsx"),
-    pytest.param(("report", "--period", "2024", "--format", "pdf", "--out", "{out}/bao-cao.pdf"),
-                 "Lỗi: Không ghi được tệp «{out}/bao-cao.pdf»: ", id="report-pdf"),
+    pytest.param(("report", "--period", "2024", "--format", "pdf", "--out", "{out}/bao-cao.pdf", "--date",
+                  "05/01/2025", "--draft"), "Lỗi: Không ghi được tệp «{out}/bao-cao.pdf»: ", id="report-pdf"),
     pytest.param(("backup", "--to", "{out}"), "Lỗi: Không sao lưu được vào {out}: ", id="backup"),
 ])
 def test_a_full_disk_for_a_file_written_leaves_no_half_file_and_says_so(

@@ -28,6 +28,7 @@ from db.connection import open_db
 from tests.conftest import DEMO_ADMIN
 from tests.unit.test_cli import cchc
 from tests.unit.test_consolidation import A, B, C, report_data, write
+from tests.unit.test_reports import finish
 
 STAFF = "Dòng 4.1.1 (Tổng số biên chế được giao trong năm)"
 ISO = "Dòng 3.2.4 (Tỷ lệ TTHC đã được phê duyệt quy trình nội bộ (theo quy trình ISO))"
@@ -314,8 +315,11 @@ def test_the_real_reports_still_read(tmp_path: Path, demo_path: Path) -> None:
     assert figure_problem("rate.dung_han", 1.0) is None and figure_problem("hs.qua_han", 0) is None
     assert key_order("3.3.²") == ((0, 3), (0, 3), (1, "²"))
     out = tmp_path / "h1.json"
-    result = cchc("report", "--db", str(demo_path), *DEMO_ADMIN,
-                  "--period", "2024-H1", "--format", "json", "--out", str(out))
+    db = open_db(demo_path)
+    finish(ReportService(db), "2024-H1")
+    db.close()
+    result = cchc("report", "--db", str(demo_path), *DEMO_ADMIN, "--period", "2024-H1", "--format", "json",
+                  "--out", str(out), "--date", "05/07/2024", "--number", "45/BC-UBND")
     assert result.returncode == 0, result.stderr
     assert read_json(out).indicators["3.3.1"] > 0
 

@@ -13,9 +13,11 @@ import pytest
 from cchc_desktop import cli
 from cchc_desktop.services import sessions
 from cchc_desktop.services.backups import BackupService
+from cchc_desktop.services.reports import ReportService
 from db.connection import open_db
 from tests.conftest import DEMO_ADMIN
 from tests.live_guard import watching
+from tests.unit.test_reports import finish
 from ui.app import start_daily_backup
 
 
@@ -52,6 +54,7 @@ def test_no_command_opens_the_live_file_with_python(demo_path: Path, tmp_path: P
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     window = open_db(demo_path)  # the window's connection, open throughout
     sessions.begin(window, sessions.LOCAL_ADMIN)
+    finish(ReportService(window), "2024-H1")  # the report written in the window, then sent from the command line
     code, inspection = _code(demo_path), _inspection(demo_path)
     out = tmp_path / "out"
     out.mkdir()
@@ -60,8 +63,8 @@ def test_no_command_opens_the_live_file_with_python(demo_path: Path, tmp_path: P
         ["check"], ["migrate", "--list"], ["migrate"], ["audit", "--limit", "5"], ["user", "list"],
         ["plan", "show", "--year", "2024"],
         ["backup"], ["backup", "--to", str(out / "usb")],
-        *(["report", "--period", "2024-H1", "--format", fmt, "--out", str(out / f"bc.{fmt}")]
-          for fmt in ("json", "pdf", "xlsx", "docx")),
+        *(["report", "--period", "2024-H1", "--format", fmt, "--out", str(out / f"bc.{fmt}"), "--date", "05/07/2024",
+           "--number", "45/BC-UBND"] for fmt in ("json", "pdf", "xlsx", "docx")),
         ["report-value", "--period", "2024-H1", "--row", "4.1.1", "--value", "17"],
         ["export", "dossiers", str(out / "hoso.csv"), "--reason", "kiểm thử dữ liệu"],
         ["export", "dossiers", str(out / "hoso.xlsx"), "--reason", "kiểm thử dữ liệu", "--period", "2024-Q1"],

@@ -8,21 +8,29 @@ from pathlib import Path
 
 import pytest
 
+from cchc_desktop.services.reports import ReportService
+from db.connection import open_db
 from tests.lost_writes import command_then_kill, demo_database, random_round
+from tests.unit.test_reports import finish
 
 pytestmark = pytest.mark.slow
 
 COMMANDS = {
     "check": ["check"],
     "backup": ["backup", "--to", "{dir}/usb"],
-    "report": ["report", "--period", "2024-H1", "--format", "json", "--out", "{dir}/baocao.json"],
+    "report": ["report", "--period", "2025-H1", "--format", "json", "--out", "{dir}/baocao.json", "--date",
+               "05/07/2025", "--number", "45/BC-UBND"],
     "export": ["export", "dossiers", "{dir}/hoso.csv", "--reason", "kiểm thử dữ liệu"],
 }
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_database(tmp_path_factory.mktemp("lost-writes"), dossiers=300)
+    path = demo_database(tmp_path_factory.mktemp("lost-writes"), dossiers=300)
+    db = open_db(path)
+    finish(ReportService(db), "2025-H1")  # (a report is exported finished: the «report» command records it)
+    db.close()
+    return path
 
 
 @pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())

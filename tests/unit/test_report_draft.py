@@ -272,3 +272,36 @@ def test_the_default_recipients_are_the_units_own(service: ReportService, commun
         assert line in body, line
     assert body.count("Lưu: VT.") == 1 and "Hoằng Hóa (b/c)" not in body
 
+
+
+def test_the_command_line_lists_what_is_left_and_writes_a_draft_only_when_asked(demo_path: Path,
+                                                                                 tmp_path: Path) -> None:
+    from tests.conftest import DEMO_ADMIN
+    from tests.unit.test_cli import cchc
+
+    def versions() -> int:
+        db = Database(demo_path)
+        try:
+            return db.execute("SELECT count(*) FROM report").fetchone()[0]
+        finally:
+            db.close()
+
+    out = tmp_path / "bc.pdf"
+    base = ["report", "--db", str(demo_path), *DEMO_ADMIN, "--period", "2024-H1", "--out", str(out)]
+    undated = cchc(*base, "--format", "pdf")  # today is long past the half-year's reporting window
+    assert undated.returncode == 1 and "hãy ghi ngày ban hành báo cáo" in undated.stderr
+    assert "--date" in undated.stderr and not out.exists()
+    refused = cchc(*base, "--format", "pdf", "--date", "05/07/2024")
+    assert refused.returncode == 1 and not out.exists()
+    lines = refused.stderr.splitlines()
+    assert lines[0].startswith("Lỗi: Báo cáo 6 tháng đầu năm 2024 chưa hoàn chỉnh")
+    assert any("số báo cáo" in line.lower() for line in lines[1:])
+    assert sum(line.startswith("  - ") for line in lines) > 3
+    assert "--draft" in lines[-1]
+    draft = cchc(*base, "--format", "pdf", "--date", "05/07/2024", "--draft")
+    assert draft.returncode == 0, draft.stderr
+    assert "bản nháp" in draft.stdout and "không lưu phiên bản" in draft.stdout
+    assert all(MARK in (page.extract_text() or "") for page in PdfReader(out).pages)
+    assert versions() == 0
+    no_json = cchc(*base[:-1], str(tmp_path / "bc.json"), "--format", "json", "--date", "05/07/2024", "--draft")
+    assert no_json.returncode == 1 and not (tmp_path / "bc.json").exists()

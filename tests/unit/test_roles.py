@@ -18,7 +18,9 @@ import pytest
 from cchc_desktop import cli
 from cchc_desktop.domain.users import RIGHTS, Permission, Role
 from cchc_desktop.services.accounts import AccountService
+from cchc_desktop.services.reports import ReportService
 from tests.conftest import DEMO_PASSWORD
+from tests.unit.test_reports import finish
 
 READ = None  # a command every signed-in account may run
 NO_SESSION = "no session"  # a command that opens no session (maintenance, or no database at all)
@@ -71,8 +73,8 @@ COMMANDS = [
                                               "--period", "2024"], Permission.PERSONAL_EXPORT_ALL),
     Command("export everything", lambda db, f: ["export", "dossiers", str(f / "tatca.csv"), "--reason",
                                                 "đối chiếu toàn bộ"], Permission.PERSONAL_EXPORT_ALL),
-    Command("report", lambda db, f: ["report", "--period", "2024-H1", "--format", "json", "--out", _report_json(f)],
-            Permission.REPORT_APPROVE),
+    Command("report", lambda db, f: ["report", "--period", "2024-H1", "--format", "json", "--out", _report_json(f),
+                                     "--date", "05/07/2024", "--number", "45/BC-UBND"], Permission.REPORT_APPROVE),
     Command("report-value", lambda db, f: ["report-value", "--period", "2024-H1", "--row", "4.1.1", "--value", "17"],
             Permission.REPORT_EDIT),
     Command("receipt", lambda db, f: ["receipt", _code(db), "--out", str(f / "mau01.pdf")], Permission.DOSSIERS),
@@ -155,6 +157,7 @@ def demo_with_a_locked_account(tmp_path_factory: pytest.TempPathFactory) -> Path
     path = tmp_path_factory.mktemp("roles") / "demo.sqlite3"
     db = open_db(path)
     generate_demo(db, year=2024, dossiers=120, seed=5)
+    finish(ReportService(db), "2024-H1")  # the half-year report written, ready to be sent
     # an officer's account locked out, for the "locked account" caller: made by the program (its entry in the
     # trail), then locked as five wrong passwords lock it (a column that changes without an entry of its own)
     AccountService(db).create("bikhoa", "Tài khoản bị khóa", Role.OFFICER, DEMO_PASSWORD)

@@ -12,7 +12,7 @@ import json
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from cchc_desktop.services.reports import ReportService
 from cchc_desktop.services.settings import SettingsService
 from db import anchors
 from db.connection import open_db
+from tests.unit.test_reports import finish
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2024, 6, 4, 9, 30)
@@ -124,10 +125,12 @@ def test_deleting_the_whole_log_is_found(office: Path) -> None:
 def test_a_cut_is_found_against_a_backup_manifest_and_a_reports_anchor_without_the_seal(office: Path,
                                                                                         tmp_path: Path) -> None:
     db = open_db(office)
-    made = BackupService(office, session=db).backup(folder=office.parent / "backups")
     service = ReportService(db)
+    finish(service, "2024-H1")  # a report is sent finished, its date and number given
+    made = BackupService(office, session=db).backup(folder=office.parent / "backups")
     report = tmp_path / "bao-cao.json"
-    service.export(service.draft(period=service.period("2024-H1")), fmt="json", target=report)
+    service.export(service.draft(period=service.period("2024-H1"), issued_on=date(2024, 7, 5), number="45/BC-UBND"),
+                   fmt="json", target=report)
     db.close()
     anchored = json.loads(report.read_text(encoding="utf-8"))["audit"]
     assert anchored["last_id"] > 0 and anchored["head"].startswith("k1:")  # a report carries its anchor
@@ -277,7 +280,9 @@ def test_an_exported_pdf_carries_the_trails_anchor_on_every_page(office: Path, t
     db = open_db(office)
     service = ReportService(db)
     target = tmp_path / "bao-cao.pdf"
-    service.export(service.draft(period=service.period("2024-H1")), fmt="pdf", target=target)
+    finish(service, "2024-H1")
+    service.export(service.draft(period=service.period("2024-H1"), issued_on=date(2024, 7, 5), number="45/BC-UBND"),
+                   fmt="pdf", target=target)
     anchor = anchors.current(db.conn)
     db.close()
     pages = [" ".join((page.extract_text() or "").split()) for page in PdfReader(target).pages]
