@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_(
             "Ví dụ:\n"
             "  cchc init --unit-name \"UBND xã Hoằng Hợp\" --unit-code 000.21.31.H56\n"
-            "  cchc demo --year 2024 --dossiers 5000\n"
+            "  cchc demo --year 2025 --dossiers 5000\n"
             "  cchc check\n\n"
             "Mã thoát: 0 thành công; 1 lỗi dữ liệu hoặc tệp (có hướng dẫn); 2 sai cú pháp lệnh."
         ),
@@ -140,7 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", parents=[common], help=_("tạo dữ liệu mẫu của một năm"),
                                description=_("Ghi dữ liệu mẫu (danh mục, hồ sơ, khảo sát, kiểm tra, kế hoạch) "
                                              "vào một cơ sở dữ liệu chưa có hồ sơ."))
-    demo.add_argument("--year", type=int, default=2024, metavar="NĂM", help=_("năm của dữ liệu mẫu (mặc định 2024)"))
+    demo.add_argument("--year", type=int, default=2025, metavar="NĂM",
+                      help=_("năm của dữ liệu mẫu (mặc định 2025: sáu tháng đầu theo Thông tư 01/2018, từ 01/7 theo "
+                             "Thông tư 03/2025)"))
     demo.add_argument("--dossiers", type=int, default=5000, metavar="SỐ", help=_("số hồ sơ (mặc định 5000)"))
     demo.add_argument("--seed", type=int, default=1, metavar="SỐ", help=_("hạt giống ngẫu nhiên (mặc định 1)"))
     demo.set_defaults(handler=_cmd_demo)

@@ -94,7 +94,7 @@ class DemoSummary:
 def generate_demo(
     db: Database,
     *,
-    year: int = 2024,
+    year: int = 2025,
     dossiers: int = 5000,
     seed: int = 1,
     progress: Progress | None = None,
