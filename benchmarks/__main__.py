@@ -154,6 +154,7 @@ def everything_codes(service: object, wanted: object) -> set[str]:
 
 def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
     from cchc_desktop.domain.dossiers import DossierDocument
+    from cchc_desktop.domain.papers import PaperKind
     from cchc_desktop.domain.passwords import hash_password, verify_password
     from cchc_desktop.domain.periods import parse_period
     from cchc_desktop.reports.periodic_pdf import report_pdf
@@ -161,7 +162,7 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
     from cchc_desktop.services.accounts import AccountService
     from cchc_desktop.services.dashboard import DashboardService
     from cchc_desktop.services.demo_data import DEMO_PASSWORD
-    from cchc_desktop.services.printing import DossierForm, PrintingService
+    from cchc_desktop.services.printing import PrintingService
     from cchc_desktop.services.reception import NewDossier, ReceptionService
     from cchc_desktop.services.register import RegisterFilter, RegisterService, SortKey
     from cchc_desktop.services.reports import ReportService
@@ -237,7 +238,7 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
                               timed(lambda: reception.register(new), repeat * 3), 20))
         last = reception.register(new).code
         figures.append(Figure("receipt PDF (Mẫu 01, two copies)", "ms",
-                              timed(lambda: printing.print_form(last, DossierForm.RECEIPT), repeat), 200))
+                              timed(lambda: printing.print_paper(last, PaperKind.RECEIPT), repeat), 200))
     finally:
         db.close()
 

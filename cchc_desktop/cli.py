@@ -159,19 +159,28 @@ def build_parser() -> argparse.ArgumentParser:
                               "của bản sao lưu (.sqlite3.json) hoặc tệp niêm phong (lặp lại được)"))
     check.set_defaults(handler=_cmd_check)
     receipt = commands.add_parser(
-        "receipt", parents=[common], help=_("in giấy tiếp nhận (Mẫu 01) hoặc phiếu khác của một hồ sơ ra PDF"),
-        description=_("Tạo PDF: 01 giấy tiếp nhận và hẹn trả kết quả, 02 phiếu yêu cầu bổ sung, 03 phiếu từ chối, "
-                      "04 phiếu xin lỗi và hẹn lại, 05 phiếu kiểm soát quá trình giải quyết."))
+        "receipt", parents=[common], help=_("in giấy tiếp nhận hoặc phiếu khác của một hồ sơ ra PDF"),
+        description=_("Tạo PDF một phiếu của hồ sơ, theo bộ biểu mẫu hồ sơ được tiếp nhận (Thông tư 03/2025 hoặc "
+                      "01/2018). --kind gọi phiếu theo loại, không phụ thuộc bộ biểu mẫu: receipt giấy tiếp nhận và "
+                      "hẹn trả kết quả, supplement phiếu yêu cầu bổ sung, refusal văn bản từ chối giải quyết, apology "
+                      "phiếu xin lỗi, stop thông báo dừng giải quyết (chỉ bộ 2025), control phiếu kiểm soát quá "
+                      "trình giải quyết. --form gọi theo số mẫu trong bộ của hồ sơ (bộ 2025: 05 thông báo dừng, 06 "
+                      "phiếu kiểm soát; bộ 2018: 05 phiếu kiểm soát)."))
     receipt.add_argument("code", metavar="MÃ_HỒ_SƠ", help=_("mã hồ sơ"))
     receipt.add_argument("--out", required=True, metavar="TỆP.pdf", help=_("tệp PDF cần tạo"))
-    receipt.add_argument("--form", choices=["01", "02", "03", "04", "05"], default="01",
-                         help=_("mẫu cần in (mặc định 01)"))
+    which = receipt.add_mutually_exclusive_group()
+    which.add_argument("--kind", choices=PAPER_KINDS, help=_("loại phiếu (mặc định receipt)"))
+    which.add_argument("--form", metavar="SỐ", help=_("số mẫu trong bộ biểu mẫu của hồ sơ, ví dụ 01, 05"))
     receipt.set_defaults(handler=_cmd_receipt)
 
-    ledger = commands.add_parser("ledger", parents=[common], help=_("in Sổ theo dõi hồ sơ (Mẫu 06) ra PDF"),
-                                 description=_("Sổ theo dõi các hồ sơ tiếp nhận trong khoảng ngày đã cho."))
+    ledger = commands.add_parser(
+        "ledger", parents=[common], help=_("in Sổ theo dõi hồ sơ ra PDF"),
+        description=_("Sổ theo dõi các hồ sơ tiếp nhận trong khoảng ngày đã cho: theo Thông tư 03/2025 (Mẫu 07) mỗi "
+                      "lĩnh vực một quyển; kỳ bắt đầu trước 01/7/2025 theo Mẫu 06 của Thông tư 01/2018."))
     ledger.add_argument("--from", dest="first", required=True, metavar="dd/mm/yyyy", help=_("từ ngày"))
     ledger.add_argument("--to", dest="last", required=True, metavar="dd/mm/yyyy", help=_("đến ngày"))
+    ledger.add_argument("--field", action="append", default=[], metavar="LĨNH_VỰC",
+                        help=_("chỉ in sổ của lĩnh vực này, ví dụ \"Hộ tịch\" (lặp lại được cho một nhóm lĩnh vực)"))
     ledger.add_argument("--out", required=True, metavar="TỆP.pdf", help=_("tệp PDF cần tạo"))
     ledger.set_defaults(handler=_cmd_ledger)
 
@@ -371,6 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+PAPER_KINDS = ["receipt", "supplement", "refusal", "apology", "stop", "control"]  # domain.papers.PaperKind
 PROBLEMS_SHOWN = 50  # bad rows printed by ``cchc import``; the rejects file has them all
 
 
@@ -626,15 +636,20 @@ def _cmd_report_value(args: argparse.Namespace, db_path: Path) -> int:
     return EXIT_OK
 
 def _cmd_receipt(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.printing import DossierForm, PrintingService
+    from cchc_desktop.domain.papers import PaperKind
+    from cchc_desktop.services.printing import PrintingService
 
     db = _open(db_path)
     try:
-        printed = PrintingService(db).print_form(args.code.strip().upper(), DossierForm(args.form), Path(args.out))
+        printing = PrintingService(db)
+        code = args.code.strip().upper()
+        kind = printing.kind_for_number(code, args.form) if args.form else PaperKind(args.kind or "receipt")
+        printed = printing.print_paper(code, kind, Path(args.out))
     finally:
         db.close()
-    _out(_("Đã tạo {path} (Mẫu {form}, hồ sơ {code}).").format(path=args.out, form=printed.form.value,
-                                                              code=printed.code))
+    _out(_("Đã tạo {path} ({paper}, hồ sơ {code}, {set}).").format(
+        path=args.out, paper=f"{printed.title} — {printed.kind.label}" if printed.form else printed.kind.label,
+        code=printed.code, set=printed.form_set.label))
     return EXIT_OK
 
 
@@ -800,7 +815,7 @@ def _cmd_ledger(args: argparse.Namespace, db_path: Path) -> int:
     first, last = _parse_day(args.first, "from"), _parse_day(args.last, "to")
     db = _open(db_path)
     try:
-        PrintingService(db).ledger(first=first, last=last, target=Path(args.out))
+        PrintingService(db).ledger(first=first, last=last, fields=args.field, target=Path(args.out))
     finally:
         db.close()
     _out(_("Đã tạo {path}.").format(path=args.out))

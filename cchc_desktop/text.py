@@ -18,6 +18,11 @@ def clean(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFC", text).translate(_CONTROLS).split())
 
 
+def clean_lines(text: str | None) -> str:
+    """``clean`` line by line, the empty lines dropped: a list typed one item a line keeps its items."""
+    return "\n".join(line for line in (clean(part) for part in (text or "").splitlines()) if line)
+
+
 def fold(text: str | None) -> str:
     """``Nguyễn Văn Ấn`` → ``nguyen van an``; ``Đặng`` → ``dang``."""
     decomposed = unicodedata.normalize("NFD", clean(text).translate(_EXTRA))

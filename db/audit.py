@@ -31,7 +31,7 @@ from sqlite_utils import Database
 # staged rows) and the log itself.
 AUDITED_TABLES = (
     "setting", "user", "field", "procedure", "calendar_override",
-    "dossier", "dossier_document", "dossier_event", "dossier_form", "apology_letter", "desk_refusal",
+    "dossier", "dossier_document", "dossier_event", "dossier_form", "apology_letter", "desk_refusal", "paper",
     "survey_criterion", "survey", "survey_answer",
     "inspection_criterion", "inspection", "inspection_check", "finding",
     "plan", "plan_task", "directive_document",

@@ -131,6 +131,13 @@ def m0011_history_append_only(db: Database) -> None:
     db.execute("INSERT OR IGNORE INTO setting (key, value) VALUES ('audit.database_id', ?)", [uuid.uuid4().hex])
 
 
+@MIGRATIONS(name="m0012_papers_2025")
+def m0012_papers_2025(db: Database) -> None:
+    """The papers of Thông tư 03/2025: the ledgers by field, the numbered papers, how a result is taken and who
+    files for another (db/sql/0012_papers_2025.sql)."""
+    run_sql_file(db, "0012_papers_2025.sql")
+
+
 def known_names(migrations: Migrations = MIGRATIONS) -> list[str]:
     """Names of the migrations this version of the program knows, in order."""
     return [migration.name for migration in migrations._migrations]

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from cchc_desktop.domain.choices import Choice
+from cchc_desktop.domain.papers import Proxy, ResultDelivery
 
 if TYPE_CHECKING:
     from cchc_desktop.domain.calendar import WorkCalendar
@@ -147,6 +148,8 @@ class Dossier:
     fee: str | None = None
     note: str | None = None
     documents: tuple[DossierDocument, ...] = field(default_factory=tuple)
+    result_delivery: ResultDelivery | None = None  # None: received before the program asked
+    proxy: Proxy | None = None
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,6 @@ class DeskRefusal:
 MAX_LENGTH = {"applicant_name": 200, "address": 500, "note": 1000}
 
 DEFAULT_CODE_PATTERN = "{unit}-{yymmdd}-{seq:04d}"  # Thông tư 01/2018 Điều 19: <unit>-<yymmdd>-<sequence>
-FORM_SET_2025_FROM = date(2025, 7, 1)  # Nghị định 118/2025, Thông tư 03/2025/TT-VPCP
 
 
 def code_pattern(pattern: str) -> str:
@@ -214,11 +216,6 @@ def code_pattern(pattern: str) -> str:
 def dossier_code(pattern: str, *, unit: str, day: date, seq: int) -> str:
     """``000.21.31.H56-240604-0007``: the code of the ``seq``-th dossier received on ``day``."""
     return code_pattern(pattern).format(unit=unit, yymmdd=day.strftime("%y%m%d"), seq=seq)
-
-
-def form_set_for(day: date) -> str:
-    """The set of printed forms in force on ``day`` (as the demo records it)."""
-    return "TT03/2025" if day >= FORM_SET_2025_FROM else "TT01/2018"
 
 
 def _sessions(calendar: WorkCalendar, day: date) -> list[tuple[datetime, datetime]]:

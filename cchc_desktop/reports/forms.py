@@ -26,6 +26,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, Ta
 
 from cchc_desktop.domain.catalogue import TimeLimitUnit
 from cchc_desktop.domain.dossiers import DossierDocument
+from cchc_desktop.domain.papers import Proxy
 from cchc_desktop.domain.unit import UnitSettings
 from cchc_desktop.formatting import long_date, place_date, time_and_date
 from cchc_desktop.i18n import _
@@ -69,6 +70,7 @@ class Applicant:
     phone: str = ""
     email: str = ""
     salutation: str = "Ông/Bà"
+    id_number: str = ""  # số định danh cá nhân/tổ chức (the 2025 forms print it)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ class ReceiptForm:
     desk: str = DESK
     version: int = 1
     void_reason: str = ""
+    proxy: Proxy | None = None  # the authorised person filing for the applicant (2025 set)
+    qr_value: str = ""  # what the QR code holds: the province's lookup address of the dossier; empty: the code
 
     @property
     def replaces(self) -> bool:
@@ -126,6 +130,7 @@ class RefusalForm:
     officer_name: str = ""
     number: str = ""
     desk: str = DESK
+    code: str = ""  # «Mã hồ sơ (nếu có)» (2025 set)
 
 
 @dataclass(frozen=True)
@@ -150,22 +155,22 @@ class ApologyForm:
 # --- shared pieces ---------------------------------------------------------------------------------
 
 
-def _value(text: str) -> str:
+def field_value(text: str) -> str:
     return esc(text) if text and text.strip() else BLANK
 
 
-def _line(label: str, value: str, *, bold: bool = False) -> Paragraph:
-    shown = f"<b>{_value(value)}</b>" if bold and value.strip() else _value(value)
+def form_line(label: str, value: str, *, bold: bool = False) -> Paragraph:
+    shown = f"<b>{field_value(value)}</b>" if bold and value.strip() else field_value(value)
     return Paragraph(f"{esc(label)} {shown}", styles().line)
 
 
-def _contact_line(applicant: Applicant) -> Paragraph:
+def contact_line(applicant: Applicant) -> Paragraph:
     gap = "&nbsp;" * 8
-    return Paragraph(f"{esc(_('Số điện thoại:'))} {_value(applicant.phone)}{gap}"
-                     f"{esc(_('E-mail:'))} {_value(applicant.email)}", styles().line)
+    return Paragraph(f"{esc(_('Số điện thoại:'))} {field_value(applicant.phone)}{gap}"
+                     f"{esc(_('E-mail:'))} {field_value(applicant.email)}", styles().line)
 
 
-def _desk_header(unit: UnitSettings, desk: str, number: str, on: date) -> Flowable:
+def desk_header(unit: UnitSettings, desk: str, number: str, on: date) -> Flowable:
     """UBND XÃ … (regular) over the desk (bold); without a desk name, the unit's own header."""
     where = place_date(unit.place, on) if unit.place else capitalise(long_date(on))
     if not desk.strip():
@@ -174,7 +179,7 @@ def _desk_header(unit: UnitSettings, desk: str, number: str, on: date) -> Flowab
     return official_header(Letterhead(issuer=(desk.upper(),), parent=parent, number=number, place_date=where))
 
 
-def _desk_of(unit: UnitSettings, desk: str) -> str:
+def desk_of(unit: UnitSettings, desk: str) -> str:
     """``Bộ phận Tiếp nhận và Trả kết quả UBND xã Hoằng Hợp``."""
     return " ".join(part for part in (desk.strip() or DESK, unit.name) if part)
 
@@ -195,14 +200,14 @@ def qr_code(value: str, size: float = QR_SIZE) -> Drawing:
     return drawing
 
 
-def _render(story: list[Flowable], target: PdfTarget, *, title: str, unit: UnitSettings, subject: str) -> bytes:
+def render(story: list[Flowable], target: PdfTarget, *, title: str, unit: UnitSettings, subject: str) -> bytes:
     return build_pdf(story, target, title=title, author=unit.name, subject=subject)
 
 
 # --- Mẫu 01 ----------------------------------------------------------------------------------------
 
 
-def _documents_table(documents: Sequence[DossierDocument]) -> Flowable:
+def documents_table(documents: Sequence[DossierDocument]) -> Flowable:
     st = styles()
     rows: list[list[object]] = [[
         Paragraph(esc(_("TT")), st.cell_header),
@@ -222,7 +227,7 @@ def _documents_table(documents: Sequence[DossierDocument]) -> Flowable:
     return grid_table(rows, [11 * mm, FRAME_WIDTH - 11 * mm - 42 * mm - 20 * mm, 42 * mm, 20 * mm])
 
 
-def _receipt_marks(form: ReceiptForm, copy_label: str) -> Flowable:
+def receipt_marks(form: ReceiptForm, copy_label: str) -> Flowable:
     """The dossier code, the copy and the replacement marking, centred, with the QR code on the right."""
     st = styles()
     middle: list[Flowable] = [Paragraph(f"{esc(_('Mã hồ sơ:'))} <b>{esc(form.code)}</b>", st.centred)]
@@ -237,7 +242,7 @@ def _receipt_marks(form: ReceiptForm, copy_label: str) -> Flowable:
             replaced += _("; lý do: {reason}").format(reason=form.void_reason.strip())
         middle.append(Paragraph(esc(replaced), st.note))
     side = QR_SIZE + 2 * mm
-    table = Table([["", middle, qr_code(form.code)]], colWidths=[side, FRAME_WIDTH - 2 * side, side])
+    table = Table([["", middle, qr_code(form.qr_value or form.code)]], colWidths=[side, FRAME_WIDTH - 2 * side, side])
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), FAMILY, BODY_SIZE),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -253,29 +258,29 @@ def _receipt_marks(form: ReceiptForm, copy_label: str) -> Flowable:
 def receipt_story(form: ReceiptForm, unit: UnitSettings, copy_label: str = "") -> list[Flowable]:
     """One copy of Mẫu 01."""
     st = styles()
-    desk = _desk_of(unit, form.desk)
+    desk = desk_of(unit, form.desk)
     story: list[Flowable] = [
         NewSection(),
-        _desk_header(unit, form.desk, form.number, form.received_at.date()),
+        desk_header(unit, form.desk, form.number, form.received_at.date()),
         *title_block(_("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"), space_after=2),
-        _receipt_marks(form, copy_label),
+        receipt_marks(form, copy_label),
         Spacer(0, 6),
         Paragraph(esc(desk), st.line),
-        _line(_("Tiếp nhận hồ sơ của:"), form.applicant.name, bold=True),
-        _line(_("Địa chỉ:"), form.applicant.address),
-        _contact_line(form.applicant),
-        _line(_("Nội dung yêu cầu giải quyết:"), form.procedure, bold=True),
+        form_line(_("Tiếp nhận hồ sơ của:"), form.applicant.name, bold=True),
+        form_line(_("Địa chỉ:"), form.applicant.address),
+        contact_line(form.applicant),
+        form_line(_("Nội dung yêu cầu giải quyết:"), form.procedure, bold=True),
         Paragraph(esc(_("1. Thành phần hồ sơ nộp gồm:")), st.line),
-        _documents_table(form.documents),
+        documents_table(form.documents),
         Spacer(0, 4),
-        _line(_("2. Số lượng hồ sơ:"), _("{sets:02d} bộ").format(sets=form.sets)),
-        _line(_("3. Thời gian giải quyết hồ sơ theo quy định là:"),
+        form_line(_("2. Số lượng hồ sơ:"), _("{sets:02d} bộ").format(sets=form.sets)),
+        form_line(_("3. Thời gian giải quyết hồ sơ theo quy định là:"),
               time_limit_text(form.time_limit, form.time_limit_unit)),
-        _line(_("4. Thời gian nhận hồ sơ:"), time_and_date(form.received_at)),
-        _line(_("5. Thời gian trả kết quả giải quyết hồ sơ:"), time_and_date(form.due_at), bold=True),
-        _line(_("6. Đăng ký nhận kết quả tại:"), form.result_place or desk),
-        Paragraph(f"{esc(_('Vào Sổ theo dõi hồ sơ, Quyển số:'))} {_value(form.ledger_book)}, "
-                  f"{esc(_('Số thứ tự:'))} {_value(form.ledger_line)}", st.line),
+        form_line(_("4. Thời gian nhận hồ sơ:"), time_and_date(form.received_at)),
+        form_line(_("5. Thời gian trả kết quả giải quyết hồ sơ:"), time_and_date(form.due_at), bold=True),
+        form_line(_("6. Đăng ký nhận kết quả tại:"), form.result_place or desk),
+        Paragraph(f"{esc(_('Vào Sổ theo dõi hồ sơ, Quyển số:'))} {field_value(form.ledger_book)}, "
+                  f"{esc(_('Số thứ tự:'))} {field_value(form.ledger_line)}", st.line),
         signature_row(
             Signature(_("NGƯỜI NỘP HỒ SƠ"), name=form.applicant.name, note=_("(Ký và ghi rõ họ tên)")),
             Signature(_("NGƯỜI TIẾP NHẬN HỒ SƠ"), name=form.received_by, note=_("(Ký và ghi rõ họ tên)")),
@@ -296,36 +301,36 @@ def receipt_pdf(form: ReceiptForm, unit: UnitSettings, target: PdfTarget = None,
             story += receipt_story(form, unit, label)
     else:
         story = receipt_story(form, unit)
-    return _render(story, target, title=_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả {code}").format(code=form.code),
+    return render(story, target, title=_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả {code}").format(code=form.code),
                    unit=unit, subject=_("Mẫu 01"))
 
 
 # --- Mẫu 02 ----------------------------------------------------------------------------------------
 
 
-def _numbered(items: Sequence[str], *, dash: bool = False) -> list[Flowable]:
+def numbered(items: Sequence[str], *, dash: bool = False) -> list[Flowable]:
     st = styles()
     cleaned = [item for item in items if item.strip()] or [""]
-    return [Paragraph(f"{'-' if dash else f'{n}.'} {_value(item)}", st.item) for n, item in enumerate(cleaned, 1)]
+    return [Paragraph(f"{'-' if dash else f'{n}.'} {field_value(item)}", st.item) for n, item in enumerate(cleaned, 1)]
 
 
 def supplement_request_story(form: SupplementRequestForm, unit: UnitSettings) -> list[Flowable]:
     st = styles()
     story: list[Flowable] = [
-        _desk_header(unit, form.desk, form.number, form.issued_at.date()),
+        desk_header(unit, form.desk, form.number, form.issued_at.date()),
         *title_block(_("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"), space_after=4),
     ]
     if form.code:
         story.append(Paragraph(f"{esc(_('Mã hồ sơ:'))} <b>{esc(form.code)}</b>", st.centred))
     story += [
         Spacer(0, 6),
-        _line(_("Hồ sơ của:"), form.applicant.name, bold=True),
-        _line(_("Nội dung yêu cầu giải quyết:"), form.procedure, bold=True),
-        _line(_("Địa chỉ:"), form.applicant.address),
-        _contact_line(form.applicant),
+        form_line(_("Hồ sơ của:"), form.applicant.name, bold=True),
+        form_line(_("Nội dung yêu cầu giải quyết:"), form.procedure, bold=True),
+        form_line(_("Địa chỉ:"), form.applicant.address),
+        contact_line(form.applicant),
         Paragraph(esc(_("Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:")), st.line),
-        *_numbered(form.requirements),
-        _line(_("Lý do:"), form.reason),
+        *numbered(form.requirements),
+        form_line(_("Lý do:"), form.reason),
         Paragraph(esc(_(
             "Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, {salutation} liên hệ với {name}, "
             "số điện thoại {phone} để được hướng dẫn./."
@@ -338,7 +343,7 @@ def supplement_request_story(form: SupplementRequestForm, unit: UnitSettings) ->
 
 def supplement_request_pdf(form: SupplementRequestForm, unit: UnitSettings, target: PdfTarget = None) -> bytes:
     """Mẫu 02 as a PDF."""
-    return _render(supplement_request_story(form, unit), target, unit=unit, subject=_("Mẫu 02"),
+    return render(supplement_request_story(form, unit), target, unit=unit, subject=_("Mẫu 02"),
                    title=_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"))
 
 
@@ -347,20 +352,20 @@ def supplement_request_pdf(form: SupplementRequestForm, unit: UnitSettings, targ
 
 def refusal_story(form: RefusalForm, unit: UnitSettings) -> list[Flowable]:
     st = styles()
-    desk = _desk_of(unit, form.desk)
+    desk = desk_of(unit, form.desk)
     return [
-        _desk_header(unit, form.desk, form.number, form.issued_at.date()),
+        desk_header(unit, form.desk, form.number, form.issued_at.date()),
         *title_block(_("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ")),
         Paragraph(esc(desk), st.line),
-        _line(_("Tiếp nhận hồ sơ của:"), form.applicant.name, bold=True),
-        _line(_("Địa chỉ:"), form.applicant.address),
-        _contact_line(form.applicant),
-        _line(_("Nội dung yêu cầu giải quyết:"), form.procedure, bold=True),
+        form_line(_("Tiếp nhận hồ sơ của:"), form.applicant.name, bold=True),
+        form_line(_("Địa chỉ:"), form.applicant.address),
+        contact_line(form.applicant),
+        form_line(_("Nội dung yêu cầu giải quyết:"), form.procedure, bold=True),
         Paragraph(esc(_(
             "Sau khi nghiên cứu, đối chiếu với các quy định hiện hành, {desk} từ chối tiếp nhận, "
             "giải quyết hồ sơ này với lý do cụ thể như sau:"
         ).format(desk=(form.desk.strip() or DESK).lower().capitalize())), st.body),
-        *_numbered(form.reasons, dash=True),
+        *numbered(form.reasons, dash=True),
         Paragraph(esc(_("Xin thông báo cho {salutation} được biết và thực hiện./.").format(
             salutation=form.applicant.salutation)), st.body),
         closing(Signature(_("NGƯỜI TIẾP NHẬN HỒ SƠ"), name=form.officer_name, note=_("(Ký và ghi rõ họ tên)"))),
@@ -369,7 +374,7 @@ def refusal_story(form: RefusalForm, unit: UnitSettings) -> list[Flowable]:
 
 def refusal_pdf(form: RefusalForm, unit: UnitSettings, target: PdfTarget = None) -> bytes:
     """Mẫu 03 as a PDF."""
-    return _render(refusal_story(form, unit), target, unit=unit, subject=_("Mẫu 03"),
+    return render(refusal_story(form, unit), target, unit=unit, subject=_("Mẫu 03"),
                    title=_("Phiếu từ chối tiếp nhận giải quyết hồ sơ"))
 
 
@@ -397,7 +402,7 @@ def apology_story(form: ApologyForm, unit: UnitSettings) -> list[Flowable]:
              + f"<b>{esc(time_and_date(form.old_due_at))}</b>."),
         body(esc(_("Tuy nhiên đến nay, {unit} chưa trả kết quả giải quyết hồ sơ cho {you} đúng thời hạn "
                    "ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.").format(unit=who, you=you))),
-        body(f"{esc(_('Lý do:'))} {_value(form.reason)}"),
+        body(f"{esc(_('Lý do:'))} {field_value(form.reason)}"),
         body(esc(_("Sự chậm trễ này đã gây phiền hà, tốn kém chi phí đi lại của {you}. "
                    "{unit} xin nhận lỗi và xin lỗi {you}.").format(unit=who, you=you))),
         body(esc(_("{unit} xin hẹn lại ngày trả kết quả là: ").format(unit=who))
@@ -409,5 +414,5 @@ def apology_story(form: ApologyForm, unit: UnitSettings) -> list[Flowable]:
 
 def apology_pdf(form: ApologyForm, unit: UnitSettings, target: PdfTarget = None) -> bytes:
     """Mẫu 04 as a PDF."""
-    return _render(apology_story(form, unit), target, unit=unit, subject=_("Mẫu 04"),
+    return render(apology_story(form, unit), target, unit=unit, subject=_("Mẫu 04"),
                    title=_("Phiếu xin lỗi và hẹn lại ngày trả kết quả {code}").format(code=form.code))

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.catalogue import TimeLimitUnit
+from cchc_desktop.domain.papers import Proxy, form_set_for
 from cchc_desktop.domain.passwords import hash_password
 from cchc_desktop.domain.unit import UnitSettings
 from cchc_desktop.errors import ValidationError
@@ -40,6 +41,7 @@ from db.queries import bulk
 from db.queries import catalogue as catalogue_queries
 from db.queries import demo as queries
 from db.queries import settings as settings_queries
+from db.queries.papers import LedgerLines
 
 Progress = Callable[[str, int, int], None]
 
@@ -412,6 +414,9 @@ class _DossierWriter:
         unit_code = self.unit_code
         self.link_rate = min(SURVEY_RATE, MAX_SURVEYS / total if total else 0) * LINKED_SURVEYS * 1.3
         next_id = bulk.next_id(self.db, "dossier")
+        books = LedgerLines(self.db)
+        booked = queries.dossier_insert(self.db)[1] is None  # (an earlier schema has no ledgers)
+        ledger = books.line if booked else (lambda _procedure, _received: (None, None))
         rows: list[tuple[object, ...]] = []
         counters: list[tuple[str, str, int]] = []
         written = n_events = n_apologies = 0
@@ -426,7 +431,7 @@ class _DossierWriter:
             day_iso = day.isoformat()
             yymmdd = day.strftime("%y%m%d")
             pool = morning if calendar.closing_time(day).hour < 12 else office
-            form_set = "TT03/2025" if day >= date(2025, 7, 1) else "TT01/2018"
+            form_set = form_set_for(day).value
             entries = []
             for _entry in range(count):
                 p = bisect_right(procedure_cum, random_() * proc_total)
@@ -452,7 +457,9 @@ class _DossierWriter:
                     person[2], person[3], person[4], 1, CHANNELS[channel], received_s, receiver, due_s,
                     proc.handler, resolved, returned, outcome, withdrawn, status,
                     1 if random_() < (0.72 if channel >= 2 else 0.66) else 0,
-                    fees[int(random_() * len(fees))], form_set,
+                    fees[int(random_() * len(fees))], form_set, _delivery(next_id, channel),
+                    _proxy(next_id, people) if next_id % PROXY_EVERY == 0 else None,
+                    *ledger(proc.id, received_s),
                 ))
                 next_id += 1
             counters.append((unit_code, day_iso, count))
@@ -466,6 +473,8 @@ class _DossierWriter:
         self._flush(rows)
         written += len(rows)
         bulk.executemany(self.db, bulk.UPSERT_CODE_COUNTER, counters)
+        if booked:
+            books.save()
         report("dossiers", written, total)
         return _Written(dossiers=written, events=n_events, apologies=n_apologies)
 
@@ -568,10 +577,33 @@ class _DossierWriter:
         self.events.append((dossier_id, "apologised", _iso(at), self.chair, state, state, reason, due_s, new_due_s))
 
     def _flush(self, rows: list[tuple[object, ...]]) -> None:
-        bulk.executemany(self.db, queries.INSERT_DOSSIER, rows)
+        statement, width = queries.dossier_insert(self.db)
+        bulk.executemany(self.db, statement, rows if width is None else [row[:width] for row in rows])
         bulk.executemany(self.db, queries.INSERT_EVENT, self.events)
         bulk.executemany(self.db, bulk.INSERT_APOLOGY, self.apologies)
         self.events, self.apologies = [], []
+
+
+PROXY_EVERY = 37  # about one dossier in 37 is filed by an authorised person
+
+
+def _delivery(dossier_id: int, channel: int) -> str:
+    """How the citizen takes the result, from the channel (no draw from the generator: the demo's figures stay
+    as they were): at the desk, by post for a postal filing and one in 13 others, online for most of the online
+    dossiers."""
+    if channel == 1 or dossier_id % 13 == 0:
+        return "post"
+    if channel == 3 and dossier_id % 4:
+        return "online"
+    return "desk"
+
+
+def _proxy(dossier_id: int, people: list[tuple[object, ...]]) -> str:
+    """An authorised person, another of the demo's people, with the authorisation paper."""
+    person = people[(dossier_id * 7919) % len(people)]
+    return Proxy(name=str(person[0]), id_number=str(person[2] or ""), phone=str(person[3] or ""),
+                 address=str(person[4] or ""),
+                 paper="Văn bản ủy quyền có chứng thực").to_json()
 
 
 def _code_pattern(pattern: str, unit_code: str) -> str:

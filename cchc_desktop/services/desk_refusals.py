@@ -20,6 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from cchc_desktop.domain.dossiers import DeskRefusalKind
+from cchc_desktop.domain.papers import BOOKS, FormSet, PaperKind, form_set_for, form_set_of, paper_number
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import NotFoundError, ValidationError
 from cchc_desktop.files import write_atomically
@@ -28,9 +29,12 @@ from cchc_desktop.lazy import lazy_import
 from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean
+from db.errors import writing
 from db.queries import dossiers as queries
+from db.queries import papers
 
 forms = lazy_import("cchc_desktop.reports.forms")
+forms_2025 = lazy_import("cchc_desktop.reports.forms_2025")
 
 MAX_NAME = 200
 MAX_REASONS = 4000
@@ -47,6 +51,7 @@ class TurnedAway:
     procedure_code: str = ""
     address: str = ""  # printed, not stored
     phone: str = ""  # printed, not stored
+    id_number: str = ""  # printed, not stored (Mẫu 03 of the 2025 set asks for the số định danh)
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class DeskRefusalRow:
     procedure_code: str
     procedure_name: str
     officer_name: str
+    form_set: FormSet = FormSet.TT01_2018  # the set its paper was printed in
 
     @property
     def procedure(self) -> str:
@@ -83,7 +89,7 @@ def _row(row: dict[str, Any]) -> DeskRefusalRow:
         applicant_name=row["applicant_name"],
         reasons=tuple(line for line in row["reason"].splitlines() if line.strip()),
         procedure_code=row["procedure_code"] or "", procedure_name=row["procedure_name"] or "",
-        officer_name=row["officer_name"] or "",
+        officer_name=row["officer_name"] or "", form_set=form_set_of(row["form_set"]),
     )
 
 
@@ -130,10 +136,13 @@ class DeskRefusalService:
         if errors:
             raise ValidationError(errors)
         now = self.clock().replace(second=0, microsecond=0, tzinfo=None)
-        with self.db.atomic():
-            refusal_id = queries.insert_desk_refusal(self.db, {**values, "at": now.isoformat(timespec="minutes")})
+        form_set = form_set_for(now.date(), SettingsService(self.db).load().form_set)
+        with writing(self.db):
+            refusal_id = queries.insert_desk_refusal(self.db, {**values, "at": now.isoformat(timespec="minutes"),
+                                                              "form_set": form_set.value})
             refusal = self.get(refusal_id)
-            pdf = self._pdf(refusal, address=clean(filing.address), phone=clean(filing.phone))
+            pdf = self._pdf(refusal, address=clean(filing.address), phone=clean(filing.phone),
+                            id_number=clean(filing.id_number))
             if target is not None:
                 write_atomically(Path(target), pdf)
         return Recorded(refusal, pdf)
@@ -153,15 +162,32 @@ class DeskRefusalService:
         return [_row(row) for row in rows]
 
     def reprint(self, refusal_id: int, target: Path | None = None) -> bytes:
+        """The paper again, in the set and with the number it was first printed with."""
         pdf = self._pdf(self.get(refusal_id))
         if target is not None:
             write_atomically(Path(target), pdf)
         return pdf
 
-    def _pdf(self, refusal: DeskRefusalRow, *, address: str = "", phone: str = "") -> bytes:
+    def _pdf(self, refusal: DeskRefusalRow, *, address: str = "", phone: str = "", id_number: str = "") -> bytes:
         unit = SettingsService(self.db).load()
-        applicant = forms.Applicant(name=refusal.applicant_name, address=address, phone=phone)
-        if refusal.kind is DeskRefusalKind.INCOMPLETE:
+        applicant = forms.Applicant(name=refusal.applicant_name, address=address, phone=phone, id_number=id_number)
+        kind = PaperKind.SUPPLEMENT if refusal.kind is DeskRefusalKind.INCOMPLETE else PaperKind.REFUSAL
+        if refusal.form_set is FormSet.TT03_2025:
+            number = papers.issued_number(self.db, kind=kind.value, dossier_id=None, ref=refusal.id)
+            if number is None:  # the first print (in the recording transaction)
+                number, _year = papers.paper_number(self.db, kind=kind.value, book=BOOKS[kind], dossier_id=None,
+                                                    ref=refusal.id, issued_at=refusal.at.isoformat(timespec="minutes"),
+                                                    user_id=self.user_id)
+            shown = paper_number(kind, number, unit.desk_code)
+            if kind is PaperKind.SUPPLEMENT:
+                return forms.supplement_request_pdf(forms.SupplementRequestForm(
+                    applicant=applicant, procedure=refusal.procedure, issued_at=refusal.at,
+                    requirements=refusal.reasons, guide_name=refusal.officer_name, number=shown, desk=unit.desk,
+                    contact_name=unit.desk_contact_name, contact_phone=unit.desk_contact_phone), unit)
+            return forms_2025.refusal_pdf(forms.RefusalForm(
+                applicant=applicant, procedure=refusal.procedure, issued_at=refusal.at, reasons=refusal.reasons,
+                officer_name=refusal.officer_name, number=shown), unit)
+        if kind is PaperKind.SUPPLEMENT:
             return forms.supplement_request_pdf(forms.SupplementRequestForm(
                 applicant=applicant, procedure=refusal.procedure, issued_at=refusal.at,
                 requirements=refusal.reasons, guide_name=refusal.officer_name), unit)

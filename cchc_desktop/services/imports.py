@@ -55,7 +55,8 @@ from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.catalogue import OnlineLevel, SupplementRule, TimeLimitUnit
 from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.dossiers import MAX_LENGTH as DOSSIER_MAX_LENGTH
-from cchc_desktop.domain.dossiers import Channel, DossierStatus, code_pattern, form_set_for
+from cchc_desktop.domain.dossiers import Channel, DossierStatus, code_pattern
+from cchc_desktop.domain.papers import form_set_for
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError
 from cchc_desktop.i18n import _
@@ -192,6 +193,7 @@ class _Context:
     unit_code: str
     pattern: str
     signer: str | None
+    form_set: str  # the unit's set for new dossiers (domain.papers.form_set_for)
     now: datetime
     memo: dict[tuple[type, str], Any]
     texts: dict[str, str]  # cleaned texts of the columns in _REPEATED
@@ -298,7 +300,8 @@ class ImportService:
         now = now.astimezone().replace(tzinfo=None) if now.tzinfo else now
         return _Context(
             by_code=by_code, by_name=dict(by_name), calendar=load_calendar(self.db), unit_code=settings.code,
-            pattern=code_pattern(settings.dossier_code_pattern), signer=settings.signer_name or None, now=now,
+            pattern=code_pattern(settings.dossier_code_pattern), signer=settings.signer_name or None,
+            form_set=settings.form_set, now=now,
             memo={}, texts={},
         )
 
@@ -611,7 +614,8 @@ class ImportService:
             values: list[object] = [
                 row.procedure.id, row.applicant_name, context.fold(row.applicant_name), row.applicant_id, row.phone,
                 row.address, row.channel.value, row.received_at, user, row.due_at, row.resolved_at, row.returned_at,
-                row.outcome, row.withdrawn_at, row.status.value, row.digitized, form_set_for(row.received.at.date())]
+                row.outcome, row.withdrawn_at, row.status.value, row.digitized,
+                form_set_for(row.received.at.date(), context.form_set).value]
             if row.apology is None:
                 yield row.code or None, staging.new_row(values)
                 continue

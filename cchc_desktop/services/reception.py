@@ -36,12 +36,12 @@ from cchc_desktop.domain.dossiers import (
     allowed_events,
     dossier_code,
     end_of_session,
-    form_set_for,
     in_office_hours,
     next_status,
     timeliness,
     working_seconds_between,
 )
+from cchc_desktop.domain.papers import FormSet, Proxy, ResultDelivery, form_set_for, form_set_of
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import NotFoundError, ValidationError
 from cchc_desktop.formatting import date_time
@@ -49,9 +49,10 @@ from cchc_desktop.i18n import _
 from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.settings import SettingsService
-from cchc_desktop.text import clean, fold
+from cchc_desktop.text import clean, clean_lines, fold
 from db.errors import writing
 from db.queries import dossiers as queries
+from db.queries.papers import LedgerLines, LedgerPlace, ledger_place
 
 log = logging.getLogger("cchc.services")
 
@@ -113,6 +114,8 @@ class NewDossier:
     documents: tuple[DossierDocument, ...] = ()
     note: str = ""
     digitized: bool = False
+    result_delivery: ResultDelivery = ResultDelivery.DESK  # «Đăng ký nhận kết quả tại»
+    proxy: Proxy | None = None  # who files for the applicant, with the authorisation
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,7 @@ class DossierView:
     received_by_name: str | None
     events: tuple[TimelineEntry, ...]
     apologies: tuple[ApologyLetter, ...]
+    ledger: LedgerPlace | None = None  # its line in its field's ledger (None: received before the books)
 
     @property
     def code(self) -> str:
@@ -262,6 +266,11 @@ class DossierView:
 def _late_or_nearly(calendar: WorkCalendar, moment: datetime, due: datetime) -> bool:
     """Late at ``moment``, or at most one working day before ``due``: when an apology may be written."""
     return working_seconds_between(calendar, moment, due) <= calendar.day_seconds
+
+
+def _day_ahead(calendar: WorkCalendar, moment: datetime, due: datetime) -> bool:
+    """At least one working day before ``due``: when the 2025 rule still allows the apology without a reason."""
+    return working_seconds_between(calendar, moment, due) >= calendar.day_seconds
 
 
 def _naive(moment: datetime) -> datetime:
@@ -362,6 +371,33 @@ def _clean_documents(documents: tuple[DossierDocument, ...], errors: dict[str, s
     return out
 
 
+PROXY_PAPER_LENGTH = 300
+
+
+def _clean_proxy(proxy: Proxy | None, errors: dict[str, str]) -> str | None:
+    """The authorised person as stored (JSON), or None when no field is filled; problems go to ``errors`` under
+    ``proxy_…`` keys, said of the authorised person."""
+    if proxy is None or not any(clean(str(value or "")) for value in vars(proxy).values()):
+        return None
+    found: dict[str, str] = {}
+    cleaned = _clean_fields({"applicant_name": proxy.name, "applicant_id": proxy.id_number, "phone": proxy.phone,
+                             "address": proxy.address, "email": proxy.email}, found)
+    paper = clean(proxy.paper)
+    if found.pop("applicant_name", None):
+        found["name"] = (_("Chưa ghi họ tên người được ủy quyền.") if not cleaned["applicant_name"]
+                         else _("Họ tên người được ủy quyền quá dài (tối đa {n} ký tự).").format(
+                             n=MAX_LENGTH["applicant_name"]))
+    if len(paper) > PROXY_PAPER_LENGTH:
+        found["paper"] = _("Giấy tờ ủy quyền ghi quá dài (tối đa {n} ký tự).").format(n=PROXY_PAPER_LENGTH)
+    keys = {"applicant_id": "id_number"}
+    for key, message in found.items():
+        errors[f"proxy_{keys.get(key, key)}"] = message if key in ("name", "paper") else _(
+            "Người được ủy quyền: {problem}").format(problem=message)
+    return Proxy(name=str(cleaned["applicant_name"]), id_number=str(cleaned["applicant_id"] or ""),
+                 address=str(cleaned["address"] or ""), phone=str(cleaned["phone"] or ""),
+                 email=str(cleaned["email"] or ""), paper=paper).to_json()
+
+
 @dataclass(frozen=True)
 class _Checked:
     """A reception form that passed (or partly passed) validation."""
@@ -374,6 +410,7 @@ class _Checked:
     unit_code: str
     pattern: str
     due: DueDate | None
+    form_set: str
 
 
 # -- the service -----------------------------------------------------------------------------------------
@@ -414,6 +451,11 @@ class ReceptionService:
             "address": new.address, "email": new.email, "sets": new.sets, "note": new.note,
         }, errors)
         try:
+            fields["result_delivery"] = ResultDelivery(new.result_delivery).value
+        except ValueError:
+            errors["result_delivery"] = _("Cách nhận kết quả không hợp lệ (tại Trung tâm, qua bưu chính, trực tuyến).")
+        fields["proxy"] = _clean_proxy(new.proxy, errors)
+        try:
             channel: Channel | None = Channel(new.channel)
         except ValueError:
             channel = None
@@ -448,7 +490,7 @@ class ReceptionService:
             )
         checked = _Checked(
             fields=fields, procedure=procedure, received_at=received_at, channel=channel, documents=documents,
-            unit_code=settings.code, pattern=settings.dossier_code_pattern, due=due,
+            unit_code=settings.code, pattern=settings.dossier_code_pattern, due=due, form_set=settings.form_set,
         )
         return checked, errors
 
@@ -488,13 +530,17 @@ class ReceptionService:
                 code = dossier_code(checked.pattern, unit=checked.unit_code, day=day, seq=seq)
                 if not queries.code_exists(self.db, code):
                     break
+            ledger = LedgerLines(self.db)
+            place = ledger.place(checked.procedure.id, _iso(received_at))
+            ledger.save()
             dossier_id = queries.insert_dossier(self.db, {
                 **checked.fields,
                 "code": code, "procedure_id": checked.procedure.id,
                 "applicant_folded": fold(str(checked.fields["applicant_name"])),
                 "channel": checked.channel.value, "received_at": _iso(received_at), "received_by": self.user_id,
                 "due_at": _iso(due.at), "status": DossierStatus.RECEIVED.value,
-                "digitized": 1 if new.digitized else 0, "form_set": form_set_for(day),
+                "digitized": 1 if new.digitized else 0, "form_set": form_set_for(day, checked.form_set).value,
+                "ledger_book": place.book_id, "ledger_line": place.line,
             })
             queries.insert_documents(
                 self.db, [(dossier_id, doc.name, doc.kind.value, doc.count) for doc in checked.documents]
@@ -568,7 +614,7 @@ class ReceptionService:
         if event in (EventKind.RECEIVED, EventKind.APOLOGISED, EventKind.CORRECTED):
             raise ValueError(f"{event} is recorded by register(), apologise() or correct()")
         now = self._now()
-        reason = clean(reason)
+        reason = clean_lines(reason)  # a supplement's requirements, a refusal's reasons: one a line, listed
         calendar = load_calendar(self.db) if event in (
             EventKind.SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENT_RECEIVED) else None
         with writing(self.db):
@@ -660,22 +706,31 @@ class ReceptionService:
         return due, text, {"rule": SupplementRule.PAUSE.value, "remaining_seconds": remaining}
 
     def may_apologise(self, view: DossierView) -> bool:
-        """Whether ``apologise`` would accept a letter for this dossier now (the page offers it only then)."""
-        return (
-            next_status(view.status, EventKind.APOLOGISED) is not None
-            and not view.apologies
-            and _late_or_nearly(load_calendar(self.db), self._now(), view.dossier.due_at)
-        )
+        """Whether ``apologise`` would accept a letter for this dossier now (the page offers it only then); a
+        2025-set dossier past the letter's deadline also needs the reason it comes late (``apology_late``)."""
+        if next_status(view.status, EventKind.APOLOGISED) is None or view.apologies:
+            return False
+        if form_set_of(view.form_set) is FormSet.TT03_2025:
+            return True
+        return _late_or_nearly(load_calendar(self.db), self._now(), view.dossier.due_at)
+
+    def apology_late(self, view: DossierView) -> bool:
+        """A 2025-set dossier whose apology would now come later than one working day before its appointment."""
+        return (form_set_of(view.form_set) is FormSet.TT03_2025
+                and not _day_ahead(load_calendar(self.db), self._now(), view.dossier.due_at))
 
     @requires(Permission.DOSSIERS)
     def apologise(
-        self, code: str, *, reason: str, new_due_at: datetime, at: datetime | None = None,
+        self, code: str, *, reason: str, new_due_at: datetime, at: datetime | None = None, late_reason: str = "",
     ) -> Apologised:
         """Issue the apology letter (Mẫu 04) with a new appointment date.
 
-        Allowed while the dossier is open (received, in progress, waiting for a supplement) and already late
-        or due within one working day; once per dossier (Thông tư 03/2025: the date is reset only once). The
-        new date must be after the current appointment and a moment within office hours of a working day.
+        Allowed while the dossier is open (received, in progress, waiting for a supplement), once per dossier.
+        When: a dossier of the 2025 set gets it no later than one working day before its appointment (Thông tư
+        03/2025/TT-VPCP); a later one is refused with that rule, unless ``late_reason`` says why it is written
+        late anyway (kept in the event). A dossier of the 2018 set gets it once late or due within one working
+        day, as then. The new date must be after the current appointment and a moment within office hours of a
+        working day.
         ``due_at`` is NOT changed: the dossier is still judged against its original appointment (DOMAIN.md:
         "the dossier still counts as late"); the new date lives in the letter and in the event's
         ``due_after``, and ``DossierView.promised_at`` shows it.
@@ -695,7 +750,18 @@ class ReceptionService:
                     "Hồ sơ đã có phiếu xin lỗi và hẹn lại ngày trả; chỉ được hẹn lại một lần.")})
             errors: dict[str, str] = {}
             moment = self._moment(EventKind.APOLOGISED, at, now, row, errors, after_last_step=False)
-            if "at" not in errors and not _late_or_nearly(calendar, moment, due):
+            late_reason = clean(late_reason)
+            late = False
+            if "at" in errors:
+                pass
+            elif form_set_of(row["form_set"]) is FormSet.TT03_2025:
+                late = not _day_ahead(calendar, moment, due)
+                if late and not late_reason:
+                    errors["late_reason"] = _(
+                        "Phiếu xin lỗi phải gửi chậm nhất 01 ngày làm việc trước ngày hẹn trả kết quả (Thông tư "
+                        "03/2025/TT-VPCP); hồ sơ này hẹn trả {due}, đã quá hạn lập phiếu. Nếu vẫn phải lập phiếu, "
+                        "hãy ghi lý do lập muộn.").format(due=date_time(due))
+            elif not _late_or_nearly(calendar, moment, due):
                 errors["event"] = _(
                     "Chỉ lập phiếu xin lỗi khi hồ sơ đã trễ hạn hoặc còn không quá 1 ngày làm việc đến hạn "
                     "(hẹn trả: {due}).").format(due=date_time(due))
@@ -719,7 +785,8 @@ class ReceptionService:
             event_id = queries.insert_event(self.db, {
                 "dossier_id": row["id"], "kind": EventKind.APOLOGISED.value, "at": _iso(moment),
                 "user_id": self.user_id, "from_status": current.value, "to_status": current.value, "reason": reason,
-                "due_before": row["due_at"], "due_after": _iso(new_due), "data": _json({"letter_id": letter_id}),
+                "due_before": row["due_at"], "due_after": _iso(new_due),
+                "data": _json({"letter_id": letter_id, **({"late_reason": late_reason} if late else {})}),
             })
         log.info("dossier %s: apology letter %s", row["code"], letter_id)
         return Apologised(dossier_id=row["id"], code=row["code"], letter_id=letter_id, event_id=event_id,
@@ -792,6 +859,8 @@ class ReceptionService:
             resolved_at=_parse(row["resolved_at"]), returned_at=_parse(row["returned_at"]),
             outcome=Outcome(row["outcome"]) if row["outcome"] else None, withdrawn_at=_parse(row["withdrawn_at"]),
             digitized=bool(row["digitized"]), fee=row["fee"], note=row["note"], documents=documents,
+            result_delivery=ResultDelivery(row["result_delivery"]) if row["result_delivery"] else None,
+            proxy=Proxy.from_json(row["proxy"]),
         )
         procedure = _procedure({
             **row, "id": row["procedure_id"], "code": row["procedure_code"], "name": row["procedure_name"]})
@@ -816,5 +885,5 @@ class ReceptionService:
         )
         return DossierView(
             dossier=dossier, procedure=procedure, form_set=row["form_set"], received_by_name=row["received_by_name"],
-            events=events, apologies=letters,
+            events=events, apologies=letters, ledger=ledger_place(self.db, row["ledger_book"], row["ledger_line"]),
         )

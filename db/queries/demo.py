@@ -16,9 +16,26 @@ INSERT_DOSSIER = """
 INSERT INTO dossier (
     id, code, procedure_id, applicant_name, applicant_folded, applicant_id, phone, address, sets, channel,
     received_at, received_by, due_at, handling_unit, resolved_at, returned_at, outcome, withdrawn_at, status,
-    digitized, fee, form_set
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    digitized, fee, form_set, result_delivery, proxy, ledger_book, ledger_line
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
+
+# The columns of the 2025 papers (m0012), last in ``INSERT_DOSSIER``: a file of an earlier schema (the upgrade
+# tests fill one with the demo before upgrading it) is written without them.
+PAPER_COLUMNS = ("result_delivery", "proxy", "ledger_book", "ledger_line")
+
+
+def dossier_insert(db: Database) -> tuple[str, int | None]:
+    """``INSERT_DOSSIER`` and None, or for a schema from before m0012 the statement without the papers' columns
+    and how many values of each row it takes."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(dossier)")}
+    if set(PAPER_COLUMNS) <= columns:
+        return INSERT_DOSSIER, None
+    head, values = INSERT_DOSSIER.split(") VALUES (")
+    head = head.replace(", result_delivery, proxy, ledger_book, ledger_line", "")
+    width = values.count("?") - len(PAPER_COLUMNS)
+    return f"{head}) VALUES ({', '.join('?' * width)})", width
+
 
 INSERT_EVENT = """
 INSERT INTO dossier_event (dossier_id, kind, at, user_id, from_status, to_status, reason, due_before, due_after)

@@ -34,7 +34,8 @@ PROCEDURE_COLUMNS = """
 DOSSIER_COLUMNS = """
     d.id, d.code, d.procedure_id, d.applicant_name, d.applicant_id, d.phone, d.address, d.email, d.sets,
     d.channel, d.received_at, d.received_by, d.due_at, d.handling_unit, d.resolved_at, d.returned_at,
-    d.outcome, d.withdrawn_at, d.status, d.digitized, d.fee, d.note, d.form_set,
+    d.outcome, d.withdrawn_at, d.status, d.digitized, d.fee, d.note, d.form_set, d.result_delivery, d.proxy,
+    d.ledger_book, d.ledger_line,
     p.code AS procedure_code, p.name AS procedure_name, f.name AS field_name, p.time_limit,
     p.time_limit_unit, p.afternoon_cutoff, p.supplement_rule, u.full_name AS received_by_name
 """
@@ -42,10 +43,12 @@ DOSSIER_COLUMNS = """
 INSERT_DOSSIER = """
 INSERT INTO dossier (
     code, procedure_id, applicant_name, applicant_folded, applicant_id, phone, address, email, sets, channel,
-    received_at, received_by, due_at, status, digitized, note, form_set
+    received_at, received_by, due_at, status, digitized, note, form_set, result_delivery, proxy, ledger_book,
+    ledger_line
 ) VALUES (
     :code, :procedure_id, :applicant_name, :applicant_folded, :applicant_id, :phone, :address, :email, :sets,
-    :channel, :received_at, :received_by, :due_at, :status, :digitized, :note, :form_set
+    :channel, :received_at, :received_by, :due_at, :status, :digitized, :note, :form_set, :result_delivery, :proxy,
+    :ledger_book, :ledger_line
 )
 """
 
@@ -252,19 +255,24 @@ def insert_form(db: Database, *, dossier_id: int, form: str, version: int, issue
     )
 
 
-def ledger(db: Database, *, received_from: str, received_before: str) -> list[Row]:
-    """The dossiers received in [from, before), oldest first, with the moment each was transferred."""
+def ledger(db: Database, *, received_from: str, received_before: str, field_ids: Sequence[int] = ()) -> list[Row]:
+    """The dossiers received in [from, before) (of the given fields, all when none), oldest first, with the
+    moment each was transferred, its field and its place in the ledgers."""
+    fields = ""
+    if field_ids:
+        fields = f"AND p.field_id IN ({', '.join('?' for _ in field_ids)})"
     return dicts(db.execute(
-        """
+        f"""
         SELECT d.code, p.name AS procedure_name, d.sets, d.applicant_name, d.address, d.phone, d.handling_unit,
-               d.received_at, d.due_at, d.resolved_at, d.returned_at, d.withdrawn_at, d.status,
+               d.received_at, d.due_at, d.resolved_at, d.returned_at, d.withdrawn_at, d.status, d.result_delivery,
+               d.ledger_book, d.ledger_line, p.field_id, f.name AS field_name,
                (SELECT min(e.at) FROM dossier_event e WHERE e.dossier_id = d.id AND e.kind = 'transferred')
                    AS transferred_at
-        FROM dossier d JOIN procedure p ON p.id = d.procedure_id
-        WHERE d.received_at >= ? AND d.received_at < ?
+        FROM dossier d JOIN procedure p ON p.id = d.procedure_id JOIN field f ON f.id = p.field_id
+        WHERE d.received_at >= ? AND d.received_at < ? {fields}
         ORDER BY d.received_at, d.id
         """,
-        [received_from, received_before],
+        [received_from, received_before, *field_ids],
     ))
 
 
@@ -272,14 +280,14 @@ def ledger(db: Database, *, received_from: str, received_before: str) -> list[Ro
 
 DESK_REFUSAL_COLUMNS = """
     r.id, r.kind, r.at, r.applicant_name, r.reason, r.procedure_id, p.code AS procedure_code,
-    p.name AS procedure_name, u.full_name AS officer_name
+    p.name AS procedure_name, u.full_name AS officer_name, r.form_set
 """
 
 
 def insert_desk_refusal(db: Database, values: Mapping[str, object]) -> int:
     cursor = db.execute(
-        "INSERT INTO desk_refusal (kind, at, procedure_id, applicant_name, reason, user_id) "
-        "VALUES (:kind, :at, :procedure_id, :applicant_name, :reason, :user_id)", dict(values))
+        "INSERT INTO desk_refusal (kind, at, procedure_id, applicant_name, reason, user_id, form_set) "
+        "VALUES (:kind, :at, :procedure_id, :applicant_name, :reason, :user_id, :form_set)", dict(values))
     return int(cursor.lastrowid or 0)
 
 

@@ -29,7 +29,7 @@ from sqlite_utils import Database
 
 from db import audit
 from db.errors import StorageError, StorageProblem, main_file, writing
-from db.queries import bulk
+from db.queries import bulk, papers
 from db.queries import transfer as queries
 
 SILENT_S = 120.0
@@ -37,7 +37,7 @@ CHUNK_ROWS = 5_000  # ~0.2–0.3 s of moving a chunk of new dossiers in, on the 
 PAUSE_S = 0.01  # between two chunks: a waiting desk (trying every 2 ms, db.errors.begin_immediate) gets the lock
 
 NEW, CHANGED = 0, 1  # the first item of a staged row
-RECEIVED_AT = 7  # in a new row's values
+PROCEDURE_ID, RECEIVED_AT = 0, 7  # in a new row's values
 
 
 def new_row(values: list[object], letter: list[object] | None = None,
@@ -303,10 +303,12 @@ def _acting(db: Database, name: str, user_id: int | None) -> Iterator[None]:
 
 def _write(db: Database, rows: list[tuple[str | None, list]], unit_code: str, pattern: str, source: str,
            user_id: int | None) -> None:
-    """New dossiers (codes given in order to those without one), their history and letters; then the changes."""
+    """New dossiers (codes given in order to those without one, and their lines in the ledgers), their history and
+    letters; then the changes."""
     first_id = next_id = bulk.next_id(db, "dossier")
     dossiers, letters, events = [], [], []
     codes = _Codes(db, unit_code, pattern)
+    ledger = papers.LedgerLines(db)
     changed = []
     for code, row in rows:
         if row[0] != NEW:
@@ -314,11 +316,14 @@ def _write(db: Database, rows: list[tuple[str | None, list]], unit_code: str, pa
             continue
         _kind, values, letter, letter_event = row
         dossier_id, next_id = next_id, next_id + 1
-        dossiers.append((dossier_id, code or codes.next(values[RECEIVED_AT][:10]), *values))
+        received_at = values[RECEIVED_AT]
+        dossiers.append((dossier_id, code or codes.next(received_at[:10]), *values,
+                         *ledger.line(values[PROCEDURE_ID], received_at)))
         if letter:
             letters.append((dossier_id, *letter))
             events.append((dossier_id, *letter_event))
     codes.save()
+    ledger.save()
     queries.insert_dossiers(db, dossiers)
     if dossiers:
         queries.insert_history(db, first_id, user_id, source)

@@ -21,8 +21,9 @@ Row = dict[str, Any]
 INSERT_DOSSIER = """
 INSERT INTO dossier (
     id, code, procedure_id, applicant_name, applicant_folded, applicant_id, phone, address, channel, received_at,
-    received_by, due_at, resolved_at, returned_at, outcome, withdrawn_at, status, digitized, form_set
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    received_by, due_at, resolved_at, returned_at, outcome, withdrawn_at, status, digitized, form_set, ledger_book,
+    ledger_line
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 UPDATE_DOSSIER = """

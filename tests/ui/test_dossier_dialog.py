@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from cchc_desktop.domain.dossiers import DossierStatus, EventKind
+from cchc_desktop.domain.papers import PaperKind
 from cchc_desktop.services.catalogue import load_reference_catalogue
-from cchc_desktop.services.printing import DossierForm, PrintingService
+from cchc_desktop.services.printing import PrintingService
 from cchc_desktop.services.reception import NewDossier, ReceptionService
 from ui import desktop, messages
 from ui.context import AppContext
@@ -59,7 +60,7 @@ def test_the_page_shows_full_numbers_and_only_allowed_steps(dialog: DossierDialo
 
 def test_the_whole_life_by_clicks(qtbot: QtBot, dialog: DossierDialog, clock: Clock,
                                   monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    answers = iter([("Bản sao Giấy chứng nhận kết hôn", None)])
+    answers = iter([("Bản sao Giấy chứng nhận kết hôn", None, "")])
     monkeypatch.setattr(dossier_dialog.ReasonDialog, "ask", classmethod(lambda cls, *a, **k: next(answers)))
     opened: list[Path] = []
     monkeypatch.setattr(desktop, "open_file", opened.append)
@@ -71,9 +72,10 @@ def test_the_whole_life_by_clicks(qtbot: QtBot, dialog: DossierDialog, clock: Cl
         qtbot.mouseClick(dialog.step_buttons[event], Qt.MouseButton.LeftButton)
     assert dialog.view.status is DossierStatus.WAITING_SUPPLEMENT
     assert visible_steps(dialog) == {EventKind.SUPPLEMENT_RECEIVED, EventKind.WITHDRAWN}  # not late: no apology
-    assert dialog.print_buttons[DossierForm.SUPPLEMENT_REQUEST].isVisible()
-    qtbot.mouseClick(dialog.print_buttons[DossierForm.SUPPLEMENT_REQUEST], Qt.MouseButton.LeftButton)
+    assert dialog.print_buttons[PaperKind.SUPPLEMENT].isVisible()
+    qtbot.mouseClick(dialog.print_buttons[PaperKind.SUPPLEMENT], Qt.MouseButton.LeftButton)
     assert opened and opened[0].name.endswith("-mau02.pdf")
+    assert dialog.print_buttons[PaperKind.SUPPLEMENT].text() == "In Phiếu yêu cầu bổ sung (Mẫu 02)"
     for event, at in [
         (EventKind.SUPPLEMENT_RECEIVED, datetime(2024, 6, 5, 8, 0)),
         (EventKind.RESULT_READY, datetime(2024, 6, 6, 9, 0)),
@@ -94,7 +96,7 @@ def test_a_refused_step_shows_the_reason_and_changes_nothing(
 ) -> None:
     shown: list[str] = []
     monkeypatch.setattr(messages, "error", lambda parent, text, details="": shown.append(text))
-    monkeypatch.setattr(dossier_dialog.ReasonDialog, "ask", classmethod(lambda cls, *a, **k: ("   ", None)))
+    monkeypatch.setattr(dossier_dialog.ReasonDialog, "ask", classmethod(lambda cls, *a, **k: ("   ", None, "")))
     qtbot.mouseClick(dialog.step_buttons[EventKind.WITHDRAWN], Qt.MouseButton.LeftButton)
     assert len(shown) == 1 and "lý do" in shown[0].lower()
     assert dialog.view.status is DossierStatus.RECEIVED
@@ -125,13 +127,13 @@ def test_an_apology_is_offered_only_when_late_or_nearly(
     dialog.show_view()
     assert dialog.step_buttons[EventKind.APOLOGISED].isVisible()
     monkeypatch.setattr(dossier_dialog.ReasonDialog, "ask", classmethod(
-        lambda cls, *a, **k: ("Chờ xác minh của Công an xã", datetime(2024, 6, 11, 10, 0))))
+        lambda cls, *a, **k: ("Chờ xác minh của Công an xã", datetime(2024, 6, 11, 10, 0), "")))
     opened: list[Path] = []
     monkeypatch.setattr(desktop, "open_file", opened.append)
     qtbot.mouseClick(dialog.step_buttons[EventKind.APOLOGISED], Qt.MouseButton.LeftButton)
     assert "hẹn lại 11/06/2024 10:00" in dialog.summary.text()
     assert not dialog.step_buttons[EventKind.APOLOGISED].isVisible()  # once only
-    qtbot.mouseClick(dialog.print_buttons[DossierForm.APOLOGY], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.print_buttons[PaperKind.APOLOGY], Qt.MouseButton.LeftButton)
     assert opened and opened[0].name.endswith("-mau04.pdf")
 
 
@@ -153,3 +155,78 @@ def test_a_returned_dossier_invites_the_citizen_to_the_kiosk(qtbot: QtBot, conte
     assert shown.survey_button.isVisible()
     qtbot.mouseClick(shown.survey_button, Qt.MouseButton.LeftButton)
     assert invited == [code]
+
+
+# -- a dossier of the 2025 set (Thông tư 03/2025) ---------------------------------------------------------
+
+
+@pytest.fixture
+def dialog_2026(qtbot: QtBot, context: AppContext, clock: Clock) -> DossierDialog:
+    load_reference_catalogue(context.db)
+    clock.now = datetime(2026, 3, 10, 9, 30)  # a Tuesday; 1.000689 is due in 3 working days, Friday 13/03
+    reception = ReceptionService(context.db, clock=clock)
+    code = reception.register(NewDossier(procedure_code="1.000689", applicant_name="Lê Thị Thu",
+                                         applicant_id="038199001234")).code
+    shown = DossierDialog(reception, PrintingService(context.db, clock=clock), code)
+    qtbot.addWidget(shown)
+    shown.show()
+    return shown
+
+
+def test_a_withdrawal_offers_the_stop_notice_and_prints_it(qtbot: QtBot, dialog_2026: DossierDialog,
+                                                             clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    dialog = dialog_2026
+    assert dialog.view.form_set == "TT03/2025"
+    assert dialog.print_buttons[PaperKind.RECEIPT].text() == "In Giấy tiếp nhận (Mẫu 01)"
+    assert not dialog.print_buttons[PaperKind.STOP].isVisible()
+    assert dialog.print_buttons[PaperKind.CONTROL].text() == "In Phiếu kiểm soát (Mẫu 06)"  # 05 in the 2018 set
+    monkeypatch.setattr(dossier_dialog.ReasonDialog, "ask", classmethod(
+        lambda cls, *a, **k: ("Người nộp xin rút để bổ sung giấy tờ", None, "")))
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, text: asked.append(text) or True)
+    opened: list[Path] = []
+    monkeypatch.setattr(desktop, "open_file", opened.append)
+    clock.now = datetime(2026, 3, 11, 8, 15)
+    qtbot.mouseClick(dialog.step_buttons[EventKind.WITHDRAWN], Qt.MouseButton.LeftButton)
+    assert dialog.view.status is DossierStatus.WITHDRAWN
+    assert asked and "Mẫu 05" in asked[0]
+    assert [path.name for path in opened] == [f"{dialog.code}-mau05.pdf"]
+    assert dialog.print_buttons[PaperKind.STOP].isVisible()
+    assert dialog.print_buttons[PaperKind.STOP].text() == "In Thông báo dừng giải quyết (Mẫu 05)"
+
+
+def test_a_late_apology_asks_why_and_names_the_rule(qtbot: QtBot, dialog_2026: DossierDialog, clock: Clock,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    dialog = dialog_2026
+    asked: list[dict] = []
+
+    def ask(cls, parent, title, **kw):  # type: ignore[no-untyped-def]
+        asked.append(kw)
+        return ("Chờ ý kiến của cơ quan phối hợp", datetime(2026, 3, 17, 10, 0), "")
+
+    monkeypatch.setattr(dossier_dialog.ReasonDialog, "ask", classmethod(ask))
+    shown: list[str] = []
+    monkeypatch.setattr(messages, "error", lambda parent, text, details="": shown.append(text))
+    assert dialog.step_buttons[EventKind.APOLOGISED].isVisible()  # 2025 set: offered from the start
+    clock.now = datetime(2026, 3, 13, 8, 0)  # the appointment's day: less than a working day is left
+    dialog.show_view()
+    qtbot.mouseClick(dialog.step_buttons[EventKind.APOLOGISED], Qt.MouseButton.LeftButton)
+    assert "01 ngày làm việc" in asked[0]["late_rule"]
+    assert shown and "Thông tư 03/2025" in shown[0] and "lý do lập muộn" in shown[0]  # no reason for lateness
+    assert not dialog.view.apologies
+    monkeypatch.setattr(dossier_dialog.ReasonDialog, "ask", classmethod(
+        lambda cls, *a, **k: ("Chờ ý kiến của cơ quan phối hợp", datetime(2026, 3, 17, 10, 0),
+                              "Cơ quan phối hợp trả lời muộn")))
+    qtbot.mouseClick(dialog.step_buttons[EventKind.APOLOGISED], Qt.MouseButton.LeftButton)
+    assert len(dialog.view.apologies) == 1
+    assert dialog.view.events[-1].data["late_reason"] == "Cơ quan phối hợp trả lời muộn"
+
+
+def test_the_late_reason_field_is_in_the_real_dialog(qtbot: QtBot) -> None:
+    shown = dossier_dialog.ReasonDialog("Xin lỗi, hẹn lại ngày trả", with_date=datetime(2026, 3, 13, 17, 0),
+                                        late_rule="Đã quá hạn lập phiếu xin lỗi")
+    qtbot.addWidget(shown)
+    assert shown.late is not None and shown.findChild(type(shown.late), "lateReason") is shown.late
+    plain = dossier_dialog.ReasonDialog("Rút hồ sơ")
+    qtbot.addWidget(plain)
+    assert plain.late is None and plain.when is None

@@ -13,8 +13,9 @@ from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 from sqlite_utils import Database
 
+from cchc_desktop.domain.papers import PaperKind
 from cchc_desktop.reports import raster
-from cchc_desktop.services.printing import DossierForm, PrintingService
+from cchc_desktop.services.printing import PrintingService
 from ui import desktop, paper
 from ui.context import AppContext
 from ui.main_window import MainWindow
@@ -35,7 +36,7 @@ def first_code(db: Database) -> str:
 
 
 def receipt(db: Database, target: Path) -> Path:
-    PrintingService(db, clock=lambda: NOW).print_form(first_code(db), DossierForm.RECEIPT, target)
+    PrintingService(db, clock=lambda: NOW).print_paper(first_code(db), PaperKind.RECEIPT, target)
     return target
 
 

@@ -97,3 +97,45 @@ def test_an_unknown_procedure_is_refused(qtbot: QtBot, page: ReceptionPage, cont
     assert page.errors["procedure_code"].isVisible()
     assert "9.999999" in page.errors["procedure_code"].text()
     assert context.db.execute("SELECT count(*) FROM dossier").fetchone()[0] == 0
+
+
+def test_a_proxy_and_the_way_of_taking_the_result_reach_the_2025_receipt(
+    qtbot: QtBot, page: ReceptionPage, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In 2026 the receipt is Mẫu 01 of Thông tư 03/2025: the officer ticks «nộp thay» (Space), types the
+    authorised person, chooses «by post» with the keyboard, saves with Enter and prints with F9."""
+    later = datetime(2026, 3, 10, 9, 30)
+    page.service = ReceptionService(context.db, clock=lambda: later)
+    page.printing = PrintingService(context.db, clock=lambda: later)
+    opened: list[Path] = []
+    monkeypatch.setattr(desktop, "open_file", opened.append)
+    pick_procedure(qtbot, page, "1.000689")
+    type_text(qtbot, page.inputs["applicant_name"], "Đặng Thị Hồng")
+    type_text(qtbot, page.inputs["applicant_id"], "038199001234")
+    page.delivery.setFocus()
+    qtbot.keyClick(page.delivery, Qt.Key.Key_Down)  # desk → post
+    assert page.delivery.currentData() == "post"
+    assert not page.proxy_box.isVisibleTo(page)
+    page.by_proxy.setFocus()
+    qtbot.keyClick(page.by_proxy, Qt.Key.Key_Space)
+    assert page.proxy_box.isVisibleTo(page) and page.proxy_inputs["name"].hasFocus()
+    type_text(qtbot, page.proxy_inputs["name"], "Lê Văn Toàn")
+    type_text(qtbot, page.proxy_inputs["id_number"], "03809000777")  # 11 digits: refused
+    qtbot.keyClick(page.proxy_inputs["id_number"], Qt.Key.Key_Return)
+    assert page.errors["proxy_id_number"].isVisible()
+    assert page.errors["proxy_id_number"].text().startswith("Người được ủy quyền:")
+    assert context.db.execute("SELECT count(*) FROM dossier").fetchone()[0] == 0
+    type_text(qtbot, page.proxy_inputs["id_number"], "7")
+    type_text(qtbot, page.proxy_inputs["paper"], "Giấy ủy quyền ngày 02/03/2026")
+    with qtbot.waitSignal(page.registered) as saved:
+        qtbot.keyClick(page.proxy_inputs["paper"], Qt.Key.Key_Return)
+    view = ReceptionService(context.db).get(saved.args[0])
+    assert view.form_set == "TT03/2025" and view.dossier.result_delivery is not None
+    assert view.dossier.result_delivery.value == "post"
+    assert view.dossier.proxy is not None and view.dossier.proxy.id_number == "038090007777"
+    assert not page.by_proxy.isChecked() and page.proxy_inputs["name"].text() == ""  # ready for the next
+    qtbot.keyClick(page, Qt.Key.Key_F9)
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(opened[0]).pages)
+    for expected in ("Số: 01/TN-TTPVHCC", "Người được ủy quyền nộp hồ sơ: Lê Văn Toàn", "038090007777",
+                     "Đăng ký nhận kết quả tại: Qua dịch vụ bưu chính công ích", "Quyển số: 01/2026, Số thứ tự: 1"):
+        assert expected in text, expected

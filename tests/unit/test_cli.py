@@ -214,7 +214,8 @@ def test_receipt_and_letters_of_a_dossier(demo_path: Path, tmp_path: Path) -> No
     out = tmp_path / "bien-nhan.pdf"
     result = cchc("receipt", code.lower(), "--out", str(out), "--db", str(demo_path), *DEMO_ADMIN)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"Đã tạo {out} (Mẫu 01, hồ sơ {code})."
+    assert result.stdout.strip() == (f"Đã tạo {out} (Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả, hồ sơ {code}, "
+                                     "Thông tư 01/2018/TT-VPCP).")  # a 2024 dossier: the 2018 set
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(out).pages)
     assert code in text and name in text
     missing = cchc("receipt", "000.21.31.H56-991231-9999", "--out", str(tmp_path / "x.pdf"),

@@ -34,6 +34,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlite_utils import Database
 
 from cchc_desktop.domain.inspections import InspectionKind
+from cchc_desktop.domain.papers import PaperKind
 from cchc_desktop.domain.plans import ReformArea
 from cchc_desktop.errors import CchcError, ValidationError
 from cchc_desktop.services.exports import ExportService
@@ -41,7 +42,7 @@ from cchc_desktop.services.imports import ImportService
 from cchc_desktop.services.inspection_import import InspectionImportService
 from cchc_desktop.services.inspections import FindingInput, InspectionInput, InspectionService
 from cchc_desktop.services.plans import PlanService, TaskInput
-from cchc_desktop.services.printing import DossierForm, PrintingService
+from cchc_desktop.services.printing import PrintingService
 from cchc_desktop.services.reception import NewDossier, ReceptionService
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.survey_import import SurveyImportService
@@ -860,5 +861,5 @@ def test_a_5000_character_name_is_refused_or_its_receipt_printed(fresh: Fresh) -
         except ValidationError as exc:
             assert set(exc.errors) == {"applicant_name"}
             return
-        printed = PrintingService(db, clock=lambda: NOW).print_form(registered.code, DossierForm.RECEIPT)
+        printed = PrintingService(db, clock=lambda: NOW).print_paper(registered.code, PaperKind.RECEIPT)
         assert printed.pdf.startswith(b"%PDF")

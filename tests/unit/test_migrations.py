@@ -15,6 +15,7 @@ from cchc_desktop.domain.catalogue import InterAgency, OnlineLevel, SupplementRu
 from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.dossiers import Channel, DossierStatus, EventKind
 from cchc_desktop.domain.inspections import CheckResult, InspectionKind, Measure
+from cchc_desktop.domain.papers import PaperKind, ResultDelivery
 from cchc_desktop.domain.plans import DirectiveKind, TaskSource, TaskStatus
 from cchc_desktop.domain.records import AuditAction, OverrideKind, ReportKind
 from cchc_desktop.domain.surveys import SurveyMethod
@@ -28,6 +29,7 @@ TABLES = {
     "dossier_event", "dossier_code_counter", "dossier_form", "apology_letter", "desk_refusal",
     "survey_criterion", "survey", "survey_answer", "inspection_criterion", "inspection", "inspection_check",
     "finding", "plan", "plan_task", "directive_document", "report_manual_value", "report", "audit_log",
+    "ledger_book", "paper",
 }
 
 
@@ -47,6 +49,16 @@ def migrations_with(*extra: tuple[str, object]) -> Migrations:
         result(name=migration.name)(migration.fn)
     for name, fn in extra:
         result(name=name)(fn)
+    return result
+
+
+def _upto(stop_before: str) -> Migrations:
+    """The program's migrations as the version before ``stop_before`` had them."""
+    result = Migrations("cchc")
+    for migration in m.MIGRATIONS._migrations:
+        if migration.name == stop_before:
+            break
+        result(name=migration.name)(migration.fn)
     return result
 
 
@@ -167,6 +179,8 @@ ENUM_COLUMNS: list[tuple[str, str, type[Choice]]] = [
     ("directive_document", "kind", DirectiveKind),
     ("report", "kind", ReportKind),
     ("audit_log", "action", AuditAction),
+    ("dossier", "result_delivery", ResultDelivery),
+    ("paper", "kind", PaperKind),
 ]
 
 
@@ -307,7 +321,10 @@ def test_compact_indexes_keep_every_search_sort_and_figure(tmp_path: Path) -> No
 
     db = open_db(path)
     assert schema_state(db).pending == ()
-    assert db.execute("SELECT * FROM dossier ORDER BY id").fetchall() == rows
+    width = len(rows[0])  # the columns m0012 added after them are empty on the dossiers received before
+    assert [row[:width] for row in db.execute("SELECT * FROM dossier ORDER BY id")] == rows
+    assert db.execute("SELECT count(*) FROM dossier WHERE coalesce(result_delivery, proxy, ledger_book,"
+                      " ledger_line) IS NOT NULL").fetchone()[0] == 0
     after = _register_and_figures(db)
     assert after == before
     for key in ("2024", "2024-H1", "2024-Q3", "2024-Q4", "2024-05", "2024-11"):  # and right, by plain SQL
@@ -362,9 +379,8 @@ def test_the_lean_audit_log_keeps_every_entry_and_its_chain(tmp_path: Path) -> N
     audit.sync_triggers(old.conn)
     load_reference_catalogue(old)
     SettingsService(old).update(name="UBND xã Hoằng Hợp", code="000.21.31.H56")
-    desk = ReceptionService(old)
-    for name in ("Nguyễn Văn Ấn", "Trần Thị Bình"):
-        desk.register(NewDossier(procedure_code="1.000689", applicant_name=name))
+    for phone in ("0237 3860 001", "0237 3860 002"):  # (the desk's service writes the current schema only)
+        SettingsService(old).update(phone=phone)
     entries = old.execute("SELECT * FROM audit_log ORDER BY id").fetchall()
     assert len(entries) > 50 and list(audit.broken_links(old.conn)) == []
     assert "UNIQUE" in old.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_log'").fetchone()[0]
@@ -418,4 +434,43 @@ def test_staging_and_finite_values_arrive_in_a_database_that_predates_them(tmp_p
         "SELECT code FROM procedure ORDER BY id LIMIT 1").fetchone()[0], received_at="03/06/2024 08:15")])
     assert ImportService(db).import_dossiers(source).inserted == 1
     assert db.execute("SELECT count(*) FROM dossier").fetchone()[0] == dossiers + 1
+    db.close()
+
+
+def test_the_2025_papers_arrive_in_a_database_that_predates_them(tmp_path: Path) -> None:
+    """m0012 on a v11 database holding a demo half-year under both sets: every dossier kept as it was (the new
+    columns empty: their papers reprint as printed), the trail still whole, and the next dossier opens its field's
+    ledger at line 1 and prints the 2025 receipt with its number."""
+    from datetime import datetime
+
+    from cchc_desktop.domain.papers import PaperKind
+    from cchc_desktop.services.demo import generate_demo
+    from cchc_desktop.services.printing import PrintingService
+    from cchc_desktop.services.reception import NewDossier, ReceptionService
+    from db import audit
+
+    path = tmp_path / "v11.sqlite3"
+    old = open_db(path, migrations=_upto("m0012_papers_2025"))
+    generate_demo(old, year=2025, dossiers=200, seed=3)
+    rows = old.execute("SELECT * FROM dossier ORDER BY id").fetchall()
+    sets = dict(old.execute("SELECT form_set, count(*) FROM dossier GROUP BY form_set").fetchall())
+    old.close()
+    assert sets.keys() == {"TT01/2018", "TT03/2025"}
+
+    db = open_db(path)
+    assert schema_state(db).pending == ()
+    width = len(rows[0])
+    assert [row[:width] for row in db.execute("SELECT * FROM dossier ORDER BY id")] == rows
+    assert db.execute("SELECT count(*) FROM dossier WHERE ledger_line IS NOT NULL").fetchone()[0] == 0
+    assert audit.trigger_problems(db.conn) == [] and list(audit.broken_links(db.conn)) == []
+    assert audit.replay_problems(db.conn) == []
+    moment = datetime(2026, 3, 10, 9, 30)
+    code = ReceptionService(db, clock=lambda: moment).register(
+        NewDossier(procedure_code="1.000689", applicant_name="Đặng Thị Hồng")).code
+    assert db.execute("SELECT ledger_line FROM dossier WHERE code = ?", [code]).fetchone()[0] == 1
+    assert PrintingService(db, clock=lambda: moment).print_paper(code, PaperKind.RECEIPT).number == "01/TN-TTPVHCC"
+    old_code = db.execute("SELECT code FROM dossier WHERE form_set = 'TT03/2025' ORDER BY id LIMIT 1").fetchone()[0]
+    reprint = PrintingService(db, clock=lambda: moment).print_paper(old_code, PaperKind.RECEIPT)
+    assert reprint.number == "02/TN-TTPVHCC"  # numbered when first printed, in this year's book
+    assert audit.replay_problems(db.conn) == []
     db.close()

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from cchc_desktop.domain.papers import PaperKind
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.files import write_atomically
 from cchc_desktop.logs import LOG_FILE, setup_logging
 from cchc_desktop.services.exports import ExportService
 from cchc_desktop.services.papers import PaperStore, papers_folder
-from cchc_desktop.services.printing import DossierForm, PrintingService
+from cchc_desktop.services.printing import PrintingService
 from cchc_desktop.services.settings import SettingsService
 from db.connection import open_db
 
@@ -43,7 +44,7 @@ def test_papers_and_exports_are_written_for_their_owner_only(demo_path: Path, tm
     try:
         code = db.execute("SELECT code FROM dossier ORDER BY id LIMIT 1").fetchone()[0]
         receipt = tmp_path / "mau01.pdf"
-        PrintingService(db).print_form(code, DossierForm.RECEIPT, receipt)
+        PrintingService(db).print_paper(code, PaperKind.RECEIPT, receipt)
         ledger = tmp_path / "so.pdf"
         PrintingService(db).ledger(first=datetime(2024, 5, 1).date(), last=datetime(2024, 5, 31).date(), target=ledger)
         exported = ExportService(db).export_dossiers(tmp_path / "hoso.csv", reason="kiểm thử quyền tệp").path

@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
 
 from cchc_desktop import formatting
 from cchc_desktop.domain.dossiers import DossierStatus, EventKind
+from cchc_desktop.domain.papers import PaperKind, form_number, form_set_of
 from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.services.papers import papers_folder
-from cchc_desktop.services.printing import DossierForm, PrintingService
+from cchc_desktop.services.printing import PrintingService
 from cchc_desktop.services.reception import DossierView, ReceptionService, action_name
 from ui import messages, paper
 from ui.widgets.buttons import ok_cancel
@@ -39,17 +40,20 @@ STEP_BUTTONS = [
     EventKind.REFUSED, EventKind.RETURNED, EventKind.WITHDRAWN,
 ]
 NEEDS_REASON = {EventKind.SUPPLEMENT_REQUESTED, EventKind.REFUSED, EventKind.WITHDRAWN}
-FORM_BUTTONS = [
-    (DossierForm.RECEIPT, "In Mẫu 01"), (DossierForm.SUPPLEMENT_REQUEST, "In Mẫu 02"),
-    (DossierForm.REFUSAL, "In Mẫu 03"), (DossierForm.APOLOGY, "In Mẫu 04"),
-    (DossierForm.CONTROL_SHEET, "In phiếu kiểm soát (Mẫu 05)"),
-]
+# The papers a dossier may have, in the order of its life; which ones show is the service's answer
+# (PrintingService.papers), their numbers those of the dossier's own set of forms.
+PAPER_BUTTONS = {
+    PaperKind.RECEIPT: "Giấy tiếp nhận", PaperKind.SUPPLEMENT: "Phiếu yêu cầu bổ sung",
+    PaperKind.REFUSAL_NOTICE: "Văn bản từ chối giải quyết", PaperKind.STOP: "Thông báo dừng giải quyết",
+    PaperKind.APOLOGY: "Phiếu xin lỗi", PaperKind.CONTROL: "Phiếu kiểm soát",
+}
 
 
 class ReasonDialog(QDialog):
     """Asks for the reason of a step (and, for an apology, the new appointment)."""
 
-    def __init__(self, title: str, *, with_date: datetime | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, *, with_date: datetime | None = None, late_rule: str = "",
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         layout = QFormLayout(self)
@@ -63,17 +67,29 @@ class ReasonDialog(QDialog):
             self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
             self.when.setCalendarPopup(True)
             layout.addRow(_("Hẹn lại ngày trả"), self.when)
+        self.late: QPlainTextEdit | None = None
+        if late_rule:  # an apology past its deadline: said, and the reason it is written anyway asked
+            rule = QLabel(late_rule)
+            rule.setWordWrap(True)
+            rule.setObjectName("lateRule")
+            layout.addRow(rule)
+            self.late = QPlainTextEdit()
+            self.late.setObjectName("lateReason")
+            self.late.setTabChangesFocus(True)
+            layout.addRow(_("Lý do lập phiếu muộn"), self.late)
         layout.addRow(ok_cancel(self))
 
     @classmethod
-    def ask(cls, parent: QWidget | None, title: str, *,
-            with_date: datetime | None = None) -> tuple[str, datetime | None] | None:
-        """The reason typed (and the date chosen), or None when cancelled. Tests replace this."""
-        dialog = cls(title, with_date=with_date, parent=parent)
+    def ask(cls, parent: QWidget | None, title: str, *, with_date: datetime | None = None,
+            late_rule: str = "") -> tuple[str, datetime | None, str] | None:
+        """The reason typed, the date chosen and the reason for a late apology, or None when cancelled. Tests
+        replace this."""
+        dialog = cls(title, with_date=with_date, late_rule=late_rule, parent=parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         when = dialog.when.dateTime().toPython() if dialog.when is not None else None
-        return dialog.reason.toPlainText(), when
+        late = dialog.late.toPlainText() if dialog.late is not None else ""
+        return dialog.reason.toPlainText(), when, late
 
 
 class DossierDialog(QDialog):
@@ -119,12 +135,12 @@ class DossierDialog(QDialog):
         steps.addStretch(1)
         layout.addLayout(steps)
         prints = QHBoxLayout()
-        self.print_buttons: dict[DossierForm, QPushButton] = {}
-        for form, label in FORM_BUTTONS:
+        self.print_buttons: dict[PaperKind, QPushButton] = {}
+        for kind, label in PAPER_BUTTONS.items():
             button = QPushButton(_(label))
-            button.setObjectName(f"print_{form.value}")
-            button.clicked.connect(lambda _checked=False, f=form: self.print_form(f))
-            self.print_buttons[form] = button
+            button.setObjectName(f"print_{kind.value}")
+            button.clicked.connect(lambda _checked=False, k=kind: self.print_paper(k))
+            self.print_buttons[kind] = button
             prints.addWidget(button)
         prints.addStretch(1)
         self.survey_button = QPushButton(_("Mời người dân đánh giá (kiosk)"))
@@ -174,25 +190,33 @@ class DossierDialog(QDialog):
             allowed.add(EventKind.APOLOGISED)
         for event, button in self.step_buttons.items():
             button.setVisible(event in allowed)
-        self.print_buttons[DossierForm.APOLOGY].setVisible(bool(view.apologies))
         self.survey_button.setVisible(self.survey is not None and view.status is DossierStatus.RETURNED)
-        kinds = {entry.kind for entry in view.events}
-        self.print_buttons[DossierForm.SUPPLEMENT_REQUEST].setVisible(EventKind.SUPPLEMENT_REQUESTED in kinds)
-        self.print_buttons[DossierForm.REFUSAL].setVisible(EventKind.REFUSED in kinds)
+        form_set = form_set_of(view.form_set)
+        offered = set(self.printing.papers(view))
+        for kind, button in self.print_buttons.items():
+            number = form_number(kind, form_set)
+            button.setText(_("In {paper}").format(paper=_(PAPER_BUTTONS[kind]))
+                           + (f" ({_('Mẫu {number}').format(number=number)})" if number else ""))
+            button.setToolTip(form_set.label)
+            button.setVisible(kind in offered)
 
     def step(self, event: EventKind) -> bool:
         """Ask what the step needs, then do it; the page refreshes. Returns whether it was done."""
-        reason, when = "", None
+        reason, when, late = "", None, ""
         if event in NEEDS_REASON or event is EventKind.APOLOGISED:
-            answer = ReasonDialog.ask(self, action_name(event).capitalize(),
-                                      with_date=self.view.dossier.due_at if event is EventKind.APOLOGISED else None)
+            apology = event is EventKind.APOLOGISED
+            rule = _("Đã quá hạn lập phiếu xin lỗi: phiếu phải gửi chậm nhất 01 ngày làm việc trước ngày hẹn trả "
+                     "(Thông tư 03/2025/TT-VPCP). Nếu vẫn phải lập, hãy ghi lý do lập muộn.")
+            answer = ReasonDialog.ask(
+                self, action_name(event).capitalize(), with_date=self.view.dossier.due_at if apology else None,
+                late_rule=rule if apology and self.reception.apology_late(self.view) else "")
             if answer is None:
                 return False
-            reason, when = answer
+            reason, when, late = answer
         try:
             if event is EventKind.APOLOGISED:
                 assert when is not None
-                self.reception.apologise(self.code, reason=reason, new_due_at=when)
+                self.reception.apologise(self.code, reason=reason, new_due_at=when, late_reason=late)
             else:
                 self.reception.transition(self.code, event, reason=reason)
         except ValidationError as exc:
@@ -201,14 +225,21 @@ class DossierDialog(QDialog):
         self.view = self.reception.get(self.code)
         self.show_view()
         self.changed.emit(self.code)
+        stop = _("Đã dừng giải quyết hồ sơ {code}. In Thông báo dừng giải quyết hồ sơ (Mẫu 05) để giao người nộp?")
+        if (event is EventKind.WITHDRAWN and PaperKind.STOP in self.printing.papers(self.view)
+                and messages.confirm(self, _("Rút hồ sơ"), stop.format(code=self.code))):
+            self.print_paper(PaperKind.STOP)
         return True
 
-    def print_form(self, form: DossierForm) -> Path | None:
-        path = papers_folder() / f"{self.code}-mau{form.value}.pdf"
+    def print_paper(self, kind: PaperKind) -> Path | None:
+        number = form_number(kind, form_set_of(self.view.form_set))
+        path = papers_folder() / f"{self.code}-{f'mau{number}' if number else kind.value}.pdf"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.printing.print_form(self.code, form, path)
-            paper.deliver(self, path, title=_("Mẫu {form} — hồ sơ {code}").format(form=form.value, code=self.code))
+            printed = self.printing.print_paper(self.code, kind, path)
+            paper.deliver(self, path, title=_("{paper} — hồ sơ {code}").format(
+                paper=f"{printed.title} ({printed.kind.label})" if printed.form else printed.kind.label,
+                code=self.code))
         except (CchcError, OSError) as exc:
             messages.error(self, user_message(exc))
             return None

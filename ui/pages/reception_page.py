@@ -14,9 +14,11 @@ from typing import Any
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,12 +30,13 @@ from PySide6.QtWidgets import (
 
 from cchc_desktop import formatting
 from cchc_desktop.domain.dossiers import Channel, DeskRefusalKind, DossierDocument
+from cchc_desktop.domain.papers import PaperKind, Proxy, ResultDelivery
 from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.services.desk_refusals import DeskRefusalService, TurnedAway
 from cchc_desktop.services.drafts import DraftService
 from cchc_desktop.services.papers import papers_folder
-from cchc_desktop.services.printing import DossierForm, PrintingService
+from cchc_desktop.services.printing import PrintingService
 from cchc_desktop.services.reception import NewDossier, ProcedureChoice, ReceptionService
 from ui import messages, paper
 from ui.context import AppContext
@@ -51,6 +54,13 @@ TEXT_FIELDS = [
     ("address", "Địa chỉ"),
     ("email", "Thư điện tử"),
 ]
+# The authorised person who files for the applicant (Mẫu 01 of 2025), laid out two fields a row.
+PROXY_FIELDS = [
+    ("name", "Họ tên (*)"), ("id_number", "Số CCCD"), ("phone", "Số điện thoại"), ("email", "Thư điện tử"),
+    ("address", "Địa chỉ"), ("paper", "Giấy tờ ủy quyền"),
+]
+# The way of taking the result a channel suggests (the officer may change it).
+DELIVERY_OF_CHANNEL = {Channel.POSTAL: ResultDelivery.POST, Channel.ONLINE_FULL: ResultDelivery.ONLINE}
 
 
 class ReceptionPage(Page):
@@ -93,6 +103,28 @@ class ReceptionPage(Page):
         for channel in Channel:
             self.channel.addItem(channel.label, channel.value)
         form.addRow(_("Hình thức nộp"), self.errors.wrap("channel", self.channel))
+        self.delivery = QComboBox()
+        self.delivery.setObjectName("resultDelivery")
+        for delivery in ResultDelivery:
+            self.delivery.addItem(delivery.label, delivery.value)
+        form.addRow(_("Nhận kết quả"), self.errors.wrap("result_delivery", self.delivery))
+        self.by_proxy = QCheckBox(_("Người được ủy quyền nộp thay"))
+        self.by_proxy.setObjectName("byProxy")
+        form.addRow("", self.by_proxy)
+        self.proxy_box = QWidget()
+        self.proxy_box.setObjectName("proxyBox")
+        grid = QGridLayout(self.proxy_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.proxy_inputs: dict[str, QLineEdit] = {}
+        for index, (key, label) in enumerate(PROXY_FIELDS):
+            edit = QLineEdit()
+            edit.setObjectName(f"proxy_{key}")
+            self.proxy_inputs[key] = edit
+            row, column = divmod(index, 2)
+            grid.addWidget(QLabel(_(label)), row, column * 2)
+            grid.addWidget(self.errors.wrap(f"proxy_{key}", edit), row, column * 2 + 1)
+        self.proxy_box.setVisible(False)
+        form.addRow("", self.proxy_box)
         self.sets = QSpinBox()
         self.sets.setObjectName("sets")
         self.sets.setRange(1, 99)
@@ -143,17 +175,21 @@ class ReceptionPage(Page):
         self.procedure_edit.textEdited.connect(self._suggest)
         self.completer.activated.connect(self._pick)
         self.channel.currentIndexChanged.connect(self.preview_timer.start)
+        self.channel.activated.connect(self._delivery_of_channel)
+        self.by_proxy.toggled.connect(self._show_proxy)
         self.save_button.clicked.connect(self.save)
         self.print_button.clicked.connect(self.print_receipt)
         self.turn_away_button.clicked.connect(self.turn_away)
         self.turned_away_button.clicked.connect(self.show_turned_away)
-        for edit in (*self.inputs.values(), self.procedure_edit):
+        for edit in (*self.inputs.values(), *self.proxy_inputs.values(), self.procedure_edit):
             edit.returnPressed.connect(self._enter)
         QShortcut(QKeySequence(Qt.Key.Key_F9), self, activated=self.print_receipt)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, activated=self.turn_away)
-        for edit in (*self.inputs.values(), self.procedure_edit):
+        for edit in (*self.inputs.values(), *self.proxy_inputs.values(), self.procedure_edit):
             edit.textEdited.connect(self.draft.changed)
         self.channel.activated.connect(self.draft.changed)
+        self.delivery.activated.connect(self.draft.changed)
+        self.by_proxy.toggled.connect(self.draft.changed)
         self.sets.valueChanged.connect(self.draft.changed)
         self.documents.textChanged.connect(self.draft.changed)
         self.update_preview()
@@ -175,6 +211,16 @@ class ReceptionPage(Page):
             self.inputs["applicant_name"].setFocus()
             self.draft.changed()
         self.update_preview()
+
+    def _delivery_of_channel(self) -> None:
+        """A postal filing gets its result by post, a fully online one online; the others at the desk."""
+        wanted = DELIVERY_OF_CHANNEL.get(Channel(self.channel.currentData()), ResultDelivery.DESK)
+        self.delivery.setCurrentIndex(self.delivery.findData(wanted.value))
+
+    def _show_proxy(self, shown: bool) -> None:
+        self.proxy_box.setVisible(shown)
+        if shown:
+            self.proxy_inputs["name"].setFocus()
 
     def _enter(self) -> None:
         """Enter in the procedure field takes the first suggestion; elsewhere it saves."""
@@ -199,6 +245,9 @@ class ReceptionPage(Page):
             sets=self.sets.value(),
             channel=Channel(self.channel.currentData()),
             documents=tuple(DossierDocument(name) for name in lines),
+            result_delivery=ResultDelivery(self.delivery.currentData()),
+            proxy=Proxy(**{key: edit.text() for key, edit in self.proxy_inputs.items()})
+            if self.by_proxy.isChecked() else None,
         )
 
     def refresh(self) -> None:
@@ -235,6 +284,10 @@ class ReceptionPage(Page):
         """Ready for the next citizen: the procedure and channel stay, the person's fields empty."""
         for key in ("applicant_name", "applicant_id", "phone", "address", "email"):
             self.inputs[key].clear()
+        for edit in self.proxy_inputs.values():
+            edit.clear()
+        self.by_proxy.setChecked(False)
+        self._delivery_of_channel()
         self.documents.clear()
         self.sets.setValue(1)
         self.inputs["applicant_name"].setFocus()
@@ -246,14 +299,17 @@ class ReceptionPage(Page):
     def draft_data(self) -> dict[str, Any] | None:
         """The form's fields for the draft; None while no applicant field and no document is typed."""
         texts = {key: edit.text() for key, edit in self.inputs.items()}
+        proxy = {key: edit.text() for key, edit in self.proxy_inputs.items()}
         documents = self.documents.toPlainText()
-        if not any(text.strip() for text in (*texts.values(), documents)):
+        if not any(text.strip() for text in (*texts.values(), *proxy.values(), documents)):
             return None
         return {
             "procedure": self.procedure_edit.text(),
             "procedure_code": self.procedure.code if self.procedure else None,
             **texts,
             "channel": self.channel.currentData(),
+            "result_delivery": self.delivery.currentData(),
+            "proxy": proxy if self.by_proxy.isChecked() else None,
             "sets": self.sets.value(),
             "documents": documents,
         }
@@ -270,6 +326,13 @@ class ReceptionPage(Page):
         channel = self.channel.findData(data.get("channel"))
         if channel >= 0:
             self.channel.setCurrentIndex(channel)
+        delivery = self.delivery.findData(data.get("result_delivery"))
+        self.delivery.setCurrentIndex(max(delivery, 0))
+        proxy = data.get("proxy")
+        proxy = proxy if isinstance(proxy, Mapping) else {}
+        for key, edit in self.proxy_inputs.items():
+            edit.setText(str(proxy.get(key) or ""))
+        self.by_proxy.setChecked(bool(proxy))
         sets = data.get("sets")
         self.sets.setValue(sets if isinstance(sets, int) else 1)
         self.documents.setPlainText(str(data.get("documents") or ""))
@@ -282,7 +345,8 @@ class ReceptionPage(Page):
         start = TurnedAway(
             kind=DeskRefusalKind.INCOMPLETE, applicant_name=self.inputs["applicant_name"].text(),
             procedure_code=self.procedure.code if self.procedure else "", reasons=(),
-            address=self.inputs["address"].text(), phone=self.inputs["phone"].text())
+            address=self.inputs["address"].text(), phone=self.inputs["phone"].text(),
+            id_number=self.inputs["applicant_id"].text())
         recorded = TurnAwayDialog.ask(self, self.refusals, start)
         if recorded is None:
             return None
@@ -306,7 +370,7 @@ class ReceptionPage(Page):
         path = self.receipt_path(self.last_code)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.printing.print_form(self.last_code, DossierForm.RECEIPT, path)
+            self.printing.print_paper(self.last_code, PaperKind.RECEIPT, path)
             paper.deliver(self, path, title=_("Giấy tiếp nhận hồ sơ {code}").format(code=self.last_code))
         except (CchcError, OSError) as exc:
             messages.error(self, user_message(exc))
