@@ -138,6 +138,31 @@ def m0012_papers_2025(db: Database) -> None:
     run_sql_file(db, "0012_papers_2025.sql")
 
 
+@MIGRATIONS(name="m0013_calendar_day_limits")
+def m0013_calendar_day_limits(db: Database) -> None:
+    """Time limits in calendar days («30 ngày», DOMAIN.md §3), besides working days, working hours and the same
+    day: the procedure table's CHECK widened to take 'calendar_days' (the stored procedures keep their unit:
+    today's «working days» stay working days); and the decision that published each procedure.
+
+    A CHECK only widened changes no stored row: the table's schema text is rewritten in place (SQLite, "ALTER
+    TABLE", §7, the simpler procedure for changes that do not touch the stored format) rather than the table
+    copied, which the dossiers' foreign keys forbid inside the migration's transaction."""
+    old = "time_limit_unit IN ('working_days', 'working_hours', 'same_day')"
+    new = "time_limit_unit IN ('working_days', 'working_hours', 'same_day', 'calendar_days')"
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'procedure'").fetchone()[0]
+    if old not in sql:
+        raise sqlite3.DatabaseError("the procedure table is not as m0001 made it: its time limit CHECK is missing")
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.execute("PRAGMA writable_schema = ON")
+    try:
+        db.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'procedure'",
+                   [sql.replace(old, new)])
+        db.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        db.execute("PRAGMA writable_schema = OFF")
+    db.execute("ALTER TABLE procedure ADD COLUMN published_by TEXT")
+
+
 def known_names(migrations: Migrations = MIGRATIONS) -> list[str]:
     """Names of the migrations this version of the program knows, in order."""
     return [migration.name for migration in migrations._migrations]

@@ -317,7 +317,8 @@ class WorkCalendar:
 
         Working days: the moment the time runs out, rounded up to the end of its half-day session.
         Working hours: that moment itself. Same day: before the afternoon cut-off (default 15:00) →
-        today's closing time; otherwise (or on a day off) → the next working day's closing time.
+        today's closing time; otherwise (or on a day off) → the next working day's closing time. Calendar days:
+        ``calendar_deadline``.
         """
         if limit < 0:
             raise ValueError("a time limit cannot be negative")
@@ -327,6 +328,10 @@ class WorkCalendar:
             result = self._same_day(moment, afternoon_cutoff or DEFAULT_AFTERNOON_CUTOFF)
         elif unit == TimeLimitUnit.WORKING_HOURS:
             result = self._add_seconds(moment, limit * _HOUR)
+        elif unit == TimeLimitUnit.CALENDAR_DAYS:
+            result = self.calendar_deadline(moment.date(), limit)
+            if result < moment:  # (a limit of 0 days received after closing: the next working day's close)
+                result = self.closing_time(self.next_working_day(moment.date()))
         elif unit == TimeLimitUnit.WORKING_DAYS:
             if moment.microsecond:
                 moment = moment.replace(microsecond=0) + timedelta(seconds=1)
@@ -341,6 +346,14 @@ class WorkCalendar:
         else:
             raise ValueError(f"unknown time limit unit {unit!r}")
         return result.replace(tzinfo=tz) if tz else result
+
+    def calendar_deadline(self, start: date, days: int) -> datetime:
+        """The end of a limit of ``days`` calendar days counted from ``start`` (Bộ luật Dân sự 2015, Điều 147–148:
+        the day of the event is not counted, the limit ends at the end of its last day, and a last day that is a
+        weekend day or a holiday moves the end to the end of the next working day): the office's closing time of
+        that day."""
+        last = start + timedelta(days=days)
+        return self.closing_time(last if self.is_working_day(last) else self.next_working_day(last))
 
     def _same_day(self, moment: datetime, cutoff: time) -> datetime:
         ordinal = moment.toordinal()
@@ -386,6 +399,11 @@ class WorkCalendar:
                     head += "; nhận vào ngày nghỉ nên hẹn ngày làm việc tiếp theo"
         elif unit == TimeLimitUnit.WORKING_HOURS:
             head = f"{limit} giờ làm việc"
+        elif unit == TimeLimitUnit.CALENDAR_DAYS:
+            head = f"{limit} ngày (tính cả ngày nghỉ), hết hạn {_day_month(received_at.date() + timedelta(days=limit))}"
+            if due.date() != received_at.date() + timedelta(days=limit):
+                head += f" là ngày nghỉ nên chuyển sang ngày làm việc tiếp theo {_day_month(due.date())}"
+            return head
         else:
             head = f"{limit} ngày làm việc"
         weekend: list[str] = []

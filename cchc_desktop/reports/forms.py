@@ -24,7 +24,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from cchc_desktop.domain.catalogue import TimeLimitUnit
+from cchc_desktop.domain.catalogue import TimeLimitUnit, time_limit_text
 from cchc_desktop.domain.dossiers import DossierDocument
 from cchc_desktop.domain.papers import Proxy
 from cchc_desktop.domain.unit import UnitSettings
@@ -182,13 +182,6 @@ def desk_header(unit: UnitSettings, desk: str, number: str, on: date) -> Flowabl
 def desk_of(unit: UnitSettings, desk: str) -> str:
     """``Bộ phận Tiếp nhận và Trả kết quả UBND xã Hoằng Hợp``."""
     return " ".join(part for part in (desk.strip() or DESK, unit.name) if part)
-
-
-def time_limit_text(amount: int, unit: TimeLimitUnit) -> str:
-    """``05 ngày làm việc``, ``08 giờ làm việc``, ``trong ngày``."""
-    if unit is TimeLimitUnit.SAME_DAY:
-        return unit.label
-    return f"{amount:02d} {unit.label}"
 
 
 def qr_code(value: str, size: float = QR_SIZE) -> Drawing:

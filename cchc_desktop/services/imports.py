@@ -51,6 +51,7 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
+from cchc_desktop.domain import catalogue
 from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.catalogue import OnlineLevel, SupplementRule, TimeLimitUnit
 from cchc_desktop.domain.choices import Choice
@@ -102,7 +103,6 @@ MAX_LENGTH = {
 }
 _PHONE = re.compile(r"\+?[\d\s.\-()]+")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
-_TIME_LIMIT = re.compile(r"(\d{1,3})\s*(ngay|gio)?\s*(lam viec)?")
 _YES = frozenset({"co", "c", "x", "1", "true", "yes", "da so hoa"})
 _NO = frozenset({"", "khong", "k", "0", "false", "no", "chua so hoa"})
 _CHANNEL_ALIASES = {"dich vu buu chinh cong ich": Channel.POSTAL, "buu chinh": Channel.POSTAL,
@@ -121,14 +121,8 @@ _RESOLVED = (DossierStatus.RESULT_READY, DossierStatus.REFUSED, DossierStatus.RE
 
 
 def parse_time_limit(cell: Cell) -> tuple[int, TimeLimitUnit]:
-    """``3``, ``3 ngày``, ``3 ngày làm việc`` (working days), ``04 giờ làm việc`` (hours), ``Trong ngày``."""
-    text = fold(cell_text(cell))
-    if text in ("trong ngay", "trong ngay lam viec"):
-        return 0, TimeLimitUnit.SAME_DAY
-    match = _TIME_LIMIT.fullmatch(text)
-    if not match or int(match[1]) == 0:
-        raise ValueError(text)
-    return int(match[1]), TimeLimitUnit.WORKING_HOURS if match[2] == "gio" else TimeLimitUnit.WORKING_DAYS
+    """A cell's time limit as the national catalogue writes it (``domain.catalogue.parse_time_limit``)."""
+    return catalogue.parse_time_limit(cell_text(cell))
 
 
 def _iso(moment: datetime) -> str:
@@ -751,8 +745,9 @@ class ImportService:
             try:
                 row["time_limit"] = parse_time_limit(limit)
             except ValueError:
-                bad("time_limit", _("thời hạn «{value}» không hợp lệ (ví dụ: 3, 3 ngày làm việc, 04 giờ làm việc, "
-                                    "Trong ngày)").format(value=shown(limit)))
+                bad("time_limit", _("thời hạn «{value}» không hợp lệ (ví dụ: 3 ngày làm việc, 30 ngày, 04 giờ làm "
+                                    "việc, Trong ngày; một số không kèm đơn vị là ngày làm việc)").format(
+                                        value=shown(limit)))
         row["online_level"] = _KEEP
         if table.has("online_level"):
             online = fold(text("online_level"))

@@ -691,6 +691,14 @@ class ReceptionService:
             return due.at, text, {"rule": SupplementRule.RESTART.value}
         request = queries.last_event(self.db, row["id"], EventKind.SUPPLEMENT_REQUESTED.value)
         asked = json.loads(request["data"]) if request and request["data"] else {}
+        if unit is TimeLimitUnit.CALENDAR_DAYS:  # the calendar days left when it was asked, from the return
+            asked_on = (_parse(request["at"]) if request else back).date()
+            due_before = _parse(request["due_before"] if request else None) or datetime.fromisoformat(row["due_at"])
+            days = max(0, (due_before.date() - asked_on).days)
+            text = _("Tạm dừng khi yêu cầu bổ sung, còn {days} ngày, tính tiếp từ khi nhận hồ sơ bổ sung").format(
+                days=days)
+            return calendar.calendar_deadline(back.date(), days), text, {"rule": SupplementRule.PAUSE.value,
+                                                                         "remaining_days": days}
         remaining = asked.get("remaining_seconds")
         if remaining is None:  # a request recorded without it (imported or demo data): recompute
             requested_at = _parse(request["at"]) if request else back

@@ -191,7 +191,7 @@ def test_the_appointment_is_monotone_in_the_time_limit(
     shorter = calendar.due_moment(received, limit, unit)
     longer = calendar.due_moment(received, limit + 1, unit)
     assert shorter <= longer
-    if unit != SAME_DAY:
+    if unit not in (SAME_DAY, TimeLimitUnit.CALENDAR_DAYS):  # two last days in one run of days off end alike
         assert shorter < longer
 
 
@@ -213,3 +213,55 @@ def test_the_first_question_to_a_fresh_calendar_lays_out_its_years() -> None:
     calendar = WorkCalendar(OfficeHours())
     assert calendar.is_working_day(date(2024, 12, 31))
     assert calendar.next_working_day(date(2029, 12, 31)) == date(2030, 1, 2)
+
+
+# -- calendar days («N ngày»: Bộ luật Dân sự 2015, Điều 147–148) ------------------------------------------------
+
+
+def test_thirty_calendar_days_across_tet_end_on_the_next_working_day() -> None:
+    """Received Friday 17/01/2025: 30 days end on Sunday 16/02 (the Tết break of 25/01–02/02 counted, as calendar
+    days are), which moves the end to the close of Monday 17/02."""
+    calendar = WorkCalendar()
+    due = calendar.due_at(datetime(2025, 1, 17, 9, 0), 30, TimeLimitUnit.CALENDAR_DAYS)
+    assert due.at == datetime(2025, 2, 17, 17, 0)
+    assert due.explanation == ("30 ngày (tính cả ngày nghỉ), hết hạn 16/2 là ngày nghỉ nên chuyển sang ngày làm "
+                               "việc tiếp theo 17/2")
+    # The day before the break: 30 days end on Sunday 23/02 as well → Monday 24/02.
+    assert calendar.due_moment(datetime(2025, 1, 24, 16, 30), 30, "calendar_days") == datetime(2025, 2, 24, 17, 0)
+    # The same 30 as working days skip the break: a month and a half later.
+    assert calendar.due_moment(datetime(2025, 1, 17, 9, 0), 30, "working_days") > datetime(2025, 3, 5)
+
+
+def test_a_friday_before_a_public_holiday() -> None:
+    """3 days from Friday 29/08/2025 end on Monday 01/09, a holiday like 02/09: the end moves to Wednesday 03/09."""
+    calendar = WorkCalendar()
+    assert calendar.due_moment(datetime(2025, 8, 29, 16, 0), 3, TimeLimitUnit.CALENDAR_DAYS) == \
+        datetime(2025, 9, 3, 17, 0)
+    # A last day that is a working day ends at its close, whatever the hour of receipt.
+    assert calendar.due_moment(datetime(2025, 9, 8, 7, 0), 10, TimeLimitUnit.CALENDAR_DAYS) == \
+        datetime(2025, 9, 18, 17, 0)
+    # On a Saturday-morning unit, a last day that is a Saturday ends at its noon close.
+    saturdays = WorkCalendar(OfficeHours(saturday_morning=True))
+    assert saturdays.due_moment(datetime(2025, 9, 8, 9, 0), 5, "calendar_days") == datetime(2025, 9, 13, 11, 30)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("3", (3, TimeLimitUnit.WORKING_DAYS)), ("3 ngày làm việc", (3, TimeLimitUnit.WORKING_DAYS)),
+    ("05 Ngày Làm Việc", (5, TimeLimitUnit.WORKING_DAYS)), ("30 ngày", (30, TimeLimitUnit.CALENDAR_DAYS)),
+    ("30 ngay", (30, TimeLimitUnit.CALENDAR_DAYS)), ("04 giờ làm việc", (4, TimeLimitUnit.WORKING_HOURS)),
+    ("8 giờ", (8, TimeLimitUnit.WORKING_HOURS)), ("Trong ngày", (0, TimeLimitUnit.SAME_DAY)),
+])
+def test_time_limits_as_the_catalogue_writes_them(text: str, expected: tuple[int, TimeLimitUnit]) -> None:
+    from cchc_desktop.domain.catalogue import parse_time_limit, time_limit_text
+
+    assert parse_time_limit(text) == expected
+    amount, unit = expected
+    assert parse_time_limit(time_limit_text(amount, unit)) == expected  # printed as it reads
+
+
+@pytest.mark.parametrize("text", ["", "0", "0 ngày", "ba ngày", "3 tuần", "1000 ngày", "-3"])
+def test_a_time_limit_that_is_none_is_refused(text: str) -> None:
+    from cchc_desktop.domain.catalogue import parse_time_limit
+
+    with pytest.raises(ValueError):
+        parse_time_limit(text)

@@ -601,7 +601,7 @@ def test_formulas_are_neutralised_in_csv_and_xlsx_and_come_back_intact(
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("3", (3, "working_days")), ("3 ngày", (3, "working_days")), ("3 ngày làm việc", (3, "working_days")),
+    ("3", (3, "working_days")), ("3 ngày", (3, "calendar_days")), ("3 ngày làm việc", (3, "working_days")),
     ("04 giờ làm việc", (4, "working_hours")), ("8 giờ", (8, "working_hours")), ("Trong ngày", (0, "same_day")),
     ("TRONG NGAY", (0, "same_day")), ("15 Ngày Làm Việc", (15, "working_days")),
 ])
@@ -660,8 +660,8 @@ def test_bad_procedure_rows_write_nothing(service: ImportService, ready: Databas
     with pytest.raises(ImportRejected) as caught:
         service.import_procedures(path)
     assert [str(problem) for problem in caught.value.problems] == [
-        "Dòng 2, cột «time_limit»: thời hạn «3 tuần» không hợp lệ (ví dụ: 3, 3 ngày làm việc, 04 giờ làm việc, "
-        "Trong ngày).",
+        "Dòng 2, cột «time_limit»: thời hạn «3 tuần» không hợp lệ (ví dụ: 3 ngày làm việc, 30 ngày, 04 giờ làm "
+        "việc, Trong ngày; một số không kèm đơn vị là ngày làm việc).",
         "Dòng 3, cột «name»: tên thủ tục không được để trống.",
         "Dòng 4, cột «time_limit»: thủ tục mới phải có thời hạn giải quyết.",
     ]

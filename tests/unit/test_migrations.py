@@ -474,3 +474,36 @@ def test_the_2025_papers_arrive_in_a_database_that_predates_them(tmp_path: Path)
     assert reprint.number == "02/TN-TTPVHCC"  # numbered when first printed, in this year's book
     assert audit.replay_problems(db.conn) == []
     db.close()
+
+
+def test_calendar_day_limits_arrive_and_the_stored_units_keep_their_meaning(tmp_path: Path) -> None:
+    """m0013 on a v12 database with the catalogue: every procedure keeps its unit (working days stay working
+    days), the table's CHECK takes 'calendar_days' and still refuses anything else, integrity and the trail
+    whole, and another connection opened on the file sees the new schema."""
+    from cchc_desktop.services.catalogue import load_reference_catalogue
+    from db import audit
+
+    path = tmp_path / "v12.sqlite3"
+    old = open_db(path, migrations=_upto("m0013_calendar_day_limits"))
+    load_reference_catalogue(old)
+    units = old.execute("SELECT code, time_limit, time_limit_unit FROM procedure ORDER BY code").fetchall()
+    with pytest.raises(sqlite3.IntegrityError):
+        old.execute("UPDATE procedure SET time_limit_unit = 'calendar_days' WHERE id = 1")
+    old.close()
+
+    db = open_db(path)
+    assert schema_state(db).pending == ()
+    assert db.execute("SELECT code, time_limit, time_limit_unit FROM procedure ORDER BY code").fetchall() == units
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with db.atomic():
+        db.execute("UPDATE procedure SET time_limit = 30, time_limit_unit = 'calendar_days', published_by = ?"
+                   " WHERE id = 1", ["Quyết định 1/QĐ-UBND"])
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("UPDATE procedure SET time_limit_unit = 'weeks' WHERE id = 1")
+    assert audit.trigger_problems(db.conn) == [] and audit.replay_problems(db.conn) == []
+    db.close()
+    other = sqlite3.connect(path)
+    assert other.execute("SELECT time_limit_unit, published_by FROM procedure WHERE id = 1").fetchone() == (
+        "calendar_days", "Quyết định 1/QĐ-UBND")
+    assert other.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    other.close()
