@@ -23,6 +23,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -84,10 +85,27 @@ def _start(args: list[str], stderr: Path) -> subprocess.Popen[str]:
     return proc
 
 
+def _rest(proc: subprocess.Popen[str], timeout: float) -> str:
+    """What the worker printed after the lines already read, once it has ended (killed after ``timeout``).
+    Read through ``proc.stdout`` itself: ``communicate(timeout=…)`` reads the pipe's descriptor directly and
+    loses what ``readline`` had already buffered — a kill right after «SAVED 198» then looked as if the worker
+    had committed 199 and 200 without saying so."""
+    assert proc.stdout is not None
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    try:
+        rest = proc.stdout.read()
+        proc.stdout.close()
+        proc.wait()
+    finally:
+        timer.cancel()
+    return rest
+
+
 def complete(args: list[str], workdir: Path) -> float:
     """Run the operation to the end; its duration in seconds as the worker measured it."""
     proc = _start(args, workdir / "stderr.txt")
-    output, _ = proc.communicate(timeout=120)
+    output = _rest(proc, 120)
     done = Run(0.0, False, output).last("DONE")
     assert proc.returncode == 0 and done is not None and done.split()[0] == "0", (
         output + (workdir / "stderr.txt").read_text())
@@ -111,7 +129,7 @@ def kill_after(args: list[str], delay: float, workdir: Path) -> Run:
     alive = proc.poll() is None
     if alive:
         proc.send_signal(signal.SIGKILL)
-    output, _ = proc.communicate(timeout=60)
+    output = _rest(proc, 60)
     killed = proc.returncode == -signal.SIGKILL  # not when it exited just before the signal came
     assert killed or proc.returncode == 0, output + (workdir / "stderr.txt").read_text()
     return Run(delay, killed and "DONE " not in output, output)
@@ -151,8 +169,7 @@ def kill_at_progress(count: int) -> Kill:
                 break
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
-        rest, _ = proc.communicate(timeout=60)
-        output = "".join(seen) + rest
+        output = "".join(seen) + _rest(proc, 60)
         killed = proc.returncode == -signal.SIGKILL
         assert killed or proc.returncode == 0, output + (workdir / "stderr.txt").read_text()
         return Run(float(target), killed and "DONE " not in output, output)
