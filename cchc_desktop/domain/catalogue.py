@@ -39,6 +39,83 @@ def parse_time_limit(text: str) -> tuple[int, TimeLimitUnit]:
     return int(match[1]), TimeLimitUnit.WORKING_DAYS
 
 
+class UnreadableTimeLimit(ValueError):
+    """A time limit that ``read_time_limit`` will not read, and why: ``NO_UNIT`` (the catalogue's «Khác»: a number
+    with no unit), ``SEVERAL`` (different limits in one cell, e.g. one per channel), ``NONE`` (no limit found)."""
+
+    NO_UNIT, SEVERAL, NONE = "no_unit", "several", "none"
+
+    def __init__(self, text: str, kind: str, found: tuple[tuple[int, TimeLimitUnit], ...] = ()) -> None:
+        super().__init__(text)
+        self.text, self.kind, self.found = text, kind, found
+
+
+# A limit inside a sentence: «03 (ba) ngày làm việc», «30 ngày», «04 giờ làm việc»; not a part of a longer number
+# («1,5 ngày»), nor the hour of a cut-off («sau 15 giờ», «trước 15 giờ», «nhận đến 15 giờ», «lúc 15 giờ»).
+_LIMIT_IN_TEXT = re.compile(
+    r"(?<![\d.,/])(?<!sau )(?<!truoc )(?<!den )(?<!luc )(\d{1,3})(?![\d.,/])\s*(?:\([^)]*\)\s*)?"
+    r"(ngay lam viec|ngay|gio lam viec|gio)\b")
+# «Trong ngày làm việc tiếp theo» is the next working day, not the same day.
+_SAME_DAY_IN_TEXT = re.compile(r"\b(?:ngay trong ngay|trong ngay|ngay sau khi nhan)\b(?!\s+(?:lam viec\s+)?tiep theo)")
+_NO_UNIT = re.compile(r"^\d{1,3}\s*(?:khac|other)$")
+# What the national database's own export writes beside the Vietnamese: «3 WORKING_DAY — 03 ngày làm việc …».
+_API_UNITS = ((re.compile(r"\bworking_day\b"), "ngay lam viec"), (re.compile(r"\bworking_hour\b"), "gio lam viec"))
+# A clause that only adds a case to the limit before it («trường hợp cần xác minh thì …», «nếu …»).
+_CONDITIONAL = re.compile(r"^(?:truong hop|neu|co the|rieng|doi voi truong hop)\b")
+_CHANNEL = r"(?:hinh thuc )?(?:nop )?(?:truc tiep|truc tuyen|dich vu buu chinh|buu chinh)"
+_CLAUSE_BREAK = re.compile(rf";|(?=\b{_CHANNEL}\s*[:\-–—])")  # «Trực tiếp: 7 ngày làm việc, trực tuyến: 5 …»
+_CHANNEL_LABEL = re.compile(rf"^{_CHANNEL}\s*[:\-–—]?\s*")
+
+
+def _clauses(text: str) -> list[str]:
+    """The folded clauses of a limit's text: its lines, each split at «;» and before a channel's label."""
+    clauses = []
+    for line in text.splitlines():
+        folded = fold(line)
+        for pattern, unit in _API_UNITS:
+            folded = pattern.sub(unit, folded)
+        clauses.extend(_CLAUSE_BREAK.split(folded))
+    return clauses
+
+
+def read_time_limit(text: str) -> tuple[int, TimeLimitUnit]:
+    """A time limit as written in the national catalogue's own pages and exports, which state it in a sentence
+    («Trong thời hạn 03 (ba) ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ», «30 ngày kể từ …», «Ngay trong ngày
+    tiếp nhận hồ sơ; trường hợp nhận hồ sơ sau 15 giờ …», «3 WORKING_DAY — 03 ngày làm việc …», one line per
+    channel): the short forms of ``parse_time_limit`` first, else the first limit of each clause, clauses split at
+    «;» or a new line, a clause that only adds a case («trường hợp …», «nếu …») not counted. Read honestly or
+    not at all: ``UnreadableTimeLimit`` for a number without a unit («1 Khác»), for different limits in one cell,
+    and for a text with no limit in it."""
+    try:
+        return parse_time_limit(text)
+    except ValueError:
+        pass
+    found: list[tuple[int, TimeLimitUnit]] = []
+    no_unit = False
+    for clause in _clauses(text):
+        clause = _CHANNEL_LABEL.sub("", clause.strip(" .,:-–—\t"))
+        if not clause or _CONDITIONAL.match(clause):
+            continue
+        if _NO_UNIT.match(clause):
+            no_unit = True
+            continue
+        match = _LIMIT_IN_TEXT.search(clause)
+        same_day = _SAME_DAY_IN_TEXT.search(clause)
+        if same_day and (match is None or same_day.start() < match.start()):
+            limit = (0, TimeLimitUnit.SAME_DAY)
+        elif match is not None and int(match[1]) > 0:
+            limit = parse_time_limit(f"{match[1]} {match[2]}")
+        else:
+            continue
+        if limit not in found:
+            found.append(limit)
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise UnreadableTimeLimit(text, UnreadableTimeLimit.SEVERAL, tuple(found))
+    raise UnreadableTimeLimit(text, UnreadableTimeLimit.NO_UNIT if no_unit else UnreadableTimeLimit.NONE)
+
+
 def time_limit_text(amount: int, unit: TimeLimitUnit) -> str:
     """The limit as the papers print it: «05 ngày làm việc», «30 ngày», «08 giờ làm việc», «trong ngày»."""
     if unit is TimeLimitUnit.SAME_DAY:

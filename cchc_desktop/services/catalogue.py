@@ -1,4 +1,13 @@
-"""The reference catalogue of commune-level procedures (``db/reference/procedures.csv``) and its loader."""
+"""The reference catalogue of commune-level procedures (``db/reference/procedures.csv``) and its loader.
+
+The file is the 2025 commune catalogue (issue 16): hộ tịch (with the foreign-element procedures moved to communes on
+1 July 2025), chứng thực, the land procedures a commune handles, household business registration, social
+protection and the other fields a commune desk receives. Each row gives its time limit as published, with its unit
+(«N ngày» is calendar days), ``published_by`` the decision that published the procedure where it is known (empty
+otherwise: never guessed), ``checked`` whether the row was checked against a public copy of the national catalogue
+(«đã đối chiếu» / «chưa đối chiếu») and ``checked_against`` where, or for a row not checked where its limit comes
+from (the law's article, or the previous catalogue's value kept).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +23,8 @@ from db.migrations import read_reference
 from db.queries import catalogue as queries
 
 REFERENCE_FILE = "procedures.csv"
+CHECKED = "đã đối chiếu"
+NOT_CHECKED = "chưa đối chiếu"
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,9 @@ class ReferenceProcedure:
     fee: str
     inter_agency: InterAgency
     afternoon_cutoff: time | None
+    published_by: str | None = None
+    checked: bool = False
+    checked_against: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,11 @@ def read_reference_procedures() -> list[ReferenceProcedure]:
     for line, row in enumerate(read_reference(REFERENCE_FILE), start=2):
         try:
             cutoff = row["afternoon_cutoff"].strip()
+            checked = clean(row["checked"])
+            if checked not in (CHECKED, NOT_CHECKED):
+                raise ValueError(f"checked must be «{CHECKED}» or «{NOT_CHECKED}», not {checked!r}")
+            if not clean(row["checked_against"]):
+                raise ValueError("checked_against is empty: say where the row was checked, or where its limit is from")
             procedures.append(ReferenceProcedure(
                 code=clean(row["code"]),
                 name=clean(row["name"]),
@@ -57,6 +76,9 @@ def read_reference_procedures() -> list[ReferenceProcedure]:
                 fee=clean(row["fee"]),
                 inter_agency=InterAgency(row["inter_agency"]),
                 afternoon_cutoff=time.fromisoformat(cutoff) if cutoff else None,
+                published_by=clean(row["published_by"]) or None,
+                checked=checked == CHECKED,
+                checked_against=clean(row["checked_against"]),
             ))
         except (KeyError, ValueError) as exc:
             raise ValueError(f"{REFERENCE_FILE}, line {line}: {exc}") from exc
@@ -66,9 +88,13 @@ def read_reference_procedures() -> list[ReferenceProcedure]:
 def load_reference_catalogue(db: Database) -> CatalogueLoad:
     """Insert the reference fields and procedures that are not in the database yet (by name / code).
 
-    Idempotent: procedures already there, even edited by the unit, are left as they are.
+    Idempotent: procedures already there, even edited by the unit, are left as they are, except that the decision
+    which published one is recorded where none is yet. A database from before m0013 (no ``published_by``, no limit
+    in calendar days) gets the procedures its schema can hold.
     """
     procedures = read_reference_procedures()
+    if not queries.knows_published_by(db):
+        procedures = [p for p in procedures if p.time_limit_unit is not TimeLimitUnit.CALENDAR_DAYS]
     with db.atomic():
         existing = queries.field_ids(db)
         position = queries.last_field_position(db)
@@ -85,10 +111,14 @@ def load_reference_catalogue(db: Database) -> CatalogueLoad:
                 p.code, p.name, fold(p.name), field_ids[p.field], p.time_limit, p.time_limit_unit.value,
                 p.afternoon_cutoff.strftime("%H:%M") if p.afternoon_cutoff else None, p.supplement_rule.value,
                 p.online_level.value if p.online_level else None, p.fee or None, 1, p.inter_agency.value,
+                p.published_by,
             )
             for p in procedures if p.code not in known
         ]
         procedures_written = queries.insert_procedures(db, rows) if rows else 0
+        decisions = [(p.published_by, p.code) for p in procedures if p.published_by and p.code in known]
+        if decisions and queries.knows_published_by(db):
+            queries.fill_published_by(db, decisions)
     return CatalogueLoad(fields=fields_written, procedures=procedures_written)
 
 
@@ -101,17 +131,18 @@ class CatalogueEntry:
     online_level: str
     supplement_rule: str
     active: bool
+    published_by: str = ""
 
 
 def list_procedures(db: Database) -> list[CatalogueEntry]:
     """The catalogue as the Danh mục page lists it (tens of rows, not a large list)."""
     entries = []
-    for code, name, field, limit, unit, online, rule, active in queries.procedures(db):
+    for code, name, field, limit, unit, online, rule, active, published_by in queries.procedures(db):
         unit = TimeLimitUnit(unit)
         entries.append(CatalogueEntry(
             code=code, name=name, field=field,
             time_limit=_("Trong ngày") if unit is TimeLimitUnit.SAME_DAY else f"{limit} {unit.label}",
             online_level=OnlineLevel(online).label if online else "",
-            supplement_rule=SupplementRule(rule).label, active=bool(active),
+            supplement_rule=SupplementRule(rule).label, active=bool(active), published_by=published_by or "",
         ))
     return entries

@@ -299,6 +299,7 @@ class _Procedure:
     officer: int
     fees: tuple[str | None, ...]
     online_level: str
+    since: date | None = None  # a procedure the commune handles only from this day (the 2025 reform)
 
 
 def _fee_pool(code: str, fee: str) -> tuple[str | None, ...]:
@@ -362,6 +363,8 @@ class _DossierWriter:
             same_day = ref.time_limit_unit is TimeLimitUnit.SAME_DAY
             if ref.time_limit_unit is TimeLimitUnit.WORKING_DAYS:
                 budget = ref.time_limit * self.day_minutes
+            elif ref.time_limit_unit is TimeLimitUnit.CALENDAR_DAYS:  # about five working days a week
+                budget = ref.time_limit * 5 // 7 * self.day_minutes
             elif ref.time_limit_unit is TimeLimitUnit.WORKING_HOURS:
                 budget = ref.time_limit * 60
             else:
@@ -373,6 +376,7 @@ class _DossierWriter:
                 pause=ref.supplement_rule.value == "pause", handler=handler, officer=users.get(officer),
                 fees=_fee_pool(ref.code, ref.fee),
                 online_level=ref.online_level.value if ref.online_level else "",
+                since=data.PROCEDURE_SINCE.get(ref.code),
             ))
             weights.append(data.PROCEDURE_WEIGHTS.get(ref.code, 0.5))
         self.procedures = procedures
@@ -435,6 +439,8 @@ class _DossierWriter:
             entries = []
             for _entry in range(count):
                 p = bisect_right(procedure_cum, random_() * proc_total)
+                while (since := procedures[p].since) is not None and day < since:  # not the commune's yet
+                    p = bisect_right(procedure_cum, random_() * proc_total)
                 cum = channels[p]
                 r = random_()
                 channel = 0 if r < cum[0] else 1 if r < cum[1] else 2 if r < cum[2] else 3

@@ -6,6 +6,8 @@ invented for the demonstration; only the shape follows real commune reports (see
 
 from __future__ import annotations
 
+from datetime import date
+
 from cchc_desktop.domain.unit import UnitSettings
 
 # A commune of the two-level local government (since 1 July 2025): it reports to the province; no district.
@@ -62,6 +64,14 @@ PROCEDURE_WEIGHTS: dict[str, float] = {
     "1.012783": 6, "1.012784": 5, "1.012786": 2, "1.012812": 1.5, "1.013225": 4, "1.013226": 0.5,
     "1.013227": 0.5, "1.013228": 0.3, "1.001662": 0.5, "1.008004": 1, "1.012592": 0.2, "1.012591": 0.1,
     "1.012590": 0.2, "2.000794": 0.3, "2.000346": 0.5, "2.000305": 0.2,
+    # The 2025 catalogue: foreign-element civil status and household businesses, the commune's since 1 July 2025.
+    "2.000528": 0.4, "2.000806": 0.4, "2.002189": 0.2, "1.001612": 6, "1.003622": 0.2,
+}
+# Procedures a commune handles only since the reform of 1 July 2025 (Nghị định 120/2025/NĐ-CP for the foreign
+# element in civil status, Nghị định 168/2025/NĐ-CP for household businesses): no dossier of theirs before.
+PROCEDURE_SINCE: dict[str, date] = {
+    "2.000528": date(2025, 7, 1), "2.000806": date(2025, 7, 1), "2.002189": date(2025, 7, 1),
+    "1.001612": date(2025, 7, 1),
 }
 
 # Who handles each field (a short label stored on every dossier) and the staff account who signs for it.
@@ -80,6 +90,8 @@ HANDLERS: dict[str, tuple[str, str]] = {
     "Tài nguyên nước": ("Địa chính - Xây dựng", "diachinh"),
     "Trồng trọt": ("Địa chính - Xây dựng", "diachinh"),
     "Thi đua, khen thưởng": ("Văn phòng - Thống kê", "cchc"),
+    "Văn hóa": ("Văn hóa - Xã hội", "vanhoa"),
+    "Đăng ký hộ kinh doanh": ("Văn phòng - Thống kê", "cchc"),
 }
 DEFAULT_HANDLER = ("Văn phòng - Thống kê", "cchc")
 

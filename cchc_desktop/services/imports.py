@@ -84,7 +84,7 @@ from cchc_desktop.services.tables import (
     table_format,
     too_late,
 )
-from cchc_desktop.text import fold
+from cchc_desktop.text import clean_lines, fold
 from db.errors import writing
 from db.queries import bulk, staging
 from db.queries import transfer as queries
@@ -99,7 +99,7 @@ ChoiceT = TypeVar("ChoiceT", bound=Choice)
 EARLIEST_YEAR = 2000  # as at the reception desk: no commune records from before the 2000s
 MAX_LENGTH = {
     **DOSSIER_MAX_LENGTH, "code": 100, "procedure_code": 50, "procedure_name": 500, "phone": 30, "name": 500,
-    "field": 200, "fee": 500,
+    "field": 200, "fee": 500, "published_by": 500,
 }
 _PHONE = re.compile(r"\+?[\d\s.\-()]+")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
@@ -703,7 +703,8 @@ class ImportService:
                 if old is None:
                     inserts.append((row["code"], *values))
                 elif values != (old["name"], old["name_folded"], old["field_id"], old["time_limit"],
-                                old["time_limit_unit"], old["supplement_rule"], old["online_level"], old["fee"]):
+                                old["time_limit_unit"], old["supplement_rule"], old["online_level"], old["fee"],
+                                old["published_by"]):
                     updates.append((*values, old["id"]))
                 else:
                     unchanged += 1
@@ -742,12 +743,8 @@ class ImportService:
         row["time_limit"] = None
         limit = text("time_limit")
         if limit:
-            try:
-                row["time_limit"] = parse_time_limit(limit)
-            except ValueError:
-                bad("time_limit", _("thời hạn «{value}» không hợp lệ (ví dụ: 3 ngày làm việc, 30 ngày, 04 giờ làm "
-                                    "việc, Trong ngày; một số không kèm đơn vị là ngày làm việc)").format(
-                                        value=shown(limit)))
+            row["time_limit"] = _procedure_time_limit(table.value(cells, "time_limit"), limit, bad)
+        row["published_by"] = (text("published_by") or _KEEP) if table.has("published_by") else _KEEP
         row["online_level"] = _KEEP
         if table.has("online_level"):
             online = fold(text("online_level"))
@@ -770,8 +767,31 @@ class ImportService:
         return None if failed else row
 
 
+def _procedure_time_limit(
+    cell: Cell, limit: str, bad: Callable[[str, str], None],
+) -> tuple[int, TimeLimitUnit] | None:
+    """The limit of a procedure's cell, read as the national catalogue writes it, in a word or a sentence (a
+    cell's lines are kept apart: one line per channel); a limit that cannot be read honestly is a bad row."""
+    try:
+        return catalogue.read_time_limit(clean_lines(cell) if isinstance(cell, str) else limit)
+    except catalogue.UnreadableTimeLimit as exc:
+        if exc.kind == exc.NO_UNIT:
+            bad("time_limit", _("thời hạn «{value}» không nêu đơn vị (ngày làm việc, ngày, giờ làm việc hay trong "
+                                "ngày): ghi rõ, ví dụ «3 ngày làm việc»").format(value=shown(limit)))
+        elif exc.kind == exc.SEVERAL:
+            bad("time_limit", _("thời hạn «{value}» ghi nhiều thời hạn khác nhau ({limits}): mỗi thủ tục ghi một "
+                                "thời hạn").format(value=shown(limit), limits="; ".join(
+                                    catalogue.time_limit_text(amount, unit) for amount, unit in exc.found)))
+        else:
+            bad("time_limit", _("thời hạn «{value}» không hợp lệ (ví dụ: 3 ngày làm việc, 30 ngày, 04 giờ làm "
+                                "việc, Trong ngày, hoặc cả câu như «30 ngày kể từ ngày nhận đủ hồ sơ hợp lệ»; một "
+                                "số không kèm đơn vị là ngày làm việc)").format(value=shown(limit)))
+        return None
+
+
 def _procedure_values(row: dict[str, Any], old: dict[str, Any] | None, field_id: int) -> tuple[object, ...]:
-    """(name, name_folded, field_id, time_limit, unit, supplement_rule, online_level, fee) to store."""
+    """(name, name_folded, field_id, time_limit, unit, supplement_rule, online_level, fee, published_by) to store;
+    the decision that published the procedure («Quyết định công bố») is kept when the file has none for it."""
     if row["time_limit"] is not None:
         limit, unit = row["time_limit"][0], row["time_limit"][1].value
     else:
@@ -780,7 +800,8 @@ def _procedure_values(row: dict[str, Any], old: dict[str, Any] | None, field_id:
     rule = row["supplement_rule"] or (old["supplement_rule"] if old else SupplementRule.RESTART.value)
     online = row["online_level"] if row["online_level"] is not _KEEP else (old["online_level"] if old else None)
     fee = row["fee"] if row["fee"] is not _KEEP else (old["fee"] if old else None)
-    return (row["name"], fold(row["name"]), field_id, limit, unit, rule, online, fee)
+    published = row["published_by"] if row["published_by"] is not _KEEP else (old["published_by"] if old else None)
+    return (row["name"], fold(row["name"]), field_id, limit, unit, rule, online, fee, published)
 
 
 def _same(when: When | None, stored: str | None) -> bool:

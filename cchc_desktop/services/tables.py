@@ -116,14 +116,21 @@ DOSSIER_COLUMNS = (
 # Each group needs at least one of its columns in the file.
 DOSSIER_REQUIRED = (("applicant_name",), ("received_at",), ("procedure_code", "procedure_name"))
 
+# The aliases are the headers of the national catalogue's own pages and exports (Cơ sở dữ liệu quốc gia về TTHC,
+# dichvucong.gov.vn: «Mã thủ tục» / «Mã TTHC» / «Mã số», «Tên thủ tục», «Lĩnh vực», «Thời hạn giải quyết» or
+# «Thời gian giải quyết», «Phí, lệ phí», «Số quyết định» / «Quyết định công bố») and of provincial lists; the export's
+# other columns («Cấp thực hiện», «Cơ quan thực hiện», «Trình tự thực hiện», «Thành phần hồ sơ», «Căn cứ pháp lý»…)
+# are not kept and are ignored.
 PROCEDURE_COLUMNS = (
-    Column("code", "Mã thủ tục"),
-    Column("name", "Tên thủ tục"),
-    Column("field", "Lĩnh vực"),
-    Column("time_limit", "Thời hạn giải quyết"),
-    Column("online_level", "Mức độ DVC"),
+    Column("code", "Mã thủ tục", ("Mã TTHC", "Mã số", "Mã số TTHC", "Mã thủ tục hành chính")),
+    Column("name", "Tên thủ tục", ("Tên TTHC", "Tên thủ tục hành chính")),
+    Column("field", "Lĩnh vực", ("Tên lĩnh vực", "Lĩnh vực thực hiện")),
+    Column("time_limit", "Thời hạn giải quyết", ("Thời gian giải quyết", "Thời hạn")),
+    Column("online_level", "Mức độ DVC", ("Mức độ DVC trực tuyến", "Mức độ dịch vụ công trực tuyến",
+                                          "Dịch vụ công trực tuyến")),
     Column("supplement_rule", "Khi bổ sung"),
-    Column("fee", "Phí, lệ phí"),
+    Column("fee", "Phí, lệ phí", ("Lệ phí", "Phí/lệ phí", "Phí, lệ phí (nếu có)")),
+    Column("published_by", "Quyết định công bố", ("Số quyết định", "Số quyết định công bố", "Văn bản công bố")),
 )
 PROCEDURE_REQUIRED = (("code",), ("name",), ("field",))
 

@@ -14,9 +14,15 @@ ON CONFLICT (name) DO NOTHING
 INSERT_PROCEDURE = """
 INSERT INTO procedure (
     code, name, name_folded, field_id, time_limit, time_limit_unit, afternoon_cutoff, supplement_rule,
-    online_level, fee, one_stop, inter_agency
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    online_level, fee, one_stop, inter_agency, published_by
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (code) DO NOTHING
+"""
+# A schema from before m0013 has no published_by (and takes no limit in calendar days).
+INSERT_PROCEDURE_BEFORE_M0013 = INSERT_PROCEDURE.replace(", published_by\n", "\n").replace(", ?)", ")")
+
+FILL_PUBLISHED_BY = """
+UPDATE procedure SET published_by = ? WHERE code = ? AND published_by IS NULL
 """
 
 
@@ -39,14 +45,28 @@ def insert_fields(db: Database, rows: Iterable[Sequence[object]]) -> int:
     return db.conn.executemany(INSERT_FIELD, list(rows)).rowcount
 
 
+def knows_published_by(db: Database) -> bool:
+    """Whether the procedure table is as m0013 made it (published_by, limits in calendar days)."""
+    return any(row[1] == "published_by" for row in db.execute("PRAGMA table_info(procedure)"))
+
+
 def insert_procedures(db: Database, rows: Iterable[Sequence[object]]) -> int:
-    """Rows in the column order of ``INSERT_PROCEDURE``; codes already there are skipped."""
-    return db.conn.executemany(INSERT_PROCEDURE, list(rows)).rowcount
+    """Rows in the column order of ``INSERT_PROCEDURE``; codes already there are skipped. On a schema from before
+    m0013 the last value (published_by) is left out."""
+    if knows_published_by(db):
+        return db.conn.executemany(INSERT_PROCEDURE, list(rows)).rowcount
+    return db.conn.executemany(INSERT_PROCEDURE_BEFORE_M0013, [row[:-1] for row in rows]).rowcount
+
+
+def fill_published_by(db: Database, rows: Iterable[tuple[str, str]]) -> int:
+    """(decision, code): the decision that published a procedure, where none is recorded yet."""
+    return db.conn.executemany(FILL_PUBLISHED_BY, list(rows)).rowcount
 
 
 def procedures(db: Database) -> list[tuple]:
-    """(code, name, field, time limit, unit, online level, supplement rule, active) of every procedure."""
+    """(code, name, field, time limit, unit, online level, supplement rule, active, published by) of every
+    procedure."""
     return db.execute(
-        "SELECT p.code, p.name, f.name, p.time_limit, p.time_limit_unit, p.online_level, p.supplement_rule, p.active"
-        " FROM procedure p JOIN field f ON f.id = p.field_id ORDER BY f.position, f.name, p.code"
+        "SELECT p.code, p.name, f.name, p.time_limit, p.time_limit_unit, p.online_level, p.supplement_rule, p.active,"
+        " p.published_by FROM procedure p JOIN field f ON f.id = p.field_id ORDER BY f.position, f.name, p.code"
     ).fetchall()

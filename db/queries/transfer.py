@@ -42,13 +42,13 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 
 INSERT_PROCEDURE = """
 INSERT INTO procedure (code, name, name_folded, field_id, time_limit, time_limit_unit, supplement_rule, online_level,
-                       fee)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       fee, published_by)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 UPDATE_PROCEDURE = """
 UPDATE procedure SET name = ?, name_folded = ?, field_id = ?, time_limit = ?, time_limit_unit = ?,
-                     supplement_rule = ?, online_level = ?, fee = ?
+                     supplement_rule = ?, online_level = ?, fee = ?, published_by = ?
 WHERE id = ?
 """
 
@@ -76,7 +76,8 @@ def procedures(db: Database) -> list[Row]:
     cursor = db.execute(
         """
         SELECT p.id, p.code, p.name, p.name_folded, p.field_id, f.name AS field_name, p.time_limit,
-               p.time_limit_unit, p.afternoon_cutoff, p.supplement_rule, p.online_level, p.fee, p.abolished_on
+               p.time_limit_unit, p.afternoon_cutoff, p.supplement_rule, p.online_level, p.fee, p.abolished_on,
+               p.published_by
         FROM procedure p JOIN field f ON f.id = p.field_id
         """
     )

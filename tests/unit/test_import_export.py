@@ -661,7 +661,8 @@ def test_bad_procedure_rows_write_nothing(service: ImportService, ready: Databas
         service.import_procedures(path)
     assert [str(problem) for problem in caught.value.problems] == [
         "Dòng 2, cột «time_limit»: thời hạn «3 tuần» không hợp lệ (ví dụ: 3 ngày làm việc, 30 ngày, 04 giờ làm "
-        "việc, Trong ngày; một số không kèm đơn vị là ngày làm việc).",
+        "việc, Trong ngày, hoặc cả câu như «30 ngày kể từ ngày nhận đủ hồ sơ hợp lệ»; một số không kèm đơn vị là "
+        "ngày làm việc).",
         "Dòng 3, cột «name»: tên thủ tục không được để trống.",
         "Dòng 4, cột «time_limit»: thủ tục mới phải có thời hạn giải quyết.",
     ]

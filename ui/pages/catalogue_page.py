@@ -42,8 +42,8 @@ class CataloguePage(Page):
         self.layout_.addWidget(self.tabs, 1)
 
         self.procedures = read_only_table(["Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Thời hạn giải quyết",
-                                  "Mức độ DVC trực tuyến", "Khi bổ sung"], "procedures")
-        for column, width in enumerate((90, 520, 160, 140, 150)):
+                                  "Mức độ DVC trực tuyến", "Khi bổ sung", "Quyết định công bố"], "procedures")
+        for column, width in enumerate((90, 520, 160, 140, 150, 100)):
             self.procedures.setColumnWidth(column, width)
         self.tabs.addTab(self.procedures, _("Thủ tục hành chính"))
 
@@ -94,8 +94,8 @@ class CataloguePage(Page):
         self.refresh()
 
     def refresh(self) -> None:
-        fill(self.procedures, [[e.code, e.name, e.field, e.time_limit, e.online_level, e.supplement_rule]
-                                for e in list_procedures(self.context.db)])
+        fill(self.procedures, [[e.code, e.name, e.field, e.time_limit, e.online_level, e.supplement_rule,
+                                 e.published_by] for e in list_procedures(self.context.db)])
         self.show_year()
 
     def show_year(self) -> None:

@@ -61,5 +61,7 @@ class TodayPage(Page):
     def refresh(self) -> None:
         self.date_label.setText(formatting.long_date(self.service.clock().date()).capitalize())
         for index, queue in enumerate(self.service.queues()):
-            self.models[queue.key].set_filter(queue.filter)
+            model = self.models[queue.key]
+            model.service = self.service.register  # the same clock as the counts: «overdue» is judged at its now
+            model.set_filter(queue.filter)
             self.tabs.setTabText(index, _("{title} ({n})").format(title=queue.title, n=formatting.number(queue.count)))
