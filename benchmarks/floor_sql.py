@@ -34,23 +34,24 @@ received AS (
 -- dossier_resolved_slowly, its WHERE word for word)
 resolved AS (
     SELECT count(*) AS resolved,
-           sum(resolved_at <= due_at AND channel = 'direct') AS in_time_direct,
-           sum(resolved_at <= due_at AND channel = 'postal') AS in_time_postal,
-           sum(resolved_at <= due_at AND channel = 'online_partial') AS in_time_online_partial,
-           sum(resolved_at <= due_at AND channel = 'online_full') AS in_time_online_full,
-           sum(resolved_at < substr(due_at, 1, 10)) AS early, sum(resolved_at > due_at) AS late,
-           sum(resolved_at <= due_at AND procedure_id IN (
+           sum(granted AND resolved_at <= due_at AND channel = 'direct') AS in_time_direct,
+           sum(granted AND resolved_at <= due_at AND channel = 'postal') AS in_time_postal,
+           sum(granted AND resolved_at <= due_at AND channel = 'online_partial') AS in_time_online_partial,
+           sum(granted AND resolved_at <= due_at AND channel = 'online_full') AS in_time_online_full,
+           sum(granted AND resolved_at < substr(due_at, 1, 10)) AS early,
+           sum(granted AND resolved_at > due_at) AS late, sum(NOT granted) AS refused,
+           sum(granted AND resolved_at <= due_at AND procedure_id IN (
                SELECT p.id FROM procedure p JOIN field f ON f.id = p.field_id WHERE f.name_folded = 'dat dai'))
                AS in_time_land,
-           sum(resolved_at <= due_at AND procedure_id IN (
+           sum(granted AND resolved_at <= due_at AND procedure_id IN (
                SELECT p.id FROM procedure p JOIN field f ON f.id = p.field_id WHERE f.name_folded = 'xay dung'))
                AS in_time_construction
     FROM (
-        SELECT channel, procedure_id, resolved_at, due_at FROM dossier
+        SELECT channel, procedure_id, resolved_at, due_at, outcome IS NOT 'refused' AS granted FROM dossier
         WHERE received_at >= :slow_from AND received_at < :before
           AND resolved_at >= :start AND resolved_at < :before
         UNION ALL
-        SELECT channel, procedure_id, resolved_at, due_at FROM dossier
+        SELECT channel, procedure_id, resolved_at, due_at, outcome IS NOT 'refused' AS granted FROM dossier
         WHERE resolved_at > date(received_at, '+14 days') AND resolved_at >= :start AND resolved_at < :before
           AND received_at < :slow_from
     )
@@ -67,17 +68,23 @@ carried AS (
           AND received_at < :recent AND coalesce(resolved_at, withdrawn_at, '9') >= :start
     )
 ),
--- open at the end of the last day counted, the same way
+-- open at the end of the last day counted, the same way; waiting for a supplement (clock stopped), else overdue
+-- by the appointment as it stood then (the one a supplement received later replaced, else the stored one)
 open_end AS (
-    SELECT count(*) AS in_progress, sum(due_at < :before) AS overdue,
-           sum(coalesce(
+    SELECT count(*) AS in_progress, sum(NOT waiting AND due_then < :before) AS overdue,
+           sum(waiting) AS waiting_supplement
+    FROM (SELECT coalesce(
+               (SELECT e.due_before FROM dossier_event e
+                WHERE e.dossier_id = o.id AND e.at >= :before AND e.kind = 'supplement_received'
+                  AND e.due_before IS NOT NULL ORDER BY e.at, e.id LIMIT 1), due_at) AS due_then,
+           coalesce(
                (SELECT e.kind FROM dossier_event e
                 WHERE e.dossier_id = o.id AND e.at < :before
                   AND e.kind IN ('supplement_requested', 'supplement_received')
                 ORDER BY e.at DESC, e.id DESC LIMIT 1),
                CASE WHEN status = 'waiting_supplement' AND NOT EXISTS (
                    SELECT 1 FROM dossier_event e WHERE e.dossier_id = o.id AND e.kind = 'supplement_requested')
-               THEN 'supplement_requested' END) = 'supplement_requested') AS waiting_supplement
+               THEN 'supplement_requested' END) IS 'supplement_requested' AS waiting
     FROM (
         SELECT id, due_at, status FROM dossier WHERE received_at >= :recent_end AND received_at < :before
           AND coalesce(resolved_at, withdrawn_at, '9') >= :before
@@ -85,7 +92,7 @@ open_end AS (
         SELECT id, due_at, status FROM dossier
         WHERE coalesce(resolved_at, withdrawn_at, '9') > date(received_at, '+90 days')
           AND received_at < :recent_end AND coalesce(resolved_at, withdrawn_at, '9') >= :before
-    ) o
+    ) o)
 ),
 s AS (
     SELECT count(*) AS responses, coalesce(sum(method = 'paper'), 0) AS paper,
@@ -153,7 +160,7 @@ def differences(floor: dict[str, Any], figures: Any) -> list[str]:
         "digitized": d.digitized, "carried_over": d.carried_over, "resolved": d.resolved.total,
         "in_time_direct": d.in_time.direct, "in_time_postal": d.in_time.postal,
         "in_time_online_partial": d.in_time.online_partial, "in_time_online_full": d.in_time.online_full,
-        "early": d.early, "late": d.late, "in_time_land": d.in_time_land,
+        "early": d.early, "late": d.late, "refused": d.refused, "in_time_land": d.in_time_land,
         "in_time_construction": d.in_time_construction, "in_progress": d.in_progress, "overdue": d.overdue,
         "waiting_supplement": d.waiting_supplement, "withdrawn": d.withdrawn, "apologies": d.apologies,
         "responses": s.responses, "paper": s.paper, "online": s.online, "kiosk": s.kiosk, "satisfied": s.satisfied,

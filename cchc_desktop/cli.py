@@ -42,6 +42,8 @@ _ARGPARSE_ERRORS = [
      "{0}: lựa chọn không hợp lệ {1} (chọn một trong: {2})"),
     (r"argument (\S+): invalid (\w+) value: (.*)", "{0}: giá trị không hợp lệ {2}"),
     (r"argument (\S+): expected one argument", "{0}: cần một giá trị"),
+    (r"argument (\S+): not allowed with argument (\S+)", "{0} không dùng cùng {1}"),
+    (r"one of the arguments (.*) is required", "cần một trong các tham số: {0}"),
     (r"argument (\S+): (.*)", "{0}: {1}"),
 ]
 
@@ -377,6 +379,33 @@ def build_parser() -> argparse.ArgumentParser:
     report_value.add_argument("--row", required=True, metavar="DÒNG", help=_("số thứ tự của dòng, ví dụ 4.1.1"))
     report_value.add_argument("--value", required=True, metavar="SỐ", help=_("giá trị (rỗng: xóa)"))
     report_value.set_defaults(handler=_cmd_report_value)
+
+    template = commands.add_parser(
+        "template", parents=[common], help=_("mẫu phụ lục thống kê của báo cáo: cài mẫu của tỉnh, xem, xuất ra tệp"),
+        description=_("Mẫu phụ lục liệt kê các dòng của phụ lục thống kê (số thứ tự, chỉ tiêu, đơn vị tính, tính từ "
+                      "dữ liệu hay nhập tay, cách tổng hợp lên cấp trên). Mặc định là Phụ lục 01b; tỉnh có mẫu "
+                      "riêng thì cài bằng tệp .json, không cần sửa chương trình."))
+    template_actions = template.add_subparsers(dest="action", metavar=_("VIỆC"), title=_("các việc"),
+                                               parser_class=_Parser)
+    template_actions.required = True
+    install = template_actions.add_parser(
+        "install", parents=[common], help=_("cài mẫu phụ lục từ tệp .json (hoặc trở về mẫu mặc định)"),
+        description=_("Tệp được kiểm tra toàn bộ trước; có lỗi thì liệt kê mọi lỗi và không cài gì. Mẫu mới dùng "
+                      "cho các báo cáo lập từ nay; báo cáo đã xuất giữ mẫu đã dùng."),
+        epilog=_("Ví dụ:\n  cchc template export mau.json      # lấy mẫu đang dùng làm gốc để sửa\n"
+                 "  cchc template install mau-thanh-hoa.json\n  cchc template install --default"))
+    which_template = install.add_mutually_exclusive_group(required=True)
+    which_template.add_argument("file", nargs="?", metavar="TỆP", help=_("tệp mẫu phụ lục (.json)"))
+    which_template.add_argument("--default", action="store_true", help=_("trở về mẫu mặc định (Phụ lục 01b)"))
+    install.set_defaults(handler=_cmd_template_install)
+    show_template = template_actions.add_parser("show", parents=[common], help=_("in mẫu phụ lục đang dùng"),
+                                                description=_("Tên, mã băm và các dòng của mẫu phụ lục đang dùng."))
+    show_template.set_defaults(handler=_cmd_template_show)
+    export_template = template_actions.add_parser(
+        "export", parents=[common], help=_("ghi mẫu phụ lục đang dùng ra tệp .json (làm gốc cho mẫu của tỉnh)"),
+        description=_("Ghi mẫu đang dùng ra tệp .json, mỗi dòng của phụ lục một dòng của tệp."))
+    export_template.add_argument("file", metavar="TỆP", help=_("tệp .json cần tạo"))
+    export_template.set_defaults(handler=_cmd_template_export)
     return parser
 
 
@@ -615,7 +644,6 @@ def _cmd_report(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_report_value(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.domain.appendix import find
     from cchc_desktop.formatting import number
     from cchc_desktop.services.reports import ReportService
 
@@ -624,15 +652,65 @@ def _cmd_report_value(args: argparse.Namespace, db_path: Path) -> int:
         service = ReportService(db)
         period = service.period(args.period)
         value = service.set_manual(period_key=period.key, indicator=args.row, text=args.value)
+        row = service.templates.current().find(args.row)
     finally:
         db.close()
-    row = find(args.row)
     label = row.label if row else args.row
     if value is None:
         _out(_("Đã xóa số liệu dòng {row}, kỳ {period}.").format(row=label, period=period.label))
     else:
         _out(_("Đã ghi dòng {row}, kỳ {period}: {value}.").format(row=label, period=period.label,
                                                                   value=number(value)))
+    return EXIT_OK
+
+
+def _cmd_template_install(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services.templates import TemplateService
+
+    db = _open(db_path)
+    try:
+        service = TemplateService(db)
+        installed = service.install_default() if args.default else service.install(Path(args.file))
+    finally:
+        db.close()
+    now = installed.now
+    if not installed.changed:
+        _out(_("Mẫu phụ lục đang dùng đã là {template}: không thay đổi gì.").format(template=now.description))
+        return EXIT_OK
+    _out(_("Đã cài mẫu phụ lục {template}: {rows} dòng, {typed} dòng nhập tay; dùng cho các báo cáo lập từ nay "
+           "(báo cáo đã xuất giữ mẫu đã dùng). Mẫu trước: {before}.").format(
+        template=now.description, rows=len(now.template.rows), typed=len(now.template.manual_keys),
+        before=installed.before.description))
+    return EXIT_OK
+
+
+def _cmd_template_show(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services.templates import TemplateService
+
+    db = _open(db_path)
+    try:
+        in_use = TemplateService(db).in_use()
+    finally:
+        db.close()
+    template = in_use.template
+    _out(_("Mẫu phụ lục đang dùng: {template}.").format(template=in_use.description))
+    _out(_("{rows} dòng: {computed} tính từ dữ liệu (C), {typed} nhập tay (M).").format(
+        rows=len(template.rows), computed=len(template.computed_keys), typed=len(template.manual_keys)))
+    for row in template.rows:
+        figure = "" if row.heading else f"{row.key}\t{'C' if row.computed else 'M'}\t{row.rule.value}"
+        _out(f"{row.number or '-'}\t{row.name}\t{row.unit}\t{figure}".rstrip("\t"))
+    return EXIT_OK
+
+
+def _cmd_template_export(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services.templates import TemplateService
+
+    db = _open(db_path)
+    try:
+        template = TemplateService(db).export(Path(args.file))
+    finally:
+        db.close()
+    _out(_("Đã ghi mẫu phụ lục {template} vào {path}.").format(template=template.title, path=args.file))
     return EXIT_OK
 
 def _cmd_receipt(args: argparse.Namespace, db_path: Path) -> int:

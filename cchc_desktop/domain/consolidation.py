@@ -1,24 +1,27 @@
 """Adding the reports of several communes up for the higher level (issue 6, DESIGN.md §6). Pure: no I/O.
 
-Each indicator key is combined by its kind (:class:`Combine`):
+Each indicator key is combined by its rule (:class:`~cchc_desktop.domain.appendix.Rule`), which the appendix
+template gives for its rows (issue 16: the rule is part of the template, :mod:`cchc_desktop.domain.templates`):
 
-- counts (the default: dossiers, tasks, inspections, surveys, staff, documents, procedures…) are added up;
-- rates are **recomputed from their added-up parts**, never averaged (:data:`RATES`, the one place where the
-  formulas of DESIGN.md §5 are written as parts over a whole): commune A 99 of 100 on time and B 1 of 2 give
-  100 / 102, not the mean of 99 % and 50 %;
-- yes/no codes (the appendix's code rows with codes 0/1: 1.5, 5.4.1, 6.1, 6.2, 7.2.1, 7.4.1, 7.6) become the
-  number of communes that answered "1" (a consolidation's own value is already that number, and is added);
-- 1.4.2, the survey method code (0 online, 1 paper, 2 both), becomes the code of all the methods used: 0 or
-  1 when every commune used the same one, 2 as soon as both were used somewhere;
-- 7.1, the online-meeting level code (0 none, 1 two levels, 2 three levels), and any other code row, becomes
-  the lowest level: the level every commune has reached (the row asks whether the system reaches 100 % of the
-  communes);
-- percentages typed in without their parts (3.2.4, 3.2.5, 7.2.3.dien_tu, 7.2.3.song_song, and any ``rate.``
-  key not in :data:`RATES`) cannot be recomputed and are left empty ("—") rather than averaged; the caller
-  lists them.
+- ``sum``: counts (dossiers, tasks, inspections, surveys, staff, documents…) are added up;
+- ``max``: counts of the procedures of a catalogue that every commune applies (3.1.x, 3.2.x, 7.5.x: 207
+  procedures in force in each of three communes are 207 procedures, not 621) are taken as the communes report
+  them, the largest when they differ (a commune whose catalogue is behind), and the difference is noted;
+- ``recompute``: rates are **recomputed from their added-up parts**, never averaged (:data:`RATES`, the one
+  place where the formulas of DESIGN.md §5 are written as parts over a whole): commune A 99 of 100 on time and
+  B 1 of 2 give 100 / 102, not the mean of 99 % and 50 %;
+- ``yes_count``: yes/no codes (1.5, 5.4.1, 6.1, 6.2, 7.2.1, 7.4.1, 7.6) become the number of communes that
+  answered "1" (a consolidation's own value is already that number, and is added);
+- ``methods``: 1.4.2, the survey method code (0 online, 1 paper, 2 both), becomes the code of all the methods
+  used: 0 or 1 when every commune used the same one, 2 as soon as both were used somewhere;
+- ``min``: 7.1, the online-meeting level code (0 none, 1 two levels, 2 three levels), becomes the lowest level:
+  the level every commune has reached (the row asks whether the system reaches 100 % of the communes);
+- ``none``: percentages typed in without their parts (3.2.4, 3.2.5, 7.2.3.dien_tu, 7.2.3.song_song) cannot be
+  recomputed and are left empty ("—") rather than averaged; the caller lists them.
 
-The kinds come from the appendix definition (:mod:`cchc_desktop.domain.appendix`: its code and percentage
-rows), so that a row added there is combined by its kind without a second list here.
+A key that is not a row of the template is combined as the program counts it (:data:`templates.SOURCES
+<cchc_desktop.domain.templates.SOURCES>`: the named ``hs.``, ``ks.``, ``ktra.`` counts are added), a ``rate.``
+key by :data:`RATES` (any other ``rate.`` key is not added), anything else is a count.
 
 A number missing in some reports (absent, or a manual row left blank) is added over the reports that have it,
 and the key is listed in ``Totals.missing`` with the reports that lack it; a rate one of whose parts is missing
@@ -30,37 +33,29 @@ that :func:`recompute_rates` gives the statistics' own rates on the demo databas
 
 What a figure may be (:func:`figure_problem`, checked on every file before anything is added, and by
 :func:`row_problem` on a value typed into a row): an indicator key is digits, unaccented letters, ``_`` and ``.``
-(:data:`KEY`); a count is a whole number from 0 to :data:`MAX_COUNT` for each commune a file adds up; a code
-row one of its codes (a yes/no row of a consolidated file: how many of its communes answered 1); a percentage
-row (and ``5.4.2``) 0–100; a ``rate.`` key a fraction, 0–1. The kinds are those of the appendix, as for adding
-up; any other key is a count.
+(:data:`~cchc_desktop.domain.templates.KEY`); a count is a whole number from 0 to :data:`MAX_COUNT` for each
+commune a file adds up; a code row one of its codes (a yes/no row of a consolidated file: how many of its
+communes answered 1); a percentage row (and ``5.4.2``) 0–100; a ``rate.`` key a fraction, 0–1. The kinds are
+those of the template's rows, else of the program's figures; any other key is a count.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cchc_desktop.domain.appendix import APPENDIX, BY_KEY, YES_NO, Indicator, ValueKind, value_problem
-from cchc_desktop.domain.choices import Choice
+from cchc_desktop.domain.appendix import AppendixTemplate, Indicator, Rule, ValueKind, value_problem
 from cchc_desktop.domain.report import RowSource, Value
 from cchc_desktop.domain.statistics import METHOD_BOTH, METHOD_ONLINE, METHOD_PAPER
+from cchc_desktop.domain.templates import KEY, MAX_KEY_LENGTH, SOURCES, default, key_problem
 from cchc_desktop.formatting import number
 from cchc_desktop.i18n import _
 
+__all__ = ["KEY", "MAX_KEY_LENGTH", "key_problem"]
 
-class Combine(Choice):
-    """How one indicator of several reports becomes the indicator of their sum."""
-
-    SUM = "sum", "Cộng"
-    RATE = "rate", "Tính lại từ các số thành phần"
-    FLAG = "flag", "Số đơn vị có (mã 1)"
-    METHOD = "method", "Gộp mã hình thức khảo sát"
-    LEVEL = "level", "Mức thấp nhất"
-    SHARE = "share", "Không tổng hợp được (tỷ lệ nhập tay)"
+Combine = Rule  # how one indicator of several reports becomes the indicator of their sum (the template's rule)
 
 
 @dataclass(frozen=True)
@@ -87,43 +82,44 @@ class Rate:
 
 
 RATES: tuple[Rate, ...] = (
-    Rate("rate.dung_han", ("3.3.2",), "hs.da_giai_quyet"),  # (early + on time) / resolved
-    Rate("rate.truc_tuyen", ("3.3.1.truc_tuyen_mot_phan", "3.3.1.truc_tuyen_toan_trinh"), "3.3.1"),
-    Rate("rate.toan_trinh", ("3.3.1.truc_tuyen_toan_trinh",), "3.3.1"),
+    # (early + on time) / resolved with a result (a refusal after processing has no timeliness: issue 16)
+    Rate("rate.dung_han", ("3.3.2",), "hs.co_ket_qua"),
+    # received online / the base the unit chose (domain.statistics.OnlineRateBase), written beside the rate
+    Rate("rate.truc_tuyen", ("3.3.1.truc_tuyen_mot_phan", "3.3.1.truc_tuyen_toan_trinh"), "hs.mau_so_truc_tuyen"),
+    Rate("rate.toan_trinh", ("3.3.1.truc_tuyen_toan_trinh",), "hs.mau_so_toan_trinh"),
     Rate("rate.so_hoa", ("hs.so_hoa",), "3.3.1"),
     Rate("rate.hai_long", ("ks.hai_long",), "1.4.1"),  # satisfied responses / responses
     Rate("5.4.2", ("ktra.don_vi_kiem_tra",), "ktra.don_vi", percent=True),  # units inspected / units known
 )
 RATE_KEYS = {rate.key: rate for rate in RATES}
 
-METHOD_KEYS = frozenset({"1.4.2"})  # the survey method code
 
 
-def _appendix_kinds() -> dict[str, Combine]:
-    """The kinds the appendix definition gives: its code rows (yes/no → FLAG; the method code; any other code, a
-    level such as 7.1 → LEVEL) and its percentage rows (recomputed when :data:`RATES` has their parts, else
-    SHARE); every other row is a count."""
-    kinds: dict[str, Combine] = {}
-    for row in APPENDIX:
-        if not row.key or row.key in RATE_KEYS:
-            continue
-        if row.kind is ValueKind.CODE:
-            kinds[row.key] = Combine.METHOD if row.key in METHOD_KEYS else \
-                Combine.FLAG if row.codes == YES_NO else Combine.LEVEL
-        elif row.kind is ValueKind.PERCENT:
-            kinds[row.key] = Combine.SHARE
-    return kinds
+def combine_of(key: str, template: AppendixTemplate | None = None) -> Rule:
+    """How ``key`` is combined: the rule of its row in ``template`` (the default template when None), else a
+    rate of :data:`RATES` is recomputed, another ``rate.`` key is not added, a figure the program counts by its
+    own rule (:data:`~cchc_desktop.domain.templates.SOURCES`), and anything else is a count."""
+    row = (template or default()).by_key.get(key)
+    if row is not None:
+        return row.rule
+    if key in RATE_KEYS:
+        return Rule.RECOMPUTE
+    if key.startswith("rate."):
+        return Rule.NONE
+    source = SOURCES.get(key)
+    return source.rule if source is not None else Rule.SUM
 
 
-KINDS: dict[str, Combine] = {**_appendix_kinds(), **{key: Combine.RATE for key in RATE_KEYS}}
-
-
-def combine_of(key: str) -> Combine:
-    """How ``key`` is combined: :data:`KINDS`, a named rate without its parts (``rate.…``) is not added, and
-    anything else is a count."""
-    if key in KINDS:
-        return KINDS[key]
-    return Combine.SHARE if key.startswith("rate.") else Combine.SUM
+def kind_row(key: str, template: AppendixTemplate | None = None) -> Indicator | None:
+    """The row that says what ``key`` may hold: its row in ``template``, else a row of the kind of the
+    program's figure (``5.4.2`` a percentage, ``1.4.2`` its codes), else None (a count, or a ``rate.``)."""
+    row = (template or default()).by_key.get(key)
+    if row is not None:
+        return row
+    source = SOURCES.get(key)
+    if source is None or source.kind is ValueKind.COUNT:
+        return None
+    return Indicator(key, key, key=key, computed=True, kind=source.kind, codes=source.codes, rule=source.rule)
 
 
 def key_order(key: str) -> tuple[tuple[int, int | str], ...]:
@@ -141,19 +137,7 @@ responses…). The busiest one-stop desks of a ward receive some hundred thousan
 times that is a typing slip or a damaged file, never a figure, and summing it would make the report sent
 upward meaningless. A consolidated file may give it once for each commune it adds up."""
 
-KEY = re.compile(r"[0-9A-Za-z_]+(?:\.[0-9A-Za-z_]+)*")
-"""An indicator key (DESIGN.md §6): row numbers, suffixes and named prefixes joined by dots (``3.3.1.bcci``,
-``hs.qua_han``, ``rate.dung_han``)."""
-MAX_KEY_LENGTH = 64  # the longest key written today has 29 characters
 KEY_NUMBER_DIGITS = 9  # a piece of a key sorted as a number (row numbers have one or two digits)
-
-
-def key_problem(key: str) -> str | None:
-    """What is wrong with ``key`` as an indicator key (a phrase), or None."""
-    if len(key) <= MAX_KEY_LENGTH and KEY.fullmatch(key):
-        return None
-    return _("không phải là mã chỉ tiêu (tối đa {n} ký tự: chữ số, chữ cái không dấu, «_» và «.»)").format(
-        n=MAX_KEY_LENGTH)
 
 
 def count_range(units: int = 1) -> str:
@@ -186,17 +170,19 @@ def row_problem(row: Indicator, value: Decimal, *, units: int = 1) -> str | None
     return value_problem(row, value)
 
 
-def figure_problem(key: str, value: int | float | None, *, units: int = 1) -> str | None:
+def figure_problem(key: str, value: int | float | None, *, units: int = 1,
+                   template: AppendixTemplate | None = None) -> str | None:
     """What is wrong with ``value`` as the figure ``key`` of a report file adding up ``units`` communes (1 for
-    a commune's own report), a phrase, or None. A key of the appendix is checked by its kind; a ``rate.`` key
-    is a fraction; any other key a count."""
+    a commune's own report) made with ``template`` (the default when None), a phrase, or None. A row of the
+    template, or a figure of the program, is checked by its kind; a ``rate.`` key is a fraction; any other key a
+    count."""
     if value is None:
         return None
     if isinstance(value, float) and not math.isfinite(value):
         return _("không phải là số hữu hạn")
     amount = Decimal(value)
-    row = BY_KEY.get(key)
-    if units > 1 and combine_of(key) is Combine.FLAG:  # how many of the communes answered 1
+    row = kind_row(key, template)
+    if units > 1 and combine_of(key, template) is Rule.YES_COUNT:  # how many of the communes answered 1
         if 0 <= amount <= units and amount == amount.to_integral_value():
             return None
         return _("phải là số đơn vị có (mã 1), từ 0 đến {n}").format(n=number(units))
@@ -243,41 +229,51 @@ class Part:
 class Totals:
     indicators: dict[str, Value]
     sources: dict[str, str]
-    combined: dict[str, Combine]  # how each key was combined
+    combined: dict[str, Rule]  # how each key was combined
     missing: dict[str, tuple[str, ...]]  # key → the reports without a number for it (added over the others)
+    spread: dict[str, tuple[Value, Value]] = field(default_factory=dict)  # a ``max`` key the reports differ on:
+    # its lowest and highest value
 
 
-def add_up(parts: Sequence[Part]) -> Totals:
-    """The sum of ``parts`` key by key, every key of any part, in :func:`key_order`."""
+def add_up(parts: Sequence[Part], template: AppendixTemplate | None = None) -> Totals:
+    """The sum of ``parts`` (reports made with ``template``, the default when None) key by key, every key of
+    any part, in :func:`key_order`."""
     keys = sorted({key for part in parts for key in part.indicators} | set(RATE_KEYS), key=key_order)
     values: dict[str, Value] = {}
-    combined: dict[str, Combine] = {}
+    combined: dict[str, Rule] = {}
     missing: dict[str, tuple[str, ...]] = {}
+    spread: dict[str, tuple[Value, Value]] = {}
     for key in keys:
-        kind = combined[key] = combine_of(key)
+        rule = combined[key] = combine_of(key, template)
         given = [(part, value) for part in parts if (value := part.indicators.get(key)) is not None]
         lacking = tuple(part.name for part in parts if part.lacks(key))
-        if given and lacking and kind not in (Combine.RATE, Combine.SHARE):
+        if given and lacking and rule not in (Rule.RECOMPUTE, Rule.NONE):
             missing[key] = lacking
         numbers = [value for _part, value in given]
-        if kind is Combine.SUM:
+        if rule is Rule.SUM:
             values[key] = sum(numbers) if numbers else None
-        elif kind is Combine.FLAG:
+        elif rule is Rule.MAX:
+            values[key] = max(numbers) if numbers else None
+            if len(set(numbers)) > 1:
+                spread[key] = (min(numbers), max(numbers))
+        elif rule is Rule.YES_COUNT:
             values[key] = sum(value if part.consolidated else int(value >= 1) for part, value in given) \
                 if given else None
-        elif kind is Combine.METHOD:
+        elif rule is Rule.METHODS:
             values[key] = survey_method(int(value) for value in numbers)
-        elif kind is Combine.LEVEL:
+        elif rule is Rule.MIN:
             values[key] = min(numbers) if numbers else None
-        else:  # RATE (below) and SHARE: not added
+        else:  # RECOMPUTE (below) and NONE: not added
             values[key] = None
     for rate in RATES:
+        if combined.get(rate.key) is not Rule.RECOMPUTE:
+            continue
         complete = not any(key in missing for key in rate.inputs)
         values[rate.key] = rate.of(values) if complete else None
     sources = {
         key: RowSource.MANUAL.value
-        if combined[key] is not Combine.RATE and any(part.sources.get(key) == RowSource.MANUAL for part in parts)
+        if combined[key] is not Rule.RECOMPUTE and any(part.sources.get(key) == RowSource.MANUAL for part in parts)
         else RowSource.COMPUTED.value
         for key in keys
     }
-    return Totals(indicators=values, sources=sources, combined=combined, missing=missing)
+    return Totals(indicators=values, sources=sources, combined=combined, missing=missing, spread=spread)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from cchc_desktop.domain.choices import Choice
+from cchc_desktop.text import fold
 
 
 class InspectionKind(Choice):
@@ -87,3 +88,22 @@ class Inspection:
     conclusion: str = ""
     checks: tuple[InspectionCheck, ...] = field(default_factory=tuple)
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+
+# -- the list of departments and officials to inspect (appendix row 5.4.2) --------------------------------------
+
+MAX_SUBJECTS = 300  # a commune has a dozen departments and some tens of officials
+MAX_SUBJECT_LENGTH = 300  # as an inspection's subject
+
+
+def subject_lines(text: str | None) -> tuple[str, ...]:
+    """The declared list as stored (one subject a line), blank lines left out."""
+    return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
+
+
+def inspected_share(declared: tuple[str, ...], inspected: set[str]) -> tuple[int, int]:
+    """5.4.2's parts: (declared subjects inspected, declared subjects). ``inspected`` holds the folded subjects of
+    the period's inspections; a subject is matched without case or diacritics, an inspected one not on the list
+    counts in neither part."""
+    listed = {fold(subject) for subject in declared}
+    return len(listed & inspected), len(listed)

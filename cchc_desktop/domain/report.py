@@ -9,9 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.periods import Period
+
+if TYPE_CHECKING:
+    from cchc_desktop.domain.appendix import AppendixTemplate
 
 SCHEMA = "cchc-report/1"
 
@@ -93,7 +97,8 @@ class ReportDocument:
     ``indicators``/``sources`` are the machine part (DESIGN.md §6 keys, every computed and manual figure,
     including the named ``hs.``/``rate.`` ones that have no appendix row); ``appendix`` the human table;
     ``sections`` the text. ``version`` counts the exports of the same period (a sent report is never changed:
-    a later export is a new version). ``communes`` is set by a consolidation (the units added up).
+    a later export is a new version). ``communes`` is set by a consolidation (the units added up). ``template``
+    is the appendix template the rows follow (None: the default template).
     """
 
     unit: ReportUnit
@@ -115,6 +120,7 @@ class ReportDocument:
     draft: bool = False  # a draft (dự thảo): «DỰ THẢO» on every page of its file, never recorded as sent
     dated: bool = True  # False: no date was given and the day it was drafted lies outside the period's reporting
     # window, so ``issued_on`` only stands in for the date an export must be given
+    template: AppendixTemplate | None = None
 
     def value(self, key: str) -> Value:
         return self.indicators.get(key)

@@ -22,6 +22,29 @@ METHOD_ONLINE, METHOD_PAPER, METHOD_BOTH = 0, 1, 2
 ELECTRONIC_METHODS = frozenset({SurveyMethod.ONLINE, SurveyMethod.KIOSK})
 
 
+class OnlineRateBase(Choice):
+    """What the online rates (``rate.truc_tuyen``, ``rate.toan_trinh``) are counted over: a unit setting.
+
+    The numerator is always the dossiers received online (partly or fully; fully for ``rate.toan_trinh``), the two
+    levels of online public service of Nghị định 42/2022/NĐ-CP (trực tuyến một phần / toàn trình). The base:
+
+    - ``offered_online`` (the default): the dossiers received of the procedures that offer the service online
+      (partly or fully; fully, for ``rate.toan_trinh``), by the catalogue's «Mức độ DVC», together with any dossier
+      received online whatever its procedure's flag says (the rate never exceeds 100 %). This is how the national
+      index of Quyết định 766/QĐ-TTg (2022, «Cung cấp dịch vụ trực tuyến», 12 of its 100 points) is computed by the
+      provincial one-stop systems: «Tỷ lệ hồ sơ trực tuyến / hồ sơ (trực tuyến + trực tiếp) của TTHC đăng ký trực
+      tuyến». **(verify)**: the formula's own text in the decision's annex could not be read here;
+    - ``received``: every dossier received in the period (DESIGN.md §5 as first written, and the seeds' «Tỷ lệ nộp
+      HS trực tuyến»), for a province that asks the share of all dossiers.
+
+    Each base goes into the JSON with the rate (``hs.mau_so_truc_tuyen``, ``hs.mau_so_toan_trinh``), so that a
+    higher level recomputes the rate from the communes' parts.
+    """
+
+    OFFERED_ONLINE = "offered_online", "Hồ sơ của thủ tục có cung cấp dịch vụ công trực tuyến (Quyết định 766/QĐ-TTg)"
+    RECEIVED = "received", "Tổng số hồ sơ tiếp nhận"
+
+
 class TaskState(Choice):
     """Where a plan task stood at a cut-off day."""
 

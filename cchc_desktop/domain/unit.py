@@ -48,6 +48,7 @@ class UnitSettings:
     dossier_code_pattern: str = "{unit}-{yymmdd}-{seq:04d}"
     papers_keep_days: int = 90  # the window keeps the PDF of every paper it printed this long (personal data)
     form_set: str = "TT03/2025"  # the forms new dossiers are received under (a reprint keeps the dossier's own)
+    online_rate_base: str = "offered_online"  # what the online rates count over (domain.statistics.OnlineRateBase)
 
     @property
     def configured(self) -> bool:

@@ -197,6 +197,9 @@ def _received(data: NarrativeInput) -> str:
     text += " " + carried
     text += " " + _("Tỷ lệ hồ sơ nộp trực tuyến đạt {online}; tỷ lệ hồ sơ trực tuyến toàn trình đạt {full}.").format(
         online=formatting.percent(rates.online), full=formatting.percent(rates.full_online))
+    if d.online_base is not None and d.online_base != d.received.total:  # the base of Quyết định 766/QĐ-TTg
+        text = text[:-1] + " " + _("(trên {n} hồ sơ của các thủ tục có cung cấp dịch vụ công trực tuyến).").format(
+            n=count(d.online_base))
     text += " " + _("Số hồ sơ được số hóa: {n} hồ sơ, đạt {rate} số hồ sơ tiếp nhận.").format(
         n=count(d.digitized), rate=formatting.percent(rates.digitized))
     return text
@@ -204,7 +207,13 @@ def _received(data: NarrativeInput) -> str:
 
 def _resolved(data: NarrativeInput) -> str:
     d, rates = data.figures.dossiers, data.figures.rates
-    if d.resolved.total:
+    if d.refused:
+        text = _("Số hồ sơ đã giải quyết: {n} hồ sơ, trong đó có kết quả {granted} hồ sơ (trước hạn {early} hồ sơ, "
+                 "đúng hạn {on_time} hồ sơ, quá hạn {late} hồ sơ) và từ chối giải quyết {refused} hồ sơ; tỷ lệ giải "
+                 "quyết đúng hạn đạt {rate} số hồ sơ có kết quả.").format(
+            n=count(d.resolved.total), granted=count(d.granted), early=count(d.early), on_time=count(d.on_time),
+            late=count(d.late), refused=count(d.refused), rate=formatting.percent(rates.on_time))
+    elif d.resolved.total:
         text = _("Số hồ sơ đã giải quyết: {n} hồ sơ (trước hạn {early} hồ sơ, đúng hạn {on_time} hồ sơ, quá hạn "
                  "{late} hồ sơ); tỷ lệ giải quyết đúng hạn đạt {rate}.").format(
             n=count(d.resolved.total), early=count(d.early), on_time=count(d.on_time), late=count(d.late),
@@ -212,8 +221,9 @@ def _resolved(data: NarrativeInput) -> str:
     else:
         text = _("Trong kỳ chưa có hồ sơ được giải quyết.")
     if d.in_progress:
-        text += " " + _("Hồ sơ đang giải quyết: {n} hồ sơ (chưa đến hạn {due} hồ sơ, quá hạn {overdue} hồ sơ; trong "
-                        "đó chờ bổ sung {waiting} hồ sơ).").format(
+        # three parts that never overlap: a dossier waiting for the citizen's supplement has its clock stopped
+        text += " " + _("Hồ sơ đang giải quyết: {n} hồ sơ (chưa đến hạn {due} hồ sơ, quá hạn {overdue} hồ sơ, chờ "
+                        "bổ sung {waiting} hồ sơ — tạm dừng tính thời hạn giải quyết).").format(
             n=count(d.in_progress), due=count(d.not_yet_due), overdue=count(d.overdue),
             waiting=count(d.waiting_supplement))
     else:

@@ -2,13 +2,17 @@
 
 Written: ``schema``, ``unit`` {name, code, parent}, ``period`` {from, to, cutoff, label}, ``generated_at``
 (ISO 8601 with the Vietnamese offset ``+07:00``), ``indicators`` and ``sources`` exactly as §6, keys in
-row-number order so that two files diff line by line; plus two keys §6 does not name: ``version`` (the
-export's version number; a sent report is never changed, a later export is a new version) and, for a
-consolidation only, ``communes`` (the names of the units added up). The schema name is versioned: a reader of
-``cchc-report/1`` ignores keys it does not know, and a change to a required key would be ``cchc-report/2``.
+row-number order so that two files diff line by line; plus keys §6 does not name: ``version`` (the export's
+version number; a sent report is never changed, a later export is a new version), for a consolidation only
+``communes`` (the names of the units added up), and ``template`` (issue 16: the appendix template the report
+followed, as its file writes it — ``format``, ``id``, ``name``, ``rows`` — with ``hash``, the SHA-256 of its rows,
+so that the higher level adds the rows up by their own rules, and refuses to mix templates, without having the
+template installed). The schema name is versioned: a reader of ``cchc-report/1`` ignores keys it does not know
+(this one too: a file without ``template`` was made before templates, with the rows of the default template),
+and a change to a required key would be ``cchc-report/2``.
 
-Nothing else goes in: no narrative text, no names but the unit's (and the communes' for a consolidation), no
-record of any kind, so no personal data can leave the commune through this file.
+Nothing else goes in: no narrative text, no names but the unit's (and the communes' for a consolidation) and the
+template's own words, no record of any kind, so no personal data can leave the commune through this file.
 
 Read: :func:`read_json` checks everything it relies on and says in Vietnamese what is wrong, naming the file
 (:class:`ReportFileError`). A cut-off before the period's first day is refused; a cut-off after its last day
@@ -26,11 +30,13 @@ import json
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from cchc_desktop.domain import templates
+from cchc_desktop.domain.appendix import AppendixTemplate
 from cchc_desktop.domain.consolidation import figure_problem, key_order, key_problem
 from cchc_desktop.domain.periods import Period, PeriodError, parse_period
 from cchc_desktop.domain.report import SCHEMA, ReportDocument, ReportUnit, Value
@@ -66,6 +72,7 @@ class ReportFile:
     sources: Mapping[str, str]
     version: int = 1
     communes: tuple[str, ...] = ()
+    template: AppendixTemplate = field(default_factory=templates.default)
 
 
 # -- writing -------------------------------------------------------------------------------------------------
@@ -102,6 +109,7 @@ def to_json(document: ReportDocument) -> dict[str, Any]:
     audit = getattr(document, "audit", None)
     if audit:  # the commune's audit trail as it stood (no personal data: an id, an entry number, a hash)
         data["audit"] = dict(audit)
+    data["template"] = templates.of_document(document).data(with_digest=True)
     return data
 
 
@@ -281,7 +289,20 @@ def _listed(problems: list[str]) -> tuple[str, str]:
     return "; ".join(problems[:BAD_VALUES_SHOWN]), _(" … và {n} chỉ tiêu khác").format(n=more) if more > 0 else ""
 
 
-def _indicators(path: Path, raw: object, *, units: int) -> dict[str, Value]:
+def _template(path: Path, raw: object) -> AppendixTemplate:
+    """The template the file says it followed (the default for a file made before templates)."""
+    try:
+        return templates.of_report(raw)
+    except templates.TemplateInvalid as exc:
+        problems = exc.problems
+        more = _(" … và {n} lỗi khác").format(n=len(problems) - BAD_VALUES_SHOWN) \
+            if len(problems) > BAD_VALUES_SHOWN else ""
+        raise ReportFileError(path, _(
+            "Tệp «{path}»: mẫu phụ lục («template») không dùng được: {shown}{more}. Hãy đề nghị đơn vị xuất lại báo "
+            "cáo.").format(path=path, shown=" ".join(problems[:BAD_VALUES_SHOWN]).rstrip("."), more=more)) from None
+
+
+def _indicators(path: Path, raw: object, *, units: int, template: AppendixTemplate) -> dict[str, Value]:
     """The figures of a report adding up ``units`` communes, each one its indicator can have."""
     if not isinstance(raw, dict):
         raise ReportFileError(path, _("Tệp «{path}»: mục «indicators» phải là bảng chỉ tiêu: giá trị.").format(
@@ -296,7 +317,7 @@ def _indicators(path: Path, raw: object, *, units: int) -> dict[str, Value]:
     for key, value in raw.items():
         if problem := key_problem(key):
             impossible.append(f"«{_quoted(key)}»: {problem}")
-        elif problem := figure_problem(key, value, units=units):
+        elif problem := figure_problem(key, value, units=units, template=template):
             impossible.append(f"«{key}» = {_json_text(value)} ({problem})")
     if impossible:
         shown, more = _listed(impossible)
@@ -332,7 +353,8 @@ def read_json(path: str | os.PathLike[str]) -> ReportFile:
     if not isinstance(communes, list) or not all(isinstance(name, str) and name.strip() for name in communes):
         raise ReportFileError(path, _("Tệp «{path}»: «communes» phải là danh sách tên đơn vị.").format(path=path))
     units = len({name.strip() for name in communes}) or 1  # a consolidation's figures may be that many times larger
-    indicators = _indicators(path, data["indicators"], units=units)
+    template = _template(path, data.get("template"))
+    indicators = _indicators(path, data["indicators"], units=units, template=template)
     sources = data["sources"]
     if not isinstance(sources, dict) or not all(isinstance(value, str) for value in sources.values()):
         raise ReportFileError(path, _("Tệp «{path}»: mục «sources» phải là bảng chỉ tiêu: nguồn.").format(path=path))
@@ -340,4 +362,5 @@ def read_json(path: str | os.PathLike[str]) -> ReportFile:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ReportFileError(path, _("Tệp «{path}»: «version» phải là số nguyên dương.").format(path=path))
     return ReportFile(unit=unit, period=period, cutoff=cutoff, generated_at=generated_at, indicators=indicators,
-                      sources=dict(sources), version=version, communes=tuple(name.strip() for name in communes))
+                      sources=dict(sources), version=version, communes=tuple(name.strip() for name in communes),
+                      template=template)

@@ -19,6 +19,11 @@ Decisions where the issue is silent:
   district's file.
 - The consolidating unit is the one named by the caller, else the parent unit all the files name, else the
   unit of the settings (:func:`consolidating_unit`); it must not be one of the units added up.
+- The reports must follow the same appendix template (issue 16: the same rows, by the ``hash`` of the template
+  each JSON carries; a file made before templates followed the default). Reports of different templates are
+  refused, naming each file's template, rather than merged: a key may mean another thing, or be added up by
+  another rule, in another template, and a row one template lacks would be added over some communes only. The
+  sum follows the files' template, which the consolidating office need not have installed.
 """
 
 from __future__ import annotations
@@ -30,8 +35,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from cchc_desktop.domain import appendix
-from cchc_desktop.domain.consolidation import Combine, Part, Totals, add_up
+from cchc_desktop.domain.appendix import AppendixTemplate, Rule
+from cchc_desktop.domain.consolidation import Part, Totals, add_up
 from cchc_desktop.domain.report import AppendixRow, NarrativeSection, ReportDocument, ReportUnit, RowSource, Value
 from cchc_desktop.domain.unit import UnitSettings
 from cchc_desktop.errors import ValidationError
@@ -106,15 +111,19 @@ class Consolidated:
     document: ReportDocument
     table: CommuneTable
     files: tuple[Path, ...]
-    combined: Mapping[str, Combine]
+    combined: Mapping[str, Rule]
     missing: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # key → units without a number for it
     not_added: tuple[str, ...] = ()  # percentages typed in without their parts, left empty
+    spread: Mapping[str, tuple[Value, Value]] = field(default_factory=dict)  # a ``max`` row the units differ on
 
     @property
     def notes(self) -> tuple[str, ...]:
         """What the user should know about the sum, in Vietnamese (one line each)."""
         lines = [_("Chỉ tiêu {key}: chưa có số liệu của {units}; tổng chỉ gồm các đơn vị có số liệu.").format(
             key=key, units=", ".join(units)) for key, units in self.missing.items()]
+        lines += [_("Chỉ tiêu {key}: các đơn vị báo cáo khác nhau (từ {low} đến {high}); đây là số thủ tục theo danh "
+                    "mục chung nên lấy số lớn nhất ({high}), không cộng.").format(
+            key=key, low=number(low), high=number(high)) for key, (low, high) in self.spread.items()]
         if self.not_added:
             lines.append(_("Chỉ tiêu tỷ lệ nhập tay {keys}: không có số thành phần nên không tổng hợp được "
                            "(để trống, không lấy trung bình).").format(keys=", ".join(self.not_added)))
@@ -148,6 +157,13 @@ def _check_together(files: Sequence[Path], reports: Sequence[ReportFile]) -> dic
             _problem(path, _("Tệp «{path}» được chọn hai lần.").format(path=path), problems, "#twice")
             continue
         seen_paths[resolved] = path
+        if report.template.digest != first.template.digest:
+            _problem(path, _(
+                "Tệp «{path}» lập theo mẫu phụ lục «{template}», khác mẫu của tệp «{other}» («{other_template}»): "
+                "chỉ tổng hợp được các báo cáo cùng mẫu phụ lục. Hãy đề nghị đơn vị cài đúng mẫu phụ lục (cchc "
+                "template install) rồi xuất lại báo cáo.").format(
+                path=path, template=report.template.title, other=first_path, other_template=first.template.title),
+                problems, "#template")
         if (report.period.date_from, report.period.date_to) != (first.period.date_from, first.period.date_to):
             _problem(path, _(
                 "Tệp «{path}» là báo cáo {label} ({first} – {last}), khác kỳ của tệp «{other}» ({other_label}, "
@@ -243,12 +259,12 @@ def _table(reports: Sequence[ReportFile], totals: Mapping[str, Value]) -> Commun
                         rows=tuple(rows))
 
 
-def _appendix(totals: Totals) -> tuple[AppendixRow, ...]:
-    """The commune appendix's rows with the sums; a yes/no row counts the units that answered yes."""
+def _appendix(totals: Totals, template: AppendixTemplate) -> tuple[AppendixRow, ...]:
+    """The template's rows with the sums; a yes/no row counts the units that answered yes."""
     return tuple(
         replace(row, source=RowSource(totals.sources.get(row.key, row.source.value)),
-                unit=_("Số đơn vị") if totals.combined.get(row.key) is Combine.FLAG else row.unit)
-        for row in appendix.rows(totals.indicators)
+                unit=_("Số đơn vị") if totals.combined.get(row.key) is Rule.YES_COUNT else row.unit)
+        for row in template.appendix(totals.indicators)
     )
 
 
@@ -301,9 +317,10 @@ class ConsolidationService:
         else:
             _check_not_added(unit, reports)
         names = _unit_names(reports)
-        totals = add_up([Part(name=report.unit.name, indicators=report.indicators, sources=report.sources,
-                              consolidated=bool(report.communes)) for report in reports])
         first = reports[0]
+        template = first.template
+        totals = add_up([Part(name=report.unit.name, indicators=report.indicators, sources=report.sources,
+                              consolidated=bool(report.communes)) for report in reports], template)
         now = self.clock()
         document = ReportDocument(
             unit=unit, period=first.period, cutoff=first.cutoff, issued_on=issued_on or now.date(),
@@ -312,13 +329,15 @@ class ConsolidationService:
                 period=first.period.label[:1].lower() + first.period.label[1:]),
             sections=(NarrativeSection("I", _("Tổng hợp số liệu"), _summary(names, totals.indicators)),
                       NarrativeSection("II", _("Số liệu của từng đơn vị"), _per_unit(reports))),
-            appendix=_appendix(totals), indicators=totals.indicators, sources=totals.sources, generated_at=now,
-            recipients=tuple(part for part in (unit.parent,) if part), communes=names,
+            appendix=_appendix(totals, template), indicators=totals.indicators, sources=totals.sources,
+            generated_at=now, recipients=tuple(part for part in (unit.parent,) if part), communes=names,
+            template=template,
         )
         given_any = {key for report in reports for key, value in report.indicators.items() if value is not None}
-        not_added = tuple(key for key, kind in totals.combined.items() if kind is Combine.SHARE and key in given_any)
+        not_added = tuple(key for key, rule in totals.combined.items() if rule is Rule.NONE and key in given_any)
         return Consolidated(document=document, table=_table(reports, totals.indicators), files=paths,
-                            combined=totals.combined, missing=totals.missing, not_added=not_added)
+                            combined=totals.combined, missing=totals.missing, not_added=not_added,
+                            spread=totals.spread)
 
     def export(self, result: Consolidated, target: str | Path) -> Path:
         """Write the sum as .json, .xlsx (appendix, then the table of units), .pdf or .docx; atomically."""

@@ -34,6 +34,7 @@ from cchc_desktop.i18n import _
 from cchc_desktop.services import demo_data as data
 from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.services.catalogue import load_reference_catalogue, read_reference_procedures
+from cchc_desktop.services.inspections import SUBJECTS_KEY
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import fold
 from db import audit
@@ -131,6 +132,8 @@ def generate_demo(
                 queries.create_indexes(db, indexes)
                 queries.optimize_search(db)
             inspections, findings = _write_inspections(db, calendar, rng, first_year, year)
+            # the departments to inspect (5.4.2's base), as the reform officer declares them
+            settings_queries.write_many(db, {SUBJECTS_KEY: "\n".join(data.INSPECTION_UNITS)})
             tasks = _write_plans(db, calendar, rng, first_year, year)
             documents = _write_directives(db, calendar, rng, first_year, year)
             audit.log_entry(db, "other", after={"dữ liệu mẫu": {"năm": year, "hồ sơ": written.dossiers},

@@ -18,12 +18,18 @@ Decisions where the issue is silent:
   ``i`` its 0-based index in ``InspectionInput.findings`` (the message names it from 1: «Vấn đề thứ 1»).
 - The whole inspection is written once (``record``); afterwards findings are added (``add_finding``) and
   changed (``update_finding``: its remedy, measure, deadline...), never deleted.
+- The departments and officials of the commune to inspect (``declare_subjects``, issue 16): the base of appendix
+  row 5.4.2 (the share inspected in the period). A list the reform officer keeps (the right to record
+  inspections), one name a line, stored as one text in the ``setting`` table (key ``inspection.subjects``): a
+  dozen departments and some tens of officials with nothing to record beside their names, which a table and a
+  migration would not serve better; the audit trail keeps each version. It is the list as declared now: a report
+  recomputed for an old period divides by today's list (the report as sent is kept in its history).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -32,6 +38,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from cchc_desktop.domain.inspections import (
+    MAX_SUBJECT_LENGTH,
+    MAX_SUBJECTS,
     CheckResult,
     Finding,
     Inspection,
@@ -40,6 +48,7 @@ from cchc_desktop.domain.inspections import (
     InspectionKind,
     Measure,
     SubjectKind,
+    subject_lines,
 )
 from cchc_desktop.domain.periods import LAST_YEAR, Period, parse_period
 from cchc_desktop.domain.users import Permission
@@ -50,7 +59,9 @@ from cchc_desktop.lazy import lazy_import
 from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean, fold
+from db.errors import writing
 from db.queries import inspections as queries
+from db.queries import settings as setting_queries
 
 log = logging.getLogger("cchc.services")
 
@@ -59,6 +70,7 @@ record_pdf = lazy_import("cchc_desktop.reports.inspection_record")
 Clock = Callable[[], datetime]
 
 EARLIEST_YEAR = 2000
+SUBJECTS_KEY = "inspection.subjects"  # the setting holding the declared list (5.4.2)
 MAX_LENGTH = {
     "subject": 300, "basis": 1000, "place": 300, "inspectors": 2000, "conclusion": 4000, "note": 1000,
     "description": 2000, "responsible": 300, "official_name": 200,
@@ -296,6 +308,37 @@ class InspectionService:
 
     def today(self) -> date:
         return self.clock().date()
+
+    def subjects_to_inspect(self) -> tuple[str, ...]:
+        """The declared departments and officials to inspect (5.4.2's base), as entered."""
+        return subject_lines(setting_queries.read(self.db, SUBJECTS_KEY))
+
+    @requires(Permission.INSPECTIONS)
+    def declare_subjects(self, subjects: str | Sequence[str]) -> tuple[str, ...]:
+        """Replace the list of departments and officials to inspect (one a line, or a sequence); blank lines are
+        dropped. ValidationError ``subjects`` names every problem: a name too long, a name given twice (without
+        case or diacritics), too many names."""
+        lines = subjects.splitlines() if isinstance(subjects, str) else list(subjects)
+        cleaned = [clean(line) for line in lines]
+        cleaned = [line for line in cleaned if line]
+        problems: list[str] = []
+        seen: dict[str, str] = {}
+        for line in cleaned:
+            if len(line) > MAX_SUBJECT_LENGTH:
+                problems.append(_("«{name}…» dài quá {n} ký tự").format(name=line[:40], n=MAX_SUBJECT_LENGTH))
+            key = fold(line)
+            if key in seen:
+                problems.append(_("«{name}» ghi hai lần").format(name=line))
+            seen.setdefault(key, line)
+        if len(cleaned) > MAX_SUBJECTS:
+            problems.append(_("danh sách có {n} dòng, tối đa {limit}").format(n=len(cleaned), limit=MAX_SUBJECTS))
+        if problems:
+            raise ValidationError({"subjects": _("Danh sách bộ phận, công chức thuộc diện kiểm tra: {problems}.")
+                                   .format(problems="; ".join(problems))})
+        with writing(self.db):
+            setting_queries.write_many(self.db, {SUBJECTS_KEY: "\n".join(cleaned)})
+        log.info("declared %d departments and officials to inspect", len(cleaned))
+        return tuple(cleaned)
 
     def checklist(self) -> list[InspectionCriterion]:
         """The active criteria of the checklist, in order."""

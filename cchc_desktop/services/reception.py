@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,13 +34,13 @@ from cchc_desktop.domain.dossiers import (
     Timeliness,
     allowed_events,
     dossier_code,
-    end_of_session,
     in_office_hours,
     next_status,
     timeliness,
     working_seconds_between,
 )
 from cchc_desktop.domain.papers import FormSet, Proxy, ResultDelivery, form_set_for, form_set_of
+from cchc_desktop.domain.supplements import remaining_seconds, resumed_due
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import NotFoundError, ValidationError
 from cchc_desktop.formatting import date_time
@@ -642,7 +641,7 @@ class ReceptionService:
             explanation = ""
             if event is EventKind.SUPPLEMENT_REQUESTED:
                 assert calendar is not None
-                data["remaining_seconds"] = working_seconds_between(calendar, moment, due_before)
+                data["remaining_seconds"] = remaining_seconds(calendar, moment, due_before)
             elif event is EventKind.SUPPLEMENT_RECEIVED:
                 assert calendar is not None
                 due_after, explanation, data = self._resumed_due(row, calendar, moment)
@@ -682,36 +681,19 @@ class ReceptionService:
     def _resumed_due(
         self, row: Mapping[str, Any], calendar: WorkCalendar, back: datetime,
     ) -> tuple[datetime, str, dict[str, object]]:
-        """(new appointment, reasoning, event data) when the supplement is received at ``back``."""
-        unit = TimeLimitUnit(row["time_limit_unit"])
-        cutoff = time.fromisoformat(row["afternoon_cutoff"]) if row["afternoon_cutoff"] else None
-        if SupplementRule(row["supplement_rule"]) is SupplementRule.RESTART:
-            due = calendar.due_at(back, row["time_limit"], unit, cutoff)
-            text = _("Tính lại từ khi nhận hồ sơ bổ sung: {reason}").format(reason=due.explanation)
-            return due.at, text, {"rule": SupplementRule.RESTART.value}
+        """(new appointment, reasoning, event data) when the supplement is received at ``back``, by the procedure's
+        rule (``domain.supplements.resumed_due``: restart, or pause from what was left at the request)."""
         request = queries.last_event(self.db, row["id"], EventKind.SUPPLEMENT_REQUESTED.value)
         asked = json.loads(request["data"]) if request and request["data"] else {}
-        if unit is TimeLimitUnit.CALENDAR_DAYS:  # the calendar days left when it was asked, from the return
-            asked_on = (_parse(request["at"]) if request else back).date()
-            due_before = _parse(request["due_before"] if request else None) or datetime.fromisoformat(row["due_at"])
-            days = max(0, (due_before.date() - asked_on).days)
-            text = _("Tạm dừng khi yêu cầu bổ sung, còn {days} ngày, tính tiếp từ khi nhận hồ sơ bổ sung").format(
-                days=days)
-            return calendar.calendar_deadline(back.date(), days), text, {"rule": SupplementRule.PAUSE.value,
-                                                                         "remaining_days": days}
-        remaining = asked.get("remaining_seconds")
-        if remaining is None:  # a request recorded without it (imported or demo data): recompute
-            requested_at = _parse(request["at"]) if request else back
-            remaining = working_seconds_between(
-                calendar, requested_at, _parse(request["due_before"] if request else None) or
-                datetime.fromisoformat(row["due_at"]))
-        due = calendar.add_working_minutes(back, math.ceil(remaining / 60))
-        if unit is TimeLimitUnit.WORKING_DAYS:
-            due = end_of_session(calendar, due)
-        hours, minutes = divmod(math.ceil(remaining / 60), 60)
-        text = _("Tạm dừng khi yêu cầu bổ sung, còn {hours} giờ {minutes} phút làm việc, tính tiếp từ khi nhận "
-                 "hồ sơ bổ sung").format(hours=hours, minutes=f"{minutes:02d}")
-        return due, text, {"rule": SupplementRule.PAUSE.value, "remaining_seconds": remaining}
+        resumed = resumed_due(
+            calendar, rule=SupplementRule(row["supplement_rule"]), limit=row["time_limit"],
+            unit=TimeLimitUnit(row["time_limit_unit"]),
+            cutoff=time.fromisoformat(row["afternoon_cutoff"]) if row["afternoon_cutoff"] else None, back=back,
+            requested_at=_parse(request["at"]) if request else None,
+            due_before=_parse(request["due_before"] if request else None) or datetime.fromisoformat(row["due_at"]),
+            remaining=asked.get("remaining_seconds"),  # None for a request recorded without it (imported, demo)
+        )
+        return resumed.at, resumed.explanation, resumed.data
 
     def may_apologise(self, view: DossierView) -> bool:
         """Whether ``apologise`` would accept a letter for this dossier now (the page offers it only then); a

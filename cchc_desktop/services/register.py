@@ -37,8 +37,8 @@ class RegisterFilter:
     field_id: int | None = None
     received_from: date | None = None
     received_to: date | None = None  # inclusive
-    overdue: bool = False
-    due_from: datetime | None = None  # open dossiers due in [due_from, due_before)
+    overdue: bool = False  # open, not waiting for a supplement (its clock is stopped), due before now
+    due_from: datetime | None = None  # open dossiers not waiting for a supplement, due in [due_from, due_before)
     due_before: datetime | None = None
     sort: SortKey = SortKey.RECEIVED_AT
     descending: bool = True

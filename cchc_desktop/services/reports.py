@@ -35,7 +35,11 @@ Decisions where the issue is silent:
   again, or a reopened version, in another format) reuses that version; anything else is the next version.
   ``generated_at`` does not count as a difference; the number, the date, the cut-off and any edit do.
 - The frozen record holds the whole document (unit, period, appendix rows with their names and values,
-  indicators, sources, sections, recipients): ``reopen`` rebuilds it from there alone, whatever came later.
+  indicators, sources, sections, recipients, and the appendix template with its hash): ``reopen`` rebuilds it
+  from there alone, whatever came later (a template installed since does not change a report sent).
+- The appendix follows the template in use (:class:`~cchc_desktop.services.templates.TemplateService`): its rows,
+  which of them are typed in, the gaps. Two exports identical but for the template are different versions; a
+  report frozen before templates followed the default template's rows (the same as the program's rows then).
 """
 
 from __future__ import annotations
@@ -56,7 +60,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from cchc_desktop import formatting
-from cchc_desktop.domain import appendix
+from cchc_desktop.domain import appendix, templates
 from cchc_desktop.domain.consolidation import accepted, row_problem
 from cchc_desktop.domain.periods import Period, PeriodError, cutoff_month, parse_period
 from cchc_desktop.domain.plans import TaskSource
@@ -93,6 +97,7 @@ from cchc_desktop.services.statistics import (
     TaskRow,
 )
 from cchc_desktop.services.tables import shown
+from cchc_desktop.services.templates import TemplateService
 from cchc_desktop.text import clean, fold
 from db.errors import main_file
 from db.queries import reports as queries
@@ -187,6 +192,7 @@ def freeze(document: ReportDocument) -> tuple[dict[str, Any], dict[str, Any]]:
         "sources": dict(document.sources),
         "appendix": [{**dataclasses.asdict(row), "source": row.source.value} for row in document.appendix],
         "communes": list(document.communes),
+        "template": templates.of_document(document).data(with_digest=True),
     }
     text = {
         "title": document.title, "subject": document.subject, "number": document.number,
@@ -211,13 +217,15 @@ def thaw(figures: Mapping[str, Any], text: Mapping[str, Any], *, version: int) -
         indicators=dict(figures["indicators"]), sources=dict(figures["sources"]),
         generated_at=datetime.fromisoformat(figures["generated_at"]),
         number=text["number"], recipients=tuple(text["recipients"]), version=version,
-        communes=tuple(figures.get("communes", ())),
+        communes=tuple(figures.get("communes", ())), template=templates.of_report(figures.get("template")),
     )
 
 
 def fingerprint(figures: Mapping[str, Any], text: Mapping[str, Any]) -> str:
-    """What makes two exports the same report: everything frozen but the moment it was generated."""
+    """What makes two exports the same report: everything frozen but the moment it was generated (the template
+    by its hash; a report frozen before templates followed the default)."""
     content = {key: value for key, value in figures.items() if key != "generated_at"}
+    content["template"] = (figures.get("template") or {}).get("hash") or templates.default().digest
     return json.dumps([content, text], sort_keys=True, ensure_ascii=False)
 
 
@@ -267,8 +275,8 @@ def _list_item(line: str) -> str:
     return clean(line).lstrip("-–•+ ").rstrip(";").strip()
 
 
-def _row_label(row: AppendixRow) -> str:
-    indicator = appendix.find(row.key)
+def _row_label(row: AppendixRow, template: appendix.AppendixTemplate) -> str:
+    indicator = template.find(row.key)
     return indicator.label if indicator is not None else f"{row.number or row.key} ({row.name})"
 
 
@@ -276,6 +284,7 @@ def gaps(document: ReportDocument) -> tuple[ReportGap, ...]:
     """What is left to finish before ``document`` is sent, in the order of the paper: the number, the
     placeholders of each section, the typed-in rows without a value. Empty: the report is finished."""
     found: list[ReportGap] = []
+    template = templates.of_document(document)
     if not clean(document.number):
         found.append(ReportGap(GapKind.NUMBER, "number", _("Chưa có số báo cáo (Số: …/BC-UBND).")))
     for section in document.sections:
@@ -287,7 +296,7 @@ def gaps(document: ReportDocument) -> tuple[ReportGap, ...]:
     for row in document.appendix:
         if row.source is RowSource.MANUAL and not row.heading and row.value is None:
             found.append(ReportGap(GapKind.MANUAL, row.key, _("Dòng {row}: chưa nhập số liệu.").format(
-                row=_row_label(row))))
+                row=_row_label(row, template))))
     return tuple(found)
 
 
@@ -315,6 +324,7 @@ class ReportService:
         self.clock = clock
         self.user_id = user_id
         self.statistics = StatisticsService(db, clock=clock)
+        self.templates = TemplateService(db)
 
     def today(self) -> date:
         return self.clock().date()
@@ -390,11 +400,12 @@ class ReportService:
         if errors:
             raise ValidationError(errors)
 
+        template = self.templates.current()
         figures = self.statistics.figures(period=period, cutoff=cutoff)
         indicators = figures.indicators()
         manual = self.manual_values(period.key)
-        values: dict[str, Value] = {**indicators, **{key: manual.get(key) for key in appendix.MANUAL_KEYS}}
-        sources = {key: (RowSource.MANUAL if key in appendix.MANUAL_KEYS else RowSource.COMPUTED).value
+        values: dict[str, Value] = {**indicators, **{key: manual.get(key) for key in template.manual_keys}}
+        sources = {key: (RowSource.MANUAL if key in template.manual_keys else RowSource.COMPUTED).value
                    for key in values}
 
         plans = PlanService(self.db, clock=self.clock)
@@ -418,9 +429,9 @@ class ReportService:
                             signer_name=settings.signer_name, signer_title=settings.signer_title,
                             signer_authority="; ".join(settings.authority)),
             period=period, cutoff=cutoff, issued_on=issued_on, title=_("BÁO CÁO"),
-            subject=narrative.subject(period), sections=sections, appendix=appendix.rows(values),
+            subject=narrative.subject(period), sections=sections, appendix=template.appendix(values),
             indicators=values, sources=sources, generated_at=self.clock(), number=number,
-            recipients=tuple(clean(line) for line in recipients if clean(line)), dated=dated,
+            recipients=tuple(clean(line) for line in recipients if clean(line)), dated=dated, template=template,
         )
         version, _existing = self._version_of(period.key, fingerprint(*freeze(document)))
         return dataclasses.replace(document, version=version)
@@ -435,22 +446,24 @@ class ReportService:
     def set_manual(self, *, period_key: str, indicator: str, text: str) -> Value:
         """Type in the value of one M row for the period (``"1.648"``, ``"3,5"``, ``"99,2"``); an empty text
         clears it. Returns the value stored (None when cleared)."""
-        row = appendix.find(indicator)
+        row = self.templates.current().find(indicator)
         return self.set_manual_values(period_key=period_key, values={indicator: text}).get(
             row.key if row else indicator)
 
     @requires(Permission.REPORT_EDIT)
     def set_manual_values(self, *, period_key: str, values: Mapping[str, str]) -> dict[str, Value]:
         """Several rows at once, all or nothing: every wrong row is named in one ValidationError (keyed by the
-        row's indicator key; ``indicator`` for a key the appendix does not have)."""
+        row's indicator key; ``indicator`` for a key the appendix does not have). The rows are those of the
+        template in use."""
         errors: dict[str, str] = {}
+        template = self.templates.current()
         try:
             period = parse_period(period_key)
         except PeriodError as exc:
             raise ValidationError({"period": str(exc)}) from None
         parsed: dict[str, Value] = {}
         for key, text in values.items():
-            row = appendix.find(key)
+            row = template.find(key)
             if row is None:
                 errors["indicator"] = _("Phụ lục không có dòng «{key}».").format(key=key)
                 continue

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain import signatures
 from cchc_desktop.domain.dossiers import code_pattern
+from cchc_desktop.domain.statistics import OnlineRateBase
 from cchc_desktop.domain.unit import OfficeHours, UnitSettings
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import ValidationError
@@ -24,7 +25,7 @@ _TEXT_FIELDS = (
     "name", "place", "code", "parent", "province", "address", "phone", "chair_name",
     "signer_name", "signer_title", "signer_authority", "dossier_code_pattern",
     "desk_name", "desk_code", "desk_contact_name", "desk_contact_phone", "lookup_url", "report_recipients",
-    "form_set",
+    "form_set", "online_rate_base",
 )
 FORM_SETS = ("TT03/2025", "TT01/2018")  # Thông tư 03/2025/TT-VPCP, and 01/2018 for dossiers of before
 _HOURS = ("morning_start", "morning_end", "afternoon_start", "afternoon_end")
@@ -84,6 +85,9 @@ class SettingsService:
             errors["signer_authority"] = authority
         if cleaned.form_set not in FORM_SETS:
             errors["form_set"] = _("Bộ biểu mẫu phải là một trong: {sets}.").format(sets=", ".join(FORM_SETS))
+        if cleaned.online_rate_base not in {base.value for base in OnlineRateBase}:
+            errors["online_rate_base"] = _("Cách tính tỷ lệ hồ sơ trực tuyến phải là một trong: {bases}.").format(
+                bases="; ".join(base.label for base in OnlineRateBase))
         if cleaned.desk_code and not re.fullmatch(r"[A-ZĐ0-9&]{2,20}", cleaned.desk_code):
             errors["desk_code"] = _("Ký hiệu của bộ phận một cửa chỉ gồm chữ in hoa và chữ số (ví dụ TTPVHCC).")
         if cleaned.lookup_url and not (re.match(r"https?://", cleaned.lookup_url) and "{code}" in cleaned.lookup_url):

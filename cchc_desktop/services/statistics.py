@@ -7,19 +7,29 @@ Decisions where the rules are silent:
   first day to ``min(last day, cut-off)`` ("counted to"); "in progress", "overdue" and "waiting for a
   supplement" are the state at the end of that day; a cut-off after the period only lets plan tasks and
   findings done after the period's end count (done / resolved "by the cut-off").
-- Overdue dossiers are judged against the appointment recorded now (``due_at``: an apology does not move
-  it; a supplement that restarted the clock does).
-- "Waiting for a supplement at the cut-off" is read from the dossier's history (the last supplement request
-  or receipt before it); a dossier waiting now with no request in its history (an import) counts as waiting
-  since its receipt.
+- "In progress at the cut-off" (``hs.dang_giai_quyet`` = to handle − resolved − withdrawn) splits into three
+  parts that never overlap (issue 16): waiting for a supplement (``hs.cho_bo_sung``: the last supplement
+  request before the cut-off's end not followed by the supplement; its clock is stopped, ``domain.supplements``),
+  overdue (``hs.qua_han``) and not yet due (``hs.chua_den_han``). A dossier waiting now with no request in its
+  history (an import of before, a file without «Ngày yêu cầu bổ sung») counts as waiting since its receipt.
+- Overdue dossiers are judged against the appointment as it stood at the cut-off: the stored ``due_at`` (an
+  apology does not move it), or the one a supplement received after the cut-off replaced (its event keeps it).
+- Resolved (``hs.da_giai_quyet``) counts every dossier resolved in the period; a refusal after processing
+  (``hs.tu_choi``) is counted on its own line and has no timeliness: 3.3.2 and its parts (early, on time, late)
+  count the dossiers resolved with a result (``hs.co_ket_qua`` = resolved − refused), and the on-time rate is
+  3.3.2 over those (a refusal on time is no "resolved on time", nor a late one).
+- Online rates: the dossiers received online over the base the unit chose (``domain.statistics.OnlineRateBase``:
+  by default those of the procedures that offer the service online, Quyết định 766/QĐ-TTg, **verify**), the
+  base written beside the rate in the JSON (``hs.mau_so_truc_tuyen``, ``hs.mau_so_toan_trinh``).
 - Plan (1.1.x, 1.3.x): the plan of the year of the period's last day. Cancelled tasks (Không thực hiện)
   are left out of every count but their own; 1.1.1 counts every other task of the plan, those assigned by
   the higher level included, and 1.3.1 those assigned by the higher level again. A task without a deadline
   that is done counts as done on time.
 - 1.4.2: a kiosk response is electronic and counts as online (0); paper and kiosk/online together give 2.
 - 1.2.1 counts distinct subjects (units and officials, compared without case or diacritics). 5.4.2: the
-  units inspected in the period over every unit ever inspected up to its counted end (the unit keeps no
-  list of its departments); in percent, None when no unit was ever inspected.
+  departments and officials of the commune's declared list (``InspectionService.declare_subjects``) inspected in
+  the period, over that list (``ktra.don_vi_kiem_tra`` / ``ktra.don_vi``); in percent, None while no list is
+  declared. A subject inspected but not on the list counts in 1.2.1, not in 5.4.2.
 - 5.4.5 / 5.4.6: distinct officials (by name; a finding without a name counts alone) given a disciplinary
   measure (khiển trách or heavier; not nhắc nhở, kiểm điểm) on a finding of an inspection of the period.
 - 3.1.3, 3.2.1–3.2.3, 7.5.1, 7.5.2: the catalogue's procedures in force on the counted end (active, not
@@ -39,7 +49,7 @@ from sqlite_utils import Database
 from cchc_desktop.domain import statistics as rules
 from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.dossiers import Channel, DossierStatus
-from cchc_desktop.domain.inspections import Measure
+from cchc_desktop.domain.inspections import Measure, inspected_share
 from cchc_desktop.domain.periods import Period, parse_period
 from cchc_desktop.domain.plans import ReformArea, TaskSource, TaskStatus
 from cchc_desktop.domain.statistics import TaskState
@@ -47,7 +57,9 @@ from cchc_desktop.domain.surveys import SATISFIED_FROM, SurveyMethod
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.formatting import rate
 from cchc_desktop.i18n import _
+from cchc_desktop.services.inspections import InspectionService
 from cchc_desktop.services.register import RegisterFilter
+from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import fold
 from db.queries import dossiers as dossier_queries
 from db.queries import statistics as queries
@@ -67,6 +79,8 @@ class DossierFigure(Choice):
     RECEIVED = "received", "Hồ sơ tiếp nhận trong kỳ"
     DIGITIZED = "digitized", "Hồ sơ đã số hóa"
     RESOLVED = "resolved", "Hồ sơ đã giải quyết"
+    GRANTED = "granted", "Hồ sơ giải quyết có kết quả (không kể từ chối)"
+    REFUSED = "refused", "Hồ sơ từ chối giải quyết sau khi xử lý"
     EARLY = "early", "Giải quyết trước hạn"
     ON_TIME = "on_time", "Giải quyết đúng hạn"
     IN_TIME = "in_time", "Giải quyết đúng hẹn (trước hạn và đúng hạn)"
@@ -77,7 +91,7 @@ class DossierFigure(Choice):
     IN_PROGRESS = "in_progress", "Đang giải quyết"
     OVERDUE = "overdue", "Đang giải quyết, quá hạn"
     NOT_YET_DUE = "not_yet_due", "Đang giải quyết, chưa đến hạn"
-    WAITING_SUPPLEMENT = "waiting_supplement", "Chờ bổ sung"
+    WAITING_SUPPLEMENT = "waiting_supplement", "Chờ bổ sung (tạm dừng tính thời hạn)"
 
 
 # -- figures -------------------------------------------------------------------------------------------------
@@ -112,26 +126,42 @@ class DossierFigures:
     received: ChannelCounts
     carried_over: int
     resolved: ChannelCounts
-    in_time: ChannelCounts  # resolved early or on time (3.3.2), by channel
-    early: int
+    in_time: ChannelCounts  # resolved with a result, early or on time (3.3.2), by channel
+    early: int  # of those resolved with a result
     on_time: int
     late: int
     in_progress: int  # at the end of the counted window
-    overdue: int  # of those in progress: due before that end
-    waiting_supplement: int  # of those in progress
+    overdue: int  # of those in progress: clock running, due before that end
+    waiting_supplement: int  # of those in progress: clock stopped (never overdue, never "not yet due")
     withdrawn: int
     apologies: int
     digitized: int  # of those received
     in_time_land: int  # 3.3.3
     in_time_construction: int  # 3.3.4
+    refused: int = 0  # of those resolved: refused after processing (counted apart, no timeliness)
+    online_base: int | None = None  # the base of the online rate (OnlineRateBase); None: every dossier received
+    full_online_base: int | None = None  # the base of the full-online rate
 
     @property
     def to_handle(self) -> int:
         return self.carried_over + self.received.total
 
     @property
+    def granted(self) -> int:
+        """Resolved with a result: the base of the on-time rate (refusals left out)."""
+        return self.resolved.total - self.refused
+
+    @property
     def not_yet_due(self) -> int:
-        return self.in_progress - self.overdue
+        return self.in_progress - self.overdue - self.waiting_supplement
+
+    @property
+    def online_whole(self) -> int:
+        return self.received.total if self.online_base is None else self.online_base
+
+    @property
+    def full_online_whole(self) -> int:
+        return self.received.total if self.full_online_base is None else self.full_online_base
 
 
 @dataclass(frozen=True)
@@ -208,8 +238,8 @@ class InspectionFigures:
     findings: int  # 1.2.2
     findings_resolved: int  # 1.2.3: remedied on or before the cut-off
     findings_overdue: int  # not remedied at the cut-off, remedy deadline before it
-    units_inspected: int
-    units_known: int
+    units_inspected: int  # of the declared departments and officials, those inspected in the period
+    units_known: int  # the declared departments and officials to inspect
     leaders_disciplined: int  # 5.4.5
     officials_disciplined: int  # 5.4.6
 
@@ -246,9 +276,9 @@ class Figures:
         d = self.dossiers
         received = d.received.total
         return Rates(
-            on_time=rate(d.in_time.total, d.resolved.total),
-            online=rate(d.received.online, received),
-            full_online=rate(d.received.online_full, received),
+            on_time=rate(d.in_time.total, d.granted),
+            online=rate(d.received.online, d.online_whole),
+            full_online=rate(d.received.online_full, d.full_online_whole),
             digitized=rate(d.digitized, received),
             satisfaction=self.surveys.rate,
         )
@@ -278,7 +308,10 @@ class Figures:
             "hs.ky_truoc": d.carried_over, "hs.phai_giai_quyet": d.to_handle, "hs.da_giai_quyet": d.resolved.total,
             "hs.dang_giai_quyet": d.in_progress, "hs.chua_den_han": d.not_yet_due, "hs.qua_han": d.overdue,
             "hs.rut": d.withdrawn, "hs.cho_bo_sung": d.waiting_supplement, "hs.so_hoa": d.digitized,
-            # the parts of rate.hai_long and 5.4.2, so that a consolidation can recompute them (never average)
+            "hs.tu_choi": d.refused, "hs.co_ket_qua": d.granted,
+            # the parts of the rates, so that a consolidation can recompute them (never average): rate.dung_han
+            # 3.3.2 / hs.co_ket_qua, rate.truc_tuyen and rate.toan_trinh over their bases, rate.hai_long, 5.4.2
+            "hs.mau_so_truc_tuyen": d.online_whole, "hs.mau_so_toan_trinh": d.full_online_whole,
             "ks.hai_long": s.satisfied, "ktra.don_vi_kiem_tra": i.units_inspected, "ktra.don_vi": i.units_known,
             "rate.dung_han": r.on_time, "rate.truc_tuyen": r.online, "rate.toan_trinh": r.full_online,
             "rate.so_hoa": r.digitized, "rate.hai_long": r.satisfaction,
@@ -291,13 +324,15 @@ class Figures:
 
 @dataclass(frozen=True)
 class ServiceCounts:
-    """What the dashboard's three service rates are made of, for a period or one of its months."""
+    """What the dashboard's three service rates are made of, for a period or one of its months (counted as in
+    ``Figures.rates``)."""
 
     received: ChannelCounts
-    resolved: int
-    in_time: int  # resolved early or on time
+    resolved: int  # resolved with a result (refusals after processing left out)
+    in_time: int  # of those, early or on time
     responses: int
     satisfied: int
+    online_base: int  # the base of the online rate (OnlineRateBase)
 
     @property
     def on_time_rate(self) -> float | None:
@@ -305,7 +340,7 @@ class ServiceCounts:
 
     @property
     def online_rate(self) -> float | None:
-        return rate(self.received.online, self.received.total)
+        return rate(self.received.online, self.online_base)
 
     @property
     def satisfaction_rate(self) -> float | None:
@@ -316,7 +351,7 @@ class ServiceCounts:
 class KeyFigures(ServiceCounts):
     """The dashboard's headline figures, counted exactly as in ``Figures`` but without the rest."""
 
-    overdue: int  # open at the end of the counted window and due before it
+    overdue: int  # open at the end of the counted window, not waiting for a supplement, and due before it
     tasks: int
     tasks_done: int
 
@@ -497,6 +532,10 @@ class StatisticsService:
                     month=f"{month:%m/%Y}")})
         return _Window(first, last, cutoff)
 
+    def _online_base(self) -> str:
+        """The unit's base of the online rates (``OnlineRateBase``)."""
+        return SettingsService(self.db).load().online_rate_base
+
     def _year_cutoff(self, year: int, cutoff: date | None) -> date:
         """The given cut-off, or today (at most the year's last day)."""
         return cutoff or min(self.clock().date(), date(year, 12, 31))
@@ -517,19 +556,21 @@ class StatisticsService:
 
     def _dossier_figures(self, window: _Window) -> DossierFigures:
         start, before = window.start, window.before
-        received = queries.received(self.db, start=start, before=before)
+        received = queries.received(self.db, start=start, before=before, online_base=self._online_base())
         resolved = queries.resolved(self.db, start=start, before=before)
         in_progress, overdue, waiting = queries.open_at(self.db, moment=before, due_before=before)
         fields = queries.on_time_in_fields(self.db, start=start, before=before,
                                            fields=[rules.LAND_FIELD, rules.CONSTRUCTION_FIELD])
         by_channel = {row["channel"]: row for row in resolved}
         early, late = sum(row["early"] for row in resolved), sum(row["late"] for row in resolved)
+        refused = sum(row["refused"] for row in resolved)
         return DossierFigures(
             received=ChannelCounts.of_mapping(received),
             carried_over=queries.open_count(self.db, moment=start),
             resolved=ChannelCounts.of_mapping({key: row["resolved"] for key, row in by_channel.items()}),
             in_time=ChannelCounts.of_mapping({key: row["in_time"] for key, row in by_channel.items()}),
-            early=early, on_time=sum(row["resolved"] for row in resolved) - early - late, late=late,
+            early=early, on_time=sum(row["resolved"] for row in resolved) - refused - early - late, late=late,
+            refused=refused, online_base=received["offered"], full_online_base=received["offered_full"],
             in_progress=in_progress, overdue=overdue, waiting_supplement=waiting or 0,
             withdrawn=queries.withdrawn(self.db, start=start, before=before),
             apologies=queries.apologies(self.db, start=start, before=before),
@@ -574,8 +615,8 @@ class StatisticsService:
         inspections = queries.inspections(self.db, start=window.start, before=window.before)
         raw = queries.findings(self.db, start=window.start, before=window.before)
         findings = [_finding_row(row, window.cutoff) for row in raw]
-        units_inspected = {fold(row["subject"]) for row in inspections if row["subject_kind"] == "unit"}
-        units_known = {fold(subject) for subject in queries.unit_subjects(self.db, before=window.before)}
+        declared = InspectionService(self.db).subjects_to_inspect()
+        units_inspected, units_known = inspected_share(declared, {fold(row["subject"]) for row in inspections})
         disciplined: dict[str, bool] = {}
         for row in raw:
             if row["measure"] and Measure(row["measure"]).disciplinary:
@@ -587,8 +628,8 @@ class StatisticsService:
             findings=len(findings),
             findings_resolved=sum(row.remedied for row in findings),
             findings_overdue=sum(row.overdue for row in findings),
-            units_inspected=len(units_inspected),
-            units_known=len(units_known | units_inspected),
+            units_inspected=units_inspected,
+            units_known=units_known,
             leaders_disciplined=sum(disciplined.values()),
             officials_disciplined=sum(not leader for leader in disciplined.values()),
         )
@@ -611,8 +652,10 @@ class StatisticsService:
         _open, overdue, _waiting = queries.open_at(self.db, moment=before, due_before=before, waiting=False)
         surveys = queries.surveys(self.db, start=start, before=before, satisfied_from=SATISFIED_FROM)
         plan = self._plan_figures(window)
+        received = queries.received(self.db, start=start, before=before, digitized=False,
+                                    online_base=self._online_base())
         return KeyFigures(
-            received=ChannelCounts.of_mapping(queries.received(self.db, start=start, before=before, digitized=False)),
+            received=ChannelCounts.of_mapping(received), online_base=received["offered"],
             resolved=resolved, in_time=in_time, overdue=overdue,
             responses=sum(row["responses"] for row in surveys), satisfied=sum(row["satisfied"] for row in surveys),
             tasks=plan.tasks, tasks_done=plan.done,
@@ -622,14 +665,16 @@ class StatisticsService:
         """Month by month over the period (each month cut to the counted days), and the year's plan progress."""
         window = self._window(period, cutoff)
         surveys = queries.surveys(self.db, start=window.start, before=window.before, satisfied_from=SATISFIED_FROM)
+        base = self._online_base()
         months = []
         for month in rules.months_between(window.first, window.last):
             part = self._window(period, window.cutoff, month)
-            received = queries.received(self.db, start=part.start, before=part.before, digitized=False)
+            received = queries.received(self.db, start=part.start, before=part.before, digitized=False,
+                                        online_base=base)
             resolved, in_time = queries.resolved_totals(self.db, start=part.start, before=part.before)
             asked = [row for row in surveys if row["month"] == _month_key(month)]
             months.append(MonthFigures(
-                month=month, date_from=part.first, date_to=part.last,
+                month=month, date_from=part.first, date_to=part.last, online_base=received["offered"],
                 received=ChannelCounts.of_mapping(received), resolved=resolved, in_time=in_time,
                 responses=sum(row["responses"] for row in asked),
                 satisfied=sum(row["satisfied"] for row in asked),

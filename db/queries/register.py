@@ -17,7 +17,8 @@ SORT_COLUMNS = {
     "applicant": "d.applicant_folded",
     "due_at": "d.due_at",
 }
-OPEN_STATUSES = ("received", "in_progress", "waiting_supplement")
+# Open with the clock running: a dossier waiting for the citizen's supplement is neither overdue nor due (issue 16).
+RUNNING_STATUSES = ("received", "in_progress")
 UNFINISHED = ("received", "in_progress", "waiting_supplement", "result_ready", "refused")
 # Exactly the WHERE of the partial index dossier_unfinished: a query that contains it may use that index.
 UNFINISHED_TERM = f"d.status IN ({', '.join(repr(status) for status in UNFINISHED)})"
@@ -39,8 +40,8 @@ class RegisterQuery:
     field_id: int | None = None
     received_from: str | None = None  # ISO date, inclusive
     received_before: str | None = None  # ISO date, exclusive
-    overdue_at: str | None = None  # open dossiers whose due_at is before this moment
-    due_between: tuple[str, str] | None = None  # open dossiers due in [from, to)
+    overdue_at: str | None = None  # running dossiers (open, not waiting) whose due_at is before this moment
+    due_between: tuple[str, str] | None = None  # running dossiers due in [from, to)
     sort: str = "received_at"
     descending: bool = True
 
@@ -75,12 +76,12 @@ def _where(query: RegisterQuery) -> tuple[list[str], list[Any], bool]:
     if query.received_before:
         terms.append("d.received_at < ?")
         params.append(query.received_before)
-    open_list = ", ".join(f"'{status}'" for status in OPEN_STATUSES)
+    running = ", ".join(f"'{status}'" for status in RUNNING_STATUSES)
     if query.overdue_at:
-        terms.append(f"d.status IN ({open_list}) AND d.due_at < ?")
+        terms.append(f"d.status IN ({running}) AND d.due_at < ?")
         params.append(query.overdue_at)
     if query.due_between:
-        terms.append(f"d.status IN ({open_list}) AND d.due_at >= ? AND d.due_at < ?")
+        terms.append(f"d.status IN ({running}) AND d.due_at >= ? AND d.due_at < ?")
         params.extend(query.due_between)
     return terms, params, query.field_id is not None
 

@@ -16,3 +16,13 @@ def write_many(db: Database, values: Mapping[str, str]) -> None:
         "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         list(values.items()),
     )
+
+
+def delete(db: Database, key: str) -> None:
+    """Forget ``key``: the setting goes back to its default."""
+    db.execute("DELETE FROM setting WHERE key = ?", [key])
+
+
+def read(db: Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM setting WHERE key = ?", [key]).fetchone()
+    return None if row is None else row[0]

@@ -10,6 +10,13 @@ which have necessarily lived longer than that (the partial index dossier_long_li
 Dossiers resolved in a period are found the same way from the period's first day, with a shorter reach: those
 received in the ``SLOW_DAYS`` before it or later, and the ones resolved more than that after their receipt
 (the partial index dossier_resolved_slowly of migration m0006, which replaced a full index on resolved_at).
+
+The state at a cut-off is read from the dossiers' history (issue 16): a dossier open then is waiting for a
+supplement when its last supplement event before the cut-off's end is a request (``WAITING_AT``); its clock is
+stopped then, so it is neither overdue nor "not yet due". The others are judged against the appointment as it
+stood at the cut-off (``DUE_THEN``): a supplement received after the cut-off moved the stored ``due_at`` later,
+and its event keeps the appointment it replaced (``due_before``). A refusal after processing (``outcome`` refused)
+is resolved but has no timeliness of its own: it is counted apart (``REFUSED``), never as early, on time or late.
 """
 
 from __future__ import annotations
@@ -40,7 +47,18 @@ EARLY = "d.resolved_at < substr(d.due_at, 1, 10)"
 LATE = "d.resolved_at > d.due_at"
 ON_TIME = "d.resolved_at <= d.due_at AND d.resolved_at >= substr(d.due_at, 1, 10)"
 IN_TIME = "d.resolved_at <= d.due_at"  # early or on time
+# Resolved with a result (granted; an outcome never recorded counts so), or refused after processing.
+GRANTED = "d.outcome IS NOT 'refused'"
+REFUSED = "d.outcome IS 'refused'"
 CHANNELS = ("direct", "postal", "online_partial", "online_full")
+ONLINE_CHANNELS = ("online_partial", "online_full")
+# The bases of the online rates (the unit's setting ``online_rate_base``, domain.statistics): every dossier received,
+# or those that could have been filed online (their procedure offers the service — fully, for the full-online
+# rate — or they were filed so).
+OFFERED_ONLINE = ("(d.channel IN ('online_partial', 'online_full') OR d.procedure_id IN "
+                  "(SELECT id FROM procedure WHERE online_level IS NOT NULL))")
+OFFERED_FULL = ("(d.channel = 'online_full' OR d.procedure_id IN "
+                "(SELECT id FROM procedure WHERE online_level = 'full'))")
 
 RECEIVED_IN = "d.received_at >= :start AND d.received_at < :before"
 RESOLVED_IN = "d.resolved_at >= :start AND d.resolved_at < :before"
@@ -55,7 +73,8 @@ OPEN_AT = f"""
     WHERE {LONG_LIVED_TERM} AND d.received_at < :recent AND {OPEN_AT_TERM}
 """
 # Of those (aliased ``o``): waiting for a supplement at :moment, by the last supplement event before it; a
-# dossier waiting now that has no supplement request in its history (an import) counts as waiting all along.
+# dossier waiting now that has no supplement request in its history (an import of before issue 16, a file without
+# «Ngày yêu cầu bổ sung») counts as waiting all along.
 WAITING_AT = """coalesce(
     (SELECT e.kind FROM dossier_event e
      WHERE e.dossier_id = o.id AND e.at < :moment AND e.kind IN ('supplement_requested', 'supplement_received')
@@ -63,10 +82,17 @@ WAITING_AT = """coalesce(
     CASE WHEN o.status = 'waiting_supplement' AND NOT EXISTS (
         SELECT 1 FROM dossier_event e WHERE e.dossier_id = o.id AND e.kind = 'supplement_requested')
     THEN 'supplement_requested' END
-) = 'supplement_requested'"""
-OVERDUE_AT = "o.due_at < :due_before"
-
-
+) IS 'supplement_requested'"""  # IS: 0, never NULL, for a dossier without such events
+# The appointment at :moment: the one the first supplement received from :moment on replaced, else the stored one.
+DUE_THEN = """coalesce(
+    (SELECT e.due_before FROM dossier_event e
+     WHERE e.dossier_id = o.id AND e.at >= :moment AND e.kind = 'supplement_received' AND e.due_before IS NOT NULL
+     ORDER BY e.at, e.id LIMIT 1),
+    o.due_at)"""
+# Overdue / not yet due at :moment: clock running (not waiting) and due before :due_before / not. A CASE, so that
+# the history is read for the candidates only (SQLite evaluates a CASE's branches lazily).
+OVERDUE_AT = f"CASE WHEN {DUE_THEN} < :due_before THEN NOT ({WAITING_AT}) ELSE 0 END"
+NOT_YET_DUE_AT = f"CASE WHEN {DUE_THEN} < :due_before THEN 0 ELSE NOT ({WAITING_AT}) END"
 
 
 def _resolved_in(columns: str) -> str:
@@ -92,13 +118,19 @@ def _recent(moment: str) -> str:
 # -- dossiers ------------------------------------------------------------------------------------------------
 
 
-def received(db: Database, *, start: str, before: str, digitized: bool = True) -> Row:
+def received(db: Database, *, start: str, before: str, digitized: bool = True, online_base: str = "received") -> Row:
     """Dossiers received in [start, before): per channel (keyed by channel) and, unless told not to (it reads
-    the rows, not only the index), ``digitized``. Sums rather than GROUP BY: no sorting."""
+    the rows, not only the index), ``digitized``; ``offered`` and ``offered_full``, the bases of the online rates
+    (``online_base`` "offered_online": those that could have been filed online, fully online; "received": every
+    one, read from the index alone). Sums rather than GROUP BY: no sorting."""
     per_channel = ", ".join(f"coalesce(sum(d.channel = '{c}'), 0) AS {c}" for c in CHANNELS)
     scanned = "coalesce(sum(d.digitized), 0)" if digitized else "NULL"
+    if online_base == "offered_online":
+        bases = f"coalesce(sum({OFFERED_ONLINE}), 0) AS offered, coalesce(sum({OFFERED_FULL}), 0) AS offered_full"
+    else:
+        bases = "count(*) AS offered, count(*) AS offered_full"
     return _rows(db, f"""
-        SELECT {per_channel}, {scanned} AS digitized
+        SELECT {per_channel}, {scanned} AS digitized, {bases}
         FROM dossier d WHERE {RECEIVED_IN}
     """, {"start": start, "before": before})[0]
 
@@ -112,31 +144,34 @@ def _resolved_params(start: str, before: str) -> dict[str, Any]:
 
 
 def resolved(db: Database, *, start: str, before: str) -> list[Row]:
-    """Per channel: dossiers resolved in [start, before), of which early or on time (``in_time``), ``early``
-    and ``late``."""
+    """Per channel: dossiers resolved in [start, before), of which refused after processing (``refused``) and, of
+    the others (resolved with a result), early or on time (``in_time``), ``early`` and ``late``."""
     return _rows(db, f"""
-        SELECT d.channel, count(*) AS resolved, sum({IN_TIME}) AS in_time, sum({EARLY}) AS early,
-               sum({LATE}) AS late
-        FROM ({_resolved_in("d.channel, d.resolved_at, d.due_at")}) d
+        SELECT d.channel, count(*) AS resolved, sum({REFUSED}) AS refused,
+               sum({GRANTED} AND {IN_TIME}) AS in_time, sum({GRANTED} AND {EARLY}) AS early,
+               sum({GRANTED} AND {LATE}) AS late
+        FROM ({_resolved_in("d.channel, d.resolved_at, d.due_at, d.outcome")}) d
         GROUP BY d.channel
     """, _resolved_params(start, before))
 
 
 def resolved_totals(db: Database, *, start: str, before: str) -> tuple[int, int]:
-    """(resolved, of which early or on time) in [start, before): the dashboard's headlines."""
+    """(resolved with a result — refusals left out —, of which early or on time) in [start, before): the
+    dashboard's on-time rate."""
     row = db.execute(f"""
-        SELECT count(*), coalesce(sum({IN_TIME}), 0) FROM ({_resolved_in("d.resolved_at, d.due_at")}) d
+        SELECT coalesce(sum({GRANTED}), 0), coalesce(sum({GRANTED} AND {IN_TIME}), 0)
+        FROM ({_resolved_in("d.resolved_at, d.due_at, d.outcome")}) d
     """, _resolved_params(start, before)).fetchone()
     return row[0], row[1]
 
 
 def on_time_in_fields(db: Database, *, start: str, before: str, fields: Sequence[str]) -> dict[str, int]:
-    """Folded field name → dossiers of that field resolved in [start, before) early or on time."""
+    """Folded field name → dossiers of that field resolved in [start, before) with a result, early or on time."""
     rows = db.execute(f"""
         SELECT f.name_folded, count(*)
-        FROM ({_resolved_in("d.procedure_id, d.resolved_at, d.due_at")}) d
+        FROM ({_resolved_in("d.procedure_id, d.resolved_at, d.due_at, d.outcome")}) d
         JOIN procedure p ON p.id = d.procedure_id JOIN field f ON f.id = p.field_id
-        WHERE {IN_TIME} AND f.name_folded IN (SELECT value FROM json_each(:fields))
+        WHERE {GRANTED} AND {IN_TIME} AND f.name_folded IN (SELECT value FROM json_each(:fields))
         GROUP BY f.name_folded
     """, {**_resolved_params(start, before), "fields": json.dumps(list(fields))}).fetchall()
     return dict(rows)
@@ -160,9 +195,11 @@ def open_count(db: Database, *, moment: str) -> int:
 
 
 def open_at(db: Database, *, moment: str, due_before: str, waiting: bool = True) -> tuple[int, int, int | None]:
-    """(open, of which due before ``due_before``, of which waiting for a supplement) at day ``moment``.
+    """(open, of which overdue, of which waiting for a supplement) at day ``moment``: overdue is the clock running
+    (not waiting) and the appointment then (``DUE_THEN``) before ``due_before``.
 
-    ``waiting=False`` leaves the last one out (None): it reads each open dossier's history, the costly part.
+    ``waiting=False`` leaves the last one out (None): it reads each open dossier's history, the costly part (the
+    overdue count reads only the history of the dossiers due by then).
     """
     waiting_sum = f"coalesce(sum({WAITING_AT}), 0)" if waiting else "NULL"
     row = db.execute(f"""
@@ -183,16 +220,18 @@ BEHIND = {
     "received": _Behind("received"),
     "digitized": _Behind("received", "d.digitized = 1"),
     "resolved": _Behind("resolved"),
-    "early": _Behind("resolved", EARLY),
-    "on_time": _Behind("resolved", ON_TIME),
-    "in_time": _Behind("resolved", IN_TIME),
-    "late": _Behind("resolved", LATE),
+    "granted": _Behind("resolved", GRANTED),
+    "refused": _Behind("resolved", REFUSED),
+    "early": _Behind("resolved", f"{GRANTED} AND {EARLY}"),
+    "on_time": _Behind("resolved", f"{GRANTED} AND {ON_TIME}"),
+    "in_time": _Behind("resolved", f"{GRANTED} AND {IN_TIME}"),
+    "late": _Behind("resolved", f"{GRANTED} AND {LATE}"),
     "withdrawn": _Behind("withdrawn"),
     "apologised": _Behind("apology"),
     "carried_over": _Behind("open"),
     "in_progress": _Behind("open"),
     "overdue": _Behind("open", OVERDUE_AT),
-    "not_yet_due": _Behind("open", f"NOT ({OVERDUE_AT})"),
+    "not_yet_due": _Behind("open", NOT_YET_DUE_AT),
     "waiting_supplement": _Behind("open", WAITING_AT),
 }
 
@@ -352,13 +391,6 @@ def findings(db: Database, *, start: str, before: str) -> list[Row]:
         WHERE i.inspected_on >= ? AND i.inspected_on < ?
         ORDER BY i.inspected_on, f.inspection_id, f.id
     """, [start, before])
-
-
-def unit_subjects(db: Database, *, before: str) -> list[str]:
-    """The subjects of kind «unit» of every inspection dated before ``before``."""
-    return [row[0] for row in db.execute(
-        "SELECT DISTINCT subject FROM inspection WHERE subject_kind = 'unit' AND inspected_on < ?", [before]
-    ).fetchall()]
 
 
 # -- the catalogue -------------------------------------------------------------------------------------------

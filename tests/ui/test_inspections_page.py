@@ -11,13 +11,13 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from cchc_desktop.domain.inspections import CheckResult, Measure
-from cchc_desktop.services.inspections import InspectionService
+from cchc_desktop.domain.inspections import CheckResult, InspectionKind, Measure
+from cchc_desktop.services.inspections import InspectionInput, InspectionService
 from cchc_desktop.services.statistics import StatisticsService
 from tests.ui.keyboard import type_text
 from ui import desktop, messages
 from ui.context import AppContext
-from ui.dialogs.inspection_dialogs import FindingDialog, InspectionDialog
+from ui.dialogs.inspection_dialogs import FindingDialog, InspectionDialog, SubjectsDialog
 from ui.main_window import MainWindow
 from ui.pages.inspections_page import InspectionsPage
 
@@ -110,3 +110,34 @@ def test_the_record_is_printed(qtbot: QtBot, demo_window: MainWindow, demo_conte
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(opened[0]).pages)
     assert "BIÊN BẢN KIỂM TRA" in text and page.current.subject in text
     assert page.current.inspected_on >= date(2024, 1, 1)
+
+
+def test_the_list_to_inspect_is_typed_in_and_gives_the_share(qtbot: QtBot, page: InspectionsPage, context: AppContext,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """5.4.2's base: the reform officer types the commune's departments and officials, one a line; a name given
+    twice is named and nothing is saved until it is fixed."""
+    InspectionService(context.db, clock=lambda: NOW).record(InspectionInput(
+        inspected_on=date(2024, 6, 3), kind=InspectionKind.SELF, subject="Bộ phận Tiếp nhận và Trả kết quả",
+        inspectors="Lê Văn Minh"))
+    page.refresh()
+    assert "chưa khai báo danh sách thuộc diện kiểm tra" in page.summary.text()
+
+    def declare(parent, service):  # type: ignore[no-untyped-def]
+        dialog = SubjectsDialog(service)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        type_text(qtbot, dialog.subjects, "Bộ phận Tiếp nhận và Trả kết quả")
+        qtbot.keyClick(dialog.subjects, Qt.Key.Key_Return)
+        type_text(qtbot, dialog.subjects, "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert dialog.saved is None and "ghi hai lần" in dialog.errors["subjects"].text()
+        assert InspectionService(context.db).subjects_to_inspect() == ()
+        dialog.subjects.setPlainText("Bộ phận Tiếp nhận và Trả kết quả\nCông chức Tư pháp - Hộ tịch")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        return dialog.saved
+
+    monkeypatch.setattr(SubjectsDialog, "ask", declare)
+    qtbot.mouseClick(page.subjects_button, Qt.MouseButton.LeftButton)
+    assert InspectionService(context.db).subjects_to_inspect() == (
+        "Bộ phận Tiếp nhận và Trả kết quả", "Công chức Tư pháp - Hộ tịch")
+    assert "1/2 thuộc diện kiểm tra, đạt 50" in page.summary.text()

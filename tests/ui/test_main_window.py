@@ -68,6 +68,20 @@ def test_settings_typed_in_vietnamese_are_saved(qtbot: QtBot, window: MainWindow
     assert window.windowTitle() == "CCHC Desktop — UBND xã Hoằng Đạt"
 
 
+def test_the_online_rate_base_is_chosen_with_the_keyboard(qtbot: QtBot, window: MainWindow,
+                                                          context: AppContext) -> None:
+    """Issue 16: the base of the online rates is the unit's choice; the report writes it beside the rate."""
+    page = window.show_page("settings")
+    assert isinstance(page, SettingsPage)
+    assert context.settings.load().online_rate_base == "offered_online"  # Quyết định 766/QĐ-TTg by default
+    assert page.online_rate_base.currentText().startswith("Hồ sơ của thủ tục có cung cấp dịch vụ công trực tuyến")
+    page.online_rate_base.setFocus()
+    qtbot.keyClick(page.online_rate_base, Qt.Key.Key_Down)
+    assert page.online_rate_base.currentText() == "Tổng số hồ sơ tiếp nhận"
+    qtbot.keyClick(page.online_rate_base, "s", Qt.KeyboardModifier.ControlModifier)
+    assert context.settings.load().online_rate_base == "received"
+
+
 def test_ctrl_s_saves_settings(qtbot: QtBot, window: MainWindow, context: AppContext) -> None:
     page = window.show_page("settings")
     assert isinstance(page, SettingsPage)

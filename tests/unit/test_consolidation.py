@@ -31,19 +31,25 @@ A, B, C = "UBND xã Hoằng Hợp", "UBND xã Hoằng Đạo", "UBND xã Hoằng
 # A: 99 of 100 resolved on time; B: 1 of 2; C: nothing resolved.
 FIGURES = {
     A: {"3.3.1": 100, "3.3.1.truc_tiep": 40, "3.3.1.bcci": 0, "3.3.1.truc_tuyen_mot_phan": 30,
-        "3.3.1.truc_tuyen_toan_trinh": 30, "3.3.2": 99, "hs.da_giai_quyet": 100, "hs.so_hoa": 80,
+        "3.3.1.truc_tuyen_toan_trinh": 30, "3.3.2": 99, "hs.da_giai_quyet": 100, "hs.co_ket_qua": 100,
+        "hs.mau_so_truc_tuyen": 100,
+        "hs.mau_so_toan_trinh": 100, "hs.so_hoa": 80,
         "1.4.1": 10, "ks.hai_long": 9, "1.4.2": 1, "1.5": 1, "7.1": 2, "3.2.4": 100, "ktra.don_vi_kiem_tra": 2,
         "ktra.don_vi": 4, "5.4.2": 50.0, "1.1.1": 38, "1.1.2": 19, "3.5": 1, "4.1.1": 17,
         "rate.dung_han": 0.99, "rate.truc_tuyen": 0.6, "rate.toan_trinh": 0.3, "rate.so_hoa": 0.8,
         "rate.hai_long": 0.9},
     B: {"3.3.1": 2, "3.3.1.truc_tiep": 2, "3.3.1.bcci": 0, "3.3.1.truc_tuyen_mot_phan": 0,
-        "3.3.1.truc_tuyen_toan_trinh": 0, "3.3.2": 1, "hs.da_giai_quyet": 2, "hs.so_hoa": 0,
+        "3.3.1.truc_tuyen_toan_trinh": 0, "3.3.2": 1, "hs.da_giai_quyet": 2, "hs.co_ket_qua": 2,
+        "hs.mau_so_truc_tuyen": 2,
+        "hs.mau_so_toan_trinh": 2, "hs.so_hoa": 0,
         "1.4.1": 0, "ks.hai_long": 0, "1.4.2": None, "1.5": 0, "7.1": 1, "3.2.4": 80, "ktra.don_vi_kiem_tra": 0,
         "ktra.don_vi": 0, "5.4.2": None, "1.1.1": 20, "1.1.2": 5, "3.5": 0, "4.1.1": None,
         "rate.dung_han": 0.5, "rate.truc_tuyen": 0.0, "rate.toan_trinh": 0.0, "rate.so_hoa": 0.0,
         "rate.hai_long": None},
     C: {"3.3.1": 0, "3.3.1.truc_tiep": 0, "3.3.1.bcci": 0, "3.3.1.truc_tuyen_mot_phan": 0,
-        "3.3.1.truc_tuyen_toan_trinh": 0, "3.3.2": 0, "hs.da_giai_quyet": 0, "hs.so_hoa": 0,
+        "3.3.1.truc_tuyen_toan_trinh": 0, "3.3.2": 0, "hs.da_giai_quyet": 0, "hs.co_ket_qua": 0,
+        "hs.mau_so_truc_tuyen": 0,
+        "hs.mau_so_toan_trinh": 0, "hs.so_hoa": 0,
         "1.4.1": 5, "ks.hai_long": 1, "1.4.2": 0, "1.5": 1, "7.1": 2, "3.2.4": None, "ktra.don_vi_kiem_tra": 1,
         "ktra.don_vi": 1, "5.4.2": 100.0, "1.1.1": 10, "1.1.2": 10, "3.5": 0, "4.1.1": 12,
         "rate.dung_han": None, "rate.truc_tuyen": None, "rate.toan_trinh": None, "rate.so_hoa": None,
@@ -175,10 +181,13 @@ def test_a_district_file_is_added_as_its_communes(tmp_path: Path, files: list[Pa
 
 def test_kinds_and_codes() -> None:
     assert combine_of("3.3.1") is Combine.SUM and combine_of("hs.qua_han") is Combine.SUM
-    assert combine_of("rate.dung_han") is combine_of("5.4.2") is Combine.RATE
-    assert {combine_of(key) for key in ("1.5", "5.4.1", "6.1", "6.2", "7.2.1", "7.4.1", "7.6")} == {Combine.FLAG}
-    assert (combine_of("1.4.2"), combine_of("7.1")) == (Combine.METHOD, Combine.LEVEL)
-    assert {combine_of(key) for key in ("3.2.4", "3.2.5", "7.2.3.dien_tu", "rate.khac")} == {Combine.SHARE}
+    assert combine_of("hs.tu_choi") is combine_of("hs.mau_so_truc_tuyen") is Combine.SUM
+    assert combine_of("rate.dung_han") is combine_of("5.4.2") is Combine.RECOMPUTE
+    assert {combine_of(key) for key in ("1.5", "5.4.1", "6.1", "6.2", "7.2.1", "7.4.1", "7.6")} == {Combine.YES_COUNT}
+    assert (combine_of("1.4.2"), combine_of("7.1")) == (Combine.METHODS, Combine.MIN)
+    assert {combine_of(key) for key in ("3.2.4", "3.2.5", "7.2.3.dien_tu", "rate.khac")} == {Combine.NONE}
+    # the procedures of the catalogue every commune applies are not added up (issue 16)
+    assert {combine_of(key) for key in ("3.1.3", "3.2.1", "3.2.2", "3.2.3", "7.5.1")} == {Combine.MAX}
     assert [survey_method(codes) for codes in ([], [0], [1, 1], [0, 1], [1, 2], [0, 0])] == [None, 0, 1, 2, 2, 0]
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from cchc_desktop import cli
-from cchc_desktop.domain.appendix import APPENDIX
 from cchc_desktop.domain.consolidation import MAX_COUNT, figure_problem, key_order
+from cchc_desktop.domain.templates import default
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.formatting import parse_number
 from cchc_desktop.reports.report_json import MAX_FILE_SIZE, ReportFileError, read_json
@@ -195,7 +195,7 @@ def test_a_file_of_ten_to_the_300_is_refused(tmp_path: Path, good: list[Path]) -
     [message] = refused([*good, huge])
     assert message.startswith(f"Tệp «{huge}»: số liệu không dùng được: «3.3.1» = 1000000000000000000000000000000000"
                               f"000000… (phải là {COUNT_RANGE}); ")
-    assert message.endswith(" … và 21 chỉ tiêu khác. Hãy đề nghị đơn vị kiểm tra lại số liệu và gửi lại báo cáo.")
+    assert message.endswith(" … và 24 chỉ tiêu khác. Hãy đề nghị đơn vị kiểm tra lại số liệu và gửi lại báo cáo.")
     data["indicators"] = {key: 1e300 for key in data["indicators"]}  # type: ignore[attr-defined]
     assert refused([*good, write(tmp_path, "lon.json", data)])[0].startswith(
         f"Tệp «{huge}»: số liệu không dùng được: «3.3.1» = 1e+300 (phải là {COUNT_RANGE}); ")
@@ -310,7 +310,7 @@ def test_the_real_reports_still_read(tmp_path: Path, demo_path: Path) -> None:
     from cchc_desktop.domain.appendix import ValueKind
 
     largest = {row.key: 100 if row.kind is ValueKind.PERCENT else max(row.codes) if row.codes else MAX_COUNT
-               for row in APPENDIX if row.key}
+               for row in default().rows if row.key}
     assert all(figure_problem(key, value) is None for key, value in largest.items())
     assert figure_problem("rate.dung_han", 1.0) is None and figure_problem("hs.qua_han", 0) is None
     assert key_order("3.3.²") == ((0, 3), (0, 3), (1, "²"))

@@ -199,9 +199,26 @@ def test_statistics_count_what_was_recorded(service: InspectionService, db: Data
     service.record(inspection(inspected_on=date(2024, 5, 2), kind=InspectionKind.PLANNED, subject="Công an xã",
                               findings=(FindingInput("Đến muộn", remedy_deadline=date(2024, 5, 20),
                                                      measure=Measure.REPRIMAND, official_name="Phạm Văn Đức"),)))
-    figures = StatisticsService(db).figures(period=parse_period("2024-Q2"), cutoff=date(2024, 6, 10)).inspections
+    statistics = StatisticsService(db)
+    figures = statistics.figures(period=parse_period("2024-Q2"), cutoff=date(2024, 6, 10)).inspections
     assert (figures.inspections, figures.subjects, figures.findings, figures.findings_resolved,
-            figures.findings_overdue, figures.units_inspected, figures.officials_disciplined) == (2, 2, 3, 1, 1, 2, 1)
+            figures.findings_overdue, figures.officials_disciplined) == (2, 2, 3, 1, 1, 1)
+    # 5.4.2 counts over the commune's declared list: none yet, so no share (not "every unit ever inspected")
+    assert (figures.units_inspected, figures.units_known, figures.unit_share) == (0, 0, None)
+
+    assert service.declare_subjects("Bộ phận tiếp nhận và trả kết quả\n\n  Công chức Tư pháp - Hộ tịch \n"
+                                    "Công chức Văn hóa - Xã hội") == (
+        "Bộ phận tiếp nhận và trả kết quả", "Công chức Tư pháp - Hộ tịch", "Công chức Văn hóa - Xã hội")
+    figures = statistics.figures(period=parse_period("2024-Q2"), cutoff=date(2024, 6, 10)).inspections
+    # the desk matched without case; «Công an xã» was inspected but is not on the list: counted in 1.2.1 only
+    assert (figures.units_inspected, figures.units_known) == (1, 3)
+    assert figures.unit_share == pytest.approx(100 / 3)
+
+    with pytest.raises(ValidationError) as caught:
+        service.declare_subjects(["Công chức Tư pháp", "CÔNG CHỨC TƯ PHÁP", "x" * 301])
+    message = caught.value.errors["subjects"]
+    assert "«CÔNG CHỨC TƯ PHÁP» ghi hai lần" in message and "dài quá 300 ký tự" in message
+    assert len(service.subjects_to_inspect()) == 3  # the refused list changed nothing
 
 
 # -- the inspection record --------------------------------------------------------------------------------------

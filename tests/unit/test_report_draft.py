@@ -20,8 +20,8 @@ import pytest
 from pypdf import PdfReader
 from sqlite_utils import Database
 
-from cchc_desktop.domain import appendix
 from cchc_desktop.domain.report import GapKind, ReportDocument
+from cchc_desktop.domain.templates import default
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.reports.periodic_docx import report_docx
 from cchc_desktop.reports.periodic_pdf import report_pdf
@@ -79,8 +79,8 @@ def test_a_fresh_report_lists_its_number_placeholders_and_empty_typed_rows(servi
     assert "Mục V. KIẾN NGHỊ, ĐỀ XUẤT: còn chỗ cần viết «[Nêu kiến nghị, đề xuất với cấp trên; nếu không có, ghi " \
            "«Không có».]»." in [gap.text for gap in written]
     typed = [gap for gap in gaps if gap.kind is GapKind.MANUAL]
-    assert [gap.key for gap in typed] == list(appendix.MANUAL_KEYS)  # none typed yet, in the appendix's order
-    assert typed[list(appendix.MANUAL_KEYS).index("4.1.1")].text == (
+    assert [gap.key for gap in typed] == list(default().manual_keys)  # none typed yet, in the appendix's order
+    assert typed[list(default().manual_keys).index("4.1.1")].text == (
         "Dòng 4.1.1 (Tổng số biên chế được giao trong năm): chưa nhập số liệu.")
 
     service.set_manual(period_key="2024-Q2", indicator="4.1.1", text="17")

@@ -13,6 +13,7 @@ import pytest
 from cchc_desktop.domain.periods import parse_period
 from cchc_desktop.domain.records import ReportKind
 from cchc_desktop.domain.report import AppendixRow, NarrativeSection, ReportDocument, ReportUnit
+from cchc_desktop.domain.templates import default
 from cchc_desktop.reports.report_json import ReportFileError, period_of, read_json, to_json, write_json
 
 H1 = parse_period("2024-H1")
@@ -58,7 +59,10 @@ def valid() -> dict[str, object]:
 
 def test_to_json_follows_the_contract() -> None:
     data = to_json(document())
-    assert list(data) == ["schema", "unit", "period", "generated_at", "version", "indicators", "sources"]
+    assert list(data) == ["schema", "unit", "period", "generated_at", "version", "indicators", "sources", "template"]
+    # the appendix template the rows follow, with its hash: the higher level adds the rows by its rules (issue 16)
+    assert (data["template"]["id"], data["template"]["hash"]) == ("phu-luc-01b", default().digest)
+    assert data["template"]["rows"] == default().data()["rows"]
     assert data["schema"] == "cchc-report/1"
     assert data["unit"] == {"name": "UBND xã Hoằng Hợp", "code": "000.21.31.H56", "parent": "UBND huyện Hoằng Hóa"}
     assert data["period"] == {"from": "2024-01-01", "to": "2024-06-30", "cutoff": "2024-06-15",
@@ -115,7 +119,10 @@ def test_no_personal_data_in_the_file(tmp_path: Path) -> None:
     for item in PERSONAL:
         assert item not in text
     data = json.loads(text)
-    assert set(data) <= {"schema", "unit", "period", "generated_at", "version", "communes", "indicators", "sources"}
+    assert set(data) <= {"schema", "unit", "period", "generated_at", "version", "communes", "indicators", "sources",
+                         "template"}
+    # the template holds the template's own words and nothing of the records: the same as the program's default
+    assert data.pop("template") == default().data(with_digest=True)
     assert set(data["unit"]) == {"name", "code", "parent"}
     assert set(data["period"]) == {"from", "to", "cutoff", "label"}
     assert all(PERSONAL_KEYS.match(key) for key in data["indicators"])

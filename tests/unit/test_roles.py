@@ -97,6 +97,8 @@ COMMANDS = [
     Command("user single-user", lambda db, f: ["user", "single-user", "on"], Permission.ACCOUNTS),
     Command("backup", lambda db, f: ["backup", "--to", str(f / "usb")], Permission.SETTINGS),
     Command("restore", lambda db, f: ["restore", str(_copy_of(db, f))], Permission.SETTINGS),
+    Command("template install", lambda db, f: ["template", "install", "--default"], Permission.SETTINGS),
+    Command("template show", lambda db, f: ["template", "show"], READ),
     Command("check", lambda db, f: ["check"], NO_SESSION),
     Command("migrate --list", lambda db, f: ["migrate", "--list"], NO_SESSION),
 ]

@@ -20,6 +20,7 @@ from cchc_desktop.domain.plans import ReformArea, TaskSource, TaskStatus
 from cchc_desktop.domain.statistics import TaskState
 from cchc_desktop.domain.surveys import SurveyMethod
 from cchc_desktop.errors import ValidationError
+from cchc_desktop.services.inspections import InspectionService
 from cchc_desktop.services.register import RegisterService
 from cchc_desktop.services.statistics import DossierFigure, Figures, StatisticsService
 from cchc_desktop.text import fold
@@ -162,6 +163,9 @@ def built(db: Database) -> Database:
     add_finding(db, nam, deadline="2024-06-15", remedied="2024-06-14", measure="warning",
                 official="Lê Văn Minh", leader=1)  # f5
     add_inspection(db, "2024-06-01", "bộ phận tiếp nhận và trả kết quả")  # the same unit again
+    InspectionService(db).declare_subjects(  # 5.4.2's base: two of them inspected in Q2
+        "Bộ phận Tiếp nhận và Trả kết quả\nCông chức Văn hóa - Xã hội\n\nTrần Văn Nam - Công chức Tư pháp\n"
+        "Công chức Địa chính - Xây dựng")
 
     plan_2024 = db.execute("INSERT INTO plan (year) VALUES (2024)").lastrowid
     plan_2023 = db.execute("INSERT INTO plan (year) VALUES (2023)").lastrowid
@@ -204,8 +208,14 @@ def test_dossier_figures_by_hand(service: StatisticsService) -> None:
     assert (d.in_time.direct, d.in_time.postal, d.in_time.online_partial, d.in_time.online_full) == (2, 0, 1, 0)
     assert d.withdrawn == 1  # D
     assert d.in_progress == 5 == d.to_handle - d.resolved.total - d.withdrawn  # G, H, I, L, M
-    assert (d.overdue, d.not_yet_due) == (4, 1)  # H, I, L, M / G
+    # three parts that never overlap: overdue H, M / not yet due G / waiting I, L (clock stopped: not overdue)
+    assert (d.overdue, d.not_yet_due) == (2, 1)  # H, M / G
     assert d.waiting_supplement == 2  # I (asked in May), L (imported waiting); not G (asked later), not M
+    assert d.overdue + d.not_yet_due + d.waiting_supplement == d.in_progress
+    assert (d.refused, d.granted) == (0, 5)
+    # the bases of the online rates (Quyết định 766): F, G, H, M, N could be filed online (their procedure offers
+    # it, or they were); G, H, N fully online
+    assert (d.online_base, d.full_online_base) == (5, 3)
     assert d.apologies == 1  # E's letter; K's was written in 2023
     assert d.digitized == 2  # F, G
     assert (d.in_time_land, d.in_time_construction) == (2, 1)  # A, N (K was late) / F
@@ -214,8 +224,8 @@ def test_dossier_figures_by_hand(service: StatisticsService) -> None:
 def test_rates_by_hand(service: StatisticsService) -> None:
     rates = service.figures(period=Q2).rates
     assert rates.on_time == pytest.approx(3 / 5)
-    assert rates.online == pytest.approx(3 / 7)
-    assert rates.full_online == pytest.approx(1 / 7)
+    assert rates.online == pytest.approx(3 / 5)  # F, G, M of F, G, H, M, N
+    assert rates.full_online == pytest.approx(1 / 3)  # G of G, H, N
     assert rates.digitized == pytest.approx(2 / 7)
     assert rates.satisfaction == pytest.approx(3 / 5)
 
@@ -225,6 +235,8 @@ def test_every_dossier_figure_lists_exactly_its_dossiers(service: StatisticsServ
         DossierFigure.RECEIVED: {"E", "F", "G", "H", "I", "M", "N"},
         DossierFigure.DIGITIZED: {"F", "G"},
         DossierFigure.RESOLVED: {"A", "E", "F", "K", "N"},
+        DossierFigure.GRANTED: {"A", "E", "F", "K", "N"},
+        DossierFigure.REFUSED: set(),
         DossierFigure.EARLY: {"F", "N"},
         DossierFigure.ON_TIME: {"A"},
         DossierFigure.IN_TIME: {"A", "F", "N"},
@@ -233,7 +245,7 @@ def test_every_dossier_figure_lists_exactly_its_dossiers(service: StatisticsServ
         DossierFigure.APOLOGISED: {"E"},
         DossierFigure.CARRIED_OVER: {"A", "D", "K", "L"},
         DossierFigure.IN_PROGRESS: {"G", "H", "I", "L", "M"},
-        DossierFigure.OVERDUE: {"H", "I", "L", "M"},
+        DossierFigure.OVERDUE: {"H", "M"},
         DossierFigure.NOT_YET_DUE: {"G"},
         DossierFigure.WAITING_SUPPLEMENT: {"I", "L"},
     }
@@ -262,7 +274,7 @@ def test_an_earlier_cutoff_counts_to_it(service: StatisticsService) -> None:
     assert d.received.total == 5  # E, F, H, I, N
     assert d.resolved.total == 4  # A, E, F, N: K was resolved on 01/06
     assert d.in_progress == 4 == d.to_handle - d.resolved.total - d.withdrawn  # H, I, K, L
-    assert (d.overdue, d.waiting_supplement) == (4, 2)
+    assert (d.overdue, d.waiting_supplement) == (2, 2)  # H, K / I, L
     assert codes(service, DossierFigure.IN_PROGRESS, cutoff=date(2024, 5, 31)) == {"H", "I", "K", "L"}
 
 
@@ -476,7 +488,8 @@ def test_inspection_figures_by_hand(service: StatisticsService) -> None:
     assert i.findings == 5  # f1–f5; not January's
     assert i.findings_resolved == 2  # f1, f5; f2 was remedied after the cut-off
     assert i.findings_overdue == 1  # f2
-    assert (i.units_inspected, i.units_known, i.unit_share) == (1, 2, 50.0)
+    # the declared list: the desk and Trần Văn Nam inspected in the period, two more not
+    assert (i.units_inspected, i.units_known, i.unit_share) == (2, 4, 50.0)
     assert (i.leaders_disciplined, i.officials_disciplined) == (1, 1)  # Lê Văn Minh / Trần Văn Nam
     summary = service.findings_summary(period=Q2)
     assert (summary.findings, summary.remedied, summary.open, summary.overdue) == (5, 2, 3, 1)
@@ -495,14 +508,16 @@ def test_indicators_by_hand(service: StatisticsService) -> None:
     assert values["3.3.2"] == 3 and values["3.3.2.truc_tiep"] == 2 and values["3.3.2.bcci"] == 0
     assert (values["3.3.2.truoc_han"], values["3.3.2.dung_han"], values["3.3.2.tre_han"]) == (2, 1, 2)
     assert (values["hs.ky_truoc"], values["hs.dang_giai_quyet"], values["hs.qua_han"], values["hs.rut"],
-            values["hs.cho_bo_sung"]) == (4, 5, 4, 1, 2)
+            values["hs.cho_bo_sung"]) == (4, 5, 2, 1, 2)
+    assert (values["hs.chua_den_han"], values["hs.tu_choi"], values["hs.co_ket_qua"]) == (1, 0, 5)
+    assert (values["hs.mau_so_truc_tuyen"], values["hs.mau_so_toan_trinh"]) == (5, 3)
     assert (values["3.3.3"], values["3.3.4"], values["3.5"]) == (2, 1, 1)
     assert (values["1.1.1"], values["1.1.2"], values["1.1.3"]) == (6, 3, 2)
     assert (values["1.2.1"], values["1.2.2"], values["1.2.3"]) == (2, 5, 2)
     assert (values["1.3.1"], values["1.3.2"], values["1.3.3"]) == (3, 1, 1)
     assert (values["1.4.1"], values["1.4.2"]) == (5, 2)
     assert (values["5.4.2"], values["5.4.5"], values["5.4.6"]) == (50.0, 1, 1)
-    assert (values["ks.hai_long"], values["ktra.don_vi_kiem_tra"], values["ktra.don_vi"]) == (3, 1, 2)
+    assert (values["ks.hai_long"], values["ktra.don_vi_kiem_tra"], values["ktra.don_vi"]) == (3, 2, 4)
     # in force on 30/06: 1.001 (one-stop, online fully) and 1.002 (online partly, across levels)
     assert (values["3.1.3"], values["3.2.1"], values["3.2.2"], values["3.2.3"]) == (2, 2, 0, 1)
     assert (values["7.5.1"], values["7.5.2"]) == (1, 1)
@@ -517,7 +532,7 @@ def test_monthly_series_by_hand(service: StatisticsService) -> None:
     april, may, june = series.months
     assert [m.month for m in series.months] == [date(2024, 4, 1), date(2024, 5, 1), date(2024, 6, 1)]
     assert (april.received.total, april.received.postal, april.resolved, april.in_time) == (3, 1, 4, 3)
-    assert april.on_time_rate == pytest.approx(0.75) and april.online_rate == pytest.approx(1 / 3)
+    assert april.on_time_rate == pytest.approx(0.75) and april.online_rate == pytest.approx(1 / 2)  # F of F, N
     assert (may.received.total, may.resolved, may.on_time_rate) == (2, 0, None)
     assert (june.received.total, june.resolved, june.on_time_rate) == (2, 1, 0.0)  # K, late
     assert [(m.responses, m.satisfied) for m in series.months] == [(2, 2), (1, 1), (2, 0)]
@@ -568,9 +583,11 @@ def _identities(figures: Figures) -> None:
     assert values["3.3.2"] == sum(values[f"3.3.2.{k}"] for k in ("truc_tiep", "bcci", "truc_tuyen_mot_phan",
                                                                  "truc_tuyen_toan_trinh"))
     assert values["3.3.2"] == values["3.3.2.truoc_han"] + values["3.3.2.dung_han"]
-    assert d.resolved.total == d.early + d.on_time + d.late
+    assert d.resolved.total == d.early + d.on_time + d.late + d.refused
+    assert values["hs.da_giai_quyet"] == values["hs.co_ket_qua"] + values["hs.tu_choi"]
     assert d.in_progress == d.to_handle - d.resolved.total - d.withdrawn
-    assert d.overdue + d.not_yet_due == d.in_progress and d.waiting_supplement <= d.in_progress
+    assert d.overdue + d.not_yet_due + d.waiting_supplement == d.in_progress
+    assert values["hs.mau_so_toan_trinh"] <= values["hs.mau_so_truc_tuyen"] <= values["3.3.1"]
     assert values["3.3.3"] + values["3.3.4"] <= values["3.3.2"]
     assert values["1.1.2"] <= values["1.1.1"] and values["1.3.2"] + values["1.3.3"] <= values["1.3.1"]
     assert values["1.2.3"] <= values["1.2.2"]
@@ -588,6 +605,7 @@ def test_demo_indicators_hold_together(demo: Database, key: str) -> None:
     assert d.received.total > 0 and figures.surveys.responses > 0
     for figure, count in ((DossierFigure.RECEIVED, d.received.total), (DossierFigure.CARRIED_OVER, d.carried_over),
                           (DossierFigure.RESOLVED, d.resolved.total), (DossierFigure.LATE, d.late),
+                          (DossierFigure.REFUSED, d.refused), (DossierFigure.NOT_YET_DUE, d.not_yet_due),
                           (DossierFigure.IN_TIME, d.in_time.total), (DossierFigure.IN_PROGRESS, d.in_progress),
                           (DossierFigure.OVERDUE, d.overdue), (DossierFigure.WITHDRAWN, d.withdrawn),
                           (DossierFigure.WAITING_SUPPLEMENT, d.waiting_supplement),
@@ -595,7 +613,7 @@ def test_demo_indicators_hold_together(demo: Database, key: str) -> None:
         assert len(service.dossiers(period=period, figure=figure)) == count, figure
     series = service.monthly(period=period)
     assert sum(m.received.total for m in series.months) == d.received.total
-    assert sum(m.resolved for m in series.months) == d.resolved.total
+    assert sum(m.resolved for m in series.months) == d.granted
     assert sum(m.responses for m in series.months) == figures.surveys.responses
     assert len(service.findings(period=period)) == figures.inspections.findings
 
@@ -622,7 +640,8 @@ def test_demo_resolved_dossiers_match_a_plain_scan(demo: Database) -> None:
         "UPDATE dossier SET resolved_at = strftime('%Y-%m-%dT%H:%M', received_at, '+' || (id % 120) || ' days'),"
         " returned_at = NULL, outcome = 'granted', status = 'result_ready' WHERE id % 9 = 0 AND withdrawn_at IS NULL")
     for start, before in (("2024-01-01", "2024-07-01"), ("2024-03-15", "2024-04-01"), ("2024-10-01", "2025-03-01")):
-        plain = demo.execute("SELECT count(*), sum(resolved_at <= due_at) FROM dossier NOT INDEXED"
+        plain = demo.execute("SELECT sum(outcome IS NOT 'refused'), sum(outcome IS NOT 'refused' AND"
+                             " resolved_at <= due_at) FROM dossier NOT INDEXED"
                              " WHERE resolved_at >= ? AND resolved_at < ?", [start, before]).fetchone()
         assert plain[0] > 0
         assert queries.resolved_totals(demo, start=start, before=before) == tuple(plain)

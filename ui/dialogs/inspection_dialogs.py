@@ -198,3 +198,25 @@ class FindingDialog(FormDialog):
     def ask(cls, parent: QWidget | None, service: InspectionService, finding: Finding) -> Finding | None:
         """The finding saved, or None when cancelled. Tests replace this."""
         return cls.run(cls(service, finding, parent))
+
+
+class SubjectsDialog(FormDialog):
+    """The commune's departments and officials to inspect, one a line: the base of appendix row 5.4.2."""
+
+    def __init__(self, service: InspectionService, parent: QWidget | None = None) -> None:
+        super().__init__(_("Bộ phận, công chức thuộc diện kiểm tra"), parent)
+        self.service = service
+        self.subjects = self.add_field("subjects", _("Mỗi dòng một bộ phận hoặc công chức"), QPlainTextEdit(
+            "\n".join(service.subjects_to_inspect())))
+        self.subjects.setTabChangesFocus(True)
+        self.subjects.setMinimumHeight(240)
+        self.subjects.setPlaceholderText(_("Ví dụ:\nBộ phận Một cửa\nCông chức Tư pháp - Hộ tịch\n"
+                                           "Công chức Địa chính - Xây dựng"))
+
+    def submit(self) -> tuple[str, ...]:
+        return self.service.declare_subjects(self.subjects.toPlainText())
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, service: InspectionService) -> tuple[str, ...] | None:
+        """The list saved, or None when cancelled. Tests replace this."""
+        return cls.run(cls(service, parent))

@@ -18,7 +18,7 @@ from cchc_desktop.services.papers import papers_folder
 from cchc_desktop.services.statistics import StatisticsService
 from ui import messages, paper
 from ui.context import AppContext
-from ui.dialogs.inspection_dialogs import FindingDialog, InspectionDialog
+from ui.dialogs.inspection_dialogs import FindingDialog, InspectionDialog, SubjectsDialog
 from ui.pages.base import Page
 from ui.widgets.period_picker import PeriodPicker
 from ui.widgets.tables import fill, read_only_table
@@ -45,9 +45,13 @@ class InspectionsPage(Page):
         self.print_button.setObjectName("printInspection")
         self.remedy_button = QPushButton(_("Ghi nhận khắc phục…"))
         self.remedy_button.setObjectName("remedyFinding")
+        self.subjects_button = QPushButton(_("Danh sách thuộc diện kiểm tra…"))
+        self.subjects_button.setObjectName("inspectionSubjects")
+        self.subjects_button.setToolTip(_("Các bộ phận, công chức của xã thuộc diện kiểm tra: mẫu số của chỉ tiêu "
+                                          "5.4.2 (tỷ lệ đã kiểm tra trong kỳ)"))
         top.addWidget(self.picker)
         top.addStretch(1)
-        for button in (self.add_button, self.print_button, self.remedy_button):
+        for button in (self.add_button, self.print_button, self.remedy_button, self.subjects_button):
             top.addWidget(button)
         self.layout_.addLayout(top)
         self.summary = QLabel()
@@ -76,6 +80,7 @@ class InspectionsPage(Page):
         self.add_button.clicked.connect(self.add_inspection)
         self.print_button.clicked.connect(self.print_record)
         self.remedy_button.clicked.connect(self.record_remedy)
+        self.subjects_button.clicked.connect(self.declare_subjects)
         self.findings.doubleClicked.connect(self.record_remedy)
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.add_inspection)
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_record)
@@ -84,12 +89,18 @@ class InspectionsPage(Page):
     def refresh(self, select: int | None = None) -> None:
         period = self.picker.current()
         figures = self.statistics.figures(period=period).inspections
+        if figures.units_known:
+            share = _("{inspected}/{known} thuộc diện kiểm tra, đạt {rate}").format(
+                inspected=formatting.number(figures.units_inspected), known=formatting.number(figures.units_known),
+                rate=formatting.percent(None if figures.unit_share is None else figures.unit_share / 100))
+        else:
+            share = _("chưa khai báo danh sách thuộc diện kiểm tra")
         self.summary.setText(_(
-            "{label}: {n} cuộc kiểm tra; {subjects} bộ phận, công chức được kiểm tra ({share} số bộ phận); "
+            "{label}: {n} cuộc kiểm tra; {subjects} bộ phận, công chức được kiểm tra ({share}); "
             "{found} vấn đề phát hiện, {resolved} đã xử lý xong, {overdue} quá hạn khắc phục; "
             "{disciplined} người bị kỷ luật.").format(
             label=period.label, n=formatting.number(figures.inspections), subjects=formatting.number(figures.subjects),
-            share=formatting.percent(None if figures.unit_share is None else figures.unit_share / 100),
+            share=share,
             found=formatting.number(figures.findings), resolved=formatting.number(figures.findings_resolved),
             overdue=formatting.number(figures.findings_overdue),
             disciplined=formatting.number(figures.leaders_disciplined + figures.officials_disciplined)))
@@ -140,6 +151,10 @@ class InspectionsPage(Page):
         if saved is not None:
             self.picker.select(str(saved.inspected_on.year), notify=False)
             self.refresh(select=saved.id)
+
+    def declare_subjects(self) -> None:
+        if SubjectsDialog.ask(self, self.service) is not None:
+            self.refresh()
 
     def record_remedy(self) -> None:
         finding = self.current_finding()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cchc_desktop.domain.statistics import OnlineRateBase
 from cchc_desktop.domain.unit import OfficeHours, UnitSettings
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, ValidationError, user_message
@@ -117,6 +118,12 @@ class SettingsPage(Page):
         for value, label in FORM_SETS:
             self.form_set.addItem(_(label), value)
         desk.addRow(_("Biểu mẫu cho hồ sơ mới"), self.errors.wrap("form_set", self.form_set))
+        self.online_rate_base = QComboBox()
+        self.online_rate_base.setObjectName("setting_online_rate_base")
+        for base in OnlineRateBase:
+            self.online_rate_base.addItem(base.label, base.value)
+        desk.addRow(_("Tỷ lệ hồ sơ trực tuyến tính trên"),
+                    self.errors.wrap("online_rate_base", self.online_rate_base))
         self.recipients = QPlainTextEdit()
         self.recipients.setObjectName("setting_report_recipients")
         self.recipients.setTabChangesFocus(True)
@@ -214,6 +221,7 @@ class SettingsPage(Page):
         self.cutoff.setValue(current.report_cutoff_day)
         self.keep_days.setValue(current.papers_keep_days)
         self.form_set.setCurrentIndex(max(0, self.form_set.findData(current.form_set)))
+        self.online_rate_base.setCurrentIndex(max(0, self.online_rate_base.findData(current.online_rate_base)))
         self.recipients.setPlainText(current.report_recipients)
         for key, edit in self.hours.items():
             edit.setTime(_to_qtime(getattr(current.office_hours, key)))
@@ -232,6 +240,7 @@ class SettingsPage(Page):
             report_cutoff_day=self.cutoff.value(),
             papers_keep_days=self.keep_days.value(),
             form_set=str(self.form_set.currentData()),
+            online_rate_base=str(self.online_rate_base.currentData()),
             report_recipients=self.recipients.toPlainText(),
             office_hours=hours,
         )
