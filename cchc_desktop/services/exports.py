@@ -76,12 +76,13 @@ class ExportService:
         with storage_errors_of(self.db.conn), \
                 write_table(target, [column.header for column in DOSSIER_COLUMNS], sheet=_("Hồ sơ")) as append:
             for (code, procedure_code, procedure_name, name, applicant_id, phone, address, channel, received, due,
-                 resolved, returned, status, withdrawn, digitized, apology) in queries.export_rows(self.db, first,
-                                                                                                   before):
+                 resolved, returned, status, withdrawn, digitized, apology, asked,
+                 back) in queries.export_rows(self.db, first, before):
                 cells: list[Cell] = [
                     code, procedure_code, procedure_name, name, applicant_id, phone, address, channels[channel],
                     _moment(received), _moment(due), _moment(resolved), _moment(returned), statuses[status],
                     _moment(withdrawn), yes if digitized else no, date.fromisoformat(apology) if apology else None,
+                    _moment(asked), _moment(back),
                 ]
                 append(cells)
                 written += 1

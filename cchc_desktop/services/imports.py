@@ -58,6 +58,7 @@ from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.dossiers import MAX_LENGTH as DOSSIER_MAX_LENGTH
 from cchc_desktop.domain.dossiers import Channel, DossierStatus, code_pattern
 from cchc_desktop.domain.papers import form_set_for
+from cchc_desktop.domain.supplements import resumed_due
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError
 from cchc_desktop.i18n import _
@@ -144,6 +145,7 @@ class _Procedure:
     unit: TimeLimitUnit
     cutoff: time | None
     abolished_on: str | None
+    supplement_rule: SupplementRule = SupplementRule.RESTART
 
 
 @dataclass(slots=True)
@@ -166,6 +168,8 @@ class _Dossier:
     returned: When | None
     withdrawn: When | None
     apology: date | None
+    asked: When | None = None  # the last supplement request («Ngày yêu cầu bổ sung»)
+    back: When | None = None  # the receipt of that supplement («Ngày nhận bổ sung»)
     # set by ``_settle``: what is stored
     received_at: str = ""
     due_at: str = ""
@@ -175,6 +179,9 @@ class _Dossier:
     outcome: str | None = None
     due_moment: datetime | None = None
     resolved_moment: datetime | None = None
+    asked_at: str | None = None
+    back_at: str | None = None
+    due_first: str | None = None  # the appointment before the supplement moved it (the receipt's)
 
 
 @dataclass(frozen=True)
@@ -221,7 +228,23 @@ def _before_receipt(key: str) -> str:
         "resolved_at": _("ngày có kết quả trước ngày tiếp nhận"),
         "returned_at": _("ngày trả kết quả trước ngày tiếp nhận"),
         "withdrawn_at": _("ngày rút hồ sơ trước ngày tiếp nhận"),
+        "supplement_requested_at": _("ngày yêu cầu bổ sung trước ngày tiếp nhận"),
     }[key]
+
+
+def _check_supplement(asked: When | None, back: When | None, resolved: When | None, withdrawn: When | None,
+                      bad: Callable[[str, str], None]) -> None:
+    """The supplement round's dates in order: asked, then back, then the result (or the withdrawal)."""
+    if back is not None and asked is None:
+        bad("supplement_received_at", _("có ngày nhận bổ sung mà không có ngày yêu cầu bổ sung"))
+    if asked is None:
+        return
+    if back is not None and back.before(asked):
+        bad("supplement_received_at", _("ngày nhận bổ sung trước ngày yêu cầu bổ sung"))
+    for key, when in (("resolved_at", resolved), ("withdrawn_at", withdrawn)):
+        if when is not None and when.before(back or asked):
+            bad(key, _("ngày có kết quả trước ngày yêu cầu hoặc nhận bổ sung") if key == "resolved_at" else
+                _("ngày rút hồ sơ trước ngày yêu cầu hoặc nhận bổ sung"))
 
 
 class ImportService:
@@ -286,6 +309,7 @@ class ImportService:
             procedure = _Procedure(
                 id=row["id"], code=row["code"], limit=row["time_limit"], unit=TimeLimitUnit(row["time_limit_unit"]),
                 cutoff=time.fromisoformat(cutoff) if cutoff else None, abolished_on=row["abolished_on"],
+                supplement_rule=SupplementRule(row["supplement_rule"]),
             )
             by_code[row["code"]] = procedure
             by_name[row["name_folded"]].append(procedure)
@@ -383,16 +407,18 @@ class ImportService:
         resolved, returned, withdrawn = moment("resolved_at"), moment("returned_at"), moment("withdrawn_at")
         apology_when = moment("apology_at")
         apology = apology_when.at.date() if apology_when else None
+        asked, back = moment("supplement_requested_at"), moment("supplement_received_at")
         if received is not None:
             for key, when in (("due_at", due), ("resolved_at", resolved), ("returned_at", returned),
-                              ("withdrawn_at", withdrawn)):
+                              ("withdrawn_at", withdrawn), ("supplement_requested_at", asked)):
                 if when is not None and when.before(received):
                     bad(key, _before_receipt(key))
             if apology is not None and apology < received.at.date():
                 bad("apology_at", _("ngày xin lỗi trước ngày tiếp nhận"))
+        _check_supplement(asked, back, resolved, withdrawn, bad)
         if resolved is not None and returned is not None and returned.before(resolved):
             bad("returned_at", _("ngày trả kết quả trước ngày có kết quả"))
-        status = self._status(context, text("status"), resolved, returned, withdrawn, bad)
+        status = self._status(context, text("status"), resolved, returned, withdrawn, bad, asked, back)
         if procedure is not None and received is not None and procedure.abolished_on \
                 and procedure.abolished_on <= received.at.date().isoformat():
             bad("procedure_code" if table.has("procedure_code") else "procedure_name",
@@ -404,7 +430,7 @@ class ImportService:
             line=line, code=code, procedure=procedure, applicant_name=name, applicant_id=applicant_id or None,
             phone=phone or None, address=text("address") or None, channel=channel, status=status,
             digitized=1 if digitized_text in _YES else 0, received=received, due=due, resolved=resolved,
-            returned=returned, withdrawn=withdrawn, apology=apology,
+            returned=returned, withdrawn=withdrawn, apology=apology, asked=asked, back=back,
         )
 
     @staticmethod
@@ -436,15 +462,20 @@ class ImportService:
     @staticmethod
     def _status(
         context: _Context, text: str, resolved: When | None, returned: When | None, withdrawn: When | None,
-        bad: Callable[[str, str], None],
+        bad: Callable[[str, str], None], asked: When | None = None, back: When | None = None,
     ) -> DossierStatus | None:
         """The status written (or inferred from the dates), checked against the dates."""
+        waiting = asked is not None and back is None  # asked for a supplement that has not come
         if not text:
             if withdrawn is not None:
                 return DossierStatus.WITHDRAWN
             if returned is not None:
                 return DossierStatus.RETURNED
-            return DossierStatus.RESULT_READY if resolved is not None else DossierStatus.RECEIVED
+            if resolved is not None:
+                return DossierStatus.RESULT_READY
+            if asked is not None:  # asked for a supplement: waiting for it, or handled again since it came
+                return DossierStatus.WAITING_SUPPLEMENT if waiting else DossierStatus.IN_PROGRESS
+            return DossierStatus.RECEIVED
         try:
             status = context.choice(DossierStatus, text)
         except ValueError:
@@ -464,6 +495,15 @@ class ImportService:
         if withdrawn is not None:
             bad("withdrawn_at", _("chỉ hồ sơ «{withdrawn}» mới có ngày rút (trạng thái đang ghi: «{status}»)").format(
                 withdrawn=DossierStatus.WITHDRAWN.label, status=label))
+            ok = False
+        if status is DossierStatus.WAITING_SUPPLEMENT and back is not None:
+            bad("supplement_received_at", _("hồ sơ «{status}» chưa nhận hồ sơ bổ sung nhưng có ngày nhận bổ sung")
+                .format(status=label))
+            ok = False
+        elif status in (DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS) and waiting:
+            bad("status", _("hồ sơ đã yêu cầu bổ sung mà chưa có ngày nhận bổ sung thì trạng thái là «{waiting}», "
+                            "không phải «{status}»").format(waiting=DossierStatus.WAITING_SUPPLEMENT.label,
+                                                          status=label))
             ok = False
         if status in _OPEN:
             if resolved is not None or returned is not None:
@@ -533,14 +573,24 @@ class ImportService:
         resolved = place(row.resolved, received, returned_timed)
         returned = place(row.returned, resolved or received)
         withdrawn = place(row.withdrawn, received)
+        procedure = row.procedure
+        asked = place(row.asked, received)
+        back = place(row.back, asked)
+        # the appointment the receipt gave, which a supplement received moved (as the desk computes both)
+        receipt_due = calendar.due_moment(received, procedure.limit, procedure.unit, procedure.cutoff) \
+            if row.due is None or back is not None else None
         if row.due is not None:
             due = place(row.due, received)
         elif old is not None and old["received_at"][:16] == _iso(received):
             due = datetime.fromisoformat(old["due_at"])
+        elif back is not None and asked is not None and receipt_due is not None:
+            due = resumed_due(calendar, rule=procedure.supplement_rule, limit=procedure.limit, unit=procedure.unit,
+                              cutoff=procedure.cutoff, back=back, requested_at=asked, due_before=receipt_due).at
         else:
-            procedure = row.procedure
-            due = calendar.due_moment(received, procedure.limit, procedure.unit, procedure.cutoff)
+            due = receipt_due
         assert due is not None
+        row.asked_at, row.back_at = (_iso(asked) if asked else None), (_iso(back) if back else None)
+        row.due_first = _iso(receipt_due if back is not None and receipt_due is not None else due)
         if row.status is DossierStatus.REFUSED:
             row.outcome = "refused"
         elif row.status is DossierStatus.RETURNED and old is not None and old["outcome"]:
@@ -610,17 +660,21 @@ class ImportService:
                 row.address, row.channel.value, row.received_at, user, row.due_at, row.resolved_at, row.returned_at,
                 row.outcome, row.withdrawn_at, row.status.value, row.digitized,
                 form_set_for(row.received.at.date(), context.form_set).value]
+            rounds = [list(event[1:]) for event in self._supplement_events(0, row, reason, file_name)]
             if row.apology is None:
-                yield row.code or None, staging.new_row(values)
+                yield row.code or None, staging.new_row(values, events=rounds)
                 continue
             letter = self._apology(0, row, context, reason)
             yield row.code or None, staging.new_row(values, list(letter[1:]),
-                                                    list(self._apology_event(0, row, letter, reason)[1:]))
+                                                    list(self._apology_event(0, row, letter, reason)[1:]),
+                                                    events=rounds)
         now = _iso(context.now.replace(second=0, microsecond=0))
         for row, old in updates:
             events: list[list[object]] = [[
                 old["id"], "corrected", now, user, old["status"], row.status.value, reason, old["due_at"], row.due_at,
                 _json({"source": "import", "file": file_name, "changed": _differences(row, old)})]]
+            if not old["supplement_events"]:  # a round the stored history lacks (never one it already has)
+                events.extend(list(event) for event in self._supplement_events(old["id"], row, reason, file_name))
             values = [row.procedure.id, row.applicant_name, context.fold(row.applicant_name), row.applicant_id,
                       row.phone, row.address, row.channel.value, row.received_at, row.due_at, row.resolved_at,
                       row.returned_at, row.outcome, row.withdrawn_at, row.status.value, row.digitized, old["id"]]
@@ -633,6 +687,24 @@ class ImportService:
                                                 letter_date=[row.apology.isoformat(), old["apology_id"]])
             else:
                 yield None, staging.changed_row(values, events)
+
+    def _supplement_events(
+        self, dossier_id: int, row: _Dossier, reason: str, file_name: str,
+    ) -> list[tuple[object, ...]]:
+        """The supplement round the file dates, as the desk records it: the request (the clock stops), and the
+        receipt of the supplement with the appointment it replaced and the new one."""
+        if row.asked_at is None:
+            return []
+        data = _json({"source": "import", "file": file_name})
+        first = row.due_first
+        events: list[tuple[object, ...]] = [(dossier_id, "supplement_requested", row.asked_at, self.user_id,
+                                             DossierStatus.IN_PROGRESS.value, DossierStatus.WAITING_SUPPLEMENT.value,
+                                             reason, first, first, data)]
+        if row.back_at is not None:
+            events.append((dossier_id, "supplement_received", row.back_at, self.user_id,
+                           DossierStatus.WAITING_SUPPLEMENT.value, DossierStatus.IN_PROGRESS.value, reason, first,
+                           row.due_at, data))
+        return events
 
     def _apology(self, dossier_id: int, row: _Dossier, context: _Context, reason: str) -> tuple[object, ...]:
         """Mẫu 04 as the file dates it: the new appointment is the result's day when it came later, else one
@@ -837,4 +909,6 @@ def _differences(row: _Dossier, old: dict[str, Any]) -> list[str]:
         changed.append("digitized")
     if row.apology is not None and row.apology.isoformat() != old["apology_at"]:
         changed.append("apology_at")
+    if row.asked is not None and not old["supplement_events"]:
+        changed.append("supplement_requested_at")
     return changed

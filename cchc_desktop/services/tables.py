@@ -112,6 +112,9 @@ DOSSIER_COLUMNS = (
     Column("withdrawn_at", "Ngày rút", dated=True),
     Column("digitized", "Số hóa"),
     Column("apology_at", "Ngày xin lỗi", dated=True),
+    # the last supplement round: its request (the clock stops) and the receipt of the supplement (issue 16)
+    Column("supplement_requested_at", "Ngày yêu cầu bổ sung", dated=True),
+    Column("supplement_received_at", "Ngày nhận bổ sung", dated=True),
 )
 # Each group needs at least one of its columns in the file.
 DOSSIER_REQUIRED = (("applicant_name",), ("received_at",), ("procedure_code", "procedure_name"))

@@ -41,10 +41,11 @@ PROCEDURE_ID, RECEIVED_AT = 0, 7  # in a new row's values
 
 
 def new_row(values: list[object], letter: list[object] | None = None,
-            letter_event: list[object] | None = None) -> list[object]:
+            letter_event: list[object] | None = None, *, events: list[list[object]] | None = None) -> list[object]:
     """A new dossier to stage: ``INSERT_DOSSIER``'s values after the id and the code (its receipt, the 8th, gives
-    the day of the code it gets when it has none), with its apology letter and event, less their dossier id."""
-    return [NEW, values, letter, letter_event]
+    the day of the code it gets when it has none), with its apology letter and event and its other events (a
+    supplement round), less their dossier id."""
+    return [NEW, values, letter, letter_event, events or []]
 
 
 def changed_row(values: list[object], events: list[list[object]], letter: list[object] | None = None,
@@ -314,7 +315,7 @@ def _write(db: Database, rows: list[tuple[str | None, list]], unit_code: str, pa
         if row[0] != NEW:
             changed.append(row)
             continue
-        _kind, values, letter, letter_event = row
+        _kind, values, letter, letter_event, *more = row  # (a row staged before supplements has four items)
         dossier_id, next_id = next_id, next_id + 1
         received_at = values[RECEIVED_AT]
         dossiers.append((dossier_id, code or codes.next(received_at[:10]), *values,
@@ -322,6 +323,7 @@ def _write(db: Database, rows: list[tuple[str | None, list]], unit_code: str, pa
         if letter:
             letters.append((dossier_id, *letter))
             events.append((dossier_id, *letter_event))
+        events.extend((dossier_id, *event) for event in (more[0] if more else ()))
     codes.save()
     ledger.save()
     queries.insert_dossiers(db, dossiers)

@@ -238,7 +238,7 @@ ANY_CELL = st.one_of(
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=400) | st.lists(st.lists(ANY_CELL, min_size=16, max_size=16), max_size=4))
+@given(data=st.binary(max_size=400) | st.lists(st.lists(ANY_CELL, min_size=len(KEYS), max_size=len(KEYS)), max_size=4))
 def test_fuzzed_files_give_a_message_or_an_import_never_a_crash(
     service: ImportService, ready: Database, tmp_path: Path, data: bytes | list[list[str]],
 ) -> None:

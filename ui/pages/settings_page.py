@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import time
 
-from PySide6.QtCore import QTime, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -122,6 +122,11 @@ class SettingsPage(Page):
         self.online_rate_base.setObjectName("setting_online_rate_base")
         for base in OnlineRateBase:
             self.online_rate_base.addItem(base.label, base.value)
+            self.online_rate_base.setItemData(self.online_rate_base.count() - 1, base.label,
+                                              Qt.ItemDataRole.ToolTipRole)
+        for combo in (self.form_set, self.online_rate_base):  # long labels must not squeeze the unit's column
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(24)
         desk.addRow(_("Tỷ lệ hồ sơ trực tuyến tính trên"),
                     self.errors.wrap("online_rate_base", self.online_rate_base))
         self.recipients = QPlainTextEdit()
