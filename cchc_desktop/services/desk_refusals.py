@@ -26,7 +26,7 @@ from cchc_desktop.errors import NotFoundError, ValidationError
 from cchc_desktop.files import write_atomically
 from cchc_desktop.i18n import _
 from cchc_desktop.lazy import lazy_import
-from cchc_desktop.services.sessions import requires
+from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean
 from db.errors import writing
@@ -93,7 +93,7 @@ def _row(row: dict[str, Any]) -> DeskRefusalRow:
     )
 
 
-class DeskRefusalService:
+class DeskRefusalService(ActsForSession):
     def __init__(self, db: Database, *, clock: Callable[[], datetime] = datetime.now,
                  user_id: int | None = None) -> None:
         self.db = db

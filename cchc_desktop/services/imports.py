@@ -63,7 +63,7 @@ from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError
 from cchc_desktop.i18n import _
 from cchc_desktop.services.calendar import load_calendar
-from cchc_desktop.services.sessions import requires
+from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.tables import (
     DOSSIER_COLUMNS,
@@ -247,7 +247,7 @@ def _check_supplement(asked: When | None, back: When | None, resolved: When | No
                 _("ngày rút hồ sơ trước ngày yêu cầu hoặc nhận bổ sung"))
 
 
-class ImportService:
+class ImportService(ActsForSession):
     """Imports of dossiers and procedures (``cchc import``; Danh mục → Nhập từ Excel)."""
 
     def __init__(self, db: Database, *, clock: Clock = datetime.now, user_id: int | None = None) -> None:

@@ -43,7 +43,7 @@ from cchc_desktop.services.inspections import (
     check_finding,
     check_header,
 )
-from cchc_desktop.services.sessions import requires
+from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.tables import (
     INSPECTION_COLUMNS,
     INSPECTION_REQUIRED,
@@ -115,7 +115,7 @@ class InspectionImportResult(ImportResult):
     findings_inserted: int = 0
 
 
-class InspectionImportService:
+class InspectionImportService(ActsForSession):
     """The import of discipline checks (``cchc import inspections``)."""
 
     def __init__(self, db: Database, *, clock: Clock = datetime.now, user_id: int | None = None) -> None:

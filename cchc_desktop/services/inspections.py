@@ -56,7 +56,7 @@ from cchc_desktop.errors import NotFoundError, ValidationError
 from cchc_desktop.formatting import short_date
 from cchc_desktop.i18n import _
 from cchc_desktop.lazy import lazy_import
-from cchc_desktop.services.sessions import requires
+from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean, fold
 from db.errors import writing
@@ -298,7 +298,7 @@ def check_checks(
 # -- the service -------------------------------------------------------------------------------------------
 
 
-class InspectionService:
+class InspectionService(ActsForSession):
     """The discipline-check page: inspections, findings and their remedy, the printed record."""
 
     def __init__(self, db: Database, *, clock: Clock = datetime.now, user_id: int | None = None) -> None:

@@ -38,7 +38,7 @@ from cchc_desktop.files import write_atomically
 from cchc_desktop.i18n import _
 from cchc_desktop.lazy import lazy_import
 from cchc_desktop.services.reception import DossierView, ReceptionService, TimelineEntry
-from cchc_desktop.services.sessions import requires
+from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import fold
 from db.errors import writing
@@ -120,7 +120,7 @@ def lookup_address(unit: UnitSettings, code: str) -> str:
     return unit.lookup_url.replace("{code}", quote(code, safe="")) if unit.lookup_url.strip() else code
 
 
-class PrintingService:
+class PrintingService(ActsForSession):
     def __init__(self, db: Database, *, clock: Callable[[], datetime] = datetime.now,
                  user_id: int | None = None) -> None:
         self.db = db

@@ -46,7 +46,7 @@ from cchc_desktop.errors import NotFoundError, ValidationError
 from cchc_desktop.formatting import date_time
 from cchc_desktop.i18n import _
 from cchc_desktop.services.calendar import load_calendar
-from cchc_desktop.services.sessions import requires
+from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean, clean_lines, fold
 from db.errors import writing
@@ -415,7 +415,7 @@ class _Checked:
 # -- the service -----------------------------------------------------------------------------------------
 
 
-class ReceptionService:
+class ReceptionService(ActsForSession):
     """The reception desk: register, move along, apologise, correct, look up."""
 
     def __init__(self, db: Database, *, clock: Clock = datetime.now, user_id: int | None = None) -> None:

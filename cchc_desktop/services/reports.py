@@ -85,7 +85,7 @@ from cchc_desktop.i18n import _
 from cchc_desktop.reports import narrative
 from cchc_desktop.services import anchoring
 from cchc_desktop.services.plans import PlanService
-from cchc_desktop.services.sessions import requires
+from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.statistics import (
     CHANNEL_KEYS,
@@ -316,7 +316,7 @@ class ReportIncomplete(CchcError):
         super().__init__("\n".join([self.heading, *(f"- {gap.text}" for gap in self.gaps)]))
 
 
-class ReportService:
+class ReportService(ActsForSession):
     """The Báo cáo page and ``cchc report``: draft, typed-in rows, edited text, export, history."""
 
     def __init__(self, db: Database, *, clock: Clock = datetime.now, user_id: int | None = None) -> None:

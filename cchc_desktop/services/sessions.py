@@ -122,3 +122,21 @@ def requires(permission: Permission) -> Callable[[Callable[Concatenate[S, P], R]
         checked.permission = permission  # type: ignore[attr-defined]
         return checked
     return decorate
+
+
+class ActsForSession:
+    """A service that records who acted (``received_by``, an event's ``user_id``, a survey's or an inspection's
+    author): the account it was given (``user_id=``, a test, an import run for someone), else the one signed in on
+    its database at the moment of the write — the window's and ``--user``'s session; None in local admin mode,
+    which the audit trail names. Read at each write, so a service built before a sign-in records the right one."""
+
+    db: Database
+    _given_user_id: int | None = None
+
+    @property
+    def user_id(self) -> int | None:
+        return self._given_user_id if self._given_user_id is not None else current(self.db).user_id
+
+    @user_id.setter
+    def user_id(self, value: int | None) -> None:
+        self._given_user_id = value

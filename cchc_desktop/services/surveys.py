@@ -36,7 +36,7 @@ from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import NotFoundError, ValidationError
 from cchc_desktop.formatting import short_date
 from cchc_desktop.i18n import _
-from cchc_desktop.services.sessions import requires
+from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean, fold
 from db.queries import surveys as queries
@@ -143,7 +143,7 @@ def answer_key(criterion: SurveyCriterion) -> str:
 # -- the service -------------------------------------------------------------------------------------------
 
 
-class SurveyService:
+class SurveyService(ActsForSession):
     """The survey pages: keyed entry, kiosk, the questionnaire editor."""
 
     def __init__(self, db: Database, *, clock: Clock = datetime.now, user_id: int | None = None) -> None:

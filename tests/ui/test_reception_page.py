@@ -10,6 +10,9 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from cchc_desktop.domain.dossiers import EventKind
+from cchc_desktop.domain.users import Role
+from cchc_desktop.services.accounts import AccountService
 from cchc_desktop.services.catalogue import load_reference_catalogue
 from cchc_desktop.services.printing import PrintingService
 from cchc_desktop.services.reception import ReceptionService
@@ -139,3 +142,37 @@ def test_a_proxy_and_the_way_of_taking_the_result_reach_the_2025_receipt(
     for expected in ("Số: 01/TN-TTPVHCC", "Người được ủy quyền nộp hồ sơ: Lê Văn Toàn", "038090007777",
                      "Đăng ký nhận kết quả tại: Qua dịch vụ bưu chính công ích", "Quyển số: 01/2026, Số thứ tự: 1"):
         assert expected in text, expected
+
+
+def test_the_signed_in_officer_is_recorded_on_the_dossier_its_steps_and_the_receipt(
+    qtbot: QtBot, page: ReceptionPage, context: AppContext, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 17, item 2: who acted is recorded. A desk officer signed in at the window registers a dossier with
+    the keyboard and prints its receipt; the dossier, each step of its life up to the return, and the receipt's
+    «NGƯỜI TIẾP NHẬN HỒ SƠ» name her — the services were built before she signed in and read the session when
+    they write."""
+    accounts = AccountService(context.db)
+    accounts.create("huong", "Nguyễn Thị Hương", Role.DESK, "mat-khau-an-toan")
+    accounts.sign_in("huong", "mat-khau-an-toan")
+    officer = context.db.execute("SELECT id FROM user WHERE username = 'huong'").fetchone()[0]
+    opened: list[Path] = []
+    monkeypatch.setattr(desktop, "open_file", opened.append)
+    pick_procedure(qtbot, page, "1.004873")
+    type_text(qtbot, page.inputs["applicant_name"], "Trần Văn Bình")
+    with qtbot.waitSignal(page.registered) as saved:
+        qtbot.keyClick(page.inputs["applicant_name"], Qt.Key.Key_Return)
+    code = saved.args[0]
+    qtbot.keyClick(page, Qt.Key.Key_F9)
+    text = " ".join(" ".join((p.extract_text() or "") for p in PdfReader(opened[0]).pages).split())
+    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in text and "Nguyễn Thị Hương" in text
+
+    desk = ReceptionService(context.db, clock=lambda: NOW)  # built without a user, as the dossier page builds it
+    for event in (EventKind.TRANSFERRED, EventKind.RESULT_READY, EventKind.RETURNED):
+        desk.transition(code, event)
+    row = context.db.execute("SELECT id, received_by, status FROM dossier WHERE code = ?", [code]).fetchone()
+    assert row[1:] == (officer, "returned")
+    steps = context.db.execute("SELECT kind, user_id FROM dossier_event WHERE dossier_id = ? ORDER BY id",
+                               [row[0]]).fetchall()
+    assert [kind for kind, _user in steps] == ["received", "printed", "transferred", "result_ready", "returned"]
+    assert {user for _kind, user in steps} == {officer}
+    assert desk.get(code).received_by_name == "Nguyễn Thị Hương"
