@@ -532,8 +532,8 @@ class _DossierWriter:
                                "in_progress", None, due_s, new_due_s))
                 due, due_s, work_from = new_due, new_due_s, back
         fate = random_()
-        if fate < 0.005:  # withdrawn by the applicant
-            at = add_minutes(received, randint(10, max(20, proc.budget_minutes // 2 or 60)))
+        if fate < 0.005:  # withdrawn by the applicant (after the supplement it brought, if any)
+            at = add_minutes(work_from, randint(10, max(20, proc.budget_minutes // 2 or 60)))
             if at <= today:
                 withdrawn = _iso(at)
                 reason = data.WITHDRAW_REASONS[int(random_() * len(data.WITHDRAW_REASONS))]
