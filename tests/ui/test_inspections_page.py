@@ -137,7 +137,7 @@ def test_the_list_to_inspect_is_typed_in_and_gives_the_share(qtbot: QtBot, page:
         return dialog.saved
 
     monkeypatch.setattr(SubjectsDialog, "ask", declare)
-    qtbot.mouseClick(page.subjects_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(page, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert InspectionService(context.db).subjects_to_inspect() == (
         "Bộ phận Tiếp nhận và Trả kết quả", "Công chức Tư pháp - Hộ tịch")
     assert "1/2 thuộc diện kiểm tra, đạt 50" in page.summary.text()

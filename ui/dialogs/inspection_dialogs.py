@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -212,6 +213,8 @@ class SubjectsDialog(FormDialog):
         self.subjects.setMinimumHeight(240)
         self.subjects.setPlaceholderText(_("Ví dụ:\nBộ phận Một cửa\nCông chức Tư pháp - Hộ tịch\n"
                                            "Công chức Địa chính - Xây dựng"))
+        self.subjects.setFocus()
+        self.subjects.moveCursor(QTextCursor.MoveOperation.End)  # ready to add a line
 
     def submit(self) -> tuple[str, ...]:
         return self.service.declare_subjects(self.subjects.toPlainText())

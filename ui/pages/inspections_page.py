@@ -45,7 +45,7 @@ class InspectionsPage(Page):
         self.print_button.setObjectName("printInspection")
         self.remedy_button = QPushButton(_("Ghi nhận khắc phục…"))
         self.remedy_button.setObjectName("remedyFinding")
-        self.subjects_button = QPushButton(_("Danh sách thuộc diện kiểm tra…"))
+        self.subjects_button = QPushButton(_("Danh sách thuộc diện kiểm tra (Ctrl+L)"))
         self.subjects_button.setObjectName("inspectionSubjects")
         self.subjects_button.setToolTip(_("Các bộ phận, công chức của xã thuộc diện kiểm tra: mẫu số của chỉ tiêu "
                                           "5.4.2 (tỷ lệ đã kiểm tra trong kỳ)"))
@@ -83,6 +83,7 @@ class InspectionsPage(Page):
         self.subjects_button.clicked.connect(self.declare_subjects)
         self.findings.doubleClicked.connect(self.record_remedy)
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.add_inspection)
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.declare_subjects)
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_record)
         self.refresh()
 
