@@ -38,6 +38,7 @@ def test_a_wrong_password_is_said_and_the_right_one_opens(qtbot, accounts: Accou
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert dialog.problem.text().startswith("Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đang tạm khóa.")
     assert dialog.password.text() == "" and dialog.username.text() == "motcua"
+    assert dialog.height() >= dialog.sizeHint().height()  # grown to the refusal's lines, nothing drawn over
     type_text(qtbot, dialog.password, PASSWORD)
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted

@@ -72,6 +72,7 @@ class LoginDialog(QDialog):
         except LoginRefused as exc:
             self.problem.setText(str(exc))
             self.problem.show()
+            self.adjustSize()  # grow to the wrapped text (a word-wrapped label does not enlarge its window)
             self.password.clear()
             self.password.setFocus()
             return
