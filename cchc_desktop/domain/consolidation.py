@@ -49,13 +49,9 @@ from decimal import Decimal
 from cchc_desktop.domain.appendix import AppendixTemplate, Indicator, Rule, ValueKind, value_problem
 from cchc_desktop.domain.report import RowSource, Value
 from cchc_desktop.domain.statistics import METHOD_BOTH, METHOD_ONLINE, METHOD_PAPER
-from cchc_desktop.domain.templates import KEY, MAX_KEY_LENGTH, SOURCES, default, key_problem
+from cchc_desktop.domain.templates import SOURCES, default
 from cchc_desktop.formatting import number
 from cchc_desktop.i18n import _
-
-__all__ = ["KEY", "MAX_KEY_LENGTH", "key_problem"]
-
-Combine = Rule  # how one indicator of several reports becomes the indicator of their sum (the template's rule)
 
 
 @dataclass(frozen=True)

@@ -53,11 +53,6 @@ class Resumed:
     data: dict[str, object] = field(default_factory=dict)
 
 
-def remaining_seconds(calendar: WorkCalendar, requested_at: datetime, due: datetime) -> int:
-    """The office seconds left of the limit when the supplement is asked for (0 once the appointment passed)."""
-    return working_seconds_between(calendar, requested_at, due)
-
-
 def resumed_due(
     calendar: WorkCalendar, *, rule: SupplementRule, limit: int, unit: TimeLimitUnit, cutoff: time | None,
     back: datetime, requested_at: datetime | None, due_before: datetime, remaining: int | None = None,
@@ -65,7 +60,8 @@ def resumed_due(
     """The appointment once the complete supplement is received at ``back``.
 
     ``due_before`` is the appointment when the supplement was asked for (at ``requested_at``; None: unknown, taken
-    as ``back``); ``remaining`` the office seconds left then, when the request recorded them (else recomputed).
+    as ``back``); ``remaining`` the office seconds left then (``working_seconds_between``), when the request
+    recorded them (else recomputed).
     """
     if rule is SupplementRule.RESTART:
         due = calendar.due_at(back, limit, unit, cutoff)
@@ -79,7 +75,7 @@ def resumed_due(
         return Resumed(calendar.calendar_deadline(back.date(), days), text,
                        {"rule": SupplementRule.PAUSE.value, "remaining_days": days})
     if remaining is None:
-        remaining = remaining_seconds(calendar, asked, due_before)
+        remaining = working_seconds_between(calendar, asked, due_before)
     minutes = math.ceil(remaining / 60)
     due_at = calendar.add_working_minutes(back, minutes)
     if unit is TimeLimitUnit.WORKING_DAYS:

@@ -37,9 +37,10 @@ from typing import Any
 
 from cchc_desktop.domain import templates
 from cchc_desktop.domain.appendix import AppendixTemplate
-from cchc_desktop.domain.consolidation import figure_problem, key_order, key_problem
+from cchc_desktop.domain.consolidation import figure_problem, key_order
 from cchc_desktop.domain.periods import Period, PeriodError, parse_period
 from cchc_desktop.domain.report import SCHEMA, ReportDocument, ReportUnit, Value
+from cchc_desktop.domain.templates import key_problem
 from cchc_desktop.errors import CchcError
 from cchc_desktop.formatting import file_size
 from cchc_desktop.i18n import _

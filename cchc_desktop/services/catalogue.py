@@ -93,7 +93,8 @@ def load_reference_catalogue(db: Database) -> CatalogueLoad:
     in calendar days) gets the procedures its schema can hold.
     """
     procedures = read_reference_procedures()
-    if not queries.knows_published_by(db):
+    current = queries.knows_published_by(db)
+    if not current:
         procedures = [p for p in procedures if p.time_limit_unit is not TimeLimitUnit.CALENDAR_DAYS]
     with db.atomic():
         existing = queries.field_ids(db)
@@ -115,9 +116,9 @@ def load_reference_catalogue(db: Database) -> CatalogueLoad:
             )
             for p in procedures if p.code not in known
         ]
-        procedures_written = queries.insert_procedures(db, rows) if rows else 0
+        procedures_written = queries.insert_procedures(db, rows, published_by=current) if rows else 0
         decisions = [(p.published_by, p.code) for p in procedures if p.published_by and p.code in known]
-        if decisions and queries.knows_published_by(db):
+        if decisions and current:
             queries.fill_published_by(db, decisions)
     return CatalogueLoad(fields=fields_written, procedures=procedures_written)
 

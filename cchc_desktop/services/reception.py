@@ -40,7 +40,7 @@ from cchc_desktop.domain.dossiers import (
     working_seconds_between,
 )
 from cchc_desktop.domain.papers import FormSet, Proxy, ResultDelivery, form_set_for, form_set_of
-from cchc_desktop.domain.supplements import remaining_seconds, resumed_due
+from cchc_desktop.domain.supplements import resumed_due
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import NotFoundError, ValidationError
 from cchc_desktop.formatting import date_time
@@ -641,7 +641,7 @@ class ReceptionService(ActsForSession):
             explanation = ""
             if event is EventKind.SUPPLEMENT_REQUESTED:
                 assert calendar is not None
-                data["remaining_seconds"] = remaining_seconds(calendar, moment, due_before)
+                data["remaining_seconds"] = working_seconds_between(calendar, moment, due_before)
             elif event is EventKind.SUPPLEMENT_RECEIVED:
                 assert calendar is not None
                 due_after, explanation, data = self._resumed_due(row, calendar, moment)

@@ -50,10 +50,10 @@ def knows_published_by(db: Database) -> bool:
     return any(row[1] == "published_by" for row in db.execute("PRAGMA table_info(procedure)"))
 
 
-def insert_procedures(db: Database, rows: Iterable[Sequence[object]]) -> int:
+def insert_procedures(db: Database, rows: Iterable[Sequence[object]], *, published_by: bool) -> int:
     """Rows in the column order of ``INSERT_PROCEDURE``; codes already there are skipped. On a schema from before
-    m0013 the last value (published_by) is left out."""
-    if knows_published_by(db):
+    m0013 (``published_by`` False: ``knows_published_by``) the last value is left out."""
+    if published_by:
         return db.conn.executemany(INSERT_PROCEDURE, list(rows)).rowcount
     return db.conn.executemany(INSERT_PROCEDURE_BEFORE_M0013, [row[:-1] for row in rows]).rowcount
 

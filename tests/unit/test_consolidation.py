@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cchc_desktop.domain.consolidation import Combine, Part, add_up, combine_of, recompute_rates, survey_method
+from cchc_desktop.domain.appendix import Rule
+from cchc_desktop.domain.consolidation import Part, add_up, combine_of, recompute_rates, survey_method
 from cchc_desktop.domain.periods import parse_period
 from cchc_desktop.domain.report import ReportUnit
 from cchc_desktop.domain.unit import UnitSettings
@@ -180,14 +181,14 @@ def test_a_district_file_is_added_as_its_communes(tmp_path: Path, files: list[Pa
 
 
 def test_kinds_and_codes() -> None:
-    assert combine_of("3.3.1") is Combine.SUM and combine_of("hs.qua_han") is Combine.SUM
-    assert combine_of("hs.tu_choi") is combine_of("hs.mau_so_truc_tuyen") is Combine.SUM
-    assert combine_of("rate.dung_han") is combine_of("5.4.2") is Combine.RECOMPUTE
-    assert {combine_of(key) for key in ("1.5", "5.4.1", "6.1", "6.2", "7.2.1", "7.4.1", "7.6")} == {Combine.YES_COUNT}
-    assert (combine_of("1.4.2"), combine_of("7.1")) == (Combine.METHODS, Combine.MIN)
-    assert {combine_of(key) for key in ("3.2.4", "3.2.5", "7.2.3.dien_tu", "rate.khac")} == {Combine.NONE}
+    assert combine_of("3.3.1") is Rule.SUM and combine_of("hs.qua_han") is Rule.SUM
+    assert combine_of("hs.tu_choi") is combine_of("hs.mau_so_truc_tuyen") is Rule.SUM
+    assert combine_of("rate.dung_han") is combine_of("5.4.2") is Rule.RECOMPUTE
+    assert {combine_of(key) for key in ("1.5", "5.4.1", "6.1", "6.2", "7.2.1", "7.4.1", "7.6")} == {Rule.YES_COUNT}
+    assert (combine_of("1.4.2"), combine_of("7.1")) == (Rule.METHODS, Rule.MIN)
+    assert {combine_of(key) for key in ("3.2.4", "3.2.5", "7.2.3.dien_tu", "rate.khac")} == {Rule.NONE}
     # the procedures of the catalogue every commune applies are not added up (issue 16)
-    assert {combine_of(key) for key in ("3.1.3", "3.2.1", "3.2.2", "3.2.3", "7.5.1")} == {Combine.MAX}
+    assert {combine_of(key) for key in ("3.1.3", "3.2.1", "3.2.2", "3.2.3", "7.5.1")} == {Rule.MAX}
     assert [survey_method(codes) for codes in ([], [0], [1, 1], [0, 1], [1, 2], [0, 0])] == [None, 0, 1, 2, 2, 0]
 
 
