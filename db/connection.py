@@ -342,16 +342,16 @@ def _migrate(db: Database, path: Path, state: SchemaState, migrations: Migration
     try:
         # One transaction for all of them (each migration's own becomes a savepoint): a kill leaves the file
         # at its old version or at the new one, with its version number and the audit entry.
-        with audit.suspended(db), db.atomic():
+        with audit.suspended(db), writing(db):
             migrations.apply(db)
             audit.sync_triggers(db.conn)  # the new tables' and columns' triggers, with the migrations
             audit.log_entry(db, "other", after={"nâng cấp cấu trúc": list(state.pending),
                                                 **_bulk_marks(db, state.pending)})
             db.execute(f"PRAGMA user_version = {len(schema_state(db, migrations).applied)}")
-    except sqlite3.Error as exc:
-        problem = classify(exc, path)
+    except (sqlite3.Error, StorageError) as exc:
+        problem = exc if isinstance(exc, StorageError) else classify(exc, path)
         if problem.problem in (StorageProblem.LOCKED, StorageProblem.READ_ONLY, StorageProblem.DISK_FULL):
-            raise problem from exc
+            raise StorageError(problem.problem, path, problem.detail) from exc
         raise StorageError(StorageProblem.MIGRATION_FAILED, path, str(exc)) from exc
     except Exception as exc:
         raise StorageError(StorageProblem.MIGRATION_FAILED, path, repr(exc)) from exc

@@ -89,7 +89,7 @@ def main_file(conn: sqlite3.Connection) -> Path | None:
 def storage_errors_of(conn: sqlite3.Connection) -> Iterator[None]:
     """Inside the block, an sqlite3 error from the environment becomes a StorageError naming the connection's
     file (a service's write: the disk is full, another program holds the lock...); any other one is a bug and
-    goes through unchanged. Put it outside ``db.atomic()``, so that the transaction is rolled back first."""
+    goes through unchanged. Put it outside the transaction, so that it is rolled back first (``writing`` does both)."""
     try:
         yield
     except sqlite3.Error as exc:

@@ -128,7 +128,7 @@ class AccountService:
         """
         name = clean(username)
         row = queries.by_username(self.db, name) if name else None
-        with self.db.atomic(), audit.suspended(self.db):
+        with writing(self.db), audit.suspended(self.db):
             refusal = self._refusal(name, row, password)
             if refusal is None:
                 queries.update(self.db, row["id"], {"failed_logins": 0, "locked_until": None})
@@ -204,7 +204,7 @@ class AccountService:
         self._check_password(password, errors)
         if errors:
             raise ValidationError(errors)
-        with self.db.atomic():
+        with writing(self.db):
             user_id = queries.insert(self.db, {
                 "username": name, "full_name": full, "title": clean(title) or None, "role": str(role),
                 "password_hash": hash_password(password), "created_at": self.clock().isoformat(timespec="seconds"),
@@ -232,7 +232,7 @@ class AccountService:
             raise ValidationError({"role": _(
                 "Không thể bỏ quyền quản trị của tài khoản quản trị cuối cùng: "
                 "hãy tạo tài khoản quản trị khác trước.")})
-        with self.db.atomic():
+        with writing(self.db):
             queries.update(self.db, row["id"], values)
         return _user(queries.by_id(self.db, row["id"]))
 
@@ -257,7 +257,7 @@ class AccountService:
         self._check_password(password, errors)
         if errors:
             raise ValidationError(errors)
-        with self.db.atomic():
+        with writing(self.db):
             queries.update(self.db, user_id, {"password_hash": hash_password(password), "failed_logins": 0,
                                               "locked_until": None})
 
@@ -292,7 +292,7 @@ class AccountService:
 
     @requires(Permission.ACCOUNTS)
     def set_single_user(self, single: bool) -> None:
-        with self.db.atomic():
+        with writing(self.db):
             settings_queries.write_many(self.db, {SINGLE_USER_SETTING: "1" if single else "0"})
 
 

@@ -307,7 +307,7 @@ class BackupService:
                 }
                 if checked.broken:
                     after["chấp nhận chuỗi nhật ký bị đứt tại các mục"] = list(checked.broken[:100])
-                with staged.atomic():
+                with writing(staged):
                     audit.log_entry(staged, "other", after=after, actor=entry_actor)
                 staged.conn.backup(current.conn)  # page by page under the write lock: all or nothing
             finally:

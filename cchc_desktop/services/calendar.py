@@ -17,6 +17,7 @@ from cchc_desktop.lazy import lazy_import
 from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean
+from db.errors import writing
 from db.queries import calendar as queries
 
 holidays = lazy_import("holidays")
@@ -62,11 +63,11 @@ class CalendarService:
             raise ValidationError({"day": _("Ngày không hợp lệ.")})
         if override.kind is OverrideKind.WORKDAY and not note:
             raise ValidationError({"note": _("Hãy ghi căn cứ của ngày làm bù (ví dụ số quyết định, thông báo).")})
-        with self.db.atomic():
+        with writing(self.db):
             queries.put_override(self.db, override.day.isoformat(), override.kind.value, note or None)
         return CalendarOverride(override.day, override.kind, note)
 
     @requires(Permission.CATALOGUE)
     def remove(self, day: date) -> bool:
-        with self.db.atomic():
+        with writing(self.db):
             return queries.delete_override(self.db, day.isoformat()) > 0

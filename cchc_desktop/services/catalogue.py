@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from cchc_desktop.domain.catalogue import InterAgency, OnlineLevel, SupplementRule, TimeLimitUnit
 from cchc_desktop.i18n import _
 from cchc_desktop.text import clean, fold
+from db.errors import writing
 from db.migrations import read_reference
 from db.queries import catalogue as queries
 
@@ -96,7 +97,7 @@ def load_reference_catalogue(db: Database) -> CatalogueLoad:
     current = queries.knows_published_by(db)
     if not current:
         procedures = [p for p in procedures if p.time_limit_unit is not TimeLimitUnit.CALENDAR_DAYS]
-    with db.atomic():
+    with writing(db):
         existing = queries.field_ids(db)
         position = queries.last_field_position(db)
         new_fields = []

@@ -38,6 +38,7 @@ from cchc_desktop.services.inspections import SUBJECTS_KEY
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import fold
 from db import audit
+from db.errors import writing
 from db.queries import bulk
 from db.queries import catalogue as catalogue_queries
 from db.queries import demo as queries
@@ -114,7 +115,7 @@ def generate_demo(
     previous_cache = queries.cache_size(db)
     queries.set_cache_size(db, -CACHE_KIB)
     try:
-        with db.atomic(), audit.suspended(db):
+        with writing(db), audit.suspended(db):
             report("catalogue", 0, 1)
             catalogue = load_reference_catalogue(db)
             settings = _ensure_settings(db)

@@ -752,7 +752,6 @@ class ImportService(ActsForSession):
                 if row is not None and line not in problems:
                     rows.append(row)
         with writing(self.db):
-            queries.take_write_lock(self.db)
             stored = {row["code"]: row for row in queries.procedures(self.db)}
             for row in rows:
                 if row["code"] not in stored and row["time_limit"] is None:

@@ -144,7 +144,6 @@ class InspectionImportService(ActsForSession):
                     rows.append(row)
         groups = self._group(problems, rows)
         with writing(self.db):
-            queries.take_write_lock(self.db)
             plan = self._against_stored(problems, groups)
             problems.finish(path, INSPECTION_REQUIRED, skip_invalid=skip_invalid, rejects=rejects)
             result = self._write(problems, groups, plan)

@@ -356,8 +356,7 @@ class InspectionService(ActsForSession):
             findings.append(row)
             errors.update({f"findings.{index}.{key}": finding_sentence(index + 1, phrase)
                            for key, phrase in problems.items()})
-        with self.db.atomic():
-            queries.take_write_lock(self.db)
+        with writing(self.db):
             criteria = [criterion_of(row) for row in queries.criteria(self.db, active_only=False)]
             checks, problems = check_checks(inspection.checks, criteria)
             errors.update(problems)
@@ -408,8 +407,7 @@ class InspectionService(ActsForSession):
     @requires(Permission.INSPECTIONS)
     def add_finding(self, inspection_id: int, *, finding: FindingInput) -> Finding:
         """Add a finding to a recorded inspection; every problem at once (keys: FindingInput's fields)."""
-        with self.db.atomic():
-            queries.take_write_lock(self.db)
+        with writing(self.db):
             stored = queries.inspection(self.db, inspection_id)
             if stored is None:
                 raise NotFoundError(_("Không có cuộc kiểm tra số {id}.").format(id=inspection_id))
@@ -421,8 +419,7 @@ class InspectionService(ActsForSession):
     @requires(Permission.INSPECTIONS)
     def update_finding(self, finding_id: int, *, finding: FindingInput) -> Finding:
         """Save the whole finding as given (its remedy date, measure, deadline...); every problem at once."""
-        with self.db.atomic():
-            queries.take_write_lock(self.db)
+        with writing(self.db):
             stored = queries.finding(self.db, finding_id)
             if stored is None:
                 raise NotFoundError(_("Không có vấn đề phát hiện số {id}.").format(id=finding_id))

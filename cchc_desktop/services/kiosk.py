@@ -17,6 +17,7 @@ from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
 from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.surveys import SurveyEntry, SurveyService
+from db.errors import writing
 from db.queries import settings as queries
 
 PIN_KEY = "kiosk.pin"
@@ -44,7 +45,7 @@ class KioskService:
             raise ValidationError({"pin": _("Mã PIN phải gồm từ 4 đến 8 chữ số.")})
         salt = secrets.token_bytes(16)
         stored = f"pbkdf2_sha256${ROUNDS}${salt.hex()}${_digest(pin, salt, ROUNDS).hex()}"
-        with self.db.atomic():
+        with writing(self.db):
             queries.write_many(self.db, {PIN_KEY: stored})
 
     def check_pin(self, pin: str) -> bool:

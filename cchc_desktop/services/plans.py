@@ -52,6 +52,7 @@ from cchc_desktop.formatting import short_date
 from cchc_desktop.i18n import _
 from cchc_desktop.services.sessions import requires
 from cchc_desktop.text import clean, fold
+from db.errors import writing
 from db.queries import plans as queries
 
 log = logging.getLogger("cchc.services")
@@ -292,8 +293,7 @@ class PlanService:
             raise ValidationError(errors)
         values = {"year": year, "decision_number": number or None, "decision_date": _iso(decision_date),
                   "title": title}
-        with self.db.atomic():
-            queries.take_write_lock(self.db)
+        with writing(self.db):
             stored = queries.plan_by_year(self.db, year)
             if stored is None:
                 plan_id = queries.insert_plan(self.db, values)
@@ -329,8 +329,7 @@ class PlanService:
     def add_task(self, *, year: int, task: TaskInput) -> PlanTask:
         """Add a task to the year's plan (which must exist); every problem at once."""
         cleaned, errors = check_task(task, year=year, today=self.today())
-        with self.db.atomic():
-            queries.take_write_lock(self.db)
+        with writing(self.db):
             plan = queries.plan_by_year(self.db, year)
             if plan is None:
                 errors["year"] = _("chưa có kế hoạch CCHC năm {year}: hãy tạo kế hoạch trước").format(year=year)
@@ -349,8 +348,7 @@ class PlanService:
     @requires(Permission.PLAN)
     def update_task(self, task_id: int, *, task: TaskInput) -> PlanTask:
         """Save the whole task as given (its plan does not change); every problem at once."""
-        with self.db.atomic():
-            queries.take_write_lock(self.db)
+        with writing(self.db):
             stored = queries.task(self.db, task_id)
             if stored is None:
                 raise NotFoundError(_("Không tìm thấy nhiệm vụ số {id}.").format(id=task_id))
@@ -399,8 +397,7 @@ class PlanService:
             errors["to_year"] = _("Năm sao chép đến phải khác năm {year}.").format(year=from_year)
         if errors:
             raise ValidationError(errors)
-        with self.db.atomic():
-            queries.take_write_lock(self.db)
+        with writing(self.db):
             source = queries.plan_by_year(self.db, from_year)
             tasks = sort_tasks([task_of(row) for row in queries.tasks(self.db, source["id"])]) if source else []
             if not tasks:
@@ -449,8 +446,7 @@ class PlanService:
     def add_document(self, *, document: DocumentInput) -> DirectiveDocument:
         """Register a directive document; every problem at once."""
         values, errors = self._check_document(document)
-        with self.db.atomic():
-            queries.take_write_lock(self.db)
+        with writing(self.db):
             self._check_duplicate(values, None, errors)
             if errors:
                 raise ValidationError(errors)
@@ -462,8 +458,7 @@ class PlanService:
     def update_document(self, document_id: int, *, document: DocumentInput) -> DirectiveDocument:
         """Save the whole document as given; every problem at once."""
         values, errors = self._check_document(document)
-        with self.db.atomic():
-            queries.take_write_lock(self.db)
+        with writing(self.db):
             if queries.document(self.db, document_id) is None:
                 raise NotFoundError(_("Không tìm thấy văn bản số {id}.").format(id=document_id))
             self._check_duplicate(values, document_id, errors)

@@ -99,7 +99,7 @@ from cchc_desktop.services.statistics import (
 from cchc_desktop.services.tables import shown
 from cchc_desktop.services.templates import TemplateService
 from cchc_desktop.text import clean, fold
-from db.errors import main_file
+from db.errors import main_file, writing
 from db.queries import reports as queries
 
 log = logging.getLogger("cchc.services")
@@ -491,8 +491,7 @@ class ReportService(ActsForSession):
         if errors:
             raise ValidationError(errors)
         now = self.clock().isoformat(timespec="seconds")
-        with self.db.atomic():
-            queries.take_write_lock(self.db)
+        with writing(self.db):
             for key, value in parsed.items():
                 if value is None:
                     queries.delete_manual_value(self.db, period.key, key)
@@ -520,8 +519,7 @@ class ReportService(ActsForSession):
         if errors:
             raise ValidationError(errors)
         now = self.clock().isoformat(timespec="seconds")
-        with self.db.atomic():
-            queries.take_write_lock(self.db)
+        with writing(self.db):
             for key, text in cleaned.items():
                 queries.set_section_draft(self.db, {"period_key": period_key, "section": key, "text": text,
                                                     "updated_at": now, "user_id": self.user_id})
@@ -535,8 +533,7 @@ class ReportService(ActsForSession):
     @requires(Permission.REPORT_EDIT)
     def reset_sections(self, period_key: str, keys: Sequence[str] | None = None) -> int:
         """Go back to the pre-written text (of some sections only); how many edited sections were dropped."""
-        with self.db.atomic():
-            queries.take_write_lock(self.db)
+        with writing(self.db):
             return queries.delete_section_drafts(self.db, period_key, list(keys) if keys is not None else None)
 
     # -- export, history -------------------------------------------------------------------------------------
@@ -592,8 +589,7 @@ class ReportService(ActsForSession):
             built_as, _existing = self._version_of(document.period.key, wanted)
             with _file_errors(target):
                 write(dataclasses.replace(document, version=built_as), temporary)
-            with self.db.atomic():
-                queries.take_write_lock(self.db)
+            with writing(self.db):
                 version, existing = self._version_of(document.period.key, wanted)
                 if version != built_as:  # another window exported meanwhile
                     with _file_errors(target):

@@ -17,6 +17,7 @@ from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
 from cchc_desktop.services.sessions import requires
 from cchc_desktop.text import clean
+from db.errors import writing
 from db.queries import settings as queries
 
 # Mã định danh (Quyết định 20/2020/QĐ-TTg): dot-separated groups of letters and digits, e.g. 000.21.31.H56.
@@ -112,7 +113,7 @@ class SettingsService:
         hours = cleaned.office_hours
         values.update({f"office.{key}": getattr(hours, key).strftime("%H:%M") for key in _HOURS})
         values["office.saturday_morning"] = "1" if hours.saturday_morning else "0"
-        with self.db.atomic():
+        with writing(self.db):
             queries.write_many(self.db, values)
         return cleaned
 

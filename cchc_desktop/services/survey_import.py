@@ -137,7 +137,6 @@ class SurveyImportService:
             for line, cells in table.rows():
                 rows.append(self._read(problems, line, table.pick(cells), criteria))
         with writing(self.db):
-            queries.take_write_lock(self.db)
             checked = self._check(problems, rows, questionnaire)
             problems.finish(path, SURVEY_REQUIRED, skip_invalid=skip_invalid, rejects=rejects)
             good = [(line, response) for line, response in checked if line not in problems]

@@ -39,6 +39,7 @@ from cchc_desktop.i18n import _
 from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean, fold
+from db.errors import writing
 from db.queries import surveys as queries
 
 log = logging.getLogger("cchc.services")
@@ -176,8 +177,7 @@ class SurveyService(ActsForSession):
     ) -> SurveyCriterion:
         """Add a criterion to the questionnaire (active); every problem at once."""
         text, code, aspect_name = clean(text), clean(code), clean(aspect_name)
-        with self.db.atomic():
-            queries.take_write_lock(self.db)
+        with writing(self.db):
             stored = self.criteria()
             errors = self._check_text(text, stored, None)
             if aspect not in ASPECTS:
@@ -216,8 +216,7 @@ class SurveyService(ActsForSession):
     ) -> SurveyCriterion:
         """Change a criterion's wording, place or activity (None: unchanged). Answers already given keep the
         wording they were given with."""
-        with self.db.atomic():
-            queries.take_write_lock(self.db)
+        with writing(self.db):
             stored = self.criteria()
             current = next((criterion for criterion in stored if criterion.id == criterion_id), None)
             if current is None:
@@ -343,8 +342,7 @@ class SurveyService(ActsForSession):
     @requires(Permission.SURVEYS)
     def record(self, entry: SurveyEntry) -> Survey:
         """Save one response with its answers (one transaction); every problem at once."""
-        with self.db.atomic():
-            queries.take_write_lock(self.db)
+        with writing(self.db):
             checked, errors = self.check(entry)
             if errors:
                 raise ValidationError(errors)

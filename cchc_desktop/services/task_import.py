@@ -212,7 +212,6 @@ class TaskImportService:
                 rows.append(row)
         year = year if year is not None else self._year(rows)
         with writing(self.db):
-            queries.take_write_lock(self.db)
             stored_plan = queries.plan_by_year(self.db, year)
             plan_id = stored_plan["id"] if stored_plan else None
             stored = [task_of(row) for row in queries.tasks(self.db, plan_id)] if plan_id else []

@@ -28,6 +28,7 @@ from cchc_desktop.errors import CchcError, file_reason
 from cchc_desktop.files import write_atomically
 from cchc_desktop.i18n import _
 from cchc_desktop.services.sessions import requires
+from db.errors import writing
 from db.live import Protected, refusal
 from db.queries import settings as queries
 
@@ -135,7 +136,7 @@ class TemplateService:
         if before.default and template == templates.default():
             now = before  # the default file itself: nothing to keep
         if now != before:
-            with self.db.atomic():
+            with writing(self.db):
                 if now.default:
                     queries.delete(self.db, SETTING)
                 else:
@@ -148,7 +149,7 @@ class TemplateService:
         """Go back to the default template."""
         before = self._before()
         if not before.default:
-            with self.db.atomic():
+            with writing(self.db):
                 queries.delete(self.db, SETTING)
             log.info("appendix template back to the default")
         return Installed(now=TemplateInUse(templates.default(), default=True), before=before)

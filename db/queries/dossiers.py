@@ -1,11 +1,9 @@
 """Dossiers at the reception desk: the code counter, one dossier with its documents and events, procedures.
 
-Write functions are called inside the service's ``with db.atomic():``. sqlite-utils opens that transaction
-with a plain (deferred) ``BEGIN``, so the FIRST statement of every dossier write is a write
-(``next_code_seq`` or ``lock_dossier``): SQLite then takes the write lock at once, waiting up to the busy
-timeout, and every read after it sees the latest committed data. This gives ``BEGIN IMMEDIATE``
-semantics without a stale read snapshot, so two windows saving at once never get the same number nor
-move the same dossier from the same state twice.
+Write functions are called inside the service's ``with writing(db):`` (``db.errors``, the one write
+transaction): it begins with ``BEGIN IMMEDIATE``, so the write lock is held before anything is read and every
+read sees the latest committed data. Two windows saving at once never get the same number
+nor move the same dossier from the same state twice.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Drafts of forms being typed (``form_draft``): one row per form and account, ``user_key`` 0 for no account.
 
-Write functions are called inside the service's ``with db.atomic():``; each is a single write statement, so it
-takes the write lock itself.
+Write functions are called inside the service's ``with writing(db):`` (``db.errors``, the one write
+transaction): it begins with ``BEGIN IMMEDIATE``, so the write lock is held before anything is read and every
+read sees the latest committed data.
 """
 
 from __future__ import annotations

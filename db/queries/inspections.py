@@ -1,7 +1,8 @@
 """Administrative-discipline checks: the checklist (inspection_criterion), inspections, their checks and findings.
 
-Write functions are called inside the service's ``with db.atomic():`` after ``take_write_lock`` (see
-``db.queries.dossiers`` for why the first statement of a write transaction is a write).
+Write functions are called inside the service's ``with writing(db):`` (``db.errors``, the one write
+transaction): it begins with ``BEGIN IMMEDIATE``, so the write lock is held before anything is read and every
+read sees the latest committed data.
 """
 
 from __future__ import annotations
@@ -29,10 +30,6 @@ VALUES (:inspection_id, :description, :remedy_deadline, :responsible, :remedied_
         :official_is_leader)
 """
 
-
-def take_write_lock(db: Database) -> None:
-    """A write that changes nothing: SQLite takes the write lock now (waiting up to the busy timeout)."""
-    db.execute("UPDATE inspection SET kind = kind WHERE 0")
 
 
 def criteria(db: Database, *, active_only: bool) -> list[Row]:

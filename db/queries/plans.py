@@ -1,7 +1,8 @@
 """The annual reform plan: plans, their tasks, and the register of directive documents.
 
-Write functions are called inside the service's ``with db.atomic():`` after ``take_write_lock`` (see
-``db.queries.dossiers`` for why the first statement of a write transaction is a write).
+Write functions are called inside the service's ``with writing(db):`` (``db.errors``, the one write
+transaction): it begins with ``BEGIN IMMEDIATE``, so the write lock is held before anything is read and every
+read sees the latest committed data.
 """
 
 from __future__ import annotations
@@ -34,10 +35,6 @@ UPDATE plan_task SET number = :number, title = :title, area = :area, source = :s
 WHERE id = :id
 """
 
-
-def take_write_lock(db: Database) -> None:
-    """A write that changes nothing: SQLite takes the write lock now (waiting up to the busy timeout)."""
-    db.execute("UPDATE plan SET year = year WHERE 0")
 
 
 # -- plans -------------------------------------------------------------------------------------------------

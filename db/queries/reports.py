@@ -1,8 +1,9 @@
 """The periodic report: manual appendix values per period, the officer's edits of the narrative, and the
 reports as exported (frozen figures and text, one row per version).
 
-Write functions are called inside the service's ``with db.atomic():`` after ``take_write_lock`` (see
-``db.queries.dossiers`` for why the first statement of a write transaction is a write).
+Write functions are called inside the service's ``with writing(db):`` (``db.errors``, the one write
+transaction): it begins with ``BEGIN IMMEDIATE``, so the write lock is held before anything is read and every
+read sees the latest committed data.
 """
 
 from __future__ import annotations
@@ -19,10 +20,6 @@ REPORT_COLUMNS = """
     json_extract(figures, '$.period.label') AS label, json_extract(narrative, '$.issued_on') AS issued_on
 """
 
-
-def take_write_lock(db: Database) -> None:
-    """A write that changes nothing: SQLite takes the write lock now (waiting up to the busy timeout)."""
-    db.execute("UPDATE report_manual_value SET value = value WHERE 0")
 
 
 # -- manual values ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Satisfaction surveys: the questionnaire (survey_criterion), the responses and their answers.
 
-Write functions are called inside the service's ``with db.atomic():`` after ``take_write_lock`` (see
-``db.queries.dossiers`` for why the first statement of a write transaction is a write).
+Write functions are called inside the service's ``with writing(db):`` (``db.errors``, the one write
+transaction): it begins with ``BEGIN IMMEDIATE``, so the write lock is held before anything is read and every
+read sees the latest committed data.
 """
 
 from __future__ import annotations
@@ -20,10 +21,6 @@ SURVEY_COLUMNS = """
 # The highest code point: ``code < prefix || LAST`` bounds a prefix on the code's unique index.
 _LAST = "\U0010ffff"
 
-
-def take_write_lock(db: Database) -> None:
-    """A write that changes nothing: SQLite takes the write lock now (waiting up to the busy timeout)."""
-    db.execute("UPDATE survey_criterion SET position = position WHERE 0")
 
 
 # -- the questionnaire -------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Imports and exports of dossiers and procedures: bulk reads by code, ``executemany`` writes, a streamed export.
 
-Write functions are called inside the service's ``with db.atomic():``, after ``take_write_lock`` (see
-``db.queries.dossiers`` for why the first statement of a write transaction must be a write).
+Write functions are called inside the service's ``with writing(db):`` (``db.errors``, the one write
+transaction): it begins with ``BEGIN IMMEDIATE``, so the write lock is held before anything is read and every
+read sees the latest committed data.
 """
 
 from __future__ import annotations
@@ -61,10 +62,6 @@ EXPORT_COLUMNS = """
      AND r.at >= (SELECT max(q.at) FROM dossier_event q WHERE q.dossier_id = d.id AND q.kind = 'supplement_requested'))
 """
 
-
-def take_write_lock(db: Database) -> None:
-    """A write that changes nothing: SQLite takes the write lock now (waiting up to the busy timeout)."""
-    db.execute("UPDATE dossier_code_counter SET last_seq = last_seq WHERE 0")
 
 
 def _codes_json(codes: Iterable[str]) -> str:
