@@ -26,9 +26,8 @@ from cchc_desktop.paths import resolve_db_path
 from db.errors import classify, from_environment
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from cchc_desktop.domain.periods import Period
+    from cchc_desktop.office import Office
 
 log = logging.getLogger("cchc.cli")
 
@@ -433,10 +432,7 @@ def _print_problems(problems: Sequence[object], rejects: str | None) -> None:
 
 
 def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.imports import ImportRejected, ImportService
-    from cchc_desktop.services.inspection_import import InspectionImportService
-    from cchc_desktop.services.survey_import import SurveyImportService
-    from cchc_desktop.services.task_import import TaskImportService
+    from cchc_desktop.services.imports import ImportRejected
 
     if args.skip_invalid and not args.rejects:
         print(_("Lỗi: --skip-invalid cần --rejects TỆP (nơi ghi các dòng bị bỏ qua)."), file=sys.stderr)
@@ -448,9 +444,8 @@ def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
     if not source.is_file():
         raise CchcError(_("Không tìm thấy tệp «{path}».").format(path=source))
     rejects = Path(args.rejects) if args.rejects else None
-    db = _open(db_path)
-    try:
-        service = ImportService(db)
+    with _open(db_path) as office:
+        service = office.imports
         try:
             if args.kind == "dossiers":
                 result = service.import_dossiers(source, skip_invalid=args.skip_invalid, update=args.update,
@@ -458,14 +453,14 @@ def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
             elif args.kind == "procedures":
                 result = service.import_procedures(source, skip_invalid=args.skip_invalid, rejects=rejects)
             elif args.kind == "surveys":
-                result = SurveyImportService(db).import_surveys(source, skip_invalid=args.skip_invalid,
-                                                                rejects=rejects)
+                result = office.survey_import.import_surveys(source, skip_invalid=args.skip_invalid,
+                                                             rejects=rejects)
             elif args.kind == "inspections":
-                result = InspectionImportService(db).import_inspections(source, skip_invalid=args.skip_invalid,
-                                                                        rejects=rejects)
+                result = office.inspection_import.import_inspections(source, skip_invalid=args.skip_invalid,
+                                                                     rejects=rejects)
             else:
-                result = TaskImportService(db).import_tasks(source, year=args.year, skip_invalid=args.skip_invalid,
-                                                            rejects=rejects)
+                result = office.task_import.import_tasks(source, year=args.year, skip_invalid=args.skip_invalid,
+                                                         rejects=rejects)
         except ImportRejected as exc:
             _print_problems(exc.problems, args.rejects)
             print(_("Không ghi dữ liệu nào: có {n} dòng lỗi.").format(n=exc.bad_rows), file=sys.stderr)
@@ -474,8 +469,6 @@ def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
             print(_("Hãy sửa các dòng trên rồi nhập lại, hoặc dùng --skip-invalid --rejects TỆP để chỉ nhập các "
                     "dòng đúng."), file=sys.stderr)
             return EXIT_USER_ERROR
-    finally:
-        db.close()
     if result.problems:
         _print_problems(result.problems, args.rejects)
     if args.kind == "dossiers":
@@ -504,13 +497,8 @@ def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_plan_copy(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.plans import PlanService
-
-    db = _open(db_path)
-    try:
-        copied = PlanService(db).copy_plan(from_year=args.from_year, to_year=args.to_year)
-    finally:
-        db.close()
+    with _open(db_path) as office:
+        copied = office.plans.copy_plan(from_year=args.from_year, to_year=args.to_year)
     _out(_("Đã sao chép {n} nhiệm vụ của kế hoạch năm {source} sang kế hoạch năm {target}.").format(
         n=len(copied.tasks), source=copied.from_year, target=copied.to_year))
     if copied.skipped:
@@ -524,14 +512,10 @@ def _cmd_plan_show(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.domain.plans import ReformArea, TaskSource, TaskStatus
     from cchc_desktop.errors import NotFoundError
     from cchc_desktop.formatting import short_date
-    from cchc_desktop.services.plans import PlanService
 
-    db = _open(db_path)
-    try:
-        service = PlanService(db)
+    with _open(db_path) as office:
+        service = office.plans
         plan, tasks = service.plan(args.year), service.tasks(args.year)
-    finally:
-        db.close()
     if plan is None:
         raise NotFoundError(_("Chưa có kế hoạch CCHC năm {year}.").format(year=args.year))
     heading = plan.title
@@ -561,25 +545,15 @@ def _cmd_plan_show(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_inspection_record(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.inspections import InspectionService
-
-    db = _open(db_path)
-    try:
-        InspectionService(db).print_record(args.id, Path(args.out))
-    finally:
-        db.close()
+    with _open(db_path) as office:
+        office.inspections.print_record(args.id, Path(args.out))
     _out(_("Đã tạo {path} (biên bản kiểm tra số {id}).").format(path=args.out, id=args.id))
     return EXIT_OK
 
 
 def _cmd_export(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.exports import ExportService
-
-    db = _open(db_path)
-    try:
-        result = ExportService(db).export_dossiers(Path(args.file), period=args.period, reason=args.reason or "")
-    finally:
-        db.close()
+    with _open(db_path) as office:
+        result = office.exports.export_dossiers(Path(args.file), period=args.period, reason=args.reason or "")
     if result.period is not None:
         _out(_("Đã xuất {n} hồ sơ ({period}) ra {path}.").format(n=result.rows, period=result.period.label,
                                                                  path=result.path))
@@ -608,13 +582,12 @@ def _cmd_consolidate(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_report(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.reports import ReportIncomplete, ReportService
+    from cchc_desktop.services.reports import ReportIncomplete
 
     cutoff = _parse_day(args.cutoff, "cutoff") if args.cutoff else None
     issued_on = _parse_day(args.date, "date") if args.date else None
-    db = _open(db_path)
-    try:
-        service = ReportService(db)
+    with _open(db_path) as office:
+        service = office.reports
         document = service.draft(period=service.period(args.period), cutoff=cutoff, issued_on=issued_on,
                                  number=args.number)
         try:
@@ -631,8 +604,6 @@ def _cmd_report(args: argparse.Namespace, db_path: Path) -> int:
             print(_("Hoàn thiện các chỗ trên rồi xuất lại, hoặc thêm --draft để xuất bản nháp (có dấu «DỰ THẢO» trên "
                     "mỗi trang, không lưu phiên bản)."), file=sys.stderr)
             return EXIT_USER_ERROR
-    finally:
-        db.close()
     if record is None:
         _out(_("Đã tạo bản nháp {path}: báo cáo {period} (số liệu đến ngày {cutoff}), dấu «DỰ THẢO» trên mỗi trang; "
                "không lưu phiên bản.").format(path=args.out, period=document.period.label,
@@ -645,16 +616,12 @@ def _cmd_report(args: argparse.Namespace, db_path: Path) -> int:
 
 def _cmd_report_value(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.formatting import number
-    from cchc_desktop.services.reports import ReportService
 
-    db = _open(db_path)
-    try:
-        service = ReportService(db)
+    with _open(db_path) as office:
+        service = office.reports
         period = service.period(args.period)
         value = service.set_manual(period_key=period.key, indicator=args.row, text=args.value)
         row = service.templates.current().find(args.row)
-    finally:
-        db.close()
     label = row.label if row else args.row
     if value is None:
         _out(_("Đã xóa số liệu dòng {row}, kỳ {period}.").format(row=label, period=period.label))
@@ -665,14 +632,9 @@ def _cmd_report_value(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_template_install(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.templates import TemplateService
-
-    db = _open(db_path)
-    try:
-        service = TemplateService(db)
+    with _open(db_path) as office:
+        service = office.templates
         installed = service.install_default() if args.default else service.install(Path(args.file))
-    finally:
-        db.close()
     now = installed.now
     if not installed.changed:
         _out(_("Mẫu phụ lục đang dùng đã là {template}: không thay đổi gì.").format(template=now.description))
@@ -685,13 +647,8 @@ def _cmd_template_install(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_template_show(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.templates import TemplateService
-
-    db = _open(db_path)
-    try:
-        in_use = TemplateService(db).in_use()
-    finally:
-        db.close()
+    with _open(db_path) as office:
+        in_use = office.templates.in_use()
     template = in_use.template
     _out(_("Mẫu phụ lục đang dùng: {template}.").format(template=in_use.description))
     _out(_("{rows} dòng: {computed} tính từ dữ liệu (C), {typed} nhập tay (M).").format(
@@ -703,28 +660,19 @@ def _cmd_template_show(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_template_export(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.templates import TemplateService
-
-    db = _open(db_path)
-    try:
-        template = TemplateService(db).export(Path(args.file))
-    finally:
-        db.close()
+    with _open(db_path) as office:
+        template = office.templates.export(Path(args.file))
     _out(_("Đã ghi mẫu phụ lục {template} vào {path}.").format(template=template.title, path=args.file))
     return EXIT_OK
 
 def _cmd_receipt(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.domain.papers import PaperKind
-    from cchc_desktop.services.printing import PrintingService
 
-    db = _open(db_path)
-    try:
-        printing = PrintingService(db)
+    with _open(db_path) as office:
+        printing = office.printing
         code = args.code.strip().upper()
         kind = printing.kind_for_number(code, args.form) if args.form else PaperKind(args.kind or "receipt")
         printed = printing.print_paper(code, kind, Path(args.out))
-    finally:
-        db.close()
     _out(_("Đã tạo {path} ({paper}, hồ sơ {code}, {set}).").format(
         path=args.out, paper=f"{printed.title} — {printed.kind.label}" if printed.form else printed.kind.label,
         code=printed.code, set=printed.form_set.label))
@@ -733,15 +681,12 @@ def _cmd_receipt(args: argparse.Namespace, db_path: Path) -> int:
 
 def _cmd_turn_away(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.domain.dossiers import DeskRefusalKind
-    from cchc_desktop.services.desk_refusals import DeskRefusalService, TurnedAway
+    from cchc_desktop.services.desk_refusals import TurnedAway
 
     filing = TurnedAway(kind=DeskRefusalKind(args.kind), applicant_name=args.applicant,
                         reasons=tuple(args.reason), procedure_code=args.procedure)
-    db = _open(db_path)
-    try:
-        recorded = DeskRefusalService(db).record(filing, Path(args.out) if args.out else None)
-    finally:
-        db.close()
+    with _open(db_path) as office:
+        recorded = office.desk_refusals.record(filing, Path(args.out) if args.out else None)
     message = _("Đã ghi sổ hồ sơ không tiếp nhận số {id} (Mẫu {form}).").format(
         id=recorded.refusal.id, form=recorded.refusal.form)
     if args.out:
@@ -756,15 +701,12 @@ def _secret(prompt: str) -> str:
 
 
 def _cmd_user(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.accounts import AccountService
-
     if args.action != "list" and not args.username:
         raise ValidationError({"username": _("Hãy ghi tên đăng nhập (hoặc on/off cho single-user).")})
     if args.action == "recover-admin":
         return _recover_admin(args.username, db_path)
-    db = _open(db_path)
-    try:
-        service = AccountService(db)
+    with _open(db_path) as office:
+        service = office.accounts
         if args.action == "list":
             for account in service.accounts():
                 state = _("đang dùng") if account.active else _("đã khóa")
@@ -787,22 +729,17 @@ def _cmd_user(args: argparse.Namespace, db_path: Path) -> int:
                 raise ValidationError({"username": _("single-user cần on hoặc off.")})
             service.set_single_user(args.username == "on")
             _out(_("Chế độ một người dùng: {state}.").format(state=_("bật") if args.username == "on" else _("tắt")))
-    finally:
-        db.close()
     return EXIT_OK
 
 
 def _recover_admin(username: str, db_path: Path) -> int:
     """No sign-in (the password is what was forgotten): the service checks the OS account owns the file."""
-    from cchc_desktop.services.accounts import AccountService
+    from cchc_desktop.office import Office
     from cchc_desktop.services.database import open_database
 
     password = _secret(_("Mật khẩu mới của {user}: ").format(user=username))
-    db = open_database(db_path)
-    try:
-        account = AccountService(db).recover_admin(username, password)
-    finally:
-        db.close()
+    with Office(open_database(db_path), db_path) as office:
+        account = office.accounts.recover_admin(username, password)
     _out(_("Đã đặt lại mật khẩu quản trị của {user}; việc này đã được ghi vào nhật ký thay đổi.").format(
         user=account.username))
     return EXIT_OK
@@ -811,18 +748,15 @@ def _recover_admin(username: str, db_path: Path) -> int:
 def _cmd_audit(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.domain.records import AuditAction
     from cchc_desktop.formatting import date_time
-    from cchc_desktop.services.audit_trail import AuditFilter, AuditService, record_label
+    from cchc_desktop.services.audit_trail import AuditFilter, record_label
 
     wanted = AuditFilter(
         kind=args.kind, record=args.record, actor=args.actor,
         first=_parse_day(args.first, "--from") if args.first else None,
         last=_parse_day(args.last, "--to") if args.last else None,
     )
-    db = _open(db_path)
-    try:
-        entries = AuditService(db).page(wanted, limit=max(1, args.limit))
-    finally:
-        db.close()
+    with _open(db_path) as office:
+        entries = office.audit.page(wanted, limit=max(1, args.limit))
     for entry in entries:
         changes = "; ".join(f"{name}: {after!r}" if entry.action is AuditAction.INSERT else
                             f"{name}: {before!r} → {after!r}" for name, before, after in entry.changes)
@@ -834,39 +768,24 @@ def _cmd_audit(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_kiosk_pin(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.kiosk import KioskService
-
     pin = _secret(_("Mã PIN mới: "))
-    db = _open(db_path)
-    try:
-        KioskService(db).set_pin(pin)
-    finally:
-        db.close()
+    with _open(db_path) as office:
+        office.kiosk.set_pin(pin)
     _out(_("Đã đặt mã PIN thoát kiosk."))
     return EXIT_OK
 
 
 def _cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.backups import BackupService
-
-    db = _open(db_path)  # the right is the session's, and the copy is written into the audit trail under it
-    try:
-        made = BackupService(db_path, session=db).backup(folder=Path(args.to) if args.to else None)
-    finally:
-        db.close()
+    with _open(db_path) as office:  # the right is the session's, and the copy is written into the audit trail under it
+        made = office.backups.backup(folder=Path(args.to) if args.to else None)
     _out(_("Đã sao lưu vào {path}.").format(path=made.path))
     return EXIT_OK
 
 
 def _cmd_restore(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.backups import BackupService
-
-    db = _open(db_path)  # the right is the session's, and its name goes into the restore's entry
-    try:
-        service = BackupService(db_path, session=db)
+    with _open(db_path) as office:  # the right is the session's, and its name goes into the restore's entry
+        service = office.backups
         restored = service.restore(Path(args.file), accept_broken_chain=args.accept_broken_chain)
-    finally:
-        db.close()
     if restored.broken_links:
         print(_("Lưu ý: đã khôi phục bản sao có nhật ký bị sửa ngoài chương trình ({n} mục); việc này đã được ghi "
                 "vào nhật ký.").format(n=len(restored.broken_links)), file=sys.stderr)
@@ -888,14 +807,9 @@ def _parse_day(text: str, field: str) -> date:
 
 
 def _cmd_ledger(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.printing import PrintingService
-
     first, last = _parse_day(args.first, "from"), _parse_day(args.last, "to")
-    db = _open(db_path)
-    try:
-        PrintingService(db).ledger(first=first, last=last, fields=args.field, target=Path(args.out))
-    finally:
-        db.close()
+    with _open(db_path) as office:
+        office.printing.ledger(first=first, last=last, fields=args.field, target=Path(args.out))
     _out(_("Đã tạo {path}.").format(path=args.out))
     return EXIT_OK
 
@@ -905,8 +819,6 @@ def _out(text: str) -> None:
 
 
 def _cmd_init(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.settings import SettingsService
-
     changes = {
         key: value
         for key, value in {
@@ -920,14 +832,11 @@ def _cmd_init(args: argparse.Namespace, db_path: Path) -> int:
     }
     if "signer_title" in changes:  # a new title signs under the authority it calls for, unless told otherwise
         changes.setdefault("signer_authority", "")
-    db = _open(db_path)
-    try:
-        service = SettingsService(db)
+    with _open(db_path) as office:
+        service = office.settings
         if "place" not in changes and not service.load().place:
             changes["place"] = _default_place(args.unit_name)
         saved = service.update(**changes)
-    finally:
-        db.close()
     _out(_("Đã khởi tạo cơ sở dữ liệu {path} cho đơn vị «{name}».").format(path=db_path, name=saved.name))
     return EXIT_OK
 
@@ -943,11 +852,8 @@ def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
 
     if args.dossiers < 0:
         raise ValidationError({"dossiers": _("Số hồ sơ phải là số không âm.")})
-    db = _open(db_path)
-    try:
-        summary = generate_demo(db, year=args.year, dossiers=args.dossiers, seed=args.seed)
-    finally:
-        db.close()
+    with _open(db_path) as office:
+        summary = generate_demo(office.db, year=args.year, dossiers=args.dossiers, seed=args.seed)
     _out(_("Đã tạo dữ liệu mẫu năm {year} trong {path}:").format(year=args.year, path=db_path))
     for label, value in summary.lines():
         _out(f"  {label}: {value}")
@@ -1029,30 +935,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 _signed_in_as: str | None = None  # --user of this run
 
 
-def _open(db_path: Path) -> Database:
-    """Open the database and begin the session of this run: --user's account, else local admin mode."""
-    from cchc_desktop.services import sessions
-    from cchc_desktop.services.accounts import AccountService
-    from cchc_desktop.services.database import open_database
+def _open(db_path: Path) -> Office:
+    """The office of this run: --user's session (the password from CCHC_PASSWORD, else asked once the file has
+    opened), else local admin mode — which the office refuses once an account has a password."""
+    from cchc_desktop.office import open_office
 
-    db = open_database(db_path)
-    try:
-        if _signed_in_as is None:
-            if AccountService(db).passwords_set():
-                raise CchcError(_(
-                    "Cơ sở dữ liệu này đã có tài khoản có mật khẩu: lệnh chỉ chạy khi đăng nhập. Hãy thêm "
-                    "--user TÊN (mật khẩu hỏi khi chạy, hoặc biến CCHC_PASSWORD). Quên mật khẩu quản trị: "
-                    "«cchc user recover-admin TÊN» trên chính máy và tài khoản máy giữ tệp dữ liệu."))
-            sessions.begin(db, sessions.LOCAL_ADMIN)
-        else:
-            password = os.environ.get("CCHC_PASSWORD")
-            if password is None:
-                password = _secret(_("Mật khẩu của {user}: ").format(user=_signed_in_as))
-            AccountService(db).sign_in(_signed_in_as, password)
-    except BaseException:
-        db.close()
-        raise
-    return db
+    def password() -> str:
+        given = os.environ.get("CCHC_PASSWORD")
+        return given if given is not None else _secret(_("Mật khẩu của {user}: ").format(user=_signed_in_as))
+
+    return open_office(db_path, user=_signed_in_as, password=password)
 
 
 def _unexpected(args: argparse.Namespace, debug: bool) -> int:

@@ -87,6 +87,7 @@ def desk(path: str, window: bool) -> int:
     """What the window's process does to the file, then registrations and re-openings on demand."""
     from pathlib import Path
 
+    from cchc_desktop.office import Office
     from cchc_desktop.services import sessions
     from cchc_desktop.services.accounts import AccountService
     from cchc_desktop.services.backups import BackupService
@@ -97,6 +98,7 @@ def desk(path: str, window: bool) -> int:
 
     db_path = Path(path)
     db = open_database(db_path)  # as ui.app does
+    office = Office(db, db_path)
     accounts = AccountService(db)
     if accounts.login_required():
         sessions.begin(db, sessions.LOCAL_ADMIN)
@@ -107,15 +109,14 @@ def desk(path: str, window: bool) -> int:
         from PySide6.QtWidgets import QApplication  # noqa: TID251 (the window, in its own process)
 
         from ui.app import configure_application
-        from ui.context import AppContext
         from ui.main_window import MainWindow
 
         app = QApplication.instance() or QApplication(["desk"])
         configure_application(app)
-        shown = MainWindow(AppContext.on(db, db_path), start="register")
+        shown = MainWindow(office, start="register")
         shown.show()
         app.processEvents()
-    start_daily_backup(db_path).join()  # the day's copy through a second connection of this process
+    start_daily_backup(office).join()  # the day's copy through a second connection of this process
     BackupService(db_path).folder()  # a service that opens the file again
     service = ReceptionService(db, clock=lambda: REGISTER_AT)
     _ready()

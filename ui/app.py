@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from cchc_desktop import APP_ID, APP_NAME, __version__
 from cchc_desktop.errors import StorageError, user_message
@@ -25,6 +26,9 @@ from cchc_desktop.i18n import _, set_language
 from cchc_desktop.logs import LEVELS, log_tail, setup_logging
 from cchc_desktop.paths import resolve_db_path
 from db.errors import classify, from_environment
+
+if TYPE_CHECKING:
+    from cchc_desktop.office import Office
 
 log = logging.getLogger("cchc.ui")
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -149,7 +153,7 @@ def _start(argv: Sequence[str] | None) -> int:
             create_demo_database(db_path, interactive=interactive)
         from cchc_desktop.services.database import open_database
 
-        db = open_database(db_path)
+        office = AppContext(open_database(db_path), db_path)
     except StorageError as exc:
         log.warning("cannot open %s: %s", db_path, exc)
         if interactive:
@@ -158,10 +162,10 @@ def _start(argv: Sequence[str] | None) -> int:
             print(_("Lỗi: {message}").format(message=user_message(exc)), file=sys.stderr)
         return 1
 
-    if not sign_in(db, args.user, interactive=interactive):
-        db.close()
+    if not sign_in(office, args.user, interactive=interactive):
+        office.close()
         return 0 if interactive else 1
-    window = MainWindow(AppContext.on(db, db_path), start=args.page)
+    window = MainWindow(office, start=args.page)
     if args.screenshot:
         window.show()
         deadline = time.monotonic() + SCREENSHOT_SETTLE_S  # deferred drawing (the dashboard's charts) lands
@@ -173,27 +177,27 @@ def _start(argv: Sequence[str] | None) -> int:
             app.processEvents()
         saved = window.grab().save(args.screenshot)
         release(window)
-        db.close()
+        office.close()
         if not saved:
             print(_("Lỗi: không lưu được ảnh {path}").format(path=args.screenshot), file=sys.stderr)
             return 1
         return 0
     window.show()
-    start_daily_backup(db_path)
-    after_start(window, db, db_path)
+    start_daily_backup(office)
+    after_start(window, office)
     gc.enable()
     code = app.exec()
     release(window)
-    db.close()
+    office.close()
     return code
 
 
-def sign_in(db, username: str | None, *, interactive: bool) -> bool:  # type: ignore[no-untyped-def]
+def sign_in(office: Office, username: str | None, *, interactive: bool) -> bool:
     """Begin the window's session: the login dialog when the install asks for one, else the single-user
     session. False when the user gives up (or, drawing a screenshot, the credentials are missing or wrong)."""
-    from cchc_desktop.services.accounts import AccountService, LoginRefused
+    from cchc_desktop.services.accounts import LoginRefused
 
-    accounts = AccountService(db)
+    accounts = office.accounts
     if not accounts.login_required():
         accounts.start_without_login()
         return True
@@ -207,51 +211,44 @@ def sign_in(db, username: str | None, *, interactive: bool) -> bool:  # type: ig
             return False
     from ui.dialogs.login_dialog import LoginDialog
 
-    dialog = LoginDialog(accounts, username=username or "", unit_name=_unit_name(db))
+    dialog = LoginDialog(accounts, username=username or "", unit_name=office.settings.load().name)
     return bool(dialog.exec()) and dialog.session is not None
 
 
-def _unit_name(db) -> str:  # type: ignore[no-untyped-def]
-    from cchc_desktop.services.settings import SettingsService
-
-    return SettingsService(db).load().name
-
-
-def after_start(window, db, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def after_start(window, office: Office) -> None:  # type: ignore[no-untyped-def]
     """Once the window shows: the printed papers older than the days the admin set removed (and audited), the
     audit trail sealed beside the backups, and, to an admin, what the opening found changed outside the program
     (written into the trail before it was put back). A failure is logged, the work goes on."""
     from cchc_desktop.domain.users import Permission
-    from cchc_desktop.services import anchoring, sessions
+    from cchc_desktop.services import anchoring
     from cchc_desktop.services.database import repaired_at_open, triggers_text
-    from cchc_desktop.services.papers import PaperStore
     from ui import messages
 
     try:
-        PaperStore(db).tidy()
+        office.papers.tidy()
     except Exception:
         log.exception("tidying the printed papers failed")
-    anchoring.seal(db, db_path, by=_("mở chương trình"))
-    found = repaired_at_open(db)
-    if found and sessions.current(db).may(Permission.SETTINGS):
+    anchoring.seal(office.db, office.db_path, by=_("mở chương trình"))
+    found = repaired_at_open(office.db)
+    if found and office.session.may(Permission.SETTINGS):
         messages.warning(window, _("Nhật ký thay đổi"), _(
             "Khi mở cơ sở dữ liệu, chương trình phát hiện trình kích hoạt của nhật ký thay đổi bị sửa ngoài chương "
             "trình ({found}) và đã đặt lại; việc này đã được ghi vào nhật ký. Hãy chạy «cchc check» để biết các bản "
             "ghi bị thay đổi trong lúc đó.").format(found=triggers_text(found)))
 
 
-def start_daily_backup(db_path: Path) -> threading.Thread:
+def start_daily_backup(office: Office) -> threading.Thread:
     """The day's automatic copy, in the background with its own connection (a large database takes seconds);
     a failure is logged, the work goes on."""
-    def run() -> None:
-        from cchc_desktop.services.backups import BackupService
+    service = office.program_backups
 
+    def run() -> None:
         try:
-            made = BackupService(db_path).daily()
+            made = service.daily()
             if made is not None:
                 log.info("daily backup: %s", made.path)
         except Exception:
-            log.exception("the daily backup of %s failed", db_path)
+            log.exception("the daily backup of %s failed", service.db_path)
 
     worker = threading.Thread(target=run, name="cchc-daily-backup")
     worker.start()

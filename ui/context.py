@@ -1,21 +1,8 @@
-"""What every page is given: the open database, its path and the services on it."""
+"""What every page is given: the office (``cchc_desktop.office``) — the open database, its path, the session,
+the clock and the services on it. Pages ask it for services; they never build one from the database."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+from cchc_desktop.office import Office as AppContext
 
-from sqlite_utils import Database
-
-from cchc_desktop.services.settings import SettingsService
-
-
-@dataclass
-class AppContext:
-    db: Database
-    db_path: Path
-    settings: SettingsService
-
-    @classmethod
-    def on(cls, db: Database, db_path: Path) -> AppContext:
-        return cls(db=db, db_path=db_path, settings=SettingsService(db))
+__all__ = ["AppContext"]

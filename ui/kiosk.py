@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from cchc_desktop.domain.surveys import Score, SurveyCriterion
 from cchc_desktop.i18n import _
-from cchc_desktop.services.kiosk import KioskService
 from ui import messages
 from ui.context import AppContext
 
@@ -70,7 +69,7 @@ class KioskWindow(QWidget):
         self.setObjectName("kiosk")
         self.setWindowTitle(_("Đánh giá sự hài lòng"))
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
-        self.service = KioskService(context.db)
+        self.service = context.kiosk
         self.unit_name = context.settings.load().name
         self.dossier_code = dossier_code
         self.unlocked = False
@@ -290,7 +289,7 @@ class KioskWindow(QWidget):
     @classmethod
     def open_for(cls, context: AppContext, *, dossier_code: str = "", parent: QWidget | None = None) -> None:
         """Open the kiosk full screen; refused, with the reason, until a staff PIN is set (Cài đặt)."""
-        if not KioskService(context.db).has_pin():
+        if not context.kiosk.has_pin():
             messages.error(parent, _("Chưa đặt mã PIN thoát kiosk. Hãy đặt mã PIN ở trang Cài đặt trước khi mở "
                                      "kiosk cho người dân."))
             return

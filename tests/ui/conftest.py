@@ -29,7 +29,7 @@ def _context(qapp, path: Path, *, unit: UnitSettings | None = None) -> Iterator[
     db = open_db(path)
     if unit is not None:
         SettingsService(db).save(unit)
-    yield AppContext.on(db, path)
+    yield AppContext(db, path)
     db.close()
 
 

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from cchc_desktop.services.dashboard import DashboardService
 from cchc_desktop.services.record_lists import Records
 from ui import messages
 from ui.context import AppContext
@@ -25,7 +24,7 @@ TODAY = datetime(2026, 11, 23, 9, 0)
 def dashboard_page(qtbot: QtBot, window: MainWindow, context: AppContext, key: str | None = None) -> OverviewPage:
     page = window.show_page("dashboard")
     assert isinstance(page, OverviewPage)
-    page.service = DashboardService(context.db, clock=lambda: TODAY)
+    context.clock = lambda: TODAY
     if key:
         page.select(key)
     else:

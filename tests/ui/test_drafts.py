@@ -20,7 +20,6 @@ from cchc_desktop.services.catalogue import load_reference_catalogue
 from cchc_desktop.services.drafts import Draft, DraftService
 from cchc_desktop.services.reception import ReceptionService
 from cchc_desktop.services.sessions import Session, SessionMode
-from cchc_desktop.services.surveys import SurveyService
 from db.connection import open_db
 from db.errors import StorageError, StorageProblem
 from tests.ui.keyboard import replace_text, type_text
@@ -41,7 +40,7 @@ def reopen(context: AppContext) -> Iterator[Reopen]:
     opened: list[AppContext] = []
 
     def start() -> AppContext:
-        opened.append(AppContext.on(open_db(context.db_path), context.db_path))
+        opened.append(AppContext(open_db(context.db_path), context.db_path))
         return opened[-1]
 
     yield start
@@ -55,6 +54,7 @@ def draft_of(context: AppContext, form: str) -> Draft | None:
 
 def reception_on(qtbot: QtBot, context: AppContext, *, fast: bool = True) -> ReceptionPage:
     """The reception page of a new main window on ``context``, as after a start."""
+    context.clock = lambda: NOW
     window = MainWindow(context)
     qtbot.addWidget(window)
     with qtbot.waitActive(window):  # the keys of a typist go to the window started last
@@ -62,8 +62,6 @@ def reception_on(qtbot: QtBot, context: AppContext, *, fast: bool = True) -> Rec
         window.activateWindow()
     page = window.show_page("reception")
     assert isinstance(page, ReceptionPage)
-    page.service = ReceptionService(context.db, clock=lambda: NOW)
-    page.draft.service = DraftService(context.db, clock=lambda: NOW)
     if fast:
         page.draft.timer.setInterval(FAST_MS)
     return page
@@ -214,6 +212,7 @@ def test_a_draft_is_offered_only_to_the_account_that_typed_it(
 
 
 def surveys_on(qtbot: QtBot, context: AppContext) -> SurveysPage:
+    context.clock = lambda: NOW
     window = MainWindow(context)
     qtbot.addWidget(window)
     with qtbot.waitActive(window):  # the keys of a typist go to the window started last
@@ -221,8 +220,6 @@ def surveys_on(qtbot: QtBot, context: AppContext) -> SurveysPage:
         window.activateWindow()
     page = window.show_page("surveys")
     assert isinstance(page, SurveysPage)
-    page.service = SurveyService(context.db, clock=lambda: NOW)
-    page.draft.service = DraftService(context.db, clock=lambda: NOW)
     page.draft.timer.setInterval(FAST_MS)
     page.taken_on.set_day(NOW.date())
     return page

@@ -13,7 +13,6 @@ from pytestqt.qtbot import QtBot
 
 from cchc_desktop.domain.inspections import CheckResult, InspectionKind, Measure
 from cchc_desktop.services.inspections import InspectionInput, InspectionService
-from cchc_desktop.services.statistics import StatisticsService
 from tests.ui.keyboard import type_text
 from ui import desktop, messages
 from ui.context import AppContext
@@ -28,8 +27,7 @@ NOW = datetime(2024, 6, 4, 9, 30)
 def page(window: MainWindow, context: AppContext) -> InspectionsPage:
     shown = window.show_page("inspections")
     assert isinstance(shown, InspectionsPage)
-    shown.service = InspectionService(context.db, clock=lambda: NOW)
-    shown.statistics = StatisticsService(context.db, clock=lambda: NOW)
+    context.clock = lambda: NOW
     shown.picker.select("2024")
     return shown
 

@@ -23,10 +23,9 @@ NOW = datetime(2024, 6, 4, 9, 30)
 
 @pytest.fixture
 def kiosk(qtbot: QtBot, window: MainWindow, context: AppContext) -> KioskWindow:
-    service = KioskService(context.db, clock=lambda: NOW)
-    service.set_pin("2468")
+    context.clock = lambda: NOW
+    context.kiosk.set_pin("2468")
     shown = KioskWindow(context, dossier_code="", parent=window)
-    shown.service = service
     shown.restart()
     qtbot.addWidget(shown)
     shown.showFullScreen()

@@ -41,7 +41,7 @@ def test_the_window_at_work_never_opens_its_file_with_python(
         with qtbot.waitSignal(page.registered):
             qtbot.keyClick(page.inputs["applicant_name"], Qt.Key.Key_Return)
         qtbot.keyClick(page, Qt.Key.Key_F9)  # the receipt, written and opened
-        start_daily_backup(demo_context.db_path).join()  # the day's copy, through its own connection
+        start_daily_backup(demo_context).join()  # the day's copy, through its own connection
         BackupService(demo_context.db_path).backup()
     assert trap.calls == [], trap.report()
     assert len(opened) == 1 and opened[0].read_bytes()[:5] == b"%PDF-"
@@ -86,7 +86,7 @@ def test_an_admin_is_told_what_the_opening_found_changed_outside_the_program(
     AccountService(db).start_without_login()
     told: list[str] = []
     monkeypatch.setattr(messages, "warning", lambda parent, title, text: told.append(text))
-    after_start(None, db, context.db_path)
+    after_start(None, AppContext(db, context.db_path))
     entries = db.execute("SELECT after FROM audit_log WHERE after LIKE '%phát hiện sửa ngoài chương trình%'")
     assert len(entries.fetchall()) == 1
     db.close()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog
 from sqlite_utils import Database
 
 from cchc_desktop.domain.users import Role
+from cchc_desktop.office import Office
 from cchc_desktop.services import sessions
 from cchc_desktop.services.accounts import AccountService
 from db.connection import open_db
@@ -72,7 +73,7 @@ def test_a_demo_database_shows_its_accounts(qtbot, demo_path: Path) -> None:
 
 
 def test_the_window_asks_only_when_an_admin_has_a_password(qapp, db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    assert app.sign_in(db, None, interactive=True)  # nobody to ask for: single-user session
+    assert app.sign_in(Office(db, Path(':memory:')), None, interactive=True)  # nobody to ask for: single-user session
     assert sessions.current(db).mode == sessions.SessionMode.SINGLE_USER
     AccountService(db).create("quantri", "Quản trị hệ thống", Role.ADMIN, PASSWORD)
     shown: list[LoginDialog] = []
@@ -82,5 +83,5 @@ def test_the_window_asks_only_when_an_admin_has_a_password(qapp, db: Database, m
         return QDialog.DialogCode.Rejected
 
     monkeypatch.setattr(LoginDialog, "exec", cancel)
-    assert not app.sign_in(db, "quantri", interactive=True)  # closing the login window quits
+    assert not app.sign_in(Office(db, Path(':memory:')), "quantri", interactive=True)  # closing the login window quits
     assert shown and shown[0].username.text() == "quantri"

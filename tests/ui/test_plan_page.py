@@ -26,7 +26,7 @@ NOW = datetime(2024, 6, 4, 9, 30)
 def page(window: MainWindow, context: AppContext) -> PlanPage:
     shown = window.show_page("plan")
     assert isinstance(shown, PlanPage)
-    shown.service = PlanService(context.db, clock=lambda: NOW)
+    context.clock = lambda: NOW
     shown.year.setValue(2024)
     shown.refresh()
     return shown

@@ -14,7 +14,6 @@ from cchc_desktop.domain.dossiers import EventKind
 from cchc_desktop.domain.users import Role
 from cchc_desktop.services.accounts import AccountService
 from cchc_desktop.services.catalogue import load_reference_catalogue
-from cchc_desktop.services.printing import PrintingService
 from cchc_desktop.services.reception import ReceptionService
 from tests.ui.keyboard import type_text
 from ui import desktop
@@ -30,8 +29,7 @@ def page(qtbot: QtBot, window: MainWindow, context: AppContext) -> ReceptionPage
     load_reference_catalogue(context.db)
     shown = window.show_page("reception")
     assert isinstance(shown, ReceptionPage)
-    shown.service = ReceptionService(context.db, clock=lambda: NOW)
-    shown.printing = PrintingService(context.db, clock=lambda: NOW)
+    context.clock = lambda: NOW
     return shown
 
 
@@ -108,8 +106,7 @@ def test_a_proxy_and_the_way_of_taking_the_result_reach_the_2025_receipt(
     """In 2026 the receipt is Mẫu 01 of Thông tư 03/2025: the officer ticks «nộp thay» (Space), types the
     authorised person, chooses «by post» with the keyboard, saves with Enter and prints with F9."""
     later = datetime(2026, 3, 10, 9, 30)
-    page.service = ReceptionService(context.db, clock=lambda: later)
-    page.printing = PrintingService(context.db, clock=lambda: later)
+    context.clock = lambda: later
     opened: list[Path] = []
     monkeypatch.setattr(desktop, "open_file", opened.append)
     pick_procedure(qtbot, page, "1.000689")

@@ -35,7 +35,7 @@ ISSUED = date(2024, 7, 5)
 def page(demo_window: MainWindow, demo_context: AppContext) -> ReportsPage:
     shown = demo_window.show_page("reports")
     assert isinstance(shown, ReportsPage)
-    shown.service = ReportService(demo_context.db, clock=lambda: NOW)
+    demo_context.clock = lambda: NOW
     shown.picker.select("2024-H1")
     return shown
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from cchc_desktop.domain.surveys import SurveyMethod
-from cchc_desktop.services.surveys import SurveyService
 from tests.ui.keyboard import type_text
 from ui.context import AppContext
 from ui.main_window import MainWindow
@@ -24,7 +23,7 @@ NOW = datetime(2024, 6, 4, 9, 30)
 def page(window: MainWindow, context: AppContext) -> SurveysPage:
     shown = window.show_page("surveys")
     assert isinstance(shown, SurveysPage)
-    shown.service = SurveyService(context.db, clock=lambda: NOW)
+    context.clock = lambda: NOW
     shown.taken_on.set_day(NOW.date())
     shown.build_form()
     return shown

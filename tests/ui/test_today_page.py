@@ -6,7 +6,6 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QTableView
 
-from cchc_desktop.services.today import TodayService
 from ui.main_window import MainWindow
 from ui.pages.today_page import TodayPage
 
@@ -14,7 +13,7 @@ from ui.pages.today_page import TodayPage
 def test_queues_with_counts(demo_window: MainWindow) -> None:
     page = demo_window.show_page("today")
     assert isinstance(page, TodayPage)
-    page.service = TodayService(page.context.db, clock=lambda: datetime(2024, 12, 27, 10, 0))
+    page.context.clock = lambda: datetime(2024, 12, 27, 10, 0)
     page.refresh()
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
     assert [t.split(" (")[0] for t in titles] == [
@@ -38,7 +37,7 @@ def test_the_morning_list_prints_every_queue(qtbot, demo_window: MainWindow, mon
 
     page = demo_window.show_page("today")
     assert isinstance(page, TodayPage)
-    page.service = TodayService(page.context.db, clock=lambda: datetime(2024, 12, 27, 10, 0))
+    page.context.clock = lambda: datetime(2024, 12, 27, 10, 0)
     opened: list[Path] = []
     monkeypatch.setattr(desktop, "open_file", opened.append)
     qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)

@@ -339,7 +339,7 @@ def catalogue_window(qtbot: QtBot, qapp, db_path: Path) -> Iterator[MainWindow]:
     db = open_db(db_path)
     SettingsService(db).save(UnitSettings(name="UBND xã Hoằng Hợp", place="Hoằng Hợp", code="000.21.31.H56"))
     load_reference_catalogue(db)
-    main = MainWindow(AppContext.on(db, db_path))
+    main = MainWindow(AppContext(db, db_path))
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cchc_desktop import cli
+from cchc_desktop.office import Office
 from cchc_desktop.services import sessions
 from cchc_desktop.services.backups import BackupService
 from cchc_desktop.services.reports import ReportService
@@ -84,7 +85,7 @@ def test_no_command_opens_the_live_file_with_python(demo_path: Path, tmp_path: P
     ]
     with watching(demo_path) as trap:
         codes = [(command[0], cli.main([*command, *db])) for command in commands]
-        start_daily_backup(demo_path).join()
+        start_daily_backup(Office(window, demo_path)).join()
         copy = BackupService(demo_path).backup().path
         BackupService(demo_path).restore(copy)
         window.execute("SELECT count(*) FROM dossier").fetchone()  # the window reads on

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 from cchc_desktop.domain.users import Permission, User
 from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
-from cchc_desktop.services.accounts import AccountService
 from ui import messages
 from ui.context import AppContext
 from ui.dialogs.account_dialogs import EditAccountDialog, NewAccountDialog, ResetPasswordDialog
@@ -35,7 +34,7 @@ class AccountsTab(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.service = AccountService(context.db)
+        self.service = context.accounts
         self.users: list[User] = []
 
         self.add_button = named_button(_("Thêm tài khoản…"), "addAccount")

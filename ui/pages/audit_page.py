@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from cchc_desktop import formatting
 from cchc_desktop.domain.records import AuditAction
 from cchc_desktop.i18n import _
-from cchc_desktop.services.audit_trail import AuditFilter, AuditService, record_label
+from cchc_desktop.services.audit_trail import AuditFilter, record_label
 from ui import messages
 from ui.context import AppContext
 from ui.models.audit_table import AuditTableModel, value_text
@@ -47,7 +47,7 @@ class AuditPage(Page):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.service = AuditService(context.db)
+        self.service = context.audit
 
         self.kind = QComboBox()
         self.kind.setObjectName("auditKind")

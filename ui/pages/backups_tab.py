@@ -18,7 +18,7 @@ from cchc_desktop import formatting
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, StorageError, user_message
 from cchc_desktop.i18n import _
-from cchc_desktop.services.backups import Backup, BackupKind, BackupService, BrokenAuditChain, Restored
+from cchc_desktop.services.backups import Backup, BackupKind, BrokenAuditChain, Restored
 from ui import messages
 from ui.context import AppContext
 from ui.widgets.busy import busy
@@ -48,7 +48,7 @@ class BackupsTab(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.service = BackupService(context.db_path, session=context.db)
+        self.service = context.backups
         self.backups: list[Backup] = []
         self.folder_path: Path | None = None  # as last read by refresh()
 

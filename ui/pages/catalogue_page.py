@@ -22,7 +22,6 @@ from cchc_desktop import formatting
 from cchc_desktop.domain.records import CalendarOverride, OverrideKind
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
-from cchc_desktop.services.calendar import CalendarService
 from cchc_desktop.services.catalogue import list_procedures
 from ui.context import AppContext
 from ui.pages.base import Page
@@ -37,7 +36,7 @@ class CataloguePage(Page):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.calendar = CalendarService(context.db)
+        self.calendar = context.calendar
         self.tabs = QTabWidget()
         self.layout_.addWidget(self.tabs, 1)
 

@@ -21,10 +21,9 @@ EXPORTS = (("xlsx", "Xuất Excel"), ("pdf", "Xuất PDF"), ("docx", "Xuất Wor
 class ConsolidationTab(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from cchc_desktop.services.consolidation import ConsolidationService
 
         self.context = context
-        self.service = ConsolidationService()
+        self.service = context.consolidation
         self.files: list[Path] = []
         self.result = None
         self.choose_button = QPushButton(_("Chọn báo cáo JSON của các xã…"))

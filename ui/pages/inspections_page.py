@@ -13,9 +13,8 @@ from cchc_desktop import formatting
 from cchc_desktop.domain.inspections import Finding, Inspection
 from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
-from cchc_desktop.services.inspections import InspectionService, InspectionSummary
+from cchc_desktop.services.inspections import InspectionSummary
 from cchc_desktop.services.papers import papers_folder
-from cchc_desktop.services.statistics import StatisticsService
 from ui import messages, paper
 from ui.context import AppContext
 from ui.dialogs.inspection_dialogs import FindingDialog, InspectionDialog, SubjectsDialog
@@ -32,8 +31,8 @@ class InspectionsPage(Page):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.service = InspectionService(context.db)
-        self.statistics = StatisticsService(context.db)
+        self.service = context.inspections
+        self.statistics = context.statistics
         self.summaries: list[InspectionSummary] = []
         self.current: Inspection | None = None
 

@@ -25,7 +25,7 @@ from cchc_desktop.domain.periods import Period
 from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.paths import data_dir
-from cchc_desktop.services.dashboard import Dashboard, DashboardService
+from cchc_desktop.services.dashboard import Dashboard
 from ui import messages
 from ui.context import AppContext
 from ui.dialogs.records_dialog import RecordsDialog
@@ -59,7 +59,7 @@ class OverviewPage(Page):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.service = DashboardService(context.db)
+        self.service = context.dashboard
         self.dashboard: Dashboard | None = None
         self.panels: dict[str, QWidget] = {}
         self.charts_pending = False

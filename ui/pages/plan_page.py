@@ -21,7 +21,6 @@ from cchc_desktop import formatting
 from cchc_desktop.domain.plans import DirectiveDocument, PlanTask, ReformArea, TaskStatus
 from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
-from cchc_desktop.services.plans import PlanService
 from cchc_desktop.services.tables import ImportRejected
 from ui import messages
 from ui.context import AppContext
@@ -41,7 +40,7 @@ class PlanPage(Page):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.service = PlanService(context.db)
+        self.service = context.plans
         self.documents: list[DirectiveDocument] = []
 
         top = QHBoxLayout()
@@ -245,10 +244,9 @@ class PlanPage(Page):
                                     _("Bảng tính (*.xlsx *.csv);;Mọi tệp (*)"))
         if path is None:
             return
-        from cchc_desktop.services.task_import import TaskImportService
 
         try:
-            result = TaskImportService(self.context.db).import_tasks(path, year=self.shown_year())
+            result = self.context.task_import.import_tasks(path, year=self.shown_year())
         except ImportRejected as exc:
             shown = "\n".join(str(problem) for problem in exc.problems[:PROBLEMS_SHOWN])
             messages.error(self, _("Không nhập dòng nào: tệp có {n} dòng lỗi. Hãy sửa rồi nhập lại.").format(

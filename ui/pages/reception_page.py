@@ -33,11 +33,9 @@ from cchc_desktop.domain.dossiers import Channel, DeskRefusalKind, DossierDocume
 from cchc_desktop.domain.papers import PaperKind, Proxy, ResultDelivery
 from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
-from cchc_desktop.services.desk_refusals import DeskRefusalService, TurnedAway
-from cchc_desktop.services.drafts import DraftService
+from cchc_desktop.services.desk_refusals import TurnedAway
 from cchc_desktop.services.papers import papers_folder
-from cchc_desktop.services.printing import PrintingService
-from cchc_desktop.services.reception import NewDossier, ProcedureChoice, ReceptionService
+from cchc_desktop.services.reception import NewDossier, ProcedureChoice
 from ui import messages, paper
 from ui.context import AppContext
 from ui.dialogs.turn_away_dialog import TurnAwayDialog, TurnedAwayListDialog
@@ -70,13 +68,13 @@ class ReceptionPage(Page):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.service = ReceptionService(context.db)
-        self.printing = PrintingService(context.db)
-        self.refusals = DeskRefusalService(context.db)
+        self.service = context.reception
+        self.printing = context.printing
+        self.refusals = context.desk_refusals
         self.procedure: ProcedureChoice | None = None
         self.choices: dict[str, ProcedureChoice] = {}
         self.last_code: str | None = None
-        self.draft = FormDraft(self, DraftService(context.db), "reception", collect=self.draft_data,
+        self.draft = FormDraft(self, context.drafts, "reception", collect=self.draft_data,
                                restore=self.restore_draft)
         self.layout_.addWidget(self.draft.banner)
 

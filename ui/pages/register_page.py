@@ -24,7 +24,7 @@ from cchc_desktop.i18n import _
 from cchc_desktop.lazy import lazy_import
 from cchc_desktop.paths import data_dir
 from cchc_desktop.services.papers import papers_folder
-from cchc_desktop.services.register import RegisterFilter, RegisterService
+from cchc_desktop.services.register import RegisterFilter
 from ui import messages
 from ui.context import AppContext
 from ui.dialogs.period_dialog import PeriodDialog
@@ -34,8 +34,6 @@ from ui.widgets.dossier_table_view import dossier_table_view
 
 # What opening a dossier, printing or exporting needs loads then, not when the register first shows.
 exports = lazy_import("cchc_desktop.services.exports")
-printing = lazy_import("cchc_desktop.services.printing")
-reception = lazy_import("cchc_desktop.services.reception")
 desktop = lazy_import("ui.desktop")
 paper = lazy_import("ui.paper")
 
@@ -50,7 +48,7 @@ class RegisterPage(Page):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.service = RegisterService(context.db)
+        self.service = context.register
 
         bar = QHBoxLayout()
         self.search = QLineEdit()
@@ -102,9 +100,7 @@ class RegisterPage(Page):
     def dossier_dialog(self, code: str):  # -> DossierDialog
         from ui.dialogs.dossier_dialog import DossierDialog
 
-        dialog = DossierDialog(reception.ReceptionService(self.context.db),
-                               printing.PrintingService(self.context.db), code, self,
-                               survey=self.invite_survey)
+        dialog = DossierDialog(self.context.reception, self.context.printing, code, self, survey=self.invite_survey)
         dialog.changed.connect(lambda _code: self.refresh())
         return dialog
 
@@ -121,7 +117,7 @@ class RegisterPage(Page):
         first, last = chosen
         path = papers_folder() / f"so-theo-doi-{first:%Y%m%d}-{last:%Y%m%d}.pdf"
         try:
-            printing.PrintingService(self.context.db).ledger(first=first, last=last, target=path)
+            self.context.printing.ledger(first=first, last=last, target=path)
             paper.deliver(self, path, title=_("Sổ theo dõi hồ sơ"))
         except (CchcError, OSError) as exc:
             messages.error(self, user_message(exc))

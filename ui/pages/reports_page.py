@@ -40,7 +40,6 @@ from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.paths import data_dir
 from cchc_desktop.services.record_lists import RECORDS_LIMIT, records_of
-from cchc_desktop.services.statistics import StatisticsService
 from ui import desktop, messages
 from ui.context import AppContext
 from ui.pages.base import Page
@@ -70,15 +69,14 @@ class ReportsPage(Page):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        from cchc_desktop.services.reports import ReportService
 
-        self.service = ReportService(context.db)
+        self.service = context.reports
         self.document: ReportDocument | None = None
         self.frozen = False  # a report reopened from the history: its figures do not change
         self.filling = False
 
         top = QHBoxLayout()
-        self.picker = PeriodPicker(StatisticsService(context.db).working_year(), name="report")
+        self.picker = PeriodPicker(context.statistics.working_year(), name="report")
         self.cutoff = DateField()
         self.cutoff.setObjectName("reportCutoff")
         self.cutoff.setPlaceholderText(_("cuối kỳ"))

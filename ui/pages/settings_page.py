@@ -197,12 +197,11 @@ class SettingsPage(Page):
 
     def set_pin(self) -> None:
         """The staff PIN that leaves the citizens' kiosk (4–8 digits, stored hashed)."""
-        from cchc_desktop.services.kiosk import KioskService
 
         if not self.pin_button.isEnabled():
             return
         try:
-            KioskService(self.context.db).set_pin(self.pin.text())
+            self.context.kiosk.set_pin(self.pin.text())
         except ValidationError as exc:
             self.errors.show(exc.errors)
             return

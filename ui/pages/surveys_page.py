@@ -32,7 +32,6 @@ from cchc_desktop import formatting
 from cchc_desktop.domain.surveys import SurveyCriterion, SurveyMethod
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
-from cchc_desktop.services.drafts import DraftService
 from cchc_desktop.services.statistics import StatisticsService
 from cchc_desktop.services.surveys import SurveyEntry, SurveyService, answer_key
 from ui import messages
@@ -61,11 +60,11 @@ class SurveysPage(Page):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.service = SurveyService(context.db)
+        self.service = context.surveys
         self.errors = FieldErrors()
         self.criteria: list[SurveyCriterion] = []
         self.boxes: dict[str, ScoreBox] = {}
-        self.draft = FormDraft(self, DraftService(context.db), "survey", collect=self.draft_data,
+        self.draft = FormDraft(self, context.drafts, "survey", collect=self.draft_data,
                                restore=self.restore_draft)
         self.tabs = QTabWidget()
         self.layout_.addWidget(self.tabs, 1)
@@ -73,7 +72,7 @@ class SurveysPage(Page):
         entry_layout = QVBoxLayout(entry)
         entry_layout.addWidget(self.draft.banner)
         self.tabs.addTab(entry, _("Nhập phiếu"))
-        self.figures = SurveyFigures(StatisticsService(context.db))
+        self.figures = SurveyFigures(context.statistics)
         self.tabs.addTab(self.figures, _("Số liệu khảo sát"))
         self.questionnaire = QuestionnaireEditor(self.service)
         self.questionnaire.changed.connect(self.build_form)

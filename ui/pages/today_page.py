@@ -11,7 +11,6 @@ from cchc_desktop import formatting
 from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.services.papers import papers_folder
-from cchc_desktop.services.today import TodayService
 from ui import messages, paper
 from ui.context import AppContext
 from ui.models.dossier_table import DossierTableModel
@@ -25,7 +24,7 @@ class TodayPage(Page):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.service = TodayService(context.db)
+        self.service = context.today
         self.date_label = QLabel()
         self.date_label.setObjectName("pageSubtitle")
         top = QHBoxLayout()

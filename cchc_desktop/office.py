@@ -1,0 +1,266 @@
+"""The office: one open register, who works on it, its clock and the services on it (STYLE.md §10).
+
+Opened once — by the window, by each ``cchc`` command, by a test — and handed down: pages and commands ask it for
+its services (``office.reception``, ``office.reports``, ``office.backups``…) instead of building them from a raw
+database handle, so every service shares the one connection, the one session and the one clock. Rights are checked
+in the services, against ``office.session``; writes go through the one transaction helper, ``office.writing()``
+(``db.errors.writing``: ``BEGIN IMMEDIATE``, storage errors said as such).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from sqlite_utils import Database
+
+from cchc_desktop.errors import CchcError
+from cchc_desktop.i18n import _
+from cchc_desktop.services import sessions
+from db.connection import open_db
+from db.errors import writing
+
+if TYPE_CHECKING:
+    from cchc_desktop.services.accounts import AccountService
+    from cchc_desktop.services.audit_trail import AuditService
+    from cchc_desktop.services.backups import BackupService
+    from cchc_desktop.services.calendar import CalendarService
+    from cchc_desktop.services.consolidation import ConsolidationService
+    from cchc_desktop.services.dashboard import DashboardService
+    from cchc_desktop.services.desk_refusals import DeskRefusalService
+    from cchc_desktop.services.drafts import DraftService
+    from cchc_desktop.services.exports import ExportService
+    from cchc_desktop.services.imports import ImportService
+    from cchc_desktop.services.inspection_import import InspectionImportService
+    from cchc_desktop.services.inspections import InspectionService
+    from cchc_desktop.services.kiosk import KioskService
+    from cchc_desktop.services.papers import PaperStore
+    from cchc_desktop.services.plans import PlanService
+    from cchc_desktop.services.printing import PrintingService
+    from cchc_desktop.services.reception import ReceptionService
+    from cchc_desktop.services.register import RegisterService
+    from cchc_desktop.services.reports import ReportService
+    from cchc_desktop.services.settings import SettingsService
+    from cchc_desktop.services.statistics import StatisticsService
+    from cchc_desktop.services.survey_import import SurveyImportService
+    from cchc_desktop.services.surveys import SurveyService
+    from cchc_desktop.services.task_import import TaskImportService
+    from cchc_desktop.services.templates import TemplateService
+    from cchc_desktop.services.today import TodayService
+
+Clock = Callable[[], datetime]
+
+LOCAL_ADMIN_REFUSED = _(
+    "Cơ sở dữ liệu này đã có tài khoản có mật khẩu: lệnh chỉ chạy khi đăng nhập. Hãy thêm --user TÊN (mật khẩu "
+    "hỏi khi chạy, hoặc biến CCHC_PASSWORD). Quên mật khẩu quản trị: «cchc user recover-admin TÊN» trên chính máy "
+    "và tài khoản máy giữ tệp dữ liệu.")
+
+
+class Office:
+    """One open database with its session, clock and services. A service is built the first time it is asked
+    for and kept: the office's pages and commands share it (and a test sets the clock once, here)."""
+
+    def __init__(self, db: Database, db_path: Path, *, clock: Clock = datetime.now) -> None:
+        self.db = db
+        self.db_path = Path(db_path)
+        self.clock = clock
+
+    def now(self) -> datetime:
+        """The office's time, which every service reads: setting ``clock`` (a test's fixed day) moves them all."""
+        return self.clock()
+
+    # -- who is working, and the one transaction -----------------------------------------------------------
+
+    @property
+    def session(self) -> sessions.Session:
+        """The session changes are checked against and written under (local admin mode before any)."""
+        return sessions.current(self.db)
+
+    def sign_in(self, username: str, password: str) -> sessions.Session:
+        """Check the password and begin that account's session (LoginRefused says why not)."""
+        return self.accounts.sign_in(username, password)
+
+    def begin_local_admin(self) -> sessions.Session:
+        """Local admin mode (a command without ``--user``): refused once an account has a password."""
+        if self.accounts.passwords_set():
+            raise CchcError(LOCAL_ADMIN_REFUSED)
+        return sessions.begin(self.db, sessions.LOCAL_ADMIN)
+
+    def writing(self) -> AbstractContextManager[None]:
+        """The one write transaction (``BEGIN IMMEDIATE``; a savepoint inside another one)."""
+        return writing(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Office:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    # -- the services ----------------------------------------------------------------------------------
+
+    @cached_property
+    def accounts(self) -> AccountService:
+        from cchc_desktop.services.accounts import AccountService
+        return AccountService(self.db, clock=self.now)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from cchc_desktop.services.audit_trail import AuditService
+        return AuditService(self.db)
+
+    @cached_property
+    def backups(self) -> BackupService:
+        """Copies made for whoever is signed in (their right checked, their name in the entries)."""
+        from cchc_desktop.services.backups import BackupService
+        return BackupService(self.db_path, session=self.db, clock=self.now)
+
+    @cached_property
+    def program_backups(self) -> BackupService:
+        """Copies the program makes for itself (the day's automatic one), through a connection of their own: safe
+        to use from another thread."""
+        from cchc_desktop.services.backups import BackupService
+        return BackupService(self.db_path, clock=self.now)
+
+    @cached_property
+    def calendar(self) -> CalendarService:
+        from cchc_desktop.services.calendar import CalendarService
+        return CalendarService(self.db)
+
+    @cached_property
+    def consolidation(self) -> ConsolidationService:
+        """The district's consolidation of communes' report files (it reads files, not this register)."""
+        from cchc_desktop.services.consolidation import ConsolidationService
+        return ConsolidationService(clock=self.now)
+
+    @cached_property
+    def dashboard(self) -> DashboardService:
+        from cchc_desktop.services.dashboard import DashboardService
+        return DashboardService(self.db, clock=self.now)
+
+    @cached_property
+    def desk_refusals(self) -> DeskRefusalService:
+        from cchc_desktop.services.desk_refusals import DeskRefusalService
+        return DeskRefusalService(self.db, clock=self.now)
+
+    @cached_property
+    def drafts(self) -> DraftService:
+        from cchc_desktop.services.drafts import DraftService
+        return DraftService(self.db, clock=self.now)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        from cchc_desktop.services.exports import ExportService
+        return ExportService(self.db)
+
+    @cached_property
+    def imports(self) -> ImportService:
+        from cchc_desktop.services.imports import ImportService
+        return ImportService(self.db, clock=self.now)
+
+    @cached_property
+    def inspection_import(self) -> InspectionImportService:
+        from cchc_desktop.services.inspection_import import InspectionImportService
+        return InspectionImportService(self.db, clock=self.now)
+
+    @cached_property
+    def inspections(self) -> InspectionService:
+        from cchc_desktop.services.inspections import InspectionService
+        return InspectionService(self.db, clock=self.now)
+
+    @cached_property
+    def kiosk(self) -> KioskService:
+        from cchc_desktop.services.kiosk import KioskService
+        return KioskService(self.db, clock=self.now)
+
+    @cached_property
+    def papers(self) -> PaperStore:
+        from cchc_desktop.services.papers import PaperStore
+        return PaperStore(self.db, clock=self.now)
+
+    @cached_property
+    def plans(self) -> PlanService:
+        from cchc_desktop.services.plans import PlanService
+        return PlanService(self.db, clock=self.now)
+
+    @cached_property
+    def printing(self) -> PrintingService:
+        from cchc_desktop.services.printing import PrintingService
+        return PrintingService(self.db, clock=self.now)
+
+    @cached_property
+    def reception(self) -> ReceptionService:
+        from cchc_desktop.services.reception import ReceptionService
+        return ReceptionService(self.db, clock=self.now)
+
+    @cached_property
+    def register(self) -> RegisterService:
+        from cchc_desktop.services.register import RegisterService
+        return RegisterService(self.db, clock=self.now)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from cchc_desktop.services.reports import ReportService
+        return ReportService(self.db, clock=self.now)
+
+    @cached_property
+    def settings(self) -> SettingsService:
+        from cchc_desktop.services.settings import SettingsService
+        return SettingsService(self.db)
+
+    @cached_property
+    def statistics(self) -> StatisticsService:
+        from cchc_desktop.services.statistics import StatisticsService
+        return StatisticsService(self.db, clock=self.now)
+
+    @cached_property
+    def survey_import(self) -> SurveyImportService:
+        from cchc_desktop.services.survey_import import SurveyImportService
+        return SurveyImportService(self.db, clock=self.now)
+
+    @cached_property
+    def surveys(self) -> SurveyService:
+        from cchc_desktop.services.surveys import SurveyService
+        return SurveyService(self.db, clock=self.now)
+
+    @cached_property
+    def task_import(self) -> TaskImportService:
+        from cchc_desktop.services.task_import import TaskImportService
+        return TaskImportService(self.db, clock=self.now)
+
+    @cached_property
+    def templates(self) -> TemplateService:
+        from cchc_desktop.services.templates import TemplateService
+        return TemplateService(self.db)
+
+    @cached_property
+    def today(self) -> TodayService:
+        from cchc_desktop.services.today import TodayService
+        return TodayService(self.db, clock=self.now)
+
+
+def open_office(path: Path, *, user: str | None = None, password: str | Callable[[], str] | None = None,
+                clock: Clock = datetime.now, create: bool = True) -> Office:
+    """Open (creating and migrating when needed) the database at ``path`` as an office, and begin its session:
+    ``user``'s, after checking the password (a callable is asked only once the file has opened), else local
+    admin mode — refused once an account has a password. The database is closed again when that fails."""
+    office = Office(open_db(path, create=create), path, clock=clock)
+    try:
+        if user is None:
+            office.begin_local_admin()
+        else:
+            given = password() if callable(password) else password
+            office.sign_in(user, given or "")
+    except BaseException:
+        office.close()
+        raise
+    return office
+
