@@ -41,7 +41,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -51,7 +50,7 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-from cchc_desktop.domain import catalogue
+from cchc_desktop.domain import applicants, catalogue
 from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.catalogue import OnlineLevel, SupplementRule, TimeLimitUnit
 from cchc_desktop.domain.choices import Choice
@@ -102,8 +101,6 @@ MAX_LENGTH = {
     **DOSSIER_MAX_LENGTH, "code": 100, "procedure_code": 50, "procedure_name": 500, "phone": 30, "name": 500,
     "field": 200, "fee": 500, "published_by": 500,
 }
-_PHONE = re.compile(r"\+?[\d\s.\-()]+")
-_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 _YES = frozenset({"co", "c", "x", "1", "true", "yes", "da so hoa"})
 _NO = frozenset({"", "khong", "k", "0", "false", "no", "chua so hoa"})
 _CHANNEL_ALIASES = {"dich vu buu chinh cong ich": Channel.POSTAL, "buu chinh": Channel.POSTAL,
@@ -379,15 +376,13 @@ class ImportService(ActsForSession):
         name = text("applicant_name")
         if not name:
             bad("applicant_name", _("họ tên chủ hồ sơ không được để trống"))
-        applicant_id = re.sub(r"\s", "", text("applicant_id"))
-        if applicant_id and not (applicant_id.isascii() and applicant_id.isdigit() and len(applicant_id) in (9, 12)):
+        applicant_id, fine = applicants.id_number(text("applicant_id"))
+        if not fine:
             bad("applicant_id", _("số giấy tờ tùy thân «{value}» phải gồm 9 hoặc 12 chữ số").format(
-                value=shown(applicant_id)))
-        phone = text("phone")
-        if phone and _PHONE.fullmatch(phone):
-            phone = _PHONE_SEPARATORS.sub("", phone)
-            if phone.startswith("+84"):
-                phone = "0" + phone[3:]
+                value=shown(applicant_id or "")))
+        phone, fine = applicants.phone(text("phone"))  # the desk's rule: an import stores no phone it would refuse
+        if not fine:
+            bad("phone", _("số điện thoại «{value}» phải gồm 10 hoặc 11 chữ số").format(value=shown(text("phone"))))
         channel: Channel | None = Channel.DIRECT
         channel_text = text("channel")
         if channel_text:

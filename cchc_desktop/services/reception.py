@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -19,6 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cchc_desktop.domain import applicants
 from cchc_desktop.domain.calendar import DueDate, WorkCalendar
 from cchc_desktop.domain.catalogue import SupplementRule, TimeLimitUnit
 from cchc_desktop.domain.dossiers import (
@@ -57,9 +57,6 @@ log = logging.getLogger("cchc.services")
 
 Clock = Callable[[], datetime]
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
-_SPACES = re.compile(r"\s")
 
 # What each step is called inside a sentence ("Không thể trả kết quả khi ...").
 _ACTIONS = {
@@ -317,26 +314,21 @@ def _clean_fields(values: Mapping[str, object], errors: dict[str, str]) -> dict[
                 n=MAX_LENGTH["applicant_name"])
         out["applicant_name"] = name
     if "applicant_id" in values:
-        number = _SPACES.sub("", str(values["applicant_id"] or ""))
-        if number and not (number.isascii() and number.isdigit() and len(number) in (9, 12)):
+        out["applicant_id"], fine = applicants.id_number(str(values["applicant_id"] or ""))
+        if not fine:
             errors["applicant_id"] = _("Số giấy tờ tùy thân phải gồm 9 hoặc 12 chữ số.")
-        out["applicant_id"] = number or None
     if "phone" in values:
-        phone = _PHONE_SEPARATORS.sub("", str(values["phone"] or ""))
-        if phone.startswith("+84"):
-            phone = "0" + phone[3:]
-        if phone and not (phone.isascii() and phone.isdigit() and 10 <= len(phone) <= 11):
+        out["phone"], fine = applicants.phone(str(values["phone"] or ""))
+        if not fine:
             errors["phone"] = _("Số điện thoại phải gồm 10 hoặc 11 chữ số (có thể viết cách bằng dấu cách, dấu chấm).")
-        out["phone"] = phone or None
     if "address" in values:
         out["address"] = clean(str(values["address"] or "")) or None
         if len(out["address"] or "") > MAX_LENGTH["address"]:
             errors["address"] = _("Địa chỉ quá dài (tối đa {n} ký tự).").format(n=MAX_LENGTH["address"])
     if "email" in values:
-        email = clean(str(values["email"] or ""))
-        if email and not _EMAIL.match(email):
+        out["email"], fine = applicants.email(clean(str(values["email"] or "")))
+        if not fine:
             errors["email"] = _("Địa chỉ thư điện tử không hợp lệ (ví dụ đúng: ten@example.vn).")
-        out["email"] = email or None
     if "sets" in values:
         sets = values["sets"]
         if not isinstance(sets, int) or isinstance(sets, bool) or sets < 1:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from cchc_desktop.domain import applicants
 from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.catalogue import TimeLimitUnit
 from cchc_desktop.domain.dossiers import DossierStatus, EventKind, next_status
@@ -100,6 +101,16 @@ def test_same_seed_same_data_other_seed_other_data(tmp_path: Path, db: Database)
     finally:
         again.close()
         other.close()
+
+
+def test_the_applicants_pass_the_desk_rules(db: Database) -> None:
+    """The demo bulk-loads, through the same rules as the desk and the import (issue 17): every stored phone
+    and identity number is one they would accept, and stored as they would store it."""
+    rows = db.execute("SELECT applicant_id, phone FROM dossier").fetchall()
+    assert rows and any(phone for _id, phone in rows) and any(number for number, _phone in rows)
+    for number, phone in rows:
+        assert applicants.id_number(number or "") == (number, True)
+        assert applicants.phone(phone or "") == (phone, True)
 
 
 def test_codes_are_unique_and_gap_free_per_day(db: Database) -> None:

@@ -21,10 +21,12 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain.periods import PeriodError, parse_period
 from cchc_desktop.domain.records import ReportKind
+from cchc_desktop.errors import ValidationError
 from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.services.catalogue import load_reference_catalogue
 from cchc_desktop.services.exports import ExportService
 from cchc_desktop.services.imports import ImportRejected, ImportService, parse_time_limit
+from cchc_desktop.services.reception import NewDossier, ReceptionService
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.tables import DOSSIER_COLUMNS, TableFileError
 from db.connection import open_db
@@ -298,6 +300,8 @@ def test_fuzzed_files_give_a_message_or_an_import_never_a_crash(
     ({"channel": "Fax"}, "Dòng 2, cột «Hình thức nộp»: hình thức nộp «Fax» không hợp lệ (ghi một trong: Trực "
                          "tiếp, BCCI, Trực tuyến một phần, Trực tuyến toàn trình)."),
     ({"digitized": "Có lẽ"}, "Dòng 2, cột «Số hóa»: giá trị «Có lẽ» không hợp lệ (ghi Có hoặc Không)."),
+    ({"phone": "12"}, "Dòng 2, cột «Số điện thoại»: số điện thoại «12» phải gồm 10 hoặc 11 chữ số."),
+    ({"phone": "gọi sau"}, "Dòng 2, cột «Số điện thoại»: số điện thoại «gọi sau» phải gồm 10 hoặc 11 chữ số."),
 ])
 def test_each_bad_value_is_named_by_line_and_column(
     service: ImportService, ready: Database, tmp_path: Path, values: dict[str, str], expected: str,
@@ -752,3 +756,32 @@ def test_cli_import_procedures_and_help(cli_db: Path, tmp_path: Path) -> None:
     assert result.stdout.strip() == "Đã nhập 1 thủ tục mới, cập nhật 0 thủ tục (0 không đổi); thêm 1 lĩnh vực mới."
     helped = cchc("import", "--help")
     assert helped.returncode == 0 and "--skip-invalid" in helped.stdout and "danh mục thủ tục" in helped.stdout
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("phone", "12"), ("phone", "gọi sau"), ("phone", "0912 345 678"), ("phone", "+84 912.345.678"),
+    ("phone", "(0237) 3865-123"), ("phone", "091234567890"), ("phone", "０９１２３４５６７８"),
+    ("applicant_id", "0380900123"), ("applicant_id", "038 090 012 345"), ("applicant_id", "171234567"),
+    ("applicant_id", "03809001234５"), ("applicant_id", "CCCD038090012345"),
+])
+def test_the_desk_and_the_import_keep_the_same_applicant_rules(
+    service: ImportService, ready: Database, tmp_path: Path, field: str, value: str,
+) -> None:
+    """Issue 17: one rule for the applicant's phone and identity number; what the desk refuses, the import refuses
+    (it once stored «12» and «gọi sau»), and both store the same normalised value."""
+    desk = ReceptionService(ready, clock=lambda: NOW)
+    new = NewDossier(procedure_code="1.004873", applicant_name="Nguyễn Văn Ấn", **{field: value})
+    try:
+        stored_by_desk = ready.execute(f"SELECT {field} FROM dossier WHERE id = ?",
+                                       [desk.register(new).dossier_id]).fetchone()[0]
+    except ValidationError as exc:
+        assert field in exc.errors
+        stored_by_desk = None
+    path = write_csv(tmp_path / "one.csv", [row(code="B-1", **{field: value})])
+    try:
+        service.import_dossiers(path)
+        stored_by_import = ready.execute(f"SELECT {field} FROM dossier WHERE code = 'B-1'").fetchone()[0]
+    except ImportRejected as exc:
+        assert [problem.line for problem in exc.problems] == [2]
+        stored_by_import = None
+    assert stored_by_desk == stored_by_import
