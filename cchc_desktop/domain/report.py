@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.periods import Period
+from cchc_desktop.formatting import number, percent
 
 if TYPE_CHECKING:
     from cchc_desktop.domain.appendix import AppendixTemplate
@@ -48,6 +49,23 @@ class AppendixRow:
     level: int = 0
     percent: bool = False
     heading: bool = False
+
+
+def is_whole(value: float) -> bool:
+    return float(value).is_integer()
+
+
+def value_text(row: AppendixRow) -> str:
+    """An appendix value as every output shows it — the screen, the PDF, Word, the drill-down — and as Excel's
+    number format renders it: ``1.648``, ``3,5``; a percentage ``99,2%`` (``100%`` when whole); none: ``—``; a
+    heading: nothing."""
+    if row.heading:
+        return ""
+    if row.value is None:
+        return number(None)
+    if row.percent:
+        return percent(row.value / 100, decimals=0 if is_whole(row.value) else 1)
+    return number(int(row.value) if is_whole(row.value) else row.value)
 
 
 @dataclass(frozen=True)

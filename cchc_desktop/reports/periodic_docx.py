@@ -32,7 +32,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from cchc_desktop.domain.report import ReportDocument
+from cchc_desktop.domain.report import ReportDocument, value_text
 from cchc_desktop.files import write_atomically
 from cchc_desktop.i18n import _
 from cchc_desktop.reports.official import (
@@ -73,7 +73,6 @@ from cchc_desktop.reports.periodic_pdf import (
     report_place_date,
     report_signature,
     section_heading,
-    value_text,
 )
 
 FONT = "Times New Roman"

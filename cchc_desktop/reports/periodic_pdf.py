@@ -30,9 +30,9 @@ from collections.abc import Mapping, Sequence
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
-from cchc_desktop.domain.report import AppendixRow, NarrativeSection, ReportDocument
+from cchc_desktop.domain.report import AppendixRow, NarrativeSection, ReportDocument, value_text
 from cchc_desktop.domain.signatures import authority_lines
-from cchc_desktop.formatting import long_date, number, percent, short_date
+from cchc_desktop.formatting import long_date, short_date
 from cchc_desktop.i18n import _
 from cchc_desktop.reports.official import (
     FRAME_WIDTH,
@@ -136,22 +136,6 @@ def communes_line(document: ReportDocument) -> str:
 
 APPENDIX_GROUP = "Kết quả thống kê"
 APPENDIX_HEADERS = ("Số TT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu")
-
-
-def is_whole(value: float) -> bool:
-    return float(value).is_integer()
-
-
-def value_text(row: AppendixRow) -> str:
-    """The value as printed: ``1.648``; a percentage ``99,2%`` (``100%`` when whole); none: ``—``; a heading:
-    nothing."""
-    if row.heading:
-        return ""
-    if row.value is None:
-        return number(None)
-    if row.percent:
-        return percent(row.value / 100, decimals=0 if is_whole(row.value) else 1)
-    return number(int(row.value) if is_whole(row.value) else row.value)
 
 
 def kept_together(rows: Sequence[AppendixRow], *, most: int = 8) -> list[tuple[int, int]]:

@@ -28,11 +28,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cchc_desktop.domain.report import AppendixRow, ReportDocument
+from cchc_desktop.domain.report import AppendixRow, ReportDocument, is_whole
 from cchc_desktop.files import write_atomically
-from cchc_desktop.formatting import short_date
+from cchc_desktop.formatting import NO_VALUE, short_date
 from cchc_desktop.i18n import _
-from cchc_desktop.reports.periodic_pdf import appendix_notes, appendix_title, draft_mark, is_whole
+from cchc_desktop.reports.periodic_pdf import appendix_notes, appendix_title, draft_mark
 
 ExtraSheet = tuple[str, Sequence[str], Sequence[Sequence[object]]]
 """A sheet to add: its title, its header, its rows."""
@@ -76,7 +76,12 @@ def _put(cell: Cell, value: object) -> None:
 
 
 def _value(cell: Cell, row: AppendixRow) -> None:
-    if row.heading or row.value is None:
+    """The value as a number in the format that renders it as ``domain.report.value_text`` writes it; none is the
+    paper's «—»."""
+    if row.heading:
+        return
+    if row.value is None:
+        _text(cell, NO_VALUE)
         return
     if row.percent:
         cell.value = row.value / 100

@@ -80,7 +80,7 @@ from cchc_desktop.domain.statistics import CONSTRUCTION_FIELD, LAND_FIELD, TaskS
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, NotFoundError, ValidationError, file_reason
 from cchc_desktop.files import OutputRefused, check_output
-from cchc_desktop.formatting import parse_number, short_date
+from cchc_desktop.formatting import NO_VALUE, parse_number, short_date
 from cchc_desktop.i18n import _
 from cchc_desktop.reports import narrative
 from cchc_desktop.services import anchoring
@@ -471,7 +471,7 @@ class ReportService(ActsForSession):
                 errors[row.key] = _("Dòng {row} được tính từ dữ liệu, không nhập tay.").format(row=row.label)
                 continue
             raw = clean(text).removesuffix("%").strip()
-            if not raw:
+            if raw in ("", NO_VALUE):  # «—», as every output shows a row without a value, clears it
                 parsed[row.key] = None
                 continue
             try:

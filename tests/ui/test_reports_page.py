@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from cchc_desktop.domain.periods import parse_period
+from cchc_desktop.domain.report import value_text
 from cchc_desktop.services.record_lists import Records
 from cchc_desktop.services.reports import ReportService
 from cchc_desktop.services.statistics import StatisticsService
@@ -77,6 +78,21 @@ def test_the_appendix_shows_the_figures_and_manual_rows_are_typed_in_place(
     edit_value(qtbot, page, staff, "mười hai")
     assert errors and "4.1.1" in errors[0]
     assert ReportService(demo_context.db).manual_values("2024-H1")["4.1.1"] == 12  # nothing lost
+
+
+def test_the_screen_shows_each_value_as_the_paper_does(qtbot: QtBot, page: ReportsPage) -> None:
+    """One formatting (issue 17): a whole percentage typed in reads «100%» on screen as in the PDF (it read
+    «100,0%»), a row without a value reads «—» (it was blank); «—» typed back clears it."""
+    edit_value(qtbot, page, row_of(page, "3.2.4"), "100")
+    assert page.appendix.item(row_of(page, "3.2.4"), VALUE_COLUMN).text() == "100%"
+    edit_value(qtbot, page, row_of(page, "3.2.5"), "99,5")
+    assert page.document is not None
+    shown = [page.appendix.item(index, VALUE_COLUMN).text() for index in range(page.appendix.rowCount())]
+    assert shown == [value_text(row) for row in page.document.appendix]
+    assert "99,5%" in shown and "—" in shown
+    edit_value(qtbot, page, row_of(page, "3.2.4"), "—")
+    assert "3.2.4" not in page.service.manual_values("2024-H1")
+    assert page.appendix.item(row_of(page, "3.2.4"), VALUE_COLUMN).text() == "—"
 
 
 def test_a_computed_row_lists_its_records(qtbot: QtBot, page: ReportsPage, monkeypatch: pytest.MonkeyPatch) -> None:

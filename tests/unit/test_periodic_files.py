@@ -18,10 +18,10 @@ import pytest
 from pypdf import PdfReader
 
 from cchc_desktop.domain.periods import parse_period
-from cchc_desktop.domain.report import AppendixRow, NarrativeSection, ReportDocument, ReportUnit, RowSource
+from cchc_desktop.domain.report import AppendixRow, NarrativeSection, ReportDocument, ReportUnit, RowSource, value_text
 from cchc_desktop.reports.official import text_blocks
 from cchc_desktop.reports.periodic_docx import report_docx
-from cchc_desktop.reports.periodic_pdf import kept_together, report_pdf, section_heading, value_text
+from cchc_desktop.reports.periodic_pdf import kept_together, report_pdf, section_heading
 from cchc_desktop.reports.periodic_xlsx import report_xlsx
 
 MM = 72 / 25.4
@@ -497,7 +497,7 @@ def test_xlsx_table_numbers_are_numbers(book: openpyxl.Workbook) -> None:
     assert rate.value == pytest.approx(0.992) and rate.number_format == "0.0%"
     whole = rows["Tỷ lệ TTHC đã được phê duyệt quy trình nội bộ (theo quy trình ISO)"]
     assert whole[3].value == 1 and whole[3].number_format == "0%" and whole[4].value == "Nhập tay"
-    assert rows["Số VBQPPL đã ban hành/tham mưu ban hành"][3].value is None
+    assert rows["Số VBQPPL đã ban hành/tham mưu ban hành"][3].value == "—"  # as the paper says it
     group = rows["Cải cách thể chế"]
     assert group[0].value == "2" and group[1].font.bold and group[3].value is None and group[4].value is None
     assert rows["Tiếp nhận trực tiếp"][1].alignment.indent >= 1

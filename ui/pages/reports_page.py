@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from cchc_desktop import formatting
-from cchc_desktop.domain.report import AppendixRow, GapKind, NarrativeSection, ReportDocument, ReportGap, RowSource
+from cchc_desktop.domain.report import GapKind, NarrativeSection, ReportDocument, ReportGap, RowSource, value_text
 from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.paths import data_dir
@@ -52,15 +52,6 @@ FORMATS = (("pdf", "Xuất PDF"), ("docx", "Xuất Word"), ("xlsx", "Xuất Exce
 VALUE_COLUMN = 3
 MANUAL = QBrush(QColor("#fff8dc"))
 GAPS_SHOWN = 15  # placeholders listed one a line in the question (the pre-written text has about ten)
-
-
-def shown_value(row: AppendixRow) -> str:
-    if row.heading or row.value is None:
-        return ""
-    if row.percent:
-        return formatting.number(row.value, decimals=1) + "%"
-    whole = float(row.value).is_integer()
-    return formatting.number(row.value, decimals=None if whole else 1)
 
 
 class ReportsPage(Page):
@@ -195,7 +186,7 @@ class ReportsPage(Page):
         self.document = document
         self.filling = True
         rows = document.appendix
-        fill(self.appendix, [(row.number, ("    " if row.level else "") + row.name, row.unit, shown_value(row),
+        fill(self.appendix, [(row.number, ("    " if row.level else "") + row.name, row.unit, value_text(row),
                               "" if row.heading else row.source.label) for row in rows])
         bold = QFont()
         bold.setBold(True)
