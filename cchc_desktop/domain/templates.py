@@ -95,7 +95,7 @@ SOURCES: Mapping[str, Source] = {
                      "ktra.don_vi_kiem_tra", "ktra.don_vi"), _COUNT),
 }
 """The figures a computed (C) row may show: those :meth:`StatisticsService.figures(...).indicators()
-<cchc_desktop.services.statistics.Figures.indicators>` counts (a test checks that it counts every one), but the
+<cchc_desktop.domain.figures.Figures.indicators>` counts (a test checks that it counts every one), but the
 ``rate.`` fractions."""
 
 RULES: Mapping[ValueKind, tuple[Rule, ...]] = {

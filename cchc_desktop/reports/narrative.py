@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
 from cchc_desktop import formatting
+from cchc_desktop.domain.figures import Figures
 from cchc_desktop.domain.periods import ROMAN, Period
 from cchc_desktop.domain.plans import DirectiveDocument, Plan
 from cchc_desktop.domain.records import ReportKind
@@ -23,9 +23,6 @@ from cchc_desktop.domain.report import NarrativeSection, Value
 from cchc_desktop.domain.surveys import SurveyMethod
 from cchc_desktop.i18n import _
 from cchc_desktop.text import fold
-
-if TYPE_CHECKING:
-    from cchc_desktop.services.statistics import Figures
 
 SECTION_KEYS = ("I", "I.1", "I.2", "I.3", "I.4", "I.5", "II", "II.1", "II.2", "II.3", "II.4", "II.5", "II.6",
                 "III", "III.1", "III.2", "IV", "V")

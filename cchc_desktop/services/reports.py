@@ -62,6 +62,7 @@ from sqlite_utils import Database
 from cchc_desktop import formatting
 from cchc_desktop.domain import appendix, templates
 from cchc_desktop.domain.consolidation import accepted, row_problem
+from cchc_desktop.domain.figures import CHANNEL_KEYS
 from cchc_desktop.domain.periods import Period, PeriodError, cutoff_month, parse_period
 from cchc_desktop.domain.plans import TaskSource
 from cchc_desktop.domain.records import ReportKind, ReportRecord
@@ -88,7 +89,6 @@ from cchc_desktop.services.plans import PlanService
 from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.statistics import (
-    CHANNEL_KEYS,
     DossierFigure,
     DossierLine,
     FindingRow,

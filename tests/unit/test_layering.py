@@ -42,6 +42,19 @@ def test_imports_go_one_way(package: str, forbidden: set[str]) -> None:
     assert not (_imports(package) & forbidden)
 
 
+@pytest.mark.parametrize("package", ["cchc_desktop/domain", "cchc_desktop/reports"])
+def test_the_domain_and_the_papers_never_reach_up_to_the_services(package: str) -> None:
+    """The figures, the report's values and their formatting live below the services (issue 17: the narrative
+    once imported ``services.statistics`` for its figures)."""
+    upward = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            upward += [f"{path.name}: {name}" for name in names if name.startswith("cchc_desktop.services")]
+    assert upward == []
+
+
 def test_ruff_is_clean_including_the_banned_qt_imports() -> None:
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     if ruff is None:

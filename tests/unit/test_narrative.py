@@ -8,11 +8,7 @@ from datetime import date
 
 import pytest
 
-from cchc_desktop.domain.periods import cutoff_month, parse_period
-from cchc_desktop.domain.plans import DirectiveDocument, DirectiveKind, Plan
-from cchc_desktop.reports import narrative
-from cchc_desktop.reports.narrative import NarrativeInput, count, next_period_name, sections, subject
-from cchc_desktop.services.statistics import (
+from cchc_desktop.domain.figures import (
     CatalogueFigures,
     ChannelCounts,
     DossierFigures,
@@ -21,6 +17,10 @@ from cchc_desktop.services.statistics import (
     PlanFigures,
     SurveyFigures,
 )
+from cchc_desktop.domain.periods import cutoff_month, parse_period
+from cchc_desktop.domain.plans import DirectiveDocument, DirectiveKind, Plan
+from cchc_desktop.reports import narrative
+from cchc_desktop.reports.narrative import NarrativeInput, count, next_period_name, sections, subject
 
 H1 = parse_period("2024-H1")
 

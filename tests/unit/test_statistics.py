@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain import statistics as rules
 from cchc_desktop.domain.dossiers import Channel, Timeliness, timeliness
+from cchc_desktop.domain.figures import Figures
 from cchc_desktop.domain.periods import parse_period
 from cchc_desktop.domain.plans import ReformArea, TaskSource, TaskStatus
 from cchc_desktop.domain.statistics import TaskState
@@ -22,7 +23,7 @@ from cchc_desktop.domain.surveys import SurveyMethod
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.services.inspections import InspectionService
 from cchc_desktop.services.register import RegisterService
-from cchc_desktop.services.statistics import DossierFigure, Figures, StatisticsService
+from cchc_desktop.services.statistics import DossierFigure, StatisticsService
 from cchc_desktop.text import fold
 from db.connection import open_db
 from db.queries import statistics as queries
