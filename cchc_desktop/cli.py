@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from cchc_desktop import __version__
 from cchc_desktop.errors import CchcError, StorageError, ValidationError, user_message
@@ -56,29 +56,30 @@ def _translate_usage_error(message: str) -> str:
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+    def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, prefix=_("Cách dùng: ") if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser that speaks Vietnamese and exits 2 on a usage error."""
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, help_option: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
         kwargs.setdefault("add_help", False)
         super().__init__(*args, **kwargs)
         self._positionals.title = _("tham số")
         self._optionals.title = _("tùy chọn")
-        self.add_argument("-h", "--help", action="help", help=_("hiện hướng dẫn này rồi thoát"))
+        if help_option:  # (not on the options every command shares: each has its own)
+            self.add_argument("-h", "--help", action="help", help=_("hiện hướng dẫn này rồi thoát"))
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, _("Lỗi: {message}").format(message=_translate_usage_error(message)) + "\n")
 
 
-def _common_options() -> argparse.ArgumentParser:
+def _common_options() -> _Parser:
     """Options accepted both before and after the subcommand (``cchc --db X check``, ``cchc check --db X``)."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(help_option=False)
     common.add_argument(
         "--db", metavar="TỆP", default=argparse.SUPPRESS,
         help=_("tệp cơ sở dữ liệu (mặc định: biến CCHC_DB hoặc thư mục dữ liệu của người dùng)"),
@@ -433,6 +434,8 @@ def _print_problems(problems: Sequence[object], rejects: str | None) -> None:
 
 def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.services.imports import ImportRejected
+    from cchc_desktop.services.inspection_import import InspectionImportResult
+    from cchc_desktop.services.task_import import TaskImportResult
 
     if args.skip_invalid and not args.rejects:
         print(_("Lỗi: --skip-invalid cần --rejects TỆP (nơi ghi các dòng bị bỏ qua)."), file=sys.stderr)
@@ -481,15 +484,17 @@ def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
             n=result.inserted, u=result.updated, m=result.unchanged, f=result.fields_created)
     elif args.kind == "surveys":
         message = _("Đã nhập {n} phiếu khảo sát ({m} bỏ qua vì đã có).").format(n=result.inserted, m=result.unchanged)
-    elif args.kind == "inspections":
+    elif isinstance(result, InspectionImportResult):
         message = _("Đã nhập {n} cuộc kiểm tra mới, {f} vấn đề phát hiện mới; cập nhật {u} bản ghi ({m} dòng đã có, "
                     "không đổi).").format(n=result.inserted, f=result.findings_inserted, u=result.updated,
                                           m=result.unchanged)
-    else:
+    elif isinstance(result, TaskImportResult):
         message = _("Đã nhập {n} nhiệm vụ mới, cập nhật {u} nhiệm vụ ({m} không đổi) vào kế hoạch CCHC năm {year}."
                     ).format(n=result.inserted, u=result.updated, m=result.unchanged, year=result.year)
         if result.plan_created:
             message += " " + _("Đã tạo kế hoạch năm {year} (chưa có số, ngày quyết định).").format(year=result.year)
+    else:
+        raise AssertionError(args.kind)
     _out(message)
     if result.rejected:
         _out(_("Bỏ qua {n} dòng lỗi, đã ghi vào {path}.").format(n=result.rejected, path=rejects))

@@ -18,7 +18,7 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """The log names accounts, files and dossier codes: readable by its owner only (0600), each file rotated in
     included."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self):
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o600)
         os.chmod(self.baseFilename, 0o600)  # a file made by an earlier version
         return open(fd, self.mode, encoding=self.encoding, errors=self.errors)

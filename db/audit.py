@@ -337,7 +337,7 @@ def log_inserts(db: Database, table: str, first_id: int) -> int:
         for record_id, after in rows:
             entry = _entry(actor, prev, at, "insert", table, record_id, None, after, key)
             yield entry
-            prev = entry[-1]  # its hash
+            prev = str(entry[-1])  # its hash (a text)
 
     return conn.executemany(_INSERT_ROW, entries()).rowcount
 
@@ -469,7 +469,8 @@ def _replay_table(conn: sqlite3.Connection, table: str, columns: list[str], mark
             if changed:
                 found.append(ReplayProblem(table, record_id, "changed", changed, last))
 
-    record, exists, fields, last = None, False, {}, (0, "")
+    record, exists, last = None, False, (0, "")
+    fields: dict[str, object] = {}
     previous_entry = 0
     for entry_id, record_id, action, after, at in conn.execute(
             "SELECT id, record_id, action, after, at FROM audit_log WHERE table_name = ? AND record_id IS NOT NULL"
@@ -504,10 +505,10 @@ def _replay_table(conn: sqlite3.Connection, table: str, columns: list[str], mark
         data = json.loads(after) if after else {}
         if BULK_DIGEST not in data:
             continue
-        first, last = int(data[BULK_FIRST]), int(data[BULK_LAST])
-        ranges.append((first, last))
-        if rows_digest(conn, table, first, last) != (int(data[BULK_COUNT]), data[BULK_DIGEST]):
-            found.append(ReplayProblem(table, first, "range", last_entry=(entry_id, at), last_record_id=last))
+        first_id, last_id = int(data[BULK_FIRST]), int(data[BULK_LAST])
+        ranges.append((first_id, last_id))
+        if rows_digest(conn, table, first_id, last_id) != (int(data[BULK_COUNT]), data[BULK_DIGEST]):
+            found.append(ReplayProblem(table, first_id, "range", last_entry=(entry_id, at), last_record_id=last_id))
     added = conn.execute(
         f"SELECT id FROM [{table}] t WHERE id > ? AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.table_name = ?"
         " AND a.record_id = t.id AND a.action = 'insert') ORDER BY id", [unlogged_up_to, table])

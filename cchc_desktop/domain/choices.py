@@ -14,7 +14,8 @@ class Choice(StrEnum):
 
     _label_: str
 
-    def __new__(cls, value: str, label: str) -> Self:
+    def __new__(cls, value: str, label: str = "") -> Self:  # (a default only so that a type checker reads
+        # ``Kind("key")``, the lookup of a member by its key, as the call it is)
         member = str.__new__(cls, value)
         member._value_ = value
         member._label_ = label

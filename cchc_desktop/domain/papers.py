@@ -141,4 +141,4 @@ class Proxy:
         if not text:
             return None
         data = json.loads(text)
-        return cls(**{name: str(data.get(name) or "") for name in cls.__dataclass_fields__})  # type: ignore[arg-type]
+        return cls(**{name: str(data.get(name) or "") for name in cls.__dataclass_fields__})

@@ -282,13 +282,15 @@ class _Reader:
                 where=where, rules=", ".join(rule.value for rule in allowed)))
             return None
         try:
+            if not isinstance(value, str):
+                raise ValueError(value)
             rule = Rule(value)
         except ValueError:
             self.problems.append(_("{where}: «rule» (cách tổng hợp) phải là một trong {rules}, đang ghi {value}.")
                                  .format(where=where, rules=", ".join(rule.value for rule in allowed),
                                          value=_quoted(value)))
             return None
-        if rule not in allowed:
+        if kind is not None and rule not in allowed:  # (no kind: every rule is allowed)
             self.problems.append(_("{where}: «rule» \"{rule}\" không dùng cho dòng {kind}; chọn {rules}.").format(
                 where=where, rule=rule.value, kind=KIND_LABELS[kind], rules=", ".join(r.value for r in allowed)))
         elif rule is Rule.YES_COUNT and codes and codes != YES_NO:

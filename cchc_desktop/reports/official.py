@@ -471,14 +471,14 @@ class OfficialDocTemplate(BaseDocTemplate):
         if self.mark:
             self._draw_mark()
         if self.footer:  # a line at the foot of every page, in the bottom margin (the audit trail's anchor)
-            canvas = self.canv
+            canvas: Canvas = self.canv
             canvas.saveState()
             canvas.setFont(face(), FOOTER_SIZE)
             canvas.drawString(LEFT_MARGIN, BOTTOM_MARGIN / 2, self.footer)
             canvas.restoreState()
         number = self.page - self.section_start + 1
         if number > 1:
-            canvas: Canvas = self.canv
+            canvas = self.canv
             canvas.saveState()
             canvas.setFont(face(), BODY_SIZE)
             canvas.drawCentredString(LEFT_MARGIN + self.frame_width / 2, self.pagesize[1] - TOP_MARGIN / 2 - 4,

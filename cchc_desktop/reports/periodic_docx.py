@@ -185,7 +185,8 @@ def _page_number(paragraph: Paragraph, *, mark: str = "") -> None:
     the right end of the same line (tab stops at the centre and the right margin: one line, as without it)."""
     if mark:
         stops = paragraph.paragraph_format.tab_stops
-        for inherited in paragraph.style.paragraph_format.tab_stops:  # the Header style's 82.55 and 165.1 mm
+        inherited_stops = paragraph.style.paragraph_format.tab_stops if paragraph.style is not None else []
+        for inherited in inherited_stops:  # the Header style's 82.55 and 165.1 mm
             stops.add_tab_stop(inherited.position, WD_TAB_ALIGNMENT.CLEAR)
         stops.add_tab_stop(_length(FRAME_WIDTH / 2), WD_TAB_ALIGNMENT.CENTER)
         stops.add_tab_stop(_length(FRAME_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
@@ -204,7 +205,7 @@ def _page_number(paragraph: Paragraph, *, mark: str = "") -> None:
             instruction.text = text
             run._r.append(instruction)
         else:
-            run.text = text
+            run.text = text or ""
     if mark:
         paragraph.add_run().add_tab()
         _mark_run(paragraph, mark)
@@ -249,8 +250,9 @@ def _write(paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool 
 def _add(container: Any, text: str = "", **kw: Any) -> Paragraph:
     """A new paragraph in the document or a cell (a cell's first, empty paragraph is used first)."""
     first = container.paragraphs[0] if isinstance(container, _Cell) and len(container.paragraphs) == 1 else None
-    fresh = first is not None and not first.runs and first._p.pPr is None
-    return _write(first if fresh else container.add_paragraph(), text, **kw)
+    if first is not None and not first.runs and first._p.pPr is None:
+        return _write(first, text, **kw)
+    return _write(container.add_paragraph(), text, **kw)
 
 
 def _body(container: Any, text: str, *, bold: bool = False, italic: bool = False, keep: bool = False) -> Paragraph:

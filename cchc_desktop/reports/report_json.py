@@ -81,7 +81,7 @@ class ReportFile:
 
 def _number(key: str, value: object) -> Value:
     if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
-        return value  # type: ignore[return-value]
+        return value
     raise TypeError(f"indicator {key!r}: {value!r} is not a number")
 
 

@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -77,11 +78,18 @@ class AccountService:
         """The accounts, for whoever manages them (a list of names is half of a password guess)."""
         return self.users()
 
-    def _row(self, username: str) -> dict:
+    def _row(self, username: str) -> dict[str, Any]:
         """The stored account named ``username``; NotFoundError when there is none."""
         row = queries.by_username(self.db, clean(username))
         if row is None:
             raise NotFoundError(_("Không có tài khoản «{name}».").format(name=username))
+        return row
+
+    def _by_id(self, user_id: int) -> dict[str, Any]:
+        """The stored account ``user_id``; NotFoundError when there is none (removed by another window)."""
+        row = queries.by_id(self.db, user_id)
+        if row is None:
+            raise NotFoundError(_("Không có tài khoản số {id}.").format(id=user_id))
         return row
 
     def user(self, username: str) -> User:
@@ -131,13 +139,14 @@ class AccountService:
         with writing(self.db), audit.suspended(self.db):
             refusal = self._refusal(name, row, password)
             if refusal is None:
+                assert row is not None  # (no refusal: the account exists)
                 queries.update(self.db, row["id"], {"failed_logins": 0, "locked_until": None})
                 session = sessions.begin(self.db, Session(user=_user(row), mode=SessionMode.LOGIN))
                 audit.log_entry(self.db, "login", table_name="user", record_id=row["id"],
                                 after={"kết quả": _("đăng nhập thành công")})
         if refusal is not None:
             raise refusal
-        log.info("signed in: %s", row["username"])
+        log.info("signed in: %s", session.user.username if session.user else "?")
         return session
 
     def _refusal(self, name: str, row: dict | None, password: str) -> LoginRefused | None:
@@ -209,7 +218,7 @@ class AccountService:
                 "username": name, "full_name": full, "title": clean(title) or None, "role": str(role),
                 "password_hash": hash_password(password), "created_at": self.clock().isoformat(timespec="seconds"),
             })
-        return _user(queries.by_id(self.db, user_id))
+        return _user(self._by_id(user_id))
 
     @requires(Permission.ACCOUNTS)
     def update(self, username: str, *, full_name: str | None = None, title: str | None = None,
@@ -234,7 +243,7 @@ class AccountService:
                 "hãy tạo tài khoản quản trị khác trước.")})
         with writing(self.db):
             queries.update(self.db, row["id"], values)
-        return _user(queries.by_id(self.db, row["id"]))
+        return _user(self._by_id(row["id"]))
 
     @requires(Permission.ACCOUNTS)
     def reset_password(self, username: str, password: str) -> None:
@@ -247,7 +256,7 @@ class AccountService:
         user = sessions.current(self.db).user
         if user is None:
             raise CchcError(_("Chưa đăng nhập bằng tài khoản nào: không có mật khẩu để đổi."))
-        row = queries.by_id(self.db, user.id)
+        row = self._by_id(user.id)
         if not verify_password(old, row["password_hash"]):
             raise ValidationError({"old": _("Mật khẩu hiện tại không đúng.")})
         self._set_password(user.id, new)
@@ -288,7 +297,7 @@ class AccountService:
             audit.log_entry(self.db, "other", table_name="user", record_id=row["id"],
                             after={"khôi phục mật khẩu quản trị": row["username"], "tài khoản máy": login})
         log.warning("admin password of %s recovered by the OS account %s", row["username"], login)
-        return _user(queries.by_id(self.db, row["id"]))
+        return _user(self._by_id(row["id"]))
 
     @requires(Permission.ACCOUNTS)
     def set_single_user(self, single: bool) -> None:

@@ -97,7 +97,9 @@ class CommuneTable:
         def cell(key: str, value: str | Value) -> str | Value:
             if not key.startswith("rate."):
                 return value
-            return number(None) if value is None else round(100 * value, 1)  # type: ignore[operator]
+            if isinstance(value, str):  # (a rate is a number or nothing; a text stays as it is)
+                return value
+            return number(None) if value is None else round(100 * value, 1)
 
         rows = tuple(tuple(cell(key, value) for key, value in zip(("", *self.keys), row, strict=True))
                      for row in self.rows)

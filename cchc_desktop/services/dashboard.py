@@ -225,11 +225,11 @@ class DashboardService:
             return records_of(_("Phiếu khảo sát chưa hài lòng tháng {month}").format(month=f"{month:%m/%Y}"),
                               self.statistics.surveys(period=period, cutoff=cutoff, month=month, satisfied=False))
         if chart_key == "findings":
-            rows = self.statistics.findings(period=period, cutoff=cutoff, open_only=series_key != "remedied",
-                                            overdue_only=series_key == "overdue")
+            findings = self.statistics.findings(period=period, cutoff=cutoff, open_only=series_key != "remedied",
+                                                overdue_only=series_key == "overdue")
             if series_key == "remedied":
-                rows = [row for row in rows if row.remedied]
+                findings = [row for row in findings if row.remedied]
             elif series_key == "open":
-                rows = [row for row in rows if not row.overdue]
-            return records_of(dict((s.key, s.name) for s in chart.series)[series_key], rows)
+                findings = [row for row in findings if not row.overdue]
+            return records_of(dict((s.key, s.name) for s in chart.series)[series_key], findings)
         return None

@@ -300,7 +300,7 @@ class _Procedure:
     budget_minutes: int  # the working minutes the time limit allows (0 for same-day procedures)
     pause: bool
     handler: str
-    officer: int
+    officer: int | None  # (no such account in a database set up without the demo's)
     fees: tuple[str | None, ...]
     online_level: str
     since: date | None = None  # a procedure the commune handles only from this day (the 2025 reform)
@@ -346,7 +346,7 @@ class _DossierWriter:
         self.signer = settings.signer_name or None
         self.locality = _locality(settings)
         users = queries.user_ids(db)
-        self.desk = [users[name] for name in data.DESK_USERS if name in users] or [None]
+        self.desk: list[int | None] = [users[name] for name in data.DESK_USERS if name in users] or [None]
         self.chair = users.get("phochutich")
         self.events: list[tuple[object, ...]] = []
         self.apologies: list[tuple[object, ...]] = []
@@ -557,12 +557,12 @@ class _DossierWriter:
             self._apologise(dossier_id, received, due, due_s, resolved, state)
         wait = 0 if channel == 3 or (proc.same_day and random_() < 0.7) else int(
             random_() ** 2 * 3 * self.day_minutes)
-        returned = add_minutes(resolved, wait) if wait else resolved
-        if returned > today or random_() < 0.003:  # not collected (yet)
+        returned: datetime | None = add_minutes(resolved, wait) if wait else resolved
+        if (returned is not None and returned > today) or random_() < 0.003:  # not collected (yet)
             returned = None
         ready = "refused" if refused else "result_ready"
-        reason = data.REFUSAL_REASONS[int(random_() * len(data.REFUSAL_REASONS))] if refused else None
-        events.append((dossier_id, ready, resolved_s, officer, state, ready, reason, None, None))
+        refusal_reason = data.REFUSAL_REASONS[int(random_() * len(data.REFUSAL_REASONS))] if refused else None
+        events.append((dossier_id, ready, resolved_s, officer, state, ready, refusal_reason, None, None))
         outcome = "refused" if refused else "granted"
         if returned is None:
             return due_s, resolved_s, None, None, outcome, ready
@@ -608,7 +608,7 @@ def _delivery(dossier_id: int, channel: int) -> str:
     return "desk"
 
 
-def _proxy(dossier_id: int, people: list[tuple[object, ...]]) -> str:
+def _proxy(dossier_id: int, people: Sequence[tuple[object, ...]]) -> str:
     """An authorised person, another of the demo's people, with the authorisation paper."""
     person = people[(dossier_id * 7919) % len(people)]
     return Proxy(name=str(person[0]), id_number=str(person[2] or ""), phone=str(person[3] or ""),

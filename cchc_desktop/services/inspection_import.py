@@ -203,8 +203,8 @@ class InspectionImportService(ActsForSession):
                     bad(_column(key), message)
         if bad_columns:
             return None
-        key = (header["inspected_on"], fold(header["subject"]), header["kind"])
-        return _Row(line, key, header, bool(text["subject_kind"]), finding)
+        group = (header["inspected_on"], fold(header["subject"]), header["kind"])
+        return _Row(line, group, header, bool(text["subject_kind"]), finding)
 
     # -- the rows of one inspection together -----------------------------------------------------------------
 
@@ -249,12 +249,13 @@ class InspectionImportService(ActsForSession):
             return plan
         days = [key[0] for key in groups]
         stored: dict[tuple[str, str, str], dict[str, Any]] = {}
-        for row in sorted(queries.inspections_between(self.db, first=min(days), last=max(days)),
-                          key=lambda row: row["id"]):
-            stored.setdefault((row["inspected_on"], fold(row["subject"]), row["kind"]), row)
+        for stored_row in sorted(queries.inspections_between(self.db, first=min(days), last=max(days)),
+                                 key=lambda found: found["id"]):
+            stored.setdefault((stored_row["inspected_on"], fold(stored_row["subject"]), stored_row["kind"]),
+                              stored_row)
         findings: dict[tuple[int, str], dict[str, Any]] = {}
-        for row in queries.findings_between(self.db, first=min(days), last=max(days)):
-            findings.setdefault((row["inspection_id"], fold(row["description"])), row)
+        for stored_row in queries.findings_between(self.db, first=min(days), last=max(days)):
+            findings.setdefault((stored_row["inspection_id"], fold(stored_row["description"])), stored_row)
         for key, group in groups.items():
             old = stored.get(key)
             if old is None:

@@ -37,6 +37,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.inspections import (
     MAX_SUBJECT_LENGTH,
     MAX_SUBJECTS,
@@ -153,7 +154,7 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _choice(value: object, kind: type) -> Any:
+def _choice(value: object, kind: type[Choice]) -> Any:
     """The member by its key or its label (ignoring case and diacritics), or None."""
     try:
         return kind.parse(str(value))

@@ -63,6 +63,7 @@ class KioskService:
     @requires(Permission.SURVEYS)
     def record(self, *, overall: int, answers: Mapping[int, int], dossier_code: str = "") -> Survey:
         """A citizen's answers, dated today, method «Kiosk»."""
+        given: dict[int | str, int | None] = {key: value for key, value in answers.items()}
         return self.surveys.record(SurveyEntry(
-            taken_on=self.surveys.today(), method=SurveyMethod.KIOSK, overall=overall, answers=dict(answers),
+            taken_on=self.surveys.today(), method=SurveyMethod.KIOSK, overall=overall, answers=given,
             dossier_code=dossier_code))

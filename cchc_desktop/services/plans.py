@@ -199,7 +199,7 @@ def check_task(
     database (a duplicate number) are the caller's. A «Hoàn thành» task without a date is dated ``today``,
     or refused when not ``complete_today``."""
     errors: dict[str, str] = {}
-    texts = {key: clean(getattr(task, key)) for key in _TEXTS}
+    texts: dict[str, Any] = {key: clean(getattr(task, key)) for key in _TEXTS}  # (each field a text)
     number = clean(task.number).rstrip(".").strip()
     for key, value in (("number", number), *texts.items()):
         if len(value) > MAX_LENGTH[key]:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from sqlite_utils import Database
@@ -48,6 +49,9 @@ from db.queries import transfer
 
 # The PDF builders (reportlab) load when the first paper is printed, not at start-up.
 forms = lazy_import("cchc_desktop.reports.forms")
+if TYPE_CHECKING:  # (the types only: the modules themselves load when a paper is printed)
+    from cchc_desktop.reports.forms import Applicant
+    from cchc_desktop.reports.tracking import ControlSheet, LedgerBook, LedgerRow
 forms_2025 = lazy_import("cchc_desktop.reports.forms_2025")
 tracking = lazy_import("cchc_desktop.reports.tracking")
 
@@ -96,7 +100,7 @@ class Printed:
         return _("Mẫu {form}").format(form=number) if number else self.kind.label
 
 
-def _applicant(view: DossierView) -> forms.Applicant:
+def _applicant(view: DossierView) -> Applicant:
     dossier = view.dossier
     return forms.Applicant(name=dossier.applicant_name, address=dossier.address or "", phone=dossier.phone or "",
                            email=dossier.email or "", id_number=dossier.applicant_id or "")
@@ -284,7 +288,7 @@ class PrintingService(ActsForSession):
             reason=letter.reason, issued_on=letter.issued_on), unit)
 
     def _control_sheet(self, view: DossierView, unit: UnitSettings, form_set: FormSet,
-                       number: str) -> tracking.ControlSheet:
+                       number: str) -> ControlSheet:
         """Each hand-over with its two sides, the person of each where known (the officer who recorded the step
         on the side that did it, the citizen on theirs), and the result against the appointment."""
         dossier = view.dossier
@@ -338,7 +342,7 @@ class PrintingService(ActsForSession):
         return tracking.ledger_2025_pdf(self._books(rows, unit), unit, first=first, last=last, target=out)
 
     @staticmethod
-    def _ledger_row(row: dict, number: int | None) -> tracking.LedgerRow:
+    def _ledger_row(row: dict, number: int | None) -> LedgerRow:
         moment = datetime.fromisoformat
         delivery = row["result_delivery"]
         return tracking.LedgerRow(
@@ -354,7 +358,7 @@ class PrintingService(ActsForSession):
             delivery=_delivery_label(delivery),
         )
 
-    def _books(self, rows: list[dict], unit: UnitSettings) -> list[tracking.LedgerBook]:
+    def _books(self, rows: list[dict], unit: UnitSettings) -> list[LedgerBook]:
         """The period's rows by book (year and field), in the order of the books' numbers; a field's dossiers
         received before the books were kept come after, in their own section."""
         grouped: dict[tuple[int, int | None], list[dict]] = {}

@@ -322,8 +322,9 @@ def _clean_fields(values: Mapping[str, object], errors: dict[str, str]) -> dict[
         if not fine:
             errors["phone"] = _("Số điện thoại phải gồm 10 hoặc 11 chữ số (có thể viết cách bằng dấu cách, dấu chấm).")
     if "address" in values:
-        out["address"] = clean(str(values["address"] or "")) or None
-        if len(out["address"] or "") > MAX_LENGTH["address"]:
+        address = clean(str(values["address"] or ""))
+        out["address"] = address or None
+        if len(address) > MAX_LENGTH["address"]:
             errors["address"] = _("Địa chỉ quá dài (tối đa {n} ký tự).").format(n=MAX_LENGTH["address"])
     if "email" in values:
         out["email"], fine = applicants.email(clean(str(values["email"] or "")))
@@ -335,8 +336,9 @@ def _clean_fields(values: Mapping[str, object], errors: dict[str, str]) -> dict[
             errors["sets"] = _("Số bộ hồ sơ phải là số nguyên từ 1 trở lên.")
         out["sets"] = sets
     if "note" in values:
-        out["note"] = clean(str(values["note"] or "")) or None
-        if len(out["note"] or "") > MAX_LENGTH["note"]:
+        note = clean(str(values["note"] or ""))
+        out["note"] = note or None
+        if len(note) > MAX_LENGTH["note"]:
             errors["note"] = _("Ghi chú quá dài (tối đa {n} ký tự).").format(n=MAX_LENGTH["note"])
     return out
 

@@ -29,6 +29,8 @@ def records_of(title: str, items: Sequence[object], register_filter: RegisterFil
     """``items`` all of one kind (an empty list reads as dossiers); at most RECORDS_LIMIT rows shown."""
     shown = items[:RECORDS_LIMIT]
     first = items[0] if items else None
+    columns: tuple[str, ...]
+    rows: list[tuple[str, ...]]
     if isinstance(first, TaskRow):
         columns = ("Số TT", "Nội dung nhiệm vụ", "Chủ trì", "Thời hạn", "Tình trạng", "Ngày hoàn thành")
         rows = [(t.number, t.title, t.lead, formatting.short_date(t.deadline), t.status.label,

@@ -481,8 +481,9 @@ class ReportService(ActsForSession):
                     row=row.label, text=shown(text), accepted=accepted(row))
                 continue
             problem = row_problem(row, amount)
-            if problem is None and row.kind is appendix.ValueKind.PERCENT and \
-                    -amount.normalize().as_tuple().exponent > PERCENT_DECIMALS:  # type: ignore[operator]
+            exponent = amount.normalize().as_tuple().exponent  # (an int: parse_number gives finite numbers only)
+            if problem is None and row.kind is appendix.ValueKind.PERCENT and isinstance(exponent, int) \
+                    and -exponent > PERCENT_DECIMALS:
                 problem = _("tỷ lệ ghi tối đa {n} chữ số thập phân").format(n=PERCENT_DECIMALS)
             if problem:
                 errors[row.key] = _("Dòng {row}: {problem}.").format(row=row.label, problem=problem)
@@ -577,7 +578,8 @@ class ReportService(ActsForSession):
         if errors:
             raise ValidationError(errors)
         if draft:
-            return self._export_draft(document, fmt=fmt, target=target)
+            self._export_draft(document, fmt=fmt, target=target)
+            return None
         if found := gaps(document):
             raise ReportIncomplete(document, found)
         write = builder(fmt)
@@ -604,7 +606,7 @@ class ReportService(ActsForSession):
                         "narrative": json.dumps(text, ensure_ascii=False),
                         "user_id": self.user_id, "created_at": self.clock().isoformat(timespec="seconds"),
                     })
-                    record = _record(queries.report(self.db, report_id))
+                    record = self._stored(report_id)
                 else:
                     record = existing
                 with _file_errors(target):
@@ -638,6 +640,15 @@ class ReportService(ActsForSession):
                 return row["version"], _record(row)
         return queries.next_version(self.db, period_key), None
 
+    def _stored_row(self, report_id: int) -> dict[str, Any]:
+        row = queries.report(self.db, report_id)
+        if row is None:
+            raise NotFoundError(_("Không tìm thấy báo cáo số {id}.").format(id=report_id))
+        return row
+
+    def _stored(self, report_id: int) -> ReportRecord:
+        return _record(self._stored_row(report_id))
+
     def history(self, period_key: str | None = None) -> list[ReportRecord]:
         """The reports exported, the latest first (of one period when given)."""
         return [_record(row) for row in queries.reports(self.db, period_key)]
@@ -645,9 +656,7 @@ class ReportService(ActsForSession):
     @requires(Permission.REPORT_APPROVE)
     def reopen(self, report_id: int) -> ReportDocument:
         """The document as it was exported: its figures and text, whatever was recorded since."""
-        row = queries.report(self.db, report_id)
-        if row is None:
-            raise NotFoundError(_("Không tìm thấy báo cáo số {id}.").format(id=report_id))
+        row = self._stored_row(report_id)
         return thaw(json.loads(row["figures"]), json.loads(row["narrative"]), version=row["version"])
 
     # -- the records behind a row ----------------------------------------------------------------------------

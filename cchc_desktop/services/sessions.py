@@ -119,6 +119,8 @@ def requires(permission: Permission) -> Callable[[Callable[Concatenate[S, P], R]
         def checked(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
             require(self.db, permission)
             return method(self, *args, **kwargs)
+        # The right, for the roles test to read off the method; a function takes attributes, which its type does
+        # not declare.
         checked.permission = permission  # type: ignore[attr-defined]
         return checked
     return decorate

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import time
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -61,8 +62,10 @@ class SettingsService:
 
     def validate(self, settings: UnitSettings) -> UnitSettings:
         """The settings cleaned (NFC, trimmed); ValidationError lists every wrong field at once."""
+        texts: dict[str, Any] = {key: clean(getattr(settings, key)) for key in _TEXT_FIELDS
+                                 if key != "report_recipients"}
         cleaned = dataclasses.replace(
-            settings, **{key: clean(getattr(settings, key)) for key in _TEXT_FIELDS if key != "report_recipients"},
+            settings, **texts,
             report_recipients="\n".join(clean(line) for line in settings.report_recipients.splitlines() if clean(line)),
         )
         cleaned = dataclasses.replace(cleaned, code=cleaned.code.upper(), desk_code=cleaned.desk_code.upper())
@@ -117,6 +120,6 @@ class SettingsService:
             queries.write_many(self.db, values)
         return cleaned
 
-    def update(self, **changes: object) -> UnitSettings:
+    def update(self, **changes: Any) -> UnitSettings:
         """Change some settings, keeping the others."""
         return self.save(dataclasses.replace(self.load(), **changes))

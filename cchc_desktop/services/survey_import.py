@@ -171,7 +171,7 @@ class SurveyImportService:
                 return None
 
         overall = score("overall")
-        answers = {criterion.id: score(f"#{criterion.id}") for criterion in criteria}
+        answers: dict[int | str, int | None] = {criterion.id: score(f"#{criterion.id}") for criterion in criteria}
         entry = SurveyEntry(
             taken_on=taken_on, method=_method(cell_text(raw.get("method"))), overall=overall, answers=answers,
             dossier_code=cell_text(raw.get("dossier_code")), comment=cell_text(raw.get("comment")),
@@ -199,7 +199,7 @@ class SurveyImportService:
         if not responses:
             return []
         days = [response.values["taken_on"] for response in responses]
-        stored = Counter(
+        stored: Counter[tuple[object, ...]] = Counter(
             (row["taken_on"], row["method"], row["dossier_id"], row["overall"], row["comment"] or "",
              _sorted_scores(row["scores"]))
             for row in queries.responses_between(self.db, first=min(days), last=max(days)))

@@ -30,7 +30,7 @@ import warnings
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -516,7 +516,7 @@ def _csv_rows(path: Path, start: bytes) -> Iterator[Iterator[tuple[int, list[Cel
             raise _not_utf8(path, encoding) from None
         reader = csv.reader(lines, delimiter=_sniff_delimiter(first))
 
-        def rows() -> Iterator[tuple[int, list[Cell]]]:
+        def rows() -> Generator[tuple[int, list[Cell]], None, None]:
             try:
                 for record in reader:
                     line, lines.record = lines.start, 0
@@ -615,12 +615,12 @@ def _check_workbook(path: Path) -> None:
 def _directory_size(path: Path) -> int:
     """The size of the zip's table of contents, read as ZipFile reads it (with zipfile's own reader of the end
     records, private but the one ZipFile calls before it reads the table whole); 0 if Python drops it."""
-    read_end = getattr(zipfile, "_EndRecData", None)
-    if read_end is None:
+    read_end, size_at = getattr(zipfile, "_EndRecData", None), getattr(zipfile, "_ECD_SIZE", None)
+    if read_end is None or size_at is None:
         return 0
     with path.open("rb") as handle:
         end = read_end(handle)
-    return end[zipfile._ECD_SIZE] if end else 0
+    return int(end[size_at]) if end else 0
 
 
 @contextmanager
@@ -642,7 +642,7 @@ def _xlsx_rows(path: Path) -> Iterator[Iterator[tuple[int, list[Cell]]]]:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # not trusted: A1:XFD1048576 pads every row to 16,384 cells, A1:C2 drops row 3 on
 
-        def rows() -> Iterator[tuple[int, list[Cell]]]:
+        def rows() -> Generator[tuple[int, list[Cell]], None, None]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 try:
@@ -847,7 +847,7 @@ def write_table(path: Path, header: Sequence[str], *, sheet: str = "Dữ liệu"
                 rows.close()  # after an error: the file closed, the workbook's temporary file deleted
 
 
-def _csv_writer(target: Path, header: Sequence[str]) -> Iterator[Append]:
+def _csv_writer(target: Path, header: Sequence[str]) -> Generator[Append, None, None]:
     with target.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow([_csv_text(text) for text in header])
@@ -881,7 +881,7 @@ def _discard(sheet: Any) -> None:
             writer.cleanup()
 
 
-def _xlsx_writer(target: Path, header: Sequence[str], title: str) -> Iterator[Append]:
+def _xlsx_writer(target: Path, header: Sequence[str], title: str) -> Generator[Append, None, None]:
     import openpyxl  # ~100 ms: only when a workbook is written
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font

@@ -215,9 +215,9 @@ class TaskImportService:
             stored_plan = queries.plan_by_year(self.db, year)
             plan_id = stored_plan["id"] if stored_plan else None
             stored = [task_of(row) for row in queries.tasks(self.db, plan_id)] if plan_id else []
-            checked = self._check(problems, rows, stored, year=year, today=today)
+            lines = self._check(problems, rows, stored, year=year, today=today)
             problems.finish(path, TASK_REQUIRED, skip_invalid=skip_invalid, rejects=rejects)
-            checked = [(task, old) for line, task, old in checked if line not in problems]
+            checked = [(task, old) for line, task, old in lines if line not in problems]
             inserts = [task for task, old in checked if old is None]
             created = plan_id is None and bool(inserts)
             if plan_id is None and inserts:
@@ -329,8 +329,8 @@ class TaskImportService:
         without a number get the plan's next numbers, in the file's order."""
         by_number = {task.number: task for task in stored}
         by_title: dict[str, list[PlanTask]] = defaultdict(list)
-        for task in stored:
-            by_title[fold(task.title)].append(task)
+        for stored_task in stored:
+            by_title[fold(stored_task.title)].append(stored_task)
         written = {row.values["number"] for row in rows if row.values.get("number")}
         claimed: set[int] = set()
         checked: list[tuple[int, TaskInput, PlanTask | None]] = []
@@ -368,7 +368,7 @@ class TaskImportService:
                 claimed.add(old.id)
             checked.append((row.line, task, old))
         taken = set(by_number) | {task.number for _line, task, _old in checked}
-        numbered = []
+        numbered: list[tuple[int, TaskInput, PlanTask | None]] = []
         for line, task, old in checked:
             if not task.number:
                 task = replace(task, number=next_number(taken))

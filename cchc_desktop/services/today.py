@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -50,17 +50,17 @@ class TodayService:
         for _step in range(SOON_WORKING_DAYS):
             soon_day = self.calendar.next_working_day(soon_day)
         soon_end = datetime.combine(soon_day + timedelta(days=1), time(0, 0))
-        by_due = {"sort": SortKey.DUE_AT, "descending": False}
+        by_due = RegisterFilter(sort=SortKey.DUE_AT, descending=False)
         return [
-            ("overdue", _("Quá hạn"), RegisterFilter(overdue=True, **by_due)),
+            ("overdue", _("Quá hạn"), replace(by_due, overdue=True)),
             ("due_today", _("Đến hạn hôm nay"),
-             RegisterFilter(due_from=max(now, start_of_today), due_before=start_of_tomorrow, **by_due)),
+             replace(by_due, due_from=max(now, start_of_today), due_before=start_of_tomorrow)),
             ("due_soon", _("Đến hạn trong {n} ngày làm việc tới").format(n=SOON_WORKING_DAYS),
-             RegisterFilter(due_from=start_of_tomorrow, due_before=soon_end, **by_due)),
+             replace(by_due, due_from=start_of_tomorrow, due_before=soon_end)),
             ("waiting_supplement", _("Chờ bổ sung"),
-             RegisterFilter(statuses=(DossierStatus.WAITING_SUPPLEMENT,), **by_due)),
+             replace(by_due, statuses=(DossierStatus.WAITING_SUPPLEMENT,))),
             ("ready", _("Đã có kết quả, chưa trả"),
-             RegisterFilter(statuses=(DossierStatus.RESULT_READY, DossierStatus.REFUSED), **by_due)),
+             replace(by_due, statuses=(DossierStatus.RESULT_READY, DossierStatus.REFUSED))),
         ]
 
     def print_list(self, target: Path | None = None, *, per_queue: int = LIST_LIMIT) -> bytes:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from db.queries import staging
+from db.queries import new_id, staging
 from db.queries.rows import dicts, first
 
 Row = dict[str, Any]
@@ -144,7 +144,7 @@ def dossier_by_code(db: Database, code: str) -> Row | None:
 
 
 def insert_dossier(db: Database, values: Mapping[str, object]) -> int:
-    return db.execute(INSERT_DOSSIER, dict(values)).lastrowid
+    return new_id(db.execute(INSERT_DOSSIER, dict(values)))
 
 
 def insert_documents(db: Database, rows: Iterable[Sequence[object]]) -> None:
@@ -164,7 +164,7 @@ def update_dossier(db: Database, dossier_id: int, changes: Mapping[str, object])
 
 
 def insert_event(db: Database, values: Mapping[str, object]) -> int:
-    return db.execute(INSERT_EVENT, dict(values)).lastrowid
+    return new_id(db.execute(INSERT_EVENT, dict(values)))
 
 
 def documents(db: Database, dossier_id: int) -> list[Row]:
@@ -219,7 +219,7 @@ def apologies(db: Database, dossier_id: int) -> list[Row]:
 
 
 def insert_apology(db: Database, values: Mapping[str, object]) -> int:
-    return db.execute(INSERT_APOLOGY, dict(values)).lastrowid
+    return new_id(db.execute(INSERT_APOLOGY, dict(values)))
 
 
 def void_forms(db: Database, dossier_id: int, form: str, at: str, reason: str) -> int:

@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from db.queries import new_id
+
 Row = dict[str, Any]
 
 INSPECTION_COLUMNS = "id, inspected_on, kind, basis, place, inspectors, subject, subject_kind, conclusion"
@@ -43,10 +45,10 @@ def criteria(db: Database, *, active_only: bool) -> list[Row]:
 
 
 def insert_inspection(db: Database, values: Mapping[str, object]) -> int:
-    return db.execute(
+    return new_id(db.execute(
         "INSERT INTO inspection (inspected_on, kind, basis, place, inspectors, subject, subject_kind, conclusion,"
         " user_id) VALUES (:inspected_on, :kind, :basis, :place, :inspectors, :subject, :subject_kind,"
-        " :conclusion, :user_id)", dict(values)).lastrowid
+        " :conclusion, :user_id)", dict(values)))
 
 
 def insert_checks(db: Database, rows: Iterable[tuple[int, int, str, str | None, str]]) -> None:
@@ -62,7 +64,7 @@ def insert_findings(db: Database, rows: Iterable[Mapping[str, object]]) -> None:
 
 
 def insert_finding(db: Database, values: Mapping[str, object]) -> int:
-    return db.execute(INSERT_FINDING, dict(values)).lastrowid
+    return new_id(db.execute(INSERT_FINDING, dict(values)))
 
 
 def _update(db: Database, table: str, fields: tuple[str, ...], record_id: int, values: Mapping[str, object]) -> None:

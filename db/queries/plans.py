@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from db.queries import new_id
+
 Row = dict[str, Any]
 
 PLAN_COLUMNS = "id, year, decision_number, decision_date, title"
@@ -53,7 +55,7 @@ def insert_plan(db: Database, values: Mapping[str, object]) -> int:
     cursor = db.execute(
         "INSERT INTO plan (year, decision_number, decision_date, title)"
         " VALUES (:year, :decision_number, :decision_date, :title)", dict(values))
-    return cursor.lastrowid
+    return new_id(cursor)
 
 
 def update_plan(db: Database, plan_id: int, values: Mapping[str, object]) -> None:
@@ -90,7 +92,7 @@ def task_ids_by_number(db: Database, plan_id: int) -> dict[str, int]:
 
 def insert_task(db: Database, values: Mapping[str, object]) -> int:
     """``values`` has the named parameters of ``INSERT_TASK``."""
-    return db.execute(INSERT_TASK, dict(values)).lastrowid
+    return new_id(db.execute(INSERT_TASK, dict(values)))
 
 
 def insert_tasks(db: Database, rows: Iterable[Mapping[str, object]]) -> list[int]:
@@ -127,7 +129,7 @@ def insert_document(db: Database, values: Mapping[str, object]) -> int:
     cursor = db.execute(
         "INSERT INTO directive_document (number, issued_on, kind, title, area)"
         " VALUES (:number, :issued_on, :kind, :title, :area)", dict(values))
-    return cursor.lastrowid
+    return new_id(cursor)
 
 
 def update_document(db: Database, document_id: int, values: Mapping[str, object]) -> None:

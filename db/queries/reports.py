@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from db.queries import new_id
+
 Row = dict[str, Any]
 
 REPORT_COLUMNS = """
@@ -102,4 +104,4 @@ def insert_report(db: Database, values: Mapping[str, object]) -> int:
         VALUES (:kind, :period_key, :date_from, :date_to, :cutoff, :version, :number, :figures, :narrative,
                 :user_id, :created_at)
     """, dict(values))
-    return cursor.lastrowid
+    return new_id(cursor)

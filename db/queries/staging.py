@@ -20,10 +20,11 @@ import os
 import socket
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -102,10 +103,11 @@ def _running(pid: int, batch_id: int) -> bool:
     return True
 
 
-def _batch(row: Iterable[object]) -> Batch:
+def _batch(row: Sequence[Any]) -> Batch:
+    """A row of ``_BATCHES`` (sqlite3's values: ints, a float, texts)."""
     batch_id, file, state, started_at, actor, user_id, host, pid, beat_at = row
-    return Batch(int(batch_id), str(file), str(state), str(started_at), str(actor),  # type: ignore[call-overload]
-                 None if user_id is None else int(user_id), str(host), int(pid), float(beat_at))  # type: ignore[arg-type]
+    return Batch(int(batch_id), str(file), str(state), str(started_at), str(actor),
+                 None if user_id is None else int(user_id), str(host), int(pid), float(beat_at))
 
 
 _BATCHES = "SELECT id, file, state, started_at, actor, user_id, host, pid, beat_at FROM import_batch"

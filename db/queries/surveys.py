@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from db.queries import new_id
+
 Row = dict[str, Any]
 
 CRITERION_COLUMNS = "id, code, aspect, aspect_name, text, position, active"
@@ -37,9 +39,9 @@ def criterion(db: Database, criterion_id: int) -> Row | None:
 
 
 def insert_criterion(db: Database, values: Mapping[str, object]) -> int:
-    return db.execute(
+    return new_id(db.execute(
         "INSERT INTO survey_criterion (code, aspect, aspect_name, text, position, active)"
-        " VALUES (:code, :aspect, :aspect_name, :text, :position, :active)", dict(values)).lastrowid
+        " VALUES (:code, :aspect, :aspect_name, :text, :position, :active)", dict(values)))
 
 
 def update_criterion(db: Database, criterion_id: int, *, text: str, active: bool) -> None:
@@ -83,9 +85,9 @@ def dossier_codes(db: Database, prefixes: Sequence[str], limit: int) -> list[Row
 
 
 def insert_survey(db: Database, values: Mapping[str, object]) -> int:
-    return db.execute(
+    return new_id(db.execute(
         "INSERT INTO survey (taken_on, method, dossier_id, overall, comment, user_id)"
-        " VALUES (:taken_on, :method, :dossier_id, :overall, :comment, :user_id)", dict(values)).lastrowid
+        " VALUES (:taken_on, :method, :dossier_id, :overall, :comment, :user_id)", dict(values)))
 
 
 def insert_answers(db: Database, rows: Iterable[tuple[int, int, int, str]]) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlite_utils import Database
 
 from db import audit
+from db.queries import new_id
 from db.queries.bulk import executemany, next_id
 from db.queries.rows import dicts
 
@@ -129,7 +130,7 @@ def insert_dossiers(db: Database, rows: Sequence[Sequence[object]]) -> int:
     """
     if not rows:
         return 0
-    first_id = min(row[0] for row in rows)
+    first_id = min(cast(int, row[0]) for row in rows)  # (the first column: the ids)
     trigger = db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'dossier_fts_insert'"
     ).fetchone()
@@ -234,7 +235,7 @@ def field_ids(db: Database) -> list[tuple[int, str]]:
 
 
 def insert_field(db: Database, name: str, name_folded: str) -> int:
-    return db.execute(
+    return new_id(db.execute(
         "INSERT INTO field (name, name_folded, position) SELECT ?, ?, coalesce(max(position), 0) + 1 FROM field",
         [name, name_folded],
-    ).lastrowid
+    ))

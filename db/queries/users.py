@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from db.queries import new_id
 from db.queries.rows import dicts, first
 
 COLUMNS = "id, username, full_name, title, role, active, password_hash, failed_logins, locked_until"
@@ -26,7 +27,7 @@ def by_id(db: Database, user_id: int) -> dict[str, Any] | None:
 def insert(db: Database, values: dict[str, Any]) -> int:
     names = ", ".join(values)
     marks = ", ".join("?" for _ in values)
-    return db.execute(f"INSERT INTO user ({names}) VALUES ({marks})", list(values.values())).lastrowid
+    return new_id(db.execute(f"INSERT INTO user ({names}) VALUES ({marks})", list(values.values())))
 
 
 def update(db: Database, user_id: int, values: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import shutil
 import subprocess
 import sys
@@ -53,6 +54,15 @@ def test_the_domain_and_the_papers_never_reach_up_to_the_services(package: str) 
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             upward += [f"{path.name}: {name}" for name in names if name.startswith("cchc_desktop.services")]
     assert upward == []
+
+
+def test_mypy_finds_no_type_error_in_the_core_and_the_storage_layer() -> None:
+    """Issue 17: ``mypy`` (settings in pyproject.toml: cchc_desktop/ and db/, unused ``type: ignore`` reported)
+    runs with the tests and must find nothing."""
+    result = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", os.devnull], cwd=ROOT, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout
 
 
 def test_ruff_is_clean_including_the_banned_qt_imports() -> None:
