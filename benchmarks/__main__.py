@@ -168,17 +168,12 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
     from cchc_desktop.domain.papers import PaperKind
     from cchc_desktop.domain.passwords import hash_password, verify_password
     from cchc_desktop.domain.periods import parse_period
+    from cchc_desktop.office import open_office
     from cchc_desktop.reports.periodic_pdf import report_pdf
     from cchc_desktop.reports.periodic_xlsx import report_xlsx
-    from cchc_desktop.services.accounts import AccountService
-    from cchc_desktop.services.dashboard import DashboardService
     from cchc_desktop.services.demo_data import DEMO_PASSWORD
-    from cchc_desktop.services.printing import PrintingService
-    from cchc_desktop.services.reception import NewDossier, ReceptionService
-    from cchc_desktop.services.register import RegisterFilter, RegisterService, SortKey
-    from cchc_desktop.services.reports import ReportService
-    from cchc_desktop.services.statistics import StatisticsService
-    from db.connection import open_db
+    from cchc_desktop.services.reception import NewDossier
+    from cchc_desktop.services.register import RegisterFilter, SortKey
 
     from .floor_sql import differences, floor_figures
 
@@ -186,15 +181,16 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
     shutil.copy(path, work)
     os.sync()  # the copy's gigabyte goes to the disk now, not in the background during the timings
     figures: list[Figure] = []
-    db = open_db(work)
+    office = open_office(work, user="quantri", password=DEMO_PASSWORD)  # as the window and the CLI open it
+    db = office.db
     try:
         # The window opens straight, as on a one-desk install its admin marked single-user: a start that asks
         # for a password would time the person typing it. The password check a login adds is timed below.
-        AccountService(db).set_single_user(True)
+        office.accounts.set_single_user(True)
         stored = hash_password(DEMO_PASSWORD)
         figures.append(Figure("sign-in: the password check (scrypt, on purpose slow)", "ms",
                               timed(lambda: verify_password(DEMO_PASSWORD, stored), repeat)))
-        service = RegisterService(db)
+        service = office.register
         sample = db.execute(
             "SELECT code, applicant_name, phone, applicant_id FROM dossier"
             " WHERE phone IS NOT NULL AND applicant_id IS NOT NULL ORDER BY id DESC LIMIT 1 OFFSET 1000"
@@ -217,8 +213,8 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
                                   note=repr(text) if label != "phone" and label != "ID number" else "(masked)"))
         figures.append(Figure("register: total count (no filter)", "ms",
                               timed(lambda: service.count(RegisterFilter()), repeat), 150))
-        statistics_service = StatisticsService(db)
-        dashboard_service = DashboardService(db)
+        statistics_service = office.statistics
+        dashboard_service = office.dashboard
         half, year = parse_period(f"{DEMO_YEAR}-H1"), parse_period(f"{DEMO_YEAR}")
         report_figures = timed(lambda: statistics_service.figures(period=half), repeat)
         figures.append(Figure("report figures, 6 months (every indicator)", "ms", report_figures, 500))
@@ -232,7 +228,7 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
                               [s / statistics.median(floor) for s in report_figures], 1.5))
         figures.append(Figure("dashboard data for a year (headlines vs the year before, every chart)", "ms",
                               timed(lambda: dashboard_service.build(year), repeat), 300))
-        reports = ReportService(db)
+        reports = office.reports
         report = reports.draft(period=half)
         figures.append(Figure("6-month report drafted (every indicator, the narrative)", "ms",
                               timed(lambda: reports.draft(period=half), repeat), 500))
@@ -241,8 +237,8 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
         sheet = work.parent / "report.xlsx"
         figures.append(Figure("6-month report appendix as Excel", "ms",
                               timed(lambda: report_xlsx(report, sheet), repeat), 2000))
-        reception = ReceptionService(db)
-        printing = PrintingService(db)
+        reception = office.reception
+        printing = office.printing
         new = NewDossier(procedure_code="1.000689", applicant_name="Nguyễn Văn Ấn", phone="0912345678",
                          documents=(DossierDocument("Tờ khai đăng ký khai sinh"),))
         figures.append(Figure("register a dossier (validate, code, due date, save)", "ms",
@@ -251,7 +247,7 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
         figures.append(Figure("receipt PDF (Mẫu 01, two copies)", "ms",
                               timed(lambda: printing.print_paper(last, PaperKind.RECEIPT), repeat), 200))
     finally:
-        db.close()
+        office.close()
 
     # The window is drawn, then saved as BMP: compressing a PNG (~30 ms) is no part of a start, and the bare
     # Qt start it is compared with saves nothing.

@@ -32,8 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.smoke:
         args.dossiers = 10_000
-    from cchc_desktop.services.exports import ExportService
-    from cchc_desktop.services.reception import NewDossier, ReceptionService
+    from cchc_desktop.office import open_office
+    from cchc_desktop.services.demo_data import DEMO_PASSWORD
+    from cchc_desktop.services.reception import NewDossier
     from db.connection import open_db
 
     demo, _built = build_database(args.dossiers, args.seed)
@@ -41,9 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(name)
         template = _template(folder, demo)
         exported = folder / "hoso.csv"
-        source = open_db(demo)
-        ExportService(source).export_dossiers(exported, reason="kiểm thử xuất dữ liệu")
-        source.close()
+        with open_office(demo, user="quantri", password=DEMO_PASSWORD) as source:
+            source.exports.export_dossiers(exported, reason="kiểm thử xuất dữ liệu")
         target = _fresh(template, folder / "cchc.sqlite3")
         procedure = open_db(target).execute("SELECT code FROM procedure ORDER BY id LIMIT 1").fetchone()[0]
         env = {**os.environ, "CCHC_HOME": str(folder)}
@@ -51,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         importer = subprocess.Popen(
             [sys.executable, "-c", PEAK_WRAPPER, "cchc_desktop", "import", "dossiers", str(exported), "--db",
              str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
-        db = open_db(target)
-        desk = ReceptionService(db, clock=lambda: datetime(2030, 6, 4, 9, 30))  # a day the file has no code of
+        office = open_office(target, clock=lambda: datetime(2030, 6, 4, 9, 30))  # a day the file has no code of
+        db, desk = office.db, office.reception
         waits: list[float] = []
         while importer.poll() is None:
             began = time.perf_counter()
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             print(err, file=sys.stderr)
             return 1
         imported = db.execute("SELECT count(*) FROM dossier").fetchone()[0] - len(waits)
-        db.close()
+        office.close()
     peak = max(int(line.split()[1]) / 1024 for line in out.splitlines() if line.startswith("PEAK_KB"))
     figures = [
         Figure(f"cchc import dossiers of {imported:,} rows, fresh process (wall)", "s", [wall],

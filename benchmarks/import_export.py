@@ -56,16 +56,12 @@ def _blank_codes_and_dues(source: Path, target: Path) -> Path:
 
 def _import(database: Path, source: Path) -> float:
     """Seconds of ``ImportService.import_dossiers`` (the database opened beforehand)."""
-    from cchc_desktop.services.imports import ImportService
-    from db.connection import open_db
+    from cchc_desktop.office import open_office
 
-    db = open_db(database)
-    try:
+    with open_office(database) as office:
         start = time.perf_counter()
-        ImportService(db).import_dossiers(source)
+        office.imports.import_dossiers(source)
         return time.perf_counter() - start
-    finally:
-        db.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,8 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    from cchc_desktop.services.exports import ExportService
-    from db.connection import open_db
+    from cchc_desktop.office import open_office
+    from cchc_desktop.services.demo_data import DEMO_PASSWORD
 
     demo, _built = build_database(args.dossiers, args.seed)
     figures: list[Figure] = []
@@ -84,12 +80,11 @@ def main(argv: list[str] | None = None) -> int:
         template = _template(folder, demo)
         exported = folder / "hoso.csv"
         for target in (exported, folder / "hoso.xlsx"):
-            db = open_db(demo)
-            start = time.perf_counter()
-            ExportService(db).export_dossiers(target, reason="kiểm thử xuất dữ liệu")
-            figures.append(Figure(f"export {target.suffix[1:]} ({args.dossiers:,} rows)", "s",
-                                  [time.perf_counter() - start]))
-            db.close()
+            with open_office(demo, user="quantri", password=DEMO_PASSWORD) as office:
+                start = time.perf_counter()
+                office.exports.export_dossiers(target, reason="kiểm thử xuất dữ liệu")
+                figures.append(Figure(f"export {target.suffix[1:]} ({args.dossiers:,} rows)", "s",
+                                      [time.perf_counter() - start]))
         generated = _blank_codes_and_dues(exported, folder / "blank.csv")
         for key, label, source in (("new", "import CSV, all new", exported),
                                    ("blank", "import CSV, codes and due dates computed", generated)):

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 from cchc_desktop.i18n import _
 from db.errors import StorageError, StorageProblem
+from db.errors import classify as classify  # (re-exported: the window sorts an uncaught sqlite3 error with it)
+from db.errors import from_environment as from_environment
 
 __all__ = ["CchcError", "NotFoundError", "StorageError", "StorageProblem", "ValidationError", "file_reason",
            "user_message"]

@@ -3,7 +3,7 @@
 Opened once — by the window, by each ``cchc`` command, by a test — and handed down: pages and commands ask it for
 its services (``office.reception``, ``office.reports``, ``office.backups``…) instead of building them from a raw
 database handle, so every service shares the one connection, the one session and the one clock. Rights are checked
-in the services, against ``office.session``; writes go through the one transaction helper, ``office.writing()``
+in the services, against ``office.session``; writes go through the one transaction helper, ``office.write()``
 (``db.errors.writing``: ``BEGIN IMMEDIATE``, storage errors said as such).
 """
 
@@ -22,7 +22,7 @@ from sqlite_utils import Database
 from cchc_desktop.errors import CchcError
 from cchc_desktop.i18n import _
 from cchc_desktop.services import sessions
-from db.connection import open_db
+from db.connection import open_db, schema_state
 from db.errors import writing
 
 if TYPE_CHECKING:
@@ -91,9 +91,13 @@ class Office:
             raise CchcError(LOCAL_ADMIN_REFUSED)
         return sessions.begin(self.db, sessions.LOCAL_ADMIN)
 
-    def writing(self) -> AbstractContextManager[None]:
+    def write(self) -> AbstractContextManager[None]:
         """The one write transaction (``BEGIN IMMEDIATE``; a savepoint inside another one)."""
         return writing(self.db)
+
+    def schema_version(self) -> int:
+        """How many of the schema's migrations the file has (the «Giới thiệu» window shows it)."""
+        return schema_state(self.db).version
 
     def close(self) -> None:
         self.db.close()

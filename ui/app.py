@@ -21,11 +21,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from cchc_desktop import APP_ID, APP_NAME, __version__
-from cchc_desktop.errors import StorageError, user_message
+from cchc_desktop.errors import StorageError, classify, from_environment, user_message
 from cchc_desktop.i18n import _, set_language
 from cchc_desktop.logs import LEVELS, log_tail, setup_logging
 from cchc_desktop.paths import resolve_db_path
-from db.errors import classify, from_environment
 
 if TYPE_CHECKING:
     from cchc_desktop.office import Office

@@ -12,7 +12,6 @@ from pytestqt.qtbot import QtBot
 
 from cchc_desktop.domain.dossiers import EventKind
 from cchc_desktop.domain.users import Role
-from cchc_desktop.services.accounts import AccountService
 from cchc_desktop.services.catalogue import load_reference_catalogue
 from cchc_desktop.services.reception import ReceptionService
 from tests.ui.keyboard import type_text
@@ -148,9 +147,8 @@ def test_the_signed_in_officer_is_recorded_on_the_dossier_its_steps_and_the_rece
     the keyboard and prints its receipt; the dossier, each step of its life up to the return, and the receipt's
     «NGƯỜI TIẾP NHẬN HỒ SƠ» name her — the services were built before she signed in and read the session when
     they write."""
-    accounts = AccountService(context.db)
-    accounts.create("huong", "Nguyễn Thị Hương", Role.DESK, "mat-khau-an-toan")
-    accounts.sign_in("huong", "mat-khau-an-toan")
+    context.accounts.create("huong", "Nguyễn Thị Hương", Role.DESK, "mat-khau-an-toan")
+    context.sign_in("huong", "mat-khau-an-toan")
     officer = context.db.execute("SELECT id FROM user WHERE username = 'huong'").fetchone()[0]
     opened: list[Path] = []
     monkeypatch.setattr(desktop, "open_file", opened.append)
@@ -163,7 +161,7 @@ def test_the_signed_in_officer_is_recorded_on_the_dossier_its_steps_and_the_rece
     text = " ".join(" ".join((p.extract_text() or "") for p in PdfReader(opened[0]).pages).split())
     assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in text and "Nguyễn Thị Hương" in text
 
-    desk = ReceptionService(context.db, clock=lambda: NOW)  # built without a user, as the dossier page builds it
+    desk = context.reception  # the office's, built before the sign-in: the dossier page's
     for event in (EventKind.TRANSFERRED, EventKind.RESULT_READY, EventKind.RETURNED):
         desk.transition(code, event)
     row = context.db.execute("SELECT id, received_by, status FROM dossier WHERE code = ?", [code]).fetchone()

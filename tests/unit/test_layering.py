@@ -38,6 +38,7 @@ def _imports(package: str) -> set[str]:
 @pytest.mark.parametrize(("package", "forbidden"), [
     ("cchc_desktop", {"PySide6", "pyqtgraph", "ui"}),
     ("db", {"PySide6", "pyqtgraph", "ui", "cchc_desktop"}),
+    ("ui", {"db"}),  # the window receives the office; it never opens nor reads the storage layer itself
 ])
 def test_imports_go_one_way(package: str, forbidden: set[str]) -> None:
     assert not (_imports(package) & forbidden)

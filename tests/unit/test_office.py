@@ -72,7 +72,7 @@ def test_a_password_callable_is_asked_only_once_the_file_opened(tmp_path: Path) 
 
 def test_the_one_write_transaction_rolls_back_all_or_nothing(db_path: Path) -> None:
     with open_office(db_path) as office:
-        with pytest.raises(sqlite3.IntegrityError), office.writing():
+        with pytest.raises(sqlite3.IntegrityError), office.write():
             office.db.execute("INSERT INTO setting (key, value) VALUES ('x.thu', '1')")
             office.db.execute("INSERT INTO setting (key, value) VALUES ('x.thu', '2')")  # the same key again
         assert office.db.execute("SELECT count(*) FROM setting WHERE key = 'x.thu'").fetchone() == (0,)

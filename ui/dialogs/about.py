@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
 
 from cchc_desktop import __version__
 from cchc_desktop.i18n import _
-from db.connection import schema_state
 from ui.context import AppContext
 from ui.designer import load_form
 from ui.widgets.buttons import translate
@@ -22,7 +21,7 @@ def build(context: AppContext, parent: QWidget | None = None) -> QDialog:
         "version": __version__,
         "unit": context.settings.load().name or _("(chưa khai báo)"),
         "database": str(context.db_path),
-        "schema": str(schema_state(context.db).version),
+        "schema": str(context.schema_version()),
         "runtime": f"Qt {PySide6.__version__} / Python {sys.version.split()[0]}",
     }
     for name, text in values.items():
