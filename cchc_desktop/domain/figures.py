@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.dossiers import Channel
 from cchc_desktop.domain.periods import Period
 from cchc_desktop.formatting import rate
@@ -21,6 +22,27 @@ CHANNEL_KEYS = {
     Channel.ONLINE_FULL: "truc_tuyen_toan_trinh",
 }
 
+
+
+class DossierFigure(Choice):
+    """A dossier figure whose records can be listed (``StatisticsService.dossiers``)."""
+
+    RECEIVED = "received", "Hồ sơ tiếp nhận trong kỳ"
+    DIGITIZED = "digitized", "Hồ sơ đã số hóa"
+    RESOLVED = "resolved", "Hồ sơ đã giải quyết"
+    GRANTED = "granted", "Hồ sơ giải quyết có kết quả (không kể từ chối)"
+    REFUSED = "refused", "Hồ sơ từ chối giải quyết sau khi xử lý"
+    EARLY = "early", "Giải quyết trước hạn"
+    ON_TIME = "on_time", "Giải quyết đúng hạn"
+    IN_TIME = "in_time", "Giải quyết đúng hẹn (trước hạn và đúng hạn)"
+    LATE = "late", "Giải quyết trễ hạn"
+    WITHDRAWN = "withdrawn", "Hồ sơ rút"
+    APOLOGISED = "apologised", "Hồ sơ có thư xin lỗi"
+    CARRIED_OVER = "carried_over", "Kỳ trước chuyển qua"
+    IN_PROGRESS = "in_progress", "Đang giải quyết"
+    OVERDUE = "overdue", "Đang giải quyết, quá hạn"
+    NOT_YET_DUE = "not_yet_due", "Đang giải quyết, chưa đến hạn"
+    WAITING_SUPPLEMENT = "waiting_supplement", "Chờ bổ sung (tạm dừng tính thời hạn)"
 
 
 @dataclass(frozen=True)

@@ -39,12 +39,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from cchc_desktop.domain.appendix import FORMAT, YES_NO, AppendixTemplate, Indicator, Rule, ValueKind
+from cchc_desktop.domain.indicators import INDICATORS, Source
 from cchc_desktop.domain.report import ReportDocument
 from cchc_desktop.errors import CchcError
 from cchc_desktop.i18n import _
@@ -69,34 +69,9 @@ ROW_FIELDS = ("number", "name", "unit", "key", "source", "level", "kind", "codes
 SOURCE_CODES = {"C": True, "M": False}
 
 
-@dataclass(frozen=True)
-class Source:
-    """A figure the program computes: its kind, its codes, and how it is added up by default."""
-
-    kind: ValueKind = ValueKind.COUNT
-    codes: tuple[int, ...] = ()
-    rule: Rule = Rule.SUM
-
-
-_COUNT, _CATALOGUE = Source(), Source(rule=Rule.MAX)
-_CHANNELS = ("truc_tiep", "bcci", "truc_tuyen_mot_phan", "truc_tuyen_toan_trinh")
-
-SOURCES: Mapping[str, Source] = {
-    **dict.fromkeys(("1.1.1", "1.1.2", "1.1.3", "1.2.1", "1.2.2", "1.2.3", "1.3.1", "1.3.2", "1.3.3", "1.4.1"),
-                    _COUNT),
-    "1.4.2": Source(ValueKind.CODE, (0, 1, 2), Rule.METHODS),
-    **dict.fromkeys(("3.1.3", "3.2.1", "3.2.2", "3.2.3", "7.5.1", "7.5.2"), _CATALOGUE),
-    **dict.fromkeys(("3.3.1", *(f"3.3.1.{channel}" for channel in _CHANNELS), "3.3.2",
-                     *(f"3.3.2.{channel}" for channel in _CHANNELS), "3.3.2.truoc_han", "3.3.2.dung_han",
-                     "3.3.2.tre_han", "3.3.3", "3.3.4", "3.5", "5.4.5", "5.4.6"), _COUNT),
-    "5.4.2": Source(ValueKind.PERCENT, rule=Rule.RECOMPUTE),
-    **dict.fromkeys(("hs.ky_truoc", "hs.phai_giai_quyet", "hs.da_giai_quyet", "hs.dang_giai_quyet",
-                     "hs.chua_den_han", "hs.qua_han", "hs.rut", "hs.cho_bo_sung", "hs.so_hoa", "ks.hai_long",
-                     "ktra.don_vi_kiem_tra", "ktra.don_vi"), _COUNT),
-}
-"""The figures a computed (C) row may show: those :meth:`StatisticsService.figures(...).indicators()
-<cchc_desktop.domain.figures.Figures.indicators>` counts (a test checks that it counts every one), but the
-``rate.`` fractions."""
+SOURCES: Mapping[str, Source] = {key: definition.source for key, definition in INDICATORS.items()}
+"""The figures a computed (C) row may show, with their kind and rule: the indicator registry's
+(``domain.indicators``)."""
 
 RULES: Mapping[ValueKind, tuple[Rule, ...]] = {
     ValueKind.COUNT: (Rule.SUM, Rule.MAX, Rule.MIN),

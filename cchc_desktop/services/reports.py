@@ -60,9 +60,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from cchc_desktop import formatting
-from cchc_desktop.domain import appendix, templates
+from cchc_desktop.domain import appendix, indicators, templates
 from cchc_desktop.domain.consolidation import accepted, row_problem
-from cchc_desktop.domain.figures import CHANNEL_KEYS
+from cchc_desktop.domain.indicators import RecordKind, TaskChoice
 from cchc_desktop.domain.periods import Period, PeriodError, cutoff_month, parse_period
 from cchc_desktop.domain.plans import TaskSource
 from cchc_desktop.domain.records import ReportKind, ReportRecord
@@ -77,7 +77,7 @@ from cchc_desktop.domain.report import (
     RowSource,
     Value,
 )
-from cchc_desktop.domain.statistics import CONSTRUCTION_FIELD, LAND_FIELD, TaskState
+from cchc_desktop.domain.statistics import TaskState
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, NotFoundError, ValidationError, file_reason
 from cchc_desktop.files import OutputRefused, check_output
@@ -89,7 +89,6 @@ from cchc_desktop.services.plans import PlanService
 from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.statistics import (
-    DossierFigure,
     DossierLine,
     FindingRow,
     StatisticsService,
@@ -126,26 +125,6 @@ of the end; fifteen days leave a late report the first half of the next month. L
 year looked at again), the day of the export is unlikely to be the paper's date, so it is asked for."""
 PLACEHOLDER_SHOWN = 72  # characters of a placeholder quoted in the list of gaps
 
-# The dossier figures behind the computed rows and the named ``hs.`` figures.
-_DOSSIER_KEYS: dict[str, tuple[DossierFigure, str | None]] = {
-    "3.3.1": (DossierFigure.RECEIVED, None),
-    "3.3.2": (DossierFigure.IN_TIME, None),
-    "3.3.2.truoc_han": (DossierFigure.EARLY, None),
-    "3.3.2.dung_han": (DossierFigure.ON_TIME, None),
-    "3.3.2.tre_han": (DossierFigure.LATE, None),
-    "3.3.3": (DossierFigure.IN_TIME, LAND_FIELD),
-    "3.3.4": (DossierFigure.IN_TIME, CONSTRUCTION_FIELD),
-    "3.5": (DossierFigure.APOLOGISED, None),
-    "hs.ky_truoc": (DossierFigure.CARRIED_OVER, None),
-    "hs.da_giai_quyet": (DossierFigure.RESOLVED, None),
-    "hs.dang_giai_quyet": (DossierFigure.IN_PROGRESS, None),
-    "hs.chua_den_han": (DossierFigure.NOT_YET_DUE, None),
-    "hs.qua_han": (DossierFigure.OVERDUE, None),
-    "hs.rut": (DossierFigure.WITHDRAWN, None),
-    "hs.cho_bo_sung": (DossierFigure.WAITING_SUPPLEMENT, None),
-    "hs.so_hoa": (DossierFigure.DIGITIZED, None),
-}
-_CHANNEL_OF = {suffix: channel for channel, suffix in CHANNEL_KEYS.items()}
 
 
 def builder(fmt: str) -> Builder:
@@ -665,33 +644,30 @@ class ReportService(ActsForSession):
                        limit: int | None = None) -> RecordsBehind | None:
         """The records a computed figure counts (dossiers, plan tasks, findings, survey responses), for the
         window to list; None for a figure that has no list (a typed-in row, the catalogue, a rate…)."""
+        wanted = indicators.behind(key)
+        if wanted is None:
+            return None
         cutoff, _issued, _dated = self._dates(period, cutoff, None)
         stats = self.statistics
-        figure, field = _DOSSIER_KEYS.get(key, (None, None))
-        if figure is None and key.count(".") == 3 and key.rsplit(".", 1)[0] in ("3.3.1", "3.3.2"):
-            base, suffix = key.rsplit(".", 1)
-            if suffix in _CHANNEL_OF:
-                figure = DossierFigure.RECEIVED if base == "3.3.1" else DossierFigure.IN_TIME
-                return stats.dossiers(period=period, figure=figure, cutoff=cutoff, channel=_CHANNEL_OF[suffix],
-                                      limit=limit)
-        if figure is not None:
-            return stats.dossiers(period=period, figure=figure, cutoff=cutoff, field=field, limit=limit)
-        if key in ("1.1.1", "1.1.2", "1.3.1", "1.3.2", "1.3.3"):
+        if wanted.records is RecordKind.DOSSIERS:
+            assert wanted.figure is not None
+            return stats.dossiers(period=period, figure=wanted.figure, cutoff=cutoff, channel=wanted.channel,
+                                  field=wanted.field, limit=limit)
+        if wanted.records is RecordKind.TASKS:
             year = min(period.date_to, cutoff).year
             tasks = [task for task in stats.tasks(year=year, cutoff=cutoff) if task.state is not TaskState.CANCELLED]
-            if key.startswith("1.3"):
+            choice = wanted.tasks
+            if choice in (TaskChoice.HIGHER, TaskChoice.HIGHER_ON_TIME, TaskChoice.HIGHER_LATE):
                 tasks = [task for task in tasks if task.source is TaskSource.HIGHER_LEVEL]
-            if key == "1.1.2":
+            if choice is TaskChoice.DONE:
                 tasks = [task for task in tasks if task.state is TaskState.DONE]
-            if key == "1.3.2":
+            if choice is TaskChoice.HIGHER_ON_TIME:
                 tasks = [task for task in tasks if task.on_time is True]
-            if key == "1.3.3":
+            if choice is TaskChoice.HIGHER_LATE:
                 tasks = [task for task in tasks if task.on_time is False]
             return tasks
-        if key in ("1.2.2", "1.2.3"):
+        if wanted.records is RecordKind.FINDINGS:
             findings = stats.findings(period=period, cutoff=cutoff)
-            return findings if key == "1.2.2" else [finding for finding in findings if finding.remedied]
-        if key == "1.4.1":
-            return stats.surveys(period=period, cutoff=cutoff)
-        return None
+            return [finding for finding in findings if finding.remedied] if wanted.remedied_only else findings
+        return stats.surveys(period=period, cutoff=cutoff)
 

@@ -47,12 +47,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from cchc_desktop.domain import statistics as rules
-from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.dossiers import Channel, DossierStatus
 from cchc_desktop.domain.figures import (
     CatalogueFigures,
     ChannelCounts,
     CriterionAverage,
+    DossierFigure,
     DossierFigures,
     Figures,
     InspectionFigures,
@@ -74,31 +74,6 @@ from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import fold
 from db.queries import dossiers as dossier_queries
 from db.queries import statistics as queries
-
-
-class DossierFigure(Choice):
-    """A dossier figure whose records can be listed (``StatisticsService.dossiers``)."""
-
-    RECEIVED = "received", "Hồ sơ tiếp nhận trong kỳ"
-    DIGITIZED = "digitized", "Hồ sơ đã số hóa"
-    RESOLVED = "resolved", "Hồ sơ đã giải quyết"
-    GRANTED = "granted", "Hồ sơ giải quyết có kết quả (không kể từ chối)"
-    REFUSED = "refused", "Hồ sơ từ chối giải quyết sau khi xử lý"
-    EARLY = "early", "Giải quyết trước hạn"
-    ON_TIME = "on_time", "Giải quyết đúng hạn"
-    IN_TIME = "in_time", "Giải quyết đúng hẹn (trước hạn và đúng hạn)"
-    LATE = "late", "Giải quyết trễ hạn"
-    WITHDRAWN = "withdrawn", "Hồ sơ rút"
-    APOLOGISED = "apologised", "Hồ sơ có thư xin lỗi"
-    CARRIED_OVER = "carried_over", "Kỳ trước chuyển qua"
-    IN_PROGRESS = "in_progress", "Đang giải quyết"
-    OVERDUE = "overdue", "Đang giải quyết, quá hạn"
-    NOT_YET_DUE = "not_yet_due", "Đang giải quyết, chưa đến hạn"
-    WAITING_SUPPLEMENT = "waiting_supplement", "Chờ bổ sung (tạm dừng tính thời hạn)"
-
-
-# -- figures -------------------------------------------------------------------------------------------------
-
 
 # -- the dashboard -------------------------------------------------------------------------------------------
 
