@@ -568,12 +568,13 @@ def _cmd_export(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_consolidate(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.consolidation import ConsolidationService, check_target, saved_settings
+    from cchc_desktop.office import consolidation
+    from cchc_desktop.services.consolidation import check_target, saved_settings
 
     target = Path(args.out)
     check_target(target, [Path(file) for file in args.files])
     issued_on = _parse_day(args.date, "date") if args.date else None
-    service = ConsolidationService()
+    service = consolidation()
     result = service.consolidate(
         args.files, issued_on=issued_on, settings=saved_settings(db_path), name=args.unit_name, code=args.unit_code,
         parent=args.parent, place=args.place, signer_name=args.signer, signer_title=args.signer_title)

@@ -142,8 +142,7 @@ class Office:
     @cached_property
     def consolidation(self) -> ConsolidationService:
         """The district's consolidation of communes' report files (it reads files, not this register)."""
-        from cchc_desktop.services.consolidation import ConsolidationService
-        return ConsolidationService(clock=self.now)
+        return consolidation(clock=self.now)
 
     @cached_property
     def dashboard(self) -> DashboardService:
@@ -249,6 +248,13 @@ class Office:
     def today(self) -> TodayService:
         from cchc_desktop.services.today import TodayService
         return TodayService(self.db, clock=self.now)
+
+
+def consolidation(*, clock: Clock = datetime.now) -> ConsolidationService:
+    """The consolidation of communes' report files without an office: ``cchc consolidate`` reads files and opens no
+    register (no sign-in: a district officer may have none on this machine)."""
+    from cchc_desktop.services.consolidation import ConsolidationService
+    return ConsolidationService(clock=clock)
 
 
 def open_office(path: Path, *, user: str | None = None, password: str | Callable[[], str] | None = None,
