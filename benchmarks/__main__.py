@@ -156,7 +156,7 @@ def everything_codes(service: object, wanted: object) -> set[str]:
     codes: set[str] = set()
     cursor = None
     while True:
-        page = service.page(wanted, after=cursor, limit=1000)  # type: ignore[attr-defined]
+        page = service.page(wanted, after=cursor, limit=1000)
         codes.update(row.code for row in page.rows)
         if not page.more:
             return codes

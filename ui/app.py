@@ -50,7 +50,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def configure_application(app):  # type: ignore[no-untyped-def]
+def configure_application(app):
     """Names, Vietnamese locale and the style sheet: the same for the real run and for tests."""
     from PySide6.QtCore import QLocale
 
@@ -214,7 +214,7 @@ def sign_in(office: Office, username: str | None, *, interactive: bool) -> bool:
     return bool(dialog.exec()) and dialog.session is not None
 
 
-def after_start(window, office: Office) -> None:  # type: ignore[no-untyped-def]
+def after_start(window, office: Office) -> None:
     """Once the window shows: the printed papers older than the days the admin set removed (and audited), the
     audit trail sealed beside the backups, and, to an admin, what the opening found changed outside the program
     (written into the trail before it was put back). A failure is logged, the work goes on."""
@@ -254,7 +254,7 @@ def start_daily_backup(office: Office) -> threading.Thread:
     return worker
 
 
-def release(window) -> None:  # type: ignore[no-untyped-def]
+def release(window) -> None:
     """Close the window and collect its Python/Qt reference cycles (the charts) while the QApplication still
     lives: left to the interpreter's final collection, PySide6 aborts ("bool_dealloc") after Qt is gone."""
     window.close()

@@ -24,7 +24,7 @@ def _no_printer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(paper, "printer_names", list)
 
 
-def _context(qapp, path: Path, *, unit: UnitSettings | None = None) -> Iterator[AppContext]:  # type: ignore[no-untyped-def]
+def _context(qapp, path: Path, *, unit: UnitSettings | None = None) -> Iterator[AppContext]:
     configure_application(qapp)
     db = open_db(path)
     if unit is not None:
@@ -42,7 +42,7 @@ def _window(qtbot: QtBot, context: AppContext) -> MainWindow:
 
 
 @pytest.fixture
-def context(db_path: Path, qapp) -> Iterator[AppContext]:  # type: ignore[no-untyped-def]
+def context(db_path: Path, qapp) -> Iterator[AppContext]:
     """An empty database with the unit declared."""
     yield from _context(qapp, db_path, unit=UnitSettings(name="UBND xã Hoằng Hợp", place="Hoằng Hợp",
                                                            code="000.21.31.H56"))
@@ -54,7 +54,7 @@ def window(qtbot: QtBot, context: AppContext) -> MainWindow:
 
 
 @pytest.fixture
-def demo_context(demo_path: Path, qapp) -> Iterator[AppContext]:  # type: ignore[no-untyped-def]
+def demo_context(demo_path: Path, qapp) -> Iterator[AppContext]:
     """A demo year of 300 dossiers."""
     yield from _context(qapp, demo_path)
 

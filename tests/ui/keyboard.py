@@ -34,6 +34,6 @@ def _send(qtbot: QtBot, widget: QWidget, run: str) -> None:
 def replace_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
     """Select everything in the field, then type ``text`` over it."""
     widget.setFocus()
-    widget.selectAll()  # type: ignore[attr-defined]
+    widget.selectAll()
     qtbot.keyClick(widget, "\b")  # Backspace
     type_text(qtbot, widget, text)

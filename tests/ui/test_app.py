@@ -11,19 +11,19 @@ from PySide6.QtGui import QImage
 from ui import app
 
 
-def test_screenshot_of_a_page(db_path: Path, tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
+def test_screenshot_of_a_page(db_path: Path, tmp_path: Path, qapp) -> None:
     out = tmp_path / "settings.png"
     assert app.main(["--db", str(db_path), "--screenshot", str(out), "--page", "settings"]) == 0
     image = QImage(str(out))
     assert image.width() >= 800 and image.height() >= 600
 
 
-def test_unknown_page_is_a_usage_error(db_path: Path, tmp_path: Path, capsys, qapp) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_page_is_a_usage_error(db_path: Path, tmp_path: Path, capsys, qapp) -> None:
     assert app.main(["--db", str(db_path), "--screenshot", str(tmp_path / "x.png"), "--page", "nowhere"]) == 2
     assert "Không có trang «nowhere»" in capsys.readouterr().err
 
 
-def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path, capsys, qapp) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path, capsys, qapp) -> None:
     path = tmp_path / "bad.sqlite3"
     path.write_text("không phải cơ sở dữ liệu", encoding="utf-8")
     before = hashlib.sha256(path.read_bytes()).digest()
@@ -33,7 +33,7 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path, capsys, qapp) 
     assert not (tmp_path / "x.png").exists()
 
 
-def test_the_window_shows_a_dialog_for_a_bad_file(tmp_path: Path, monkeypatch, qapp) -> None:  # type: ignore[no-untyped-def]
+def test_the_window_shows_a_dialog_for_a_bad_file(tmp_path: Path, monkeypatch, qapp) -> None:
     shown: list[str] = []
     monkeypatch.setattr("ui.messages.error", lambda parent, text, details="": shown.append(text))
     monkeypatch.setattr(app, "install_excepthook", lambda: None)
@@ -44,7 +44,7 @@ def test_the_window_shows_a_dialog_for_a_bad_file(tmp_path: Path, monkeypatch, q
 
 
 @pytest.mark.slow
-def test_first_start_creates_a_demo_database(tmp_path: Path, monkeypatch, qapp) -> None:  # type: ignore[no-untyped-def]
+def test_first_start_creates_a_demo_database(tmp_path: Path, monkeypatch, qapp) -> None:
     path = tmp_path / "new" / "cchc.sqlite3"
     out = tmp_path / "first.png"
     monkeypatch.setenv("CCHC_PASSWORD", "sai")
@@ -60,7 +60,7 @@ def test_first_start_creates_a_demo_database(tmp_path: Path, monkeypatch, qapp) 
     db.close()
 
 
-def test_a_bug_shows_the_crash_dialog_and_is_logged(monkeypatch, qapp) -> None:  # type: ignore[no-untyped-def]
+def test_a_bug_shows_the_crash_dialog_and_is_logged(monkeypatch, qapp) -> None:
     import sys
 
     from cchc_desktop.logs import log_tail, setup_logging

@@ -48,11 +48,11 @@ def rows(page: AuditPage) -> list[list[str]]:
             for row in range(model.rowCount())]
 
 
-def entry(page: AuditPage, row: int):  # type: ignore[no-untyped-def]
+def entry(page: AuditPage, row: int):
     return page.model.index(row, 0).data(RAW_ROLE)
 
 
-def choose(box, data: object) -> None:  # type: ignore[no-untyped-def]
+def choose(box, data: object) -> None:
     index = box.findData(data)
     assert index >= 0, data
     box.setCurrentIndex(index)
@@ -157,7 +157,7 @@ def test_filters_by_kind_record_actor_action_and_dates(qtbot: QtBot, admin: Acco
     assert page.model.rowCount() == len(AuditService(demo_context.db).page(AuditFilter(first=day, last=day))) >= 5
 
 
-def test_the_model_passes_qt_model_tester(qtmodeltester, demo_context: AppContext) -> None:  # type: ignore[no-untyped-def]
+def test_the_model_passes_qt_model_tester(qtmodeltester, demo_context: AppContext) -> None:
     model = AuditTableModel(AuditService(demo_context.db), page_size=2)
     model.set_filter(AuditFilter())
     qtmodeltester.check(model)
@@ -176,7 +176,7 @@ def test_the_log_is_loaded_a_page_at_a_time(qtbot: QtBot, demo_context: AppConte
     asked: list[tuple[int | None, int]] = []
     page_of = AuditService.page
 
-    def spy(self, *args, before_id=None, limit=200):  # type: ignore[no-untyped-def]
+    def spy(self, *args, before_id=None, limit=200):
         asked.append((before_id, limit))
         return page_of(self, *args, before_id=before_id, limit=limit)
 

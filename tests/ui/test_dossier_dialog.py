@@ -110,7 +110,7 @@ def test_cancelling_the_reason_does_nothing(qtbot: QtBot, dialog: DossierDialog,
     assert dialog.view.status is DossierStatus.RECEIVED
 
 
-def test_the_register_opens_a_dossier(qtbot: QtBot, demo_window, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_register_opens_a_dossier(qtbot: QtBot, demo_window, monkeypatch: pytest.MonkeyPatch) -> None:
     page = demo_window.show_page("register")
     code = page.model.row_at(0).code
     dialog = page.dossier_dialog(code)
@@ -200,7 +200,7 @@ def test_a_late_apology_asks_why_and_names_the_rule(qtbot: QtBot, dialog_2026: D
     dialog = dialog_2026
     asked: list[dict] = []
 
-    def ask(cls, parent, title, **kw):  # type: ignore[no-untyped-def]
+    def ask(cls, parent, title, **kw):
         asked.append(kw)
         return ("Chờ ý kiến của cơ quan phối hợp", datetime(2026, 3, 17, 10, 0), "")
 

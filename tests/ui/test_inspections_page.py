@@ -60,7 +60,7 @@ def test_a_record_with_a_finding_then_its_remedy(qtbot: QtBot, page: Inspections
     page.findings.selectRow(0)
     dialogs: list[FindingDialog] = []
 
-    def remedy(parent, service, finding):  # type: ignore[no-untyped-def]
+    def remedy(parent, service, finding):
         dialog = FindingDialog(service, finding)
         qtbot.addWidget(dialog)
         dialogs.append(dialog)
@@ -120,7 +120,7 @@ def test_the_list_to_inspect_is_typed_in_and_gives_the_share(qtbot: QtBot, page:
     page.refresh()
     assert "chưa khai báo danh sách thuộc diện kiểm tra" in page.summary.text()
 
-    def declare(parent, service):  # type: ignore[no-untyped-def]
+    def declare(parent, service):
         dialog = SubjectsDialog(service)
         qtbot.addWidget(dialog)
         dialog.show()

@@ -35,7 +35,7 @@ def kiosk(qtbot: QtBot, window: MainWindow, context: AppContext) -> KioskWindow:
     shown.close()
 
 
-def tap(qtbot: QtBot, button) -> None:  # type: ignore[no-untyped-def]
+def tap(qtbot: QtBot, button) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 

@@ -72,7 +72,7 @@ def test_a_demo_database_shows_its_accounts(qtbot, demo_path: Path) -> None:
         db.close()
 
 
-def test_the_window_asks_only_when_an_admin_has_a_password(qapp, db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_window_asks_only_when_an_admin_has_a_password(qapp, db: Database, monkeypatch) -> None:
     assert app.sign_in(Office(db, Path(':memory:')), None, interactive=True)  # nobody to ask for: single-user session
     assert sessions.current(db).mode == sessions.SessionMode.SINGLE_USER
     AccountService(db).create("quantri", "Quản trị hệ thống", Role.ADMIN, PASSWORD)

@@ -118,7 +118,7 @@ def test_about_box_shows_version_and_database_path(qtbot: QtBot, window: MainWin
     assert [b.text() for b in dialog.findChildren(QAbstractButton)] == ["Đóng"]
 
 
-def test_f1_opens_the_about_box(qtbot: QtBot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_f1_opens_the_about_box(qtbot: QtBot, window: MainWindow, monkeypatch) -> None:
     shown: list[QDialog] = []
     monkeypatch.setattr(QDialog, "exec", lambda self: shown.append(self) or 0)
     qtbot.keyClick(window, Qt.Key.Key_F1)

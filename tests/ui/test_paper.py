@@ -84,7 +84,7 @@ def test_with_a_printer_the_ledger_goes_through_the_print_dialog(
     asked: list[tuple[str, int]] = []
     out = tmp_path / "printed.pdf"
 
-    def ask(parent, *, title: str, pages: int) -> QPrinter:  # type: ignore[no-untyped-def]
+    def ask(parent, *, title: str, pages: int) -> QPrinter:
         asked.append((title, pages))
         return file_printer(out)
 

@@ -32,7 +32,7 @@ def page(window: MainWindow, context: AppContext) -> PlanPage:
     return shown
 
 
-def fill(qtbot: QtBot, dialog, values: dict[str, str]):  # type: ignore[no-untyped-def]
+def fill(qtbot: QtBot, dialog, values: dict[str, str]):
     """Type into the dialog's fields by key and press «Lưu»; the dialog (still open when refused)."""
     qtbot.addWidget(dialog)
     dialog.show()
@@ -56,7 +56,7 @@ def test_the_plan_is_created_then_tasks_typed_in_and_completed(qtbot: QtBot, pag
 
     dialogs: list[TaskDialog] = []
 
-    def add(parent, service, year, task=None, *, area=None):  # type: ignore[no-untyped-def]
+    def add(parent, service, year, task=None, *, area=None):
         dialog = TaskDialog(service, year, task, area=area)
         dialogs.append(dialog)
         dialog.area.setCurrentIndex(dialog.area.findData(int(ReformArea.PROCEDURES)))
@@ -140,7 +140,7 @@ def test_tasks_are_imported_from_a_file_or_every_bad_row_is_told(qtbot: QtBot, p
 def test_a_directive_document_is_registered(qtbot: QtBot, page: PlanPage, monkeypatch: pytest.MonkeyPatch) -> None:
     refused: list[DocumentDialog] = []
 
-    def add(parent, service, document=None, *, day=None):  # type: ignore[no-untyped-def]
+    def add(parent, service, document=None, *, day=None):
         dialog = fill(qtbot, DocumentDialog(service, document, day=day), {"number": "15/KH-UBND"})
         refused.append(dialog)
         assert dialog.errors["title"].isVisible()  # the summary is required

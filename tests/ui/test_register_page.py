@@ -16,7 +16,7 @@ from ui.models.dossier_table import RAW_ROLE, DossierTableModel
 from ui.pages.register_page import RegisterPage
 
 
-def test_the_model_passes_qt_model_tester(qtmodeltester, demo_context: AppContext) -> None:  # type: ignore[no-untyped-def]
+def test_the_model_passes_qt_model_tester(qtmodeltester, demo_context: AppContext) -> None:
     model = DossierTableModel(RegisterService(demo_context.db), page_size=40)
     qtmodeltester.check(model)
 
@@ -92,7 +92,7 @@ def test_status_filter_and_header_sort(qtbot: QtBot, demo_window: MainWindow) ->
     assert page.model.filter.sort.value == "code"
 
 
-def test_the_ledger_is_printed_for_the_chosen_dates(qtbot: QtBot, demo_window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_ledger_is_printed_for_the_chosen_dates(qtbot: QtBot, demo_window: MainWindow, monkeypatch) -> None:
     from datetime import date
     from pathlib import Path
 
@@ -111,7 +111,7 @@ def test_the_ledger_is_printed_for_the_chosen_dates(qtbot: QtBot, demo_window: M
     assert "Từ ngày 01/03/2024 đến ngày 31/03/2024" in " ".join(text.split())
 
 
-def test_the_filtered_list_is_exported_to_excel(qtbot: QtBot, demo_window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_filtered_list_is_exported_to_excel(qtbot: QtBot, demo_window: MainWindow, monkeypatch) -> None:
     from pathlib import Path
 
     from openpyxl import load_workbook

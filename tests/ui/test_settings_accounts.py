@@ -87,7 +87,7 @@ def test_an_account_is_added_through_the_dialog(qtbot: QtBot, tab: AccountsTab, 
     caplog.set_level(logging.DEBUG)
     dialogs: list[NewAccountDialog] = []
 
-    def ask(parent, service):  # type: ignore[no-untyped-def]
+    def ask(parent, service):
         dialog = NewAccountDialog(service)
         dialogs.append(dialog)
         dialog.role.setCurrentIndex(dialog.role.findData(Role.OFFICER.value))
@@ -148,7 +148,7 @@ def test_a_password_reset_lifts_a_lock_out(qtbot: QtBot, tab: AccountsTab, accou
 
     dialogs: list[ResetPasswordDialog] = []
 
-    def ask(parent, service, user):  # type: ignore[no-untyped-def]
+    def ask(parent, service, user):
         dialog = ResetPasswordDialog(service, user)
         dialogs.append(dialog)
         fill(qtbot, dialog, {"password": "mat-khau-moi-2", "confirm": "mat-khau-moi-3"})
@@ -170,7 +170,7 @@ def test_an_account_is_changed_and_disabled(qtbot: QtBot, tab: AccountsTab, acco
     accounts.create("tuphap", "Trần Văn Nam", Role.DESK, "mat-khau-tu-phap")
     tab.refresh()
 
-    def ask(parent, service, user):  # type: ignore[no-untyped-def]
+    def ask(parent, service, user):
         dialog = EditAccountDialog(service, user)
         dialog.role.setCurrentIndex(dialog.role.findData(Role.OFFICER.value))
         dialog.active.setChecked(False)

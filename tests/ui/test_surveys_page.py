@@ -124,7 +124,7 @@ def test_the_questionnaire_is_edited_and_the_form_follows(qtbot: QtBot, page: Su
     page.tabs.setCurrentIndex(2)
     assert editor.table.rowCount() == 22
 
-    def add(parent, service, criterion=None):  # type: ignore[no-untyped-def]
+    def add(parent, service, criterion=None):
         dialog = CriterionDialog(service, criterion)
         qtbot.addWidget(dialog)
         dialog.aspect.setValue(3)

@@ -27,7 +27,7 @@ def test_queues_with_counts(demo_window: MainWindow) -> None:
     assert sum(q.count for q in page.service.queues()) > 0
 
 
-def test_the_morning_list_prints_every_queue(qtbot, demo_window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_morning_list_prints_every_queue(qtbot, demo_window: MainWindow, monkeypatch) -> None:
     from pathlib import Path
 
     from pypdf import PdfReader

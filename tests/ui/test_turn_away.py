@@ -44,7 +44,7 @@ def test_f8_turns_an_incomplete_filing_away_with_mau_02(qtbot: QtBot, page: Rece
     monkeypatch.setattr(desktop, "open_file", opened.append)
     seen: list[TurnAwayDialog] = []
 
-    def fill_and_save(parent, service, start):  # type: ignore[no-untyped-def]
+    def fill_and_save(parent, service, start):
         dialog = TurnAwayDialog(service, start, parent)
         qtbot.addWidget(dialog)
         seen.append(dialog)

@@ -334,7 +334,7 @@ def test_a_known_procedure_without_its_decision_gets_it_and_nothing_else_changes
 
 
 @pytest.fixture
-def catalogue_window(qtbot: QtBot, qapp, db_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+def catalogue_window(qtbot: QtBot, qapp, db_path: Path) -> Iterator[MainWindow]:
     configure_application(qapp)
     db = open_db(db_path)
     SettingsService(db).save(UnitSettings(name="UBND xã Hoằng Hợp", place="Hoằng Hợp", code="000.21.31.H56"))

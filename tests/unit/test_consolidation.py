@@ -85,9 +85,9 @@ def files(tmp_path: Path) -> list[Path]:
     return [write(tmp_path, f"{n}.json", report_data(name)) for n, name in zip("abc", (A, B, C), strict=True)]
 
 
-def consolidate(paths: list[Path], **options: object):  # type: ignore[no-untyped-def]
+def consolidate(paths: list[Path], **options: object):
     service = ConsolidationService(clock=lambda: datetime(2024, 6, 20, 10, 0))
-    return service.consolidate(paths, issued_on=date(2024, 6, 20), **options)  # type: ignore[arg-type]
+    return service.consolidate(paths, issued_on=date(2024, 6, 20), **options)
 
 
 def problems(paths: list[Path], **options: object) -> list[str]:

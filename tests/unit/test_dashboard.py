@@ -17,7 +17,7 @@ TODAY = datetime(2026, 11, 23, 9, 0)
 
 
 @pytest.fixture
-def demo(demo_path) -> Database:  # type: ignore[no-untyped-def]
+def demo(demo_path) -> Database:
     database = open_db(demo_path)
     yield database
     database.close()

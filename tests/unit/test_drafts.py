@@ -96,7 +96,7 @@ def test_a_draft_belongs_to_the_account_that_typed_it(db: Database, drafts: Draf
 def test_data_that_is_not_json_is_refused_and_nothing_written(db: Database, drafts: DraftService,
                                                              data: object, error: type[Exception]) -> None:
     with pytest.raises(error):
-        drafts.save("reception", data)  # type: ignore[arg-type]
+        drafts.save("reception", data)
     assert db.execute("SELECT count(*) FROM form_draft").fetchone()[0] == 0
 
 
@@ -158,7 +158,7 @@ def test_a_draft_survives_a_process_killed_after_saving_it(db_path: Path) -> Non
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
-        assert line == "SAVED\n", line + proc.stderr.read()  # type: ignore[union-attr]
+        assert line == "SAVED\n", line + proc.stderr.read()
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=60)

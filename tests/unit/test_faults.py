@@ -276,7 +276,7 @@ def test_an_import_while_another_program_holds_the_lock(
     assert_locked(caught.value, db_path)
     assert contents(ready) == before
     assert_sound(ready)
-    assert kind.run(ready, path).inserted == 1  # type: ignore[attr-defined]
+    assert kind.run(ready, path).inserted == 1
 
 
 def cchc(*args: str) -> subprocess.CompletedProcess[str]:

@@ -60,7 +60,7 @@ def receipt(**changes: object) -> ReceiptForm:
         time_limit_unit=TimeLimitUnit.WORKING_DAYS, sets=1, ledger_book="01/2024", ledger_line="125",
         received_by="Trần Thị Mai", number="0007/TNHS",
     )
-    return dataclasses.replace(form, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(form, **changes)
 
 
 def supplement(**changes: object) -> SupplementRequestForm:
@@ -70,7 +70,7 @@ def supplement(**changes: object) -> SupplementRequestForm:
         reason="Thành phần hồ sơ chưa đầy đủ theo Điều 16 Luật Hộ tịch", contact_name="Trần Thị Mai",
         contact_phone="0237 3860 123", guide_name="Trần Thị Mai", number="12/PBS",
     )
-    return dataclasses.replace(form, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(form, **changes)
 
 
 def refusal(**changes: object) -> RefusalForm:
@@ -79,7 +79,7 @@ def refusal(**changes: object) -> RefusalForm:
         reasons=("Thủ tục không thuộc thẩm quyền giải quyết của UBND xã", "Đề nghị nộp hồ sơ tại cấp tỉnh"),
         officer_name="Trần Thị Mai", number="03/PTC",
     )
-    return dataclasses.replace(form, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(form, **changes)
 
 
 def apology(**changes: object) -> ApologyForm:
@@ -89,7 +89,7 @@ def apology(**changes: object) -> ApologyForm:
         new_due_at=datetime(2024, 5, 28, 11, 30), reason="Phải xác minh nguồn gốc thửa đất.",
         issued_on=date(2024, 5, 23), number="05/PXL-UBND", recipients=("Như trên", "Chủ tịch UBND xã (b/c)"),
     )
-    return dataclasses.replace(form, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(form, **changes)
 
 
 def normalise(text: str) -> str:
@@ -258,7 +258,7 @@ def test_apology_signer_and_recipients_from_the_dto() -> None:
     lambda: apology_pdf(apology(applicant=TRICKY), UNIT),
 ], ids=["mau01", "mau02", "mau03", "mau04"])
 def test_user_text_is_escaped(build: object) -> None:
-    pdf = build()  # type: ignore[operator]
+    pdf = build()
     assert_has(pdf, 0, "Hộ kinh doanh Ưng & Con <b>Đắk Lắk</b>")
 
 

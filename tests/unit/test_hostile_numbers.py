@@ -152,7 +152,7 @@ def test_cchc_report_value_minus_zero_is_zero(typed: Path) -> None:
 # -- report files added up -------------------------------------------------------------------------------------------
 
 
-def consolidate(paths: list[Path]):  # type: ignore[no-untyped-def]
+def consolidate(paths: list[Path]):
     service = ConsolidationService(clock=lambda: datetime(2024, 6, 20, 10, 0))
     return service.consolidate(paths, issued_on=date(2024, 6, 20))
 
@@ -171,14 +171,14 @@ def good(tmp_path: Path) -> list[Path]:
 def hostile(tmp_path: Path, name: str, changes: dict[str, object]) -> Path:
     """C's report with some figures changed or added."""
     data = report_data(C)
-    data["indicators"] = {**data["indicators"], **changes}  # type: ignore[dict-item]
+    data["indicators"] = {**data["indicators"], **changes}
     return write(tmp_path, name, data)
 
 
 def test_a_file_with_every_figure_negated_is_refused(tmp_path: Path, good: list[Path]) -> None:
     data = report_data(C)
     data["indicators"] = {key: -value if isinstance(value, int | float) and value else value
-                          for key, value in data["indicators"].items()}  # type: ignore[attr-defined]
+                          for key, value in data["indicators"].items()}
     negated = write(tmp_path, "am.json", data)
     [message] = refused([*good, negated])
     assert message == (
@@ -190,13 +190,13 @@ def test_a_file_with_every_figure_negated_is_refused(tmp_path: Path, good: list[
 
 def test_a_file_of_ten_to_the_300_is_refused(tmp_path: Path, good: list[Path]) -> None:
     data = report_data(C)
-    data["indicators"] = {key: 10 ** 300 for key in data["indicators"]}  # type: ignore[attr-defined]
+    data["indicators"] = {key: 10 ** 300 for key in data["indicators"]}
     huge = write(tmp_path, "lon.json", data)
     [message] = refused([*good, huge])
     assert message.startswith(f"Tệp «{huge}»: số liệu không dùng được: «3.3.1» = 1000000000000000000000000000000000"
                               f"000000… (phải là {COUNT_RANGE}); ")
     assert message.endswith(" … và 24 chỉ tiêu khác. Hãy đề nghị đơn vị kiểm tra lại số liệu và gửi lại báo cáo.")
-    data["indicators"] = {key: 1e300 for key in data["indicators"]}  # type: ignore[attr-defined]
+    data["indicators"] = {key: 1e300 for key in data["indicators"]}
     assert refused([*good, write(tmp_path, "lon.json", data)])[0].startswith(
         f"Tệp «{huge}»: số liệu không dùng được: «3.3.1» = 1e+300 (phải là {COUNT_RANGE}); ")
 
@@ -248,7 +248,7 @@ def test_the_limits_of_a_district_file_are_its_communes(tmp_path: Path, good: li
 def test_every_file_is_checked_and_named(tmp_path: Path, good: list[Path]) -> None:
     negative = hostile(tmp_path, "am.json", {"3.5": -1})
     text = report_data("UBND xã Hoằng Lộc")
-    text["indicators"]["3.5"] = "1"  # type: ignore[index]
+    text["indicators"]["3.5"] = "1"
     word = write(tmp_path, "chu.json", text)
     assert refused([good[0], negative, word]) == [
         f"Tệp «{negative}»: số liệu không dùng được: «3.5» = -1 (phải là {COUNT_RANGE}). Hãy đề nghị đơn vị kiểm tra "
@@ -283,7 +283,7 @@ def test_deep_nesting_is_refused(tmp_path: Path, good: list[Path]) -> None:
         assert refused([*good, write(tmp_path, "sau.json", data)]) == [
             f"Tệp «{path}» có các mục lồng nhau quá sâu, không phải là báo cáo JSON của CCHC Desktop."]
     data = report_data(C)
-    data["indicators"]["3.3.1"] = [[[[[17]]]]]  # type: ignore[index]
+    data["indicators"]["3.3.1"] = [[[[[17]]]]]
     assert refused([*good, write(tmp_path, "sau.json", data)]) == [
         f"Tệp «{path}»: giá trị của chỉ tiêu phải là số hoặc null; sai ở «3.3.1»: [[[[[17]]]]]."]
 

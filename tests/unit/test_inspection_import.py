@@ -38,7 +38,7 @@ def service(db: Database) -> InspectionImportService:
 
 def rejected(service: InspectionImportService, path: Path, **options: object) -> list[str]:
     with pytest.raises(ImportRejected) as caught:
-        service.import_inspections(path, **options)  # type: ignore[arg-type]
+        service.import_inspections(path, **options)
     return [str(problem) for problem in caught.value.problems]
 
 

@@ -60,7 +60,7 @@ def service(db: Database) -> InspectionService:
 
 def refused(call: object, *args: object, **kwargs: object) -> dict[str, str]:
     with pytest.raises(ValidationError) as caught:
-        call(*args, **kwargs)  # type: ignore[operator]
+        call(*args, **kwargs)
     return caught.value.errors
 
 

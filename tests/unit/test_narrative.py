@@ -43,7 +43,7 @@ def figures(*, period=H1, counted_to=date(2024, 6, 4), **parts: object) -> Figur
                                       online_full=0),
     }
     base.update(parts)
-    return Figures(period=period, counted_to=counted_to, cutoff=counted_to, **base)  # type: ignore[arg-type]
+    return Figures(period=period, counted_to=counted_to, cutoff=counted_to, **base)
 
 
 # The seed's first half of 2024 (seed 002, section II.2), as far as its sentences agree with one another.

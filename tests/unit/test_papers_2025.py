@@ -287,7 +287,7 @@ def test_bad_proxy_and_delivery_are_refused_with_every_problem(office: Database)
     with pytest.raises(ValidationError) as refused:
         reception.register(NewDossier(procedure_code="1.000689", applicant_name="Đặng Thị Hồng",
                                       proxy=Proxy(name=" ", id_number="12ab", phone="123"),
-                                      result_delivery="fax"))  # type: ignore[arg-type]
+                                      result_delivery="fax"))
     errors = refused.value.errors
     assert errors["proxy_name"] == "Chưa ghi họ tên người được ủy quyền."
     assert errors["proxy_id_number"].startswith("Người được ủy quyền: Số giấy tờ tùy thân")

@@ -39,7 +39,7 @@ def heading(number: str, name: str) -> AppendixRow:
 
 
 def row(number: str, name: str, unit: str, value: float | None, **kw: object) -> AppendixRow:
-    return AppendixRow(number, name, unit, key=str(kw.pop("key", number)), value=value, **kw)  # type: ignore[arg-type]
+    return AppendixRow(number, name, unit, key=str(kw.pop("key", number)), value=value, **kw)
 
 
 def breakdown(parent: str, suffix: str, name: str, value: int, first: bool = False) -> AppendixRow:

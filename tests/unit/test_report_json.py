@@ -41,7 +41,7 @@ def document(**changes: object) -> ReportDocument:
         "number": "45", "recipients": ("UBND huyện Hoằng Hóa",),
     }
     values.update(changes)
-    return ReportDocument(**values)  # type: ignore[arg-type]
+    return ReportDocument(**values)
 
 
 def write(tmp_path: Path, data: object, name: str = "bao-cao.json") -> Path:

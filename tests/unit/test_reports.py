@@ -72,7 +72,7 @@ def files(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ReportDocument]]:
     built_files: list[tuple[str, ReportDocument]] = []
     real = reports_module.builder
 
-    def fake(fmt: str):  # type: ignore[no-untyped-def]
+    def fake(fmt: str):
         if fmt == "json":
             return real(fmt)
 

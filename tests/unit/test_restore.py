@@ -200,5 +200,5 @@ def test_a_copy_is_written_under_a_hidden_partial_name(db: Database, db_path: Pa
             seen.extend(name for name in os.listdir(tmp_path / "copies"))
             real_backup(db.conn, target)
 
-    copy_database(Spy(), tmp_path / "copies" / "cchc-thu-cong-20240604-093000.sqlite3")  # type: ignore[arg-type]
+    copy_database(Spy(), tmp_path / "copies" / "cchc-thu-cong-20240604-093000.sqlite3")
     assert seen == [f".cchc-thu-cong-20240604-093000.sqlite3.{os.getpid()}.part"]

@@ -33,7 +33,7 @@ def test_wrong_combinations_are_named() -> None:
     assert derived("PHÓ CHỦ TỊCH") == ("KT. CHỦ TỊCH",)
 
 
-def test_the_settings_refuse_a_vice_chair_for_the_committee(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_settings_refuse_a_vice_chair_for_the_committee(db) -> None:
     service = SettingsService(db)
     with pytest.raises(ValidationError) as refused:
         service.update(name="UBND xã Hoằng Hợp", signer_title="PHÓ CHỦ TỊCH", signer_authority="TM. ỦY BAN NHÂN DÂN")

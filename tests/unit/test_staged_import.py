@@ -39,7 +39,7 @@ def counts(path: Path) -> tuple[int, int, int, int]:
     """(dossiers, staged rows, batches, audit entries of new dossiers) as plain SQLite sees the file."""
     con = sqlite3.connect(path)
     try:
-        return tuple(con.execute(sql).fetchone()[0] for sql in (  # type: ignore[return-value]
+        return tuple(con.execute(sql).fetchone()[0] for sql in (
             "SELECT count(*) FROM dossier", "SELECT coalesce(sum(rows), 0) FROM import_chunk",
             "SELECT count(*) FROM import_batch",
             "SELECT count(*) FROM audit_log WHERE table_name = 'dossier' AND action = 'insert'"))

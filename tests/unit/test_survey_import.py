@@ -49,7 +49,7 @@ def service(db: Database) -> SurveyImportService:
 
 def rejected(service: SurveyImportService, path: Path, **options: object) -> list[str]:
     with pytest.raises(ImportRejected) as caught:
-        service.import_surveys(path, **options)  # type: ignore[arg-type]
+        service.import_surveys(path, **options)
     return [str(problem) for problem in caught.value.problems]
 
 

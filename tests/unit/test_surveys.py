@@ -92,7 +92,7 @@ def test_the_method_may_be_given_by_its_label(service: SurveyService) -> None:
 def test_every_bad_field_is_named_at_once_and_nothing_is_written(service: SurveyService, db: Database) -> None:
     errors = refused(service, SurveyEntry(
         taken_on=date(2024, 6, 11), method="thư", overall=6, answers={"1.2": 0, "3.1": 9, "9.9": 3, "1.3": "tốt"},
-        dossier_code="000.21.31.H56-240604-9999", comment="x" * 2001))  # type: ignore[dict-item]
+        dossier_code="000.21.31.H56-240604-9999", comment="x" * 2001))
     assert errors == {
         "taken_on": "Ngày khảo sát 11/06/2024 ở tương lai.",
         "method": "Hình thức khảo sát «thư» không hợp lệ (chọn một trong: Phát phiếu, Trực tuyến, Kiosk).",
@@ -114,7 +114,7 @@ def test_an_empty_form_names_the_date_and_the_overall_rating(service: SurveyServ
         "taken_on": "Hãy ghi ngày khảo sát.",
         "overall": "Hãy chọn mức độ hài lòng chung (từ 1 đến 5).",
     }
-    assert refused(service, SurveyEntry(taken_on=date(1999, 12, 31), overall=True)) == {  # type: ignore[arg-type]
+    assert refused(service, SurveyEntry(taken_on=date(1999, 12, 31), overall=True)) == {
         "taken_on": "Ngày khảo sát 31/12/1999 trước năm 2000.",
         "overall": "Mức độ hài lòng chung: «True» không phải là điểm (ghi số từ 1 đến 5).",
     }

@@ -66,7 +66,7 @@ def plans(db: Database) -> PlanService:
 
 def rejected(service: TaskImportService, path: Path, **options: object) -> list[str]:
     with pytest.raises(ImportRejected) as caught:
-        service.import_tasks(path, **options)  # type: ignore[arg-type]
+        service.import_tasks(path, **options)
     return [str(problem) for problem in caught.value.problems]
 
 
@@ -114,7 +114,7 @@ def test_a_csv_with_vietnamese_headers_creates_the_plan_of_the_deadlines_year(
     result = service.import_tasks(path)
     assert (result.year, result.plan_created, result.inserted, result.updated, result.unchanged) == (
         2024, True, 4, 0, 0)
-    assert plans.plan(2024).title == "Kế hoạch cải cách hành chính năm 2024"  # type: ignore[union-attr]
+    assert plans.plan(2024).title == "Kế hoạch cải cách hành chính năm 2024"
     tasks = plans.tasks(2024)
     assert [(item.number, item.area, item.deadline, item.status, item.completed_on) for item in tasks] == [
         ("1", ReformArea.DIRECTION, date(2024, 1, 15), TaskStatus.DONE, date(2024, 1, 10)),

@@ -378,8 +378,8 @@ def test_cchc_template_install_refuses_a_bad_file(db_path: Path, tmp_path: Path)
 
 def test_installing_needs_the_settings_right(db: Database, tmp_path: Path, demo_path: Path) -> None:
     path = file_of(tmp_path, province(), "tinh.json")
-    assert TemplateService.install.permission is sessions.Permission.SETTINGS  # type: ignore[attr-defined]
-    assert TemplateService.install_default.permission is sessions.Permission.SETTINGS  # type: ignore[attr-defined]
+    assert TemplateService.install.permission is sessions.Permission.SETTINGS
+    assert TemplateService.install_default.permission is sessions.Permission.SETTINGS
     accounts = AccountService(db)
     officer = accounts.create("cchc", "Lê Thị Thu", Role.OFFICER, "mat-khau-dai-1")
     sessions.begin(db, Session(user=officer, mode=SessionMode.LOGIN))
@@ -501,8 +501,8 @@ def with_template(name: str, template: Any, **figures: object) -> dict[str, obje
     data = report_data(name)
     if template is not None:
         data["template"] = template.data(with_digest=True)
-    data["indicators"].update(figures)  # type: ignore[union-attr]
-    data["sources"].update(dict.fromkeys(figures, "computed"))  # type: ignore[union-attr]
+    data["indicators"].update(figures)
+    data["sources"].update(dict.fromkeys(figures, "computed"))
     return data
 
 
@@ -525,7 +525,7 @@ def test_files_of_different_templates_are_refused(tmp_path: Path) -> None:
     assert consolidate([a, d, c]).document.communes == (A, B, C)
     # a template whose rows were changed after its hash was written is refused
     tampered = with_template(B, ours)
-    tampered["template"]["rows"][2]["rule"] = "max"  # type: ignore[index]
+    tampered["template"]["rows"][2]["rule"] = "max"
     e = write(tmp_path, "e.json", tampered)
     [message] = problems([a, e])
     assert message == (f"Tệp «{e}»: mẫu phụ lục («template») không dùng được: Mã băm «hash» của mẫu không khớp với các "

@@ -32,7 +32,7 @@ class ValueAxis(pg.AxisItem):
         super().__init__(orientation)
         self.percent = percent
 
-    def tickStrings(self, values, scale, spacing):  # type: ignore[no-untyped-def]
+    def tickStrings(self, values, scale, spacing):
         if self.percent:
             return [formatting.percent(value, decimals=0) for value in values]
         whole = spacing >= 1
@@ -194,7 +194,7 @@ class ChartPanel(QFrame):
         scene = self.plot.getPlotItem().getViewBox().mapViewToScene(QPointF(x, y))
         return self.plot.mapFromScene(scene)
 
-    def _scene_clicked(self, event) -> None:  # type: ignore[no-untyped-def]
+    def _scene_clicked(self, event) -> None:
         point = self.plot.getPlotItem().getViewBox().mapSceneToView(event.scenePos())
         found = self.hit(point.x(), point.y())
         if found is not None:

@@ -219,7 +219,7 @@ class TurnedAwayListDialog(QDialog):
         """Show the list until closed. Tests replace this."""
         cls(service, first, last, parent).exec()
 
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
             self.reprint()
             return

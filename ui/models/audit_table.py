@@ -49,7 +49,7 @@ def summary(entry: AuditEntry, *, limit: int = SUMMARY_CHARS) -> str:
 class AuditTableModel(QAbstractTableModel):
     """Lazy: ``rowCount`` grows by ``page_size`` entries through ``fetchMore`` (the view asks as it scrolls)."""
 
-    def __init__(self, service: AuditService, *, page_size: int = PAGE, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, service: AuditService, *, page_size: int = PAGE, parent=None) -> None:
         super().__init__(parent)
         self.service = service
         self.page_size = page_size

@@ -19,7 +19,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class TaskTableModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.tasks: list[PlanTask] = []
         self.today = date.today()
@@ -36,7 +36,7 @@ class TaskTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return _(COLUMNS[section])
         return None
@@ -44,7 +44,7 @@ class TaskTableModel(QAbstractTableModel):
     def overdue(self, task: PlanTask) -> bool:
         return task_overdue(task_state(task.status, task.completed_on, self.today), task.deadline, self.today)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         task = self.tasks[index.row()]

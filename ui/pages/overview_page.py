@@ -175,6 +175,6 @@ class OverviewPage(Page):
             return
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            panel.save_png(target)  # type: ignore[attr-defined]
+            panel.save_png(target)
         except (OSError, CchcError) as exc:
             messages.error(self, user_message(exc))

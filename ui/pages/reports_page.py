@@ -375,7 +375,7 @@ class ReportsPage(Page):
 class HistoryDialog(QDialog):
     """The reports exported, newest first; «Mở lại» shows one as it was sent."""
 
-    def __init__(self, service, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, service, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Báo cáo đã xuất"))
         self.resize(720, 420)
@@ -400,7 +400,7 @@ class HistoryDialog(QDialog):
         return self.records[row].id if 0 <= row < len(self.records) else None
 
     @classmethod
-    def choose(cls, parent: QWidget | None, service) -> int | None:  # type: ignore[no-untyped-def]
+    def choose(cls, parent: QWidget | None, service) -> int | None:
         """The id of the report to reopen, or None. Tests replace this."""
         dialog = cls(service, parent)
         return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
