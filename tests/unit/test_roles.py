@@ -216,3 +216,43 @@ def test_a_refusal_says_which_right_is_missing(demo_with_a_locked_account: Path,
                                  capsys)
     assert code == 1 and "lệnh chỉ chạy khi đăng nhập" in err
     assert not (tmp_path / "local" / "usb").exists()
+
+
+# What each command writes under its caller (issue 17, item 2): the table and column of the row it makes.
+WRITTEN_BY = [
+    ("turn-away", "desk", "SELECT user_id FROM desk_refusal ORDER BY id DESC LIMIT 1"),
+    ("report-value", "officer", "SELECT user_id FROM report_manual_value WHERE indicator = '4.1.1'"),
+    ("report", "chair", "SELECT user_id FROM report ORDER BY id DESC LIMIT 1"),
+    ("import dossiers", "officer", "SELECT received_by FROM dossier ORDER BY id DESC LIMIT 1"),
+]
+
+
+@pytest.mark.parametrize(("name", "caller", "query"), WRITTEN_BY)
+def test_the_command_line_records_who_acted(demo_with_a_locked_account: Path, tmp_path: Path, name: str,
+                                            caller: str, query: str, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A command run with --user writes that account on the rows it makes, as the window does."""
+    command = next(command for command in COMMANDS if command.name == name)
+    code, err, unchanged = _run(demo_with_a_locked_account, tmp_path / "run", command, caller, monkeypatch, capsys)
+    assert code == 0 and not unchanged, err
+    database = tmp_path / "run" / "cchc.sqlite3"
+    username = CALLERS[caller][0][1]
+    account = _first(database, f"SELECT id FROM user WHERE username = '{username}'")
+    assert _first(database, query) == account
+
+
+def test_local_admin_mode_records_no_account_and_says_so_in_the_trail(db_path: Path, tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --user on a database whose accounts have no password: the row names nobody, the audit trail
+    names the local admin mode and the machine's login."""
+    from cchc_desktop.services.catalogue import load_reference_catalogue
+    from db.connection import open_db
+
+    db = open_db(db_path)
+    load_reference_catalogue(db)
+    db.close()
+    assert cli.main(["turn-away", "--kind", "not_accepted", "--applicant", "Lê Thị Hà", "--reason",
+                     "Không thuộc thẩm quyền", "--db", str(db_path)]) == 0, capsys.readouterr().err
+    assert _first(db_path, "SELECT coalesce(user_id, 'NULL') FROM desk_refusal") == "NULL"
+    actor = _first(db_path, "SELECT actor FROM audit_log WHERE table_name = 'desk_refusal' ORDER BY id DESC LIMIT 1")
+    assert actor.startswith("quản trị cục bộ (")
