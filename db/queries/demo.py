@@ -6,19 +6,20 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
+from db.queries import insert_dossier_sql
+
 INSERT_USER = """
 INSERT INTO user (username, full_name, title, role, password_hash, active, created_at)
 VALUES (?, ?, ?, ?, ?, 1, ?)
 ON CONFLICT (username) DO NOTHING
 """
 
-INSERT_DOSSIER = """
-INSERT INTO dossier (
-    id, code, procedure_id, applicant_name, applicant_folded, applicant_id, phone, address, sets, channel,
-    received_at, received_by, due_at, handling_unit, resolved_at, returned_at, outcome, withdrawn_at, status,
-    digitized, fee, form_set, result_delivery, proxy, ledger_book, ledger_line
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
+COLUMNS = (
+    "id", "code", "procedure_id", "applicant_name", "applicant_folded", "applicant_id", "phone", "address", "sets",
+    "channel", "received_at", "received_by", "due_at", "handling_unit", "resolved_at", "returned_at", "outcome",
+    "withdrawn_at", "status", "digitized", "fee", "form_set", "result_delivery", "proxy", "ledger_book", "ledger_line",
+)
+INSERT_DOSSIER = insert_dossier_sql(COLUMNS)
 
 # The columns of the 2025 papers (m0012), last in ``INSERT_DOSSIER``: a file of an earlier schema (the upgrade
 # tests fill one with the demo before upgrading it) is written without them.
@@ -31,10 +32,8 @@ def dossier_insert(db: Database) -> tuple[str, int | None]:
     columns = {row[1] for row in db.execute("PRAGMA table_info(dossier)")}
     if set(PAPER_COLUMNS) <= columns:
         return INSERT_DOSSIER, None
-    head, values = INSERT_DOSSIER.split(") VALUES (")
-    head = head.replace(", result_delivery, proxy, ledger_book, ledger_line", "")
-    width = values.count("?") - len(PAPER_COLUMNS)
-    return f"{head}) VALUES ({', '.join('?' * width)})", width
+    earlier = tuple(column for column in COLUMNS if column not in PAPER_COLUMNS)
+    return insert_dossier_sql(earlier), len(earlier)
 
 
 INSERT_EVENT = """

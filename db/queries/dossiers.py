@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from db.queries import new_id, staging
+from db.queries import insert_dossier_sql, new_id, staging
 from db.queries.rows import dicts, first
 
 Row = dict[str, Any]
@@ -38,17 +38,12 @@ DOSSIER_COLUMNS = """
     p.time_limit_unit, p.afternoon_cutoff, p.supplement_rule, u.full_name AS received_by_name
 """
 
-INSERT_DOSSIER = """
-INSERT INTO dossier (
-    code, procedure_id, applicant_name, applicant_folded, applicant_id, phone, address, email, sets, channel,
-    received_at, received_by, due_at, status, digitized, note, form_set, result_delivery, proxy, ledger_book,
-    ledger_line
-) VALUES (
-    :code, :procedure_id, :applicant_name, :applicant_folded, :applicant_id, :phone, :address, :email, :sets,
-    :channel, :received_at, :received_by, :due_at, :status, :digitized, :note, :form_set, :result_delivery, :proxy,
-    :ledger_book, :ledger_line
+DESK_COLUMNS = (
+    "code", "procedure_id", "applicant_name", "applicant_folded", "applicant_id", "phone", "address", "email", "sets",
+    "channel", "received_at", "received_by", "due_at", "status", "digitized", "note", "form_set", "result_delivery",
+    "proxy", "ledger_book", "ledger_line",
 )
-"""
+INSERT_DOSSIER = insert_dossier_sql(DESK_COLUMNS, named=True)
 
 INSERT_DOCUMENT = "INSERT INTO dossier_document (dossier_id, name, kind, count) VALUES (?, ?, ?, ?)"
 

@@ -14,19 +14,17 @@ from typing import Any, cast
 from sqlite_utils import Database
 
 from db import audit
-from db.queries import new_id
+from db.queries import insert_dossier_sql, new_id
 from db.queries.bulk import executemany, next_id
 from db.queries.rows import dicts
 
 Row = dict[str, Any]
 
-INSERT_DOSSIER = """
-INSERT INTO dossier (
-    id, code, procedure_id, applicant_name, applicant_folded, applicant_id, phone, address, channel, received_at,
-    received_by, due_at, resolved_at, returned_at, outcome, withdrawn_at, status, digitized, form_set, ledger_book,
-    ledger_line
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
+INSERT_DOSSIER = insert_dossier_sql((
+    "id", "code", "procedure_id", "applicant_name", "applicant_folded", "applicant_id", "phone", "address", "channel",
+    "received_at", "received_by", "due_at", "resolved_at", "returned_at", "outcome", "withdrawn_at", "status",
+    "digitized", "form_set", "ledger_book", "ledger_line",
+))
 
 UPDATE_DOSSIER = """
 UPDATE dossier SET

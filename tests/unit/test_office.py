@@ -100,3 +100,14 @@ def test_one_transaction_helper_only() -> None:
                 if re.search(r"atomic\(|take_write_lock", line):
                     found.append(f"{path.relative_to(ROOT)}:{number}")
     assert len(found) == 1 and found[0].startswith("db/errors.py:"), found
+
+
+def test_one_insert_of_dossiers() -> None:
+    """The desk, the import and the demo write dossiers through one statement builder (their columns differ:
+    the desk has no result yet, the demo has fees), ``db.queries.insert_dossier_sql``."""
+    found = []
+    for folder in ("cchc_desktop", "db"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            found += [f"{path.relative_to(ROOT)}"] * len(re.findall(r"INSERT INTO dossier\b(?!_)", text))
+    assert found == ["db/queries/__init__.py"]
