@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from cchc_desktop import APP_ID, APP_NAME, __version__
 from cchc_desktop.errors import StorageError, classify, from_environment, user_message
-from cchc_desktop.i18n import _, set_language
+from cchc_desktop.i18n import _, current_language, set_language
 from cchc_desktop.logs import LEVELS, log_tail, setup_logging
 from cchc_desktop.paths import resolve_db_path
 
@@ -59,6 +59,10 @@ def configure_application(app):
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_ID)
     QLocale.setDefault(QLocale("vi_VN"))
+    if current_language() == "vi":  # Qt's own menus, buttons and file dialog too (ui.qt_texts)
+        from ui import qt_texts
+
+        qt_texts.install(app)
     qss = RESOURCES / "qss" / "app.qss"
     if qss.exists():
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
