@@ -1,6 +1,6 @@
 """Qt's own texts in Vietnamese: the text fields' context menu, the standard dialog buttons, «Show Details…», the
 file dialog. Qt ships no Vietnamese translation of them (no ``qtbase_vi.qm``), so this translator answers from
-the table below; anything else falls through to the English source. Installed when the interface is Vietnamese.
+the table below; anything else keeps its English source. Installed when the interface is Vietnamese.
 """
 
 from __future__ import annotations
@@ -53,10 +53,12 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 class QtVietnamese(QTranslator):
-    """Answers Qt's own texts from :data:`TEXTS`; an empty answer lets Qt keep its English source."""
+    """Answers Qt's own texts from :data:`TEXTS`. No answer (None, a null string) lets Qt keep its English source;
+    an empty string would replace it with nothing."""
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return TEXTS.get(context, {}).get(source, "")
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        return TEXTS.get(context, {}).get(source)
 
 
 _installed: QtVietnamese | None = None

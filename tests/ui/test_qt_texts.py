@@ -4,7 +4,7 @@ error with details, the input and file dialogs, and every button and menu of the
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -37,6 +37,13 @@ def visible_texts(widget: QWidget) -> list[str]:
     texts += [label.text() for label in widget.findChildren(QLabel) if label.isVisible()]
     texts += [button.toolTip() for button in widget.findChildren(QAbstractButton) if button.isVisible()]
     return [text for text in texts if text]
+
+
+def test_a_text_the_table_does_not_know_stays_as_qt_wrote_it(window: MainWindow) -> None:
+    """Not blank: an empty answer would wipe every Qt text the table lacks (and break its «%1»)."""
+    assert QCoreApplication.translate("QFileDialog", "Show ") == "Show "
+    assert QCoreApplication.translate("QWidget", "%1 of %2") == "%1 of %2"
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Hủy"
 
 
 @pytest.mark.parametrize("kind", [QLineEdit, QPlainTextEdit])
