@@ -58,6 +58,14 @@ PAGES: list[PageSpec] = [
 PAGE_NAMES = [spec.name for spec in PAGES]
 
 
+class _Navigation(QListWidget):
+    """The page list: arrows and Ctrl+number move in it; typing does not jump to a page whose title starts with
+    the letters (a desk officer's «khai sinh» typed before the form had the focus opened «Khảo sát»)."""
+
+    def keyboardSearch(self, search: str) -> None:
+        return None
+
+
 class MainWindow(QMainWindow):
     def __init__(self, context: AppContext, start: str | None = None) -> None:
         super().__init__()
@@ -68,7 +76,7 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
-        self.nav = QListWidget()
+        self.nav = _Navigation()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(240)
         self.nav.setIconSize(QSize(20, 20))
@@ -88,6 +96,8 @@ class MainWindow(QMainWindow):
             item.setToolTip(shortcut)
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._show_row)
+        self.nav.itemClicked.connect(lambda _item: self.current_page().focus_first())
+        self.nav.itemActivated.connect(lambda _item: self.current_page().focus_first())
         self._build_menus()
         self.update_title()
         session = sessions.current(context.db)
@@ -106,7 +116,7 @@ class MainWindow(QMainWindow):
         for index, spec in enumerate(PAGES[:10]):
             action = QAction(_(spec.title), self)
             action.setShortcut(QKeySequence(f"Ctrl+{(index + 1) % 10}"))
-            action.triggered.connect(lambda _checked=False, name=spec.name: self.show_page(name))
+            action.triggered.connect(lambda _checked=False, name=spec.name: self.open_page(name))
             go_menu.addAction(action)
 
         help_menu = self.menuBar().addMenu(_("&Trợ giúp"))
@@ -143,6 +153,12 @@ class MainWindow(QMainWindow):
         """Show the page called ``name`` (see PAGE_NAMES); raises ValueError for an unknown name."""
         self.nav.setCurrentRow(PAGE_NAMES.index(name))
         return self.pages[name]
+
+    def open_page(self, name: str) -> Page:
+        """Show the page and put the keyboard on its first field (Ctrl+number): the officer types at once."""
+        page = self.show_page(name)
+        page.focus_first()
+        return page
 
     def current_page(self) -> Page:
         widget = self.stack.currentWidget()

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QHideEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cchc_desktop.i18n import _
 from ui.context import AppContext
+
+_INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox, QAbstractItemView)
 
 
 class Page(QWidget):
@@ -32,6 +44,22 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Called when the page is shown; pages re-read what they display."""
+
+    def first_field(self) -> QWidget | None:
+        """Where the keyboard starts when the page is opened (Ctrl+number, a click, Enter in the list): the
+        first input of the page in tab order, unless a page says otherwise."""
+        widget = self.nextInFocusChain()
+        while widget is not None and widget is not self:
+            if self.isAncestorOf(widget) and widget.isVisibleTo(self) and widget.isEnabled() \
+                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus and isinstance(widget, _INPUTS):
+                return widget
+            widget = widget.nextInFocusChain()
+        return None
+
+    def focus_first(self) -> None:
+        field = self.first_field()
+        if field is not None:
+            field.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def settled(self) -> bool:
         """True when nothing the page deferred (drawing after it showed) is still to come."""

@@ -41,6 +41,7 @@ from ui.context import AppContext
 from ui.dialogs.turn_away_dialog import TurnAwayDialog, TurnedAwayListDialog
 from ui.dialogs.turn_away_dialog import deliver as deliver_turned_away
 from ui.pages.base import Page
+from ui.widgets.buttons import enter_clicks
 from ui.widgets.field_errors import FieldErrors
 from ui.widgets.form_draft import FormDraft
 
@@ -135,6 +136,13 @@ class ReceptionPage(Page):
         form.addRow(_("Thành phần hồ sơ"), self.errors.wrap("documents", self.documents))
         self.layout_.addLayout(form)
 
+        self.saved_banner = QLabel()
+        self.saved_banner.setObjectName("savedBanner")  # large and green in the style sheet
+        self.saved_banner.setWordWrap(True)
+        self.saved_banner.setTextFormat(Qt.TextFormat.RichText)
+        self.saved_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.saved_banner.setVisible(False)
+        self.layout_.addWidget(self.saved_banner)
         self.preview_label = QLabel()
         self.preview_label.setObjectName("receptionPreview")
         self.preview_label.setWordWrap(True)
@@ -144,7 +152,7 @@ class ReceptionPage(Page):
         self.layout_.addWidget(self.unit_error)
 
         buttons = QHBoxLayout()
-        self.save_button = QPushButton(_("Lưu hồ sơ (Enter)"))
+        self.save_button = QPushButton(_("Lưu hồ sơ (Enter, Ctrl+Enter)"))
         self.save_button.setObjectName("saveDossier")
         self.print_button = QPushButton(_("In giấy tiếp nhận (F9)"))
         self.print_button.setObjectName("printReceipt")
@@ -181,6 +189,9 @@ class ReceptionPage(Page):
         self.turned_away_button.clicked.connect(self.show_turned_away)
         for edit in (*self.inputs.values(), *self.proxy_inputs.values(), self.procedure_edit):
             edit.returnPressed.connect(self._enter)
+        enter_clicks(self.save_button, self.print_button, self.turn_away_button, self.turned_away_button)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):  # saves from any field, the list of documents included
+            QShortcut(QKeySequence(keys), self, activated=self.save)
         QShortcut(QKeySequence(Qt.Key.Key_F9), self, activated=self.print_receipt)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, activated=self.turn_away)
         for edit in (*self.inputs.values(), *self.proxy_inputs.values(), self.procedure_edit):
@@ -255,7 +266,7 @@ class ReceptionPage(Page):
         preview = self.service.preview(self.new_dossier())
         parts = []
         if preview.code:
-            parts.append(_("Mã hồ sơ: <b>{code}</b>").format(code=preview.code))
+            parts.append(_("Mã hồ sơ tiếp theo: <b>{code}</b>").format(code=preview.code))
         if preview.due is not None:
             parts.append(_("Ngày hẹn trả: <b>{due}</b>").format(due=formatting.date_time(preview.due.at)))
             parts.append(f"<i>{preview.due.explanation}</i>")
@@ -275,6 +286,9 @@ class ReceptionPage(Page):
         self.print_button.setEnabled(True)
         self.status.setText(_("Đã lưu hồ sơ {code}, hẹn trả {due}. Nhấn F9 để in giấy tiếp nhận.").format(
             code=saved.code, due=formatting.date_time(saved.due_at)))
+        self.saved_banner.setText(_("Đã lưu: <b>{code}</b> — hẹn trả {due}").format(
+            code=saved.code, due=formatting.date_time(saved.due_at)))
+        self.saved_banner.setVisible(True)
         self.clear_applicant()
         self.registered.emit(saved.code)
 

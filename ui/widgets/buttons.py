@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractButton, QDialog, QDialogButtonBox, QPushButton
 
 from cchc_desktop.i18n import _
 
@@ -24,6 +26,27 @@ def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
     box.accepted.connect(dialog.accept)
     box.rejected.connect(dialog.reject)
     return box
+
+
+class _EnterClicks(QObject):
+    """Enter on a focused button presses it (Qt presses a page's button only with Space; in a dialog Enter
+    presses the default button instead, which is not the one the officer tabbed to)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(watched, QAbstractButton) and isinstance(
+                event, QKeyEvent) and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            if watched.isEnabled():
+                watched.click()
+            return True
+        return False
+
+
+def enter_clicks(*buttons: QAbstractButton) -> None:
+    """Let Enter press each of ``buttons`` when it has the focus."""
+    for button in buttons:
+        clicks = _EnterClicks(button)
+        button.installEventFilter(clicks)
 
 
 def named_button(text: str, name: str) -> QPushButton:

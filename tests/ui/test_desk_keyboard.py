@@ -1,0 +1,90 @@
+"""The desk at the keyboard (issue 18): Ctrl+number puts the cursor in the page's first field, typing in the page
+list opens nothing, Tab from the list of documents reaches «Lưu hồ sơ» and Enter presses it, Ctrl+Enter saves from
+any field, and the saved code stands out, apart from the next one. Every key goes to the widget that has the
+focus, as a desk officer's keyboard sends it; nothing here clicks or sets the focus."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from cchc_desktop.services.catalogue import load_reference_catalogue
+from tests.ui.keyboard import type_text
+from ui.context import AppContext
+from ui.main_window import PAGE_NAMES, MainWindow
+from ui.pages.reception_page import ReceptionPage
+
+NOW = datetime(2024, 6, 4, 9, 30)
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard"
+    return widget
+
+
+def key(qtbot: QtBot, code: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(focused(), code, modifier)
+
+
+def type_here(qtbot: QtBot, expected: QWidget, text: str) -> None:
+    """Type into the focused widget, which must be ``expected`` (no focus is set by the test)."""
+    assert focused() is expected, f"the keyboard is on {focused().objectName()!r}, not {expected.objectName()!r}"
+    type_text(qtbot, expected, text)
+
+
+@pytest.fixture
+def desk(qtbot: QtBot, window: MainWindow, context: AppContext) -> MainWindow:
+    load_reference_catalogue(context.db)
+    context.clock = lambda: NOW
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.nav.setFocus()  # as after a start: the page list has the keyboard
+    return window
+
+
+def test_ctrl_number_puts_the_cursor_in_the_first_field_and_typing_in_the_list_opens_nothing(
+        qtbot: QtBot, desk: MainWindow) -> None:
+    before = desk.current_page().name
+    for letter in (Qt.Key.Key_K, Qt.Key.Key_H):  # «kh…»: once opened «Khảo sát hài lòng»
+        key(qtbot, letter)
+    assert desk.current_page().name == before
+    key(qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = desk.current_page()
+    assert isinstance(page, ReceptionPage) and PAGE_NAMES.index("reception") == 1
+    assert focused() is page.procedure_edit
+
+
+def test_a_dossier_registered_with_the_keyboard_alone(qtbot: QtBot, desk: MainWindow) -> None:
+    key(qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = desk.current_page()
+    assert isinstance(page, ReceptionPage)
+    type_here(qtbot, page.procedure_edit, "1.000689")
+    key(qtbot, Qt.Key.Key_Return)  # the first suggestion: the cursor goes on to the name
+    type_here(qtbot, page.inputs["applicant_name"], "Nguyễn Văn Ấn")
+    assert "Mã hồ sơ tiếp theo: <b>000.21.31.H56-240604-0001</b>" in page.preview_label.text()
+    while focused() is not page.documents:  # Tab through the other fields to the list of documents
+        key(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, page.documents, "Tờ khai đăng ký khai sinh")
+    key(qtbot, Qt.Key.Key_Tab)
+    assert focused() is page.save_button
+    with qtbot.waitSignal(page.registered) as saved:
+        key(qtbot, Qt.Key.Key_Return)
+    assert saved.args[0] == "000.21.31.H56-240604-0001"
+    assert page.saved_banner.isVisible()
+    assert "Đã lưu: <b>000.21.31.H56-240604-0001</b>" in page.saved_banner.text()
+    assert "Mã hồ sơ tiếp theo: <b>000.21.31.H56-240604-0002</b>" in page.preview_label.text()
+    assert focused() is page.inputs["applicant_name"]  # ready for the next citizen, same procedure
+
+    type_here(qtbot, page.inputs["applicant_name"], "Lê Thị Bình")
+    while focused() is not page.documents:
+        key(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, page.documents, "Tờ khai")
+    with qtbot.waitSignal(page.registered) as again:
+        key(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Enter from the documents
+    assert again.args[0] == "000.21.31.H56-240604-0002"
+    assert "Đã lưu: <b>000.21.31.H56-240604-0002</b>" in page.saved_banner.text()
