@@ -168,7 +168,7 @@ def _start(argv: Sequence[str] | None) -> int:
     if not sign_in(office, args.user, interactive=interactive):
         office.close()
         return 0 if interactive else 1
-    window = MainWindow(office, start=args.page)
+    window = MainWindow(office, start=args.page, remember=not args.screenshot)
     if args.screenshot:
         window.show()
         deadline = time.monotonic() + SCREENSHOT_SETTLE_S  # deferred drawing (the dashboard's charts) lands
@@ -185,7 +185,7 @@ def _start(argv: Sequence[str] | None) -> int:
             print(_("Lỗi: không lưu được ảnh {path}").format(path=args.screenshot), file=sys.stderr)
             return 1
         return 0
-    window.show()
+    window.show_window()
     start_daily_backup(office)
     after_start(window, office)
     gc.enable()

@@ -6,8 +6,8 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from cchc_desktop import APP_NAME
+from cchc_desktop.domain.users import Role
 from cchc_desktop.i18n import _
 from cchc_desktop.services import sessions
 from ui.context import AppContext
@@ -56,6 +57,11 @@ PAGES: list[PageSpec] = [
     _page("audit", "Nhật ký thay đổi", "ui.pages.audit_page:AuditPage"),
 ]
 PAGE_NAMES = [spec.name for spec in PAGES]
+# The page a role starts on (without --page): the desk registers dossiers all day; the others look at the overview.
+START_PAGES = {Role.DESK: "reception"}
+GEOMETRY_KEY = "mainWindow/geometry"
+SIZE = QSize(1200, 720)  # with a title bar and a taskbar, what a 1366×768 screen leaves
+SMALL_SCREEN = QSize(1300, 820)  # a screen smaller than this: the window opens maximised
 
 
 class _Navigation(QListWidget):
@@ -67,11 +73,21 @@ class _Navigation(QListWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext, start: str | None = None) -> None:
+    def __init__(self, context: AppContext, start: str | None = None, *, remember: bool = False) -> None:
+        """``remember``: the size and place of the last session come back and are kept at closing (the real
+        window; the tests' windows leave the user's settings alone)."""
         super().__init__()
         self.context = context
+        self.remember = remember
         self.setObjectName("mainWindow")
-        self.resize(1200, 760)
+        self.start_maximized = False
+        stored = QSettings().value(GEOMETRY_KEY) if remember else None
+        if stored is None or not self.restoreGeometry(stored):
+            self.resize(SIZE)
+            screen = QGuiApplication.primaryScreen()
+            available = screen.availableGeometry().size() if screen is not None else SIZE
+            self.start_maximized = available.width() < SMALL_SCREEN.width() \
+                or available.height() < SMALL_SCREEN.height()
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -103,7 +119,7 @@ class MainWindow(QMainWindow):
         session = sessions.current(context.db)
         self.statusBar().showMessage(_("Người làm việc: {actor} · Cơ sở dữ liệu: {path}").format(
             actor=session.actor, path=context.db_path))
-        self.show_page(start or PAGES[0].name)
+        self.show_page(start or START_PAGES.get(session.role, PAGES[0].name))
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&Tệp"))
@@ -124,6 +140,19 @@ class MainWindow(QMainWindow):
         self.about_action.setShortcut(QKeySequence("F1"))
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.remember:
+            QSettings().setValue(GEOMETRY_KEY, self.saveGeometry())
+        super().closeEvent(event)
+
+    def show_window(self) -> None:
+        """Shown maximised on a small screen the first time, else as the last session left it."""
+        if self.start_maximized:
+            self.showMaximized()
+        else:
+            self.show()
+        self.current_page().focus_first()  # the desk officer types at once
 
     def show_about(self) -> None:
         from ui.dialogs import about  # the Designer loader is needed only here: keeps start-up short

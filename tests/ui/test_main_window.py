@@ -164,3 +164,47 @@ def test_only_the_first_page_is_built_at_start(window: MainWindow) -> None:
     assert list(window.pages) == ["dashboard"]
     window.show_page("today")
     assert set(window.pages) == {"dashboard", "today"}
+
+
+def test_each_role_starts_on_its_page(qtbot: QtBot, context: AppContext) -> None:
+    """The desk officer starts on «Tiếp nhận hồ sơ» with the cursor in its first field; the others on the
+    overview (issue 18)."""
+    from cchc_desktop.domain.users import Role
+
+    context.accounts.create("huong", "Nguyễn Thị Hương", Role.DESK, "mat-khau-an-toan")
+    context.accounts.create("lan", "Trần Thị Lan", Role.CHAIR, "mat-khau-an-toan")
+    for username, page in (("huong", "reception"), ("lan", "dashboard")):
+        context.sign_in(username, "mat-khau-an-toan")
+        shown = MainWindow(context)
+        qtbot.addWidget(shown)
+        assert shown.current_page().name == page, username
+
+
+def test_the_window_fits_a_small_screen_and_remembers_its_size(qtbot: QtBot, context: AppContext,
+                                                              monkeypatch) -> None:
+    """A first start on a screen smaller than 1300×820 (a commune PC's 1366×768) opens maximised; a size the
+    officer gives it comes back at the next start; the tests' own windows remember nothing."""
+    from PySide6.QtCore import QRect, QSettings
+
+    from ui import main_window
+
+    QSettings().remove(main_window.GEOMETRY_KEY)
+    screen = main_window.QGuiApplication.primaryScreen()
+    monkeypatch.setattr(type(screen), "availableGeometry", lambda self: QRect(0, 0, 1366, 728))
+    first = MainWindow(context, remember=True)
+    qtbot.addWidget(first)
+    assert first.start_maximized
+    assert first.height() <= 728
+    monkeypatch.setattr(type(screen), "availableGeometry", lambda self: QRect(0, 0, 1920, 1040))
+    roomy = MainWindow(context, remember=True)
+    qtbot.addWidget(roomy)
+    assert not roomy.start_maximized
+    roomy.resize(700, 500)  # (within the offscreen screen: restoreGeometry keeps a window on its screen)
+    roomy.close()
+    again = MainWindow(context, remember=True)
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (700, 500) and not again.start_maximized
+    untouched = MainWindow(context)  # remember=False: no stored size read
+    qtbot.addWidget(untouched)
+    assert (untouched.width(), untouched.height()) == (main_window.SIZE.width(), main_window.SIZE.height())
+    QSettings().remove(main_window.GEOMETRY_KEY)
