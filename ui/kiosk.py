@@ -31,7 +31,7 @@ from ui.context import AppContext
 
 log = logging.getLogger("cchc.ui")
 
-IDLE_MS = 45_000  # a question left untouched this long: back to the start, answers dropped
+IDLE_MS = 45_000  # a question left untouched this long: the citizen has gone (what was answered is kept)
 THANKS_MS = 5_000
 FACE_COLOURS = {1: "#c0392b", 2: "#e67e22", 3: "#f1c40f", 4: "#7cb342", 5: "#2e9e6a"}
 
@@ -100,7 +100,7 @@ class KioskWindow(QWidget):
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.setInterval(IDLE_MS)
-        self.idle.timeout.connect(self.restart)
+        self.idle.timeout.connect(self.walked_away)
         self.thanks_timer = QTimer(self)
         self.thanks_timer.setSingleShot(True)
         self.thanks_timer.setInterval(THANKS_MS)
@@ -234,6 +234,14 @@ class KioskWindow(QWidget):
         else:
             self.finish()
 
+    def walked_away(self) -> None:
+        """A question left untouched: the response is saved once the required overall rating is given (the other
+        questions are optional, issue 18), else the kiosk starts again with nothing saved."""
+        if self.overall is not None:
+            self.finish()
+        else:
+            self.restart()
+
     def back(self) -> None:
         if self.step == 0:
             self.restart()
@@ -281,6 +289,8 @@ class KioskWindow(QWidget):
         if not self.unlocked:
             event.ignore()
             return
+        if self.idle.isActive() and self.overall is not None:  # closed by the staff mid-way: keep the answers
+            self.finish()
         QApplication.instance().removeEventFilter(self)
         self.idle.stop()
         self.thanks_timer.stop()

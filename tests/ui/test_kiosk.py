@@ -60,11 +60,24 @@ def test_a_citizen_answers_question_by_question(qtbot: QtBot, kiosk: KioskWindow
     qtbot.waitUntil(lambda: kiosk.pages.currentWidget() is kiosk.start_page)
 
 
-def test_left_alone_it_returns_to_the_start_and_saves_nothing(qtbot: QtBot, kiosk: KioskWindow,
-                                                              context: AppContext) -> None:
+def test_left_alone_after_the_overall_rating_the_answers_are_kept(qtbot: QtBot, kiosk: KioskWindow,
+                                                                   context: AppContext) -> None:
+    """Issue 18: the overall rating is the one required answer; a citizen who walks away after it and one more
+    answer leaves a response with both (the 45 s idle dropped them all)."""
     kiosk.idle.setInterval(30)
     tap(qtbot, kiosk.begin_button)
     tap(qtbot, kiosk.score_buttons[3])
+    tap(qtbot, kiosk.score_buttons[5])
+    qtbot.waitUntil(lambda: context.db.execute("SELECT count(*) FROM survey").fetchone()[0] == 1)
+    assert kiosk.pages.currentWidget() in (kiosk.thanks_page, kiosk.start_page)  # thanked, then ready again
+    survey = SurveyService(context.db).recent(1)[0]
+    assert (survey.overall, [answer.score for answer in survey.answers]) == (3, [5])
+
+
+def test_left_alone_before_any_answer_it_starts_again_and_saves_nothing(qtbot: QtBot, kiosk: KioskWindow,
+                                                                       context: AppContext) -> None:
+    kiosk.idle.setInterval(30)
+    tap(qtbot, kiosk.begin_button)
     qtbot.waitUntil(lambda: kiosk.pages.currentWidget() is kiosk.start_page)
     assert kiosk.overall is None and kiosk.answers == {}
     assert context.db.execute("SELECT count(*) FROM survey").fetchone()[0] == 0
