@@ -88,3 +88,38 @@ def test_a_dossier_registered_with_the_keyboard_alone(qtbot: QtBot, desk: MainWi
         key(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Enter from the documents
     assert again.args[0] == "000.21.31.H56-240604-0002"
     assert "Đã lưu: <b>000.21.31.H56-240604-0002</b>" in page.saved_banner.text()
+
+
+def test_a_survey_form_keyed_from_the_page_list(qtbot: QtBot, desk: MainWindow, context: AppContext) -> None:
+    """Ctrl+5: the date has the cursor; Tab reaches the method and the dossier code, then the ratings (Tab went
+    code → kiosk → «Lưu» → the list of forms); Enter on a picked code goes on to the ratings and saves nothing;
+    an error goes as soon as its field is typed in again; Tab leaves the list of forms."""
+    from ui.pages.surveys_page import SurveysPage
+
+    page = desk.open_page("surveys")  # what Ctrl+5 does (PAGE_NAMES order)
+    assert isinstance(page, SurveysPage) and PAGE_NAMES.index("surveys") == 4
+    page.taken_on.set_day(NOW.date())
+    assert focused() is page.taken_on
+    key(qtbot, Qt.Key.Key_Tab)
+    assert focused() is page.method
+    key(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, page.dossier, "9999")
+    key(qtbot, Qt.Key.Key_Return)
+    assert focused() is page.overall
+    assert context.db.execute("SELECT count(*) FROM survey").fetchone()[0] == 0
+    page.dossier.clear()
+    key(qtbot, Qt.Key.Key_Return)  # Enter in the empty overall box: saved? No: the overall rating is required
+    assert page.errors["overall"].isVisible()
+    key(qtbot, Qt.Key.Key_4)
+    assert not page.errors["overall"].isVisible()  # fixed: the message is gone at once
+    for _box in page.boxes:
+        key(qtbot, Qt.Key.Key_5)
+    assert focused() is page.comment
+    key(qtbot, Qt.Key.Key_Tab)
+    assert focused() is page.save_button
+    key(qtbot, Qt.Key.Key_Return)
+    assert context.db.execute("SELECT overall, count(*) FROM survey s JOIN survey_answer a ON a.survey_id = s.id"
+                              ).fetchone() == (4, len(page.boxes))
+    page.recent.setFocus()
+    key(qtbot, Qt.Key.Key_Tab)
+    assert focused() is not page.recent  # a read-only table is left with Tab, not walked cell by cell

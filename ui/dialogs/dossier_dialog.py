@@ -113,6 +113,7 @@ class DossierDialog(QDialog):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.summary)
         self.timeline = QTableWidget(0, 5)
+        self.timeline.setTabKeyNavigation(False)  # Tab cycled its cells forever
         self.timeline.setObjectName("timeline")
         self.timeline.setHorizontalHeaderLabels(
             [_("Thời điểm"), _("Bước"), _("Người thực hiện"), _("Lý do"), _("Hẹn trả")])

@@ -31,6 +31,7 @@ class RecordsDialog(QDialog):
                 n=formatting.number(len(records.rows)))
         self.summary = QLabel(f"<b>{records.title}</b> — {count}")
         self.table = QTableWidget(len(records.rows), len(records.columns))
+        self.table.setTabKeyNavigation(False)
         self.table.setObjectName("records")
         self.table.setHorizontalHeaderLabels(list(records.columns))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -163,6 +163,7 @@ class TurnedAwayListDialog(QDialog):
         self.count = QLabel()
         top.addWidget(self.count)
         self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setTabKeyNavigation(False)
         self.table.setObjectName("turnedAway")
         self.table.setHorizontalHeaderLabels([_(title) for title in self.COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

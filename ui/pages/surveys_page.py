@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Signal
+from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -38,6 +39,7 @@ from ui import messages
 from ui.context import AppContext
 from ui.dialogs.criterion_dialog import CriterionDialog
 from ui.pages.base import Page
+from ui.widgets.buttons import enter_clicks
 from ui.widgets.date_field import DateField
 from ui.widgets.field_errors import FieldErrors
 from ui.widgets.form_draft import FormDraft
@@ -133,8 +135,12 @@ class SurveysPage(Page):
         self.save_button.clicked.connect(self.save)
         self.overall.submitted.connect(self.save)
         self.dossier.textEdited.connect(self._suggest)
-        for edit in (self.taken_on, self.dossier, self.comment):
+        for edit in (self.taken_on, self.comment):
             edit.returnPressed.connect(self.save)
+        # Enter in the dossier code picks the suggestion and goes on to the ratings: it never saves a form whose
+        # ratings are not typed yet.
+        self.dossier.returnPressed.connect(lambda: self.overall.setFocus(Qt.FocusReason.TabFocusReason))
+        enter_clicks(self.save_button, self.kiosk_button)
         self.kiosk_button.clicked.connect(self.open_kiosk)
         for edit in (self.taken_on, self.dossier, self.comment, self.overall):
             edit.textEdited.connect(self.draft.changed)
@@ -156,7 +162,6 @@ class SurveysPage(Page):
         overall_label = QLabel(_("<b>Mức độ hài lòng chung (*)</b>"))
         self.grid.addWidget(overall_label, 0, 0)
         self.grid.addWidget(self.errors.wrap("overall", self.overall), 0, 1)
-        previous = self.overall
         for number, criterion in enumerate(self.criteria):
             row, column = 1 + number // CRITERIA_COLUMNS, (number % CRITERIA_COLUMNS) * 2
             label = QLabel(f"{criterion.code}. {_short(criterion.text)}")
@@ -165,12 +170,17 @@ class SurveysPage(Page):
             box.setObjectName(f"score_{criterion.code}")
             box.submitted.connect(self.save)
             box.textEdited.connect(self.draft.changed)
+            box.textEdited.connect(lambda _text, box=box: _mark(box, invalid=False))
             self.grid.addWidget(label, row, column)
             self.grid.addWidget(box, row, column + 1)
-            self.setTabOrder(previous, box)
-            previous = box
             self.boxes[criterion.code] = box
-        self.setTabOrder(previous, self.comment)
+        # Tab: date, method, dossier code, the ratings in the form's order, the comment, «Lưu phiếu»; the kiosk
+        # button last (it was between the code and «Lưu», and Tab never reached the ratings). Set pair by pair from
+        # the first: each call moves only the second widget, right after the first.
+        chain = [self.taken_on, self.method, self.dossier, self.overall, *self.boxes.values(), self.comment,
+                 self.save_button, self.kiosk_button]
+        for first, second in pairwise(chain):
+            self.setTabOrder(first, second)
 
     def entry(self) -> SurveyEntry:
         """The form as typed; a date that is not a day is reported by the service's check as missing."""
@@ -193,10 +203,7 @@ class SurveysPage(Page):
         except ValidationError as exc:
             answer_problems = {key: message for key, message in exc.errors.items() if key.startswith("answers.")}
             for criterion in self.criteria:
-                box = self.boxes[criterion.code]
-                box.setProperty("invalid", answer_key(criterion) in answer_problems)
-                box.style().unpolish(box)
-                box.style().polish(box)
+                _mark(self.boxes[criterion.code], invalid=answer_key(criterion) in answer_problems)
             others = self.errors.show(exc.errors)
             self.status.setText(" ".join([_("Chưa lưu: hãy sửa các ô được đánh dấu."), *others]))
             return
@@ -381,3 +388,11 @@ class QuestionnaireEditor(QWidget):
             messages.error(self, " ".join(exc.errors.values()))
             return
         self.after(saved)
+
+
+def _mark(box: ScoreBox, *, invalid: bool) -> None:
+    """A rating box drawn as wrong (red) or not; changed as soon as it is typed in again."""
+    if bool(box.property("invalid")) != invalid:
+        box.setProperty("invalid", invalid)
+        box.style().unpolish(box)
+        box.style().polish(box)

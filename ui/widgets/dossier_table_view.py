@@ -11,6 +11,7 @@ COLUMN_WIDTHS = (200, 180, 260, 150, 125, 125, 120, 100, 110)
 
 def dossier_table_view(model: DossierTableModel, *, name: str) -> QTableView:
     view = QTableView()
+    view.setTabKeyNavigation(False)  # Tab leaves the list: rows are walked with the arrows
     view.setObjectName(name)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

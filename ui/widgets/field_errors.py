@@ -25,8 +25,19 @@ class FieldErrors:
         self.labels[key] = label
         return label
 
+    def clear(self, key: str) -> None:
+        """The field's message goes as soon as the field is changed (it was left until the next save)."""
+        label = self.labels.get(key)
+        if label is not None and label.isVisible():
+            label.hide()
+            label.clear()
+
     def wrap(self, key: str, widget: QWidget) -> QWidget:
-        """``widget`` with its (hidden) error line under it."""
+        """``widget`` with its (hidden) error line under it, hidden again when the field is changed."""
+        for name in ("textEdited", "activated", "valueChanged"):
+            signal = getattr(widget, name, None)
+            if signal is not None:
+                signal.connect(lambda *_args, key=key: self.clear(key))
         holder = QWidget()
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)

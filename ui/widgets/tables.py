@@ -26,6 +26,7 @@ def read_only_table(headers: Sequence[str], name: str, *, stretch: int | None = 
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     table.verticalHeader().setDefaultSectionSize(24)
     table.verticalHeader().hide()
+    table.setTabKeyNavigation(False)  # Tab leaves a read-only table (it walked its cells, a trap for the keyboard)
     return table
 
 
@@ -49,6 +50,7 @@ def list_view(model: QAbstractItemModel, name: str, widths: Sequence[int]) -> QT
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setWordWrap(False)
+    view.setTabKeyNavigation(False)
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(24)
     for column, width in enumerate(widths):
