@@ -45,6 +45,13 @@ def dialog(qtbot: QtBot, context: AppContext, clock: Clock) -> DossierDialog:
     return shown
 
 
+@pytest.fixture(autouse=True)
+def _who_collected(monkeypatch: pytest.MonkeyPatch) -> None:
+    """«Trả kết quả» asks who collected the result: the applicant, in person (a test below types it)."""
+    monkeypatch.setattr(dossier_dialog.ReturnDialog, "ask", classmethod(
+        lambda cls, parent, applicant: f"Người nhận: {applicant} (Người nộp nhận trực tiếp)"))
+
+
 def visible_steps(dialog: DossierDialog) -> set[EventKind]:
     return {event for event, button in dialog.step_buttons.items() if button.isVisible()}
 
@@ -230,3 +237,36 @@ def test_the_late_reason_field_is_in_the_real_dialog(qtbot: QtBot) -> None:
     plain = dossier_dialog.ReasonDialog("Rút hồ sơ")
     qtbot.addWidget(plain)
     assert plain.late is None and plain.when is None
+
+
+def test_the_steps_at_the_keyboard_and_the_return_asks_who_collected(
+        qtbot: QtBot, dialog: DossierDialog, context: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 18: Enter pressed again in the dialog runs no step (no default button); each step has an Alt+letter;
+    after a step the keyboard is on the timeline, not on a button; «Trả kết quả» asks who collected the result
+    and how — cancelled, nothing changes; answered, the timeline says it."""
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.view.status is DossierStatus.RECEIVED and dialog.isVisible()
+    letters = [button.text().split("&")[1][0].lower() for button in dialog.step_buttons.values()]
+    assert all("&" in button.text() for button in dialog.step_buttons.values())
+    assert len(set(letters)) == len(letters)  # one letter each
+    dialog.activateWindow()
+    qtbot.keyClick(dialog.step_buttons[EventKind.TRANSFERRED], Qt.Key.Key_Return)  # Enter on the tabbed-to step
+    assert dialog.view.status is DossierStatus.IN_PROGRESS
+    assert dialog.focusWidget() is dialog.timeline
+    dialog.step(EventKind.RESULT_READY)
+    monkeypatch.setattr(dossier_dialog.ReturnDialog, "ask", classmethod(lambda cls, parent, applicant: None))
+    assert not dialog.step(EventKind.RETURNED)  # cancelled
+    assert dialog.view.status is DossierStatus.RESULT_READY
+    monkeypatch.setattr(dossier_dialog.ReturnDialog, "ask", classmethod(
+        lambda cls, parent, applicant: "Người nhận: Lê Văn Ba (Người được ủy quyền nhận thay)"))
+    assert dialog.step(EventKind.RETURNED)
+    last = dialog.timeline.rowCount() - 1
+    assert dialog.timeline.item(last, 1).text() == "Trả kết quả"
+    assert dialog.timeline.item(last, 3).text() == "Người nhận: Lê Văn Ba (Người được ủy quyền nhận thay)"
+
+
+def test_the_return_dialog_is_filled_with_the_applicant_and_refuses_no_name(qtbot: QtBot) -> None:
+    asked = dossier_dialog.ReturnDialog("Đặng Thị Hồng")
+    qtbot.addWidget(asked)
+    assert asked.who.text() == "Đặng Thị Hồng" and asked.way.count() == 4
+    assert asked.way.currentText() == "Người nộp nhận trực tiếp"

@@ -10,11 +10,13 @@ from pathlib import Path
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDateTimeEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -32,7 +34,7 @@ from cchc_desktop.services.papers import papers_folder
 from cchc_desktop.services.printing import PrintingService
 from cchc_desktop.services.reception import DossierView, ReceptionService, action_name
 from ui import messages, paper
-from ui.widgets.buttons import ok_cancel
+from ui.widgets.buttons import enter_clicks, ok_cancel
 
 # Steps offered as buttons, in the order a dossier lives them; those that need a reason ask for it.
 STEP_BUTTONS = [
@@ -92,6 +94,51 @@ class ReasonDialog(QDialog):
         return dialog.reason.toPlainText(), when, late
 
 
+class ReturnDialog(QDialog):
+    """«Trả kết quả» asks first (it cannot be undone): who collected the result, and how."""
+
+    WAYS = ("Người nộp nhận trực tiếp", "Người được ủy quyền nhận thay", "Gửi qua dịch vụ bưu chính công ích",
+            "Nhận trên Cổng dịch vụ công")
+
+    def __init__(self, applicant: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Trả kết quả"))
+        layout = QFormLayout(self)
+        self.who = QLineEdit(applicant)
+        self.who.setObjectName("collectedBy")
+        self.who.selectAll()
+        layout.addRow(_("Người nhận kết quả"), self.who)
+        self.way = QComboBox()
+        self.way.setObjectName("collectedHow")
+        for way in self.WAYS:
+            self.way.addItem(_(way))
+        layout.addRow(_("Cách nhận"), self.way)
+        warning = QLabel(_("Sau khi ghi trả kết quả, hồ sơ kết thúc: không sửa lại được bước này."))
+        warning.setWordWrap(True)
+        layout.addRow(warning)
+        layout.addRow(ok_cancel(self))
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, applicant: str) -> str | None:
+        """«Người nhận: … (cách nhận)», or None when cancelled or no name is given. Tests replace this."""
+        dialog = cls(applicant, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.who.text().strip():
+            return None
+        return _("Người nhận: {who} ({way})").format(who=dialog.who.text().strip(), way=dialog.way.currentText())
+
+
+def _mnemonic(text: str, taken: set[str]) -> str:
+    """``text`` with an Alt+letter: the first plain letter (a–z) not yet taken, at the start of a word if one is."""
+    words = [index for index, char in enumerate(text) if char.isascii() and char.isalpha()
+             and (index == 0 or text[index - 1] == " ")]
+    others = [index for index, char in enumerate(text) if char.isascii() and char.isalpha()]
+    for index in [*words, *others]:
+        if text[index].lower() not in taken:
+            taken.add(text[index].lower())
+            return text[:index] + "&" + text[index:]
+    return text
+
+
 class DossierDialog(QDialog):
     changed = Signal(str)
 
@@ -127,8 +174,9 @@ class DossierDialog(QDialog):
 
         steps = QHBoxLayout()
         self.step_buttons: dict[EventKind, QPushButton] = {}
+        taken: set[str] = set()
         for event in [*STEP_BUTTONS, EventKind.APOLOGISED]:
-            button = QPushButton(action_name(event).capitalize())
+            button = QPushButton(_mnemonic(action_name(event).capitalize(), taken))  # Alt+letter for each step
             button.setObjectName(f"step_{event.value}")
             button.clicked.connect(lambda _checked=False, e=event: self.step(e))
             self.step_buttons[event] = button
@@ -152,6 +200,13 @@ class DossierDialog(QDialog):
         close.clicked.connect(self.accept)
         prints.addWidget(close)
         layout.addLayout(prints)
+        # Enter runs no button the officer has not tabbed to (the Enter that opened the dialog, pressed again,
+        # ran «Chuyển xử lý»): no default button; a focused one is pressed by Enter.
+        buttons = [*self.step_buttons.values(), *self.print_buttons.values(), self.survey_button, close]
+        for button in buttons:
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        enter_clicks(*buttons)
         self.view: DossierView = self.reception.get(code)
         self.show_view()
 
@@ -214,6 +269,11 @@ class DossierDialog(QDialog):
             if answer is None:
                 return False
             reason, when, late = answer
+        if event is EventKind.RETURNED:
+            collected = ReturnDialog.ask(self, self.view.dossier.applicant_name)
+            if collected is None:
+                return False
+            reason = collected
         try:
             if event is EventKind.APOLOGISED:
                 assert when is not None
@@ -225,6 +285,7 @@ class DossierDialog(QDialog):
             return False
         self.view = self.reception.get(self.code)
         self.show_view()
+        self.timeline.setFocus()  # not on the next button: an Enter pressed again does nothing
         self.changed.emit(self.code)
         stop = _("Đã dừng giải quyết hồ sơ {code}. In Thông báo dừng giải quyết hồ sơ (Mẫu 05) để giao người nộp?")
         if (event is EventKind.WITHDRAWN and PaperKind.STOP in self.printing.papers(self.view)
