@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -13,6 +13,8 @@ from sqlite_utils import Database
 
 from cchc_desktop import formatting
 from cchc_desktop.domain.dossiers import Channel, DossierStatus
+from cchc_desktop.i18n import _
+from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.text import fold
 from db.queries import register as queries
 
@@ -60,6 +62,7 @@ class RegisterRow:
     resolved_at: datetime | None
     returned_at: datetime | None
     cursor: tuple[Any, int]  # where the next page starts
+    overdue_days: int | None = None  # running (its clock not stopped) and past its appointment: working days late
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,16 @@ class RegisterService:
         """One page of the register, after the ``cursor`` of the previous page's last row."""
         query = self._query(wanted)
         rows = queries.page(self.db, query, after=after, limit=limit + 1)
-        return RegisterPage(rows=tuple(self._row(row, query.sort) for row in rows[:limit]), more=len(rows) > limit)
+        listed = [self._row(row, query.sort) for row in rows[:limit]]
+        now = self.clock()
+        late = [index for index, row in enumerate(listed) if row.status in RUNNING and row.due_at < now]
+        if late:  # the calendar only when a row is late: working days, as the law counts them
+            calendar = load_calendar(self.db)
+            for index in late:
+                row = listed[index]
+                days = len(calendar.working_days(row.due_at.date() + timedelta(days=1), now.date()))
+                listed[index] = replace(row, overdue_days=max(1, days))
+        return RegisterPage(rows=tuple(listed), more=len(rows) > limit)
 
     def count(self, wanted: RegisterFilter) -> int:
         return queries.count(self.db, self._query(wanted))
@@ -151,17 +163,19 @@ class RegisterService:
 
 
 # The register's columns as a list shows them (the window's table and the exported list): key, header.
+# The status and the appointment come right after the name: on a 1366-pixel screen they show without scrolling.
 LIST_COLUMNS: list[tuple[str, str]] = [
     ("code", "Mã hồ sơ"),
     ("applicant", "Chủ hồ sơ"),
+    ("status", "Trạng thái"),
+    ("due_at", "Ngày hẹn trả"),
     ("procedure", "Thủ tục"),
     ("channel", "Hình thức nộp"),
     ("received_at", "Ngày tiếp nhận"),
-    ("due_at", "Ngày hẹn trả"),
-    ("status", "Trạng thái"),
     ("phone", "Điện thoại"),
     ("applicant_id", "Số giấy tờ"),
 ]
+RUNNING = frozenset({DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS})  # as queries.RUNNING_STATUSES
 
 
 def display(row: RegisterRow, key: str) -> str:
@@ -172,7 +186,9 @@ def display(row: RegisterRow, key: str) -> str:
         "procedure": lambda: row.procedure_name,
         "channel": lambda: row.channel.label,
         "received_at": lambda: formatting.date_time(row.received_at),
-        "due_at": lambda: formatting.date_time(row.due_at),
+        "due_at": lambda: formatting.date_time(row.due_at) + (
+            "" if row.overdue_days is None
+            else " — " + _("quá hạn {n} ngày làm việc").format(n=row.overdue_days)),
         "status": lambda: row.status.label,
         "phone": lambda: formatting.masked(row.phone),
         "applicant_id": lambda: formatting.masked(row.applicant_id),

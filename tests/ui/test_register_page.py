@@ -138,8 +138,50 @@ def test_the_filtered_list_is_exported_to_excel(qtbot: QtBot, demo_window: MainW
     book = load_workbook(opened[0], read_only=True)
     rows = list(book.active.iter_rows(values_only=True))
     book.close()
-    assert rows[0][:3] == ("Mã hồ sơ", "Chủ hồ sơ", "Thủ tục")
+    assert rows[0][:4] == ("Mã hồ sơ", "Chủ hồ sơ", "Trạng thái", "Ngày hẹn trả")
     assert [r[0] for r in rows[1:]] == [row.code for row in expected]
-    assert all(r[6] == "Chờ bổ sung" for r in rows[1:])
+    assert all(r[2] == "Chờ bổ sung" for r in rows[1:])
     phones = [r[7] for r in rows[1:] if r[7]]
     assert phones and all(p.startswith("•") for p in phones)  # personal numbers stay masked
+
+
+def test_late_dossiers_are_red_and_the_appointment_column_still_sorts(qtbot: QtBot, demo_window: MainWindow,
+                                                                     demo_context: AppContext) -> None:
+    """Issue 18: status and appointment beside the name; a dossier past its appointment has a red chip before
+    its status and its date in red; a click on «Ngày hẹn trả», now the fourth column, sorts by it in SQL."""
+    from datetime import datetime
+
+    from PySide6.QtGui import QColor
+
+    from ui.models.dossier_table import COLUMNS, LATE
+
+    demo_context.clock = lambda: datetime(2025, 1, 15, 9, 0)  # after the demo year: open dossiers are late
+    page = register(demo_window)
+    page.refresh()
+    model = page.model
+    headers = [model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())]
+    assert headers[:4] == ["Mã hồ sơ", "Chủ hồ sơ", "Trạng thái", "Ngày hẹn trả"]
+    status, due = (next(i for i, (key, _h) in enumerate(COLUMNS) if key == name) for name in ("status", "due_at"))
+    rows = [model.row_at(row) for row in range(model.rowCount())]
+    late = [row for row, listed in enumerate(rows) if listed.overdue_days is not None]
+    on_time = [row for row, listed in enumerate(rows) if listed.overdue_days is None]
+    assert late and on_time
+    index = model.index(late[0], status)
+    assert model.data(index, Qt.ItemDataRole.DecorationRole) == LATE == QColor("#b91c1c")
+    assert "quá hạn" in model.data(model.index(late[0], due), Qt.ItemDataRole.DisplayRole)
+    assert model.data(model.index(on_time[0], status), Qt.ItemDataRole.DecorationRole) is None
+    header = page.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(due) + 5, header.height() // 2))
+    assert model.filter.sort.value == "due_at"
+
+
+def test_numbers_line_up_on_the_right_in_filled_tables(qtbot: QtBot) -> None:
+    from ui.widgets.tables import fill, read_only_table
+
+    table = read_only_table(("Chỉ tiêu", "Số liệu", "Số TT"), "figures")
+    qtbot.addWidget(table)
+    fill(table, [("Hồ sơ", "1.648", "3.3.1"), ("Tỷ lệ", "99,2%", "3.3.2"), ("Không có", "—", "x")])
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    assert all(table.item(row, 1).textAlignment() == right for row in range(3))
+    assert table.item(0, 0).textAlignment() != right and table.item(0, 2).textAlignment() != right

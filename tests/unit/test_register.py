@@ -10,7 +10,7 @@ import pytest
 from sqlite_utils import Database
 
 from cchc_desktop import formatting
-from cchc_desktop.domain.dossiers import OPEN_STATUSES, Channel, DossierStatus
+from cchc_desktop.domain.dossiers import OPEN_STATUSES, Channel, DossierStatus, EventKind
 from cchc_desktop.services.register import RegisterFilter, RegisterRow, RegisterService, SortKey, match_expression
 from cchc_desktop.text import fold
 from db.connection import open_db
@@ -147,8 +147,36 @@ def test_a_filtered_list_exports_as_shown_with_numbers_masked(demo: Database, tm
     expected = everything(RegisterService(demo), wanted)
     with (tmp_path / "list.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["Mã hồ sơ", "Chủ hồ sơ", "Thủ tục", "Hình thức nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
-                       "Trạng thái", "Điện thoại", "Số giấy tờ"]
+    assert rows[0] == ["Mã hồ sơ", "Chủ hồ sơ", "Trạng thái", "Ngày hẹn trả", "Thủ tục", "Hình thức nộp",
+                       "Ngày tiếp nhận", "Điện thoại", "Số giấy tờ"]
     assert [r[0] for r in rows[1:]] == [row.code for row in expected] and result.rows == len(expected)
-    assert all(r[3] == "Trực tiếp" for r in rows[1:])
+    assert all(r[5] == "Trực tiếp" for r in rows[1:])
     assert not any(row.phone and row.phone in "".join(r) for row, r in zip(expected, rows[1:], strict=True))
+
+
+def test_a_late_dossier_says_by_how_many_working_days(db: Database) -> None:
+    """Issue 18: the register shows the status and the appointment beside the name, and a running dossier past
+    its appointment how many working days late (Saturday, Sunday and the holidays left out); one waiting for a
+    supplement (its clock stopped) or with its result ready is not late."""
+    from cchc_desktop.services.catalogue import load_reference_catalogue
+    from cchc_desktop.services.reception import NewDossier, ReceptionService
+    from cchc_desktop.services.register import LIST_COLUMNS, display
+    from cchc_desktop.services.settings import SettingsService
+
+    load_reference_catalogue(db)
+    SettingsService(db).update(name="UBND xã Hoằng Hợp", code="000.21.31.H56")
+    desk = ReceptionService(db, clock=lambda: datetime(2024, 6, 3, 9, 0))  # a Monday; 3 working days: Thursday 11:30
+    late = desk.register(NewDossier(procedure_code="1.000689", applicant_name="Lê Văn An")).code
+    waiting = desk.register(NewDossier(procedure_code="1.000689", applicant_name="Lê Văn Bình")).code
+    desk.transition(waiting, EventKind.TRANSFERRED)
+    desk.transition(waiting, EventKind.SUPPLEMENT_REQUESTED, reason="Bản sao giấy khai sinh")
+    assert [key for key, _header in LIST_COLUMNS][:4] == ["code", "applicant", "status", "due_at"]
+    register = RegisterService(db, clock=lambda: datetime(2024, 6, 11, 10, 0))  # the next Tuesday
+    rows = {row.code: row for row in register.page(RegisterFilter()).rows}
+    assert rows[late].overdue_days == 3  # Friday 7, Monday 10, Tuesday 11
+    assert display(rows[late], "due_at") == "06/06/2024 11:30 — quá hạn 3 ngày làm việc"
+    assert rows[waiting].overdue_days is None and "quá hạn" not in display(rows[waiting], "due_at")
+    early = RegisterService(db, clock=lambda: datetime(2024, 6, 6, 11, 0)).page(RegisterFilter()).rows
+    same_day = RegisterService(db, clock=lambda: datetime(2024, 6, 6, 16, 0)).page(RegisterFilter()).rows
+    assert {row.code: row.overdue_days for row in same_day}[late] == 1  # hours late: counted as one day
+    assert all(row.overdue_days is None for row in early)

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from cchc_desktop.i18n import _
 from cchc_desktop.services.register import (
@@ -23,7 +24,9 @@ from cchc_desktop.services.register import (
 Index = QModelIndex | QPersistentModelIndex
 RAW_ROLE = Qt.ItemDataRole.UserRole
 
-SORTABLE = {0: SortKey.CODE, 1: SortKey.APPLICANT, 4: SortKey.RECEIVED_AT, 5: SortKey.DUE_AT}
+SORTABLE = {"code": SortKey.CODE, "applicant": SortKey.APPLICANT, "received_at": SortKey.RECEIVED_AT,
+            "due_at": SortKey.DUE_AT}
+LATE = QColor("#b91c1c")  # the red of a dossier past its appointment (a chip beside its status, its date)
 
 
 class DossierTableModel(QAbstractTableModel):
@@ -73,6 +76,11 @@ class DossierTableModel(QAbstractTableModel):
             return display(row, key)
         if role == Qt.ItemDataRole.ToolTipRole and key == "procedure":
             return f"{row.procedure_code} — {row.procedure_name}"
+        if row.overdue_days is not None and key in ("status", "due_at"):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return LATE
+            if role == Qt.ItemDataRole.DecorationRole and key == "status":
+                return LATE  # a small red square before the status
         if role == RAW_ROLE:
             return row
         return None
@@ -105,7 +113,7 @@ class DossierTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in SQL by the columns that have an index; other columns keep the current order."""
-        key = SORTABLE.get(column)
+        key = SORTABLE.get(COLUMNS[column][0]) if 0 <= column < len(COLUMNS) else None
         if key is None:
             return
         descending = order == Qt.SortOrder.DescendingOrder

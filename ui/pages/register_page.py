@@ -39,7 +39,7 @@ paper = lazy_import("ui.paper")
 
 SEARCH_DELAY_MS = 300
 OVERDUE = "overdue"
-HEADER_STATE_KEY = "register/header"
+HEADER_STATE_KEY = "register/header-v2"  # (v2: status and appointment after the name)
 
 
 class RegisterPage(Page):

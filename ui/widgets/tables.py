@@ -3,9 +3,10 @@ year, a catalogue), and the view over a list model (a plan's tasks, the audit tr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTableWidget, QTableWidgetItem
 
 from cchc_desktop.i18n import _
@@ -30,13 +31,20 @@ def read_only_table(headers: Sequence[str], name: str, *, stretch: int | None = 
     return table
 
 
+# 1.648 · 2024 · 3,5 · 99,2% · — (no value); not a row number (3.3.1) nor a code
+_NUMBER = re.compile(r"[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?\s?%?|—")
+
+
 def fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
-    """Replace the table's rows; each cell's whole text is also its tooltip."""
+    """Replace the table's rows; each cell's whole text is also its tooltip; a number (or «—») is right-aligned,
+    so that its digits line up."""
     table.setRowCount(len(rows))
     for row, values in enumerate(rows):
         for column, text in enumerate(values):
             item = QTableWidgetItem(text)
             item.setToolTip(text)
+            if _NUMBER.fullmatch(text):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(row, column, item)
 
 
