@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from ui.models.dossier_table import DossierTableModel
+from ui.models.dossier_table import COLUMNS, DossierTableModel
 
-COLUMN_WIDTHS = (200, 180, 260, 150, 125, 125, 120, 100, 110)
+# By column key (the order is the register's LIST_COLUMNS): the appointment has room for «— quá hạn N ngày làm việc».
+COLUMN_WIDTHS = {"code": 200, "applicant": 180, "status": 140, "due_at": 320, "procedure": 260, "channel": 150,
+                 "received_at": 125, "phone": 100, "applicant_id": 110}
 
 
 def dossier_table_view(model: DossierTableModel, *, name: str) -> QTableView:
@@ -22,6 +24,6 @@ def dossier_table_view(model: DossierTableModel, *, name: str) -> QTableView:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
-    for column, width in enumerate(COLUMN_WIDTHS):
-        view.setColumnWidth(column, width)
+    for column, (key, _header) in enumerate(COLUMNS):
+        view.setColumnWidth(column, COLUMN_WIDTHS.get(key, 120))
     return view
