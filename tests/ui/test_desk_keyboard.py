@@ -123,3 +123,27 @@ def test_a_survey_form_keyed_from_the_page_list(qtbot: QtBot, desk: MainWindow, 
     page.recent.setFocus()
     key(qtbot, Qt.Key.Key_Tab)
     assert focused() is not page.recent  # a read-only table is left with Tab, not walked cell by cell
+
+
+def test_error_messages_have_room_for_their_lines(qtbot: QtBot, desk: MainWindow) -> None:
+    """Issue 18: a long message under a field is shown whole (the survey date's was cut top and bottom)."""
+    from ui.pages.surveys_page import SurveysPage
+
+    desk.resize(1366, 728)
+    page = desk.open_page("surveys")
+    assert isinstance(page, SurveysPage)
+    page.taken_on.setText("31/02/2024")
+    page.save()
+    reception = desk.open_page("reception")
+    assert isinstance(reception, ReceptionPage)
+    reception.inputs["applicant_id"].setText("12345")
+    reception.save()
+    for shown in (page, reception):
+        desk.show_page(shown.name)
+        labels = [label for label in shown.errors.labels.values() if label.isVisibleTo(shown)]
+        assert labels, shown.name
+
+        def whole(labels: list = labels) -> bool:
+            return all(label.height() >= label.heightForWidth(label.width()) for label in labels)
+
+        qtbot.waitUntil(whole)  # once the layout has settled (it never did for the narrow survey date)

@@ -97,14 +97,16 @@ class SurveysPage(Page):
         self.dossier.setCompleter(completer)
         self.kiosk_button = QPushButton(_("Mở kiosk cho người dân…"))
         self.kiosk_button.setObjectName("openKiosk")
-        for label, widget, key in ((_("Ngày khảo sát"), self.taken_on, "taken_on"),
-                                   (_("Hình thức"), self.method, "method"),
-                                   (_("Mã hồ sơ"), self.dossier, "dossier_code")):
+        fields = ((_("Ngày khảo sát"), self.taken_on, "taken_on"), (_("Hình thức"), self.method, "method"),
+                  (_("Mã hồ sơ"), self.dossier, "dossier_code"))
+        for label, widget, key in fields:
             top.addWidget(QLabel(label))
-            top.addWidget(self.errors.wrap(key, widget), 1 if key == "dossier_code" else 0)
+            top.addWidget(widget, 1 if key == "dossier_code" else 0)
         top.addStretch(1)
         top.addWidget(self.kiosk_button)
         head.addRow(top)
+        for _label, widget, key in fields:  # their messages under the row, the whole width
+            head.addRow(self.errors.line(key, widget))
         entry_layout.addLayout(head)
 
         self.form_box = QGroupBox(_("Phiếu khảo sát: mỗi ô một chữ số từ 1 (rất không hài lòng) đến 5 (rất hài lòng)"))

@@ -32,12 +32,22 @@ class FieldErrors:
             label.hide()
             label.clear()
 
-    def wrap(self, key: str, widget: QWidget) -> QWidget:
-        """``widget`` with its (hidden) error line under it, hidden again when the field is changed."""
+    def watch(self, key: str, widget: QWidget) -> None:
+        """Hide ``key``'s message as soon as ``widget`` is changed."""
         for name in ("textEdited", "activated", "valueChanged"):
             signal = getattr(widget, name, None)
             if signal is not None:
                 signal.connect(lambda *_args, key=key: self.clear(key))
+
+    def line(self, key: str, widget: QWidget) -> QLabel:
+        """A full-width error line for a field set in a row of several (under a narrow field, a long message
+        was cut top and bottom: a row does not grow for a wrapped label)."""
+        self.watch(key, widget)
+        return self.add(key, QLabel())
+
+    def wrap(self, key: str, widget: QWidget) -> QWidget:
+        """``widget`` with its (hidden) error line under it, hidden again when the field is changed."""
+        self.watch(key, widget)
         holder = QWidget()
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
