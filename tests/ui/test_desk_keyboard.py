@@ -147,3 +147,85 @@ def test_error_messages_have_room_for_their_lines(qtbot: QtBot, desk: MainWindow
             return all(label.height() >= label.heightForWidth(label.width()) for label in labels)
 
         qtbot.waitUntil(whole)  # once the layout has settled (it never did for the narrow survey date)
+
+
+class Keys:
+    """Keys sent to the widget that has the focus (or to the active dialog), counted."""
+
+    def __init__(self, qtbot: QtBot) -> None:
+        self.qtbot, self.count = qtbot, 0
+
+    def press(self, code: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        self.count += 1
+        self.qtbot.keyClick(focused(), code, modifier)
+
+    def type(self, expected: QWidget, text: str) -> None:
+        self.count += len(text)
+        type_here(self.qtbot, expected, text)
+
+
+def test_register_print_find_and_return_with_the_keyboard_alone(
+        qtbot: QtBot, desk: MainWindow, context: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The desk's whole round with keys only, counted: register (Ctrl+2, procedure, Enter, name, Enter), print
+    the receipt (F9), find the dossier in the register (Ctrl+3, its code, Enter) and open it (Enter), move it on
+    with Alt+letters up to «Trả kết quả» (who collected: asked), close (Esc). No key lands where it was not
+    meant to (each typed text checks the focus first), and the count stays small."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QTimer
+
+    from cchc_desktop.domain.dossiers import DossierStatus, EventKind
+    from ui import desktop
+    from ui.dialogs import dossier_dialog
+    from ui.pages.register_page import RegisterPage
+
+    opened: list[Path] = []
+    monkeypatch.setattr(desktop, "open_file", opened.append)
+    monkeypatch.setattr(dossier_dialog.ReturnDialog, "ask", classmethod(
+        lambda cls, parent, applicant: f"Người nhận: {applicant} (Người nộp nhận trực tiếp)"))
+    keys = Keys(qtbot)
+    keys.press(Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    reception = desk.current_page()
+    assert isinstance(reception, ReceptionPage)
+    keys.type(reception.procedure_edit, "1.000689")
+    keys.press(Qt.Key.Key_Return)
+    keys.type(reception.inputs["applicant_name"], "Nguyễn Văn Ấn")
+    with qtbot.waitSignal(reception.registered) as saved:
+        keys.press(Qt.Key.Key_Return)
+    code = saved.args[0]
+    keys.press(Qt.Key.Key_F9)
+    assert len(opened) == 1 and opened[0].read_bytes()[:5] == b"%PDF-"
+
+    keys.press(Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    register = desk.current_page()
+    assert isinstance(register, RegisterPage)
+    keys.type(register.search, code)
+    keys.press(Qt.Key.Key_Return)  # the list now, the keyboard on its first row
+    assert focused() is register.table and register.model.row_at(0).code == code
+
+    done: list[DossierStatus] = []
+
+    def in_the_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, dossier_dialog.DossierDialog)
+        dialog.activateWindow()  # (offscreen has no window manager to do it)
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+        steps = ((EventKind.TRANSFERRED, DossierStatus.IN_PROGRESS),
+                 (EventKind.RESULT_READY, DossierStatus.RESULT_READY), (EventKind.RETURNED, DossierStatus.RETURNED))
+        for event, status in steps:
+            letter = dialog.step_buttons[event].text().split("&")[1][0].upper()
+            keys.count += 1
+            qtbot.keyClick(dialog, getattr(Qt.Key, f"Key_{letter}"), Qt.KeyboardModifier.AltModifier)
+            # a mnemonic presses its button as a click is animated: a moment later
+            qtbot.waitUntil(lambda status=status: dialog.view.status is status)
+        done.append(dialog.view.status)
+        keys.count += 1
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, in_the_dialog)
+    keys.press(Qt.Key.Key_Return)  # opens the dossier (the dialog runs until Esc)
+    assert done == [DossierStatus.RETURNED]
+    row = context.db.execute("SELECT status FROM dossier WHERE code = ?", [code]).fetchone()
+    assert row == ("returned",)
+    typed = len("1.000689") + len("Nguyễn Văn Ấn") + len(code)
+    assert keys.count - typed <= 12, keys.count - typed  # Ctrl+2, Enter ×2, F9, Ctrl+3, Enter ×2, Alt ×3, Esc

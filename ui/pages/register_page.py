@@ -28,7 +28,7 @@ from cchc_desktop.services.register import RegisterFilter
 from ui import messages
 from ui.context import AppContext
 from ui.dialogs.period_dialog import PeriodDialog
-from ui.models.dossier_table import DossierTableModel
+from ui.models.dossier_table import COLUMNS, DossierTableModel
 from ui.pages.base import Page
 from ui.widgets.dossier_table_view import dossier_table_view
 
@@ -79,7 +79,8 @@ class RegisterPage(Page):
         self.model = DossierTableModel(self.service)
         self.table = dossier_table_view(self.model, name="registerTable")
         # The indicator first: enabling sorting then asks the model for the order it already has (no reload).
-        self.table.horizontalHeader().setSortIndicator(4, Qt.SortOrder.DescendingOrder)
+        received = next(column for column, (key, _header) in enumerate(COLUMNS) if key == "received_at")
+        self.table.horizontalHeader().setSortIndicator(received, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSectionsMovable(True)
         self._restore_header()
@@ -90,12 +91,20 @@ class RegisterPage(Page):
         self.debounce.setInterval(SEARCH_DELAY_MS)
         self.debounce.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(self.debounce.start)
-        self.search.returnPressed.connect(self.apply_filter)
+        self.search.returnPressed.connect(self.find)
         self.status.currentIndexChanged.connect(self.apply_filter)
         self.table.horizontalHeader().sectionResized.connect(self._save_header)
         self.table.horizontalHeader().sectionMoved.connect(self._save_header)
         self.table.activated.connect(lambda index: self.open_dossier(self.model.row_at(index.row()).code))
         self._show_count()
+
+    def find(self) -> None:
+        """Enter in the search box: the list now, and the keyboard on its first row (Enter again opens it)."""
+        self.debounce.stop()
+        self.apply_filter()
+        if self.model.rowCount():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.setCurrentIndex(self.model.index(0, 0))
 
     def dossier_dialog(self, code: str):  # -> DossierDialog
         from ui.dialogs.dossier_dialog import DossierDialog
