@@ -135,7 +135,7 @@ class RegisterService:
             calendar = load_calendar(self.db)
             for index in late:
                 row = listed[index]
-                days = len(calendar.working_days(row.due_at.date() + timedelta(days=1), now.date()))
+                days = calendar.count_working_days(row.due_at.date() + timedelta(days=1), now.date())
                 listed[index] = replace(row, overdue_days=max(1, days))
         return RegisterPage(rows=tuple(listed), more=len(rows) > limit)
 
