@@ -205,24 +205,14 @@ class WorkCalendar:
         index = self._index_from(day.toordinal() + 1)  # first: it may lay out more years (new lists)
         return self._midnight[index].date()
 
-    def _between(self, first: date, last: date) -> tuple[int, int]:
-        """The indexes of the working days from ``first`` to ``last`` (both included), as a slice."""
-        self._index_from(last.toordinal())  # covers the end (may rebuild: take indexes afterwards)
-        return self._index_from(first.toordinal()), bisect_right(self._ords, last.toordinal())
-
     def working_days(self, first: date, last: date) -> list[date]:
         """The working days from ``first`` to ``last``, both included."""
         if last < first:
             return []
-        start, end = self._between(first, last)
+        self._index_from(last.toordinal())  # covers the end (may rebuild: take indexes afterwards)
+        start = self._index_from(first.toordinal())
+        end = bisect_right(self._ords, last.toordinal())
         return [moment.date() for moment in self._midnight[start:end]]
-
-    def count_working_days(self, first: date, last: date) -> int:
-        """How many working days from ``first`` to ``last``, both included (without listing them)."""
-        if last < first:
-            return 0
-        start, end = self._between(first, last)
-        return max(0, end - start)
 
     def closing_time(self, day: date) -> datetime:
         """When the office closes on working day ``day`` (the morning end on a Saturday morning)."""

@@ -14,7 +14,6 @@ from sqlite_utils import Database
 from cchc_desktop import formatting
 from cchc_desktop.domain.dossiers import Channel, DossierStatus
 from cchc_desktop.i18n import _
-from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.text import fold
 from db.queries import register as queries
 
@@ -62,7 +61,7 @@ class RegisterRow:
     resolved_at: datetime | None
     returned_at: datetime | None
     cursor: tuple[Any, int]  # where the next page starts
-    overdue_days: int | None = None  # running (its clock not stopped) and past its appointment: working days late
+    overdue_days: int | None = None  # running (its clock not stopped) and past its appointment: days late (1 at least)
 
 
 @dataclass(frozen=True)
@@ -130,13 +129,9 @@ class RegisterService:
         rows = queries.page(self.db, query, after=after, limit=limit + 1)
         listed = [self._row(row, query.sort) for row in rows[:limit]]
         now = self.clock()
-        late = [index for index, row in enumerate(listed) if row.status in RUNNING and row.due_at < now]
-        if late:  # the calendar only when a row is late: working days, as the law counts them
-            calendar = load_calendar(self.db)
-            for index in late:
-                row = listed[index]
-                days = calendar.count_working_days(row.due_at.date() + timedelta(days=1), now.date())
-                listed[index] = replace(row, overdue_days=max(1, days))
+        for index, row in enumerate(listed):
+            if row.status in RUNNING and row.due_at < now:  # days on the wall calendar: what a reader of dates sees
+                listed[index] = replace(row, overdue_days=max(1, (now.date() - row.due_at.date()).days))
         return RegisterPage(rows=tuple(listed), more=len(rows) > limit)
 
     def count(self, wanted: RegisterFilter) -> int:
@@ -188,7 +183,7 @@ def display(row: RegisterRow, key: str) -> str:
         "received_at": lambda: formatting.date_time(row.received_at),
         "due_at": lambda: formatting.date_time(row.due_at) + (
             "" if row.overdue_days is None
-            else " — " + _("quá hạn {n} ngày làm việc").format(n=row.overdue_days)),
+            else " — " + _("quá hạn {n} ngày").format(n=row.overdue_days)),
         "status": lambda: row.status.label,
         "phone": lambda: formatting.masked(row.phone),
         "applicant_id": lambda: formatting.masked(row.applicant_id),

@@ -265,13 +265,3 @@ def test_a_time_limit_that_is_none_is_refused(text: str) -> None:
 
     with pytest.raises(ValueError):
         parse_time_limit(text)
-
-
-def test_working_days_are_counted_as_they_are_listed() -> None:
-
-
-    calendar = WorkCalendar(OfficeHours())
-    for first, last in ((date(2024, 4, 25), date(2024, 5, 6)), (date(2024, 12, 28), date(2025, 2, 10)),
-                        (date(2025, 1, 1), date(2024, 12, 31)), (date(2024, 6, 8), date(2024, 6, 9))):
-        assert calendar.count_working_days(first, last) == len(calendar.working_days(first, last))
-    assert calendar.count_working_days(date(2024, 4, 29), date(2024, 5, 3)) == 2  # 30/4 and 1/5 are holidays

@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from ui.models.dossier_table import COLUMNS, DossierTableModel
 
-# By column key (the order is the register's LIST_COLUMNS): the appointment has room for «— quá hạn N ngày làm việc».
-COLUMN_WIDTHS = {"code": 200, "applicant": 180, "status": 140, "due_at": 320, "procedure": 260, "channel": 150,
+# By column key (the order is the register's LIST_COLUMNS): the appointment has room for «— quá hạn N ngày».
+COLUMN_WIDTHS = {"code": 200, "applicant": 180, "status": 140, "due_at": 260, "procedure": 260, "channel": 150,
                  "received_at": 125, "phone": 100, "applicant_id": 110}
 
 
