@@ -114,8 +114,11 @@ class RegisterPage(Page):
         return dialog
 
     def open_dossier(self, code: str) -> None:
-        """Enter or a double click on a row opens the dossier's page."""
+        """Enter or a double click on a row opens the dossier's page; closed, the keyboard is back on the list (and
+        the window active again: without a window manager, Ctrl+number went nowhere after the dialog)."""
         self.dossier_dialog(code).exec()
+        self.window().activateWindow()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def print_ledger(self) -> Path | None:
         """Mẫu 06 for a range of receipt dates (this month by default), written as PDF and opened."""
