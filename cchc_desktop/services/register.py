@@ -170,7 +170,7 @@ LIST_COLUMNS: list[tuple[str, str]] = [
     ("phone", "Điện thoại"),
     ("applicant_id", "Số giấy tờ"),
 ]
-RUNNING = frozenset({DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS})  # as queries.RUNNING_STATUSES
+RUNNING = frozenset(DossierStatus(status) for status in queries.RUNNING_STATUSES)  # the overdue filter's
 
 
 def display(row: RegisterRow, key: str) -> str:

@@ -100,7 +100,6 @@ class RegisterPage(Page):
 
     def find(self) -> None:
         """Enter in the search box: the list now, and the keyboard on its first row (Enter again opens it)."""
-        self.debounce.stop()
         self.apply_filter()
         if self.model.rowCount():
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
