@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from cchc_desktop.services.audit_trail import AuditService
     from cchc_desktop.services.backups import BackupService
     from cchc_desktop.services.calendar import CalendarService
+    from cchc_desktop.services.catalogue import CatalogueService
     from cchc_desktop.services.consolidation import ConsolidationService
     from cchc_desktop.services.dashboard import DashboardService
     from cchc_desktop.services.desk_refusals import DeskRefusalService
@@ -133,6 +134,11 @@ class Office:
         to use from another thread."""
         from cchc_desktop.services.backups import BackupService
         return BackupService(self.db_path, clock=self.now)
+
+    @cached_property
+    def catalogue(self) -> CatalogueService:
+        from cchc_desktop.services.catalogue import CatalogueService
+        return CatalogueService(self.db)
 
     @cached_property
     def calendar(self) -> CalendarService:

@@ -30,7 +30,7 @@ from sqlite_utils import Database
 # printed with it included. Left out: derived rows (code counters, search index), scratch (drafts, an import's
 # staged rows) and the log itself.
 AUDITED_TABLES = (
-    "setting", "user", "field", "procedure", "calendar_override",
+    "setting", "user", "field", "procedure", "procedure_document", "calendar_override",
     "dossier", "dossier_document", "dossier_event", "dossier_form", "apology_letter", "desk_refusal", "paper",
     "survey_criterion", "survey", "survey_answer",
     "inspection_criterion", "inspection", "inspection_check", "finding",

@@ -163,6 +163,13 @@ def m0013_calendar_day_limits(db: Database) -> None:
     db.execute("ALTER TABLE procedure ADD COLUMN published_by TEXT")
 
 
+@MIGRATIONS(name="m0014_procedure_documents")
+def m0014_procedure_documents(db: Database) -> None:
+    """Each procedure's document checklist (db/sql/0014_procedure_documents.sql). A unit's catalogue gets no
+    checklist of ours: it keeps what it has until its officer writes one or imports the catalogue with it."""
+    run_sql_file(db, "0014_procedure_documents.sql")
+
+
 def known_names(migrations: Migrations = MIGRATIONS) -> list[str]:
     """Names of the migrations this version of the program knows, in order."""
     return [migration.name for migration in migrations._migrations]

@@ -11,19 +11,26 @@ from (the law's article, or the previous catalogue's value kept).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time
 
 from sqlite_utils import Database
 
 from cchc_desktop.domain.catalogue import InterAgency, OnlineLevel, SupplementRule, TimeLimitUnit
+from cchc_desktop.domain.checklists import ChecklistError, check_documents, read_documents
+from cchc_desktop.domain.dossiers import DocumentKind, DossierDocument
+from cchc_desktop.domain.users import Permission
+from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
+from cchc_desktop.services.sessions import requires
 from cchc_desktop.text import clean, fold
 from db.errors import writing
 from db.migrations import read_reference
 from db.queries import catalogue as queries
 
 REFERENCE_FILE = "procedures.csv"
+REFERENCE_CHECKLISTS = "procedure_documents.csv"
 CHECKED = "đã đối chiếu"
 NOT_CHECKED = "chưa đối chiếu"
 
@@ -121,7 +128,36 @@ def load_reference_catalogue(db: Database) -> CatalogueLoad:
         decisions = [(p.published_by, p.code) for p in procedures if p.published_by and p.code in known]
         if decisions and current:
             queries.fill_published_by(db, decisions)
+        if queries.knows_checklists(db):
+            _load_reference_checklists(db)
     return CatalogueLoad(fields=fields_written, procedures=procedures_written)
+
+
+def read_reference_checklists() -> dict[str, list[DossierDocument]]:
+    """The shipped checklists by procedure code (``procedure_documents.csv``: each line names its legal ground)."""
+    checklists: dict[str, list[DossierDocument]] = {}
+    for line, row in enumerate(read_reference(REFERENCE_CHECKLISTS), start=2):
+        try:
+            if not clean(row["source"]):
+                raise ValueError("source is empty: say where the document is required")
+            checklists.setdefault(clean(row["code"]), []).append(DossierDocument(
+                name=clean(row["name"]), kind=DocumentKind(row["kind"]), count=int(row["count"])))
+        except (KeyError, ValueError) as exc:
+            raise ValueError(f"{REFERENCE_CHECKLISTS}, line {line}: {exc}") from exc
+    return checklists
+
+
+def _load_reference_checklists(db: Database) -> None:
+    """The shipped checklists, for the procedures of the catalogue that have none yet."""
+    has = queries.checklist_counts(db)
+    ids = queries.procedure_ids(db)
+    for code, documents in read_reference_checklists().items():
+        if code in ids and ids[code] not in has:
+            queries.replace_checklist(db, ids[code], _rows(documents))
+
+
+def _rows(documents: Iterable[DossierDocument]) -> list[tuple[str, str, int]]:
+    return [(document.name, document.kind.value, document.count) for document in documents]
 
 
 @dataclass(frozen=True)
@@ -134,17 +170,57 @@ class CatalogueEntry:
     supplement_rule: str
     active: bool
     published_by: str = ""
+    documents: int = 0  # the lines of its checklist
 
 
 def list_procedures(db: Database) -> list[CatalogueEntry]:
     """The catalogue as the Danh mục page lists it (tens of rows, not a large list)."""
     entries = []
-    for code, name, field, limit, unit, online, rule, active, published_by in queries.procedures(db):
+    counts = queries.checklist_counts(db)
+    for code, name, field, limit, unit, online, rule, active, published_by, proc_id in queries.procedures(db):
         unit = TimeLimitUnit(unit)
         entries.append(CatalogueEntry(
             code=code, name=name, field=field,
             time_limit=_("Trong ngày") if unit is TimeLimitUnit.SAME_DAY else f"{limit} {unit.label}",
             online_level=OnlineLevel(online).label if online else "",
             supplement_rule=SupplementRule(rule).label, active=bool(active), published_by=published_by or "",
+            documents=counts.get(proc_id, 0),
         ))
     return entries
+
+
+class CatalogueService:
+    """The catalogue as the Danh mục page and the desk read it, and each procedure's document checklist."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def procedures(self) -> list[CatalogueEntry]:
+        return list_procedures(self.db)
+
+    def checklist(self, code: str) -> tuple[DossierDocument, ...]:
+        """The documents a dossier of procedure ``code`` holds, in order; () for a procedure without a checklist
+        or not in the catalogue."""
+        found = queries.procedure_id(self.db, code)
+        if found is None:
+            return ()
+        return tuple(DossierDocument(name=name, kind=DocumentKind(kind), count=count)
+                     for name, kind, count in queries.checklist(self.db, found))
+
+    @requires(Permission.CATALOGUE)
+    def set_checklist(self, code: str, documents: str | Iterable[DossierDocument]) -> tuple[DossierDocument, ...]:
+        """Replace the checklist of procedure ``code`` with ``documents``, given as documents or as text one a line
+        («Giấy chứng sinh (bản chính)», ``domain.checklists``); an empty list removes it. ValidationError
+        (``documents``, ``code``) says what is wrong and nothing is changed."""
+        found = queries.procedure_id(self.db, clean(code))
+        if found is None:
+            raise ValidationError({"code": _("Không có thủ tục mã «{code}» trong danh mục.").format(code=code)})
+        try:
+            checked = read_documents(documents) if isinstance(documents, str) else check_documents(documents)
+        except ChecklistError as exc:
+            where = _("Dòng {n}: ").format(n=exc.line) if exc.line else ""
+            raise ValidationError({"documents": f"{where}{exc.problem[:1].upper()}{exc.problem[1:]}."}) from None
+        with writing(self.db):
+            queries.replace_checklist(self.db, found, _rows(checked))
+        return checked
+

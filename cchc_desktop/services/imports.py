@@ -50,7 +50,7 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-from cchc_desktop.domain import applicants, catalogue
+from cchc_desktop.domain import applicants, catalogue, checklists
 from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.catalogue import OnlineLevel, SupplementRule, TimeLimitUnit
 from cchc_desktop.domain.choices import Choice
@@ -87,6 +87,7 @@ from cchc_desktop.services.tables import (
 from cchc_desktop.text import clean_lines, fold
 from db.errors import writing
 from db.queries import bulk, staging
+from db.queries import catalogue as catalogue_queries
 from db.queries import transfer as queries
 
 __all__ = ["ImportRejected", "ImportResult", "ImportService", "RowProblem", "parse_moment", "parse_time_limit"]
@@ -99,7 +100,7 @@ ChoiceT = TypeVar("ChoiceT", bound=Choice)
 EARLIEST_YEAR = 2000  # as at the reception desk: no commune records from before the 2000s
 MAX_LENGTH = {
     **DOSSIER_MAX_LENGTH, "code": 100, "procedure_code": 50, "procedure_name": 500, "phone": 30, "name": 500,
-    "field": 200, "fee": 500, "published_by": 500,
+    "field": 200, "fee": 500, "published_by": 500, "documents": 20_000,
 }
 _YES = frozenset({"co", "c", "x", "1", "true", "yes", "da so hoa"})
 _NO = frozenset({"", "khong", "k", "0", "false", "no", "chua so hoa"})
@@ -776,8 +777,19 @@ class ImportService(ActsForSession):
                     unchanged += 1
             bulk.executemany(self.db, queries.INSERT_PROCEDURE, inserts)
             bulk.executemany(self.db, queries.UPDATE_PROCEDURE, updates)
+            updated = {values[-1] for values in updates}
+            ids = catalogue_queries.procedure_ids(self.db)
+            for row in rows:
+                if row["documents"] is _KEEP:
+                    continue
+                listed = [(document.name, document.kind.value, document.count) for document in row["documents"]]
+                if catalogue_queries.checklist(self.db, ids[row["code"]]) != listed:
+                    catalogue_queries.replace_checklist(self.db, ids[row["code"]], listed)
+                    if row["code"] in stored and stored[row["code"]]["id"] not in updated:
+                        updated.add(stored[row["code"]]["id"])
+                        unchanged -= 1
         result = ImportResult(
-            inserted=len(inserts), updated=len(updates), unchanged=unchanged, rejected=len(problems),
+            inserted=len(inserts), updated=len(updated), unchanged=unchanged, rejected=len(problems),
             problems=tuple(problems.all()), rejects=rejects, fields_created=created,
         )
         log.info("imported procedures from %s: %d new, %d updated, %d unchanged, %d rejected, %d new fields",
@@ -830,6 +842,15 @@ class ImportService(ActsForSession):
                 bad("supplement_rule", _("giá trị «{value}» không hợp lệ (ghi Tính lại hoặc Tạm dừng)").format(
                     value=shown(rule)))
         row["fee"] = (text("fee") or None) if table.has("fee") else _KEEP
+        row["documents"] = _KEEP
+        if text("documents"):  # an empty cell keeps the stored checklist, as an absent column does
+            listed = table.value(cells, "documents")
+            try:
+                row["documents"] = checklists.read_documents(clean_lines(listed) if isinstance(listed, str) else "")
+            except checklists.ChecklistError as exc:
+                where = _("dòng {n} của ô: ").format(n=exc.line) if exc.line else ""
+                bad("documents", _("{where}{problem} (mỗi dòng một giấy tờ, ví dụ «Giấy chứng sinh (bản chính)»)")
+                    .format(where=where, problem=exc.problem))
         return None if failed else row
 
 

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from cchc_desktop.domain import applicants
 from cchc_desktop.domain.calendar import DueDate, WorkCalendar
 from cchc_desktop.domain.catalogue import SupplementRule, TimeLimitUnit
+from cchc_desktop.domain.checklists import ChecklistError, check_documents
 from cchc_desktop.domain.dossiers import (
     MAX_LENGTH,
     ApologyLetter,
@@ -344,24 +345,12 @@ def _clean_fields(values: Mapping[str, object], errors: dict[str, str]) -> dict[
 
 
 def _clean_documents(documents: tuple[DossierDocument, ...], errors: dict[str, str]) -> list[DossierDocument]:
-    out: list[DossierDocument] = []
-    for number, document in enumerate(documents, start=1):
-        name = clean(document.name)
-        try:
-            kind = DocumentKind(document.kind)
-        except ValueError:
-            kind = None
-        if not name:
-            problem = _("tên giấy tờ không được để trống")
-        elif kind is None:
-            problem = _("loại bản (bản chính, bản sao...) không hợp lệ")
-        elif not isinstance(document.count, int) or document.count < 1:
-            problem = _("số lượng phải từ 1 trở lên")
-        else:
-            out.append(DossierDocument(name=name, kind=kind, count=document.count))
-            continue
-        errors.setdefault("documents", _("Thành phần hồ sơ thứ {n}: {problem}.").format(n=number, problem=problem))
-    return out
+    try:
+        return list(check_documents(documents))
+    except ChecklistError as exc:
+        where = _("Thành phần hồ sơ thứ {n}: ").format(n=exc.line) if exc.line else _("Thành phần hồ sơ: ")
+        errors["documents"] = f"{where}{exc.problem}."
+        return []
 
 
 PROXY_PAPER_LENGTH = 300

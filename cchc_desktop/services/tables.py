@@ -121,9 +121,9 @@ DOSSIER_REQUIRED = (("applicant_name",), ("received_at",), ("procedure_code", "p
 
 # The aliases are the headers of the national catalogue's own pages and exports (Cơ sở dữ liệu quốc gia về TTHC,
 # dichvucong.gov.vn: «Mã thủ tục» / «Mã TTHC» / «Mã số», «Tên thủ tục», «Lĩnh vực», «Thời hạn giải quyết» or
-# «Thời gian giải quyết», «Phí, lệ phí», «Số quyết định» / «Quyết định công bố») and of provincial lists; the export's
-# other columns («Cấp thực hiện», «Cơ quan thực hiện», «Trình tự thực hiện», «Thành phần hồ sơ», «Căn cứ pháp lý»…)
-# are not kept and are ignored.
+# «Thời gian giải quyết», «Phí, lệ phí», «Số quyết định» / «Quyết định công bố», «Thành phần hồ sơ» one document a
+# line) and of provincial lists; the export's other columns («Cấp thực hiện», «Cơ quan thực hiện», «Trình tự thực
+# hiện», «Căn cứ pháp lý»…) are not kept and are ignored.
 PROCEDURE_COLUMNS = (
     Column("code", "Mã thủ tục", ("Mã TTHC", "Mã số", "Mã số TTHC", "Mã thủ tục hành chính")),
     Column("name", "Tên thủ tục", ("Tên TTHC", "Tên thủ tục hành chính")),
@@ -134,6 +134,8 @@ PROCEDURE_COLUMNS = (
     Column("supplement_rule", "Khi bổ sung"),
     Column("fee", "Phí, lệ phí", ("Lệ phí", "Phí/lệ phí", "Phí, lệ phí (nếu có)")),
     Column("published_by", "Quyết định công bố", ("Số quyết định", "Số quyết định công bố", "Văn bản công bố")),
+    Column("documents", "Thành phần hồ sơ", ("Thành phần, số lượng hồ sơ", "Thành phần hồ sơ, số lượng hồ sơ",
+                                             "Hồ sơ gồm")),
 )
 PROCEDURE_REQUIRED = (("code",), ("name",), ("field",))
 

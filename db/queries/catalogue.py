@@ -64,9 +64,47 @@ def fill_published_by(db: Database, rows: Iterable[tuple[str, str]]) -> int:
 
 
 def procedures(db: Database) -> list[tuple]:
-    """(code, name, field, time limit, unit, online level, supplement rule, active, published by) of every
+    """(code, name, field, time limit, unit, online level, supplement rule, active, published by, id) of every
     procedure."""
     return db.execute(
         "SELECT p.code, p.name, f.name, p.time_limit, p.time_limit_unit, p.online_level, p.supplement_rule, p.active,"
-        " p.published_by FROM procedure p JOIN field f ON f.id = p.field_id ORDER BY f.position, f.name, p.code"
+        " p.published_by, p.id FROM procedure p JOIN field f ON f.id = p.field_id ORDER BY f.position, f.name, p.code"
     ).fetchall()
+
+
+# -- each procedure's document checklist (m0014) -----------------------------------------------------------
+
+INSERT_CHECKLIST_ITEM = """
+INSERT INTO procedure_document (procedure_id, position, name, kind, count) VALUES (?, ?, ?, ?, ?)
+"""
+
+
+def knows_checklists(db: Database) -> bool:
+    """Whether the schema has the procedures' checklists (m0014)."""
+    return db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'procedure_document'").fetchone() is not None
+
+
+def procedure_id(db: Database, code: str) -> int | None:
+    row = db.execute("SELECT id FROM procedure WHERE code = ?", [code]).fetchone()
+    return None if row is None else row[0]
+
+
+def checklist(db: Database, procedure_id: int) -> list[tuple[str, str, int]]:
+    """(name, kind, count) of the procedure's checklist, in order."""
+    return db.execute(
+        "SELECT name, kind, count FROM procedure_document WHERE procedure_id = ? ORDER BY position", [procedure_id]
+    ).fetchall()
+
+
+def checklist_counts(db: Database) -> dict[int, int]:
+    """Procedure id → how many documents its checklist has (procedures without one left out)."""
+    return dict(db.execute("SELECT procedure_id, count(*) FROM procedure_document GROUP BY procedure_id").fetchall())
+
+
+def replace_checklist(db: Database, procedure_id: int, rows: Sequence[tuple[str, str, int]]) -> None:
+    """The procedure's checklist becomes ``rows`` of (name, kind, count), in order (inside the caller's
+    transaction: the old lines go only with the new ones written)."""
+    db.execute("DELETE FROM procedure_document WHERE procedure_id = ?", [procedure_id])
+    db.conn.executemany(INSERT_CHECKLIST_ITEM, [(procedure_id, position, *row)
+                                                for position, row in enumerate(rows, start=1)])

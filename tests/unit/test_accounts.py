@@ -179,6 +179,7 @@ def test_every_service_change_is_guarded() -> None:
     """The methods that write records carry their permission (so a new one without it is noticed)."""
     from cchc_desktop.services import (
         calendar,
+        catalogue,
         desk_refusals,
         exports,
         imports,
@@ -196,6 +197,7 @@ def test_every_service_change_is_guarded() -> None:
         inspections.InspectionService: ("record", "add_finding", "update_finding"),
         surveys.SurveyService: ("record", "add_criterion", "update_criterion"),
         calendar.CalendarService: ("put", "remove"),
+        catalogue.CatalogueService: ("set_checklist",),
         settings.SettingsService: ("save",),
         reports.ReportService: ("set_manual", "save_sections", "export", "reopen"),
         desk_refusals.DeskRefusalService: ("record",),

@@ -207,7 +207,7 @@ def test_every_bad_field_is_reported_at_once_and_nothing_is_written(service: Rec
     ({"received_at": datetime(1999, 12, 31, 9)}, "received_at", "Thời điểm tiếp nhận không hợp lệ (trước năm 2000)."),
     ({"channel": "fax"}, "channel", "Hình thức nộp hồ sơ không hợp lệ."),
     ({"documents": (DossierDocument("Tờ khai"), DossierDocument("Giấy chứng sinh", count=0))}, "documents",
-     "Thành phần hồ sơ thứ 2: số lượng phải từ 1 trở lên."),
+     "Thành phần hồ sơ thứ 2: số lượng phải từ 1 đến 99."),
 ])
 def test_one_bad_field(service: ReceptionService, db: Database, changes: dict[str, Any], field: str,
                        message: str) -> None:
