@@ -54,3 +54,50 @@ def test_a_make_up_day_without_its_basis_is_refused(qtbot: QtBot, window: MainWi
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert "căn cứ" in page.message.text()
     assert context.db.execute("SELECT count(*) FROM calendar_override").fetchone()[0] == 0
+
+
+def test_a_procedures_checklist_is_written_on_the_page(qtbot: QtBot, window: MainWindow, context: AppContext) -> None:
+    """Issue 18: the chosen procedure's checklist is edited one document a line and saved with Ctrl+S; a bad line
+    is named and nothing changes; the list shows how many documents each procedure has."""
+    load_reference_catalogue(context.db)
+    page = window.show_page("catalogue")
+    assert isinstance(page, CataloguePage)
+    page.refresh()
+    codes = [page.procedures.item(row, 0).text() for row in range(page.procedures.rowCount())]
+    page.procedures.setCurrentCell(codes.index("2.000908"), 1)
+    assert "2.000908" in page.checklist_title.text() and page.checklist_edit.toPlainText() == ""
+    assert page.procedures.item(codes.index("2.000908"), 6).text() == "—"
+    page.checklist_edit.setFocus()
+    type_text(qtbot, page.checklist_edit, "Đơn đề nghị cấp bản sao từ sổ gốc")
+    qtbot.keyClick(page.checklist_edit, Qt.Key.Key_Return)
+    type_text(qtbot, page.checklist_edit, "Giấy tờ tùy thân (bản sao, 0 bản)")
+    qtbot.keyClick(page.checklist_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert page.checklist_message.text() == "Chưa lưu: Dòng 2: Số lượng phải từ 1 đến 99."
+    assert context.catalogue.checklist("2.000908") == ()
+    for _ in range(len("0 bản)")):
+        qtbot.keyClick(page.checklist_edit, Qt.Key.Key_Backspace)
+    type_text(qtbot, page.checklist_edit, "2 bản)")
+    qtbot.keyClick(page.checklist_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert page.checklist_message.text() == "Đã lưu 2 giấy tờ của thủ tục 2.000908."
+    assert [(d.name, d.kind.value, d.count) for d in context.catalogue.checklist("2.000908")] == [
+        ("Đơn đề nghị cấp bản sao từ sổ gốc", "original", 1), ("Giấy tờ tùy thân", "copy", 2)]
+    assert page.procedures.item(codes.index("2.000908"), 6).text() == "2 giấy tờ"
+    assert page.checklist_edit.toPlainText() == (
+        "Đơn đề nghị cấp bản sao từ sổ gốc (bản chính)\nGiấy tờ tùy thân (bản sao, 2 bản)")
+
+
+def test_the_desk_reads_a_checklist_but_cannot_change_it(window: MainWindow, context: AppContext) -> None:
+    from cchc_desktop.domain.users import Role
+
+    load_reference_catalogue(context.db)
+    context.accounts.create("quantri", "Quản trị", Role.ADMIN, "matkhau-123")
+    context.accounts.create("motcua", "Nguyễn Thị Hương", Role.DESK, "matkhau-123")
+    context.accounts.sign_in("motcua", "matkhau-123")
+    page = window.show_page("catalogue")
+    assert isinstance(page, CataloguePage)
+    page.refresh()
+    codes = [page.procedures.item(row, 0).text() for row in range(page.procedures.rowCount())]
+    page.procedures.setCurrentCell(codes.index("1.001193"), 1)
+    assert page.checklist_edit.toPlainText().startswith("Tờ khai đăng ký khai sinh (bản chính)\n")
+    assert page.checklist_edit.isReadOnly() and not page.save_checklist_button.isEnabled()
+    assert "không có quyền" in page.save_checklist_button.toolTip()

@@ -232,3 +232,66 @@ def test_register_print_find_and_return_with_the_keyboard_alone(
     qtbot.waitUntil(lambda: QApplication.focusWidget() is register.table)  # back on the list, window active
     keys.press(Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # and on to the next citizen
     assert desk.current_page() is reception and focused() is reception.procedure_edit
+
+
+def test_the_procedures_checklist_is_ticked_with_the_keyboard(
+        qtbot: QtBot, desk: MainWindow, context: AppContext) -> None:
+    """Issue 18: the procedure's checklist shows when it is picked; Tab reaches it, Space ticks the document under
+    the cursor, the arrows move, Tab goes on to «Giấy tờ khác» (a kind in brackets), Ctrl+Enter saves. The ticked
+    documents are stored with their kind (originals stay originals), the unticked one is not; a bad typed line is
+    named and nothing is saved; the ticks are cleared for the next citizen."""
+    key(qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = desk.current_page()
+    assert isinstance(page, ReceptionPage)
+    assert not page.checklist.isVisible()
+    type_here(qtbot, page.procedure_edit, "1.000656")  # khai tử: two documents in the shipped checklist
+    key(qtbot, Qt.Key.Key_Return)
+    assert page.checklist.isVisible() and page.checklist.count() == 2
+    assert page.checklist.item(0).text() == "Tờ khai đăng ký khai tử — Bản chính"
+    assert page.documents_label.text() == "Giấy tờ khác"
+    type_here(qtbot, page.inputs["applicant_name"], "Phạm Văn Công")
+    while focused() is not page.checklist:
+        key(qtbot, Qt.Key.Key_Tab)
+    key(qtbot, Qt.Key.Key_Space)  # the first document
+    key(qtbot, Qt.Key.Key_Down)
+    key(qtbot, Qt.Key.Key_Space)  # the second
+    key(qtbot, Qt.Key.Key_Space)  # …and off again: the citizen did not bring it
+    assert page.checklist.ticked_rows() == [0]
+    key(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, page.documents, "Trích lục khai tử cũ (0 bản)")
+    key(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.errors["documents"].isVisible()
+    assert page.errors["documents"].text() == "Dòng 1: Số lượng phải từ 1 đến 99."
+    assert context.db.execute("SELECT count(*) FROM dossier").fetchone()[0] == 0
+    page.documents.selectAll()
+    type_here(qtbot, page.documents, "Giấy tờ tùy thân của người đi khai tử (bản sao)")
+    with qtbot.waitSignal(page.registered) as saved:
+        key(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    stored = context.db.execute(
+        "SELECT name, kind, count FROM dossier_document WHERE dossier_id = (SELECT id FROM dossier WHERE code = ?)"
+        " ORDER BY id", [saved.args[0]]).fetchall()
+    assert stored == [("Tờ khai đăng ký khai tử", "original", 1),
+                      ("Giấy tờ tùy thân của người đi khai tử", "copy", 1)]
+    assert page.checklist.ticked_rows() == [] and page.checklist.isVisible()  # ready for the next citizen
+
+    from ui.dialogs.dossier_dialog import DossierDialog  # the dossier's page lists them
+    dialog = DossierDialog(context.reception, context.printing, saved.args[0])
+    qtbot.addWidget(dialog)
+    summary = dialog.summary.text()
+    assert "1. Tờ khai đăng ký khai tử — Bản chính<br>2. Giấy tờ tùy thân của người đi khai tử — Bản sao" in summary
+
+
+def test_the_ticks_are_kept_in_the_draft(qtbot: QtBot, desk: MainWindow, context: AppContext) -> None:
+    key(qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = desk.current_page()
+    assert isinstance(page, ReceptionPage)
+    type_here(qtbot, page.procedure_edit, "1.001193")
+    key(qtbot, Qt.Key.Key_Return)
+    type_here(qtbot, page.inputs["applicant_name"], "Hà Thị Lan")
+    page.checklist.item(1).setCheckState(Qt.CheckState.Checked)
+    data = page.draft_data()
+    assert data is not None and data["ticked"] == [1]
+    page.clear_applicant()
+    assert page.checklist.ticked_rows() == []
+    page.restore_draft(data)
+    assert page.checklist.ticked_rows() == [1] and page.inputs["applicant_name"].text() == "Hà Thị Lan"

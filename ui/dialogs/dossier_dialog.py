@@ -3,6 +3,7 @@ and its printed forms. Every button is one call of ReceptionService or PrintingS
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from cchc_desktop.services.printing import PrintingService
 from cchc_desktop.services.reception import DossierView, ReceptionService, action_name
 from ui import messages, paper
 from ui.widgets.buttons import enter_clicks, ok_cancel
+from ui.widgets.checklist import document_label
 
 # Steps offered as buttons, in the order a dossier lives them; those that need a reason ask for it.
 STEP_BUTTONS = [
@@ -214,13 +216,17 @@ class DossierDialog(QDialog):
         view = self.view
         dossier = view.dossier
         self.setWindowTitle(_("Hồ sơ {code}").format(code=dossier.code))
+        text = html.escape
+        documents = "<br>".join(f"{number}. {text(document_label(document))}"
+                                for number, document in enumerate(dossier.documents, start=1))
         rows = [
-            (_("Mã hồ sơ"), f"<b>{dossier.code}</b>"),
-            (_("Thủ tục"), f"{view.procedure.code} — {view.procedure.name}"),
-            (_("Người nộp"), dossier.applicant_name),
-            (_("Số giấy tờ / điện thoại"), f"{dossier.applicant_id or '—'} / {dossier.phone or '—'}"),
-            (_("Địa chỉ"), dossier.address or "—"),
+            (_("Mã hồ sơ"), f"<b>{text(dossier.code)}</b>"),
+            (_("Thủ tục"), text(f"{view.procedure.code} — {view.procedure.name}")),
+            (_("Người nộp"), text(dossier.applicant_name)),
+            (_("Số giấy tờ / điện thoại"), text(f"{dossier.applicant_id or '—'} / {dossier.phone or '—'}")),
+            (_("Địa chỉ"), text(dossier.address or "—")),
             (_("Hình thức nộp"), dossier.channel.label),
+            (_("Thành phần hồ sơ"), documents or _("— (không ghi)")),
             (_("Tiếp nhận"), formatting.date_time(dossier.received_at)),
             (_("Hẹn trả"), formatting.date_time(dossier.due_at)
              + (_(" (hẹn lại {date})").format(date=formatting.date_time(view.promised_at))
@@ -229,7 +235,8 @@ class DossierDialog(QDialog):
              + (f" — {view.timeliness.label}" if view.timeliness else "")),
         ]
         self.summary.setText("<table>" + "".join(
-            f"<tr><td style='padding-right:12px'>{label}</td><td>{value}</td></tr>" for label, value in rows
+            f"<tr><td style='padding-right:12px; vertical-align:top'>{label}</td><td>{value}</td></tr>"
+            for label, value in rows
         ) + "</table>")
         self.timeline.setRowCount(len(view.events))
         for row, entry in enumerate(view.events):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -19,12 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 from cchc_desktop import formatting
+from cchc_desktop.domain.checklists import documents_text
 from cchc_desktop.domain.records import CalendarOverride, OverrideKind
+from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
-from cchc_desktop.services.catalogue import list_procedures
+from cchc_desktop.services.catalogue import CatalogueEntry
 from ui.context import AppContext
 from ui.pages.base import Page
+from ui.widgets.buttons import enter_clicks
+from ui.widgets.rights import gate
 from ui.widgets.tables import fill, read_only_table
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
@@ -37,14 +43,40 @@ class CataloguePage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.calendar = context.calendar
+        self.entries: list[CatalogueEntry] = []
         self.tabs = QTabWidget()
         self.layout_.addWidget(self.tabs, 1)
 
+        procedures_tab = QWidget()
+        procedures_column = QVBoxLayout(procedures_tab)
         self.procedures = read_only_table(["Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Thời hạn giải quyết",
-                                  "Mức độ DVC trực tuyến", "Khi bổ sung", "Quyết định công bố"], "procedures")
-        for column, width in enumerate((90, 520, 160, 140, 150, 100)):
+                                           "Mức độ DVC trực tuyến", "Khi bổ sung", "Thành phần hồ sơ",
+                                           "Quyết định công bố"], "procedures")
+        for column, width in enumerate((90, 470, 150, 130, 140, 90, 110)):
             self.procedures.setColumnWidth(column, width)
-        self.tabs.addTab(self.procedures, _("Thủ tục hành chính"))
+        procedures_column.addWidget(self.procedures, 3)
+        # The chosen procedure's checklist, one document a line: what the desk ticks and Mẫu 01 prints.
+        self.checklist_title = QLabel()
+        self.checklist_title.setObjectName("checklistTitle")
+        self.checklist_title.setWordWrap(True)
+        procedures_column.addWidget(self.checklist_title)
+        self.checklist_edit = QPlainTextEdit()
+        self.checklist_edit.setObjectName("checklistEdit")
+        self.checklist_edit.setTabChangesFocus(True)
+        self.checklist_edit.setPlaceholderText(_(
+            "Mỗi dòng một giấy tờ, loại bản và số lượng trong ngoặc, ví dụ:\nTờ khai đăng ký khai sinh (bản chính)\n"
+            "Giấy chứng sinh (bản chính)\nẢnh 4x6 (bản chính, 2 bản)"))
+        procedures_column.addWidget(self.checklist_edit, 1)
+        checklist_row = QHBoxLayout()
+        self.checklist_message = QLabel()
+        self.checklist_message.setObjectName("checklistMessage")
+        self.checklist_message.setWordWrap(True)
+        self.save_checklist_button = QPushButton(_("Lưu thành phần hồ sơ (Ctrl+S)"))
+        self.save_checklist_button.setObjectName("saveChecklist")
+        checklist_row.addWidget(self.checklist_message, 1)
+        checklist_row.addWidget(self.save_checklist_button)
+        procedures_column.addLayout(checklist_row)
+        self.tabs.addTab(procedures_tab, _("Thủ tục hành chính"))
 
         calendar_tab = QWidget()
         column = QVBoxLayout(calendar_tab)
@@ -87,15 +119,58 @@ class CataloguePage(Page):
         column.addWidget(self.days, 1)
         self.tabs.addTab(calendar_tab, _("Lịch làm việc"))
 
+        self.procedures.currentCellChanged.connect(lambda *_cells: self.show_checklist())
+        self.save_checklist_button.clicked.connect(self.save_checklist)
+        enter_clicks(self.save_checklist_button)
+        QShortcut(QKeySequence("Ctrl+S"), self.checklist_edit, activated=self.save_checklist,
+                  context=Qt.ShortcutContext.WidgetShortcut)
         self.year.valueChanged.connect(self.show_year)
         self.save_button.clicked.connect(self.save_override)
         self.remove_button.clicked.connect(self.remove_override)
         self.refresh()
 
     def refresh(self) -> None:
+        chosen = self.chosen_code()
+        self.entries = self.context.catalogue.procedures()
         fill(self.procedures, [[e.code, e.name, e.field, e.time_limit, e.online_level, e.supplement_rule,
-                                 e.published_by] for e in list_procedures(self.context.db)])
+                                 _("{n} giấy tờ").format(n=e.documents) if e.documents else "—",
+                                 e.published_by] for e in self.entries])
+        codes = [entry.code for entry in self.entries]
+        if codes:
+            self.procedures.setCurrentCell(codes.index(chosen) if chosen in codes else 0, 0)
+        self.show_checklist()
         self.show_year()
+
+    def chosen_code(self) -> str | None:
+        row = self.procedures.currentRow()
+        return self.entries[row].code if 0 <= row < len(self.entries) else None
+
+    def show_checklist(self) -> None:
+        """The chosen procedure's checklist in the editor (read-only without the catalogue right)."""
+        code = self.chosen_code()
+        entry = next((e for e in self.entries if e.code == code), None)
+        self.checklist_title.setText(_("Thành phần hồ sơ của thủ tục {code} — {name}:").format(
+            code=entry.code, name=entry.name) if entry else _("Chọn một thủ tục để xem thành phần hồ sơ."))
+        self.checklist_edit.setPlainText(documents_text(self.context.catalogue.checklist(code)) if code else "")
+        allowed = gate(self.context.db, Permission.CATALOGUE, self.save_checklist_button)
+        self.checklist_edit.setReadOnly(not allowed or code is None)
+        self.checklist_message.setText("")
+
+    def save_checklist(self) -> None:
+        code = self.chosen_code()
+        if code is None or not self.save_checklist_button.isEnabled():
+            return
+        try:
+            saved = self.context.catalogue.set_checklist(code, self.checklist_edit.toPlainText())
+        except ValidationError as exc:
+            self.checklist_message.setProperty("role", "fieldError")
+            self.checklist_message.setText(_("Chưa lưu: {problem}").format(problem=" ".join(exc.errors.values())))
+            return
+        row = self.procedures.currentRow()
+        self.refresh()
+        self.procedures.setCurrentCell(row, 0)
+        self.checklist_message.setProperty("role", None)
+        self.checklist_message.setText(_("Đã lưu {n} giấy tờ của thủ tục {code}.").format(n=len(saved), code=code))
 
     def show_year(self) -> None:
         self.shown = self.calendar.year(self.year.value())

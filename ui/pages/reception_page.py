@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from cchc_desktop import formatting
+from cchc_desktop.domain.checklists import ChecklistError, read_documents
 from cchc_desktop.domain.dossiers import Channel, DeskRefusalKind, DossierDocument
 from cchc_desktop.domain.papers import PaperKind, Proxy, ResultDelivery
 from cchc_desktop.errors import CchcError, ValidationError, user_message
@@ -42,6 +43,7 @@ from ui.dialogs.turn_away_dialog import TurnAwayDialog, TurnedAwayListDialog
 from ui.dialogs.turn_away_dialog import deliver as deliver_turned_away
 from ui.pages.base import Page
 from ui.widgets.buttons import enter_clicks
+from ui.widgets.checklist import DocumentChecklist
 from ui.widgets.field_errors import FieldErrors
 from ui.widgets.form_draft import FormDraft
 
@@ -128,12 +130,20 @@ class ReceptionPage(Page):
         self.sets.setObjectName("sets")
         self.sets.setRange(1, 99)
         form.addRow(_("Số bộ hồ sơ"), self.errors.wrap("sets", self.sets))
+        # The procedure's checklist, ticked with Space; what it does not list is typed below it, one a line.
+        self.checklist = DocumentChecklist()
+        self.checklist.setObjectName("checklist")
+        self.checklist.setVisible(False)
+        self.checklist_label = QLabel(_("Thành phần hồ sơ"))
+        form.addRow(self.checklist_label, self.checklist)
+        self.checklist_label.setVisible(False)
         self.documents = QPlainTextEdit()
         self.documents.setObjectName("documents")
-        self.documents.setPlaceholderText(_("Mỗi dòng một giấy tờ, ví dụ: Tờ khai đăng ký khai sinh"))
+        self.documents.setPlaceholderText(_("Mỗi dòng một giấy tờ, ví dụ: Giấy chứng sinh (bản chính)"))
         self.documents.setTabChangesFocus(True)
         self.documents.setFixedHeight(80)
-        form.addRow(_("Thành phần hồ sơ"), self.errors.wrap("documents", self.documents))
+        self.documents_label = QLabel(_("Thành phần hồ sơ"))
+        form.addRow(self.documents_label, self.errors.wrap("documents", self.documents))
         self.layout_.addLayout(form)
 
         self.saved_banner = QLabel()
@@ -201,11 +211,14 @@ class ReceptionPage(Page):
         self.by_proxy.toggled.connect(self.draft.changed)
         self.sets.valueChanged.connect(self.draft.changed)
         self.documents.textChanged.connect(self.draft.changed)
+        self.checklist.changed.connect(self.draft.changed)
         self.update_preview()
         self.draft.offer()
 
     def _suggest(self, text: str) -> None:
-        self.procedure = None
+        if self.procedure is not None:
+            self.procedure = None
+            self._show_checklist()
         found = self.service.find_procedures(text, limit=15)
         self.choices = {f"{p.code} — {p.name}": p for p in found}
         self.completions.setStringList(list(self.choices))
@@ -219,7 +232,15 @@ class ReceptionPage(Page):
             self.procedure_edit.setText(text)
             self.inputs["applicant_name"].setFocus()
             self.draft.changed()
+        self._show_checklist()
         self.update_preview()
+
+    def _show_checklist(self) -> None:
+        """The chosen procedure's checklist, none ticked; the typed list is «Giấy tờ khác» beside it."""
+        documents = self.context.catalogue.checklist(self.procedure.code) if self.procedure else ()
+        self.checklist.set_documents(documents)
+        self.checklist_label.setVisible(bool(documents))
+        self.documents_label.setText(_("Giấy tờ khác") if documents else _("Thành phần hồ sơ"))
 
     def _delivery_of_channel(self) -> None:
         """A postal filing gets its result by post, a fully online one online; the others at the desk."""
@@ -242,8 +263,11 @@ class ReceptionPage(Page):
 
     # -- preview, save, print ----------------------------------------------------------------------------
 
-    def new_dossier(self) -> NewDossier:
-        lines = [line.strip() for line in self.documents.toPlainText().splitlines() if line.strip()]
+    def typed_documents(self) -> tuple[DossierDocument, ...]:
+        """The documents typed one a line (a kind in brackets, «Giấy chứng sinh (bản chính)»); ChecklistError."""
+        return read_documents(self.documents.toPlainText())
+
+    def new_dossier(self, documents: tuple[DossierDocument, ...] = ()) -> NewDossier:
         return NewDossier(
             procedure_code=self.procedure.code if self.procedure else self.procedure_edit.text().split(" — ")[0],
             applicant_name=self.inputs["applicant_name"].text(),
@@ -253,7 +277,7 @@ class ReceptionPage(Page):
             email=self.inputs["email"].text(),
             sets=self.sets.value(),
             channel=Channel(self.channel.currentData()),
-            documents=tuple(DossierDocument(name) for name in lines),
+            documents=(*self.checklist.ticked(), *documents),
             result_delivery=ResultDelivery(self.delivery.currentData()),
             proxy=Proxy(**{key: edit.text() for key, edit in self.proxy_inputs.items()})
             if self.by_proxy.isChecked() else None,
@@ -276,7 +300,12 @@ class ReceptionPage(Page):
 
     def save(self) -> None:
         try:
-            saved = self.service.register(self.new_dossier())
+            saved = self.service.register(self.new_dossier(self.typed_documents()))
+        except ChecklistError as exc:
+            where = _("Dòng {n}: ").format(n=exc.line) if exc.line else ""
+            self.errors.show({"documents": f"{where}{exc.problem[:1].upper()}{exc.problem[1:]}."})
+            self.status.setText(_("Chưa lưu: hãy sửa các ô được đánh dấu."))
+            return
         except ValidationError as exc:
             others = self.errors.show(exc.errors)
             self.status.setText(" ".join([_("Chưa lưu: hãy sửa các ô được đánh dấu."), *others]))
@@ -301,6 +330,7 @@ class ReceptionPage(Page):
         self.by_proxy.setChecked(False)
         self._delivery_of_channel()
         self.documents.clear()
+        self.checklist.set_ticked(())
         self.sets.setValue(1)
         self.inputs["applicant_name"].setFocus()
         self.update_preview()
@@ -313,7 +343,8 @@ class ReceptionPage(Page):
         texts = {key: edit.text() for key, edit in self.inputs.items()}
         proxy = {key: edit.text() for key, edit in self.proxy_inputs.items()}
         documents = self.documents.toPlainText()
-        if not any(text.strip() for text in (*texts.values(), *proxy.values(), documents)):
+        ticked = self.checklist.ticked_rows()
+        if not ticked and not any(text.strip() for text in (*texts.values(), *proxy.values(), documents)):
             return None
         return {
             "procedure": self.procedure_edit.text(),
@@ -324,6 +355,7 @@ class ReceptionPage(Page):
             "proxy": proxy if self.by_proxy.isChecked() else None,
             "sets": self.sets.value(),
             "documents": documents,
+            "ticked": ticked,
         }
 
     def restore_draft(self, data: Mapping[str, Any]) -> None:
@@ -348,6 +380,9 @@ class ReceptionPage(Page):
         sets = data.get("sets")
         self.sets.setValue(sets if isinstance(sets, int) else 1)
         self.documents.setPlainText(str(data.get("documents") or ""))
+        self._show_checklist()
+        ticked = data.get("ticked")
+        self.checklist.set_ticked(row for row in (ticked if isinstance(ticked, list) else ()) if isinstance(row, int))
         self.errors.show({})
         self.inputs["applicant_name"].setFocus()
         self.update_preview()
