@@ -7,6 +7,7 @@ plain SQL, a new file in ``db/sql/``.
 from __future__ import annotations
 
 import csv
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -147,20 +148,26 @@ def m0013_calendar_day_limits(db: Database) -> None:
     A CHECK only widened changes no stored row: the table's schema text is rewritten in place (SQLite, "ALTER
     TABLE", §7, the simpler procedure for changes that do not touch the stored format) rather than the table
     copied, which the dossiers' foreign keys forbid inside the migration's transaction."""
-    old = "time_limit_unit IN ('working_days', 'working_hours', 'same_day')"
-    new = "time_limit_unit IN ('working_days', 'working_hours', 'same_day', 'calendar_days')"
-    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'procedure'").fetchone()[0]
-    if old not in sql:
-        raise sqlite3.DatabaseError("the procedure table is not as m0001 made it: its time limit CHECK is missing")
+    widen_check(db, "procedure", "time_limit_unit IN ('working_days', 'working_hours', 'same_day')",
+                "time_limit_unit IN ('working_days', 'working_hours', 'same_day', 'calendar_days')")
+    db.execute("ALTER TABLE procedure ADD COLUMN published_by TEXT")
+
+
+def widen_check(db: Database, table: str, old: str, new: str) -> None:
+    """Rewrite ``table``'s CHECK text ``old`` as the wider ``new`` in place (SQLite, "ALTER TABLE", §7: a change
+    that no stored row can violate); DatabaseError when the table's schema does not hold ``old``."""
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()[0]
+    found = re.search(r"\s+".join(re.escape(word) for word in old.split()), sql)  # across the file's line breaks
+    if found is None:
+        raise sqlite3.DatabaseError(f"the {table} table is not as expected: its CHECK {old!r} is missing")
     version = db.execute("PRAGMA schema_version").fetchone()[0]
     db.execute("PRAGMA writable_schema = ON")
     try:
-        db.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'procedure'",
-                   [sql.replace(old, new)])
+        db.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+                   [sql[:found.start()] + new + sql[found.end():], table])
         db.execute(f"PRAGMA schema_version = {int(version) + 1}")
     finally:
         db.execute("PRAGMA writable_schema = OFF")
-    db.execute("ALTER TABLE procedure ADD COLUMN published_by TEXT")
 
 
 @MIGRATIONS(name="m0014_procedure_documents")
@@ -168,6 +175,15 @@ def m0014_procedure_documents(db: Database) -> None:
     """Each procedure's document checklist (db/sql/0014_procedure_documents.sql). A unit's catalogue gets no
     checklist of ours: it keeps what it has until its officer writes one or imports the catalogue with it."""
     run_sql_file(db, "0014_procedure_documents.sql")
+
+
+@MIGRATIONS(name="m0015_undo_steps")
+def m0015_undo_steps(db: Database) -> None:
+    """The last step of a dossier undone (issue 18): an 'undone' event that names the step it undoes, the history
+    as the counting reads it (``dossier_history``: without the undone steps and the undos), db/sql/0015."""
+    widen_check(db, "dossier_event", "'apologised', 'corrected', 'printed', 'note'))",
+                "'apologised', 'corrected', 'printed', 'note', 'undone'))")
+    run_sql_file(db, "0015_undo_steps.sql")
 
 
 def known_names(migrations: Migrations = MIGRATIONS) -> list[str]:

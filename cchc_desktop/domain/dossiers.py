@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from cchc_desktop.domain.choices import Choice
-from cchc_desktop.domain.papers import Proxy, ResultDelivery
+from cchc_desktop.domain.papers import PaperKind, Proxy, ResultDelivery
 
 if TYPE_CHECKING:
     from cchc_desktop.domain.calendar import WorkCalendar
@@ -53,6 +53,15 @@ class EventKind(Choice):
     CORRECTED = "corrected", "Sửa thông tin"
     PRINTED = "printed", "In phiếu"
     NOTE = "note", "Ghi chú"
+    UNDONE = "undone", "Hoàn tác"
+
+
+# The papers issued for one step of a dossier: printed, the step is on paper and is no longer undone.
+STEP_OF_PAPER = {
+    PaperKind.SUPPLEMENT: EventKind.SUPPLEMENT_REQUESTED,
+    PaperKind.REFUSAL_NOTICE: EventKind.REFUSED,
+    PaperKind.STOP: EventKind.WITHDRAWN,
+}
 
 
 class Outcome(Choice):

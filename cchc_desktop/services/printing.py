@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from sqlite_utils import Database
 
-from cchc_desktop.domain.dossiers import DossierStatus, EventKind, Timeliness, timeliness
+from cchc_desktop.domain.dossiers import STEP_OF_PAPER, DossierStatus, EventKind, Timeliness, timeliness
 from cchc_desktop.domain.papers import (
     BOOKS,
     FormSet,
@@ -73,11 +73,11 @@ HAND_OVERS = {
 LATE_2025 = "Quá hạn"  # the 2025 control sheet's word for a late result (the 2018 sheet said «Trễ hạn»)
 
 # What a paper needs in the dossier's history before it can be printed, and what is said when it is missing.
-NEEDS = {
-    PaperKind.SUPPLEMENT: (EventKind.SUPPLEMENT_REQUESTED, "Hồ sơ {code} chưa có yêu cầu bổ sung."),
-    PaperKind.REFUSAL_NOTICE: (EventKind.REFUSED, "Hồ sơ {code} không bị từ chối giải quyết."),
-    PaperKind.STOP: (EventKind.WITHDRAWN, "Hồ sơ {code} chưa rút (chưa dừng giải quyết)."),
-}
+NEEDS = {kind: (STEP_OF_PAPER[kind], message) for kind, message in (
+    (PaperKind.SUPPLEMENT, "Hồ sơ {code} chưa có yêu cầu bổ sung."),
+    (PaperKind.REFUSAL_NOTICE, "Hồ sơ {code} không bị từ chối giải quyết."),
+    (PaperKind.STOP, "Hồ sơ {code} chưa rút (chưa dừng giải quyết)."),
+)}
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def _procedure(view: DossierView) -> str:
 
 
 def _last(view: DossierView, kind: EventKind) -> TimelineEntry | None:
-    return next((entry for entry in reversed(view.events) if entry.kind is kind), None)
+    return next((entry for entry in reversed(view.history) if entry.kind is kind), None)
 
 
 def reasons_of(text: str) -> tuple[str, ...]:
@@ -146,7 +146,7 @@ class PrintingService(ActsForSession):
     def papers(self, view: DossierView) -> list[PaperKind]:
         """The papers this dossier has now, in the order of its life (the page's print buttons)."""
         form_set = form_set_of(view.form_set)
-        kinds = {entry.kind for entry in view.events}
+        kinds = {entry.kind for entry in view.history}
         out = [PaperKind.RECEIPT]
         for kind in (PaperKind.SUPPLEMENT, PaperKind.REFUSAL_NOTICE, PaperKind.STOP):
             needed, _message = NEEDS[kind]
@@ -296,7 +296,7 @@ class PrintingService(ActsForSession):
         handler = dossier.handling_unit or _("Cơ quan, bộ phận giải quyết")
         sides = {APPLICANT: _("Người nộp hồ sơ"), DESK: unit.desk if new else _(DESK_2018), HANDLER: handler}
         steps = []
-        for entry in view.events:
+        for entry in view.history:
             if entry.kind not in HAND_OVERS:
                 continue
             gives, takes, recorder = HAND_OVERS[entry.kind]

@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -24,6 +24,7 @@ from cchc_desktop.domain.catalogue import SupplementRule, TimeLimitUnit
 from cchc_desktop.domain.checklists import ChecklistError, check_documents
 from cchc_desktop.domain.dossiers import (
     MAX_LENGTH,
+    STEP_OF_PAPER,
     ApologyLetter,
     Channel,
     DocumentKind,
@@ -40,7 +41,14 @@ from cchc_desktop.domain.dossiers import (
     timeliness,
     working_seconds_between,
 )
-from cchc_desktop.domain.papers import FormSet, Proxy, ResultDelivery, form_set_for, form_set_of
+from cchc_desktop.domain.papers import (
+    FormSet,
+    PaperKind,
+    Proxy,
+    ResultDelivery,
+    form_set_for,
+    form_set_of,
+)
 from cchc_desktop.domain.supplements import resumed_due
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import NotFoundError, ValidationError
@@ -158,6 +166,24 @@ class Registered:
     explanation: str
 
 
+UNDO_MINUTES = 10
+UNDO_WINDOW = timedelta(minutes=UNDO_MINUTES)  # how long the last step of a dossier can be undone
+
+
+def _recorded_at(step: Mapping[str, Any]) -> datetime:
+    """When a step was written (its ``at`` may be dated back to a step done on paper)."""
+    return datetime.fromisoformat(json.loads(step["data"])["recorded_at"])
+
+
+@dataclass(frozen=True)
+class UndoOffer:
+    """The last step of a dossier, which the account signed in may undo until ``until``."""
+
+    event: EventKind
+    at: datetime
+    until: datetime
+
+
 @dataclass(frozen=True)
 class Transitioned:
     dossier_id: int
@@ -210,10 +236,17 @@ class TimelineEntry:
     due_before: datetime | None
     due_after: datetime | None
     data: Mapping[str, Any] = field(default_factory=dict)
+    undoes: int | None = None  # an undo: the step it undid
+    undone: bool = False  # a step undone afterwards
 
     @property
     def label(self) -> str:
         return self.kind.label
+
+    @property
+    def stands(self) -> bool:
+        """Part of the history the papers and the figures read: neither undone nor an undo."""
+        return not self.undone and self.kind is not EventKind.UNDONE
 
 
 @dataclass(frozen=True)
@@ -231,6 +264,11 @@ class DossierView:
     @property
     def code(self) -> str:
         return self.dossier.code
+
+    @property
+    def history(self) -> tuple[TimelineEntry, ...]:
+        """The steps that stand (``TimelineEntry.stands``), oldest first: what the papers read."""
+        return tuple(entry for entry in self.events if entry.stands)
 
     @property
     def status(self) -> DossierStatus:
@@ -648,6 +686,8 @@ class ReceptionService(ActsForSession):
                 changes["withdrawn_at"] = _iso(moment)
             if errors:
                 raise ValidationError(errors)
+            # What an undo puts back, and from when its few minutes count (a step dated back on paper included).
+            data.update(before={key: row[key] for key in changes}, recorded_at=now.isoformat(timespec="seconds"))
             queries.update_dossier(self.db, row["id"], changes)
             event_id = queries.insert_event(self.db, {
                 "dossier_id": row["id"], "kind": event.value, "at": _iso(moment), "user_id": self.user_id,
@@ -660,6 +700,74 @@ class ReceptionService(ActsForSession):
             dossier_id=row["id"], code=row["code"], event_id=event_id, event=event, from_status=current,
             to_status=target, at=moment, due_before=due_before, due_at=due_after, explanation=explanation,
         )
+
+    def undo_offer(self, code: str) -> UndoOffer | None:
+        """The dossier's last step if the account signed in may still undo it now (``undo``), else None."""
+        row = queries.dossier_by_code(self.db, clean(code))
+        if row is None:
+            return None
+        step = queries.last_step(self.db, row["id"])
+        if step is None or self._undo_problem(step) is not None:
+            return None
+        at = datetime.fromisoformat(step["at"])
+        return UndoOffer(event=EventKind(step["kind"]), at=at, until=_recorded_at(step) + UNDO_WINDOW)
+
+    @requires(Permission.DOSSIERS)
+    def undo(self, code: str) -> Transitioned:
+        """Undo the dossier's last step, within ``UNDO_WINDOW`` of it and by whoever recorded it: the dossier's
+        fields go back to what they were before it and an 'undone' event naming it is appended (the history stays
+        append-only; the figures read it without both, ``dossier_history``). ValidationError («undo») says why
+        not: nothing to undo, too late, someone else's step, a numbered paper issued for it."""
+        with writing(self.db):
+            row = self._locked(code)
+            step = queries.last_step(self.db, row["id"])
+            if step is None:
+                raise ValidationError({"undo": _("Hồ sơ chưa có bước nào để hoàn tác.")})
+            problem = self._undo_problem(step)
+            if problem is not None:
+                raise ValidationError({"undo": problem})
+            event = EventKind(step["kind"])
+            before = json.loads(step["data"])["before"]
+            current = DossierStatus(row["status"])
+            restored = DossierStatus(before.get("status", step["from_status"]))
+            due_now = datetime.fromisoformat(row["due_at"])
+            queries.update_dossier(self.db, row["id"], before)
+            due_then = datetime.fromisoformat(before.get("due_at", row["due_at"]))
+            moment = _minute(self._now())
+            event_id = queries.insert_event(self.db, {
+                "dossier_id": row["id"], "kind": EventKind.UNDONE.value, "at": _iso(moment), "user_id": self.user_id,
+                "from_status": current.value, "to_status": restored.value,
+                "reason": _("Hoàn tác bước «{step}» ghi lúc {at}").format(
+                    step=event.label, at=date_time(datetime.fromisoformat(step["at"]))),
+                "due_before": _iso(due_now), "due_after": _iso(due_then) if due_then != due_now else None,
+                "data": None, "undoes": step["id"],
+            })
+        log.info("dossier %s: %s undone (%s → %s)", row["code"], event.value, current.value, restored.value)
+        return Transitioned(dossier_id=row["id"], code=row["code"], event_id=event_id, event=EventKind.UNDONE,
+                            from_status=current, to_status=restored, at=moment, due_before=due_now, due_at=due_then)
+
+    def _undo_problem(self, step: Mapping[str, Any]) -> str | None:
+        """Why the account signed in may not undo ``step`` now (None: it may)."""
+        event = EventKind(step["kind"])
+        data = json.loads(step["data"]) if step["data"] else {}
+        if event is EventKind.RECEIVED:
+            return _("Hồ sơ chưa có bước nào sau tiếp nhận để hoàn tác (hồ sơ nhận nhầm thì ghi rút hồ sơ hoặc sửa "
+                     "thông tin).")
+        if "before" not in data or "recorded_at" not in data:
+            return _("Bước «{step}» được ghi trước khi có chức năng hoàn tác.").format(step=event.label)
+        if self._now() > _recorded_at(step) + UNDO_WINDOW:
+            return _("Đã quá {n} phút kể từ khi ghi bước «{step}»: không hoàn tác được nữa.").format(
+                n=UNDO_MINUTES, step=event.label)
+        if step["user_id"] != self.user_id:
+            return _("Chỉ người đã ghi bước «{step}» mới hoàn tác được.").format(step=event.label)
+        for printed in queries.printed_since(self.db, step["dossier_id"], step["id"]):
+            paper = json.loads(printed) if printed else {}
+            kind = next((k for k in PaperKind if k.value == paper.get("kind")), None)
+            if kind is not None and STEP_OF_PAPER.get(kind) is event:
+                number = _(" số {number}").format(number=paper["number"]) if paper.get("number") else ""
+                return _("Đã in {paper}{number} cho bước «{step}»: không hoàn tác được.").format(
+                    paper=kind.label, number=number, step=event.label)
+        return None
 
     def _resumed_due(
         self, row: Mapping[str, Any], calendar: WorkCalendar, back: datetime,
@@ -837,6 +945,8 @@ class ReceptionService(ActsForSession):
         )
         procedure = _procedure({
             **row, "id": row["procedure_id"], "code": row["procedure_code"], "name": row["procedure_name"]})
+        rows = queries.events(self.db, row["id"])
+        undone = {event["undoes"] for event in rows if event["undoes"] is not None}
         events = tuple(
             TimelineEntry(
                 id=event["id"], kind=EventKind(event["kind"]), at=datetime.fromisoformat(event["at"]),
@@ -845,8 +955,9 @@ class ReceptionService(ActsForSession):
                 to_status=DossierStatus(event["to_status"]) if event["to_status"] else None,
                 reason=event["reason"], due_before=_parse(event["due_before"]), due_after=_parse(event["due_after"]),
                 data=json.loads(event["data"]) if event["data"] else {},
+                undoes=event["undoes"], undone=event["id"] in undone,
             )
-            for event in queries.events(self.db, row["id"])
+            for event in rows
         )
         letters = tuple(
             ApologyLetter(

@@ -49,8 +49,9 @@ INSERT_DOCUMENT = "INSERT INTO dossier_document (dossier_id, name, kind, count) 
 
 INSERT_EVENT = """
 INSERT INTO dossier_event (dossier_id, kind, at, user_id, from_status, to_status, reason, due_before, due_after,
-                           data)
-VALUES (:dossier_id, :kind, :at, :user_id, :from_status, :to_status, :reason, :due_before, :due_after, :data)
+                           data, undoes)
+VALUES (:dossier_id, :kind, :at, :user_id, :from_status, :to_status, :reason, :due_before, :due_after, :data,
+        :undoes)
 """
 
 INSERT_APOLOGY = """
@@ -159,7 +160,8 @@ def update_dossier(db: Database, dossier_id: int, changes: Mapping[str, object])
 
 
 def insert_event(db: Database, values: Mapping[str, object]) -> int:
-    return new_id(db.execute(INSERT_EVENT, dict(values)))
+    """One event; ``undoes`` (the step an undo undoes) is None unless given."""
+    return new_id(db.execute(INSERT_EVENT, {"undoes": None, **values}))
 
 
 def documents(db: Database, dossier_id: int) -> list[Row]:
@@ -173,7 +175,7 @@ def events(db: Database, dossier_id: int) -> list[Row]:
     return dicts(db.execute(
         """
         SELECT e.id, e.kind, e.at, e.user_id, u.full_name AS user_name, e.from_status, e.to_status, e.reason,
-               e.due_before, e.due_after, e.data
+               e.due_before, e.due_after, e.data, e.undoes
         FROM dossier_event e LEFT JOIN user u ON u.id = e.user_id
         WHERE e.dossier_id = ?
         ORDER BY e.at, e.id
@@ -186,17 +188,36 @@ def last_event(db: Database, dossier_id: int, kind: str) -> Row | None:
     return first(db.execute(
         """
         SELECT id, kind, at, from_status, to_status, reason, due_before, due_after, data
-        FROM dossier_event WHERE dossier_id = ? AND kind = ? ORDER BY at DESC, id DESC LIMIT 1
+        FROM dossier_history WHERE dossier_id = ? AND kind = ? ORDER BY at DESC, id DESC LIMIT 1
         """,
         [dossier_id, kind],
     ))
+
+
+def last_step(db: Database, dossier_id: int) -> Row | None:
+    """The step that last changed the dossier's state and stands (not undone), its receipt included."""
+    return first(db.execute(
+        """
+        SELECT id, dossier_id, kind, at, user_id, from_status, to_status, data FROM dossier_history
+        WHERE dossier_id = ? AND (kind = 'received' OR from_status IS NOT to_status)
+        ORDER BY at DESC, id DESC LIMIT 1
+        """,
+        [dossier_id],
+    ))
+
+
+def printed_since(db: Database, dossier_id: int, event_id: int) -> list[str]:
+    """The data of the papers printed for the dossier after event ``event_id`` (JSON: kind, number…)."""
+    return [row[0] for row in db.execute(
+        "SELECT data FROM dossier_event WHERE dossier_id = ? AND kind = 'printed' AND id > ? ORDER BY id",
+        [dossier_id, event_id])]
 
 
 def last_step_at(db: Database, dossier_id: int) -> str | None:
     """When the dossier last changed state (its receipt included)."""
     return db.execute(
         """
-        SELECT max(at) FROM dossier_event
+        SELECT max(at) FROM dossier_history
         WHERE dossier_id = ? AND (kind = 'received' OR from_status IS NOT to_status)
         """,
         [dossier_id],
@@ -259,7 +280,7 @@ def ledger(db: Database, *, received_from: str, received_before: str, field_ids:
         SELECT d.code, p.name AS procedure_name, d.sets, d.applicant_name, d.address, d.phone, d.handling_unit,
                d.received_at, d.due_at, d.resolved_at, d.returned_at, d.withdrawn_at, d.status, d.result_delivery,
                d.ledger_book, d.ledger_line, p.field_id, f.name AS field_name,
-               (SELECT min(e.at) FROM dossier_event e WHERE e.dossier_id = d.id AND e.kind = 'transferred')
+               (SELECT min(e.at) FROM dossier_history e WHERE e.dossier_id = d.id AND e.kind = 'transferred')
                    AS transferred_at
         FROM dossier d JOIN procedure p ON p.id = d.procedure_id JOIN field f ON f.id = p.field_id
         WHERE d.received_at >= ? AND d.received_at < ? {fields}

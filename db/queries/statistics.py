@@ -76,16 +76,16 @@ OPEN_AT = f"""
 # dossier waiting now that has no supplement request in its history (an import of before issue 16, a file without
 # «Ngày yêu cầu bổ sung») counts as waiting all along.
 WAITING_AT = """coalesce(
-    (SELECT e.kind FROM dossier_event e
+    (SELECT e.kind FROM dossier_history e
      WHERE e.dossier_id = o.id AND e.at < :moment AND e.kind IN ('supplement_requested', 'supplement_received')
      ORDER BY e.at DESC, e.id DESC LIMIT 1),
     CASE WHEN o.status = 'waiting_supplement' AND NOT EXISTS (
-        SELECT 1 FROM dossier_event e WHERE e.dossier_id = o.id AND e.kind = 'supplement_requested')
+        SELECT 1 FROM dossier_history e WHERE e.dossier_id = o.id AND e.kind = 'supplement_requested')
     THEN 'supplement_requested' END
 ) IS 'supplement_requested'"""  # IS: 0, never NULL, for a dossier without such events
 # The appointment at :moment: the one the first supplement received from :moment on replaced, else the stored one.
 DUE_THEN = """coalesce(
-    (SELECT e.due_before FROM dossier_event e
+    (SELECT e.due_before FROM dossier_history e
      WHERE e.dossier_id = o.id AND e.at >= :moment AND e.kind = 'supplement_received' AND e.due_before IS NOT NULL
      ORDER BY e.at, e.id LIMIT 1),
     o.due_at)"""

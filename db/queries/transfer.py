@@ -56,9 +56,10 @@ EXPORT_COLUMNS = """
     d.code, p.code, p.name, d.applicant_name, d.applicant_id, d.phone, d.address, d.channel, d.received_at,
     d.due_at, d.resolved_at, d.returned_at, d.status, d.withdrawn_at, d.digitized,
     (SELECT min(a.issued_on) FROM apology_letter a WHERE a.dossier_id = d.id),
-    (SELECT max(q.at) FROM dossier_event q WHERE q.dossier_id = d.id AND q.kind = 'supplement_requested'),
-    (SELECT min(r.at) FROM dossier_event r WHERE r.dossier_id = d.id AND r.kind = 'supplement_received'
-     AND r.at >= (SELECT max(q.at) FROM dossier_event q WHERE q.dossier_id = d.id AND q.kind = 'supplement_requested'))
+    (SELECT max(q.at) FROM dossier_history q WHERE q.dossier_id = d.id AND q.kind = 'supplement_requested'),
+    (SELECT min(r.at) FROM dossier_history r WHERE r.dossier_id = d.id AND r.kind = 'supplement_received'
+     AND r.at >= (SELECT max(q.at) FROM dossier_history q
+                  WHERE q.dossier_id = d.id AND q.kind = 'supplement_requested'))
 """
 
 
@@ -92,7 +93,7 @@ def dossiers_by_code(db: Database, codes: Sequence[str]) -> dict[str, Row]:
         SELECT d.id, d.code, d.procedure_id, d.applicant_name, d.applicant_id, d.phone, d.address, d.channel,
                d.received_at, d.due_at, d.resolved_at, d.returned_at, d.status, d.withdrawn_at, d.digitized,
                d.outcome, a.id AS apology_id, a.issued_on AS apology_at,
-               EXISTS (SELECT 1 FROM dossier_event e WHERE e.dossier_id = d.id
+               EXISTS (SELECT 1 FROM dossier_history e WHERE e.dossier_id = d.id
                        AND e.kind IN ('supplement_requested', 'supplement_received')) AS supplement_events
         FROM dossier d
         LEFT JOIN apology_letter a ON a.id = (

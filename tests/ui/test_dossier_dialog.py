@@ -270,3 +270,39 @@ def test_the_return_dialog_is_filled_with_the_applicant_and_refuses_no_name(qtbo
     qtbot.addWidget(asked)
     assert asked.who.text() == "Đặng Thị Hồng" and asked.way.count() == 4
     assert asked.way.currentText() == "Người nộp nhận trực tiếp"
+
+
+def test_the_last_step_is_undone_with_ctrl_z_for_ten_minutes(qtbot: QtBot, dialog: DossierDialog, clock: Clock,
+                                                          context: AppContext) -> None:
+    """Issue 18: after «Trả kết quả» the page offers to undo it until ten minutes after it was written; Ctrl+Z
+    puts the dossier back (the step stays in the timeline, greyed and marked), and the offer goes with the step."""
+    assert not dialog.undo_button.isVisible()  # nothing after the receipt
+    for event in (EventKind.TRANSFERRED, EventKind.RESULT_READY, EventKind.RETURNED):
+        clock.now = clock.now.replace(minute=clock.now.minute + 5)
+        qtbot.mouseClick(dialog.step_buttons[event], Qt.MouseButton.LeftButton)
+    assert dialog.view.status is DossierStatus.RETURNED
+    assert dialog.undo_button.isVisible()
+    assert dialog.undo_button.text() == "Hoàn tác «Trả kết quả» (Ctrl+Z, đến 09:55)"
+    dialog.timeline.setFocus()
+    qtbot.keyClick(dialog.timeline, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.view.status is DossierStatus.RESULT_READY
+    row = context.db.execute("SELECT status, returned_at FROM dossier WHERE code = ?", [dialog.code]).fetchone()
+    assert tuple(row) == ("result_ready", None)
+    labels = [dialog.timeline.item(r, 1).text() for r in range(dialog.timeline.rowCount())]
+    assert labels[-2:] == ["Trả kết quả (đã hoàn tác)", "Hoàn tác"]
+    assert dialog.undo_button.isVisible()  # «Có kết quả» was written five minutes ago: it can go too
+    assert visible_steps(dialog) >= {EventKind.RETURNED}
+    clock.now = clock.now.replace(minute=clock.now.minute + 11)
+    dialog.show_view()
+    assert not dialog.undo_button.isVisible()
+
+
+def test_an_undo_refused_is_said_and_changes_nothing(qtbot: QtBot, dialog: DossierDialog, clock: Clock,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    said: list[str] = []
+    monkeypatch.setattr(messages, "error", lambda parent, text: said.append(text))
+    qtbot.mouseClick(dialog.step_buttons[EventKind.TRANSFERRED], Qt.MouseButton.LeftButton)
+    clock.now = clock.now.replace(hour=10)  # half an hour later, the page still open
+    assert dialog.undo() is False
+    assert said == ["Đã quá 10 phút kể từ khi ghi bước «Chuyển xử lý»: không hoàn tác được nữa."]
+    assert dialog.view.status is DossierStatus.IN_PROGRESS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -316,6 +317,8 @@ def test_compact_indexes_keep_every_search_sort_and_figure(tmp_path: Path) -> No
     """)
     old.conn.commit()
     rows = old.execute("SELECT * FROM dossier ORDER BY id").fetchall()
+    # Today's figures read the history through m0015's view; on this old file, a connection's own stand-in.
+    old.execute("CREATE TEMP VIEW dossier_history AS SELECT * FROM dossier_event")
     before = _register_and_figures(old)
     old.close()
 
@@ -509,3 +512,38 @@ def test_calendar_day_limits_arrive_and_the_stored_units_keep_their_meaning(tmp_
         "calendar_days", "Quyết định 1/QĐ-UBND")
     assert other.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     other.close()
+
+
+def test_undo_arrives_and_the_history_keeps_every_step(tmp_path: Path) -> None:
+    """m0015 on a v14 database with dossiers and their history: every event kept as it was and still counted
+    (the history view holds them all), the kind CHECK takes 'undone' and still refuses anything else, the
+    history still append-only, integrity and the trail whole."""
+    from cchc_desktop.services.demo import generate_demo
+    from cchc_desktop.services.reception import NewDossier, ReceptionService
+    from db import audit
+
+    path = tmp_path / "v14.sqlite3"
+    old = open_db(path, migrations=_upto("m0015_undo_steps"))
+    generate_demo(old, year=2024, dossiers=300, seed=3)
+    events = old.execute("SELECT * FROM dossier_event ORDER BY id").fetchall()
+    old.close()
+
+    db = open_db(path)
+    assert schema_state(db).pending == ()
+    assert [row[:-1] for row in db.execute("SELECT * FROM dossier_event ORDER BY id")] == events
+    assert db.execute("SELECT count(*) FROM dossier_history").fetchone()[0] == len(events)
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO dossier_event (dossier_id, kind, at) VALUES (1, 'erased', '2025-03-04T09:00')")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("DELETE FROM dossier_event")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert audit.trigger_problems(db.conn) == [] and audit.replay_problems(db.conn) == []
+    moment = datetime(2024, 12, 30, 9, 0)  # a step written now can be undone; the older ones cannot
+    service = ReceptionService(db, clock=lambda: moment)
+    code = service.register(NewDossier(procedure_code="1.000689", applicant_name="Đặng Thị Hồng")).code
+    service.transition(code, EventKind.TRANSFERRED)
+    service.undo(code)
+    assert db.execute("SELECT status FROM dossier WHERE code = ?", [code]).fetchone()[0] == "received"
+    old_step = db.execute("SELECT d.code FROM dossier d WHERE d.status = 'in_progress' LIMIT 1").fetchone()[0]
+    assert service.undo_offer(old_step) is None
+    db.close()

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,7 +34,7 @@ from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.services.papers import papers_folder
 from cchc_desktop.services.printing import PrintingService
-from cchc_desktop.services.reception import DossierView, ReceptionService, action_name
+from cchc_desktop.services.reception import UNDO_MINUTES, DossierView, ReceptionService, action_name
 from ui import messages, paper
 from ui.widgets.buttons import enter_clicks, ok_cancel
 from ui.widgets.checklist import document_label
@@ -115,7 +116,8 @@ class ReturnDialog(QDialog):
         for way in self.WAYS:
             self.way.addItem(_(way))
         layout.addRow(_("Cách nhận"), self.way)
-        warning = QLabel(_("Sau khi ghi trả kết quả, hồ sơ kết thúc: không sửa lại được bước này."))
+        warning = QLabel(_("Sau khi ghi trả kết quả, hồ sơ kết thúc: chỉ hoàn tác được trong {n} phút (Ctrl+Z trên "
+                           "trang hồ sơ).").format(n=UNDO_MINUTES))
         warning.setWordWrap(True)
         layout.addRow(warning)
         layout.addRow(ok_cancel(self))
@@ -184,6 +186,11 @@ class DossierDialog(QDialog):
             self.step_buttons[event] = button
             steps.addWidget(button)
         steps.addStretch(1)
+        self.undo_button = QPushButton()
+        self.undo_button.setObjectName("undoStep")
+        self.undo_button.clicked.connect(self.undo)
+        QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.undo)
+        steps.addWidget(self.undo_button)
         layout.addLayout(steps)
         prints = QHBoxLayout()
         self.print_buttons: dict[PaperKind, QPushButton] = {}
@@ -204,7 +211,8 @@ class DossierDialog(QDialog):
         layout.addLayout(prints)
         # Enter runs no button the officer has not tabbed to (the Enter that opened the dialog, pressed again,
         # ran «Chuyển xử lý»): no default button; a focused one is pressed by Enter.
-        buttons = [*self.step_buttons.values(), *self.print_buttons.values(), self.survey_button, close]
+        buttons = [*self.step_buttons.values(), self.undo_button, *self.print_buttons.values(), self.survey_button,
+                   close]
         for button in buttons:
             button.setAutoDefault(False)
             button.setDefault(False)
@@ -245,14 +253,23 @@ class DossierDialog(QDialog):
                 due = formatting.date_time(entry.due_after)
                 if entry.due_before:
                     due = f"{formatting.date_time(entry.due_before)} → {due}"
-            for column, text in enumerate((formatting.date_time(entry.at), entry.label, entry.user_name or "",
+            label = _("{step} (đã hoàn tác)").format(step=entry.label) if entry.undone else entry.label
+            for column, text in enumerate((formatting.date_time(entry.at), label, entry.user_name or "",
                                            entry.reason or "", due)):
-                self.timeline.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if not entry.stands:  # an undone step and its undo: kept in sight, greyed
+                    item.setForeground(QBrush(QColor("#777777")))
+                self.timeline.setItem(row, column, item)
         allowed = set(view.allowed) - {EventKind.APOLOGISED}
         if self.reception.may_apologise(view):
             allowed.add(EventKind.APOLOGISED)
         for event, button in self.step_buttons.items():
             button.setVisible(event in allowed)
+        offer = self.reception.undo_offer(self.code)
+        self.undo_button.setVisible(offer is not None)
+        if offer is not None:
+            self.undo_button.setText(_("Hoàn tác «{step}» (Ctrl+Z, đến {until})").format(
+                step=offer.event.label, until=offer.until.strftime("%H:%M")))
         self.survey_button.setVisible(self.survey is not None and view.status is DossierStatus.RETURNED)
         form_set = form_set_of(view.form_set)
         offered = set(self.printing.papers(view))
@@ -298,6 +315,19 @@ class DossierDialog(QDialog):
         if (event is EventKind.WITHDRAWN and PaperKind.STOP in self.printing.papers(self.view)
                 and messages.confirm(self, _("Rút hồ sơ"), stop.format(code=self.code))):
             self.print_paper(PaperKind.STOP)
+        return True
+
+    def undo(self) -> bool:
+        """Undo the dossier's last step (ReceptionService.undo); a refusal is said. Returns whether it was done."""
+        try:
+            self.reception.undo(self.code)
+        except ValidationError as exc:
+            messages.error(self, user_message(exc))
+            return False
+        self.view = self.reception.get(self.code)
+        self.show_view()
+        self.timeline.setFocus()
+        self.changed.emit(self.code)
         return True
 
     def print_paper(self, kind: PaperKind) -> Path | None:

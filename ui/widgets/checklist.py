@@ -45,7 +45,8 @@ class DocumentChecklist(QListWidget):
             self.setCurrentRow(0)
         self.blockSignals(False)
         rows = min(len(self.documents), VISIBLE_ROWS)
-        self.setFixedHeight(max(rows, 1) * max(self.sizeHintForRow(0), 18) + 2 * self.frameWidth() + 4)
+        row_height = max(self.sizeHintForRow(0), self.fontMetrics().lineSpacing() + 8)
+        self.setFixedHeight(max(rows, 1) * row_height + 2 * self.frameWidth() + 4)
         self.setVisible(bool(self.documents))
 
     def ticked_rows(self) -> list[int]:
