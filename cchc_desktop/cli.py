@@ -186,6 +186,18 @@ def build_parser() -> argparse.ArgumentParser:
     ledger.add_argument("--out", required=True, metavar="TỆP.pdf", help=_("tệp PDF cần tạo"))
     ledger.set_defaults(handler=_cmd_ledger)
 
+    summary = commands.add_parser(
+        "dashboard", parents=[common], help=_("in tóm tắt một trang các chỉ tiêu của kỳ (trang Tổng quan) ra PDF"),
+        description=_("Tóm tắt cho lãnh đạo: các chỉ tiêu chính với cơ sở tính và so với kỳ trước, hồ sơ và mức độ "
+                      "hài lòng theo tháng, tiến độ kế hoạch CCHC, tiêu chí thấp điểm nhất, kiểm tra kỷ luật; chỉ số "
+                      "liệu tổng hợp."),
+        epilog=_("Ví dụ:\n  cchc dashboard --period 2024 --out tomtat-2024.pdf"),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    summary.add_argument("--period", required=True, type=_period, metavar="KỲ",
+                         help=_("kỳ: 2024, 2024-H1, 2024-9M, 2024-Q2, 2024-05"))
+    summary.add_argument("--out", required=True, metavar="TỆP.pdf", help=_("tệp PDF cần tạo"))
+    summary.set_defaults(handler=_cmd_dashboard)
+
     turn_away = commands.add_parser(
         "turn-away", parents=[common], help=_("ghi một hồ sơ không tiếp nhận tại quầy và in Mẫu 02 hoặc Mẫu 03"),
         description=_("Hồ sơ chưa đầy đủ: in Phiếu yêu cầu bổ sung, hoàn thiện (Mẫu 02); hồ sơ không thuộc "
@@ -817,6 +829,13 @@ def _cmd_ledger(args: argparse.Namespace, db_path: Path) -> int:
     with _open(db_path) as office:
         office.printing.ledger(first=first, last=last, fields=args.field, target=Path(args.out))
     _out(_("Đã tạo {path}.").format(path=args.out))
+    return EXIT_OK
+
+
+def _cmd_dashboard(args: argparse.Namespace, db_path: Path) -> int:
+    with _open(db_path) as office:
+        office.dashboard.summary(args.period, Path(args.out))
+    _out(_("Đã tạo {path}: tóm tắt {period}.").format(path=args.out, period=args.period.label))
     return EXIT_OK
 
 

@@ -41,6 +41,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="cchc-desktop", description=_("CCHC Desktop — cửa sổ làm việc"))
     parser.add_argument("--db", metavar="TỆP", help=_("tệp cơ sở dữ liệu"))
     parser.add_argument("--screenshot", metavar="TỆP.png", help=_("vẽ cửa sổ (không hiện), lưu ảnh PNG rồi thoát"))
+    parser.add_argument("--size", metavar="RỘNGxCAO", default="1366x768",
+                        help=_("kích thước cửa sổ khi chụp ảnh (--screenshot), mặc định 1366x768"))
     parser.add_argument("--page", metavar="TRANG", help=_("trang mở đầu, ví dụ settings"))
     parser.add_argument("--user", metavar="TÊN", help=_("tên đăng nhập điền sẵn (với --screenshot: mật khẩu lấy "
                                                         "từ biến CCHC_PASSWORD)"))
@@ -170,6 +172,8 @@ def _start(argv: Sequence[str] | None) -> int:
         return 0 if interactive else 1
     window = MainWindow(office, start=args.page, remember=not args.screenshot)
     if args.screenshot:
+        width, _x, height = args.size.partition("x")
+        window.resize(int(width), int(height))
         window.show()
         deadline = time.monotonic() + SCREENSHOT_SETTLE_S  # deferred drawing (the dashboard's charts) lands
         app.processEvents()

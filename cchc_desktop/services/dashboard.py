@@ -7,6 +7,7 @@ module only chooses, orders and labels them. Headless: the window draws the char
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,8 +21,11 @@ from cchc_desktop.domain.dossiers import Channel
 from cchc_desktop.domain.periods import Period, PeriodError, previous_period
 from cchc_desktop.domain.plans import ReformArea
 from cchc_desktop.domain.statistics import TaskState
+from cchc_desktop.domain.users import Permission
 from cchc_desktop.i18n import _
+from cchc_desktop.services import sessions
 from cchc_desktop.services.record_lists import RECORDS_LIMIT, Records, records_of
+from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.statistics import DossierFigure, KeyFigures, StatisticsService
 
 CHANNEL_COLOURS = {
@@ -30,6 +34,8 @@ CHANNEL_COLOURS = {
 }
 STATE_COLOURS = {TaskState.DONE: "#2e9e6a", TaskState.IN_PROGRESS: "#e0a020", TaskState.NOT_STARTED: "#b0b0b0"}
 CRITERIA_SHOWN = 8  # the lowest-rated criteria on the chart; the survey page lists them all
+# The plan's progress and the service's rates first: the two charts above the fold at 1366×768.
+CHART_ORDER = ("plan_progress", "dossier_rates", "plan_areas", "dossiers", "satisfaction", "criteria", "findings")
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class Headline:
     value: str
     change: str  # "▲ 2,1 điểm %" / "▼ 3" / "" when there is nothing to compare with
     improved: bool | None  # the change is good news (None: no change or nothing to compare)
+    base: str = ""  # what a rate is of: «232/242 hồ sơ đã giải quyết»
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,13 @@ class DashboardService:
         """Figures count up to today within a running period, to its end within a past one."""
         return max(period.date_from, min(period.date_to, self.clock().date()))
 
+    def summary(self, period: Period, target: str | os.PathLike[str] | None = None) -> bytes:
+        """The chair's one-page summary of ``period`` as PDF (aggregates only), written to ``target`` when given."""
+        from cchc_desktop.reports.dashboard_summary import summary_pdf  # reportlab loads when first printed
+
+        return summary_pdf(self.build(period), SettingsService(self.db).load(), printed_on=self.clock().date(),
+                           target=target)
+
     def build(self, period: Period) -> Dashboard:
         cutoff = self.cutoff_of(period)
         now = self.statistics.key_figures(period=period, cutoff=cutoff)
@@ -102,25 +116,31 @@ class DashboardService:
     @staticmethod
     def _headlines(now: KeyFigures, before: KeyFigures | None) -> tuple[Headline, ...]:
         def line(key: str, label: str, value: str, current: float | None, earlier: float | None, *,
-                 percent: bool = True, up_is_good: bool = True) -> Headline:
+                 percent: bool = True, up_is_good: bool = True, base: str = "") -> Headline:
             change, improved = _change(current, earlier if before is not None else None, percent=percent,
                                        up_is_good=up_is_good)
-            return Headline(key, label, value, change, improved)
+            return Headline(key, label, value, change, improved, base)
+
+        def of(part: int, whole: int, what: str) -> str:
+            return _("{part}/{whole} {what}").format(
+                part=formatting.number(part), whole=formatting.number(whole), what=what)
 
         old = before or now
         return (
             line("plan", _("Nhiệm vụ kế hoạch hoàn thành"),
                  _("{done}/{total}").format(done=formatting.number(now.tasks_done),
                                             total=formatting.number(now.tasks)),
-                 formatting.rate(now.tasks_done, now.tasks), formatting.rate(old.tasks_done, old.tasks)),
+                 formatting.rate(now.tasks_done, now.tasks), formatting.rate(old.tasks_done, old.tasks),
+                 base=formatting.percent(formatting.rate(now.tasks_done, now.tasks)) if now.tasks else ""),
             line("on_time", _("Tỷ lệ giải quyết đúng hạn"), formatting.percent(now.on_time_rate), now.on_time_rate,
-                 old.on_time_rate),
+                 old.on_time_rate, base=of(now.in_time, now.resolved, _("hồ sơ đã giải quyết"))),
             line("online", _("Tỷ lệ nộp trực tuyến"), formatting.percent(now.online_rate), now.online_rate,
-                 old.online_rate),
+                 old.online_rate, base=of(now.received.online, now.online_base, _("hồ sơ"))),
             line("satisfaction", _("Tỷ lệ hài lòng"), formatting.percent(now.satisfaction_rate),
-                 now.satisfaction_rate, old.satisfaction_rate),
+                 now.satisfaction_rate, old.satisfaction_rate,
+                 base=of(now.satisfied, now.responses, _("phiếu"))),
             line("overdue", _("Hồ sơ quá hạn chưa giải quyết"), formatting.number(now.overdue), now.overdue,
-                 old.overdue, percent=False, up_is_good=False),
+                 old.overdue, percent=False, up_is_good=False, base=_("tại ngày tính số liệu")),
         )
 
     # -- charts -------------------------------------------------------------------------------------------
@@ -143,8 +163,10 @@ class DashboardService:
                            if c.average is not None),
                           key=lambda c: (c.average, c.code))[:CRITERIA_SHOWN]
         findings = self.statistics.findings_summary(period=period, cutoff=cutoff)
-        no_plan = _("Chưa có kế hoạch CCHC năm {year}: tạo ở trang Kế hoạch CCHC.").format(year=year)
-        return (
+        no_plan = _("Chưa có kế hoạch CCHC năm {year}.").format(year=year)
+        if sessions.current(self.db).may(Permission.PLAN):  # the chair is not sent to make one
+            no_plan = _("Chưa có kế hoạch CCHC năm {year}: tạo ở trang Kế hoạch CCHC.").format(year=year)
+        charts = (
             Chart("plan_areas", _("Tiến độ kế hoạch năm {year} theo lĩnh vực").format(year=year),
                   tuple(f"{a.area.value}. {a.area.label}" for a in areas), tuple(
                       Series(state.value, state.label, tuple(float(getattr(a, state.value)) for a in areas),
@@ -176,7 +198,7 @@ class DashboardService:
                   tuple(c.text for c in criteria),
                   (Series("average", _("Điểm trung bình"), tuple(c.average for c in criteria), colour="#c0392b"),),
                   horizontal=True, empty_hint=_("Chưa có phiếu khảo sát trong kỳ."),
-                  category_keys=tuple(c.code for c in criteria)),
+                  category_keys=tuple(c.code for c in criteria), fixed_scale=5.0),
             Chart("findings", _("Vấn đề phát hiện qua kiểm tra kỷ luật, kỷ cương"), (_("Vấn đề phát hiện"),), (
                 Series("remedied", _("Đã khắc phục"), (float(findings.remedied),), colour="#2e9e6a"),
                 Series("open", _("Chưa khắc phục, còn hạn"), (float(findings.open - findings.overdue),),
@@ -184,6 +206,8 @@ class DashboardService:
                 Series("overdue", _("Quá hạn khắc phục"), (float(findings.overdue),), colour="#c0392b")),
                 horizontal=True, empty_hint=_("Chưa có cuộc kiểm tra nào trong kỳ.")),
         )
+        by_key = {chart.key: chart for chart in charts}
+        return tuple(by_key[key] for key in CHART_ORDER)
 
     # -- the records behind a bar -------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ behind it, the period selector redraws everything, a chart saves as PNG, an empt
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,101 @@ def test_an_empty_database_shows_hints_not_errors(qtbot: QtBot, window: MainWind
         assert not panel.save_button.isEnabled()
     assert page.panels["plan_areas"].hint.text().startswith("Chưa có kế hoạch CCHC năm 2026")
     assert page.cards["on_time"].value.text() == "—"
+
+
+def drawn_axis(panel) -> tuple[tuple[float, float], list[tuple[float, str]]]:
+    """The value axis as drawn: (its range, its ticks with their labels)."""
+    item = panel.plot.getPlotItem()
+    horizontal = panel.chart.horizontal
+    span = item.getViewBox().viewRange()[0 if horizontal else 1]
+    return (span[0], span[1]), list(item.getAxis("bottom" if horizontal else "left")._tickLevels[0])
+
+
+def check_axes(page: OverviewPage) -> None:
+    """Each chart's value axis from its plotted data: from 0, over the highest stacked bar or point; a count's
+    ticks whole numbers at an even step; a rate's 0%–100% with room above; each bar's total written at its end."""
+    for key, panel in page.panels.items():
+        chart = panel.chart
+        assert chart is page.dashboard.chart(key)
+        if chart.empty:
+            assert panel.scale is None and panel.stack.currentWidget() is panel.hint
+            continue
+        (low, high), ticks = drawn_axis(panel)
+        values = [tick for tick, _label in ticks]
+        totals = [sum(s.values[i] or 0 for s in chart.series if s.mark.value == "bar")
+                  for i in range(len(chart.categories))]
+        points = [v for s in chart.series if s.mark.value == "line" for v in s.values if v is not None]
+        assert low == 0 and values[0] == 0 and values[-1] <= high, key
+        assert high > max([*totals, *points]), key
+        if chart.percent:
+            assert [label for _tick, label in ticks] == ["0%", "20%", "40%", "60%", "80%", "100%"], key
+            assert high > 1.0, key  # 100% is not the plot's edge
+        else:
+            steps = {round(b - a, 9) for a, b in pairwise(values)}
+            assert len(steps) == 1 and all(tick == int(tick) for tick in values), (key, values)
+            assert len(values) <= 7, key
+        if any(totals):
+            shown = [total for total in totals if total]
+            assert len(panel.value_labels) == len(shown), key
+
+
+def test_the_axes_follow_the_data_at_every_period(qtbot: QtBot, demo_window: MainWindow,
+                                                 demo_context: AppContext) -> None:
+    """Issue 20: year → half → year, an empty year, a year with one survey form: every chart's axis is set again
+    from what it plots (the plan charts kept a 0–1 scale after a switch; the dossiers' bars started near 300)."""
+    from cchc_desktop.services.surveys import SurveyEntry
+
+    demo_context.surveys.record(SurveyEntry(taken_on=datetime(2022, 5, 9).date(), overall=5, answers={"1.1": 5}))
+    page = dashboard_page(qtbot, demo_window, demo_context, "2024")
+    check_axes(page)
+    for key in ("2024-H1", "2024", "2030", "2022", "2024"):
+        page.select(key)
+        qtbot.waitUntil(lambda: not page.charts_pending)
+        assert page.dashboard.period.key == key
+        check_axes(page)
+        if key == "2022":  # one form: 100%, and on what
+            assert page.cards["satisfaction"].value.text() == "100,0%"
+            assert page.cards["satisfaction"].base.text() == "1/1 phiếu"
+            (low, high), _ticks = drawn_axis(page.panels["satisfaction"])
+            assert (low, round(high, 2)) == (0, 1.1)
+        if key == "2030":
+            assert all(panel.scale is None for panel in page.panels.values())
+    on_time = page.cards["on_time"].base.text()
+    figures = page.dashboard.headlines[1]
+    assert on_time == figures.base and on_time.endswith(" hồ sơ đã giải quyết") and "/" in on_time
+    criteria = page.panels["criteria"]
+    assert criteria.scale is not None and criteria.scale.ticks == (0.0, 1.0, 2.0, 3.0, 4.0, 5.0)
+    assert all("," in label for label in criteria.value_labels)  # each mark written: «4,21»
+
+
+def test_the_chair_is_not_sent_to_make_a_plan_and_two_charts_open_above_the_fold(
+        qtbot: QtBot, demo_window: MainWindow, demo_context: AppContext) -> None:
+    from cchc_desktop.domain.users import Role
+
+    demo_context.accounts.create("ct", "Lê Văn Chủ", Role.CHAIR, "matkhau-123")
+    demo_context.accounts.sign_in("ct", "matkhau-123")
+    demo_window.resize(1366, 768)
+    page = dashboard_page(qtbot, demo_window, demo_context, "2030")
+    assert page.panels["plan_areas"].hint.text() == "Chưa có kế hoạch CCHC năm 2030."
+    page.select("2024")
+    qtbot.waitUntil(lambda: not page.charts_pending)
+    first = [page.grid.itemAtPosition(0, column).widget() for column in range(2)]
+    assert first == [page.panels["plan_progress"], page.panels["dossier_rates"]]
+    demo_window.resize(1024, 768)
+    qtbot.waitUntil(lambda: page.grid.itemAtPosition(0, 1) is None)  # one a row: nothing clipped at 1024
+    assert page.grid.itemAtPosition(1, 0).widget() is page.panels["dossier_rates"]
+
+
+def test_ctrl_p_prints_the_periods_summary(qtbot: QtBot, demo_window: MainWindow, demo_context: AppContext,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui import desktop
+
+    opened: list[Path] = []
+    monkeypatch.setattr(desktop, "open_file", lambda path: opened.append(Path(path)))
+    page = dashboard_page(qtbot, demo_window, demo_context, "2024-H1")
+    qtbot.keyClick(page, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert len(opened) == 1 and opened[0].name == "tom-tat-2024-H1.pdf"
+    from pypdf import PdfReader
+
+    reader = PdfReader(opened[0])
+    assert len(reader.pages) == 1 and "6 THÁNG ĐẦU NĂM 2024" in reader.pages[0].extract_text()

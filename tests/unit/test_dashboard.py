@@ -4,8 +4,11 @@ records behind a bar are the ones counted, and an empty database gives empty cha
 from __future__ import annotations
 
 from datetime import date, datetime
+from itertools import pairwise
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from cchc_desktop.domain.periods import parse_period, previous_period
@@ -101,3 +104,76 @@ def test_the_headline_figures_are_the_reports_figures(demo: Database, key: str) 
     assert (lean.tasks, lean.tasks_done) == (full.plan.tasks, full.plan.done)
     assert (lean.on_time_rate, lean.online_rate, lean.satisfaction_rate) == (
         full.rates.on_time, full.rates.online, full.rates.satisfaction)
+
+
+@given(st.floats(min_value=0, max_value=5_000_000, allow_nan=False))
+def test_a_count_axis_is_whole_from_zero_over_the_data(top: float) -> None:
+    """Issue 20: «0,7…1,1» ticks for small counts, an axis starting near 300 under the bars: never again."""
+    from cchc_desktop.domain.charts import value_scale
+
+    scale = value_scale(top)
+    assert scale.ticks[0] == 0 and scale.ticks[-1] == scale.ceiling > top
+    assert all(tick == int(tick) for tick in scale.ticks) and 3 <= len(scale.ticks) <= 7
+    assert len({b - a for a, b in pairwise(scale.ticks)}) == 1
+    assert scale.ceiling <= max(top, 1) * 3  # not a scale for something ten times larger
+
+
+def test_rates_and_marks_have_their_own_scales() -> None:
+    from cchc_desktop.domain.charts import PERCENT_SCALE, value_scale
+
+    assert value_scale(0.97, percent=True) == PERCENT_SCALE and PERCENT_SCALE.ceiling > 1.0 == PERCENT_SCALE.ticks[-1]
+    assert value_scale(4.2, fixed=5).ticks == (0.0, 1.0, 2.0, 3.0, 4.0, 5.0)
+
+
+def _pdf_text(data: bytes) -> tuple[int, str]:
+    import io
+
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(data)).pages
+    return len(pages), " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
+
+
+def test_the_chairs_summary_is_one_page_of_aggregates(demo: Database, tmp_path) -> None:
+    """Issue 20: the printable summary reads back on one page with every headline, its base and its change, the
+    twelve months, the plan's areas; no name, ID number or phone of a citizen is in it."""
+    service = DashboardService(demo, clock=lambda: TODAY)
+    period = parse_period("2024")
+    dashboard = service.build(period)
+    target = tmp_path / "tom-tat.pdf"
+    pages, text = _pdf_text(service.summary(period, target))
+    assert target.read_bytes()[:5] == b"%PDF-" and pages == 1
+    assert "TÓM TẮT TÌNH HÌNH CẢI CÁCH HÀNH CHÍNH" in text and "NĂM 2024" in text
+    for headline in dashboard.headlines:
+        assert headline.label in text and headline.value in text
+        if headline.base:
+            assert headline.base in text
+    assert all(f"{month:02d}/2024" in text for month in range(1, 13))
+    assert "1. Cải cách thể chế" in text
+    people = demo.execute("SELECT applicant_name, applicant_id, phone FROM dossier").fetchall()
+    for name, id_number, phone in people:
+        assert name not in text and (id_number or "§") not in text and (phone or "§") not in text
+
+
+def test_an_empty_period_summary_says_so_without_failing(db: Database) -> None:
+    pages, text = _pdf_text(DashboardService(db, clock=lambda: TODAY).summary(parse_period("2030")))
+    assert pages == 1
+    assert "Chưa có kế hoạch CCHC năm 2030" in text and "Chưa có phiếu khảo sát trong kỳ." in text
+    assert "0/0 hồ sơ đã giải quyết" in text and "—" in text
+
+
+def test_the_summary_from_the_command_line(open_demo_path, tmp_path) -> None:
+    import subprocess
+    import sys
+
+    target = tmp_path / "tomtat.pdf"
+    done = subprocess.run([sys.executable, "-m", "cchc_desktop", "--db", str(open_demo_path), "dashboard",
+                           "--period", "2024-Q2", "--out", str(target)], capture_output=True, text=True, check=False,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"Đã tạo {target}: tóm tắt Quý II năm 2024."
+    assert _pdf_text(target.read_bytes())[1].count("/2024") >= 3
+    refused = subprocess.run([sys.executable, "-m", "cchc_desktop", "--db", str(open_demo_path), "dashboard",
+                              "--period", "2024-Q5", "--out", str(target)], capture_output=True, text=True,
+                             check=False, timeout=120)
+    assert refused.returncode == 2 and "Q5" in refused.stderr

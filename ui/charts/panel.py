@@ -7,6 +7,7 @@ Numbers and percentages on the axes are formatted the Vietnamese way (``1.648``,
 from __future__ import annotations
 
 import math
+import textwrap
 from html import escape
 from pathlib import Path
 
@@ -16,31 +17,30 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from cchc_desktop import formatting
-from cchc_desktop.domain.charts import Chart, Mark
+from cchc_desktop.domain.charts import Chart, Mark, Scale
 from cchc_desktop.files import write_atomically
 from cchc_desktop.i18n import _
 
 BAR_WIDTH = 0.6
 PANEL_HEIGHT = 330
-LABEL_CHARS = 42  # a category label longer than this is cut with "…" (the whole text is in the tooltip)
+LABEL_CHARS = 34  # a category label's line on a horizontal chart
 
 
-class ValueAxis(pg.AxisItem):
-    """Ticks as Vietnamese numbers, or as percentages of fractions."""
-
-    def __init__(self, orientation: str, *, percent: bool) -> None:
-        super().__init__(orientation)
-        self.percent = percent
-
-    def tickStrings(self, values, scale, spacing):
-        if self.percent:
-            return [formatting.percent(value, decimals=0) for value in values]
-        whole = spacing >= 1
-        return [formatting.number(value, decimals=0 if whole else 1) for value in values]
+def value_text(value: float, chart: Chart) -> str:
+    """A value as its chart shows it: «96%», «4,21» on the survey marks' scale, «1.648» for a count."""
+    if chart.percent:
+        return formatting.percent(value, decimals=0)
+    if chart.fixed_scale is not None:
+        return formatting.number(value, decimals=2)
+    return formatting.number(value, decimals=0)
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
+def category_label(text: str) -> str:
+    """A category's label on its axis, whole, on two lines at most (a third is cut with «…»)."""
+    lines = textwrap.wrap(text, LABEL_CHARS) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LABEL_CHARS, placeholder="…")]
+    return "\n".join(lines)
 
 
 class ChartPanel(QFrame):
@@ -55,6 +55,8 @@ class ChartPanel(QFrame):
         self.setFixedHeight(PANEL_HEIGHT)
         self.chart: Chart | None = None
         self.drawn: dict[str, tuple[float | None, ...]] = {}  # what was drawn, by series key (tests read it)
+        self.scale: Scale | None = None  # the value axis drawn
+        self.value_labels: list[str] = []  # the values written at the bars' ends
         self.title = QLabel()
         self.title.setObjectName("chartTitle")
         self.save_button = QPushButton(_("Lưu ảnh…"))
@@ -99,6 +101,7 @@ class ChartPanel(QFrame):
         self.drawn = {series.key: series.values for series in chart.series}
         self.save_button.setEnabled(not chart.empty)
         if chart.empty:
+            self.scale, self.value_labels = None, []
             self.legend.setText("")
             self.hint.setText(chart.empty_hint or _("Chưa có số liệu trong kỳ này."))
             self.stack.setCurrentWidget(self.hint)
@@ -107,28 +110,34 @@ class ChartPanel(QFrame):
         self._draw(chart)
 
     def _draw(self, chart: Chart) -> None:
+        """The chart on a value axis of its own scale (``Chart.scale``: from 0, whole ticks for counts, 0–100% with
+        headroom for rates), set again at every draw, with the value of each bar at its end."""
         item = self.plot.getPlotItem()
         item.clear()
         value_side, category_side = ("bottom", "left") if chart.horizontal else ("left", "bottom")
-        item.setAxisItems({value_side: ValueAxis(value_side, percent=chart.percent)})
-        ticks = [(index, _short(label)) for index, label in enumerate(chart.categories)]
+        scale = chart.scale
+        self.scale = scale
+        values = item.getAxis(value_side)
+        values.setStyle(hideOverlappingLabels=False)  # «0» and the top tick at the plot's edges too
+        values.setTicks([[(tick, value_text(tick, chart)) for tick in scale.ticks], []])
+        ticks = [(index, category_label(label) if chart.horizontal else label)
+                 for index, label in enumerate(chart.categories)]
         categories = item.getAxis(category_side)
-        categories.setTicks([ticks])
+        categories.setTicks([ticks, []])
         if chart.horizontal:
             metrics = QFontMetrics(categories.font())
-            categories.setWidth(min(320, max(metrics.horizontalAdvance(label) for _index, label in ticks) + 16))
-        item.getAxis(value_side).setTicks(None)
+            widest = max(metrics.horizontalAdvance(line) for _index, label in ticks for line in label.split("\n"))
+            categories.setWidth(min(260, widest + 16))
         item.showGrid(x=chart.horizontal, y=not chart.horizontal, alpha=0.25)
         self.legend.setText("&nbsp;&nbsp;&nbsp;".join(
             f'<span style="color:{series.colour}">{"┅" if series.dashed else "■"}</span>&nbsp;{escape(series.name)}'
             for series in chart.series) if len(chart.series) > 1 else "")
         positions = list(range(len(chart.categories)))
         base = [0.0] * len(positions)
-        top = 0.0
         for series in chart.series:
-            values = [math.nan if value is None else float(value) for value in series.values]
+            points = [math.nan if value is None else float(value) for value in series.values]
             if series.mark is Mark.BAR:
-                heights = [0.0 if math.isnan(value) else value for value in values]
+                heights = [0.0 if math.isnan(value) else value for value in points]
                 if chart.horizontal:
                     bars = pg.BarGraphItem(x0=base, y=positions, height=BAR_WIDTH, width=heights,
                                            brush=series.colour, pen=pg.mkPen("w"))
@@ -137,22 +146,28 @@ class ChartPanel(QFrame):
                                            brush=series.colour, pen=pg.mkPen("w"))
                 item.addItem(bars)
                 base = [low + height for low, height in zip(base, heights, strict=True)]
-                top = max([top, *base])
             else:
                 pen = pg.mkPen(series.colour, width=2,
                                style=Qt.PenStyle.DashLine if series.dashed else Qt.PenStyle.SolidLine)
-                item.plot(positions, values, pen=pen, symbol=None if series.dashed else "o", symbolSize=6,
+                item.plot(positions, points, pen=pen, symbol=None if series.dashed else "o", symbolSize=6,
                           symbolBrush=series.colour, symbolPen=series.colour, connect="finite")
-                top = max([top, *(value for value in values if not math.isnan(value))])
-        ceiling = 1.0 if chart.percent else max(top * 1.15, 1.0)
+        self.value_labels = []
+        for index, total in enumerate(chart.bar_totals()):
+            if not total:
+                continue
+            text = value_text(total, chart)
+            label = pg.TextItem(text, color="#222222", anchor=(0, 0.5) if chart.horizontal else (0.5, 1))
+            label.setPos(*((total, index) if chart.horizontal else (index, total)))
+            item.addItem(label)
+            self.value_labels.append(text)
+        box = item.getViewBox()
+        box.disableAutoRange()
         if chart.horizontal:
-            item.setXRange(0, ceiling, padding=0)
-            item.setYRange(-0.6, len(positions) - 0.4, padding=0)
-            item.getViewBox().invertY(True)
+            box.invertY(True)
+            box.setRange(xRange=(0, scale.ceiling), yRange=(-0.6, len(positions) - 0.4), padding=0)
         else:
-            item.getViewBox().invertY(False)
-            item.setYRange(0, ceiling, padding=0)
-            item.setXRange(-0.6, len(positions) - 0.4, padding=0)
+            box.invertY(False)
+            box.setRange(xRange=(-0.6, len(positions) - 0.4), yRange=(0, scale.ceiling), padding=0)
 
     # -- clicks ------------------------------------------------------------------------------------------
 

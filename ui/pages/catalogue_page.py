@@ -52,7 +52,7 @@ class CataloguePage(Page):
         self.procedures = read_only_table(["Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Thời hạn giải quyết",
                                            "Mức độ DVC trực tuyến", "Khi bổ sung", "Thành phần hồ sơ",
                                            "Quyết định công bố"], "procedures")
-        for column, width in enumerate((90, 470, 150, 130, 140, 90, 110)):
+        for column, width in enumerate((80, 400, 100, 130, 110, 90, 120)):
             self.procedures.setColumnWidth(column, width)
         procedures_column.addWidget(self.procedures, 3)
         # The chosen procedure's checklist, one document a line: what the desk ticks and Mẫu 01 prints.

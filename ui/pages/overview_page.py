@@ -8,13 +8,16 @@ just after the page shows, so the window does not wait for it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -26,13 +29,15 @@ from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.paths import data_dir
 from cchc_desktop.services.dashboard import Dashboard
-from ui import messages
+from cchc_desktop.services.papers import papers_folder
+from ui import messages, paper
 from ui.context import AppContext
 from ui.dialogs.records_dialog import RecordsDialog
 from ui.pages.base import Page
 from ui.widgets.period_picker import PeriodPicker
 
 CHART_COLUMNS = 2
+ONE_COLUMN_BELOW = 980  # the page's width under which the charts go one a row (a 1024-pixel screen)
 
 
 class HeadlineCard(QFrame):
@@ -45,11 +50,15 @@ class HeadlineCard(QFrame):
         self.label.setWordWrap(True)
         self.value = QLabel()
         self.value.setObjectName("headlineValue")
+        self.base = QLabel()
+        self.base.setObjectName("headlineBase")
+        self.base.setWordWrap(True)
         self.change = QLabel()
         self.change.setObjectName("headlineChange")
         column = QVBoxLayout(self)
-        column.setContentsMargins(10, 6, 10, 6)
-        for widget in (self.label, self.value, self.change):
+        column.setContentsMargins(10, 4, 10, 4)
+        column.setSpacing(1)
+        for widget in (self.label, self.value, self.base, self.change):
             column.addWidget(widget)
 
 
@@ -70,8 +79,14 @@ class OverviewPage(Page):
         self.picker = PeriodPicker(self.service.default_period(), name="dashboard")
         self.cutoff = QLabel()
         self.cutoff.setObjectName("dashboardCutoff")
+        self.print_button = QPushButton(_("In tóm tắt (Ctrl+P)"))
+        self.print_button.setObjectName("printSummary")
+        self.print_button.setToolTip(_("Một trang tóm tắt các chỉ tiêu của kỳ cho lãnh đạo (PDF, số liệu tổng hợp)"))
+        self.print_button.clicked.connect(self.print_summary)
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_summary)
         top.addWidget(self.unit, 1)
         top.addWidget(self.picker)
+        top.addWidget(self.print_button)
         self.layout_.addLayout(top)
         self.layout_.addWidget(self.cutoff)
 
@@ -123,6 +138,8 @@ class OverviewPage(Page):
             card = self.cards[headline.key]
             card.label.setText(headline.label)
             card.value.setText(headline.value)
+            card.base.setText(headline.base)
+            card.base.setVisible(bool(headline.base))
             card.change.setText(headline.change)
             card.change.setProperty("trend", {True: "good", False: "bad", None: ""}[headline.improved])
             card.change.style().unpolish(card.change)
@@ -147,16 +164,47 @@ class OverviewPage(Page):
         self.charts_pending = False
         from ui.charts.panel import ChartPanel  # pyqtgraph loads here, after the page has shown
 
-        for number, chart in enumerate(self.dashboard.charts):
+        for chart in self.dashboard.charts:
             panel = self.panels.get(chart.key)
             if panel is None:
                 panel = ChartPanel()
                 panel.setObjectName(f"chart_{chart.key}")
                 panel.clicked.connect(lambda index, series, key=chart.key: self.open_records(key, index, series))
                 panel.save_button.clicked.connect(lambda _checked=False, key=chart.key: self.save_chart(key))
-                self.grid.addWidget(panel, number // CHART_COLUMNS, number % CHART_COLUMNS)
                 self.panels[chart.key] = panel
             panel.show_chart(chart)
+        self.lay_out_charts()
+
+    def columns(self) -> int:
+        return 1 if self.width() < ONE_COLUMN_BELOW else CHART_COLUMNS
+
+    def lay_out_charts(self) -> None:
+        """The panels in the dashboard's order, two a row, or one a row on a narrow page (nothing clipped)."""
+        columns = self.columns()
+        for number, panel in enumerate(self.panels.values()):
+            self.grid.removeWidget(panel)
+            self.grid.addWidget(panel, number // columns, number % columns)
+        for column in range(CHART_COLUMNS):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        placed = {self.grid.getItemPosition(self.grid.indexOf(panel))[1] for panel in self.panels.values()}
+        if self.panels and (max(placed) + 1) != self.columns():
+            self.lay_out_charts()
+
+    def print_summary(self) -> Path | None:
+        """The period's one-page summary (DashboardService.summary) printed, or opened where there is no printer."""
+        period = self.current_period()
+        path = papers_folder() / f"tom-tat-{period.key}.pdf"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.service.summary(period, path)
+            paper.deliver(self, path, title=_("Tóm tắt tình hình CCHC — {period}").format(period=period.label))
+        except (CchcError, OSError) as exc:
+            messages.error(self, user_message(exc))
+            return None
+        return path
 
     def open_records(self, chart_key: str, index: int, series_key: str) -> None:
         if self.dashboard is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 from cchc_desktop.domain.dossiers import DossierDocument
@@ -36,8 +36,10 @@ class DocumentChecklist(QListWidget):
         self.blockSignals(True)
         self.clear()
         self.documents = tuple(documents)
+        row_height = self.fontMetrics().lineSpacing() + 10  # room for the diacritics above and below
         for document in self.documents:
             item = QListWidgetItem(document_label(document))
+            item.setSizeHint(QSize(0, row_height))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.addItem(item)
@@ -45,7 +47,6 @@ class DocumentChecklist(QListWidget):
             self.setCurrentRow(0)
         self.blockSignals(False)
         rows = min(len(self.documents), VISIBLE_ROWS)
-        row_height = max(self.sizeHintForRow(0), self.fontMetrics().lineSpacing() + 8)
         self.setFixedHeight(max(rows, 1) * row_height + 2 * self.frameWidth() + 4)
         self.setVisible(bool(self.documents))
 
