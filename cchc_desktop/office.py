@@ -9,6 +9,7 @@ in the services, against ``office.session``; writes go through the one transacti
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -22,7 +23,7 @@ from sqlite_utils import Database
 from cchc_desktop.errors import CchcError
 from cchc_desktop.i18n import _
 from cchc_desktop.services import sessions
-from db.connection import open_db, schema_state
+from db.connection import open_db, open_reader, schema_state
 from db.errors import writing
 
 if TYPE_CHECKING:
@@ -70,6 +71,9 @@ class Office:
         self.db = db
         self.db_path = Path(db_path)
         self.clock = clock
+        self._local = threading.local()
+        self._readers: list[Database] = []
+        self._readers_lock = threading.Lock()
 
     def now(self) -> datetime:
         """The office's time, which every service reads: setting ``clock`` (a test's fixed day) moves them all."""
@@ -100,7 +104,22 @@ class Office:
         """How many of the schema's migrations the file has (the «Giới thiệu» window shows it)."""
         return schema_state(self.db).version
 
+    def reader(self) -> Database:
+        """A read-only connection of the calling thread, opened at its first call there (``open_reader``): what
+        work off the window's thread reads through (the dashboard's figures); closed with the office."""
+        db: Database | None = getattr(self._local, "reader", None)
+        if db is None:
+            db = open_reader(self.db_path)
+            self._local.reader = db
+            with self._readers_lock:
+                self._readers.append(db)
+        return db
+
     def close(self) -> None:
+        with self._readers_lock:
+            readers, self._readers = self._readers, []
+        for reader in readers:
+            reader.close()
         self.db.close()
 
     def __enter__(self) -> Office:
@@ -153,7 +172,13 @@ class Office:
     @cached_property
     def dashboard(self) -> DashboardService:
         from cchc_desktop.services.dashboard import DashboardService
-        return DashboardService(self.db, clock=self.now)
+        return DashboardService(self.db, clock=self.now, reader=self.reader)
+
+    def dashboard_here(self) -> DashboardService:
+        """The dashboard for the calling thread, through its read-only connection (``reader``; the wording follows
+        the window's sign-in): for counting off the window's thread. A new service each call, cheap."""
+        from cchc_desktop.services.dashboard import DashboardService
+        return DashboardService(self.reader(), clock=self.now, reader=self.reader, signed_in=self.db)
 
     @cached_property
     def desk_refusals(self) -> DeskRefusalService:

@@ -290,6 +290,31 @@ def open_db(
         raise
 
 
+READER_MMAP_BYTES = 2_000_000_000  # the whole file of a large register (SQLite caps it near 2 GB)
+
+
+def open_reader(path: Path | str, *, busy_timeout_ms: int | None = None) -> Database:
+    """A read-only connection to an existing, migrated database, usable from another thread than the one that
+    opened it (one thread at a time): for figures computed off the window's thread. It cannot write (the file is
+    opened ``mode=ro`` and ``query_only``); it sees what was committed."""
+    path = Path(path)
+    if busy_timeout_ms is None:
+        busy_timeout_ms = int(os.environ.get("CCHC_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS))
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", timeout=busy_timeout_ms / 1000, uri=True,
+                               check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise classify(exc, path) from exc
+    with storage_errors(path):
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        # Pages read in place from the operating system's cache rather than copied into the connection's own:
+        # a count over a year of a large register at half the cost, the first time too (issue 20).
+        conn.execute(f"PRAGMA mmap_size = {READER_MMAP_BYTES}")
+    return Database(conn, execute_plugins=False)
+
+
 def _bulk_marks(db: Database, pending: tuple[str, ...]) -> dict[str, dict[str, int]]:
     """What an upgrade tells the replay of the audit trail (``audit.bulk_marks``): the records a database holds
     when it reaches m0011 may have no entries of their own (a new database's default criteria, an earlier

@@ -144,6 +144,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.remember:
             QSettings().setValue(GEOMETRY_KEY, self.saveGeometry())
+        for page in self.pages.values():  # nothing left reading the database when it closes
+            page.finish()
         super().closeEvent(event)
 
     def show_window(self) -> None:

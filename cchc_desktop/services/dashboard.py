@@ -8,7 +8,9 @@ module only chooses, orders and labels them. Headless: the window draws the char
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -26,7 +28,7 @@ from cchc_desktop.i18n import _
 from cchc_desktop.services import sessions
 from cchc_desktop.services.record_lists import RECORDS_LIMIT, Records, records_of
 from cchc_desktop.services.settings import SettingsService
-from cchc_desktop.services.statistics import DossierFigure, KeyFigures, StatisticsService
+from cchc_desktop.services.statistics import DossierFigure, KeyFigures, MonthlySeries, StatisticsService
 
 CHANNEL_COLOURS = {
     Channel.DIRECT: "#1f5fa8", Channel.POSTAL: "#8e6bb8", Channel.ONLINE_PARTIAL: "#2e9e6a",
@@ -80,10 +82,30 @@ def _change(now: float | None, before: float | None, *, percent: bool, up_is_goo
     return f"{arrow} {amount}", (delta > 0) == up_is_good
 
 
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _figures_pool() -> ThreadPoolExecutor:
+    """The threads that count the period compared with while the period itself is counted (two cores)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cchc-figures")
+        return _pool
+
+
 class DashboardService:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = datetime.now) -> None:
+    """``reader``: a read-only connection for the calling thread (``Office.reader``); given, the period compared
+    with is counted on another thread through it, at the same time as the period itself. ``signed_in``: the
+    connection whose sign-in the wording follows (the window's, when ``db`` is a reader); ``db`` by default."""
+
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = datetime.now,
+                 reader: Callable[[], Database] | None = None, signed_in: Database | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.reader = reader
+        self.signed_in = signed_in if signed_in is not None else db
         self.statistics = StatisticsService(db, clock=clock)
 
     def default_period(self) -> Period:
@@ -102,14 +124,29 @@ class DashboardService:
 
     def build(self, period: Period) -> Dashboard:
         cutoff = self.cutoff_of(period)
-        now = self.statistics.key_figures(period=period, cutoff=cutoff)
         try:
-            previous = previous_period(period)
-            before = self.statistics.key_figures(period=previous, cutoff=previous.date_to)
+            previous: Period | None = previous_period(period)
         except PeriodError:
-            previous, before = None, None
+            previous = None
+        earlier: Future[KeyFigures] | None = None
+        if previous is not None and self.reader is not None:
+            earlier = _figures_pool().submit(self._compared_with, previous)
+        try:
+            monthly = self.statistics.monthly(period=period, cutoff=cutoff)
+            now = self.statistics.key_figures(period=period, cutoff=cutoff, months=monthly)
+            charts = self._charts(period, cutoff, monthly)
+        finally:
+            before = earlier.result() if earlier is not None else (
+                self._compared_with(previous, self.statistics) if previous is not None else None)
         return Dashboard(period=period, cutoff=cutoff, previous=previous,
-                         headlines=self._headlines(now, before), charts=self._charts(period, cutoff))
+                         headlines=self._headlines(now, before), charts=charts)
+
+    def _compared_with(self, previous: Period, statistics: StatisticsService | None = None) -> KeyFigures:
+        """The headline figures of the period compared with, on the given statistics or this thread's reader."""
+        if statistics is None:
+            assert self.reader is not None
+            statistics = StatisticsService(self.reader(), clock=self.clock)
+        return statistics.key_figures(period=previous, cutoff=previous.date_to)
 
     # -- headlines ----------------------------------------------------------------------------------------
 
@@ -145,8 +182,7 @@ class DashboardService:
 
     # -- charts -------------------------------------------------------------------------------------------
 
-    def _charts(self, period: Period, cutoff: date) -> tuple[Chart, ...]:
-        monthly = self.statistics.monthly(period=period, cutoff=cutoff)
+    def _charts(self, period: Period, cutoff: date, monthly: MonthlySeries) -> tuple[Chart, ...]:
         months = monthly.months
         labels = tuple(_month_label(month.month) for month in months)
         keys = tuple(_month_key(month.month) for month in months)
@@ -164,7 +200,7 @@ class DashboardService:
                           key=lambda c: (c.average, c.code))[:CRITERIA_SHOWN]
         findings = self.statistics.findings_summary(period=period, cutoff=cutoff)
         no_plan = _("Chưa có kế hoạch CCHC năm {year}.").format(year=year)
-        if sessions.current(self.db).may(Permission.PLAN):  # the chair is not sent to make one
+        if sessions.current(self.signed_in).may(Permission.PLAN):  # the chair is not sent to make one
             no_plan = _("Chưa có kế hoạch CCHC năm {year}: tạo ở trang Kế hoạch CCHC.").format(year=year)
         charts = (
             Chart("plan_areas", _("Tiến độ kế hoạch năm {year} theo lĩnh vực").format(year=year),

@@ -30,7 +30,7 @@ def dashboard_page(qtbot: QtBot, window: MainWindow, context: AppContext, key: s
         page.select(key)
     else:
         page.refresh()
-    qtbot.waitUntil(lambda: not page.charts_pending and len(page.panels) == len(page.dashboard.charts))
+    qtbot.waitUntil(lambda: page.settled() and len(page.panels) == len(page.dashboard.charts))
     return page
 
 
@@ -58,11 +58,12 @@ def test_the_period_selector_redraws_everything(qtbot: QtBot, demo_window: MainW
                                                 demo_context: AppContext) -> None:
     page = dashboard_page(qtbot, demo_window, demo_context, "2024")
     page.picker.period.setCurrentIndex(page.picker.period.findData("2024-Q2"))
-    qtbot.waitUntil(lambda: not page.charts_pending)
+    qtbot.waitUntil(page.settled)
     assert page.panels["dossiers"].chart.categories == ("T4", "T5", "T6")
     assert page.cutoff.text() == ("Quý II năm 2024: số liệu tính đến hết ngày 30/06/2024. "
                                   "So sánh với kỳ trước: Quý I năm 2024.")
     page.picker.year.setValue(2023)  # the same quarter of another year
+    qtbot.waitUntil(page.settled)
     assert page.picker.key() == "2023-Q2" and page.dashboard.period.key == "2023-Q2"
 
 
@@ -132,7 +133,7 @@ def test_the_axes_follow_the_data_at_every_period(qtbot: QtBot, demo_window: Mai
     check_axes(page)
     for key in ("2024-H1", "2024", "2030", "2022", "2024"):
         page.select(key)
-        qtbot.waitUntil(lambda: not page.charts_pending)
+        qtbot.waitUntil(page.settled)
         assert page.dashboard.period.key == key
         check_axes(page)
         if key == "2022":  # one form: 100%, and on what
@@ -160,7 +161,7 @@ def test_the_chair_is_not_sent_to_make_a_plan_and_two_charts_open_above_the_fold
     page = dashboard_page(qtbot, demo_window, demo_context, "2030")
     assert page.panels["plan_areas"].hint.text() == "Chưa có kế hoạch CCHC năm 2030."
     page.select("2024")
-    qtbot.waitUntil(lambda: not page.charts_pending)
+    qtbot.waitUntil(page.settled)
     first = [page.grid.itemAtPosition(0, column).widget() for column in range(2)]
     assert first == [page.panels["plan_progress"], page.panels["dossier_rates"]]
     demo_window.resize(1024, 768)
@@ -181,3 +182,49 @@ def test_ctrl_p_prints_the_periods_summary(qtbot: QtBot, demo_window: MainWindow
 
     reader = PdfReader(opened[0])
     assert len(reader.pages) == 1 and "6 THÁNG ĐẦU NĂM 2024" in reader.pages[0].extract_text()
+
+
+def test_the_window_is_free_while_a_period_is_counted(qtbot: QtBot, demo_window: MainWindow,
+                                                     demo_context: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 20: the counting runs off the window's thread, through a read-only connection of its own: while it
+    is held back the window still handles events and the old figures stay; an answer for a period asked for
+    earlier is dropped for the one asked for last. Driven by the counting's own progress, no clock."""
+    import threading
+
+    from cchc_desktop.services.dashboard import DashboardService
+
+    page = dashboard_page(qtbot, demo_window, demo_context, "2024")
+    started, release = threading.Event(), threading.Event()
+    counting = DashboardService.build
+    threads: list[str] = []
+
+    def held(service: DashboardService, period: object) -> object:
+        threads.append(threading.current_thread().name)
+        assert service.db is not demo_context.db  # never the window's connection
+        started.set()
+        assert release.wait(60)
+        return counting(service, period)
+
+    monkeypatch.setattr(DashboardService, "build", held)
+    page.select("2024-Q1")
+    assert started.wait(60)
+    assert not page.settled() and page.dashboard.period.key == "2024"  # the old figures, the window free
+    assert page.cutoff.text() == "Quý I năm 2024: đang tính số liệu…"
+    qtbot.wait(1)  # the window's event loop turns while the count is held
+    page.select("2024-Q3")  # asked for before the first answer came
+    release.set()
+    qtbot.waitUntil(page.settled)
+    assert page.dashboard.period.key == "2024-Q3"
+    assert threads and all(name.startswith("cchc-dashboard") for name in threads)
+    assert threading.current_thread().name not in threads
+
+
+def test_a_reader_cannot_write(demo_context: AppContext) -> None:
+    import sqlite3
+
+    reader = demo_context.reader()
+    assert reader is demo_context.reader() and reader is not demo_context.db
+    with pytest.raises(sqlite3.OperationalError):
+        reader.execute("UPDATE setting SET value = 'x'")
+    assert reader.execute("SELECT count(*) FROM dossier").fetchone() == demo_context.db.execute(
+        "SELECT count(*) FROM dossier").fetchone()

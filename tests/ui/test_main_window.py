@@ -46,9 +46,10 @@ def test_shortcuts_reach_the_first_ten_pages(qtbot: QtBot, window: MainWindow) -
         assert window.current_page().name == spec.name
 
 
-def test_the_start_page_is_the_dashboard_of_the_unit(window: MainWindow) -> None:
+def test_the_start_page_is_the_dashboard_of_the_unit(qtbot: QtBot, window: MainWindow) -> None:
     page = window.current_page()
     assert page.name == "dashboard"
+    qtbot.waitUntil(page.settled)  # the figures are counted off the window's thread
     texts = [label.text() for label in page.findChildren(QLabel)]
     assert "UBND xã Hoằng Hợp" in texts
     assert "Tỷ lệ giải quyết đúng hạn" in texts

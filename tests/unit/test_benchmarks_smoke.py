@@ -13,7 +13,8 @@ def test_benchmark_smoke_prints_every_figure() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     for name in ("register: first page", "search by full name", "search by code", "search by phone",
                  "window start ÷ bare Qt start",
-                 "report figures ÷ hand-written SQL", "peak resident memory", "database size per dossier"):
+                 "report figures ÷ hand-written SQL", "peak resident memory", "database size per dossier",
+                 "dashboard: a period switch", "dashboard: the window's longest wait"):
         assert name in result.stdout
 
 

@@ -177,3 +177,21 @@ def test_the_summary_from_the_command_line(open_demo_path, tmp_path) -> None:
                               "--period", "2024-Q5", "--out", str(target)], capture_output=True, text=True,
                              check=False, timeout=120)
     assert refused.returncode == 2 and "Q5" in refused.stderr
+
+
+def test_counting_the_compared_period_elsewhere_gives_the_same_dashboard(open_demo_path) -> None:
+    """The period compared with is counted on another thread through a read-only connection: the dashboard is
+    the one counted on one connection, one after the other; the headline counts summed from the months are the
+    ones counted over the whole period."""
+    from cchc_desktop.office import open_office
+
+    with open_office(open_demo_path) as office:
+        office.clock = lambda: TODAY
+        for key in ("2024", "2024-H2", "2024-05"):
+            period = parse_period(key)
+            alone = DashboardService(office.db, clock=office.now).build(period)
+            assert office.dashboard.build(period) == alone
+            statistics = StatisticsService(office.db, clock=office.now)
+            cutoff = alone.cutoff
+            assert statistics.key_figures(period=period, cutoff=cutoff, months=statistics.monthly(
+                period=period, cutoff=cutoff)) == statistics.key_figures(period=period, cutoff=cutoff)

@@ -64,3 +64,6 @@ class Page(QWidget):
     def settled(self) -> bool:
         """True when nothing the page deferred (drawing after it showed) is still to come."""
         return True
+
+    def finish(self) -> None:
+        """Wait for what the page started off the window's thread (the window is closing); nothing by default."""

@@ -8,9 +8,14 @@ just after the page shows, so the window does not wait for it.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -24,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from cchc_desktop import formatting
+from cchc_desktop.domain.charts import Chart
 from cchc_desktop.domain.periods import Period
 from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
@@ -36,6 +42,10 @@ from ui.dialogs.records_dialog import RecordsDialog
 from ui.pages.base import Page
 from ui.widgets.period_picker import PeriodPicker
 
+if TYPE_CHECKING:
+    from ui.charts.panel import ChartPanel
+
+log = logging.getLogger("cchc.ui")
 CHART_COLUMNS = 2
 ONE_COLUMN_BELOW = 980  # the page's width under which the charts go one a row (a 1024-pixel screen)
 
@@ -62,6 +72,37 @@ class HeadlineCard(QFrame):
             column.addWidget(widget)
 
 
+# The dashboards are counted here, one at a time, each through the thread's own read-only connection: the
+# window stays responsive while a year of a large register is counted (issue 20).
+_loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cchc-dashboard")
+
+
+_charts_loading = threading.Lock()
+_charts_started = False
+
+
+def _load_charts_library() -> None:
+    """Import the charts library (pyqtgraph, numpy: ~0.3 s) on a thread of its own while the figures are counted,
+    not on the window's thread when they arrive. Its import creates no Qt object."""
+    global _charts_started
+    with _charts_loading:
+        if _charts_started:
+            return
+        _charts_started = True
+
+    def load() -> None:
+        with contextlib.suppress(Exception):  # a failure shows where the charts are drawn, on the window's thread
+            import ui.charts.panel  # noqa: F401
+
+    threading.Thread(target=load, name="cchc-charts-import", daemon=True).start()
+
+
+class _Delivery(QObject):
+    """Carries a counted dashboard (or the error) from the loading thread to the window's thread."""
+
+    done = Signal(int, object)
+
+
 class OverviewPage(Page):
     name = "dashboard"
     title = "Tổng quan"
@@ -70,8 +111,15 @@ class OverviewPage(Page):
         super().__init__(context, parent)
         self.service = context.dashboard
         self.dashboard: Dashboard | None = None
-        self.panels: dict[str, QWidget] = {}
+        self.panels: dict[str, ChartPanel] = {}
+        self.drawn: dict[str, Chart] = {}  # what each panel shows now
         self.charts_pending = False
+        self.loading = False
+        self.asked = 0  # the number of the last period asked for: an older answer is dropped
+        self.pending: Future[None] | None = None
+        self.delivery = _Delivery(self)
+        self.delivery.done.connect(self.loaded)
+        _load_charts_library()
 
         top = QHBoxLayout()
         self.unit = QLabel()
@@ -123,13 +171,38 @@ class OverviewPage(Page):
         self.picker.select(key)
 
     def refresh(self) -> None:
+        """Count the chosen period off the window's thread (``loaded`` shows it); the window stays usable."""
         self.unit.setText(self.context.settings.load().name or _("Chưa khai báo đơn vị (xem trang Cài đặt)"))
-        try:
-            self.dashboard = self.service.build(self.current_period())
-        except CchcError as exc:
-            messages.error(self, user_message(exc))
+        period = self.current_period()
+        self.asked += 1
+        number, office, delivery = self.asked, self.context, self.delivery
+        self.loading = True
+        self.cutoff.setText(_("{label}: đang tính số liệu…").format(label=period.label))
+
+        def count() -> None:
+            result: object
+            try:
+                result = office.dashboard_here().build(period)
+            except Exception as exc:  # shown by the window, not lost in a thread
+                result = exc
+            with contextlib.suppress(RuntimeError):  # the page is gone (the window closed meanwhile)
+                delivery.done.emit(number, result)
+
+        self.pending = _loader.submit(count)
+
+    def loaded(self, number: int, result: object) -> None:
+        if number != self.asked:  # another period was asked for meanwhile
             return
-        dashboard = self.dashboard
+        self.loading = False
+        if isinstance(result, Exception):
+            self.cutoff.setText("")
+            messages.error(self, user_message(result) if isinstance(result, CchcError) else _(
+                "Không tính được số liệu của kỳ này; chi tiết trong tệp nhật ký."))
+            if not isinstance(result, CchcError):
+                log.error("dashboard not counted", exc_info=result)
+            return
+        assert isinstance(result, Dashboard)
+        self.dashboard = dashboard = result
         compared = (_(" So sánh với kỳ trước: {previous}.").format(previous=dashboard.previous.label)
                     if dashboard.previous else "")
         self.cutoff.setText(_("{label}: số liệu tính đến hết ngày {cutoff}.{compared}").format(
@@ -148,6 +221,11 @@ class OverviewPage(Page):
         if self.isVisible():
             self.chart_timer.start()
 
+    def finish(self) -> None:
+        if self.pending is not None:
+            with contextlib.suppress(Exception):
+                self.pending.result(timeout=60)
+
     def showEvent(self, event: QShowEvent) -> None:
         """Charts wait until the page is on screen (a hidden page stops its timers)."""
         super().showEvent(event)
@@ -155,25 +233,37 @@ class OverviewPage(Page):
             self.chart_timer.start()
 
     def settled(self) -> bool:
-        return not self.charts_pending
+        return not self.loading and not self.charts_pending
+
+    def panel_for(self, key: str) -> ChartPanel:
+        from ui.charts.panel import ChartPanel  # pyqtgraph: imported on a thread of its own meanwhile
+
+        panel = self.panels.get(key)
+        if panel is None:
+            panel = ChartPanel()
+            panel.setObjectName(f"chart_{key}")
+            panel.clicked.connect(lambda index, series, key=key: self.open_records(key, index, series))
+            panel.save_button.clicked.connect(lambda _checked=False, key=key: self.save_chart(key))
+            self.panels[key] = panel
+            self.lay_out_charts()
+        return panel
 
     def draw_charts(self) -> None:
-        """Draw (creating on first use) a panel per chart of the current dashboard."""
+        """Draw the next chart of the current dashboard, then let the window breathe and come back for the one
+        after: the window never waits for all seven at once."""
         if self.dashboard is None:
             return
-        self.charts_pending = False
-        from ui.charts.panel import ChartPanel  # pyqtgraph loads here, after the page has shown
-
-        for chart in self.dashboard.charts:
-            panel = self.panels.get(chart.key)
-            if panel is None:
-                panel = ChartPanel()
-                panel.setObjectName(f"chart_{chart.key}")
-                panel.clicked.connect(lambda index, series, key=chart.key: self.open_records(key, index, series))
-                panel.save_button.clicked.connect(lambda _checked=False, key=chart.key: self.save_chart(key))
-                self.panels[chart.key] = panel
-            panel.show_chart(chart)
-        self.lay_out_charts()
+        waiting = [chart for chart in self.dashboard.charts if self.drawn.get(chart.key) is not chart]
+        if not waiting:
+            self.charts_pending = False
+            return
+        chart = waiting[0]
+        self.panel_for(chart.key).show_chart(chart)
+        self.drawn[chart.key] = chart
+        if len(waiting) == 1:
+            self.charts_pending = False
+        else:
+            self.chart_timer.start()
 
     def columns(self) -> int:
         return 1 if self.width() < ONE_COLUMN_BELOW else CHART_COLUMNS
