@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a user error (Vietnamese message on stderr saying what 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import logging
 import os
@@ -953,6 +954,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.warning("%s: %s", args.command, exc)  # the file, not the program: locked, full, damaged
         print(_("Lỗi: {message}").format(message=user_message(classify(exc, db_path))), file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:  # the reader of the output went away (``cchc … | head``): nothing to say to anyone
+        with contextlib.suppress(OSError):  # Python would complain again when it flushes stdout at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception:
         return _unexpected(args, debug)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -16,13 +15,11 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from cchc_desktop import formatting
 from cchc_desktop.domain.charts import Chart
+from cchc_desktop.domain.dashboard import Dashboard
 from cchc_desktop.domain.unit import UnitSettings
 from cchc_desktop.i18n import _
 from cchc_desktop.reports.fonts import FAMILY, face
 from cchc_desktop.reports.official import FRAME_WIDTH, build_pdf, esc, styles, title_block
-
-if TYPE_CHECKING:  # the service's type, named without importing it at run time (the service imports this module)
-    from cchc_desktop.services.dashboard import Dashboard
 
 SIZE = 9.5  # small enough for a year of months and the seven reform areas on one page
 

@@ -11,7 +11,6 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlite_utils import Database
@@ -19,6 +18,7 @@ from sqlite_utils import Database
 from cchc_desktop import formatting
 from cchc_desktop.domain import statistics as rules
 from cchc_desktop.domain.charts import Chart, Mark, Series
+from cchc_desktop.domain.dashboard import Dashboard, Headline
 from cchc_desktop.domain.dossiers import Channel
 from cchc_desktop.domain.periods import Period, PeriodError, previous_period
 from cchc_desktop.domain.plans import ReformArea
@@ -38,28 +38,6 @@ STATE_COLOURS = {TaskState.DONE: "#2e9e6a", TaskState.IN_PROGRESS: "#e0a020", Ta
 CRITERIA_SHOWN = 8  # the lowest-rated criteria on the chart; the survey page lists them all
 # The plan's progress and the service's rates first: the two charts above the fold at 1366×768.
 CHART_ORDER = ("plan_progress", "dossier_rates", "plan_areas", "dossiers", "satisfaction", "criteria", "findings")
-
-
-@dataclass(frozen=True)
-class Headline:
-    key: str
-    label: str
-    value: str
-    change: str  # "▲ 2,1 điểm %" / "▼ 3" / "" when there is nothing to compare with
-    improved: bool | None  # the change is good news (None: no change or nothing to compare)
-    base: str = ""  # what a rate is of: «232/242 hồ sơ đã giải quyết»
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    period: Period
-    cutoff: date
-    previous: Period | None
-    headlines: tuple[Headline, ...]
-    charts: tuple[Chart, ...]
-
-    def chart(self, key: str) -> Chart:
-        return next(chart for chart in self.charts if chart.key == key)
 
 
 def _month_label(month: date) -> str:

@@ -254,3 +254,22 @@ def test_kiosk_pin_is_set_from_standard_input(db_path: Path) -> None:
     db = Database(db_path)
     assert KioskService(db).check_pin("2468")
     db.close()
+
+
+def test_a_reader_that_goes_away_is_no_error(tmp_path: Path) -> None:
+    """``cchc … | head -1``: the output's reader closed before the command printed; the work is done, nothing is
+    reported as a bug (it was «Lỗi không mong đợi của chương trình»)."""
+    import os
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([sys.executable, "-m", "cchc_desktop", "--db", str(tmp_path / "c.sqlite3"), "demo",
+                               "--dossiers", "50"], stdout=write, stderr=subprocess.PIPE, text=True, check=False,
+                              timeout=120, cwd=Path(__file__).resolve().parents[2])
+    finally:
+        os.close(write)
+    assert done.returncode == 0 and "không mong đợi" not in done.stderr, done.stderr
+    assert (tmp_path / "c.sqlite3").stat().st_size > 0

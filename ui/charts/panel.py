@@ -22,6 +22,7 @@ from cchc_desktop.files import write_atomically
 from cchc_desktop.i18n import _
 
 BAR_WIDTH = 0.6
+EDGE_RIM = 0.04  # of the value axis, below 0 and above its top tick
 PANEL_HEIGHT = 330
 LABEL_CHARS = 34  # a category label's line on a horizontal chart
 
@@ -118,7 +119,6 @@ class ChartPanel(QFrame):
         scale = chart.scale
         self.scale = scale
         values = item.getAxis(value_side)
-        values.setStyle(hideOverlappingLabels=False)  # «0» and the top tick at the plot's edges too
         values.setTicks([[(tick, value_text(tick, chart)) for tick in scale.ticks], []])
         ticks = [(index, category_label(label) if chart.horizontal else label)
                  for index, label in enumerate(chart.categories)]
@@ -162,12 +162,16 @@ class ChartPanel(QFrame):
             self.value_labels.append(text)
         box = item.getViewBox()
         box.disableAutoRange()
+        # A rim around 0 and the top tick, so that their labels are drawn whole (pyqtgraph leaves out a label that
+        # would cross the plot's edge).
+        rim = scale.ceiling * EDGE_RIM
+        values_span = (-rim, scale.ceiling + rim)
         if chart.horizontal:
             box.invertY(True)
-            box.setRange(xRange=(0, scale.ceiling), yRange=(-0.6, len(positions) - 0.4), padding=0)
+            box.setRange(xRange=values_span, yRange=(-0.6, len(positions) - 0.4), padding=0)
         else:
             box.invertY(False)
-            box.setRange(xRange=(-0.6, len(positions) - 0.4), yRange=(0, scale.ceiling), padding=0)
+            box.setRange(xRange=(-0.6, len(positions) - 0.4), yRange=values_span, padding=0)
 
     # -- clicks ------------------------------------------------------------------------------------------
 

@@ -30,11 +30,11 @@ from PySide6.QtWidgets import (
 
 from cchc_desktop import formatting
 from cchc_desktop.domain.charts import Chart
+from cchc_desktop.domain.dashboard import Dashboard
 from cchc_desktop.domain.periods import Period
 from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.paths import data_dir
-from cchc_desktop.services.dashboard import Dashboard
 from cchc_desktop.services.papers import papers_folder
 from ui import messages, paper
 from ui.context import AppContext
