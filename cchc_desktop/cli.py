@@ -840,6 +840,9 @@ def _cmd_dashboard(args: argparse.Namespace, db_path: Path) -> int:
     return EXIT_OK
 
 
+EXIT_INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl+C (128 + SIGINT)
+
+
 def _out(text: str) -> None:
     print(text, file=sys.stdout)
 
@@ -954,6 +957,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.warning("%s: %s", args.command, exc)  # the file, not the program: locked, full, damaged
         print(_("Lỗi: {message}").format(message=user_message(classify(exc, db_path))), file=sys.stderr)
         return EXIT_USER_ERROR
+    except KeyboardInterrupt:  # Ctrl+C: every write is one transaction, every file written whole or not at all
+        print(_("Đã hủy (Ctrl+C): lệnh dừng trước khi xong, chưa ghi dữ liệu nào."), file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader of the output went away (``cchc … | head``): nothing to say to anyone
         with contextlib.suppress(OSError):  # Python would complain again when it flushes stdout at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -61,6 +61,23 @@ def choose(parent: QWidget | None, title: str, text: str, *, accept: str, reject
     return box.clickedButton() is chosen
 
 
+def file_written(parent: QWidget | None, title: str, text: str, path: Path) -> None:
+    """A file was written: say where, and open it or its folder if asked («Mở tệp», «Mở thư mục», «Đóng»)."""
+    from ui import desktop
+
+    box = _box(parent, QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.NoButton)
+    open_file = box.addButton(_("Mở tệp"), QMessageBox.ButtonRole.AcceptRole)
+    open_folder = box.addButton(_("Mở thư mục"), QMessageBox.ButtonRole.ActionRole)
+    close = box.addButton(_("Đóng"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(close)
+    box.setEscapeButton(close)
+    box.exec()
+    if box.clickedButton() is open_file:
+        desktop.open_file(path)
+    elif box.clickedButton() is open_folder:
+        desktop.open_file(path.parent)
+
+
 def crash(parent: QWidget | None, text: str, details: str) -> None:
     """A bug: say so plainly, with the log tail in the details."""
     error(parent, text, details=details)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import random
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate
@@ -31,6 +31,7 @@ from cchc_desktop.domain.passwords import hash_password
 from cchc_desktop.domain.unit import UnitSettings
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
+from cchc_desktop.progress import Progress, no_progress
 from cchc_desktop.services import demo_data as data
 from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.services.catalogue import load_reference_catalogue, read_reference_procedures
@@ -44,8 +45,6 @@ from db.queries import catalogue as catalogue_queries
 from db.queries import demo as queries
 from db.queries import settings as settings_queries
 from db.queries.papers import LedgerLines
-
-Progress = Callable[[str, int, int], None]
 
 YEAR_CAPACITY = 75_000  # dossiers a year before the demo spreads over one more year (~300 a working day)
 DAY_CAP = 400           # no working day gets more dossiers than this
@@ -110,7 +109,7 @@ def generate_demo(
     too large; nothing is written then, nor when anything else fails.
     """
     _check(db, year, dossiers)
-    report: Progress = progress or (lambda _stage, _done, _total: None)
+    report: Progress = progress or no_progress
     rng = random.Random(seed)
     previous_cache = queries.cache_size(db)
     queries.set_cache_size(db, -CACHE_KIB)

@@ -21,6 +21,7 @@ from cchc_desktop.domain.periods import Period
 from cchc_desktop.domain.users import DESK_EXPORT_DAYS, Permission
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
+from cchc_desktop.progress import Progress, no_progress
 from cchc_desktop.services import sessions
 from cchc_desktop.services.register import LIST_COLUMNS, RegisterFilter, RegisterService, display
 from cchc_desktop.services.sessions import requires
@@ -104,17 +105,35 @@ def _within_the_desks_share(db: Database, period: Period | None) -> None:
             "2024-05, hoặc một khoảng ngày).").format(days=DESK_EXPORT_DAYS))
 
 
-def export_list(db: Database, target: Path, wanted: RegisterFilter, *, reason: str,
-                page_size: int = 2000) -> ExportResult:
+def export_list(db: Database, target: Path, wanted: RegisterFilter, *, reason: str, page_size: int = 2000,
+                progress: Progress = no_progress) -> ExportResult:
     """A filtered register list as shown on screen (phones and ID numbers masked), page by page to ``target``.
 
-    Names and addresses are personal data: ``reason`` is required and the export is audited.
-    """
+    Names and addresses are personal data: ``reason`` is required and the export is audited. The three steps
+    apart serve the window, which writes the file off its thread: ``list_export_reason`` (who may, why),
+    ``write_list`` (reads only: a reader connection will do), ``record_export`` (the audit entry)."""
+    reason = list_export_reason(db, reason)
+    result = write_list(db, target, wanted, page_size=page_size, progress=progress)
+    record_export(db, result, reason)
+    return result
+
+
+def list_export_reason(db: Database, reason: str) -> str:
+    """The reason of a list export, checked, once the account signed in on ``db`` is known to may export."""
     sessions.require(db, Permission.PERSONAL_EXPORT)
-    reason = _checked_reason(reason)
+    return _checked_reason(reason)
+
+
+def write_list(db: Database, target: Path, wanted: RegisterFilter, *, page_size: int = 2000,
+               progress: Progress = no_progress) -> ExportResult:
+    """Write the list to ``target`` (reading ``db`` only); ``progress("export", rows, total)`` after each page
+    may raise ``Cancelled``: the file then never appears."""
     limit = XLSX_MAX_ROWS if table_format(target) == "xlsx" else None  # also refuses an unknown extension
     register = RegisterService(db)
+    total = register.count(wanted)
+    total = min(total, limit) if limit is not None else total
     written = 0
+    progress("export", 0, total)
     with storage_errors_of(db.conn), \
             write_table(target, [_(header) for _key, header in LIST_COLUMNS], sheet=_("Hồ sơ")) as append:
         cursor = None
@@ -123,13 +142,17 @@ def export_list(db: Database, target: Path, wanted: RegisterFilter, *, reason: s
             for row in page.rows:
                 append([display(row, key) for key, _header in LIST_COLUMNS])
                 written += 1
+            progress("export", written, max(total, written))
             if not page.more or (limit is not None and written >= limit):
                 break
             cursor = page.cursor
     log.info("exported a list of %d dossiers to %s", written, target.name)
-    result = ExportResult(path=target, rows=written, period=None)
+    return ExportResult(path=target, rows=written, period=None)
+
+
+def record_export(db: Database, result: ExportResult, reason: str) -> None:
+    """The audit entry of an export of personal data (``reason`` as ``list_export_reason`` returned it)."""
     _audit_export(db, result, reason)
-    return result
 
 
 def _checked_reason(reason: str) -> str:

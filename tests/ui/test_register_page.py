@@ -111,7 +111,8 @@ def test_the_ledger_is_printed_for_the_chosen_dates(qtbot: QtBot, demo_window: M
     assert "Từ ngày 01/03/2024 đến ngày 31/03/2024" in " ".join(text.split())
 
 
-def test_the_filtered_list_is_exported_to_excel(qtbot: QtBot, demo_window: MainWindow, monkeypatch) -> None:
+def test_the_filtered_list_is_exported_to_excel(qtbot: QtBot, demo_window: MainWindow, monkeypatch,
+                                                tmp_path) -> None:
     from pathlib import Path
 
     from openpyxl import load_workbook
@@ -126,12 +127,20 @@ def test_the_filtered_list_is_exported_to_excel(qtbot: QtBot, demo_window: MainW
     monkeypatch.setattr("ui.messages.error", lambda parent, text, details="": pytest.fail(text))
     from PySide6.QtWidgets import QInputDialog
 
-    answers = iter([("", False), ("Cung cấp cho Công an xã theo Công văn 15/CAX", True)])
+    answers = iter([("", False), ("Cung cấp cho Công an xã theo Công văn 15/CAX", True),
+                     ("Cung cấp cho Công an xã theo Công văn 15/CAX", True)])
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: next(answers))
+    asked: list[Path] = []
+    monkeypatch.setattr("ui.messages.choose_save_file", lambda parent, title, suggested, filters: (
+        asked.append(suggested), tmp_path / "cho-bo-sung")[1])  # no extension typed: .xlsx is added
+    monkeypatch.setattr("ui.messages.file_written", lambda parent, title, text, path: opened.append(path))
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
-    assert opened == []  # no reason given: nothing exported
+    assert opened == [] and asked == []  # no reason given: nothing asked, nothing exported
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
-    assert len(opened) == 1 and opened[0].suffix == ".xlsx"
+    assert opened == [tmp_path / "cho-bo-sung.xlsx"] and opened[0].exists()
+    assert asked[0].name.startswith("danh-sach-ho-so-")
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)  # the next one is offered where this went
+    assert asked[1].parent == tmp_path
     logged = demo_window.context.db.execute(
         "SELECT after FROM audit_log WHERE action = 'export' ORDER BY id DESC LIMIT 1").fetchone()[0]
     assert "Công văn 15/CAX" in logged and opened[0].name in logged
@@ -185,3 +194,56 @@ def test_numbers_line_up_on_the_right_in_filled_tables(qtbot: QtBot) -> None:
     right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     assert all(table.item(row, 1).textAlignment() == right for row in range(3))
     assert table.item(0, 0).textAlignment() != right and table.item(0, 2).textAlignment() != right
+
+
+def test_the_export_runs_off_the_window_and_cancel_writes_nothing(qtbot: QtBot, demo_window: MainWindow, monkeypatch,
+                                                                  tmp_path) -> None:
+    """Issue 19: the list is written on a thread of its own while the window shows its progress: the worker waits
+    at its first report until the window has shown it (a window that did not turn would never show it: the test
+    would hang), then «Hủy» is pressed there; the worker stops at its next report: no file, no audit entry."""
+    import threading
+
+    from PySide6.QtWidgets import QInputDialog, QPushButton
+
+    from cchc_desktop.services import exports
+    from ui.widgets.background import Job
+
+    page = register(demo_window)
+    db = demo_window.context.db
+    entries = db.execute("SELECT count(*) FROM audit_log WHERE action = 'export'").fetchone()[0]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("Đối chiếu với Công an xã", True))
+    folder = tmp_path / "xuat"
+    folder.mkdir()
+    target = folder / "huy.csv"
+    monkeypatch.setattr("ui.messages.choose_save_file", lambda *args: target)
+    monkeypatch.setattr("ui.messages.error", lambda parent, text, details="": pytest.fail(text))
+    monkeypatch.setattr("ui.messages.file_written", lambda *args: pytest.fail("written despite «Hủy»"))
+    shown = threading.Event()
+    workers: list[str] = []
+    showing = Job._show
+
+    def show_then_cancel(job: Job, done: int, total: int) -> None:
+        showing(job, done, total)
+        assert threading.current_thread() is threading.main_thread()  # the window's thread draws it
+        cancel = job.dialog.findChild(QPushButton)
+        assert cancel is not None and cancel.text() == "Hủy"
+        cancel.click()  # «Hủy», pressed in the window while the work runs
+        shown.set()
+
+    writing = exports.write_list
+
+    def waiting(db_, path, wanted, *, progress, **kwargs):
+        workers.append(threading.current_thread().name)
+
+        def report(stage: str, done: int, total: int) -> None:
+            progress(stage, done, total)
+            assert shown.wait(60), "the window never showed the progress: its event loop did not turn"
+        return writing(db_, path, wanted, progress=report, **kwargs)
+
+    monkeypatch.setattr(Job, "_show", show_then_cancel)
+    monkeypatch.setattr(exports, "write_list", waiting)
+    assert page.export_list() is None
+    assert workers == ["cchc-job"]
+    assert not list(folder.iterdir())  # no file, no temporary file left
+    assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'export'").fetchone()[0] == entries
+    assert page.count.text() == "Đã hủy xuất danh sách: chưa ghi tệp nào."

@@ -273,3 +273,49 @@ def test_a_reader_that_goes_away_is_no_error(tmp_path: Path) -> None:
         os.close(write)
     assert done.returncode == 0 and "không mong đợi" not in done.stderr, done.stderr
     assert (tmp_path / "c.sqlite3").stat().st_size > 0
+
+
+def test_ctrl_c_stops_a_command_and_writes_nothing(tmp_path: Path) -> None:
+    """Issue 19: Ctrl+C during ``cchc demo`` (one transaction; 300,000 dossiers take half a minute) says it was
+    stopped before anything was written, not «Lỗi không mong đợi»; the file holds no dossier. The interrupt is
+    sent once the command has made the file's tables (its own progress, read through another connection)."""
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "c.sqlite3"
+
+    def has_tables() -> bool:
+        if not path.exists():
+            return False
+        try:
+            probe = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1)
+            try:
+                return probe.execute("SELECT count(*) FROM sqlite_master WHERE name = 'dossier'").fetchone()[0] == 1
+            finally:
+                probe.close()
+        except sqlite3.Error:
+            return False
+
+    command = subprocess.Popen([sys.executable, "-m", "cchc_desktop", "--db", str(path), "demo", "--dossiers",
+                                "300000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               cwd=Path(__file__).resolve().parents[2])
+    try:
+        while not has_tables() and command.poll() is None:
+            time.sleep(0.05)  # waiting for the command's own progress, not for a time
+        assert command.poll() is None, "the demo ended before it could be interrupted"
+        command.send_signal(signal.SIGINT)
+        _out, err = command.communicate(timeout=120)
+    finally:
+        command.kill()
+    assert command.returncode == 130, err
+    assert "Đã hủy (Ctrl+C): lệnh dừng trước khi xong, chưa ghi dữ liệu nào." in err
+    assert "không mong đợi" not in err
+    check = sqlite3.connect(path)
+    try:
+        assert check.execute("SELECT count(*) FROM dossier").fetchone()[0] == 0
+        assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        check.close()

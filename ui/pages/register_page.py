@@ -22,7 +22,7 @@ from cchc_desktop.domain.dossiers import DossierStatus
 from cchc_desktop.errors import CchcError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.lazy import lazy_import
-from cchc_desktop.paths import data_dir
+from cchc_desktop.progress import Cancelled
 from cchc_desktop.services.papers import papers_folder
 from cchc_desktop.services.register import RegisterFilter
 from ui import messages
@@ -30,10 +30,12 @@ from ui.context import AppContext
 from ui.dialogs.period_dialog import PeriodDialog
 from ui.models.dossier_table import COLUMNS, DossierTableModel
 from ui.pages.base import Page
+from ui.widgets.background import run_with_progress
 from ui.widgets.dossier_table_view import dossier_table_view
 
 # What opening a dossier, printing or exporting needs loads then, not when the register first shows.
 exports = lazy_import("cchc_desktop.services.exports")
+EXPORT_FOLDER_KEY = "export/folder"  # where the last list was saved: the next one is offered there
 desktop = lazy_import("ui.desktop")
 paper = lazy_import("ui.paper")
 
@@ -142,24 +144,47 @@ class RegisterPage(Page):
         KioskWindow.open_for(self.context, dossier_code=code, parent=self)
 
     def export_list(self) -> Path | None:
-        """The list as filtered now, to an .xlsx file (phones and ID numbers masked), then opened.
+        """The list as filtered now, to an .xlsx or .csv file the officer names (phones and ID numbers masked).
 
-        Names and addresses are personal data: the reason is asked first and goes into the audit trail.
-        """
+        Names and addresses are personal data: the reason is asked first and goes into the audit trail. The file
+        is written off the window's thread with its progress and «Hủy» (nothing is written then); the folder is
+        remembered for the next time."""
         reason, given = QInputDialog.getText(
             self, _("Lý do xuất danh sách"),
             _("Danh sách có họ tên, địa chỉ của người dân. Hãy ghi lý do xuất (được ghi vào nhật ký):"))
         if not given:
             return None
-        path = data_dir() / "xuat" / f"danh-sach-ho-so-{datetime.now():%Y%m%d-%H%M%S}.xlsx"
+        office = self.context
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            exports.export_list(self.context.db, path, self.current_filter(), reason=reason)
+            reason = exports.list_export_reason(office.db, reason)
+        except CchcError as exc:
+            messages.error(self, user_message(exc))
+            return None
+        settings = QSettings()
+        folder = Path(str(settings.value(EXPORT_FOLDER_KEY, "") or Path.home()))
+        suggested = folder / f"danh-sach-ho-so-{datetime.now():%Y%m%d-%H%M}.xlsx"
+        target = messages.choose_save_file(self, _("Lưu danh sách hồ sơ"), suggested,
+                                           _("Bảng tính Excel (*.xlsx);;Tệp CSV (*.csv)"))
+        if target is None:
+            return None
+        if target.suffix.lower() not in (".xlsx", ".csv"):
+            target = target.with_name(target.name + ".xlsx")
+        settings.setValue(EXPORT_FOLDER_KEY, str(target.parent))
+        wanted = self.current_filter()
+        try:
+            result = run_with_progress(
+                self, _("Xuất danh sách hồ sơ"), _("Đang ghi danh sách hồ sơ ra {name}…").format(name=target.name),
+                lambda progress: exports.write_list(office.reader(), target, wanted, progress=progress))
+            exports.record_export(office.db, result, reason)
+        except Cancelled:
+            self.count.setText(_("Đã hủy xuất danh sách: chưa ghi tệp nào."))
+            return None
         except (CchcError, OSError) as exc:
             messages.error(self, user_message(exc))
             return None
-        desktop.open_file(path)
-        return path
+        messages.file_written(self, _("Xuất danh sách hồ sơ"), _("Đã ghi {n} hồ sơ vào tệp {path}.").format(
+            n=formatting.number(result.rows), path=target), target)
+        return target
 
     def current_filter(self) -> RegisterFilter:
         choice = self.status.currentData()
