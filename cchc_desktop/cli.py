@@ -29,6 +29,7 @@ from db.errors import classify, from_environment
 if TYPE_CHECKING:
     from cchc_desktop.domain.periods import Period
     from cchc_desktop.office import Office
+    from cchc_desktop.services.tables import RowProblem
 
 log = logging.getLogger("cchc.cli")
 
@@ -436,13 +437,17 @@ def _period(text: str) -> Period:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _print_problems(problems: Sequence[object], rejects: str | None) -> None:
-    for problem in problems[:PROBLEMS_SHOWN]:
-        print(problem, file=sys.stderr)
-    if len(problems) > PROBLEMS_SHOWN:
-        more = len(problems) - PROBLEMS_SHOWN
+def _print_problems(problems: Sequence[RowProblem], rejects: str | None) -> None:
+    """The problems by cause (``tables.summarise``), at most ``PROBLEMS_SHOWN`` lines; the rejects file has each."""
+    from cchc_desktop.services.tables import summarise
+
+    lines = summarise(problems)
+    for line in lines[:PROBLEMS_SHOWN]:
+        print(line, file=sys.stderr)
+    if len(lines) > PROBLEMS_SHOWN:
+        more = len(lines) - PROBLEMS_SHOWN
         where = _("xem tệp {path}").format(path=rejects) if rejects else _("dùng --rejects TỆP để có đủ danh sách")
-        print(_("… và {n} lỗi khác ({where}).").format(n=more, where=where), file=sys.stderr)
+        print(_("… và {n} nhóm lỗi khác ({where}).").format(n=more, where=where), file=sys.stderr)
 
 
 def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:

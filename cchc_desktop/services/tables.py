@@ -968,6 +968,30 @@ class RowProblem:
         return _("Dòng {line}: {message}.").format(line=self.line, message=self.message)
 
 
+_QUOTED = re.compile(r"«[^»]*»")
+LINES_NAMED = 5  # the lines a summary names for each cause
+
+
+def summarise(problems: Sequence[RowProblem]) -> list[str]:
+    """The problems by cause, in the order of their first line: a cause met once as its own line; one met on many
+    lines once, with how many and the first lines («không tìm thấy thủ tục «…»» on 100,000 rows is one line
+    here, not 100,000). Two problems share a cause when they differ only in the values they quote."""
+    groups: dict[tuple[str | None, str], list[RowProblem]] = {}
+    for problem in problems:
+        groups.setdefault((problem.column, _QUOTED.sub("«…»", problem.message)), []).append(problem)
+    lines = []
+    for (column, cause), found in groups.items():
+        if len(found) == 1:
+            lines.append(str(found[0]))
+            continue
+        named = ", ".join(str(problem.line) for problem in found[:LINES_NAMED]) + (", …" if len(found) > LINES_NAMED
+                                                                                   else "")
+        where = _("cột «{column}»: ").format(column=column) if column else ""
+        lines.append(_("{n} dòng, {where}{cause} (dòng {lines}).").format(
+            n=f"{len(found):,}".replace(",", "."), where=where, cause=cause, lines=named))
+    return lines
+
+
 @dataclass(frozen=True)
 class ImportResult:
     """What an import wrote; ``problems`` are the rows left out (with ``skip_invalid``)."""

@@ -706,14 +706,25 @@ def test_cli_import_one_bad_row_among_2000(cli_db: Path, tmp_path: Path) -> None
     assert (result.returncode, result.stdout.strip()) == (0, "Đã nhập 0 hồ sơ (2000 bỏ qua vì trùng).")
 
 
-def test_cli_lists_at_most_50_bad_rows_and_skip_invalid_writes_rejects(cli_db: Path, tmp_path: Path) -> None:
+def test_cli_sums_up_bad_rows_by_cause_and_skip_invalid_writes_rejects(cli_db: Path, tmp_path: Path) -> None:
+    """60 rows with one cause are one line (issue 19: an empty catalogue gave 100,000 near-identical lines); causes
+    differ by more than the values they quote."""
     rows = [row(code=f"K-{n:03d}", applicant_id="1" if n % 2 else "") for n in range(120)]
     path = write_csv(tmp_path / "k.csv", rows)
     result = cchc("import", "dossiers", str(path), "--db", str(cli_db))
     lines = result.stderr.splitlines()
     assert result.returncode == 1
-    assert len(lines) == 53 and lines[50] == "… và 10 lỗi khác (dùng --rejects TỆP để có đủ danh sách)."
-    assert lines[51] == "Không ghi dữ liệu nào: có 60 dòng lỗi."
+    assert lines[0] == ("60 dòng, cột «Số giấy tờ tùy thân»: số giấy tờ tùy thân «…» phải gồm 9 hoặc 12 chữ số "
+                        "(dòng 3, 5, 7, 9, 11, …).")
+    assert lines[1:] == ["Không ghi dữ liệu nào: có 60 dòng lỗi.",
+                         "Hãy sửa các dòng trên rồi nhập lại, hoặc dùng --skip-invalid --rejects TỆP để chỉ nhập các "
+                         "dòng đúng."]
+    from cchc_desktop.services.tables import RowProblem, summarise
+
+    problems = [RowProblem(2, "Mã thủ tục", "không tìm thấy thủ tục «1.000001»"), RowProblem(3, None, "dòng trống"),
+                *(RowProblem(line, "Mã thủ tục", f"không tìm thấy thủ tục «9.{line:06d}»") for line in range(4, 9))]
+    assert summarise(problems) == [
+        "6 dòng, cột «Mã thủ tục»: không tìm thấy thủ tục «…» (dòng 2, 4, 5, 6, 7, …).", "Dòng 3: dòng trống."]
     rejects = tmp_path / "loi.csv"
     result = cchc("import", "dossiers", str(path), "--skip-invalid", "--rejects", str(rejects), "--db", str(cli_db))
     assert result.returncode == 0, result.stderr
