@@ -516,7 +516,9 @@ def _csv_rows(path: Path, start: bytes) -> Iterator[Iterator[tuple[int, list[Cel
             first = lines.sample(HEADER_SEARCH_ROWS)
         except UnicodeDecodeError:
             raise _not_utf8(path, encoding) from None
-        reader = csv.reader(lines, delimiter=_sniff_delimiter(first))
+        # strict: a quote opened and never closed is an error at the end of the file, not the rest of the file read
+        # as one cell (which then named an empty column of that row instead: «lĩnh vực không được để trống»)
+        reader = csv.reader(lines, delimiter=_sniff_delimiter(first), strict=True)
 
         def rows() -> Generator[tuple[int, list[Cell]], None, None]:
             try:
@@ -530,6 +532,14 @@ def _csv_rows(path: Path, start: bytes) -> Iterator[Iterator[tuple[int, list[Cel
             except csv.Error as exc:
                 if "field larger than field limit" in str(exc):
                     raise _cell_too_long(path.name, reader.line_num) from None
+                if "unexpected end of data" in str(exc):
+                    raise _unreadable(path.name, lines.start, _(
+                        "một ô mở dấu ngoặc kép («\"») mà không đóng, nên từ dòng này đến hết tệp thành một ô: hãy "
+                        "sửa ô có dấu ngoặc kép ở dòng {line}").format(line=lines.start)) from None
+                if "expected after" in str(exc):
+                    raise _unreadable(path.name, reader.line_num, _(
+                        "dấu ngoặc kép («\"») đặt sai: một ô trong ngoặc kép phải kết thúc bằng dấu ngoặc kép ngay "
+                        "trước dấu phân cách (một dấu ngoặc kép trong ô viết thành hai: \"\")")) from None
                 raise _unreadable(path.name, reader.line_num, _("sai định dạng CSV ({detail})").format(
                     detail=exc)) from None
 

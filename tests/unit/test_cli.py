@@ -319,3 +319,23 @@ def test_ctrl_c_stops_a_command_and_writes_nothing(tmp_path: Path) -> None:
         assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         check.close()
+
+
+def test_a_quote_never_closed_is_named_as_such(tmp_path: Path) -> None:
+    """Issue 19: a CSV cell that opens a double quote and never closes it swallowed the rest of the file, and the
+    row was refused for an empty column («lĩnh vực không được để trống»); now the quote is named, with its line."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "danhmuc.csv"
+    source.write_text("Mã TTHC,Tên TTHC,Lĩnh vực,Thời gian giải quyết\n"
+                      '9.100001,Thủ tục a,Hộ tịch,3 ngày làm việc\n'
+                      '9.100002,"Thủ tục b,Hộ tịch,3 ngày làm việc\n'
+                      "9.100003,Thủ tục c,Hộ tịch,3 ngày làm việc\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "cchc_desktop", "--db", str(tmp_path / "c.sqlite3"), "import",
+                           "procedures", str(source)], capture_output=True, text=True, check=False, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "Lỗi: Tệp «danhmuc.csv» không đọc được ở dòng 3: một ô mở dấu ngoặc kép («\"») mà không đóng, nên từ dòng "
+        "này đến hết tệp thành một ô: hãy sửa ô có dấu ngoặc kép ở dòng 3. Chưa ghi dữ liệu nào.")
