@@ -70,6 +70,7 @@ def commands(demo_path: Path) -> dict[str, Callable[[Path], list[str]]]:
                                     "--date", "05/07/2024"],
         "report pdf": lambda out: ["report", "--period", "2024-H1", "--format", "pdf", "--out", str(out),
                                    "--date", "05/07/2024", "--draft"],
+        "dashboard summary": lambda out: ["dashboard", "--period", "2024", "--out", str(out)],
         "export": lambda out: ["export", "dossiers", str(out), "--reason", "kiểm thử dữ liệu"],
         "import rejects": lambda out: ["import", "dossiers", str(demo_path.parent / "loi.csv"), "--skip-invalid",
                                        "--rejects", str(out)],
