@@ -853,6 +853,8 @@ def _out(text: str) -> None:
 
 
 def _cmd_init(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.domain.unit import place_of
+
     changes = {
         key: value
         for key, value in {
@@ -869,16 +871,10 @@ def _cmd_init(args: argparse.Namespace, db_path: Path) -> int:
     with _open(db_path) as office:
         service = office.settings
         if "place" not in changes and not service.load().place:
-            changes["place"] = _default_place(args.unit_name)
+            changes["place"] = place_of(args.unit_name)
         saved = service.update(**changes)
     _out(_("Đã khởi tạo cơ sở dữ liệu {path} cho đơn vị «{name}».").format(path=db_path, name=saved.name))
     return EXIT_OK
-
-
-def _default_place(unit_name: str) -> str:
-    """``UBND xã Hoằng Hợp`` → ``Hoằng Hợp``: the place name for the date line."""
-    match = re.match(r"^(?:UBND|Ủy ban nhân dân)\s+(?:xã|phường|thị trấn|đặc khu)\s+(.+)$", unit_name.strip(), re.I)
-    return match.group(1) if match else ""
 
 
 def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:

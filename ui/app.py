@@ -28,6 +28,7 @@ from cchc_desktop.paths import resolve_db_path
 
 if TYPE_CHECKING:
     from cchc_desktop.office import Office
+    from ui.dialogs.first_run import SetUpCommune
 
 log = logging.getLogger("cchc.ui")
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -121,6 +122,24 @@ def create_demo_database(path: Path, *, interactive: bool) -> None:
     log.info("created demo database %s", path)
 
 
+def first_start(path: Path) -> tuple[Path, SetUpCommune | None] | None:
+    """No database at ``path`` yet: try the demo, in a file of its own beside it (built once, reused), or set the
+    commune up in ``path``. The file to open and, after a setup, its administrator; None to quit."""
+    from cchc_desktop.services.setup import DEMO_FILENAME
+    from ui.dialogs.first_run import DEMO, SET_UP, FirstRunDialog, SetupDialog
+
+    choice = FirstRunDialog.ask(path)
+    if choice == DEMO:
+        demo = path.with_name(DEMO_FILENAME)
+        if not demo.exists():
+            create_demo_database(demo, interactive=True)
+        return demo, None
+    if choice == SET_UP:
+        made = SetupDialog.ask(path)
+        return (path, made) if made is not None else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     gc.disable()  # start-up allocates much and frees almost nothing: no collection until the window shows
     try:
@@ -153,9 +172,16 @@ def _start(argv: Sequence[str] | None) -> int:
         install_excepthook()
 
     db_path = resolve_db_path(args.db)
+    made = None
     try:
         if not db_path.exists():
-            create_demo_database(db_path, interactive=interactive)
+            if not interactive:  # a screenshot of a new file: the demo, as before
+                create_demo_database(db_path, interactive=False)
+            else:
+                chosen = first_start(db_path)
+                if chosen is None:
+                    return 0
+                db_path, made = chosen
         from cchc_desktop.services.database import open_database
 
         office = AppContext(open_database(db_path), db_path)
@@ -167,7 +193,9 @@ def _start(argv: Sequence[str] | None) -> int:
             print(_("Lỗi: {message}").format(message=user_message(exc)), file=sys.stderr)
         return 1
 
-    if not sign_in(office, args.user, interactive=interactive):
+    if made is not None:  # the administrator the setup just made: signed in with what was typed there
+        office.accounts.sign_in(made.username, made.password)
+    elif not sign_in(office, args.user, interactive=interactive):
         office.close()
         return 0 if interactive else 1
     window = MainWindow(office, start=args.page, remember=not args.screenshot)

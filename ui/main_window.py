@@ -163,7 +163,10 @@ class MainWindow(QMainWindow):
 
     def update_title(self) -> None:
         unit = self.context.settings.load().name
-        self.setWindowTitle(f"{APP_NAME} — {unit}" if unit else APP_NAME)
+        title = f"{APP_NAME} — {unit}" if unit else APP_NAME
+        if self.context.accounts.demo_accounts():  # nobody takes the demo for the commune's own register
+            title += _(" — DỮ LIỆU MẪU, không dùng cho công việc thật")
+        self.setWindowTitle(title)
 
     def page(self, name: str) -> tuple[Page, bool]:
         """The page called ``name``, built now if it was not yet (then the flag is True)."""

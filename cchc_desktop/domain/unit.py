@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import time
 
@@ -76,3 +77,10 @@ class UnitSettings:
     @property
     def recipients(self) -> tuple[str, ...]:
         return tuple(line.strip() for line in self.report_recipients.splitlines() if line.strip())
+
+
+def place_of(unit_name: str) -> str:
+    """``UBND xã Hoằng Hợp`` → ``Hoằng Hợp``: the place name of the papers' date line; "" when the name does not
+    say it."""
+    match = re.match(r"^(?:UBND|Ủy ban nhân dân)\s+(?:xã|phường|thị trấn|đặc khu)\s+(.+)$", unit_name.strip(), re.I)
+    return match.group(1) if match else ""

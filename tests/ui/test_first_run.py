@@ -1,0 +1,82 @@
+"""The first start (issue 19): the demo in a file of its own, never the commune's; the commune set up through the
+wizard's real fields (every wrong field at once, no file until all is right), then able to register a dossier at
+once; the demo's window says it is the demo."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from cchc_desktop.office import open_office
+from cchc_desktop.services.demo_data import DEMO_PASSWORD
+from cchc_desktop.services.reception import NewDossier
+from cchc_desktop.services.setup import DEMO_FILENAME
+from tests.ui.keyboard import type_text
+from ui import app
+from ui.context import AppContext
+from ui.dialogs import first_run
+from ui.dialogs.first_run import SetupDialog
+from ui.main_window import MainWindow
+
+
+def test_the_demo_goes_into_a_file_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp) -> None:
+    mine = tmp_path / "cchc.sqlite3"
+    monkeypatch.setattr(first_run.FirstRunDialog, "ask", classmethod(lambda cls, path: first_run.DEMO))
+    monkeypatch.setattr(app, "DEMO_DOSSIERS", 300)
+    chosen = app.first_start(mine)
+    assert chosen == (tmp_path / DEMO_FILENAME, None)
+    assert not mine.exists()  # the commune's file is never the demo
+    with open_office(chosen[0], user="quantri", password=DEMO_PASSWORD) as office:
+        assert office.db.execute("SELECT count(*) FROM dossier").fetchone()[0] == 300
+        assert office.accounts.demo_accounts()
+    built = chosen[0].stat().st_mtime_ns
+    assert app.first_start(mine) == chosen and chosen[0].stat().st_mtime_ns == built  # the next time: reused
+    monkeypatch.setattr(first_run.FirstRunDialog, "ask", classmethod(lambda cls, path: None))
+    assert app.first_start(mine) is None and not mine.exists()  # closed: nothing made
+
+
+def type_in(qtbot: QtBot, dialog: SetupDialog, values: dict[str, str]) -> None:
+    for key, text in values.items():
+        edit = dialog.inputs.get(key) or {"password": dialog.password, "again": dialog.again}[key]
+        edit.clear()
+        type_text(qtbot, edit, text)
+
+
+def test_the_wizard_sets_up_a_commune_that_registers_at_once(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "cchc.sqlite3"
+    dialog = SetupDialog(path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_in(qtbot, dialog, {"code": "xã Tân Lập", "username": "Quản Trị", "password": "ngan", "again": "ngan"})
+    buttons = [b for b in dialog.findChildren(first_run.QPushButton) if b.text() == "Đồng ý"]  # its own «Đồng ý»
+    assert len(buttons) == 1
+    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+    assert dialog.created is None and not path.exists() and dialog.isVisible()
+    shown = {key for key in ("name", "code", "username", "full_name", "password") if dialog.errors[key].isVisible()}
+    assert shown == {"name", "code", "username", "full_name", "password"}  # every wrong field at once
+    assert dialog.errors["name"].text() == "Hãy ghi tên đơn vị, ví dụ «UBND xã Hoằng Hợp»."
+    type_in(qtbot, dialog, {"name": "UBND xã Tân Lập", "code": "000.21.31.H99", "province": "Thanh Hóa",
+                            "signer_name": "Lê Văn Minh", "username": "quantri", "full_name": "Đỗ Thị Lan",
+                            "password": "mat-khau-tot", "again": "mat-khau-tot"})
+    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+    assert dialog.created == first_run.SetUpCommune("quantri", "mat-khau-tot") and path.exists()
+    assert not list(tmp_path.glob("*setup-draft*"))
+    with open_office(path, user="quantri", password="mat-khau-tot") as office:
+        office.clock = lambda: datetime(2026, 3, 10, 9, 0)
+        unit = office.settings.load()
+        assert (unit.name, unit.code, unit.place, unit.province, unit.signer_title) == (
+            "UBND xã Tân Lập", "000.21.31.H99", "Tân Lập", "Thanh Hóa", "CHỦ TỊCH")
+        assert not office.accounts.demo_accounts()
+        code = office.reception.register(NewDossier(procedure_code="1.001193", applicant_name="Lò Văn Páo")).code
+        assert code == "000.21.31.H99-260310-0001"
+
+
+def test_the_demo_window_says_it_is_the_demo(demo_window: MainWindow, window: MainWindow,
+                                            demo_context: AppContext) -> None:
+    assert demo_context.accounts.demo_accounts()
+    assert demo_window.windowTitle().endswith("DỮ LIỆU MẪU, không dùng cho công việc thật")
+    assert "DỮ LIỆU MẪU" not in window.windowTitle()
