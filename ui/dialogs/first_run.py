@@ -37,6 +37,7 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("firstRun")
         self.setWindowTitle(APP_NAME)
+        self.setMinimumWidth(520)
         self.choice: str | None = None
         layout = QVBoxLayout(self)
         intro = QLabel(_("Chưa có dữ liệu của xã trên máy này ({path}). Bạn muốn:").format(path=path))
@@ -114,6 +115,8 @@ class SetupDialog(QDialog):
         self.again.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(_("Mật khẩu (*)"), self.errors.wrap("password", self.password))
         form.addRow(_("Nhập lại mật khẩu (*)"), self.errors.wrap("again", self.again))
+        for key, edit in (("password", self.password), ("again", self.again)):
+            self.errors.watch(key, edit)
         self.catalogue = QCheckBox(_("Nạp danh mục thủ tục cấp xã năm 2025 (57 thủ tục, sửa được sau)"))
         self.catalogue.setObjectName("loadCatalogue")
         self.catalogue.setChecked(True)
