@@ -225,6 +225,7 @@ def test_the_export_runs_off_the_window_and_cancel_writes_nothing(qtbot: QtBot, 
     def show_then_cancel(job: Job, done: int, total: int) -> None:
         showing(job, done, total)
         assert threading.current_thread() is threading.main_thread()  # the window's thread draws it
+        assert not page.export_button.isEnabled()  # one list at a time
         cancel = job.dialog.findChild(QPushButton)
         assert cancel is not None and cancel.text() == "Hủy"
         cancel.click()  # «Hủy», pressed in the window while the work runs
@@ -247,3 +248,4 @@ def test_the_export_runs_off_the_window_and_cancel_writes_nothing(qtbot: QtBot, 
     assert not list(folder.iterdir())  # no file, no temporary file left
     assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'export'").fetchone()[0] == entries
     assert page.count.text() == "Đã hủy xuất danh sách: chưa ghi tệp nào."
+    assert page.export_button.isEnabled()

@@ -46,3 +46,5 @@ def test_the_morning_list_prints_every_queue(qtbot, demo_window: MainWindow, mon
     assert "DANH SÁCH VIỆC CẦN LÀM" in text
     for queue in page.service.queues():
         assert f"{queue.title} ({queue.count})" in text
+    qtbot.keyClick(page, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # the README's Ctrl+P: the same list
+    assert len(opened) == 2 and opened[1] == opened[0]

@@ -171,6 +171,7 @@ class RegisterPage(Page):
             target = target.with_name(target.name + ".xlsx")
         settings.setValue(EXPORT_FOLDER_KEY, str(target.parent))
         wanted = self.current_filter()
+        self.export_button.setEnabled(False)  # one list at a time: the window stays usable meanwhile
         try:
             result = run_with_progress(
                 self, _("Xuất danh sách hồ sơ"), _("Đang ghi danh sách hồ sơ ra {name}…").format(name=target.name),
@@ -182,6 +183,8 @@ class RegisterPage(Page):
         except (CchcError, OSError) as exc:
             messages.error(self, user_message(exc))
             return None
+        finally:
+            self.export_button.setEnabled(True)
         messages.file_written(self, _("Xuất danh sách hồ sơ"), _("Đã ghi {n} hồ sơ vào tệp {path}.").format(
             n=formatting.number(result.rows), path=target), target)
         return target

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QWidget
 
 from cchc_desktop import formatting
@@ -31,8 +31,9 @@ class TodayPage(Page):
         top.addWidget(self.date_label, 1)
         self.print_button = QPushButton(_("In danh sách (Ctrl+P)"))
         self.print_button.setObjectName("printWorkList")
-        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
         self.print_button.clicked.connect(self.print_list)
+        # The page's own shortcut: the button's (setShortcut) never fired from the keyboard, a page-level one does
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_list)
         top.addWidget(self.print_button)
         self.layout_.addLayout(top)
         self.tabs = QTabWidget()
