@@ -52,6 +52,11 @@ class ChecklistError(ValueError):
         super().__init__(problem)
         self.line, self.problem = line, problem
 
+    def sentence(self) -> str:
+        """The problem as a field's message: «Dòng 2: Số lượng phải từ 1 đến 99.»"""
+        where = _("Dòng {n}: ").format(n=self.line) if self.line else ""
+        return f"{where}{self.problem[:1].upper()}{self.problem[1:]}."
+
 
 def _folded(text: str) -> str:
     """``text`` without diacritics, lower case, one character for each of ``text``'s (positions line up)."""
@@ -143,6 +148,12 @@ def check_document(document: DossierDocument) -> DossierDocument:
     return DossierDocument(name=name, kind=kind, count=document.count)
 
 
+def _at_most(documents: list[DossierDocument]) -> tuple[DossierDocument, ...]:
+    if len(documents) > MAX_DOCUMENTS:
+        raise ChecklistError(0, _("quá nhiều giấy tờ (tối đa {n})").format(n=MAX_DOCUMENTS))
+    return tuple(documents)
+
+
 def check_documents(documents: Iterable[DossierDocument]) -> tuple[DossierDocument, ...]:
     """Every document checked (``check_document``), at most ``MAX_DOCUMENTS``; ChecklistError names the first bad
     one by its place (from 1)."""
@@ -152,9 +163,7 @@ def check_documents(documents: Iterable[DossierDocument]) -> tuple[DossierDocume
             checked.append(check_document(document))
         except ChecklistError as exc:
             raise ChecklistError(number, exc.problem) from None
-    if len(checked) > MAX_DOCUMENTS:
-        raise ChecklistError(0, _("quá nhiều giấy tờ (tối đa {n})").format(n=MAX_DOCUMENTS))
-    return tuple(checked)
+    return _at_most(checked)
 
 
 def read_documents(text: str, default: DocumentKind = DocumentKind.COPY) -> tuple[DossierDocument, ...]:
@@ -167,15 +176,18 @@ def read_documents(text: str, default: DocumentKind = DocumentKind.COPY) -> tupl
             raise ChecklistError(number, exc.problem) from None
         if document is not None:
             documents.append(document)
-    if len(documents) > MAX_DOCUMENTS:
-        raise ChecklistError(0, _("quá nhiều giấy tờ (tối đa {n})").format(n=MAX_DOCUMENTS))
-    return tuple(documents)
+    return _at_most(documents)
 
 
 def document_line(document: DossierDocument) -> str:
     """The line ``read_line`` reads back to ``document``: «Ảnh 4x6 (bản chính, 2 bản)»."""
     said = document.kind.label.lower() + (f", {document.count} bản" if document.count != 1 else "")
     return f"{document.name} ({said})"
+
+
+def document_rows(documents: Iterable[DossierDocument]) -> list[tuple[str, str, int]]:
+    """(name, kind, count) of each document, as a checklist's rows are stored."""
+    return [(document.name, document.kind.value, document.count) for document in documents]
 
 
 def documents_text(documents: Iterable[DossierDocument]) -> str:

@@ -18,7 +18,7 @@ from datetime import time
 from sqlite_utils import Database
 
 from cchc_desktop.domain.catalogue import InterAgency, OnlineLevel, SupplementRule, TimeLimitUnit
-from cchc_desktop.domain.checklists import ChecklistError, check_documents, read_documents
+from cchc_desktop.domain.checklists import ChecklistError, check_documents, document_rows, read_documents
 from cchc_desktop.domain.dossiers import DocumentKind, DossierDocument
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import ValidationError
@@ -153,11 +153,7 @@ def _load_reference_checklists(db: Database) -> None:
     ids = queries.procedure_ids(db)
     for code, documents in read_reference_checklists().items():
         if code in ids and ids[code] not in has:
-            queries.replace_checklist(db, ids[code], _rows(documents))
-
-
-def _rows(documents: Iterable[DossierDocument]) -> list[tuple[str, str, int]]:
-    return [(document.name, document.kind.value, document.count) for document in documents]
+            queries.replace_checklist(db, ids[code], document_rows(documents))
 
 
 @dataclass(frozen=True)
@@ -218,9 +214,8 @@ class CatalogueService:
         try:
             checked = read_documents(documents) if isinstance(documents, str) else check_documents(documents)
         except ChecklistError as exc:
-            where = _("Dòng {n}: ").format(n=exc.line) if exc.line else ""
-            raise ValidationError({"documents": f"{where}{exc.problem[:1].upper()}{exc.problem[1:]}."}) from None
+            raise ValidationError({"documents": exc.sentence()}) from None
         with writing(self.db):
-            queries.replace_checklist(self.db, found, _rows(checked))
+            queries.replace_checklist(self.db, found, document_rows(checked))
         return checked
 

@@ -782,7 +782,7 @@ class ImportService(ActsForSession):
             for row in rows:
                 if row["documents"] is _KEEP:
                     continue
-                listed = [(document.name, document.kind.value, document.count) for document in row["documents"]]
+                listed = checklists.document_rows(row["documents"])
                 if catalogue_queries.checklist(self.db, ids[row["code"]]) != listed:
                     catalogue_queries.replace_checklist(self.db, ids[row["code"]], listed)
                     if row["code"] in stored and stored[row["code"]]["id"] not in updated:

@@ -302,8 +302,7 @@ class ReceptionPage(Page):
         try:
             saved = self.service.register(self.new_dossier(self.typed_documents()))
         except ChecklistError as exc:
-            where = _("Dòng {n}: ").format(n=exc.line) if exc.line else ""
-            self.errors.show({"documents": f"{where}{exc.problem[:1].upper()}{exc.problem[1:]}."})
+            self.errors.show({"documents": exc.sentence()})
             self.status.setText(_("Chưa lưu: hãy sửa các ô được đánh dấu."))
             return
         except ValidationError as exc:
