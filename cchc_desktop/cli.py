@@ -232,7 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  cchc import procedures thutuc.xlsx\n"
             "  cchc import tasks kehoach2024.xlsx --year 2024\n"
             "  cchc import surveys phieukhaosat.xlsx\n"
-            "  cchc import inspections kiemtra.csv --skip-invalid --rejects loi.csv"))
+            "  cchc import inspections kiemtra.csv --skip-invalid --rejects loi.csv\n"
+            "  cchc import dossiers xuat-tu-tinh.xlsx --mapping \"Hệ thống một cửa tỉnh\""))
     import_.add_argument("kind", choices=["dossiers", "procedures", "tasks", "surveys", "inspections"], metavar="LOẠI",
                          help=_("dossiers (hồ sơ), procedures (danh mục thủ tục hành chính), tasks (nhiệm vụ kế "
                                 "hoạch CCHC), surveys (phiếu khảo sát hài lòng) hoặc inspections (kiểm tra kỷ luật, "
@@ -244,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help=_("ghi các dòng sai kèm cột «Lý do» vào tệp này (.csv hoặc .xlsx)"))
     import_.add_argument("--update", action="store_true",
                          help=_("hồ sơ đã có (cùng mã) mà dữ liệu khác thì cập nhật thay vì báo lỗi"))
+    import_.add_argument("--mapping", metavar="TÊN",
+                         help=_("đọc các cột theo cách ghép cột đã lưu với tên này (tệp xuất từ hệ thống khác, "
+                                "tiêu đề cột khác; lưu trong cửa sổ Tệp › Nhập dữ liệu…)"))
     import_.add_argument("--year", type=int, metavar="NĂM",
                          help=_("tasks: năm của kế hoạch (mặc định: năm ghi ở cột «Thời hạn»)"))
     import_.set_defaults(handler=_cmd_import)
@@ -451,9 +455,10 @@ def _print_problems(problems: Sequence[RowProblem], rejects: str | None) -> None
 
 
 def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.domain.mappings import ImportKind
+    from cchc_desktop.progress import TerminalLine
+    from cchc_desktop.services.import_runs import ImportOptions, result_message
     from cchc_desktop.services.imports import ImportRejected
-    from cchc_desktop.services.inspection_import import InspectionImportResult
-    from cchc_desktop.services.task_import import TaskImportResult
 
     if args.skip_invalid and not args.rejects:
         print(_("Lỗi: --skip-invalid cần --rejects TỆP (nơi ghi các dòng bị bỏ qua)."), file=sys.stderr)
@@ -465,23 +470,14 @@ def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
     if not source.is_file():
         raise CchcError(_("Không tìm thấy tệp «{path}».").format(path=source))
     rejects = Path(args.rejects) if args.rejects else None
+    kind = ImportKind(args.kind)
     with _open(db_path) as office:
-        service = office.imports
+        mapping = office.mappings.named(kind, args.mapping).headers if args.mapping else None
+        options = ImportOptions(skip_invalid=args.skip_invalid, update=args.update, rejects=rejects, year=args.year,
+                                mapping=mapping)
         try:
-            if args.kind == "dossiers":
-                result = service.import_dossiers(source, skip_invalid=args.skip_invalid, update=args.update,
-                                                 rejects=rejects)
-            elif args.kind == "procedures":
-                result = service.import_procedures(source, skip_invalid=args.skip_invalid, rejects=rejects)
-            elif args.kind == "surveys":
-                result = office.survey_import.import_surveys(source, skip_invalid=args.skip_invalid,
-                                                             rejects=rejects)
-            elif args.kind == "inspections":
-                result = office.inspection_import.import_inspections(source, skip_invalid=args.skip_invalid,
-                                                                     rejects=rejects)
-            else:
-                result = office.task_import.import_tasks(source, year=args.year, skip_invalid=args.skip_invalid,
-                                                         rejects=rejects)
+            with TerminalLine(sys.stderr) as progress:
+                result = office.import_runner.run(kind, source, options, progress)
         except ImportRejected as exc:
             _print_problems(exc.problems, args.rejects)
             print(_("Không ghi dữ liệu nào: có {n} dòng lỗi.").format(n=exc.bad_rows), file=sys.stderr)
@@ -492,28 +488,7 @@ def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
             return EXIT_USER_ERROR
     if result.problems:
         _print_problems(result.problems, args.rejects)
-    if args.kind == "dossiers":
-        message = _("Đã nhập {n} hồ sơ ({m} bỏ qua vì trùng).").format(n=result.inserted, m=result.unchanged)
-        if result.updated:
-            message = _("Đã nhập {n} hồ sơ, cập nhật {u} hồ sơ ({m} bỏ qua vì trùng).").format(
-                n=result.inserted, u=result.updated, m=result.unchanged)
-    elif args.kind == "procedures":
-        message = _("Đã nhập {n} thủ tục mới, cập nhật {u} thủ tục ({m} không đổi); thêm {f} lĩnh vực mới.").format(
-            n=result.inserted, u=result.updated, m=result.unchanged, f=result.fields_created)
-    elif args.kind == "surveys":
-        message = _("Đã nhập {n} phiếu khảo sát ({m} bỏ qua vì đã có).").format(n=result.inserted, m=result.unchanged)
-    elif isinstance(result, InspectionImportResult):
-        message = _("Đã nhập {n} cuộc kiểm tra mới, {f} vấn đề phát hiện mới; cập nhật {u} bản ghi ({m} dòng đã có, "
-                    "không đổi).").format(n=result.inserted, f=result.findings_inserted, u=result.updated,
-                                          m=result.unchanged)
-    elif isinstance(result, TaskImportResult):
-        message = _("Đã nhập {n} nhiệm vụ mới, cập nhật {u} nhiệm vụ ({m} không đổi) vào kế hoạch CCHC năm {year}."
-                    ).format(n=result.inserted, u=result.updated, m=result.unchanged, year=result.year)
-        if result.plan_created:
-            message += " " + _("Đã tạo kế hoạch năm {year} (chưa có số, ngày quyết định).").format(year=result.year)
-    else:
-        raise AssertionError(args.kind)
-    _out(message)
+    _out(result_message(kind, result))
     if result.rejected:
         _out(_("Bỏ qua {n} dòng lỗi, đã ghi vào {path}.").format(n=result.rejected, path=rejects))
     return EXIT_OK

@@ -10,8 +10,8 @@ in the services, against ``office.session``; writes go through the one transacti
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -37,10 +37,12 @@ if TYPE_CHECKING:
     from cchc_desktop.services.desk_refusals import DeskRefusalService
     from cchc_desktop.services.drafts import DraftService
     from cchc_desktop.services.exports import ExportService
+    from cchc_desktop.services.import_runs import ImportRunner
     from cchc_desktop.services.imports import ImportService
     from cchc_desktop.services.inspection_import import InspectionImportService
     from cchc_desktop.services.inspections import InspectionService
     from cchc_desktop.services.kiosk import KioskService
+    from cchc_desktop.services.mappings import MappingService
     from cchc_desktop.services.papers import PaperStore
     from cchc_desktop.services.plans import PlanService
     from cchc_desktop.services.printing import PrintingService
@@ -114,6 +116,18 @@ class Office:
             with self._readers_lock:
                 self._readers.append(db)
         return db
+
+    @contextmanager
+    def companion(self) -> Iterator[Office]:
+        """The same file, session and clock through a connection of the calling thread, closed at the end: what long
+        work that writes off the window's thread (an import) runs on. Its writes wait for the window's and the
+        window's for its (``BEGIN IMMEDIATE``, the busy timeout); it sees what the window committed."""
+        other = Office(open_db(self.db_path, migrate=False, create=False), self.db_path, clock=self.now)
+        try:
+            sessions.begin(other.db, self.session)
+            yield other
+        finally:
+            other.close()
 
     def close(self) -> None:
         with self._readers_lock:
@@ -196,6 +210,12 @@ class Office:
         return ExportService(self.db)
 
     @cached_property
+    def import_runner(self) -> ImportRunner:
+        """Imports of every kind, with their options, mapping and progress (the window's «Nhập dữ liệu»)."""
+        from cchc_desktop.services.import_runs import ImportRunner
+        return ImportRunner(self.db, clock=self.now)
+
+    @cached_property
     def imports(self) -> ImportService:
         from cchc_desktop.services.imports import ImportService
         return ImportService(self.db, clock=self.now)
@@ -209,6 +229,11 @@ class Office:
     def inspections(self) -> InspectionService:
         from cchc_desktop.services.inspections import InspectionService
         return InspectionService(self.db, clock=self.now)
+
+    @cached_property
+    def mappings(self) -> MappingService:
+        from cchc_desktop.services.mappings import MappingService
+        return MappingService(self.db, clock=self.now)
 
     @cached_property
     def kiosk(self) -> KioskService:

@@ -35,7 +35,7 @@ AUDITED_TABLES = (
     "survey_criterion", "survey", "survey_answer",
     "inspection_criterion", "inspection", "inspection_check", "finding",
     "plan", "plan_task", "directive_document",
-    "report_manual_value", "report", "report_section_draft",
+    "report_manual_value", "report", "report_section_draft", "import_mapping",
 )
 # Columns whose value is never copied into the log: a fingerprint shows that it changed, not what it is.
 SECRET_COLUMNS = {"user": ("password_hash",)}

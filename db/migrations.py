@@ -186,6 +186,12 @@ def m0015_undo_steps(db: Database) -> None:
     run_sql_file(db, "0015_undo_steps.sql")
 
 
+@MIGRATIONS(name="m0016_import_mappings")
+def m0016_import_mappings(db: Database) -> None:
+    """The column mappings of imports, saved under a name (issue 19, db/sql/0016_import_mappings.sql)."""
+    run_sql_file(db, "0016_import_mappings.sql")
+
+
 def known_names(migrations: Migrations = MIGRATIONS) -> list[str]:
     """Names of the migrations this version of the program knows, in order."""
     return [migration.name for migration in migrations._migrations]

@@ -60,7 +60,9 @@ from cchc_desktop.domain.papers import form_set_for
 from cchc_desktop.domain.supplements import resumed_due
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError
+from cchc_desktop.formatting import number
 from cchc_desktop.i18n import _
+from cchc_desktop.progress import Progress, no_progress
 from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.settings import SettingsService
@@ -70,7 +72,9 @@ from cchc_desktop.services.tables import (
     LATEST_YEAR,
     PROCEDURE_COLUMNS,
     PROCEDURE_REQUIRED,
+    READ_STEP,
     Cell,
+    HeaderMapping,
     ImportRejected,
     ImportResult,
     Problems,
@@ -96,6 +100,7 @@ log = logging.getLogger("cchc.services")
 
 Clock = Callable[[], datetime]
 ChoiceT = TypeVar("ChoiceT", bound=Choice)
+Staged = tuple[str | None, list[object]]  # (code given, prepared row): what ``staging.stage`` takes
 
 EARLIEST_YEAR = 2000  # as at the reception desk: no commune records from before the 2000s
 MAX_LENGTH = {
@@ -258,6 +263,7 @@ class ImportService(ActsForSession):
     @requires(Permission.IMPORT)
     def import_dossiers(
         self, path: Path, *, skip_invalid: bool = False, update: bool = False, rejects: Path | None = None,
+        mapping: HeaderMapping | None = None, progress: Progress = no_progress,
     ) -> ImportResult:
         """Import the dossiers of ``path`` (see the module's docstring).
 
@@ -268,7 +274,7 @@ class ImportService(ActsForSession):
             table_format(rejects)  # a name we cannot write is said before any work
         context = self._context()
         rows: list[_Dossier] = []
-        with open_table(path, DOSSIER_COLUMNS, DOSSIER_REQUIRED) as table:
+        with open_table(path, DOSSIER_COLUMNS, DOSSIER_REQUIRED, mapping=mapping, progress=progress) as table:
             problems = Problems(table, DOSSIER_COLUMNS)
             for line, cells in table.rows():
                 row = self._check(table, problems, context, line, cells)
@@ -290,7 +296,7 @@ class ImportService(ActsForSession):
         inserts = [row for row in inserts if row.line not in problems]
         updates = [(row, old) for row, old in updates if row.line not in problems]
         problems.finish(path, DOSSIER_REQUIRED, skip_invalid=skip_invalid, rejects=rejects)
-        self._write(inserts, updates, context, path.name)
+        self._write(inserts, updates, context, path.name, progress)
         result = ImportResult(
             inserted=len(inserts), updated=len(updates), unchanged=unchanged, rejected=len(problems),
             problems=tuple(problems.all()), rejects=rejects,
@@ -607,7 +613,7 @@ class ImportService(ActsForSession):
 
     def _write(
         self, inserts: list[_Dossier], updates: list[tuple[_Dossier, dict[str, Any]]], context: _Context,
-        file_name: str,
+        file_name: str, progress: Progress = no_progress,
     ) -> None:
         """Every new dossier with its events (and apology letter), then the updates, in short transactions
         (``db.queries.staging``): staged, marked ready, moved in. New dossiers without a code get the next codes
@@ -619,14 +625,17 @@ class ImportService(ActsForSession):
                               source=source)
         try:
             with staging.checkpoint_at_end(self.db):
-                self._stage_and_move(batch, inserts, updates, context, file_name)
+                self._stage_and_move(batch, inserts, updates, context, file_name, progress)
         finally:
             staging.release(batch)
 
     def _stage_and_move(self, batch: int, inserts: list[_Dossier], updates: list[tuple[_Dossier, dict[str, Any]]],
-                        context: _Context, file_name: str) -> None:
+                        context: _Context, file_name: str, progress: Progress) -> None:
+        """Staged (``progress`` told, and ``Cancelled`` from it discarding the batch), then moved in whole."""
+        total = len(inserts) + len(updates)
+        payloads = self._payloads(inserts, updates, context, file_name)
         try:
-            staging.stage(self.db, batch, self._payloads(inserts, updates, context, file_name))
+            staging.stage(self.db, batch, _told(payloads, progress, total))
             taken = staging.mark_ready(self.db, batch)
         except BaseException:
             with contextlib.suppress(Exception):  # else the next opening discards it
@@ -729,13 +738,14 @@ class ImportService(ActsForSession):
     @requires(Permission.IMPORT)
     def import_procedures(
         self, path: Path, *, skip_invalid: bool = False, rejects: Path | None = None,
+        mapping: HeaderMapping | None = None, progress: Progress = no_progress,
     ) -> ImportResult:
         """Import the procedure catalogue of ``path``: new codes are added, known codes updated (columns
         missing from the file, and an empty «Khi bổ sung» or «Thời hạn giải quyết», keep their value);
         a field named for the first time is created. Same all-or-nothing rules as the dossiers."""
         if rejects is not None:
             table_format(rejects)
-        with open_table(path, PROCEDURE_COLUMNS, PROCEDURE_REQUIRED) as table:
+        with open_table(path, PROCEDURE_COLUMNS, PROCEDURE_REQUIRED, mapping=mapping, progress=progress) as table:
             problems = Problems(table, PROCEDURE_COLUMNS)
             rows: list[dict[str, Any]] = []
             for line, cells in table.rows():
@@ -889,6 +899,14 @@ def _procedure_values(row: dict[str, Any], old: dict[str, Any] | None, field_id:
     fee = row["fee"] if row["fee"] is not _KEEP else (old["fee"] if old else None)
     published = row["published_by"] if row["published_by"] is not _KEEP else (old["published_by"] if old else None)
     return (row["name"], fold(row["name"]), field_id, limit, unit, rule, online, fee, published)
+
+
+def _told(payloads: Iterator[Staged], progress: Progress, total: int) -> Iterator[Staged]:
+    """``payloads`` with ``progress`` told of every ``READ_STEP`` of them (the staging's pace)."""
+    for done, payload in enumerate(payloads):
+        if done % READ_STEP == 0:
+            progress(_("Đang ghi hồ sơ: {n}/{total}").format(n=number(done), total=number(total)), done, total)
+        yield payload
 
 
 def _same(when: When | None, stored: str | None) -> bool:

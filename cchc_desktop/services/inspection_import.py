@@ -37,6 +37,7 @@ from cchc_desktop.domain.inspections import SubjectKind
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.formatting import short_date
 from cchc_desktop.i18n import _
+from cchc_desktop.progress import Progress, no_progress
 from cchc_desktop.services.inspections import (
     FindingInput,
     InspectionInput,
@@ -48,6 +49,7 @@ from cchc_desktop.services.tables import (
     INSPECTION_COLUMNS,
     INSPECTION_REQUIRED,
     Cell,
+    HeaderMapping,
     ImportResult,
     Problems,
     cell_text,
@@ -126,6 +128,7 @@ class InspectionImportService(ActsForSession):
     @requires(Permission.IMPORT)
     def import_inspections(
         self, path: Path, *, skip_invalid: bool = False, rejects: Path | None = None,
+        mapping: HeaderMapping | None = None, progress: Progress = no_progress,
     ) -> InspectionImportResult:
         """Import the inspections and findings of ``path``.
 
@@ -136,7 +139,8 @@ class InspectionImportService(ActsForSession):
             table_format(rejects)  # a name we cannot write is said before any work
         today = self.clock().date()
         rows: list[_Row] = []
-        with open_table(path, INSPECTION_COLUMNS, INSPECTION_REQUIRED) as table:
+        with open_table(path, INSPECTION_COLUMNS, INSPECTION_REQUIRED, mapping=mapping,
+                        progress=progress) as table:
             problems = Problems(table, INSPECTION_COLUMNS)
             for line, cells in table.rows():
                 row = self._read(problems, line, table.pick(cells), today)

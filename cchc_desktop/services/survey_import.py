@@ -32,6 +32,7 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain.surveys import Score, SurveyCriterion, SurveyMethod
 from cchc_desktop.domain.users import Permission
+from cchc_desktop.progress import Progress, no_progress
 from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.surveys import (
     CheckedSurvey,
@@ -47,6 +48,7 @@ from cchc_desktop.services.tables import (
     SURVEY_REQUIRED,
     Cell,
     Column,
+    HeaderMapping,
     ImportResult,
     Problems,
     cell_text,
@@ -120,7 +122,10 @@ class SurveyImportService:
         self.surveys = SurveyService(db, clock=clock, user_id=user_id)
 
     @requires(Permission.IMPORT)
-    def import_surveys(self, path: Path, *, skip_invalid: bool = False, rejects: Path | None = None) -> ImportResult:
+    def import_surveys(
+        self, path: Path, *, skip_invalid: bool = False, rejects: Path | None = None,
+        mapping: HeaderMapping | None = None, progress: Progress = no_progress,
+    ) -> ImportResult:
         """Import the responses of ``path``; ``unchanged`` counts the rows already in the database.
 
         Raises TableFileError (the file as a whole) or ImportRejected (bad rows, without ``skip_invalid``);
@@ -131,7 +136,7 @@ class SurveyImportService:
         questionnaire = Questionnaire(self.surveys.criteria())
         columns = survey_columns(questionnaire.criteria)
         rows: list[_Row] = []
-        with open_table(path, columns, SURVEY_REQUIRED) as table:
+        with open_table(path, columns, SURVEY_REQUIRED, mapping=mapping, progress=progress) as table:
             problems = Problems(table, columns)
             criteria = [criterion for criterion in questionnaire.criteria if table.has(f"#{criterion.id}")]
             for line, cells in table.rows():

@@ -43,6 +43,7 @@ from cchc_desktop.errors import CchcError, ValidationError, file_reason
 from cchc_desktop.files import check_output
 from cchc_desktop.formatting import file_size, number
 from cchc_desktop.i18n import _
+from cchc_desktop.progress import Progress, no_progress
 from cchc_desktop.text import clean, fold
 
 # Limits of a file to import: past any of them the whole file is refused (a TableFileError naming the limit;
@@ -68,6 +69,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")  # what ``neutralise`` puts an apostrophe before
 _NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")  # what ``unneutralise`` takes one off
 HEADER_SEARCH_ROWS = 20  # a title above the header row is tolerated
+READ_STEP = 1_000  # rows read between two progress reports
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -82,6 +84,9 @@ _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 _DTD_TROUBLE = re.compile(r"amplification|entit|DTD|DOCTYPE", re.IGNORECASE)  # what expat says of one
 _PROLOG_BYTES = 64 * 1024  # how much of each XML part is searched for a DTD (it must come before the root)
 _RATIO_FROM = 1024 * 1024  # a part smaller than this unpacked may be packed as tightly as it likes
+
+
+HeaderMapping = dict[str, str]  # another system's header → the column key it is read as ("": not read)
 
 
 @dataclass(frozen=True)
@@ -219,6 +224,8 @@ class Table:
     headers: dict[str, str]
     _rows: Iterator[tuple[int, list[Cell]]] = field(repr=False)
     dated: frozenset[str] = frozenset()  # the keys of the columns of dates
+    progress: Progress = field(default=no_progress, repr=False)  # told of every ``READ_STEP`` rows read
+    mapping: HeaderMapping | None = None  # the other system's headers it was read with (the rejects file reads again)
 
     def rows(self) -> Iterator[tuple[int, list[Cell]]]:
         """(line number in the file, cells) of every non-empty row after the header.
@@ -240,8 +247,14 @@ class Table:
                 ).format(name=self.name, limit=number(MAX_ROWS), line=number(line)))
             if watch.columns:
                 watch.see(line, cells)
+            if count % READ_STEP == 0:
+                self._read_so_far(count)  # (may raise Cancelled: nothing is written while reading)
             yield line, cells
+        self._read_so_far(count)
         watch.check(self.name, self.headers)
+
+    def _read_so_far(self, count: int) -> None:
+        self.progress(_("Đang đọc tệp: {n} dòng").format(n=number(count)), count, 0)
 
     def has(self, key: str) -> bool:
         return key in self.index
@@ -680,16 +693,25 @@ def _xlsx_rows(path: Path) -> Iterator[Iterator[tuple[int, list[Cell]]]]:
         book.close()
 
 
-def _find_header(
-    name: str, rows: Iterator[tuple[int, list[Cell]]], columns: Sequence[Column],
-    required: Sequence[Sequence[str]],
-) -> tuple[list[str], dict[str, int], dict[str, str]]:
-    """The header row (the first row naming a known column, among the first rows) and the columns' places."""
+def header_keys(columns: Sequence[Column], mapping: HeaderMapping | None = None) -> dict[str, str]:
+    """Folded header → column key: the contract's headers, aliases and keys, then ``mapping``'s headers (which win:
+    a source's own «Ngày nhận» may be our «Ngày tiếp nhận»; mapped to "" a header is not read at all)."""
     known = {}
     for column in columns:
         for text in (column.header, *column.aliases):
             known[_header_key(text)] = column.key
         known[column.key] = column.key
+    for header, key in (mapping or {}).items():
+        known[_header_key(header)] = key
+    return known
+
+
+def _find_header(
+    name: str, rows: Iterator[tuple[int, list[Cell]]], columns: Sequence[Column],
+    required: Sequence[Sequence[str]], mapping: HeaderMapping | None = None,
+) -> tuple[list[str], dict[str, int], dict[str, str]]:
+    """The header row (the first row naming a known column, among the first rows) and the columns' places."""
+    known = header_keys(columns, mapping)
     seen = 0
     for _line, cells in rows:
         if _blank(cells):
@@ -701,7 +723,7 @@ def _find_header(
         duplicates: list[str] = []
         for position, text in enumerate(texts):
             key = known.get(_header_key(text))
-            if key is None:
+            if not key:
                 continue
             if key in index:
                 duplicates.append(text)
@@ -727,13 +749,54 @@ def _find_header(
 
 
 @contextmanager
-def open_table(path: Path, columns: Sequence[Column], required: Sequence[Sequence[str]] = ()) -> Iterator[Table]:
+def open_table(
+    path: Path, columns: Sequence[Column], required: Sequence[Sequence[str]] = (), *,
+    mapping: HeaderMapping | None = None, progress: Progress = no_progress,
+) -> Iterator[Table]:
     """Open a CSV file or the first sheet of an .xlsx, find its header row, and give its rows.
 
-    Header cells are matched to ``columns`` by key or Vietnamese header, ignoring case and diacritics;
-    unknown columns are ignored. Raises TableFileError for a file that cannot be read as such a table, or
-    past one of the limits ``MAX_*`` (the file's size first, before anything is read).
+    Header cells are matched to ``columns`` by key or Vietnamese header, ignoring case and diacritics, and by
+    ``mapping`` (another system's headers, ``header_keys``); unknown columns are ignored. ``progress`` hears of
+    the rows read. Raises TableFileError for a file that cannot be read as such a table, or past one of the limits
+    ``MAX_*`` (the file's size first, before anything is read).
     """
+    with _raw_rows(path) as rows:
+        texts, index, headers = _find_header(path.name, rows, columns, required, mapping)
+        dated = frozenset(column.key for column in columns if column.dated)
+        yield Table(path.name, texts, index, headers, rows, dated, progress, mapping)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The top of a file to import, as the window shows it before the import: the header row as written, the
+    column key each of its cells is read as ("" when none), and the first rows' cells as text."""
+
+    header: list[str]
+    keys: list[str]
+    rows: list[list[str]]
+    found: bool  # a header row naming a known column was found (else the first row is shown as the header)
+
+
+def preview_table(path: Path, columns: Sequence[Column], mapping: HeaderMapping | None = None, *,
+                  count: int = 8) -> Preview:
+    """The header and first ``count`` rows of ``path`` read as ``open_table`` would read it with ``mapping``; a file
+    whose headers are all another system's still previews (its first row as the header), for them to be mapped.
+    Raises TableFileError for a file that cannot be read at all."""
+    known = header_keys(columns, mapping)
+    with _raw_rows(path) as rows:
+        top = [cells for _line, cells in itertools.islice(rows, HEADER_SEARCH_ROWS + count) if not _blank(cells)]
+    texts = [[cell_text(cell) for cell in cells] for cells in top]
+    start = next((place for place, cells in enumerate(texts[:HEADER_SEARCH_ROWS])
+                  if any(known.get(_header_key(text)) for text in cells)), None)
+    found = start is not None
+    header = texts[start or 0] if texts else []
+    keys = [known.get(_header_key(text), "") if text else "" for text in header]
+    return Preview(header, keys, texts[(start or 0) + 1:][:count], found)
+
+
+@contextmanager
+def _raw_rows(path: Path) -> Iterator[Iterator[tuple[int, list[Cell]]]]:
+    """(line, cells) of every row of a CSV file or of an .xlsx's first sheet, after the checks of the whole file."""
     name = path.name
     try:
         with path.open("rb") as handle:
@@ -754,11 +817,9 @@ def open_table(path: Path, columns: Sequence[Column], required: Sequence[Sequenc
             "Tệp «{name}» nặng {size}, quá giới hạn {limit} của một tệp nhập. Hãy chia tệp thành nhiều tệp nhỏ "
             "hơn (ví dụ mỗi tệp một quý hoặc một năm) rồi nhập lần lượt. Chưa ghi dữ liệu nào."
         ).format(name=name, size=_size(size), limit=_size(MAX_FILE_BYTES)))
-    dated = frozenset(column.key for column in columns if column.dated)
     workbook = head.startswith(_XLSX_MAGIC) or path.suffix.lower() in (".xlsx", ".xlsm")
     with (_xlsx_rows(path) if workbook else _csv_rows(path, head)) as rows:
-        texts, index, headers = _find_header(name, rows, columns, required)
-        yield Table(name, texts, index, headers, rows, dated)
+        yield rows
 
 
 # -- writing -------------------------------------------------------------------------------------------
@@ -978,6 +1039,14 @@ class RowProblem:
         return _("Dòng {line}: {message}.").format(line=self.line, message=self.message)
 
 
+def write_problems(path: Path, problems: Sequence[RowProblem]) -> None:
+    """The list of bad rows as a table (line, column, reason) at ``path`` (.csv or .xlsx), written whole or not at
+    all: what the window's import saves from its list of errors."""
+    with write_table(path, [_("Dòng"), _("Cột"), REASON_HEADER], sheet=_("Dòng lỗi")) as append:
+        for problem in problems:
+            append([str(problem.line), problem.column or "", problem.message])
+
+
 _QUOTED = re.compile(r"«[^»]*»")
 LINES_NAMED = 5  # the lines a summary names for each cause
 
@@ -1063,7 +1132,7 @@ class Problems:
 
     def _write_rejects(self, path: Path, required: Sequence[Sequence[str]], rejects: Path) -> None:
         width = len(self.table.header_cells)
-        with open_table(path, self.columns, required) as again, \
+        with open_table(path, self.columns, required, mapping=self.table.mapping) as again, \
                 write_table(rejects, [*self.table.header_cells, REASON_HEADER], sheet=_("Dòng lỗi")) as append:
             for line, cells in again.rows():
                 if line in self.reasons:

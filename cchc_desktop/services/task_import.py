@@ -39,6 +39,7 @@ from cchc_desktop.domain.plans import PlanTask, ReformArea, TaskSource, TaskStat
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
+from cchc_desktop.progress import Progress, no_progress
 from cchc_desktop.services.plans import (
     EARLIEST_YEAR,
     LATEST_YEAR,
@@ -53,6 +54,7 @@ from cchc_desktop.services.tables import (
     TASK_COLUMNS,
     TASK_REQUIRED,
     Cell,
+    HeaderMapping,
     ImportResult,
     Problems,
     Table,
@@ -187,6 +189,7 @@ class TaskImportService:
     @requires(Permission.IMPORT)
     def import_tasks(
         self, path: Path, *, year: int | None = None, skip_invalid: bool = False, rejects: Path | None = None,
+        mapping: HeaderMapping | None = None, progress: Progress = no_progress,
     ) -> TaskImportResult:
         """Import the tasks of ``path`` into the plan of ``year`` (or of the year its deadlines name).
 
@@ -200,7 +203,7 @@ class TaskImportService:
                 first=EARLIEST_YEAR, last=LATEST_YEAR)})
         today = self.clock().date()
         rows: list[_Row] = []
-        with open_table(path, TASK_COLUMNS, TASK_REQUIRED) as table:
+        with open_table(path, TASK_COLUMNS, TASK_REQUIRED, mapping=mapping, progress=progress) as table:
             problems = Problems(table, TASK_COLUMNS)
             for line, cells in table.rows():
                 row = self._read(table, problems, line, cells)

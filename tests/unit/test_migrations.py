@@ -547,3 +547,28 @@ def test_undo_arrives_and_the_history_keeps_every_step(tmp_path: Path) -> None:
     old_step = db.execute("SELECT d.code FROM dossier d WHERE d.status = 'in_progress' LIMIT 1").fetchone()[0]
     assert service.undo_offer(old_step) is None
     db.close()
+
+
+def test_import_mappings_arrive_audited_in_a_database_that_predates_them(tmp_path: Path) -> None:
+    """m0016 on a v15 database: the mappings' table arrives with its audit triggers and CHECKs, the trail whole."""
+    from cchc_desktop.domain.mappings import ImportKind
+    from cchc_desktop.services.mappings import MappingService
+    from db import audit
+
+    path = tmp_path / "v15.sqlite3"
+    old = open_db(path, migrations=_upto("m0016_import_mappings"))
+    old.close()
+    db = open_db(path)
+    assert schema_state(db).pending == ()
+    MappingService(db).save(ImportKind.DOSSIERS, "Tỉnh", {"Ngày nhận": "received_at"},
+                            {"received_at": "Ngày tiếp nhận"}, ["Ngày nhận"])
+    assert db.execute("SELECT count(*) FROM audit_log WHERE table_name = 'import_mapping'").fetchone()[0] == 1
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO import_mapping (kind, name, name_folded, headers, signature, updated_at) "
+                   "VALUES ('people', 'x', 'x', '{}', '', '2025-01-01')")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO import_mapping (kind, name, name_folded, headers, signature, updated_at) "
+                   "VALUES ('dossiers', 'y', 'y', '[1]', '', '2025-01-01')")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert audit.trigger_problems(db.conn) == [] and audit.replay_problems(db.conn) == []
+    db.close()
