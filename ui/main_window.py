@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from cchc_desktop import APP_NAME
-from cchc_desktop.domain.users import Role
+from cchc_desktop.domain.users import Permission, Role
 from cchc_desktop.i18n import _
 from cchc_desktop.services import sessions
 from ui.context import AppContext
@@ -123,6 +124,13 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&Tệp"))
+        self.import_action = QAction(_("&Nhập dữ liệu…"), self)
+        self.import_action.setObjectName("importAction")
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setEnabled(self.context.session.may(Permission.IMPORT))
+        self.import_action.triggered.connect(self.open_import)
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
         quit_action = QAction(_("Thoát"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -155,6 +163,14 @@ class MainWindow(QMainWindow):
         else:
             self.show()
         self.current_page().focus_first()  # the desk officer types at once
+
+    def open_import(self) -> QDialog:
+        """Tệp › Nhập dữ liệu… (Ctrl+I); the pages read the register again once it closes."""
+        from ui.dialogs.import_dialog import open_import
+
+        dialog = open_import(self.context, self)
+        dialog.finished.connect(lambda _result: [page.refresh() for page in self.pages.values()])
+        return dialog
 
     def show_about(self) -> None:
         from ui.dialogs import about  # the Designer loader is needed only here: keeps start-up short

@@ -83,11 +83,11 @@ def crash(parent: QWidget | None, text: str, details: str) -> None:
     error(parent, text, details=details)
 
 
-def choose_file(parent: QWidget | None, title: str, filters: str) -> Path | None:
-    """A file to read, picked in the system's dialog; None when cancelled."""
+def choose_file(parent: QWidget | None, title: str, filters: str, start: str = "") -> Path | None:
+    """A file to read, picked in the system's dialog (opened in ``start``, a folder); None when cancelled."""
     from PySide6.QtWidgets import QFileDialog
 
-    name, _filter = QFileDialog.getOpenFileName(parent, title, "", filters)
+    name, _filter = QFileDialog.getOpenFileName(parent, title, start, filters)
     return Path(name) if name else None
 
 

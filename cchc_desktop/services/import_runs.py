@@ -3,7 +3,7 @@ and the mapping), the run with its options and progress, and the sentence that s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -79,11 +79,13 @@ class ImportRunner:
         columns, _required = self.contract(kind)
         return {column.key: column.header for column in columns}
 
-    def required(self, kind: ImportKind) -> list[str]:
-        """The required groups as the window says them («Chủ hồ sơ», «Mã thủ tục hoặc Tên thủ tục»…)."""
+    def missing(self, kind: ImportKind, keys: Iterable[str]) -> list[str]:
+        """The required columns ``keys`` leave out, as the window says them («Mã thủ tục hoặc Tên thủ tục»)."""
         columns, required = self.contract(kind)
         header = {column.key: column.header for column in columns}
-        return [_(" hoặc ").join(header[key] for key in group) for group in required]
+        given = set(keys)
+        return [_(" hoặc ").join(header[key] for key in group) for group in required
+                if not any(key in given for key in group)]
 
     def preview(self, kind: ImportKind, path: Path, mapping: HeaderMapping | None = None) -> Preview:
         columns, _required = self.contract(kind)

@@ -56,6 +56,15 @@ class MappingService:
         row = queries.mapping_for(self.db, kind.value, signature(header))
         return _mapping(row) if row is not None else None
 
+    def for_rows(self, kind: ImportKind, rows: Sequence[Sequence[str]]) -> ColumnMapping | None:
+        """The mapping saved for the first of ``rows`` that is a saved source's header row (a file's top rows: a
+        title may stand above its header)."""
+        for row in rows:
+            found = self.for_header(kind, row)
+            if found is not None:
+                return found
+        return None
+
     @requires(Permission.IMPORT)
     def save(self, kind: ImportKind, name: str, headers: Mapping[str, str], keys: Mapping[str, str],
              header: Sequence[str]) -> ColumnMapping:

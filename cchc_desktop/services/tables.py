@@ -769,29 +769,39 @@ def open_table(
 @dataclass(frozen=True)
 class Preview:
     """The top of a file to import, as the window shows it before the import: the header row as written, the
-    column key each of its cells is read as ("" when none), and the first rows' cells as text."""
+    column key each of its cells is read as ("" when none), the first rows after it as text, and every row of the
+    top (``top``: where a saved mapping's header row is looked for)."""
 
     header: list[str]
     keys: list[str]
     rows: list[list[str]]
-    found: bool  # a header row naming a known column was found (else the first row is shown as the header)
+    found: bool  # a header row naming a known column was found (else the widest row is shown as the header)
+    top: list[list[str]] = field(default_factory=list)
 
 
 def preview_table(path: Path, columns: Sequence[Column], mapping: HeaderMapping | None = None, *,
                   count: int = 8) -> Preview:
-    """The header and first ``count`` rows of ``path`` read as ``open_table`` would read it with ``mapping``; a file
-    whose headers are all another system's still previews (its first row as the header), for them to be mapped.
-    Raises TableFileError for a file that cannot be read at all."""
+    """The header and first ``count`` rows of ``path`` read as ``open_table`` would read it with ``mapping``. A file
+    whose headers are all another system's still previews, for them to be mapped: its header is taken to be the
+    first of its widest rows (a title above it has one cell). Raises TableFileError for a file that cannot be read
+    at all."""
     known = header_keys(columns, mapping)
     with _raw_rows(path) as rows:
         top = [cells for _line, cells in itertools.islice(rows, HEADER_SEARCH_ROWS + count) if not _blank(cells)]
     texts = [[cell_text(cell) for cell in cells] for cells in top]
-    start = next((place for place, cells in enumerate(texts[:HEADER_SEARCH_ROWS])
-                  if any(known.get(_header_key(text)) for text in cells)), None)
+    head = texts[:HEADER_SEARCH_ROWS]
+    start = next((place for place, cells in enumerate(head) if any(known.get(_header_key(text)) for text in cells)),
+                 None)
     found = start is not None
-    header = texts[start or 0] if texts else []
+    if start is None:
+        widths = [sum(1 for text in cells if text) for cells in head]
+        start = widths.index(max(widths)) if widths else 0
+    header = texts[start] if texts else []
+    while header and not header[-1]:
+        header = header[:-1]
     keys = [known.get(_header_key(text), "") if text else "" for text in header]
-    return Preview(header, keys, texts[(start or 0) + 1:][:count], found)
+    body = [cells[:len(header)] + [""] * (len(header) - len(cells)) for cells in texts[start + 1:][:count]]
+    return Preview(header, keys, body, found, head)
 
 
 @contextmanager

@@ -61,7 +61,13 @@ def test_another_systems_export_is_refused_until_mapped_then_imports(runner: Imp
         runner.run(ImportKind.DOSSIERS, source)
     preview = runner.preview(ImportKind.DOSSIERS, source)
     assert not preview.found
-    assert preview.header == ["DANH SÁCH HỒ SƠ TIẾP NHẬN (xuất từ Hệ thống thông tin giải quyết TTHC tỉnh)"]
+    assert preview.header == PROVINCE_HEADER  # the widest row, not the title above it
+    assert preview.keys == [""] * len(PROVINCE_HEADER) and preview.rows[0][1] == "TINH-00000"
+    saved = MappingService(db, clock=lambda: NOW)
+    assert saved.for_rows(ImportKind.DOSSIERS, preview.top) is None
+    saved.save(ImportKind.DOSSIERS, "Tỉnh", PROVINCE_MAPPING, runner.keys(ImportKind.DOSSIERS), preview.header)
+    found = saved.for_rows(ImportKind.DOSSIERS, preview.top)  # below the title
+    assert found is not None and found.name == "Tỉnh"
 
     mapped = runner.preview(ImportKind.DOSSIERS, source, PROVINCE_MAPPING)
     assert mapped.found and mapped.header == PROVINCE_HEADER
