@@ -12,7 +12,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -152,8 +152,11 @@ def open_read_only(path: Path) -> sqlite3.Connection:
 PARTIAL_SUFFIX = ".part"
 
 
-def copy_database(conn: sqlite3.Connection, target: Path) -> Path:
+def copy_database(conn: sqlite3.Connection, target: Path,
+                  progress: Callable[[int, int], None] | None = None) -> Path:
     """A consistent copy through SQLite's online backup API, readable only by the owner, in rollback-journal mode.
+    ``progress(pages copied, pages)`` is called between steps of ``COPY_STEP_PAGES``; an exception from it stops
+    the copy (nothing left of it).
 
     Written as a hidden ``.NAME.<pid>.part`` and renamed when whole: a copy cut short never sits under a
     backup's name, and the partial copies of writers that died (a kill, a power cut) are removed first.
@@ -166,7 +169,11 @@ def copy_database(conn: sqlite3.Connection, target: Path) -> Path:
         out = sqlite3.connect(partial)
         try:
             os.chmod(partial, 0o600)
-            conn.backup(out)
+            if progress is None:
+                conn.backup(out)
+            else:
+                conn.backup(out, pages=COPY_STEP_PAGES,
+                            progress=lambda _status, remaining, total: progress(total - remaining, total))
             out.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, readable on read-only media
         finally:
             out.close()
@@ -178,6 +185,7 @@ def copy_database(conn: sqlite3.Connection, target: Path) -> Path:
     return target
 
 
+COPY_STEP_PAGES = 4096  # 16 MB of 4 KB pages between two progress reports of a copy
 _writing: set[Path] = set()  # the partial copies this process is writing now
 
 

@@ -25,6 +25,7 @@ from cchc_desktop.errors import StorageError, classify, from_environment, user_m
 from cchc_desktop.i18n import _, current_language, set_language
 from cchc_desktop.logs import LEVELS, log_tail, setup_logging
 from cchc_desktop.paths import resolve_db_path
+from cchc_desktop.progress import Cancelled, Progress, no_progress
 
 if TYPE_CHECKING:
     from cchc_desktop.office import Office
@@ -90,34 +91,35 @@ def install_excepthook() -> None:
 
 
 def create_demo_database(path: Path, *, interactive: bool) -> None:
-    """The first start on a machine: a demo database so every page has something to show."""
+    """A demo database at ``path`` so every page has something to show. Built beside it and renamed at the end, in
+    the window on a thread of its own with its progress and «Hủy» (``Cancelled`` then, and no file left)."""
+    from cchc_desktop import formatting
     from cchc_desktop.services.database import open_database
     from cchc_desktop.services.demo import generate_demo
+    from db.live import SIDE_FILES
 
-    progress_dialog = None
-    if interactive:
-        from PySide6.QtWidgets import QApplication, QProgressDialog
-
-        progress_dialog = QProgressDialog(_("Đang tạo cơ sở dữ liệu mẫu…"), "", 0, 0)
-        progress_dialog.setCancelButton(None)
-        progress_dialog.setWindowTitle(APP_NAME)
-        progress_dialog.show()
-        QApplication.processEvents()
-
-    def progress(_stage: str, _done: int, _total: int) -> None:
-        if progress_dialog is not None:
-            QApplication.processEvents()
-
-    # Built beside the target and renamed at the end: an interrupted first start leaves no half database.
     draft = path.with_name(path.name + ".demo-draft")
     draft.unlink(missing_ok=True)
-    db = open_database(draft)
+
+    def build(progress: Progress) -> None:
+        db = open_database(draft)  # opened on the thread that builds it
+        try:
+            generate_demo(db, dossiers=DEMO_DOSSIERS, progress=progress)
+        finally:
+            db.close()
+
     try:
-        generate_demo(db, dossiers=DEMO_DOSSIERS, progress=progress)
-    finally:
-        db.close()
-        if progress_dialog is not None:
-            progress_dialog.close()
+        if interactive:
+            from ui.widgets.background import run_with_progress
+
+            run_with_progress(None, APP_NAME, _("Đang tạo cơ sở dữ liệu mẫu ({n} hồ sơ)…").format(
+                n=formatting.number(DEMO_DOSSIERS)), build)
+        else:
+            build(no_progress)
+    except BaseException:
+        for leftover in (draft, *(Path(f"{draft}{side}") for side in SIDE_FILES)):
+            leftover.unlink(missing_ok=True)
+        raise
     os.replace(draft, path)
     log.info("created demo database %s", path)
 
@@ -132,7 +134,10 @@ def first_start(path: Path) -> tuple[Path, SetUpCommune | None] | None:
     if choice == DEMO:
         demo = path.with_name(DEMO_FILENAME)
         if not demo.exists():
-            create_demo_database(demo, interactive=True)
+            try:
+                create_demo_database(demo, interactive=True)
+            except Cancelled:
+                return first_start(path)  # «Hủy»: the choice again, nothing written
         return demo, None
     if choice == SET_UP:
         made = SetupDialog.ask(path)

@@ -25,7 +25,9 @@ from sqlite_utils import Database
 from cchc_desktop.domain.backups import to_remove
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, StorageProblem, file_reason, user_message
+from cchc_desktop.formatting import percent
 from cchc_desktop.i18n import _
+from cchc_desktop.progress import Progress, no_progress
 from cchc_desktop.services import anchoring, sessions
 from db import anchors, audit, live
 from db.connection import (
@@ -139,9 +141,11 @@ class BackupService:
 
     # -- copies --------------------------------------------------------------------------------------------
 
-    def backup(self, *, kind: BackupKind = BackupKind.MANUAL, folder: Path | None = None) -> Backup:
+    def backup(self, *, kind: BackupKind = BackupKind.MANUAL, folder: Path | None = None,
+               progress: Progress = no_progress) -> Backup:
         """A consistent copy now (the database may be open elsewhere), written into the audit trail (the copy
-        holds every citizen's data); then the automatic ones rotated."""
+        holds every citizen's data); then the automatic ones rotated. ``progress`` hears of the pages copied;
+        ``Cancelled`` from it leaves no copy and no entry."""
         if kind is not BackupKind.AUTOMATIC:
             self._require()
         now = self.clock().replace(microsecond=0)
@@ -149,7 +153,8 @@ class BackupService:
         target = target_folder / f"{self.db_path.stem}-{kind.value}-{now.strftime(STAMP)}.sqlite3"
         db = open_db(self.db_path, migrate=False, create=False)
         try:
-            copy_database(db.conn, target)  # never a half copy under a backup's name
+            copy_database(db.conn, target, lambda done, total: progress(  # never a half copy under a backup's name
+                _("Đang sao lưu: {percent}").format(percent=percent(done / total if total else 1.0)), done, total))
         except OSError as exc:
             raise CchcError(_("Không sao lưu được vào {path}: {reason}.").format(
                 path=target_folder, reason=file_reason(exc))) from exc

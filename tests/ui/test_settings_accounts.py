@@ -294,3 +294,48 @@ def test_a_desk_account_sees_the_controls_disabled_and_why(qtbot: QtBot, account
     assert errors == ["Tài khoản motcua (Cán bộ một cửa) không có quyền «Quản lý tài khoản». Hãy đăng nhập bằng "
                       "tài khoản có quyền này hoặc đề nghị quản trị hệ thống cấp quyền."]
     assert [user.username for user in accounts.users()] == ["motcua", "quantri"]
+
+
+def test_a_backup_runs_off_the_window_and_cancel_leaves_no_copy(
+        qtbot: QtBot, backups: BackupsTab, context: AppContext, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 19: the copy is made on a thread of its own, step by step (one page a step here); «Hủy» pressed once the
+    window has shown the first step (the worker waits for that: a window that did not turn would never show it)
+    stops it at the next: no copy, no partial file, no audit entry."""
+    import threading
+
+    from PySide6.QtWidgets import QPushButton
+
+    from db import connection
+    from ui.widgets.background import Job
+
+    monkeypatch.setattr(connection, "COPY_STEP_PAGES", 1)
+    folder = tmp_path / "sao-luu"
+    BackupService(context.db_path, session=context.db).set_folder(folder)
+    entries = context.db.execute("SELECT count(*) FROM audit_log WHERE action = 'export'").fetchone()[0]
+    shown = threading.Event()
+    showing, telling = Job._show, Job.progress
+    threads: list[str] = []
+
+    def show_then_cancel(job: Job, done: int, total: int) -> None:
+        showing(job, done, total)
+        if not shown.is_set():
+            assert not backups.backup_button.isEnabled()
+            button = job.dialog.findChild(QPushButton)
+            assert button is not None and button.text() == "Hủy"
+            button.click()
+            shown.set()
+
+    def tell_and_wait(job: Job, stage: str, done: int, total: int) -> None:
+        threads.append(threading.current_thread().name)
+        telling(job, stage, done, total)
+        assert shown.wait(120), "the window never showed the progress: its event loop did not turn"
+
+    monkeypatch.setattr(Job, "_show", show_then_cancel)
+    monkeypatch.setattr(Job, "progress", tell_and_wait)
+    assert backups.backup_now() is None
+    assert set(threads) == {"cchc-job"}
+    assert backups.message.text() == "Đã hủy sao lưu: không có bản sao nào được ghi."
+    assert sorted(path.name for path in folder.iterdir()) == []
+    assert context.db.execute("SELECT count(*) FROM audit_log WHERE action = 'export'").fetchone()[0] == entries
+    assert backups.backup_button.isEnabled()

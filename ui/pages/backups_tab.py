@@ -18,9 +18,11 @@ from cchc_desktop import formatting
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, StorageError, user_message
 from cchc_desktop.i18n import _
+from cchc_desktop.progress import Cancelled, Progress
 from cchc_desktop.services.backups import Backup, BackupKind, BrokenAuditChain, Restored
 from ui import messages
 from ui.context import AppContext
+from ui.widgets.background import run_with_progress
 from ui.widgets.busy import busy
 from ui.widgets.buttons import named_button
 from ui.widgets.rights import gate
@@ -136,12 +138,25 @@ class BackupsTab(QWidget):
         self.message.setText(_("Từ nay các bản sao lưu được ghi vào {folder}.").format(folder=folder))
 
     def backup_now(self) -> Backup | None:
+        """A copy now, made off the window's thread (a large register takes a while) with its progress and «Hủy»
+        (no copy, no entry then), through a connection of that thread under this account."""
+        office = self.context
+
+        def copy(progress: Progress) -> Backup:
+            with office.companion() as other:
+                return other.backups.backup(progress=progress)
+
+        self.backup_button.setEnabled(False)
         try:
-            with busy():
-                made = self.service.backup()
+            made = run_with_progress(self, _("Sao lưu"), _("Đang sao lưu dữ liệu…"), copy)
+        except Cancelled:
+            self.message.setText(_("Đã hủy sao lưu: không có bản sao nào được ghi."))
+            return None
         except (CchcError, StorageError) as exc:
             messages.error(self, user_message(exc))
             return None
+        finally:
+            self.enable_buttons()
         self.refresh(select=made)
         self.message.setText(_("Đã sao lưu vào {path}.").format(path=made.path))
         return made
