@@ -126,6 +126,21 @@ def choose_save_file(parent: QWidget | None, title: str, suggested: Path, filter
             suggested = Path(name).parent
 
 
+def last_folder(key: str, default: Path | None = None) -> Path:
+    """The folder a file of this kind (``key``) was last saved in or picked from, else ``default`` (home)."""
+    from PySide6.QtCore import QSettings
+
+    stored = str(QSettings().value(key, "") or "")
+    return Path(stored) if stored else (default or Path.home())
+
+
+def keep_folder(key: str, path: Path) -> None:
+    """Remember ``path``'s folder for the next file of this kind (``last_folder``)."""
+    from PySide6.QtCore import QSettings
+
+    QSettings().setValue(key, str(path.parent))
+
+
 def ask_pin(parent: QWidget | None, title: str, text: str) -> str | None:
     """A PIN typed hidden; None when cancelled."""
     from PySide6.QtWidgets import QInputDialog, QLineEdit

@@ -123,12 +123,15 @@ def test_the_narrative_is_edited_saved_and_exported_as_a_frozen_version(
     assert page.section_edits[0][1].toPlainText() == "Ủy ban nhân dân xã đã ban hành kế hoạch CCHC năm 2024."
 
     targets = iter([tmp_path / "bao-cao.pdf", tmp_path / "bao-cao.json"])
-    monkeypatch.setattr(messages, "choose_save_file", lambda *args: next(targets))
+    offered: list[Path] = []
+    monkeypatch.setattr(messages, "choose_save_file",
+                        lambda parent, title, suggested, filters: offered.append(suggested) or next(targets))
     opened: list[Path] = []
     monkeypatch.setattr(desktop, "open_file", opened.append)
     qtbot.mouseClick(page.export_buttons["pdf"], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(page.export_buttons["json"], Qt.MouseButton.LeftButton)
     assert [path.name for path in opened] == ["bao-cao.pdf", "bao-cao.json"]
+    assert offered[1].parent == tmp_path  # the folder of the last report is offered for the next one
     assert asked == [(date(2024, 6, 30), date(2024, 7, 15))]  # once: the date chosen stays for the JSON
     assert page.issued_on.text() == "05/07/2024"
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(opened[0]).pages)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -158,11 +158,10 @@ class ImportDialog(QDialog):
         return Path(text) if text else None
 
     def choose(self) -> None:
-        folder = str(QSettings().value(IMPORT_FOLDER_KEY, "") or "")
         path = messages.choose_file(self, _("Chọn tệp cần nhập"), _("Bảng tính (*.xlsx *.csv);;Mọi tệp (*)"),
-                                    folder)
+                                    str(messages.last_folder(IMPORT_FOLDER_KEY)))
         if path is not None:
-            QSettings().setValue(IMPORT_FOLDER_KEY, str(path.parent))
+            messages.keep_folder(IMPORT_FOLDER_KEY, path)
             self.path.setText(str(path))
             self.load()
 
@@ -317,8 +316,7 @@ class ImportDialog(QDialog):
         self.save_errors.setVisible(bool(problems))
 
     def save_problems(self) -> Path | None:
-        suggested = Path(str(QSettings().value(IMPORT_FOLDER_KEY, "") or Path.home())) / \
-            f"danh-sach-loi-{datetime.now():%Y%m%d-%H%M}.xlsx"
+        suggested = messages.last_folder(IMPORT_FOLDER_KEY) / f"danh-sach-loi-{datetime.now():%Y%m%d-%H%M}.xlsx"
         target = messages.choose_save_file(self, _("Lưu danh sách lỗi"), suggested,
                                            _("Bảng tính Excel (*.xlsx);;Tệp CSV (*.csv)"))
         if target is None:

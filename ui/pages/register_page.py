@@ -160,16 +160,14 @@ class RegisterPage(Page):
         except CchcError as exc:
             messages.error(self, user_message(exc))
             return None
-        settings = QSettings()
-        folder = Path(str(settings.value(EXPORT_FOLDER_KEY, "") or Path.home()))
-        suggested = folder / f"danh-sach-ho-so-{datetime.now():%Y%m%d-%H%M}.xlsx"
+        suggested = messages.last_folder(EXPORT_FOLDER_KEY) / f"danh-sach-ho-so-{datetime.now():%Y%m%d-%H%M}.xlsx"
         target = messages.choose_save_file(self, _("Lưu danh sách hồ sơ"), suggested,
                                            _("Bảng tính Excel (*.xlsx);;Tệp CSV (*.csv)"))
         if target is None:
             return None
         if target.suffix.lower() not in (".xlsx", ".csv"):
             target = target.with_name(target.name + ".xlsx")
-        settings.setValue(EXPORT_FOLDER_KEY, str(target.parent))
+        messages.keep_folder(EXPORT_FOLDER_KEY, target)
         wanted = self.current_filter()
         self.export_button.setEnabled(False)  # one list at a time: the window stays usable meanwhile
         try:

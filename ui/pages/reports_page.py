@@ -53,6 +53,8 @@ VALUE_COLUMN = 3
 MANUAL = QBrush(QColor("#fff8dc"))
 GAPS_SHOWN = 15  # placeholders listed one a line in the question (the pre-written text has about ten)
 
+REPORT_FOLDER_KEY = "report/folder"  # where the last report was saved
+
 
 class ReportsPage(Page):
     name = "reports"
@@ -321,11 +323,12 @@ class ReportsPage(Page):
                 accept=_("Xuất bản nháp"), reject=_("Quay lại")):
             return None
         name = f"bao-cao-cchc-{document.period.key}" + ("-du-thao" if draft else "")
-        suggested = data_dir() / "bao-cao" / f"{name}.{fmt}"
+        suggested = messages.last_folder(REPORT_FOLDER_KEY, data_dir() / "bao-cao") / f"{name}.{fmt}"
         target = messages.choose_save_file(self, _("Xuất bản dự thảo") if draft else _("Xuất báo cáo"), suggested,
                                            f"*.{fmt}")
         if target is None:
             return None
+        messages.keep_folder(REPORT_FOLDER_KEY, target)  # the next report is offered there
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             record = self.service.export(document, fmt=fmt, target=target, draft=draft)
