@@ -16,6 +16,7 @@ from cchc_desktop.domain.catalogue import InterAgency, OnlineLevel, SupplementRu
 from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.dossiers import Channel, DossierStatus, EventKind
 from cchc_desktop.domain.inspections import CheckResult, InspectionKind, Measure
+from cchc_desktop.domain.mappings import ImportKind
 from cchc_desktop.domain.papers import PaperKind, ResultDelivery
 from cchc_desktop.domain.plans import DirectiveKind, TaskSource, TaskStatus
 from cchc_desktop.domain.records import AuditAction, OverrideKind, ReportKind
@@ -30,7 +31,7 @@ TABLES = {
     "dossier_event", "dossier_code_counter", "dossier_form", "apology_letter", "desk_refusal",
     "survey_criterion", "survey", "survey_answer", "inspection_criterion", "inspection", "inspection_check",
     "finding", "plan", "plan_task", "directive_document", "report_manual_value", "report", "audit_log",
-    "ledger_book", "paper",
+    "ledger_book", "paper", "procedure_document", "import_mapping",
 }
 
 
@@ -182,6 +183,7 @@ ENUM_COLUMNS: list[tuple[str, str, type[Choice]]] = [
     ("audit_log", "action", AuditAction),
     ("dossier", "result_delivery", ResultDelivery),
     ("paper", "kind", PaperKind),
+    ("import_mapping", "kind", ImportKind),
 ]
 
 
