@@ -74,6 +74,9 @@ def _pattern(stem: str) -> re.Pattern[str]:
     return re.compile(rf"{re.escape(stem)}-({kinds})-(\d{{8}}-\d{{6}})\.sqlite3")
 
 
+RESTORE_STEPS = 4  # read the copy, check it, copy the current database, put the copy in place
+
+
 class BackupService:
     """Copies of the database at ``db_path``. ``session`` is the connection of whoever asks (the window's, the
     command line's, with its signed-in session): its right «Cài đặt đơn vị, sao lưu, khôi phục» is checked for
@@ -208,7 +211,8 @@ class BackupService:
 
     # -- restore -------------------------------------------------------------------------------------------
 
-    def restore(self, source: Path | str, *, accept_broken_chain: bool = False) -> Restored:
+    def restore(self, source: Path | str, *, accept_broken_chain: bool = False,
+                progress: Progress = no_progress) -> Restored:
         """Replace the database by the copy ``source`` after checking it; the current database is copied first.
 
         The source is only read (opened read-only, immutable when it has no WAL: write-protected media work, and
@@ -219,7 +223,8 @@ class BackupService:
         database's content, so a kill leaves the old database or the restored one with its entry.
 
         A copy whose audit chain is broken is refused (BrokenAuditChain) unless ``accept_broken_chain``, which
-        the entry records. Nothing changes on a refusal.
+        the entry records. Nothing changes on a refusal. ``progress`` hears of each step; ``Cancelled`` from it
+        stops the restore before the database is touched (the copy taken before it may then remain, as a copy).
         """
         self._require()
         source = Path(source)
@@ -228,9 +233,13 @@ class BackupService:
         remove_stale_partials(self.db_path.parent)
         staging = self.db_path.with_name(f".{self.db_path.name}.khoi-phuc.{os.getpid()}{PARTIAL_SUFFIX}")
         try:
+            progress(_("Đang đọc bản sao lưu"), 0, RESTORE_STEPS)
             self._stage(source, staging)
+            progress(_("Đang kiểm tra bản sao lưu"), 1, RESTORE_STEPS)
             checked = self._check_staged(source, staging, accept_broken_chain=accept_broken_chain)
+            progress(_("Đang sao lưu dữ liệu hiện tại"), 2, RESTORE_STEPS)
             previous = self.backup(kind=BackupKind.BEFORE_RESTORE)
+            progress(_("Đang thay dữ liệu"), 3, RESTORE_STEPS)  # the last moment «Hủy» counts: then all or nothing
             actor = sessions.actor(self.session) if self.session is not None else None
             self._put_in_place(source, staging, checked, previous.path, actor)
         finally:

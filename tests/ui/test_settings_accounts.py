@@ -339,3 +339,47 @@ def test_a_backup_runs_off_the_window_and_cancel_leaves_no_copy(
     assert sorted(path.name for path in folder.iterdir()) == []
     assert context.db.execute("SELECT count(*) FROM audit_log WHERE action = 'export'").fetchone()[0] == entries
     assert backups.backup_button.isEnabled()
+
+
+def test_a_restore_runs_off_the_window_and_cancel_leaves_the_data_as_it_was(
+        qtbot: QtBot, backups: BackupsTab, context: AppContext, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 19: the restore reads, checks and copies on a thread of its own; «Hủy» pressed once the window has shown
+    its first step stops it before the database is touched: the data as it was, the window still open."""
+    import threading
+
+    from PySide6.QtWidgets import QPushButton
+
+    from ui.widgets.background import Job
+
+    made = backups.backup_now()
+    assert made is not None
+    context.settings.update(name="UBND xã Sau Sao Lưu")
+    backups.refresh()
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, text: True)
+    monkeypatch.setattr(messages, "info", lambda *args: pytest.fail("restored despite «Hủy»"))
+    shown = threading.Event()
+    showing, telling = Job._show, Job.progress
+    threads: list[str] = []
+
+    def show_then_cancel(job: Job, done: int, total: int) -> None:
+        showing(job, done, total)
+        if not shown.is_set():
+            assert job.dialog.labelText() == f"Đang khôi phục dữ liệu từ {made.path.name}…"
+            button = job.dialog.findChild(QPushButton)
+            assert button is not None and button.text() == "Hủy"
+            button.click()
+            shown.set()
+
+    def tell_and_wait(job: Job, stage: str, done: int, total: int) -> None:
+        threads.append(threading.current_thread().name)
+        telling(job, stage, done, total)
+        assert shown.wait(120), "the window never showed the progress: its event loop did not turn"
+
+    monkeypatch.setattr(Job, "_show", show_then_cancel)
+    monkeypatch.setattr(Job, "progress", tell_and_wait)
+    qtbot.mouseClick(backups.restore_button, Qt.MouseButton.LeftButton)
+    assert set(threads) == {"cchc-job"}
+    assert backups.message.text() == "Đã hủy khôi phục: dữ liệu vẫn như trước."
+    assert context.settings.load().name == "UBND xã Sau Sao Lưu" and window.isVisible()
+    assert not list(made.path.parent.glob("cchc-truoc-khoi-phuc-*.sqlite3"))  # stopped before that copy

@@ -23,7 +23,6 @@ from cchc_desktop.services.backups import Backup, BackupKind, BrokenAuditChain, 
 from ui import messages
 from ui.context import AppContext
 from ui.widgets.background import run_with_progress
-from ui.widgets.busy import busy
 from ui.widgets.buttons import named_button
 from ui.widgets.rights import gate
 from ui.widgets.tables import fill, read_only_table
@@ -185,9 +184,17 @@ class BackupsTab(QWidget):
     def _restore(self, source: Path, *, accept_broken_chain: bool) -> Restored | None:
         """The restore under the window's session; a copy whose audit trail was changed outside the program is
         restored only when the admin, told so, accepts it (the acceptance goes into the trail)."""
+        office = self.context
+
+        def restore(progress: Progress) -> Restored:
+            with office.companion() as other:
+                return other.backups.restore(source, accept_broken_chain=accept_broken_chain, progress=progress)
+
         try:
-            with busy():
-                return self.service.restore(source, accept_broken_chain=accept_broken_chain)
+            return run_with_progress(self, _("Khôi phục dữ liệu"), _("Đang khôi phục dữ liệu từ {name}…").format(
+                name=source.name), restore)
+        except Cancelled:
+            self.message.setText(_("Đã hủy khôi phục: dữ liệu vẫn như trước."))
         except BrokenAuditChain as exc:
             if not accept_broken_chain and messages.confirm(
                     self, _("Nhật ký của bản sao lưu bị sửa"),
