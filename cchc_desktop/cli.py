@@ -24,6 +24,7 @@ from cchc_desktop.errors import CchcError, StorageError, ValidationError, user_m
 from cchc_desktop.i18n import _, set_language
 from cchc_desktop.logs import LEVELS, setup_logging
 from cchc_desktop.paths import resolve_db_path
+from cchc_desktop.progress import TerminalLine
 from db.errors import classify, from_environment
 
 if TYPE_CHECKING:
@@ -456,7 +457,6 @@ def _print_problems(problems: Sequence[RowProblem], rejects: str | None) -> None
 
 def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.domain.mappings import ImportKind
-    from cchc_desktop.progress import TerminalLine
     from cchc_desktop.services.import_runs import ImportOptions, result_message
     from cchc_desktop.services.imports import ImportRejected
 
@@ -775,8 +775,9 @@ def _cmd_kiosk_pin(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
-    with _open(db_path) as office:  # the right is the session's, and the copy is written into the audit trail under it
-        made = office.backups.backup(folder=Path(args.to) if args.to else None)
+    # the right is the session's, and the copy is written into the audit trail under it
+    with _open(db_path) as office, TerminalLine(sys.stderr) as progress:
+        made = office.backups.backup(folder=Path(args.to) if args.to else None, progress=progress)
     _out(_("Đã sao lưu vào {path}.").format(path=made.path))
     return EXIT_OK
 
@@ -784,7 +785,9 @@ def _cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
 def _cmd_restore(args: argparse.Namespace, db_path: Path) -> int:
     with _open(db_path) as office:  # the right is the session's, and its name goes into the restore's entry
         service = office.backups
-        restored = service.restore(Path(args.file), accept_broken_chain=args.accept_broken_chain)
+        with TerminalLine(sys.stderr) as progress:
+            restored = service.restore(Path(args.file), accept_broken_chain=args.accept_broken_chain,
+                                       progress=progress)
     if restored.broken_links:
         print(_("Lưu ý: đã khôi phục bản sao có nhật ký bị sửa ngoài chương trình ({n} mục); việc này đã được ghi "
                 "vào nhật ký.").format(n=len(restored.broken_links)), file=sys.stderr)
@@ -853,12 +856,13 @@ def _cmd_init(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.demo import generate_demo
+    from cchc_desktop.services.demo import demo_stages, generate_demo
 
     if args.dossiers < 0:
         raise ValidationError({"dossiers": _("Số hồ sơ phải là số không âm.")})
-    with _open(db_path) as office:
-        summary = generate_demo(office.db, year=args.year, dossiers=args.dossiers, seed=args.seed)
+    with _open(db_path) as office, TerminalLine(sys.stderr, names=demo_stages()) as progress:
+        summary = generate_demo(office.db, year=args.year, dossiers=args.dossiers, seed=args.seed,
+                                progress=progress)
     _out(_("Đã tạo dữ liệu mẫu năm {year} trong {path}:").format(year=args.year, path=db_path))
     for label, value in summary.lines():
         _out(f"  {label}: {value}")

@@ -5,7 +5,7 @@ the work then leaves nothing half written (its transaction rolled back, its file
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TextIO
 
 from cchc_desktop.errors import CchcError
@@ -30,8 +30,10 @@ class TerminalLine:
     ``every`` seconds, and wipes it at the end; on a stream that is not a terminal (a pipe, a file, a scheduled
     job's log) it writes nothing."""
 
-    def __init__(self, stream: TextIO, *, every: float = 0.2) -> None:
+    def __init__(self, stream: TextIO, *, every: float = 0.2, names: Mapping[str, str] | None = None) -> None:
+        """``names``: what to show for a work's stage keys («dossiers» → «Đang ghi hồ sơ»)."""
         self.stream = stream
+        self.names = names or {}
         self.live = stream.isatty()
         self.every = every
         self._last = 0.0
@@ -45,7 +47,7 @@ class TerminalLine:
             return
         self._last = now
         percent = f" ({100 * done // total}%)" if total else ""
-        self.stream.write(f"\r\x1b[K{stage}{percent}")
+        self.stream.write(f"\r\x1b[K{self.names.get(stage, stage)}{percent}")
         self.stream.flush()
         self._shown = True
 

@@ -234,10 +234,9 @@ def test_open_table_reads_a_mapped_header_and_skips_a_column_mapped_to_nothing(t
                                     "status"}
 
 
-def test_the_command_line_shows_its_progress_on_a_terminal_and_wipes_it(runner: ImportRunner, db: Database,
-                                                                        db_path: Path, tmp_path: Path) -> None:
-    """On a terminal, ``cchc import`` keeps one line up to date with what it is doing and wipes it at the end;
-    the result is printed after it (a pseudo-terminal stands for the officer's console)."""
+def on_a_terminal(*args: str) -> tuple[int, str, str]:
+    """``cchc ARGS`` with its stderr on a pseudo-terminal (the officer's console): (exit code, stdout, what the
+    terminal showed)."""
     import os
     import pty
     import subprocess
@@ -245,15 +244,10 @@ def test_the_command_line_shows_its_progress_on_a_terminal_and_wipes_it(runner: 
 
     from tests.unit.test_import_export import ROOT
 
-    db.close()
-    source = province_export(tmp_path / "tinh.xlsx", 1_500)
-    MappingService(open_db_for(db_path), clock=lambda: NOW).save(
-        ImportKind.DOSSIERS, "Tỉnh", PROVINCE_MAPPING, runner.keys(ImportKind.DOSSIERS), PROVINCE_HEADER)
     leader, follower = pty.openpty()
     try:
-        done = subprocess.run([sys.executable, "-m", "cchc_desktop", "--db", str(db_path), "import", "dossiers",
-                               str(source), "--mapping", "Tỉnh"], cwd=ROOT, stdout=subprocess.PIPE, stderr=follower,
-                              text=True, check=False, timeout=120)
+        done = subprocess.run([sys.executable, "-m", "cchc_desktop", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=follower, text=True, check=False, timeout=300)
         os.close(follower)
         shown = b""
         while True:
@@ -266,11 +260,26 @@ def test_the_command_line_shows_its_progress_on_a_terminal_and_wipes_it(runner: 
             shown += chunk
     finally:
         os.close(leader)
-    assert done.returncode == 0, shown.decode()
-    text = shown.decode()
-    assert "\r\x1b[KĐang đọc tệp: " in text
-    assert text.endswith("\r\x1b[K")  # wiped: the officer's prompt comes back on a clean line
-    assert "Đã nhập 1500 hồ sơ" in done.stdout
+    return done.returncode, done.stdout, shown.decode()
+
+
+def test_the_command_line_shows_its_progress_on_a_terminal_and_wipes_it(runner: ImportRunner, db: Database,
+                                                                        db_path: Path, tmp_path: Path) -> None:
+    """On a terminal, ``cchc import`` keeps one line up to date with what it is doing and wipes it at the end;
+    the result is printed after it. ``cchc demo`` names its stages in Vietnamese the same way."""
+    db.close()
+    source = province_export(tmp_path / "tinh.xlsx", 1_500)
+    MappingService(open_db_for(db_path), clock=lambda: NOW).save(
+        ImportKind.DOSSIERS, "Tỉnh", PROVINCE_MAPPING, runner.keys(ImportKind.DOSSIERS), PROVINCE_HEADER)
+    code, out, shown = on_a_terminal("--db", str(db_path), "import", "dossiers", str(source), "--mapping", "Tỉnh")
+    assert code == 0, shown
+    assert "\r\x1b[KĐang đọc tệp: " in shown
+    assert shown.endswith("\r\x1b[K")  # wiped: the officer's prompt comes back on a clean line
+    assert "Đã nhập 1500 hồ sơ" in out
+
+    code, out, shown = on_a_terminal("--db", str(tmp_path / "mau.sqlite3"), "demo", "--dossiers", "300")
+    assert code == 0, shown
+    assert "\r\x1b[KDữ liệu mẫu: danh mục thủ tục" in shown and shown.endswith("\r\x1b[K")
 
 
 def open_db_for(path: Path) -> Database:
