@@ -25,7 +25,7 @@ from cchc_desktop.errors import StorageError, classify, from_environment, user_m
 from cchc_desktop.i18n import _, current_language, set_language
 from cchc_desktop.logs import LEVELS, log_tail, setup_logging
 from cchc_desktop.paths import resolve_db_path
-from cchc_desktop.progress import Cancelled, Progress, no_progress
+from cchc_desktop.progress import Cancelled
 
 if TYPE_CHECKING:
     from cchc_desktop.office import Office
@@ -91,37 +91,19 @@ def install_excepthook() -> None:
 
 
 def create_demo_database(path: Path, *, interactive: bool) -> None:
-    """A demo database at ``path`` so every page has something to show. Built beside it and renamed at the end, in
-    the window on a thread of its own with its progress and «Hủy» (``Cancelled`` then, and no file left)."""
+    """A demo database at ``path`` so every page has something to show (``services.setup.build_demo``): in the
+    window on a thread of its own with its progress and «Hủy» (``Cancelled`` then, and no file left)."""
     from cchc_desktop import formatting
-    from cchc_desktop.services.database import open_database
-    from cchc_desktop.services.demo import generate_demo
-    from db.live import SIDE_FILES
+    from cchc_desktop.services.setup import build_demo
 
-    draft = path.with_name(path.name + ".demo-draft")
-    draft.unlink(missing_ok=True)
+    if not interactive:
+        build_demo(path, dossiers=DEMO_DOSSIERS)
+        return
+    from ui.widgets.background import run_with_progress
 
-    def build(progress: Progress) -> None:
-        db = open_database(draft)  # opened on the thread that builds it
-        try:
-            generate_demo(db, dossiers=DEMO_DOSSIERS, progress=progress)
-        finally:
-            db.close()
-
-    try:
-        if interactive:
-            from ui.widgets.background import run_with_progress
-
-            run_with_progress(None, APP_NAME, _("Đang tạo cơ sở dữ liệu mẫu ({n} hồ sơ)…").format(
-                n=formatting.number(DEMO_DOSSIERS)), build)
-        else:
-            build(no_progress)
-    except BaseException:
-        for leftover in (draft, *(Path(f"{draft}{side}") for side in SIDE_FILES)):
-            leftover.unlink(missing_ok=True)
-        raise
-    os.replace(draft, path)
-    log.info("created demo database %s", path)
+    run_with_progress(None, APP_NAME, _("Đang tạo cơ sở dữ liệu mẫu ({n} hồ sơ)…").format(
+        n=formatting.number(DEMO_DOSSIERS)), lambda progress: build_demo(path, dossiers=DEMO_DOSSIERS,
+                                                                         progress=progress))
 
 
 def first_start(path: Path) -> tuple[Path, SetUpCommune | None] | None:

@@ -11,14 +11,19 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlite_utils import Database
 
 from cchc_desktop.domain.unit import place_of
 from cchc_desktop.domain.users import Role
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
+from cchc_desktop.progress import Progress, no_progress
 from cchc_desktop.text import clean
+from db.live import SIDE_FILES
 
 log = logging.getLogger("cchc.services")
 
@@ -46,7 +51,6 @@ def set_up_commune(path: Path, setup: CommuneSetup) -> None:
     wrong field at once (``name``, ``code``…, ``username``, ``password``…) and leaves no file."""
     from cchc_desktop.services.accounts import AccountService
     from cchc_desktop.services.catalogue import load_reference_catalogue
-    from cchc_desktop.services.database import open_database
     from cchc_desktop.services.settings import SettingsService
 
     if path.exists():
@@ -56,10 +60,7 @@ def set_up_commune(path: Path, setup: CommuneSetup) -> None:
         errors["name"] = _("Hãy ghi tên đơn vị, ví dụ «UBND xã Hoằng Hợp».")
     if not clean(setup.code):
         errors["code"] = _("Hãy ghi mã định danh của đơn vị (phần đầu của mọi mã hồ sơ), ví dụ 000.21.31.H56.")
-    draft = path.with_name(path.name + ".setup-draft")
-    draft.unlink(missing_ok=True)
-    db = open_database(draft)
-    try:
+    def fill(db: Database) -> None:
         try:
             given = {"province": setup.province, "desk_name": setup.desk_name, "signer_name": setup.signer_name,
                      "signer_title": setup.signer_title}  # left empty: the settings' own default (the title «CHỦ TỊCH»)
@@ -76,12 +77,38 @@ def set_up_commune(path: Path, setup: CommuneSetup) -> None:
             raise ValidationError(errors)
         if setup.load_catalogue:
             load_reference_catalogue(db)
+
+    built_beside(path, ".setup-draft", fill)
+    log.info("set up the commune database %s for %s", path, clean(setup.name))
+
+
+def build_demo(path: Path, *, dossiers: int, progress: Progress = no_progress) -> None:
+    """The demo database at ``path`` (``generate_demo``), built beside it and renamed when whole: ``Cancelled`` from
+    ``progress``, or any failure, leaves no file."""
+    from cchc_desktop.services.demo import generate_demo
+
+    def fill(db: Database) -> None:
+        generate_demo(db, dossiers=dossiers, progress=progress)
+
+    built_beside(path, ".demo-draft", fill)
+    log.info("created demo database %s", path)
+
+
+def built_beside(path: Path, suffix: str, build: Callable[[Database], None]) -> None:
+    """A new database at ``path``: opened as ``path + suffix`` (on the calling thread), ``build(db)``, then renamed
+    into place; an exception from ``build`` removes the draft and its side files and leaves ``path`` as it was."""
+    from cchc_desktop.services.database import open_database
+
+    draft = path.with_name(path.name + suffix)
+    draft.unlink(missing_ok=True)
+    db = open_database(draft)
+    try:
+        build(db)
     except BaseException:
         db.close()
         with contextlib.suppress(OSError):
-            for leftover in (draft, Path(f"{draft}-wal"), Path(f"{draft}-shm")):
+            for leftover in (draft, *(Path(f"{draft}{side}") for side in SIDE_FILES)):
                 leftover.unlink(missing_ok=True)
         raise
     db.close()
     os.replace(draft, path)
-    log.info("set up the commune database %s for %s", path, clean(setup.name))
