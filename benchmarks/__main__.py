@@ -268,6 +268,15 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
     figures.append(Figure("dashboard: a period switch, figures and charts redrawn", "ms", switches, 300))
     figures.append(Figure("dashboard: the window's longest wait (start, switches)", "ms", blocked, 100,
                           note="a 10 ms timer's largest gap, per window"))
+    jobs = window_jobs(work, min(100_000, dossiers // 10))
+    figures.append(Figure(f"window: import {jobs['rows']:,} dossier rows (Tệp › Nhập dữ liệu…)", "ms",
+                          [jobs["import_ms"]]))
+    figures.append(Figure("window: the longest wait during that import", "ms", [jobs["import_blocked_ms"]], 100,
+                          note="a 10 ms timer's largest gap"))
+    figures.append(Figure(f"window: «Xuất Excel» of those {jobs['rows']:,} dossiers from the register", "ms",
+                          [jobs["export_ms"]]))
+    figures.append(Figure("window: the longest wait during that export", "ms", [jobs["export_blocked_ms"]], 100,
+                          note="a 10 ms timer's largest gap"))
     figures.append(Figure("peak resident memory, register on the whole database", "MB", [peak], 300))
     figures.append(Figure("database size per dossier (table, indexes, search)", "B",
                           [bytes_per_dossier(work, dossiers)], 400))
@@ -302,6 +311,17 @@ def dashboard_window(path: Path, runs: int) -> tuple[list[float], list[float]]:
         switches += found["switch_ms"]
         blocked.append(max([found["start_blocked_ms"], *found["switch_blocked_ms"]]))
     return switches, blocked
+
+
+def window_jobs(path: Path, rows: int) -> dict[str, float]:
+    """The window's import of ``rows`` dossier rows and its export of them (``benchmarks.window_jobs``, a child
+    process, on a copy of ``path``): their times and the window's longest wait during each."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks.window_jobs", str(path), str(rows)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    found: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    if found["imported"] != rows or found["exported"] != rows:
+        raise RuntimeError(f"the window's jobs did not do their work: {found}")
+    return found
 
 
 def print_table(figures: list[Figure], header: str) -> None:

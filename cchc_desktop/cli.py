@@ -855,8 +855,15 @@ def _cmd_init(args: argparse.Namespace, db_path: Path) -> int:
     return EXIT_OK
 
 
+def demo_stages() -> dict[str, str]:
+    """The stages ``generate_demo`` reports, as the terminal's progress line says them."""
+    return {"catalogue": _("Dữ liệu mẫu: danh mục thủ tục"), "dossiers": _("Dữ liệu mẫu: đang ghi hồ sơ"),
+            "surveys": _("Dữ liệu mẫu: đang ghi phiếu khảo sát"), "indexes": _("Dữ liệu mẫu: đang lập chỉ mục"),
+            "done": _("Dữ liệu mẫu: xong")}
+
+
 def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
-    from cchc_desktop.services.demo import demo_stages, generate_demo
+    from cchc_desktop.services.demo import generate_demo
 
     if args.dossiers < 0:
         raise ValidationError({"dossiers": _("Số hồ sơ phải là số không âm.")})

@@ -94,13 +94,6 @@ class DemoSummary:
         ]
 
 
-def demo_stages() -> dict[str, str]:
-    """The stages ``generate_demo`` reports, as a terminal's progress line says them."""
-    return {"catalogue": _("Dữ liệu mẫu: danh mục thủ tục"), "dossiers": _("Dữ liệu mẫu: đang ghi hồ sơ"),
-            "surveys": _("Dữ liệu mẫu: đang ghi phiếu khảo sát"), "indexes": _("Dữ liệu mẫu: đang lập chỉ mục"),
-            "done": _("Dữ liệu mẫu: xong")}
-
-
 def generate_demo(
     db: Database,
     *,
