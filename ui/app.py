@@ -54,6 +54,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+SWITCH_INTERVAL_S = 0.001
+
+
 def configure_application(app):
     """Names, Vietnamese locale and the style sheet: the same for the real run and for tests."""
     from PySide6.QtCore import QLocale
@@ -70,6 +73,11 @@ def configure_application(app):
     qss = RESOURCES / "qss" / "app.qss"
     if qss.exists():
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    # The window's thread asks for the interpreter lock back after 1 ms of work on another thread (an import, a
+    # copy, the dashboard's counts) rather than Python's 5 ms: on the 2-core test machine, with 5 ms, the window
+    # waited up to 1.4 s while a 100,000-row import read its file, with 1 ms at most 48 ms, the import as fast
+    # (``benchmarks.window_jobs``).
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
 
 
 def install_excepthook() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from cchc_desktop.collector import collector_paused
 from cchc_desktop.domain.mappings import ImportKind
 from cchc_desktop.i18n import _
 from cchc_desktop.progress import Progress, no_progress
@@ -95,6 +96,10 @@ class ImportRunner:
             progress: Progress = no_progress) -> ImportResult:
         """Import ``path`` as ``kind`` (each import's own rights and all-or-nothing rules; ``Cancelled`` from
         ``progress`` leaves nothing written)."""
+        with collector_paused():  # its full passes over the growing rows stopped the window (``collector``)
+            return self._run(kind, path, options, progress)
+
+    def _run(self, kind: ImportKind, path: Path, options: ImportOptions, progress: Progress) -> ImportResult:
         skip, rejects, mapping = options.skip_invalid, options.rejects, options.mapping
         if kind is ImportKind.DOSSIERS:
             return self.dossiers.import_dossiers(path, update=options.update, skip_invalid=skip, rejects=rejects,

@@ -69,7 +69,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")  # what ``neutralise`` puts an apostrophe before
 _NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")  # what ``unneutralise`` takes one off
 HEADER_SEARCH_ROWS = 20  # a title above the header row is tolerated
-READ_STEP = 1_000  # rows read between two progress reports
+READ_STEP = 250  # rows read between two progress reports
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"

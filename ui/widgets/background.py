@@ -5,6 +5,7 @@ report, which leaves nothing half written (``cchc_desktop.progress``)."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -16,6 +17,12 @@ from cchc_desktop.progress import Cancelled, Progress
 
 T = TypeVar("T")
 SHOW_AFTER_MS = 400  # quick work shows no dialog at all
+# At each progress report (every 250 rows of an import, ~4 ms of work) the worker sleeps this long: while an
+# import's rows grew in memory, the window's thread could not get the interpreter lock back for half a second at
+# a time on the 2-core test machine, whatever the switch interval; a report's short sleep gives it the lock. The
+# window's longest wait during a 100,000-row import: 1,250 ms before, 53–60 ms with it, for ~8% more import time
+# (``benchmarks.window_jobs``).
+YIELD_S = 0.001
 
 
 class _Bridge(QObject):
@@ -63,6 +70,7 @@ class Job:
         if self.cancel.is_set():
             raise Cancelled()
         self.bridge.progressed.emit(done, total)
+        time.sleep(YIELD_S)  # the interpreter lock handed to the window's thread, which may be waiting for it
 
     def run(self, work: Callable[[Progress], T]) -> T:
         """``work(progress)`` on a thread of its own; the window's events meanwhile. Its result, or its error
