@@ -186,3 +186,21 @@ def test_the_chair_cannot_import(qtbot: QtBot, demo_path: Path, qapp) -> None:
             office.mappings.save(dialog.chosen_kind(), "x", {"a": "code"}, {"code": "Mã hồ sơ"}, ["a"])
     finally:
         office.close()
+
+
+def test_a_file_of_many_bad_rows_lists_the_first_thousand_and_saves_them_all(
+        qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch) -> None:
+    source = tmp_path / "sai.csv"
+    source.write_text("Mã hồ sơ,Mã thủ tục,Chủ hồ sơ,Ngày tiếp nhận\n" + "".join(
+        f"SAI-{n},1.004873,,03/06/2024 08:15\n" for n in range(3_000)), encoding="utf-8")
+    dialog = open_dialog(qtbot, demo_window)
+    choose(qtbot, dialog, source)
+    qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+    assert dialog.status.text().endswith("Bảng chỉ hiện 1.000 lỗi đầu; «Lưu danh sách lỗi» ghi đủ 3.000 lỗi.")
+    assert dialog.errors.rowCount() == 1_000 and len(dialog.problems) == 3_000
+    target = tmp_path / "loi.csv"
+    monkeypatch.setattr("ui.messages.choose_save_file", lambda *args: target)
+    monkeypatch.setattr("ui.messages.file_written", lambda *args: None)
+    qtbot.mouseClick(dialog.save_errors, Qt.MouseButton.LeftButton)
+    assert len(target.read_text(encoding="utf-8-sig").splitlines()) == 3_001
+    assert codes(demo_window, "SAI-") == 0

@@ -45,6 +45,7 @@ from ui.widgets.buttons import named_button
 
 IMPORT_FOLDER_KEY = "import/folder"
 NOT_READ = ""  # the key of «(không đọc cột này)»
+ERRORS_SHOWN = 1_000  # bad rows listed in the dialog; the saved list has every one
 
 
 class ImportDialog(QDialog):
@@ -288,8 +289,12 @@ class ImportDialog(QDialog):
             return None
         except ImportRejected as exc:
             self._show_problems(list(exc.problems))
-            self.status.setText(_("Không ghi dữ liệu nào: có {n} dòng lỗi (danh sách bên dưới). Hãy sửa tệp rồi nhập "
-                                  "lại, hoặc chọn «Chỉ nhập các dòng đúng».").format(n=formatting.number(exc.bad_rows)))
+            said = _("Không ghi dữ liệu nào: có {n} dòng lỗi (danh sách bên dưới). Hãy sửa tệp rồi nhập lại, hoặc "
+                     "chọn «Chỉ nhập các dòng đúng».").format(n=formatting.number(exc.bad_rows))
+            if len(exc.problems) > ERRORS_SHOWN:
+                said += " " + _("Bảng chỉ hiện {shown} lỗi đầu; «Lưu danh sách lỗi» ghi đủ {n} lỗi.").format(
+                    shown=formatting.number(ERRORS_SHOWN), n=formatting.number(len(exc.problems)))
+            self.status.setText(said)
             return None
         except (CchcError, OSError) as exc:
             self.status.setText(user_message(exc))
@@ -304,9 +309,15 @@ class ImportDialog(QDialog):
         return result
 
     def _show_problems(self, problems: list[RowProblem]) -> None:
+        """The bad rows in the table, the first ``ERRORS_SHOWN`` of them (a file of 100,000 bad rows would fill it
+        for seconds); «Lưu danh sách lỗi» saves them all."""
         self.problems = problems
-        self.errors.setRowCount(len(problems))
-        for row, problem in enumerate(problems):
+        shown = problems[:ERRORS_SHOWN]
+        self.errors.setRowCount(len(shown))
+        self.errors.setToolTip(_("Bảng chỉ hiện {shown} lỗi đầu trong {n} lỗi; «Lưu danh sách lỗi» ghi đủ.").format(
+            shown=formatting.number(len(shown)), n=formatting.number(len(problems)))
+            if len(problems) > len(shown) else "")
+        for row, problem in enumerate(shown):
             line = QTableWidgetItem(formatting.number(problem.line))
             line.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.errors.setItem(row, 0, line)
