@@ -36,10 +36,14 @@ class ColumnMapping:
     signature: str = ""
 
 
+def _folded(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
 def signature(header: Iterable[str]) -> str:
     """How a source's header row is recognised: its non-empty cells folded (case, diacritics, spaces), sorted — the
     same export with its columns moved is the same source."""
-    return "|".join(sorted({" ".join(fold(text).split()) for text in header if text and text.strip()}))
+    return "|".join(sorted({_folded(text) for text in header if text and text.strip()}))
 
 
 def check_mapping(name: str, headers: Mapping[str, str], keys: Mapping[str, str]) -> tuple[str, dict[str, str]]:
@@ -54,10 +58,15 @@ def check_mapping(name: str, headers: Mapping[str, str], keys: Mapping[str, str]
         raise ValueError(_("Cách ghép cột có quá {n} cột.").format(n=MAX_HEADERS))
     cleaned: dict[str, str] = {}
     taken: dict[str, str] = {}
+    folded: dict[str, str] = {}
     for header, key in headers.items():
         header = clean(header)
         if not header:
             continue
+        same = folded.setdefault(_folded(header), header)
+        if same != header:
+            raise ValueError(_("Hai cột «{first}» và «{second}» có cùng tiêu đề (chỉ khác chữ hoa, dấu): hãy đổi tên "
+                               "một cột trong tệp rồi ghép lại.").format(first=same, second=header))
         if key and key not in keys:
             raise ValueError(_("Cột «{header}» được ghép với «{key}», không phải một cột của loại dữ liệu này.").format(
                 header=header, key=key))

@@ -238,7 +238,7 @@ class BackupService:
             progress(_("Đang kiểm tra bản sao lưu"), 1, RESTORE_STEPS)
             checked = self._check_staged(source, staging, accept_broken_chain=accept_broken_chain)
             progress(_("Đang sao lưu dữ liệu hiện tại"), 2, RESTORE_STEPS)
-            previous = self.backup(kind=BackupKind.BEFORE_RESTORE)
+            previous = self.backup(kind=BackupKind.BEFORE_RESTORE, progress=progress)  # («Hủy» counts in it too)
             progress(_("Đang thay dữ liệu"), 3, RESTORE_STEPS)  # the last moment «Hủy» counts: then all or nothing
             actor = sessions.actor(self.session) if self.session is not None else None
             self._put_in_place(source, staging, checked, previous.path, actor)

@@ -70,6 +70,9 @@ _FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")  # what ``neutralise`` puts an apos
 _NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")  # what ``unneutralise`` takes one off
 HEADER_SEARCH_ROWS = 20  # a title above the header row is tolerated
 READ_STEP = 250  # rows read between two progress reports
+PREVIEW_CELL_CHARS = 200  # of a cell, shown in the preview
+PREVIEW_LINES = 10_000  # lines or sheet rows a preview reads at most, blank ones too
+HEADER_WIDTH_SHARE = 0.8  # a header row has at least this share of the widest row's filled cells
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -210,7 +213,8 @@ def _blank(cells: Sequence[Cell]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
-def _header_key(text: str) -> str:
+def header_key(text: str) -> str:
+    """A header as the contracts and mappings match it: folded (case, diacritics), a trailing «*» or «:» dropped."""
     return fold(text).rstrip(" *:")
 
 
@@ -699,10 +703,10 @@ def header_keys(columns: Sequence[Column], mapping: HeaderMapping | None = None)
     known = {}
     for column in columns:
         for text in (column.header, *column.aliases):
-            known[_header_key(text)] = column.key
+            known[header_key(text)] = column.key
         known[column.key] = column.key
     for header, key in (mapping or {}).items():
-        known[_header_key(header)] = key
+        known[header_key(header)] = key
     return known
 
 
@@ -720,19 +724,26 @@ def _find_header(
         texts = ["" if cell is None else str(cell).strip() for cell in cells]
         index: dict[str, int] = {}
         headers: dict[str, str] = {}
-        duplicates: list[str] = []
+        duplicates: list[tuple[str, str, str]] = []  # (first header, second header, key)
         for position, text in enumerate(texts):
-            key = known.get(_header_key(text))
+            key = known.get(header_key(text))
             if not key:
                 continue
             if key in index:
-                duplicates.append(text)
+                duplicates.append((headers[key], text, key))
                 continue
             index[key], headers[key] = position, text
         if index:
             if duplicates:
-                raise TableFileError(_("Tệp «{name}»: cột «{column}» có hai lần ở dòng tiêu đề.").format(
-                    name=name, column=duplicates[0]))
+                first, second, key = duplicates[0]
+                by_key = {column.key: column.header for column in columns}
+                if header_key(first) == header_key(second):
+                    raise TableFileError(_("Tệp «{name}»: cột «{column}» có hai lần ở dòng tiêu đề.").format(
+                        name=name, column=second))
+                raise TableFileError(_(
+                    "Tệp «{name}»: hai cột «{first}» và «{second}» cùng được đọc là «{column}». Hãy chỉ để một cột "
+                    "được đọc là «{column}» (cột kia: «không đọc cột này»)."
+                ).format(name=name, first=first, second=second, column=by_key.get(key, key)))
             by_key = {column.key: column.header for column in columns}
             missing = [" hoặc ".join(f"«{by_key[key]}»" for key in group)
                        for group in required if not any(key in index for key in group)]
@@ -783,25 +794,33 @@ def preview_table(path: Path, columns: Sequence[Column], mapping: HeaderMapping 
                   count: int = 8) -> Preview:
     """The header and first ``count`` rows of ``path`` read as ``open_table`` would read it with ``mapping``. A file
     whose headers are all another system's still previews, for them to be mapped: its header is taken to be the
-    first of its widest rows (a title above it has one cell). Raises TableFileError for a file that cannot be read
-    at all."""
+    first row nearly as wide as the widest (a title above it has one cell; a header may leave a cell blank). Each
+    cell is cut to ``PREVIEW_CELL_CHARS`` before it is read (a small workbook whose thousands of cells all point to
+    one long text must not become gigabytes), and blank rows are skipped as the import skips them, among the first
+    ``PREVIEW_LINES`` lines. Raises TableFileError for a file that cannot be read at all."""
     known = header_keys(columns, mapping)
     with _raw_rows(path) as rows:
-        top = [cells for _line, cells in itertools.islice(rows, HEADER_SEARCH_ROWS + count) if not _blank(cells)]
-    texts = [[cell_text(cell) for cell in cells] for cells in top]
+        filled = (cells for _line, cells in itertools.islice(rows, PREVIEW_LINES) if not _blank(cells))
+        top = list(itertools.islice(filled, HEADER_SEARCH_ROWS + count))
+    texts = [[cell_text(_cut(cell)) for cell in cells] for cells in top]
     head = texts[:HEADER_SEARCH_ROWS]
-    start = next((place for place, cells in enumerate(head) if any(known.get(_header_key(text)) for text in cells)),
+    start = next((place for place, cells in enumerate(head) if any(known.get(header_key(text)) for text in cells)),
                  None)
     found = start is not None
     if start is None:
         widths = [sum(1 for text in cells if text) for cells in head]
-        start = widths.index(max(widths)) if widths else 0
+        widest = max(widths, default=0)
+        start = next((place for place, width in enumerate(widths) if width >= HEADER_WIDTH_SHARE * widest), 0)
     header = texts[start] if texts else []
     while header and not header[-1]:
         header = header[:-1]
-    keys = [known.get(_header_key(text), "") if text else "" for text in header]
+    keys = [known.get(header_key(text), "") if text else "" for text in header]
     body = [cells[:len(header)] + [""] * (len(header) - len(cells)) for cells in texts[start + 1:][:count]]
     return Preview(header, keys, body, found, head)
+
+
+def _cut(cell: Cell) -> Cell:
+    return cell[:PREVIEW_CELL_CHARS] + "…" if isinstance(cell, str) and len(cell) > PREVIEW_CELL_CHARS else cell
 
 
 @contextmanager

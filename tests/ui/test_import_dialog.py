@@ -182,7 +182,9 @@ def test_the_chair_cannot_import(qtbot: QtBot, demo_path: Path, qapp) -> None:
         assert not window.import_action.isEnabled()
         dialog = ImportDialog(office, window)
         assert "không có quyền nhập dữ liệu" in dialog.status.text()
-        with pytest.raises(Exception, match="không có quyền"):
+        from cchc_desktop.services.sessions import PermissionDenied
+
+        with pytest.raises(PermissionDenied, match="không có quyền"):
             office.mappings.save(dialog.chosen_kind(), "x", {"a": "code"}, {"code": "Mã hồ sơ"}, ["a"])
     finally:
         office.close()
@@ -204,3 +206,35 @@ def test_a_file_of_many_bad_rows_lists_the_first_thousand_and_saves_them_all(
     qtbot.mouseClick(dialog.save_errors, Qt.MouseButton.LeftButton)
     assert len(target.read_text(encoding="utf-8-sig").splitlines()) == 3_001
     assert codes(demo_window, "SAI-") == 0
+
+
+def test_a_path_typed_anew_is_previewed_before_it_can_be_imported(qtbot: QtBot, demo_window: MainWindow,
+                                                                   tmp_path: Path) -> None:
+    """File A previewed, then B's path typed without Enter: «Nhập» waits (it would have read B with A's columns)."""
+    dialog = open_dialog(qtbot, demo_window)
+    choose(qtbot, dialog, province_export(tmp_path / "a.xlsx", 2))
+    assert dialog.run_button.isEnabled()
+    type_text(qtbot, dialog.path, "x")
+    assert not dialog.run_button.isEnabled() and dialog.preview is None
+    assert dialog.status.text() == "Nhấn Enter để xem trước tệp."
+
+
+def test_a_wide_export_is_mapped_by_the_columns_it_reads(qtbot: QtBot, demo_window: MainWindow,
+                                                         tmp_path: Path) -> None:
+    """A province export of 300 columns, four of them ours: the mapping keeps the columns read (and none left unread
+    that would be read by their own name), so it saves; the next file of that header is read without asking."""
+    header = [f"Trường {n}" for n in range(296)] + ["Số biên nhận", "Người nộp hồ sơ", "Ngày nhận HS", "Mã TTHC"]
+    source = tmp_path / "rong.csv"
+    source.write_text(",".join(header) + "\n" + ",".join(["x"] * 296 + ["RONG-1", "Lê Văn Tám", "01/05/2024 08:00",
+                                                                      "1.004873"]) + "\n", encoding="utf-8")
+    dialog = open_dialog(qtbot, demo_window)
+    choose(qtbot, dialog, source)
+    map_columns(dialog, {**dict.fromkeys(header, ""), "Số biên nhận": "code", "Người nộp hồ sơ": "applicant_name",
+                         "Ngày nhận HS": "received_at", "Mã TTHC": "procedure_code"})
+    assert dialog.mapping() == {"Số biên nhận": "code", "Người nộp hồ sơ": "applicant_name",
+                                "Ngày nhận HS": "received_at", "Mã TTHC": "procedure_code"}
+    replace_text(qtbot, dialog.mapping_name, "Tỉnh, bản rộng")
+    qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+    assert dialog.status.text() == "Đã nhập 1 hồ sơ (0 bỏ qua vì trùng)."
+    choose(qtbot, dialog, source)
+    assert dialog.status.text() == "Đọc các cột theo cách ghép cột đã lưu «Tỉnh, bản rộng»."

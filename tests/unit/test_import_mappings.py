@@ -5,6 +5,7 @@ recognised again by its header row, used from the command line by name; the impo
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -187,7 +188,7 @@ def test_the_companion_connection_writes_as_the_signed_in_account(office_with_of
 
 
 @pytest.fixture
-def office_with_officer(db: Database, db_path: Path) -> Office:
+def office_with_officer(db: Database, db_path: Path) -> Iterator[Office]:
     from cchc_desktop.domain.users import Role
     from cchc_desktop.services.accounts import AccountService
 
@@ -197,7 +198,8 @@ def office_with_officer(db: Database, db_path: Path) -> Office:
     from cchc_desktop.office import open_office
     office = open_office(db_path, user="cchc", password=lambda: "matkhau123")
     office.clock = lambda: NOW
-    return office
+    yield office
+    office.close()
 
 
 def test_the_command_line_imports_with_a_saved_mapping_by_name(runner: ImportRunner, db: Database, db_path: Path,
@@ -287,9 +289,108 @@ def open_db_for(path: Path) -> Database:
     return open_db(path)
 
 
-def test_saving_or_removing_a_mapping_needs_the_import_right() -> None:
-    from cchc_desktop.domain.users import RIGHTS, Permission, Role
+def one_text_everywhere(path: Path, rows: int, columns: int, text: str) -> Path:
+    """A workbook whose every cell is the same shared string (one copy in the file, ``rows × columns`` once read)."""
+    import zipfile
 
-    assert MappingService.save.permission is Permission.IMPORT  # type: ignore[attr-defined]
-    assert MappingService.remove.permission is Permission.IMPORT  # type: ignore[attr-defined]
-    assert Permission.IMPORT not in RIGHTS[Role.CHAIR]
+    def column(number: int) -> str:
+        name = ""
+        number += 1
+        while number:
+            number, rest = divmod(number - 1, 26)
+            name = chr(65 + rest) + name
+        return name
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    cells = "".join(f'<row r="{r}">' + "".join(f'<c r="{column(c)}{r}" t="s"><v>0</v></c>' for c in range(columns))
+                    + "</row>" for r in range(1, rows + 1))
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml"'
+        ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{package}"><Relationship Id="rId1" Type="{relations}/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{relations}"><sheets><sheet name="S" sheetId="1" '
+        'r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{package}"><Relationship Id="rId1" Type="{relations}/'
+        f'worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{relations}/sharedStrings" '
+        'Target="sharedStrings.xml"/></Relationships>',
+        "xl/sharedStrings.xml": f'<sst xmlns="{main}" count="1" uniqueCount="1"><si><t xml:space="preserve">{text}'
+        "</t></si></sst>",
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>{cells}</sheetData></worksheet>',
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as packed:
+        for name, data in parts.items():
+            packed.writestr(name, data)
+    return path
+
+
+def test_the_preview_of_a_workbook_of_one_long_text_in_every_cell_stays_small(tmp_path: Path) -> None:
+    """A 50 KB workbook whose 8,400 cells all point to one 100,000-character text: the preview cuts each cell
+    before reading it (it held gigabytes and ran for minutes before)."""
+    import tracemalloc
+
+    from cchc_desktop.services.tables import DOSSIER_COLUMNS, PREVIEW_CELL_CHARS, preview_table
+
+    source = one_text_everywhere(tmp_path / "dai.xlsx", 28, 300, "chữ " * 25_000)
+    assert source.stat().st_size < 200_000
+    tracemalloc.start()
+    try:
+        preview = preview_table(source, DOSSIER_COLUMNS)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(preview.header) == 300 and len(preview.rows) == 8
+    assert all(len(text) <= PREVIEW_CELL_CHARS + 1 for row in preview.top for text in row)
+    assert peak < 100_000_000
+
+
+def test_the_preview_finds_a_header_with_a_blank_cell_and_skips_blank_lines(tmp_path: Path) -> None:
+    from cchc_desktop.services.tables import DOSSIER_COLUMNS, preview_table
+
+    source = tmp_path / "tinh.csv"
+    source.write_text("\n" * 30 + "DANH SÁCH HỒ SƠ\nSTT,Số BN,,Người nộp,Ngày nhận\n1,A-1,x,Lê Văn Tám,01/05/2024\n",
+                      encoding="utf-8")
+    preview = preview_table(source, DOSSIER_COLUMNS)
+    assert preview.header == ["STT", "Số BN", "", "Người nộp", "Ngày nhận"]  # not the wider data row below it
+    assert preview.rows == [["1", "A-1", "x", "Lê Văn Tám", "01/05/2024"]]
+
+
+def test_two_columns_read_as_one_are_named_both(runner: ImportRunner, tmp_path: Path) -> None:
+    source = tmp_path / "hai.csv"
+    source.write_text("Ngày nhận,Ngày tiếp nhận,Chủ hồ sơ,Mã thủ tục\n01/05/2024,01/05/2024,Lê Văn Tám,1.004873\n",
+                      encoding="utf-8")
+    with pytest.raises(TableFileError) as refused:
+        runner.run(ImportKind.DOSSIERS, source, ImportOptions(mapping={"Ngày nhận": "received_at"}))
+    assert "hai cột «Ngày nhận» và «Ngày tiếp nhận» cùng được đọc là «Ngày tiếp nhận»" in str(refused.value)
+
+
+def test_headers_that_differ_only_in_case_or_diacritics_cannot_be_mapped_apart(runner: ImportRunner,
+                                                                                 db: Database) -> None:
+    service = MappingService(db, clock=lambda: NOW)
+    with pytest.raises(ValidationError, match="Hai cột «Ngày» và «NGAY» có cùng tiêu đề"):
+        service.save(ImportKind.DOSSIERS, "Tỉnh", {"Ngày": "received_at", "NGAY": ""},
+                     runner.keys(ImportKind.DOSSIERS), ["Ngày", "NGAY"])
+
+
+def test_the_chair_can_neither_import_nor_save_a_mapping(demo_path: Path, tmp_path: Path) -> None:
+    from cchc_desktop.office import open_office
+    from cchc_desktop.services.sessions import PermissionDenied
+    from tests.conftest import DEMO_PASSWORD
+
+    source = province_export(tmp_path / "tinh.xlsx", 2)
+    with open_office(demo_path, user="chutich", password=lambda: DEMO_PASSWORD) as office:
+        before = office.db.execute("SELECT count(*) FROM dossier").fetchone()[0]
+        with pytest.raises(PermissionDenied, match="không có quyền"):
+            office.import_runner.run(ImportKind.DOSSIERS, source, ImportOptions(mapping=PROVINCE_MAPPING))
+        with pytest.raises(PermissionDenied, match="không có quyền"):
+            office.mappings.save(ImportKind.DOSSIERS, "Tỉnh", PROVINCE_MAPPING,
+                                 office.import_runner.keys(ImportKind.DOSSIERS), PROVINCE_HEADER)
+        assert office.db.execute("SELECT count(*) FROM dossier").fetchone()[0] == before
+        assert office.mappings.saved(ImportKind.DOSSIERS) == []

@@ -38,7 +38,14 @@ from cchc_desktop.office import Office
 from cchc_desktop.progress import Cancelled, Progress
 from cchc_desktop.services.import_runs import ImportOptions, result_message
 from cchc_desktop.services.imports import ImportRejected
-from cchc_desktop.services.tables import ImportResult, Preview, RowProblem, write_problems
+from cchc_desktop.services.tables import (
+    ImportResult,
+    Preview,
+    RowProblem,
+    header_key,
+    header_keys,
+    write_problems,
+)
 from ui import messages
 from ui.widgets.background import run_with_progress
 from ui.widgets.buttons import named_button
@@ -137,6 +144,7 @@ class ImportDialog(QDialog):
 
         self.kind.currentIndexChanged.connect(lambda _index: self.load())
         self.path.returnPressed.connect(self.load)
+        self.path.textEdited.connect(lambda _text: self._forget())  # a path typed anew: previewed again first
         self.browse.clicked.connect(self.choose)
         self.run_button.clicked.connect(self.run)
         self.close_button.clicked.connect(self.reject)
@@ -165,6 +173,15 @@ class ImportDialog(QDialog):
             messages.keep_folder(IMPORT_FOLDER_KEY, path)
             self.path.setText(str(path))
             self.load()
+
+    def _forget(self) -> None:
+        """The preview no longer is the file's: «Nhập» waits for Enter (or «Chọn tệp…») to preview it."""
+        if self.preview is not None:
+            self.preview = None
+            self.table.setRowCount(0)
+            self.table.setColumnCount(0)
+            self.run_button.setEnabled(False)
+            self.status.setText(_("Nhấn Enter để xem trước tệp."))
 
     def _show_options(self) -> None:
         kind = self.chosen_kind()
@@ -226,10 +243,26 @@ class ImportDialog(QDialog):
         return widget
 
     def mapping(self) -> dict[str, str]:
-        """Each header of the file → the column it is read as (what the combo boxes above the columns say)."""
+        """Each header of the file read as one of our columns → that column (what the boxes above the columns say),
+        and the headers left unread that would otherwise be read by their own name; ValueError for two columns of
+        one header (a header is what a mapping keys on)."""
         assert self.preview is not None
-        return {header: str(self.column_choice(position).currentData())
-                for position, header in enumerate(self.preview.header) if header}
+        columns, _required = self.office.import_runner.contract(self.chosen_kind())
+        own = header_keys(columns)
+        chosen: dict[str, str] = {}
+        seen: dict[str, str] = {}
+        for position, header in enumerate(self.preview.header):
+            if not header:
+                continue
+            key = str(self.column_choice(position).currentData())
+            folded = header_key(header)
+            if folded in seen and (key or chosen.get(seen[folded])):
+                raise ValueError(_("Tệp có hai cột cùng tiêu đề «{header}»: hãy đổi tên một cột trong tệp rồi mở lại."
+                                   ).format(header=header))
+            seen.setdefault(folded, header)
+            if key or own.get(folded):
+                chosen[header] = key
+        return chosen
 
     def _mapping_changed(self) -> None:
         self.remember.setChecked(True)
@@ -237,7 +270,11 @@ class ImportDialog(QDialog):
 
     def _describe(self) -> None:
         assert self.preview is not None
-        chosen = {key for key in self.mapping().values() if key}
+        try:
+            chosen = {key for key in self.mapping().values() if key}
+        except ValueError as exc:
+            self.status.setText(str(exc))
+            return
         missing = self.office.import_runner.missing(self.chosen_kind(), chosen)
         if self.mapped_as and not self.remember.isChecked():
             said = _("Đọc các cột theo cách ghép cột đã lưu «{name}».").format(name=self.mapped_as)
@@ -258,7 +295,11 @@ class ImportDialog(QDialog):
         path, kind = self.source(), self.chosen_kind()
         if path is None or self.preview is None:
             return None
-        mapping = self.mapping()
+        try:
+            mapping = self.mapping()
+        except ValueError as exc:
+            messages.error(self, str(exc))
+            return None
         office = self.office
         if self.remember.isChecked():
             try:
