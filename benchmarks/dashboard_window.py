@@ -13,14 +13,13 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-TICK_MS = 10
 PERIODS = ("2024-H1", "2024", "2024-Q3", "2024")
 
 
 def main(argv: list[str]) -> int:
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from benchmarks.loop_gaps import LoopGaps
     from cchc_desktop.office import open_office
     from cchc_desktop.services.demo_data import DEMO_PASSWORD
     from ui.app import configure_application, release
@@ -30,23 +29,12 @@ def main(argv: list[str]) -> int:
     app = QApplication([])
     configure_application(app)
     office = open_office(path, user="quantri", password=DEMO_PASSWORD)
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append((now - last[0]) * 1000 - TICK_MS)
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(TICK_MS)
-    timer.timeout.connect(tick)
+    loop = LoopGaps()
     start = time.perf_counter()
     window = MainWindow(office, start="dashboard", remember=False)
     window.resize(1366, 768)
     window.show()
-    last[0] = time.perf_counter()
-    timer.start()
+    loop.restart()
     page = window.current_page()
 
     def settle() -> None:
@@ -58,20 +46,19 @@ def main(argv: list[str]) -> int:
 
     settle()
     first = (time.perf_counter() - start) * 1000
-    start_gaps = list(gaps)
+    start_blocked = loop.largest()
     switch_ms, switch_gaps = [], []
     for number in range(switches):
-        gaps.clear()
-        last[0] = time.perf_counter()
+        loop.restart()
         began = time.perf_counter()
         page.select(PERIODS[number % len(PERIODS)])
         settle()
         switch_ms.append((time.perf_counter() - began) * 1000)
-        switch_gaps.append(max(gaps, default=0.0))
-    timer.stop()
+        switch_gaps.append(loop.largest())
+    loop.stop()
     release(window)
     office.close()
-    print(json.dumps({"start_ms": first, "start_blocked_ms": max(start_gaps, default=0.0),
+    print(json.dumps({"start_ms": first, "start_blocked_ms": start_blocked,
                       "switch_ms": switch_ms, "switch_blocked_ms": switch_gaps}))
     return 0
 

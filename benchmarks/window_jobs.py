@@ -17,7 +17,6 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-TICK_MS = 10
 
 
 def _rows(path: Path, count: int) -> Path:
@@ -44,9 +43,9 @@ def _rows_written(path: Path) -> int:
 
 
 def main(argv: list[str]) -> int:
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QInputDialog
 
+    from benchmarks.loop_gaps import LoopGaps
     from cchc_desktop.office import open_office
     from cchc_desktop.services.demo_data import DEMO_PASSWORD
     from ui import messages
@@ -63,31 +62,19 @@ def main(argv: list[str]) -> int:
         app = QApplication([])
         configure_application(app)
         office = open_office(path, user="quantri", password=DEMO_PASSWORD)
-        gaps: list[float] = []
-        last = [time.perf_counter()]
-
-        def tick() -> None:
-            now = time.perf_counter()
-            gaps.append((now - last[0]) * 1000 - TICK_MS)
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(TICK_MS)
-        timer.timeout.connect(tick)
+        loop = LoopGaps()
         window = MainWindow(office, start="register", remember=False)
         window.resize(1366, 768)
         window.show()
         app.processEvents()
 
         def job(action: object) -> tuple[float, float]:
-            gaps.clear()
-            last[0] = time.perf_counter()
-            timer.start()
+            loop.restart()
             began = time.perf_counter()
             action()  # type: ignore[operator]
             spent = (time.perf_counter() - began) * 1000
-            timer.stop()
-            return spent, max(gaps, default=0.0)
+            loop.stop()
+            return spent, loop.largest()
 
         dialog = ImportDialog(office, window)
         dialog.path.setText(str(rows))

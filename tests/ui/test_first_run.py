@@ -43,37 +43,14 @@ def test_the_demo_is_built_off_the_window_and_cancel_leaves_no_file(tmp_path: Pa
                                                                     qapp) -> None:
     """«Hủy» while the demo is being built (pressed once the window has shown the work's first report, which a
     window that did not turn would never show): no demo file and no draft left, and the choice is asked again."""
-    from PySide6.QtWidgets import QPushButton
-
-    from ui.widgets.background import Job
+    from tests.ui.jobs import cancel_when_shown
 
     mine = tmp_path / "cchc.sqlite3"
     answers = [first_run.DEMO, None]
     monkeypatch.setattr(first_run.FirstRunDialog, "ask", classmethod(lambda cls, path: answers.pop(0)))
-    showing = Job._show
-    cancelled: list[str] = []
-
-    def show_then_cancel(job: Job, done: int, total: int) -> None:
-        showing(job, done, total)
-        if not cancelled:
-            cancelled.append(job.dialog.labelText())
-            button = job.dialog.findChild(QPushButton)
-            assert button is not None and button.text() == "Hủy"
-            button.click()
-
-    import threading
-
-    shown = threading.Event()
-    telling = Job.progress
-
-    def tell_and_wait(job: Job, stage: str, done: int, total: int) -> None:
-        telling(job, stage, done, total)
-        assert shown.wait(120), "the window never showed the progress: its event loop did not turn"
-
-    monkeypatch.setattr(Job, "_show", lambda job, done, total: (show_then_cancel(job, done, total), shown.set()))
-    monkeypatch.setattr(Job, "progress", tell_and_wait)
+    cancelling = cancel_when_shown(monkeypatch)
     assert app.first_start(mine) is None  # cancelled, then the choice closed
-    assert cancelled == ["Đang tạo cơ sở dữ liệu mẫu (5.000 hồ sơ)…"] and answers == []
+    assert cancelling.labels == ["Đang tạo cơ sở dữ liệu mẫu (5.000 hồ sơ)…"] and answers == []
     assert sorted(path.name for path in tmp_path.iterdir()) == []
 
 

@@ -5,20 +5,18 @@ and «Hủy» leaving nothing written."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
+from tests.ui.jobs import cancel_when_shown
 from tests.ui.keyboard import replace_text, type_text
 from tests.unit.test_import_mappings import PROVINCE_HEADER, PROVINCE_MAPPING, province_export
 from ui.dialogs.import_dialog import ImportDialog
 from ui.main_window import MainWindow
-from ui.widgets.background import Job
 
 
 def open_dialog(qtbot: QtBot, window: MainWindow) -> ImportDialog:
@@ -130,28 +128,7 @@ def test_a_100000_row_import_runs_off_the_window_and_cancel_writes_nothing(
     qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
     assert dialog.run_button.isEnabled()
 
-    shown = threading.Event()
-    threads: list[str] = []
-    showing, telling = Job._show, Job.progress
-
-    def show_then_cancel(job: Job, done: int, total: int) -> None:
-        showing(job, done, total)
-        assert threading.current_thread() is threading.main_thread()
-        if total and done >= 20_000 and not shown.is_set():
-            assert job.dialog.labelText().startswith("Đang nhập hồ sơ thủ tục hành chính từ lon.csv")
-            cancel = job.dialog.findChild(QPushButton)
-            assert cancel is not None and cancel.text() == "Hủy"
-            cancel.click()
-            shown.set()
-
-    def tell_and_wait(job: Job, stage: str, done: int, total: int) -> None:
-        threads.append(threading.current_thread().name)
-        telling(job, stage, done, total)
-        if total and done >= 20_000:
-            assert shown.wait(120), "the window never showed the progress: its event loop did not turn"
-
-    monkeypatch.setattr(Job, "_show", show_then_cancel)
-    monkeypatch.setattr(Job, "progress", tell_and_wait)
+    cancelling = cancel_when_shown(monkeypatch, at=lambda done, total: bool(total) and done >= 20_000)
     ticks: list[int] = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(1))
@@ -160,7 +137,8 @@ def test_a_100000_row_import_runs_off_the_window_and_cancel_writes_nothing(
         assert dialog.run() is None
     finally:
         timer.stop()
-    assert shown.is_set() and set(threads) == {"cchc-job"}
+    assert cancelling.shown.is_set() and set(cancelling.threads) == {"cchc-job"}
+    assert cancelling.labels == ["Đang nhập hồ sơ thủ tục hành chính từ lon.csv…"]
     assert ticks, "the window's timer never fired while the import ran"
     assert dialog.status.text() == "Đã hủy nhập: chưa ghi dữ liệu nào."
     assert db.execute("SELECT count(*) FROM dossier").fetchone()[0] == before

@@ -16,6 +16,7 @@ from cchc_desktop.domain.users import Role
 from cchc_desktop.services.accounts import AccountService, LoginRefused
 from cchc_desktop.services.audit_trail import AuditService
 from cchc_desktop.services.backups import BackupService
+from tests.ui.jobs import cancel_when_shown
 from tests.ui.keyboard import type_text
 from ui import messages
 from ui.context import AppContext
@@ -302,39 +303,16 @@ def test_a_backup_runs_off_the_window_and_cancel_leaves_no_copy(
     """Issue 19: the copy is made on a thread of its own, step by step (one page a step here); «Hủy» pressed once the
     window has shown the first step (the worker waits for that: a window that did not turn would never show it)
     stops it at the next: no copy, no partial file, no audit entry."""
-    import threading
-
-    from PySide6.QtWidgets import QPushButton
-
     from db import connection
-    from ui.widgets.background import Job
 
     monkeypatch.setattr(connection, "COPY_STEP_PAGES", 1)
     folder = tmp_path / "sao-luu"
     BackupService(context.db_path, session=context.db).set_folder(folder)
     entries = context.db.execute("SELECT count(*) FROM audit_log WHERE action = 'export'").fetchone()[0]
-    shown = threading.Event()
-    showing, telling = Job._show, Job.progress
-    threads: list[str] = []
-
-    def show_then_cancel(job: Job, done: int, total: int) -> None:
-        showing(job, done, total)
-        if not shown.is_set():
-            assert not backups.backup_button.isEnabled()
-            button = job.dialog.findChild(QPushButton)
-            assert button is not None and button.text() == "Hủy"
-            button.click()
-            shown.set()
-
-    def tell_and_wait(job: Job, stage: str, done: int, total: int) -> None:
-        threads.append(threading.current_thread().name)
-        telling(job, stage, done, total)
-        assert shown.wait(120), "the window never showed the progress: its event loop did not turn"
-
-    monkeypatch.setattr(Job, "_show", show_then_cancel)
-    monkeypatch.setattr(Job, "progress", tell_and_wait)
+    cancelling = cancel_when_shown(monkeypatch)
+    cancelling.while_shown = lambda job: assert_off(backups)
     assert backups.backup_now() is None
-    assert set(threads) == {"cchc-job"}
+    assert set(cancelling.threads) == {"cchc-job"}
     assert backups.message.text() == "Đã hủy sao lưu: không có bản sao nào được ghi."
     assert sorted(path.name for path in folder.iterdir()) == []
     assert context.db.execute("SELECT count(*) FROM audit_log WHERE action = 'export'").fetchone()[0] == entries
@@ -346,40 +324,20 @@ def test_a_restore_runs_off_the_window_and_cancel_leaves_the_data_as_it_was(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 19: the restore reads, checks and copies on a thread of its own; «Hủy» pressed once the window has shown
     its first step stops it before the database is touched: the data as it was, the window still open."""
-    import threading
-
-    from PySide6.QtWidgets import QPushButton
-
-    from ui.widgets.background import Job
-
     made = backups.backup_now()
     assert made is not None
     context.settings.update(name="UBND xã Sau Sao Lưu")
     backups.refresh()
     monkeypatch.setattr(messages, "confirm", lambda parent, title, text: True)
     monkeypatch.setattr(messages, "info", lambda *args: pytest.fail("restored despite «Hủy»"))
-    shown = threading.Event()
-    showing, telling = Job._show, Job.progress
-    threads: list[str] = []
-
-    def show_then_cancel(job: Job, done: int, total: int) -> None:
-        showing(job, done, total)
-        if not shown.is_set():
-            assert job.dialog.labelText() == f"Đang khôi phục dữ liệu từ {made.path.name}…"
-            button = job.dialog.findChild(QPushButton)
-            assert button is not None and button.text() == "Hủy"
-            button.click()
-            shown.set()
-
-    def tell_and_wait(job: Job, stage: str, done: int, total: int) -> None:
-        threads.append(threading.current_thread().name)
-        telling(job, stage, done, total)
-        assert shown.wait(120), "the window never showed the progress: its event loop did not turn"
-
-    monkeypatch.setattr(Job, "_show", show_then_cancel)
-    monkeypatch.setattr(Job, "progress", tell_and_wait)
+    cancelling = cancel_when_shown(monkeypatch)
     qtbot.mouseClick(backups.restore_button, Qt.MouseButton.LeftButton)
-    assert set(threads) == {"cchc-job"}
+    assert set(cancelling.threads) == {"cchc-job"}
+    assert cancelling.labels == [f"Đang khôi phục dữ liệu từ {made.path.name}…"]
     assert backups.message.text() == "Đã hủy khôi phục: dữ liệu vẫn như trước."
     assert context.settings.load().name == "UBND xã Sau Sao Lưu" and window.isVisible()
     assert not list(made.path.parent.glob("cchc-truoc-khoi-phuc-*.sqlite3"))  # stopped before that copy
+
+
+def assert_off(backups: BackupsTab) -> None:
+    assert not backups.backup_button.isEnabled()  # one copy at a time
