@@ -36,14 +36,10 @@ class ColumnMapping:
     signature: str = ""
 
 
-def _folded(text: str) -> str:
-    return " ".join(fold(text).split())
-
-
 def signature(header: Iterable[str]) -> str:
     """How a source's header row is recognised: its non-empty cells folded (case, diacritics, spaces), sorted — the
     same export with its columns moved is the same source."""
-    return "|".join(sorted({_folded(text) for text in header if text and text.strip()}))
+    return "|".join(sorted({fold(text) for text in header if text and text.strip()}))
 
 
 def check_mapping(name: str, headers: Mapping[str, str], keys: Mapping[str, str]) -> tuple[str, dict[str, str]]:
@@ -63,7 +59,7 @@ def check_mapping(name: str, headers: Mapping[str, str], keys: Mapping[str, str]
         header = clean(header)
         if not header:
             continue
-        same = folded.setdefault(_folded(header), header)
+        same = folded.setdefault(fold(header), header)
         if same != header:
             raise ValueError(_("Hai cột «{first}» và «{second}» có cùng tiêu đề (chỉ khác chữ hoa, dấu): hãy đổi tên "
                                "một cột trong tệp rồi ghép lại.").format(first=same, second=header))

@@ -26,10 +26,6 @@ def _mapping(row: Mapping[str, object]) -> ColumnMapping:
                          headers=dict(json.loads(str(row["headers"]))), signature=str(row["signature"]))
 
 
-def _folded(name: str) -> str:
-    return " ".join(fold(name).split())
-
-
 class MappingService:
     """The column mappings saved in the database, per kind of import."""
 
@@ -42,7 +38,7 @@ class MappingService:
 
     def named(self, kind: ImportKind, name: str) -> ColumnMapping:
         """The mapping saved as ``name`` (case and diacritics aside); NotFoundError naming the saved ones."""
-        row = queries.mapping_named(self.db, kind.value, _folded(name))
+        row = queries.mapping_named(self.db, kind.value, fold(name))
         if row is not None:
             return _mapping(row)
         names = ", ".join(f"«{mapping.name}»" for mapping in self.saved(kind))
@@ -78,7 +74,7 @@ class MappingService:
         mapping = ColumnMapping(kind, name, cleaned, signature(header))
         with writing(self.db):
             queries.put_mapping(self.db, {
-                "kind": kind.value, "name": name, "name_folded": _folded(name),
+                "kind": kind.value, "name": name, "name_folded": fold(name),
                 "headers": json.dumps(cleaned, ensure_ascii=False, sort_keys=True), "signature": mapping.signature,
                 "updated_at": self.clock().isoformat(timespec="seconds")})
         return mapping
@@ -86,5 +82,5 @@ class MappingService:
     @requires(Permission.IMPORT)
     def remove(self, kind: ImportKind, name: str) -> None:
         with writing(self.db):
-            if not queries.delete_mapping(self.db, kind.value, _folded(name)):
+            if not queries.delete_mapping(self.db, kind.value, fold(name)):
                 raise NotFoundError(_("Chưa có cách ghép cột «{name}».").format(name=name))

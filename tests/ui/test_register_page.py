@@ -203,10 +203,10 @@ def test_the_export_runs_off_the_window_and_cancel_writes_nothing(qtbot: QtBot, 
     would hang), then «Hủy» is pressed there; the worker stops at its next report: no file, no audit entry."""
     import threading
 
-    from PySide6.QtWidgets import QInputDialog, QPushButton
+    from PySide6.QtWidgets import QInputDialog
 
     from cchc_desktop.services import exports
-    from ui.widgets.background import Job
+    from tests.ui.jobs import cancel_when_shown
 
     page = register(demo_window)
     db = demo_window.context.db
@@ -218,34 +218,23 @@ def test_the_export_runs_off_the_window_and_cancel_writes_nothing(qtbot: QtBot, 
     monkeypatch.setattr("ui.messages.choose_save_file", lambda *args: target)
     monkeypatch.setattr("ui.messages.error", lambda parent, text, details="": pytest.fail(text))
     monkeypatch.setattr("ui.messages.file_written", lambda *args: pytest.fail("written despite «Hủy»"))
-    shown = threading.Event()
+    cancelling = cancel_when_shown(monkeypatch)
+    cancelling.while_shown = lambda job: assert_off(page)  # one list at a time
     workers: list[str] = []
-    showing = Job._show
-
-    def show_then_cancel(job: Job, done: int, total: int) -> None:
-        showing(job, done, total)
-        assert threading.current_thread() is threading.main_thread()  # the window's thread draws it
-        assert not page.export_button.isEnabled()  # one list at a time
-        cancel = job.dialog.findChild(QPushButton)
-        assert cancel is not None and cancel.text() == "Hủy"
-        cancel.click()  # «Hủy», pressed in the window while the work runs
-        shown.set()
-
     writing = exports.write_list
 
-    def waiting(db_, path, wanted, *, progress, **kwargs):
+    def recorded(db_, path, wanted, *, progress, **kwargs):
         workers.append(threading.current_thread().name)
+        return writing(db_, path, wanted, progress=progress, **kwargs)
 
-        def report(stage: str, done: int, total: int) -> None:
-            progress(stage, done, total)
-            assert shown.wait(60), "the window never showed the progress: its event loop did not turn"
-        return writing(db_, path, wanted, progress=report, **kwargs)
-
-    monkeypatch.setattr(Job, "_show", show_then_cancel)
-    monkeypatch.setattr(exports, "write_list", waiting)
+    monkeypatch.setattr(exports, "write_list", recorded)
     assert page.export_list() is None
-    assert workers == ["cchc-job"]
+    assert workers == ["cchc-job"] and cancelling.shown.is_set()
     assert not list(folder.iterdir())  # no file, no temporary file left
     assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'export'").fetchone()[0] == entries
     assert page.count.text() == "Đã hủy xuất danh sách: chưa ghi tệp nào."
     assert page.export_button.isEnabled()
+
+
+def assert_off(page) -> None:
+    assert not page.export_button.isEnabled()
