@@ -734,9 +734,9 @@ def _find_header(
                 continue
             index[key], headers[key] = position, text
         if index:
+            by_key = {column.key: column.header for column in columns}
             if duplicates:
                 first, second, key = duplicates[0]
-                by_key = {column.key: column.header for column in columns}
                 if header_key(first) == header_key(second):
                     raise TableFileError(_("Tệp «{name}»: cột «{column}» có hai lần ở dòng tiêu đề.").format(
                         name=name, column=second))
@@ -744,7 +744,6 @@ def _find_header(
                     "Tệp «{name}»: hai cột «{first}» và «{second}» cùng được đọc là «{column}». Hãy chỉ để một cột "
                     "được đọc là «{column}» (cột kia: «không đọc cột này»)."
                 ).format(name=name, first=first, second=second, column=by_key.get(key, key)))
-            by_key = {column.key: column.header for column in columns}
             missing = [" hoặc ".join(f"«{by_key[key]}»" for key in group)
                        for group in required if not any(key in index for key in group)]
             if missing:
