@@ -36,6 +36,7 @@ AUDITED_TABLES = (
     "inspection_criterion", "inspection", "inspection_check", "finding",
     "plan", "plan_task", "directive_document",
     "report_manual_value", "report", "report_section_draft", "import_mapping",
+    "attachment",
 )
 # Columns whose value is never copied into the log: a fingerprint shows that it changed, not what it is.
 SECRET_COLUMNS = {"user": ("password_hash",)}

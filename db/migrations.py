@@ -192,6 +192,14 @@ def m0016_import_mappings(db: Database) -> None:
     run_sql_file(db, "0016_import_mappings.sql")
 
 
+@MIGRATIONS(name="m0017_digitisation_fees")
+def m0017_digitisation_fees(db: Database) -> None:
+    """Scanned files of documents and results, fees as numbers and as collected, filings by residents of another
+    commune and dossiers handed to another unit (issue 21, db/sql/0017_digitisation_fees.sql). New columns only:
+    no stored row changes."""
+    run_sql_file(db, "0017_digitisation_fees.sql")
+
+
 def known_names(migrations: Migrations = MIGRATIONS) -> list[str]:
     """Names of the migrations this version of the program knows, in order."""
     return [migration.name for migration in migrations._migrations]

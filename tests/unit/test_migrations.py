@@ -12,9 +12,11 @@ import pytest
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from cchc_desktop.domain.attachments import Media
 from cchc_desktop.domain.catalogue import InterAgency, OnlineLevel, SupplementRule, TimeLimitUnit
 from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.dossiers import Channel, DossierStatus, EventKind
+from cchc_desktop.domain.fees import FeeMethod
 from cchc_desktop.domain.inspections import CheckResult, InspectionKind, Measure
 from cchc_desktop.domain.mappings import ImportKind
 from cchc_desktop.domain.papers import PaperKind, ResultDelivery
@@ -31,7 +33,7 @@ TABLES = {
     "dossier_event", "dossier_code_counter", "dossier_form", "apology_letter", "desk_refusal",
     "survey_criterion", "survey", "survey_answer", "inspection_criterion", "inspection", "inspection_check",
     "finding", "plan", "plan_task", "directive_document", "report_manual_value", "report", "audit_log",
-    "ledger_book", "paper", "procedure_document", "import_mapping",
+    "ledger_book", "paper", "procedure_document", "import_mapping", "attachment",
 }
 
 
@@ -184,6 +186,8 @@ ENUM_COLUMNS: list[tuple[str, str, type[Choice]]] = [
     ("dossier", "result_delivery", ResultDelivery),
     ("paper", "kind", PaperKind),
     ("import_mapping", "kind", ImportKind),
+    ("attachment", "media", Media),
+    ("dossier", "fee_method", FeeMethod),
 ]
 
 
@@ -571,6 +575,50 @@ def test_import_mappings_arrive_audited_in_a_database_that_predates_them(tmp_pat
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("INSERT INTO import_mapping (kind, name, name_folded, headers, signature, updated_at) "
                    "VALUES ('dossiers', 'y', 'y', '[1]', '', '2025-01-01')")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert audit.trigger_problems(db.conn) == [] and audit.replay_problems(db.conn) == []
+    db.close()
+
+
+def test_digitisation_and_fees_arrive_on_a_database_that_predates_them(tmp_path: Path) -> None:
+    """m0017 on a v16 database holding dossiers: the new columns are empty on them (no row rewritten, the trail
+    whole), the attachments' table arrives audited, and the CHECKs refuse what the issue forbids."""
+    from db import audit
+
+    path = tmp_path / "v16.sqlite3"
+    old = open_db(path, migrations=_upto("m0017_digitisation_fees"))
+    code = "X-250901-0001"  # written as a v16 program wrote it: without the columns it did not know
+    old.execute("INSERT INTO field (id, name, name_folded) VALUES (1, 'Hộ tịch', 'ho tich')")
+    old.execute("INSERT INTO procedure (id, code, name, name_folded, field_id, time_limit, time_limit_unit)"
+                " VALUES (1, '1.000689', 'Đăng ký khai sinh', 'dang ky khai sinh', 1, 3, 'working_days')")
+    old.execute("INSERT INTO dossier (code, procedure_id, applicant_name, applicant_folded, channel, received_at,"
+                " due_at, status) SELECT ?, id, 'Đặng Thị Hồng', 'dang thi hong', 'direct', '2025-09-01T09:00',"
+                " '2025-09-05T17:00', 'received' FROM procedure WHERE id = 1", [code])
+    old.conn.commit()
+    old.close()
+    db = open_db(path)
+    assert schema_state(db).pending == ()
+    row = db.execute("SELECT id, fee_paid, fee_method, home_commune, transferred_to, result_digitized FROM dossier"
+                     " WHERE code = ?", [code]).fetchone()
+    assert row[1:] == (None, None, None, None, 0)
+    dossier_id = row[0]
+    db.execute("INSERT INTO attachment (dossier_id, sha256, size, media, name, added_at) VALUES (?, ?, 10, 'pdf',"
+               " 'kq.pdf', '2025-09-01T10:00')", [dossier_id, "a" * 64])
+    assert db.execute("SELECT count(*) FROM audit_log WHERE table_name = 'attachment'").fetchone()[0] == 1
+    for bad in ("UPDATE dossier SET fee_method = 'exempt' WHERE id = ?",  # exempted without a reason
+                "UPDATE dossier SET fee_exempt_reason = 'hộ nghèo' WHERE id = ?",  # a reason without exemption
+                "UPDATE dossier SET fee_paid = -1 WHERE id = ?",
+                "UPDATE dossier SET home_commune = '  ' WHERE id = ?"):
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute(bad, [dossier_id])
+    with pytest.raises(sqlite3.IntegrityError):  # the same file on the result twice
+        db.execute("INSERT INTO attachment (dossier_id, sha256, size, media, name, added_at) VALUES (?, ?, 10,"
+                   " 'pdf', 'kq2.pdf', '2025-09-01T10:00')", [dossier_id, "a" * 64])
+    with pytest.raises(sqlite3.IntegrityError):  # not a hash
+        db.execute("INSERT INTO attachment (dossier_id, sha256, size, media, name, added_at) VALUES (?, ?, 10,"
+                   " 'pdf', 'x.pdf', '2025-09-01T10:00')", [dossier_id, "A" * 64])
+    db.execute("UPDATE dossier SET fee_method = 'exempt', fee_exempt_reason = 'hộ nghèo', fee_paid = 0 WHERE id = ?",
+               [dossier_id])
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert audit.trigger_problems(db.conn) == [] and audit.replay_problems(db.conn) == []
     db.close()
