@@ -178,6 +178,26 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--form", metavar="SỐ", help=_("số mẫu trong bộ biểu mẫu của hồ sơ, ví dụ 01, 05"))
     receipt.set_defaults(handler=_cmd_receipt)
 
+    attach = commands.add_parser(
+        "attach", parents=[common], help=_("đính kèm bản quét (PDF, JPEG, PNG) vào thành phần hồ sơ hoặc kết quả"),
+        description=_("Số hóa hồ sơ: tệp được lưu một lần theo mã băm SHA-256 trong thư mục «<tên>-tep-dinh-kem» bên "
+                      "cạnh tệp cơ sở dữ liệu, được sao lưu cùng và được «cchc check» kiểm tra. Một thành phần có tệp "
+                      "là đã số hóa; hồ sơ đã số hóa khi mọi thành phần đều có tệp; kết quả đã số hóa khi có tệp kết "
+                      "quả."),
+        epilog=_("Ví dụ:\n"
+                 "  cchc attach UBND-241015-0001 --list\n"
+                 "  cchc attach UBND-241015-0001 to-khai.pdf --document 1\n"
+                 "  cchc attach UBND-241015-0001 giay-khai-sinh.pdf --result"),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    attach.add_argument("code", metavar="MÃ_HỒ_SƠ", help=_("mã hồ sơ"))
+    attach.add_argument("file", nargs="?", metavar="TỆP", help=_("tệp PDF, JPEG hoặc PNG cần đính kèm"))
+    target = attach.add_mutually_exclusive_group()
+    target.add_argument("--document", type=int, metavar="SỐ",
+                        help=_("thành phần hồ sơ số mấy (đếm từ 1, theo thứ tự trong --list)"))
+    target.add_argument("--result", action="store_true", help=_("tệp là kết quả giải quyết"))
+    target.add_argument("--list", action="store_true", help=_("liệt kê thành phần hồ sơ và các tệp đã đính kèm"))
+    attach.set_defaults(handler=_cmd_attach)
+
     ledger = commands.add_parser(
         "ledger", parents=[common], help=_("in Sổ theo dõi hồ sơ ra PDF"),
         description=_("Sổ theo dõi các hồ sơ tiếp nhận trong khoảng ngày đã cho: theo Thông tư 03/2025 (Mẫu 07) mỗi "
@@ -678,6 +698,34 @@ def _cmd_receipt(args: argparse.Namespace, db_path: Path) -> int:
     return EXIT_OK
 
 
+def _cmd_attach(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop import formatting
+
+    if not args.list and (args.file is None or (args.document is None and not args.result)):
+        raise CchcError(_("Cần tên tệp và nơi đính kèm: --document SỐ hoặc --result (hoặc --list để xem)."))
+    with _open(db_path) as office:
+        service = office.attachments
+        if args.list:
+            for number, document in enumerate(service.documents(args.code), start=1):
+                _out(f"{number}. {document['name']}")
+            for attachment, of, by in service.described(args.code):
+                _out(_("  {of}: {name} ({size}, {at}{by})").format(
+                    of=of, name=attachment.name, size=formatting.file_size(attachment.size),
+                    at=formatting.date_time(attachment.added_at), by=f", {by}" if by else ""))
+            return EXIT_OK
+        attached = service.attach(args.code, Path(args.file), document=None if args.result else args.document)
+    _out(_("Đã đính kèm {name} ({size}) vào {what} của hồ sơ {code}.").format(
+        name=attached.name, size=formatting.file_size(attached.size), code=args.code.strip().upper(),
+        what=_("kết quả") if attached.is_result else _("thành phần số {n}").format(n=args.document)))
+    return EXIT_OK
+
+
+def _missing_files(missing: Sequence[str]) -> None:
+    if missing:
+        print(_("Lưu ý: {n} tệp đính kèm không tìm thấy nguyên vẹn để chép ({first}…); «cchc check» liệt kê "
+                "chúng.").format(n=len(missing), first=missing[0][:12]), file=sys.stderr)
+
+
 def _cmd_turn_away(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.domain.dossiers import DeskRefusalKind
     from cchc_desktop.services.desk_refusals import TurnedAway
@@ -778,6 +826,7 @@ def _cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
     # the right is the session's, and the copy is written into the audit trail under it
     with _open(db_path) as office, TerminalLine(sys.stderr) as progress:
         made = office.backups.backup(folder=Path(args.to) if args.to else None, progress=progress)
+    _missing_files(made.missing_files)
     _out(_("Đã sao lưu vào {path}.").format(path=made.path))
     return EXIT_OK
 
@@ -791,6 +840,7 @@ def _cmd_restore(args: argparse.Namespace, db_path: Path) -> int:
     if restored.broken_links:
         print(_("Lưu ý: đã khôi phục bản sao có nhật ký bị sửa ngoài chương trình ({n} mục); việc này đã được ghi "
                 "vào nhật ký.").format(n=len(restored.broken_links)), file=sys.stderr)
+    _missing_files(restored.missing_files)
     _out(_("Đã khôi phục từ {source}. Cơ sở dữ liệu trước khi khôi phục được lưu tại {previous}.").format(
         source=restored.source, previous=restored.previous))
     return EXIT_OK

@@ -28,6 +28,7 @@ from db.errors import writing
 
 if TYPE_CHECKING:
     from cchc_desktop.services.accounts import AccountService
+    from cchc_desktop.services.attachments import AttachmentService
     from cchc_desktop.services.audit_trail import AuditService
     from cchc_desktop.services.backups import BackupService
     from cchc_desktop.services.calendar import CalendarService
@@ -149,6 +150,11 @@ class Office:
     def accounts(self) -> AccountService:
         from cchc_desktop.services.accounts import AccountService
         return AccountService(self.db, clock=self.now)
+
+    @cached_property
+    def attachments(self) -> AttachmentService:
+        from cchc_desktop.services.attachments import AttachmentService
+        return AttachmentService(self.db, self.db_path, clock=self.now)
 
     @cached_property
     def audit(self) -> AuditService:

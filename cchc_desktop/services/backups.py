@@ -29,6 +29,7 @@ from cchc_desktop.formatting import percent
 from cchc_desktop.i18n import _
 from cchc_desktop.progress import Progress, no_progress
 from cchc_desktop.services import anchoring, sessions
+from cchc_desktop.services.attachments import BACKUP_STORE, AttachmentStore, copy_store_files, store_folder
 from db import anchors, audit, live
 from db.connection import (
     BACKUP_FOLDER_SETTING,
@@ -60,6 +61,7 @@ class Backup:
     path: Path
     kind: BackupKind
     at: datetime
+    missing_files: tuple[str, ...] = ()  # attached files the database refers to that could not be copied
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Restored:
     source: Path
     previous: Path  # the copy of the database as it was before the restore
     broken_links: tuple[int, ...] = ()  # the copy's broken audit entries, restored because accepted
+    missing_files: tuple[str, ...] = ()  # attached files the copy refers to, found neither beside it nor here
 
 
 def _pattern(stem: str) -> re.Pattern[str]:
@@ -74,7 +77,7 @@ def _pattern(stem: str) -> re.Pattern[str]:
     return re.compile(rf"{re.escape(stem)}-({kinds})-(\d{{8}}-\d{{6}})\.sqlite3")
 
 
-RESTORE_STEPS = 4  # read the copy, check it, copy the current database, put the copy in place
+RESTORE_STEPS = 5  # read the copy, check it, bring its attached files, copy the current database, put it in place
 
 
 class BackupService:
@@ -169,6 +172,11 @@ class BackupService:
                 from exc
         finally:
             db.close()
+        try:
+            missing = self._copy_files(target, target_folder / BACKUP_STORE, progress)
+        except BaseException:
+            target.unlink(missing_ok=True)  # «Hủy» among the files: no copy (the files copied harm nothing)
+            raise
         log.info("backed up %s to %s", self.db_path, target)
         self._manifest(target, kind)
         with self._entries() as db:
@@ -177,7 +185,20 @@ class BackupService:
             anchoring.seal(db, self.db_path, by=_("sao lưu"))
         if folder is None:
             self.rotate()
-        return Backup(target, kind, now)
+        return Backup(target, kind, now, missing_files=tuple(missing))
+
+    def _copy_files(self, database: Path, target: Path, progress: Progress) -> list[str]:
+        """The attached files ``database`` refers to, from the store beside the database into ``target``."""
+        conn = open_read_only(database)
+        try:
+            try:
+                return copy_store_files(Database(conn), AttachmentStore(store_folder(self.db_path)),
+                                        AttachmentStore(target), progress)
+            except OSError as exc:
+                raise CchcError(_("Không chép được tệp đính kèm vào {path}: {reason}.").format(
+                    path=target, reason=file_reason(exc))) from exc
+        finally:
+            conn.close()
 
     def _manifest(self, copy: Path, kind: BackupKind) -> None:
         """The manifest beside the copy: where its audit trail stands (an anchor outside the database) and its
@@ -237,9 +258,11 @@ class BackupService:
             self._stage(source, staging)
             progress(_("Đang kiểm tra bản sao lưu"), 1, RESTORE_STEPS)
             checked = self._check_staged(source, staging, accept_broken_chain=accept_broken_chain)
-            progress(_("Đang sao lưu dữ liệu hiện tại"), 2, RESTORE_STEPS)
+            progress(_("Đang chép tệp đính kèm của bản sao lưu"), 2, RESTORE_STEPS)
+            missing = self._bring_files(staging, source.parent / BACKUP_STORE)
+            progress(_("Đang sao lưu dữ liệu hiện tại"), 3, RESTORE_STEPS)
             previous = self.backup(kind=BackupKind.BEFORE_RESTORE, progress=progress)  # («Hủy» counts in it too)
-            progress(_("Đang thay dữ liệu"), 3, RESTORE_STEPS)  # the last moment «Hủy» counts: then all or nothing
+            progress(_("Đang thay dữ liệu"), 4, RESTORE_STEPS)  # the last moment «Hủy» counts: then all or nothing
             actor = sessions.actor(self.session) if self.session is not None else None
             self._put_in_place(source, staging, checked, previous.path, actor)
         finally:
@@ -248,7 +271,26 @@ class BackupService:
         with self._entries() as db:
             anchoring.seal(db, self.db_path, by=_("khôi phục"))
         log.info("restored %s from %s (previous copy %s)", self.db_path, source, previous.path)
-        return Restored(source=source, previous=previous.path, broken_links=checked.broken)
+        if missing:
+            log.warning("restored %s without %d attached files", self.db_path, len(missing))
+        return Restored(source=source, previous=previous.path, broken_links=checked.broken,
+                        missing_files=tuple(missing))
+
+    def _bring_files(self, staging: Path, copies: Path) -> list[str]:
+        """Before the copy is put in place: the files it refers to, into the store beside the database, from the
+        store of the copies beside it (those the store holds intact stay). Files only add: the database in use
+        loses none it refers to."""
+        staged = open_db(staging, migrate=False, create=False)
+        try:
+            if "attachment" not in staged.table_names():
+                return []
+            try:
+                return copy_store_files(staged, AttachmentStore(copies), AttachmentStore(store_folder(self.db_path)))
+            except OSError as exc:
+                raise CchcError(_("Không khôi phục được: không chép được tệp đính kèm ({reason}). Cơ sở dữ liệu vẫn "
+                                  "như trước.").format(reason=file_reason(exc))) from exc
+        finally:
+            staged.close()
 
     def _stage(self, source: Path, staging: Path) -> None:
         """Copy ``source`` (read-only) into ``staging``, in rollback-journal mode at the database's page size."""

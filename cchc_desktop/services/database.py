@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from cchc_desktop.i18n import _
 from cchc_desktop.services import anchoring
+from cchc_desktop.services.attachments import AttachmentStore, store_folder, stored_problems
 from db import audit
 from db.connection import SchemaState, integrity_problems, open_db, schema_state, storage_errors
 from db.migrations import known_names
@@ -33,7 +34,7 @@ class CheckReport:
         return not self.problems and not self.schema.pending
 
 
-COUNTED_TABLES = ("dossier", "survey", "inspection", "plan_task", "procedure", "user", "audit_log")
+COUNTED_TABLES = ("dossier", "attachment", "survey", "inspection", "plan_task", "procedure", "user", "audit_log")
 
 
 def open_database(path: Path) -> Database:
@@ -119,15 +120,18 @@ def _replayed(problem: audit.ReplayProblem) -> str:
 
 
 def check(path: Path, anchor_files: Iterable[Path] = ()) -> CheckReport:
-    """Integrity, foreign keys, schema version and the audit trail (its signed hash chain, its triggers and
-    guards, its records replayed, its anchors outside the file: those of the backup folder and
-    ``anchor_files``), without changing the file. A check that finds nothing wrong seals the trail."""
+    """Integrity, foreign keys, schema version, the attached files (each one there, its bytes unchanged) and the
+    audit trail (its signed hash chain, its triggers and guards, its records replayed, its anchors outside the
+    file: those of the backup folder and ``anchor_files``), without changing the file. A check that finds nothing
+    wrong seals the trail."""
     db = open_db(path, migrate=False, create=False)
     try:
         with storage_errors(path):
             found, notes = _audit_problems(db)
             if "audit_log" in db.table_names():
                 found.extend(anchoring.problems(db, path, anchor_files))
+            if "attachment" in db.table_names():
+                found.extend(stored_problems(db, AttachmentStore(store_folder(path))))
             problems = tuple(integrity_problems(db)) + tuple(found)
             state = schema_state(db)
             counts = maintenance.table_counts(db, COUNTED_TABLES)

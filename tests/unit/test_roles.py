@@ -52,6 +52,12 @@ def _dossiers_csv(folder: Path) -> str:
     return str(path)
 
 
+def _scan(folder: Path) -> str:
+    path = folder / "ket-qua.pdf"
+    path.write_bytes(b"%PDF-1.4\nban quet ket qua\n%%EOF\n")
+    return str(path)
+
+
 def _procedures_csv(folder: Path) -> str:
     path = folder / "thutuc.csv"
     path.write_text("Mã thủ tục,Tên thủ tục,Lĩnh vực,Thời hạn giải quyết\n9.000001,Thủ tục thử,Hộ tịch,3\n",
@@ -78,6 +84,8 @@ COMMANDS = [
     Command("report-value", lambda db, f: ["report-value", "--period", "2024-H1", "--row", "4.1.1", "--value", "17"],
             Permission.REPORT_EDIT),
     Command("receipt", lambda db, f: ["receipt", _code(db), "--out", str(f / "mau01.pdf")], Permission.DOSSIERS),
+    Command("attach", lambda db, f: ["attach", _code(db), _scan(f), "--result"], Permission.DOSSIERS),
+    Command("attach --list", lambda db, f: ["attach", _code(db), "--list"], READ),
     Command("turn-away", lambda db, f: ["turn-away", "--kind", "not_accepted", "--applicant", "Lê Thị Hà",
                                         "--reason", "Không thuộc thẩm quyền"], Permission.DOSSIERS),
     Command("ledger", lambda db, f: ["ledger", "--from", "01/05/2024", "--to", "31/05/2024", "--out",

@@ -1,0 +1,241 @@
+"""Scanned files of dossiers (issue 21): attached once by content, the digitisation flags they set, bad files
+refused with nothing written, ``cchc check`` naming a file missing or altered on disk, and backups and restores
+that carry every file byte for byte."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import stat
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from cchc_desktop.domain.dossiers import DossierDocument
+from cchc_desktop.errors import CchcError, ValidationError
+from cchc_desktop.progress import Cancelled
+from cchc_desktop.services import attachments as attachments_module
+from cchc_desktop.services import database
+from cchc_desktop.services.attachments import BACKUP_STORE, AttachmentService, store_folder
+from cchc_desktop.services.backups import BackupService
+from cchc_desktop.services.catalogue import load_reference_catalogue
+from cchc_desktop.services.reception import NewDossier, ReceptionService
+from cchc_desktop.services.settings import SettingsService
+from tests.unit.test_cli import cchc
+
+NOW = datetime(2025, 9, 15, 9, 30)
+
+
+def scan(folder: Path, name: str, kind: str = "pdf", salt: str = "") -> Path:
+    """A small file of the given kind, its bytes made distinct by ``salt``."""
+    heads = {"pdf": b"%PDF-1.4\n", "png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff\xe0"}
+    path = folder / name
+    path.write_bytes(heads[kind] + f"bản quét {name} {salt}".encode() + os.urandom(64) + b"\n%%EOF\n")
+    return path
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(autouse=True)
+def _unit(db: Database) -> None:
+    """The reference catalogue and the unit's code: what the desk needs to receive a dossier."""
+    load_reference_catalogue(db)
+    SettingsService(db).update(name="UBND xã Hoằng Hợp", code="000.21.31.H56", signer_name="Lê Văn Minh")
+
+
+def register(db: Database, documents: int = 2) -> str:
+    papers = tuple(DossierDocument(f"Giấy tờ số {n}") for n in range(1, documents + 1))
+    return ReceptionService(db, clock=lambda: NOW).register(
+        NewDossier(procedure_code="1.000689", applicant_name="Đặng Thị Hồng", documents=papers)).code
+
+
+def flags(db: Database, code: str) -> tuple[int, int]:
+    return db.execute("SELECT digitized, result_digitized FROM dossier WHERE code = ?", [code]).fetchone()
+
+
+def store_files(db_path: Path) -> list[Path]:
+    folder = store_folder(db_path)
+    return sorted(path for path in folder.rglob("*") if path.is_file()) if folder.exists() else []
+
+
+def test_documents_and_result_attached_set_the_flags_and_the_bytes_are_kept_once(
+        db: Database, db_path: Path, tmp_path: Path) -> None:
+    service = AttachmentService(db, db_path, clock=lambda: NOW)
+    code, other = register(db), register(db)
+    first, second, result = scan(tmp_path, "to-khai.pdf"), scan(tmp_path, "cccd.png", "png"), scan(
+        tmp_path, "ket qua.jpg", "jpeg")
+    service.attach(code, first, document=1)
+    assert flags(db, code) == (0, 0)  # one of two documents
+    service.attach(code, second, document=2)
+    assert flags(db, code) == (1, 0)
+    attached = service.attach(code, result)
+    assert flags(db, code) == (1, 1) and attached.is_result and attached.name == "ket qua.jpg"
+    service.attach(other, first, document=1)  # the same scan on another dossier: stored once
+    assert len(store_files(db_path)) == 3
+    for path in store_files(db_path):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert path.name.split(".")[0] == hashlib.sha256(path.read_bytes()).hexdigest()
+    listed = service.described(code)
+    assert [(a.name, of) for a, of, _by in listed] == [
+        ("to-khai.pdf", "Giấy tờ số 1"), ("cccd.png", "Giấy tờ số 2"), ("ket qua.jpg", "Kết quả giải quyết")]
+    assert service.path(listed[0][0]).read_bytes() == first.read_bytes()
+    entries = db.execute("SELECT count(*) FROM audit_log WHERE table_name = 'attachment'").fetchone()[0]
+    assert entries == 4  # each attachment is in the audit trail
+    service.detach(listed[1][0].id)
+    assert flags(db, code) == (0, 1)
+
+
+@pytest.mark.parametrize(("name", "content", "says"), [
+    ("ghi-chu.txt", b"day khong phai ban quet", "không phải PDF, JPEG hay PNG"),
+    ("rong.pdf", b"", "rỗng (0 byte)"),
+    ("gia.pdf", b"PK\x03\x04 a zip named .pdf", "không phải PDF, JPEG hay PNG"),
+])
+def test_a_file_that_is_not_a_scan_is_refused_and_nothing_is_written(
+        db: Database, db_path: Path, tmp_path: Path, name: str, content: bytes, says: str) -> None:
+    service = AttachmentService(db, db_path)
+    code = register(db)
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(CchcError, match=re.escape(says)):
+        service.attach(code, tmp_path / name, document=1)
+    assert db.execute("SELECT count(*) FROM attachment").fetchone()[0] == 0
+    assert store_files(db_path) == []  # not even a temporary file
+
+
+def test_the_database_a_folder_a_missing_file_and_a_huge_file_are_refused(
+        db: Database, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    service = AttachmentService(db, db_path)
+    code = register(db)
+    with pytest.raises(CchcError, match="không phải PDF, JPEG hay PNG"):
+        service.attach(code, db_path, document=1)  # the database itself (SQLite's header)
+    with pytest.raises(CchcError, match="hoặc đó là một thư mục"):
+        service.attach(code, tmp_path, document=1)
+    with pytest.raises(CchcError, match="Không tìm thấy tệp"):
+        service.attach(code, tmp_path / "khong-co.pdf", document=1)
+    monkeypatch.setattr(attachments_module, "MAX_ATTACHMENT_BYTES", 100)
+    with pytest.raises(CchcError, match="quá giới hạn"):
+        service.attach(code, scan(tmp_path, "lon.pdf", salt="x" * 200), document=1)
+    assert db.execute("SELECT count(*) FROM attachment").fetchone()[0] == 0 and store_files(db_path) == []
+
+
+def test_a_wrong_document_number_a_second_copy_and_an_unknown_dossier_are_told(
+        db: Database, db_path: Path, tmp_path: Path) -> None:
+    service = AttachmentService(db, db_path)
+    code, bare = register(db), register(db, documents=0)
+    with pytest.raises(ValidationError, match="có 2 thành phần; không có thành phần số 3"):
+        service.attach(code, scan(tmp_path, "a.pdf"), document=3)
+    with pytest.raises(ValidationError, match="chưa có danh sách thành phần hồ sơ"):
+        service.attach(bare, scan(tmp_path, "b.pdf"), document=1)
+    service.attach(code, tmp_path / "a.pdf", document=1)
+    with pytest.raises(ValidationError, match="đã được đính kèm vào thành phần số 1"):
+        service.attach(code, tmp_path / "a.pdf", document=1)
+    with pytest.raises(CchcError, match="Không tìm thấy hồ sơ có mã «KHONG-CO»"):
+        service.attach("KHONG-CO", tmp_path / "a.pdf")
+    assert db.execute("SELECT count(*) FROM attachment").fetchone()[0] == 1
+
+
+def test_check_names_a_file_altered_and_a_file_lost_on_disk(db: Database, db_path: Path, tmp_path: Path) -> None:
+    service = AttachmentService(db, db_path)
+    code = register(db)
+    kept = service.attach(code, scan(tmp_path, "to-khai.pdf"), document=1)
+    altered = service.attach(code, scan(tmp_path, "cccd.pdf"), document=2)
+    lost = service.attach(code, scan(tmp_path, "ket-qua.pdf"))
+    assert database.check(db_path).problems == ()
+    path = service.store.path(altered.sha256, altered.media)
+    path.write_bytes(path.read_bytes().replace(b"%%EOF", b"%%EOX"))  # one byte changed, same size
+    service.store.path(lost.sha256, lost.media).unlink()
+    problems = database.check(db_path).problems
+    assert len(problems) == 2
+    assert any("«cccd.pdf» của hồ sơ " + code in p and "bị thay đổi ngoài chương trình" in p for p in problems)
+    assert any("«ket-qua.pdf» của hồ sơ " + code in p and "bị mất" in p for p in problems)
+    assert not any("to-khai.pdf" in p for p in problems)
+    with pytest.raises(CchcError, match="đã bị thay đổi ngoài chương trình"):
+        service.path(altered)
+    assert service.path(kept).exists()
+    db.close()
+    result = cchc("--db", str(db_path), "check")
+    assert result.returncode == 1 and "cccd.pdf" in result.stdout and "ket-qua.pdf" in result.stdout
+    assert "attachment: 3" in result.stdout
+
+
+def test_backup_then_restore_keeps_every_attachment_byte_identical(
+        db: Database, db_path: Path, tmp_path: Path) -> None:
+    service = AttachmentService(db, db_path)
+    code = register(db)
+    originals = [scan(tmp_path, "to-khai.pdf"), scan(tmp_path, "cccd.png", "png"), scan(tmp_path, "kq.jpg", "jpeg")]
+    for number, path in enumerate(originals[:2], start=1):
+        service.attach(code, path, document=number)
+    service.attach(code, originals[2])
+    usb = tmp_path / "usb"
+    made = BackupService(db_path, clock=lambda: NOW).backup(folder=usb)
+    assert made.missing_files == ()
+    assert sorted(p.name for p in (usb / BACKUP_STORE).rglob("*.*")) == sorted(
+        f"{sha(p)}{p.suffix}" for p in originals)
+    # After the copy: one file deleted, one altered, one attachment removed from the record.
+    listed = service.of_dossier(code)
+    service.store.path(listed[0].sha256, listed[0].media).unlink()
+    broken = service.store.path(listed[1].sha256, listed[1].media)
+    broken.write_bytes(broken.read_bytes()[:-3] + b"zzz")
+    service.detach(listed[2].id)
+    assert len(database.check(db_path).problems) == 2
+    db.close()
+    restored = BackupService(db_path, clock=lambda: NOW).restore(made.path)
+    assert restored.missing_files == ()
+    again = Database(db_path)
+    try:
+        back = AttachmentService(again, db_path)
+        files = {a.name: back.path(a).read_bytes() for a in back.of_dossier(code)}
+        assert files == {p.name: p.read_bytes() for p in originals}
+        assert flags(again, code) == (1, 1)
+    finally:
+        again.close()
+    assert database.check(db_path).problems == ()
+
+
+def test_copying_the_database_folder_carries_the_files(db: Database, db_path: Path, tmp_path: Path) -> None:
+    service = AttachmentService(db, db_path)
+    code = register(db)
+    service.attach(code, scan(tmp_path, "kq.pdf"))
+    db.close()
+    moved = tmp_path / "may-moi" / "du-lieu"
+    shutil.copytree(db_path.parent, moved, ignore=shutil.ignore_patterns("may-moi", "kq.pdf"))
+    assert database.check(moved / db_path.name).problems == ()
+
+
+def test_a_backup_cancelled_while_copying_files_leaves_no_copy(db: Database, db_path: Path, tmp_path: Path) -> None:
+    service = AttachmentService(db, db_path)
+    code = register(db)
+    service.attach(code, scan(tmp_path, "a.pdf"), document=1)
+    service.attach(code, scan(tmp_path, "b.pdf"), document=2)
+
+    def cancel_at_files(stage: str, done: int, total: int) -> None:
+        if stage.startswith("Đang chép tệp đính kèm") and done == 1:
+            raise Cancelled()
+
+    usb = tmp_path / "usb"
+    with pytest.raises(Cancelled):
+        BackupService(db_path, clock=lambda: NOW).backup(folder=usb, progress=cancel_at_files)
+    assert list(usb.glob("*.sqlite3")) == []
+
+
+def test_the_command_line_attaches_lists_and_refuses_the_chair(demo_path: Path, tmp_path: Path) -> None:
+    db = Database(demo_path)
+    code = db.execute("SELECT code FROM dossier WHERE status = 'returned' ORDER BY id LIMIT 1").fetchone()[0]
+    db.close()
+    file = scan(tmp_path, "quyết định đã ký.pdf")
+    refused = cchc("--db", str(demo_path), "--user", "chutich", "attach", code, str(file), "--result")
+    assert refused.returncode == 1 and "Tiếp nhận và xử lý hồ sơ" in refused.stderr
+    done = cchc("--db", str(demo_path), "--user", "motcua", "attach", code, str(file), "--result")
+    assert done.returncode == 0, done.stderr
+    assert "Đã đính kèm quyết định đã ký.pdf" in done.stdout and f"kết quả của hồ sơ {code}" in done.stdout
+    listed = cchc("--db", str(demo_path), "--user", "chutich", "attach", code, "--list")
+    assert listed.returncode == 0 and "Kết quả giải quyết: quyết định đã ký.pdf" in listed.stdout
+    no_papers = cchc("--db", str(demo_path), "--user", "motcua", "attach", code, str(file), "--document", "1")
+    assert no_papers.returncode == 1 and "chưa có danh sách thành phần hồ sơ" in no_papers.stderr
+    neither = cchc("--db", str(demo_path), "--user", "motcua", "attach", code, str(file))
+    assert neither.returncode == 1 and "--document SỐ hoặc --result" in neither.stderr
