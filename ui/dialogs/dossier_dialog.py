@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,10 +33,12 @@ from cchc_desktop.domain.dossiers import DossierStatus, EventKind
 from cchc_desktop.domain.papers import PaperKind, form_number, form_set_of
 from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
+from cchc_desktop.services.attachments import AttachmentService
 from cchc_desktop.services.papers import papers_folder
 from cchc_desktop.services.printing import PrintingService
 from cchc_desktop.services.reception import UNDO_MINUTES, DossierView, ReceptionService, action_name
 from ui import messages, paper
+from ui.widgets.attachments_panel import AttachmentsPanel
 from ui.widgets.buttons import enter_clicks, ok_cancel
 from ui.widgets.checklist import document_label
 
@@ -147,8 +150,10 @@ class DossierDialog(QDialog):
     changed = Signal(str)
 
     def __init__(self, reception: ReceptionService, printing: PrintingService, code: str,
-                 parent: QWidget | None = None, *, survey: Callable[[str], None] | None = None) -> None:
-        """``survey(code)`` opens the citizens' kiosk for this dossier (offered once the result is returned)."""
+                 parent: QWidget | None = None, *, survey: Callable[[str], None] | None = None,
+                 attachments: AttachmentService | None = None) -> None:
+        """``survey(code)`` opens the citizens' kiosk for this dossier (offered once the result is returned);
+        ``attachments``: its scanned files, in a tab beside the timeline (files dropped on the page go there)."""
         super().__init__(parent)
         self.survey = survey
         self.setObjectName("dossierDialog")
@@ -174,7 +179,19 @@ class DossierDialog(QDialog):
         self.timeline.setColumnWidth(1, 190)
         self.timeline.setColumnWidth(2, 150)
         self.timeline.setColumnWidth(3, 330)
-        layout.addWidget(self.timeline, 1)
+        self.files: AttachmentsPanel | None = None
+        if attachments is None:
+            layout.addWidget(self.timeline, 1)
+        else:
+            self.files = AttachmentsPanel(attachments, code)
+            self.files.changed.connect(self._files_changed)
+            self.tabs = QTabWidget()
+            self.tabs.setObjectName("dossierTabs")
+            self.tabs.addTab(self.timeline, _("Quá trình xử lý"))
+            self.tabs.addTab(self.files, "")
+            self._name_files_tab()
+            layout.addWidget(self.tabs, 1)
+            self.setAcceptDrops(True)
 
         steps = QHBoxLayout()
         self.step_buttons: dict[EventKind, QPushButton] = {}
@@ -279,6 +296,24 @@ class DossierDialog(QDialog):
                            + (f" ({_('Mẫu {number}').format(number=number)})" if number else ""))
             button.setToolTip(form_set.label)
             button.setVisible(kind in offered)
+
+    def _name_files_tab(self) -> None:
+        if self.files is not None:
+            self.tabs.setTabText(1, _("Bản quét, số hóa ({n})").format(n=len(self.files.shown)))
+
+    def _files_changed(self) -> None:
+        self._name_files_tab()
+        self.changed.emit(self.code)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Files dropped anywhere on the page go to its scanned files (their tab is shown)."""
+        if self.files is not None:
+            self.tabs.setCurrentWidget(self.files)
+            self.files.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if self.files is not None:
+            self.files.dropEvent(event)
 
     def step(self, event: EventKind) -> bool:
         """Ask what the step needs, then do it; the page refreshes. Returns whether it was done."""

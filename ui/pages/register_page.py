@@ -110,7 +110,8 @@ class RegisterPage(Page):
     def dossier_dialog(self, code: str):  # -> DossierDialog
         from ui.dialogs.dossier_dialog import DossierDialog
 
-        dialog = DossierDialog(self.context.reception, self.context.printing, code, self, survey=self.invite_survey)
+        dialog = DossierDialog(self.context.reception, self.context.printing, code, self, survey=self.invite_survey,
+                               attachments=self.context.attachments)
         dialog.changed.connect(lambda _code: self.refresh())
         return dialog
 
