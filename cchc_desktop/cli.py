@@ -720,10 +720,11 @@ def _cmd_attach(args: argparse.Namespace, db_path: Path) -> int:
     return EXIT_OK
 
 
-def _missing_files(missing: Sequence[str]) -> None:
+def _missing_files(missing: tuple[str, ...]) -> None:
+    from cchc_desktop.services.attachments import missing_note
+
     if missing:
-        print(_("Lưu ý: {n} tệp đính kèm không tìm thấy nguyên vẹn để chép ({first}…); «cchc check» liệt kê "
-                "chúng.").format(n=len(missing), first=missing[0][:12]), file=sys.stderr)
+        print(missing_note(missing), file=sys.stderr)
 
 
 def _cmd_turn_away(args: argparse.Namespace, db_path: Path) -> int:

@@ -172,6 +172,14 @@ def stored_problems(db: Database, store: AttachmentStore, limit: int = 50) -> li
     return found
 
 
+def missing_note(missing: tuple[str, ...] | list[str]) -> str:
+    """What a backup or a restore says of the attached files it found nowhere intact (empty: none)."""
+    if not missing:
+        return ""
+    return _("Lưu ý: {n} tệp đính kèm không tìm thấy nguyên vẹn để chép (tệp {first}…); «cchc check» (Cài đặt › "
+             "Kiểm tra) liệt kê các hồ sơ có tệp đó.").format(n=len(missing), first=missing[0][:12])
+
+
 class AttachmentService(ActsForSession):
     """Attach scanned files to a dossier's documents or result; list, find and remove them."""
 

@@ -259,7 +259,7 @@ class BackupService:
             progress(_("Đang kiểm tra bản sao lưu"), 1, RESTORE_STEPS)
             checked = self._check_staged(source, staging, accept_broken_chain=accept_broken_chain)
             progress(_("Đang chép tệp đính kèm của bản sao lưu"), 2, RESTORE_STEPS)
-            missing = self._bring_files(staging, source.parent / BACKUP_STORE)
+            missing = self._bring_files(staging, (source.parent / BACKUP_STORE, store_folder(source)))
             progress(_("Đang sao lưu dữ liệu hiện tại"), 3, RESTORE_STEPS)
             previous = self.backup(kind=BackupKind.BEFORE_RESTORE, progress=progress)  # («Hủy» counts in it too)
             progress(_("Đang thay dữ liệu"), 4, RESTORE_STEPS)  # the last moment «Hủy» counts: then all or nothing
@@ -276,19 +276,25 @@ class BackupService:
         return Restored(source=source, previous=previous.path, broken_links=checked.broken,
                         missing_files=tuple(missing))
 
-    def _bring_files(self, staging: Path, copies: Path) -> list[str]:
+    def _bring_files(self, staging: Path, stores: tuple[Path, ...]) -> list[str]:
         """Before the copy is put in place: the files it refers to, into the store beside the database, from the
-        store of the copies beside it (those the store holds intact stay). Files only add: the database in use
-        loses none it refers to."""
+        stores beside the copy (the backup folder's, or the store of a database copied with its folder); those
+        the store holds intact stay. Files only add: the database in use loses none it refers to."""
         staged = open_db(staging, migrate=False, create=False)
         try:
             if "attachment" not in staged.table_names():
                 return []
+            here = AttachmentStore(store_folder(self.db_path))
+            missing: list[str] = []
             try:
-                return copy_store_files(staged, AttachmentStore(copies), AttachmentStore(store_folder(self.db_path)))
+                for folder in stores:
+                    missing = copy_store_files(staged, AttachmentStore(folder), here)
+                    if not missing:
+                        break
             except OSError as exc:
                 raise CchcError(_("Không khôi phục được: không chép được tệp đính kèm ({reason}). Cơ sở dữ liệu vẫn "
                                   "như trước.").format(reason=file_reason(exc))) from exc
+            return missing
         finally:
             staged.close()
 

@@ -239,3 +239,28 @@ def test_the_command_line_attaches_lists_and_refuses_the_chair(demo_path: Path, 
     assert no_papers.returncode == 1 and "chưa có danh sách thành phần hồ sơ" in no_papers.stderr
     neither = cchc("--db", str(demo_path), "--user", "motcua", "attach", code, str(file))
     assert neither.returncode == 1 and "--document SỐ hoặc --result" in neither.stderr
+
+
+def test_a_file_lost_before_the_backup_is_said_by_the_backup_and_by_the_restore(
+        db: Database, db_path: Path, tmp_path: Path) -> None:
+    service = AttachmentService(db, db_path)
+    code = register(db)
+    kept = scan(tmp_path, "a.pdf")
+    service.attach(code, kept, document=1)
+    lost = service.attach(code, scan(tmp_path, "b.pdf"), document=2)
+    service.store.path(lost.sha256, lost.media).unlink()
+    made = BackupService(db_path, clock=lambda: NOW).backup(folder=tmp_path / "usb")
+    assert made.missing_files == (lost.sha256,)
+    assert "1 tệp đính kèm không tìm thấy nguyên vẹn" in attachments_module.missing_note(made.missing_files)
+    db.close()
+    shutil.rmtree(store_folder(db_path))  # the folder beside the database gone too: the copies' store serves
+    restored = BackupService(db_path, clock=lambda: NOW).restore(made.path)
+    assert restored.missing_files == (lost.sha256,)
+    problems = database.check(db_path).problems
+    assert len(problems) == 1 and "«b.pdf»" in problems[0] and "bị mất" in problems[0]
+    again = Database(db_path)
+    try:
+        first = AttachmentService(again, db_path).of_dossier(code)[0]
+        assert AttachmentService(again, db_path).path(first).read_bytes() == kept.read_bytes()
+    finally:
+        again.close()

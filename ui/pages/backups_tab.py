@@ -19,6 +19,7 @@ from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, StorageError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.progress import Cancelled, Progress
+from cchc_desktop.services.attachments import missing_note
 from cchc_desktop.services.backups import Backup, BackupKind, BrokenAuditChain, Restored
 from ui import messages
 from ui.context import AppContext
@@ -157,7 +158,8 @@ class BackupsTab(QWidget):
         finally:
             self.enable_buttons()
         self.refresh(select=made)
-        self.message.setText(_("Đã sao lưu vào {path}.").format(path=made.path))
+        self.message.setText(" ".join(filter(None, (_("Đã sao lưu vào {path}.").format(path=made.path),
+                                                    missing_note(made.missing_files)))))
         return made
 
     def restore(self) -> None:
@@ -177,7 +179,8 @@ class BackupsTab(QWidget):
         messages.info(self, _("Khôi phục dữ liệu"), _(
             "Đã khôi phục dữ liệu từ bản sao lưu lúc {at}. Dữ liệu trước khi khôi phục được lưu tại {previous}.\n\n"
             "Chương trình sẽ đóng lại bây giờ; hãy mở lại chương trình để làm việc tiếp trên dữ liệu đã khôi phục."
-        ).format(at=formatting.date_time(backup.at, seconds=True), previous=done.previous))
+        ).format(at=formatting.date_time(backup.at, seconds=True), previous=done.previous)
+            + ("\n\n" + missing_note(done.missing_files) if done.missing_files else ""))
         self.restored.emit(done)
         self.window().close()
 
