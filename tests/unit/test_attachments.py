@@ -264,3 +264,24 @@ def test_a_file_lost_before_the_backup_is_said_by_the_backup_and_by_the_restore(
         assert AttachmentService(again, db_path).path(first).read_bytes() == kept.read_bytes()
     finally:
         again.close()
+
+
+def test_a_file_swapped_with_its_record_rewritten_outside_the_program_is_caught_by_the_trail(
+        db: Database, db_path: Path, tmp_path: Path) -> None:
+    """Someone with the sqlite3 tool puts another scan in the store and points the record at it: the files are
+    whole, but the attachment's record no longer matches its audit entries."""
+    from cchc_desktop.services.attachments import AttachmentStore
+    from tests.unit.test_tampering import script
+
+    service = AttachmentService(db, db_path)
+    code = register(db)
+    attached = service.attach(code, scan(tmp_path, "quyet-dinh.pdf"))
+    db.close()
+    forged = AttachmentStore(store_folder(db_path)).put(scan(tmp_path, "gia-mao.pdf"))
+    conn = script(db_path)  # another program, the audit switched off in its connection
+    conn.execute("UPDATE attachment SET sha256 = ?, size = ? WHERE id = ?", [forged.sha256, forged.size, attached.id])
+    conn.commit()
+    conn.close()
+    problems = database.check(db_path).problems
+    assert any(f"bản ghi attachment số {attached.id} bị sửa ngoài chương trình" in p and "sha256" in p
+               for p in problems), problems
