@@ -234,10 +234,11 @@ def test_the_checklists_arrive_in_a_database_that_predates_them(tmp_path: Path) 
     path = tmp_path / "v13.sqlite3"
     old = open_db(path, migrations=_upto("m0014_procedure_documents"))
     load_reference_catalogue(old)  # an older schema: the loader leaves the lists out
-    procedures = old.execute("SELECT * FROM procedure ORDER BY id").fetchall()
+    columns = ", ".join(row[1] for row in old.execute("PRAGMA table_info(procedure)"))  # (later ones add more)
+    procedures = old.execute(f"SELECT {columns} FROM procedure ORDER BY id").fetchall()
     old.close()
     db = open_db(path)
-    assert db.execute("SELECT * FROM procedure ORDER BY id").fetchall() == procedures
+    assert db.execute(f"SELECT {columns} FROM procedure ORDER BY id").fetchall() == procedures
     assert db.execute("SELECT count(*) FROM procedure_document").fetchone()[0] == 0
     assert CatalogueService(db).checklist("1.001193") == ()
     load_reference_catalogue(db)
