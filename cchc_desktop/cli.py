@@ -221,6 +221,19 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--out", required=True, metavar="TỆP.pdf", help=_("tệp PDF cần tạo"))
     summary.set_defaults(handler=_cmd_dashboard)
 
+    score = commands.add_parser(
+        "score", parents=[common], help=_("chỉ số 766 tự đánh giá của xã cho một kỳ và việc nên làm để tăng điểm"),
+        description=_("Tính điểm Bộ chỉ số 766 (Quyết định 766/QĐ-TTg) từ sổ hồ sơ, phiếu khảo sát và danh mục: "
+                      "từng nhóm và chỉ tiêu tính được, tổng điểm, so với kỳ trước, và danh sách việc làm tăng điểm "
+                      "nhiều nhất. Chỉ tiêu không tính được từ sổ của xã ghi «—». Mọi tài khoản đều xem được; chỉ "
+                      "đọc, không ghi gì."),
+        epilog=_("Ví dụ:\n  cchc score --period 2025\n  cchc score --period 2025-Q4 --format json > chiso766.json"))
+    score.add_argument("--period", required=True, type=_period, metavar="KỲ",
+                       help=_("kỳ: 2025, 2025-H1, 2025-9M, 2025-Q2, 2025-05 hoặc 2025-01-01:2025-06-30"))
+    score.add_argument("--format", choices=["text", "json"], default="text", dest="fmt",
+                       help=_("text: bảng tiếng Việt (mặc định); json: cấu trúc cchc-score-766/1"))
+    score.set_defaults(handler=_cmd_score)
+
     turn_away = commands.add_parser(
         "turn-away", parents=[common], help=_("ghi một hồ sơ không tiếp nhận tại quầy và in Mẫu 02 hoặc Mẫu 03"),
         description=_("Hồ sơ chưa đầy đủ: in Phiếu yêu cầu bổ sung, hoàn thiện (Mẫu 02); hồ sơ không thuộc "
@@ -871,6 +884,18 @@ def _cmd_dashboard(args: argparse.Namespace, db_path: Path) -> int:
     with _open(db_path) as office:
         office.dashboard.summary(args.period, Path(args.out))
     _out(_("Đã tạo {path}: tóm tắt {period}.").format(path=args.out, period=args.period.label))
+    return EXIT_OK
+
+
+def _cmd_score(args: argparse.Namespace, db_path: Path) -> int:
+    import json
+
+    from cchc_desktop.services.score766 import as_text
+
+    with _open(db_path) as office:
+        service = office.score766
+        view = service.build(args.period)
+        _out(json.dumps(service.as_json(view), ensure_ascii=False, indent=2) if args.fmt == "json" else as_text(view))
     return EXIT_OK
 
 

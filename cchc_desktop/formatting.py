@@ -105,6 +105,12 @@ def file_size(size: int | None) -> str:
     return f"{number(size / 1024 ** 3, decimals=1)} GB"
 
 
+def weekday_date(value: date) -> str:
+    """``thứ Sáu 11/12``: the day of the week and the day, as a deadline is said."""
+    names = (_("thứ Hai"), _("thứ Ba"), _("thứ Tư"), _("thứ Năm"), _("thứ Sáu"), _("thứ Bảy"), _("Chủ nhật"))
+    return f"{names[value.weekday()]} {value:%d/%m}"
+
+
 def long_date(value: date) -> str:
     """``ngày 04 tháng 6 năm 2024``: days below 10 and months 1–2 with a leading zero."""
     month = f"{value.month:02d}" if value.month <= 2 else str(value.month)

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from cchc_desktop.services.reception import ReceptionService
     from cchc_desktop.services.register import RegisterService
     from cchc_desktop.services.reports import ReportService
+    from cchc_desktop.services.score766 import Score766Service
     from cchc_desktop.services.settings import SettingsService
     from cchc_desktop.services.statistics import StatisticsService
     from cchc_desktop.services.survey_import import SurveyImportService
@@ -275,6 +276,17 @@ class Office:
     def reports(self) -> ReportService:
         from cchc_desktop.services.reports import ReportService
         return ReportService(self.db, clock=self.now)
+
+    @cached_property
+    def score766(self) -> Score766Service:
+        from cchc_desktop.services.score766 import Score766Service
+        return Score766Service(self.db, clock=self.now)
+
+    def score766_here(self) -> Score766Service:
+        """The 766 score for the calling thread, through its read-only connection (``reader``): for counting off the
+        window's thread. A new service each call, cheap."""
+        from cchc_desktop.services.score766 import Score766Service
+        return Score766Service(self.reader(), clock=self.now)
 
     @cached_property
     def settings(self) -> SettingsService:

@@ -396,15 +396,18 @@ def findings(db: Database, *, start: str, before: str) -> list[Row]:
 # -- the catalogue -------------------------------------------------------------------------------------------
 
 
-CATALOGUE = """
+# Procedures in force on :day: active, not abolished by then, published by then when a date is known.
+IN_FORCE = ("active = 1 AND (abolished_on IS NULL OR abolished_on > :day)"
+            " AND (published_on IS NULL OR published_on <= :day)")
+
+CATALOGUE = f"""
     SELECT count(*) AS in_force, coalesce(sum(one_stop), 0) AS one_stop,
            coalesce(sum(inter_agency = 'same_level'), 0) AS same_level,
            coalesce(sum(inter_agency = 'cross_level'), 0) AS cross_level,
            coalesce(sum(online_level = 'partial'), 0) AS online_partial,
            coalesce(sum(online_level = 'full'), 0) AS online_full
     FROM procedure
-    WHERE active = 1 AND (abolished_on IS NULL OR abolished_on > :day)
-      AND (published_on IS NULL OR published_on <= :day)
+    WHERE {IN_FORCE}
 """
 
 
