@@ -53,6 +53,7 @@ PAGES: list[PageSpec] = [
     _page("inspections", "Kiểm tra kỷ luật, kỷ cương", "ui.pages.inspections_page:InspectionsPage"),
     _page("plan", "Kế hoạch CCHC", "ui.pages.plan_page:PlanPage"),
     _page("reports", "Báo cáo", "ui.pages.reports_page:ReportsPage"),
+    _page("score", "Chỉ số 766", "ui.pages.score_page:ScorePage"),
     _page("catalogue", "Danh mục", "ui.pages.catalogue_page:CataloguePage"),
     _page("settings", "Cài đặt", "ui.pages.settings_page:SettingsPage"),
     _page("audit", "Nhật ký thay đổi", "ui.pages.audit_page:AuditPage"),

@@ -16,7 +16,7 @@ from ui.pages.settings_page import SettingsPage
 
 NAVIGATION = [
     "Tổng quan", "Tiếp nhận hồ sơ", "Sổ theo dõi hồ sơ", "Việc hôm nay", "Khảo sát hài lòng",
-    "Kiểm tra kỷ luật, kỷ cương", "Kế hoạch CCHC", "Báo cáo", "Danh mục", "Cài đặt", "Nhật ký thay đổi",
+    "Kiểm tra kỷ luật, kỷ cương", "Kế hoạch CCHC", "Báo cáo", "Chỉ số 766", "Danh mục", "Cài đặt", "Nhật ký thay đổi",
 ]
 
 
