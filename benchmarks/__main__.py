@@ -231,6 +231,9 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
                               timed(lambda: dashboard_service.build(year), repeat), 250))
         figures.append(Figure("dashboard data for a year, counted on new connections (as at a start)", "ms",
                               cold_builds(work, year, repeat)))
+        score766 = office.score766
+        figures.append(Figure("766 score for a year (the year before, the suggestions)", "ms",
+                              timed(lambda: score766.build(year), repeat), 500))
         reports = office.reports
         report = reports.draft(period=half)
         figures.append(Figure("6-month report drafted (every indicator, the narrative)", "ms",

@@ -14,7 +14,7 @@ def test_benchmark_smoke_prints_every_figure() -> None:
     for name in ("register: first page", "search by full name", "search by code", "search by phone",
                  "window start ÷ bare Qt start",
                  "report figures ÷ hand-written SQL", "peak resident memory", "database size per dossier",
-                 "dashboard: a period switch", "dashboard: the window's longest wait"):
+                 "dashboard: a period switch", "dashboard: the window's longest wait", "766 score for a year"):
         assert name in result.stdout
 
 
