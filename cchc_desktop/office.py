@@ -280,13 +280,13 @@ class Office:
     @cached_property
     def score766(self) -> Score766Service:
         from cchc_desktop.services.score766 import Score766Service
-        return Score766Service(self.db, clock=self.now)
+        return Score766Service(self.db, clock=self.now, reader=self.reader)
 
     def score766_here(self) -> Score766Service:
         """The 766 score for the calling thread, through its read-only connection (``reader``): for counting off the
         window's thread. A new service each call, cheap."""
         from cchc_desktop.services.score766 import Score766Service
-        return Score766Service(self.reader(), clock=self.now)
+        return Score766Service(self.reader(), clock=self.now, reader=self.reader)
 
     @cached_property
     def settings(self) -> SettingsService:

@@ -34,6 +34,7 @@ less than 0.05 point (shown «+0,0») left out.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -61,6 +62,7 @@ from cchc_desktop.domain.surveys import SATISFIED_FROM
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
 from cchc_desktop.services.calendar import load_calendar
+from cchc_desktop.services.dashboard import _figures_pool  # the dashboard's threads for the period compared with
 from cchc_desktop.services.record_lists import RECORDS_LIMIT, Records, records_of
 from cchc_desktop.services.register import RegisterFilter, RegisterService, SortKey
 from cchc_desktop.services.settings import SettingsService
@@ -136,10 +138,14 @@ def change_text(value: float | None) -> str:
 
 
 class Score766Service:
+    """``reader``: a read-only connection for the calling thread (``Office.reader``); given, the period compared
+    with is counted on another thread through it, at the same time as the period itself (as the dashboard's)."""
+
     def __init__(self, db: Database, *, clock: Callable[[], datetime] = datetime.now,
-                 scheme: Scheme | None = None) -> None:
+                 reader: Callable[[], Database] | None = None, scheme: Scheme | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.reader = reader
         self.scheme = scheme or default()
         self.statistics = StatisticsService(db, clock=clock)
 
@@ -195,18 +201,31 @@ class Score766Service:
     def build(self, period: Period) -> ScoreView:
         """The score of ``period`` (to today within a running one), the period before's and the suggestions."""
         cutoff = self.cutoff_of(period)
-        measures = self.measures(period=period, cutoff=cutoff)
         try:
             previous: Period | None = previous_period(period)
         except PeriodError:  # before the first year the periods know
             previous = None
-        before = (score(self.scheme, self.measures(period=previous, cutoff=previous.date_to))
-                  if previous is not None else None)
-        window = self._due_window(period)
+        earlier: Future[Score] | None = None
+        if previous is not None and self.reader is not None:
+            earlier = _figures_pool().submit(self._score_of, previous, True)
+        try:
+            measures = self.measures(period=period, cutoff=cutoff)
+            window = self._due_window(period)
+            suggestions = self._suggestions(measures, window)
+        finally:
+            before = earlier.result() if earlier is not None else (
+                self._score_of(previous) if previous is not None else None)
         return ScoreView(period=period, cutoff=cutoff, measures=measures, score=score(self.scheme, measures),
-                         previous=previous, previous_score=before,
-                         suggestions=self._suggestions(measures, window), computed_at=self.clock(),
-                         due_window=window)
+                         previous=previous, previous_score=before, suggestions=suggestions,
+                         computed_at=self.clock(), due_window=window)
+
+    def _score_of(self, period: Period, elsewhere: bool = False) -> Score:
+        """The score of a whole past period, through this thread's reader when counted ``elsewhere``."""
+        counter = self
+        if elsewhere:
+            assert self.reader is not None
+            counter = Score766Service(self.reader(), clock=self.clock, scheme=self.scheme)
+        return score(self.scheme, counter.measures(period=period, cutoff=period.date_to))
 
     # -- what would raise the score ----------------------------------------------------------------------
 

@@ -187,6 +187,17 @@ def test_the_change_from_the_quarter_before(built: Database) -> None:
     assert view.group_change("thanh_toan") is None  # 10 points computable now, 2 then
 
 
+def test_the_period_before_counted_on_another_thread_is_the_same(built_path: Path, built: Database) -> None:
+    from cchc_desktop.office import open_office
+
+    alone = service(built).build(Q2)
+    with open_office(built_path, clock=lambda: AFTER) as office:  # the office's: with a reader for the other thread
+        assert office.score766.reader is not None
+        together = office.score766.build(Q2)
+    assert together.previous_score == alone.previous_score and together.measures == alone.measures
+    assert together.suggestions == alone.suggestions
+
+
 def test_an_empty_period_says_nothing_and_divides_by_nothing(built: Database) -> None:
     view = service(built).build(parse_period("2024-Q2"))
     assert all(ratio == Ratio(0, 0) for ratio in view.measures.values())  # not even the catalogue's
