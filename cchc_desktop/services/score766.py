@@ -115,7 +115,10 @@ class ScoreView:
         return change(now.points, before.points)
 
     def suggestion(self, key: str) -> Suggestion:
-        return next(s for s in self.suggestions if s.key == key)
+        found = next((s for s in self.suggestions if s.key == key), None)
+        if found is None:
+            raise KeyError(key)
+        return found
 
 
 def points_text(value: float | None) -> str:
