@@ -14,9 +14,10 @@ import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -54,6 +55,7 @@ log = logging.getLogger("cchc.ui")
 # One score at a time, each through the thread's own read-only connection: the window stays responsive.
 _loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cchc-score766")
 COLUMNS = ("Nhóm, chỉ tiêu", "Tỷ lệ", "Cơ sở", "Điểm", "So kỳ trước")
+STACKED_BELOW = 1000  # the page's width under which the suggestions go under the table (a 1024-pixel screen)
 GREY = QColor("#8a8a8a")
 
 
@@ -112,7 +114,7 @@ class ScorePage(Page):
         row.addLayout(texts, 1)
         self.layout_.addWidget(card)
 
-        body = QHBoxLayout()
+        self.body = body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.tree = QTreeWidget()
         self.tree.setObjectName("scoreGroups")
         self.tree.setColumnCount(len(COLUMNS))
@@ -153,6 +155,12 @@ class ScorePage(Page):
 
         self.picker.changed.connect(lambda _key: self.refresh())
         self.refresh()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The suggestions beside the table, or under it on a narrow page (the indicators' names stay readable)."""
+        super().resizeEvent(event)
+        narrow = self.width() < STACKED_BELOW
+        self.body.setDirection(QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight)
 
     def current_period(self) -> Period:
         return self.picker.current()
