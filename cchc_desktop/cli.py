@@ -251,6 +251,39 @@ def build_parser() -> argparse.ArgumentParser:
     turn_away.add_argument("--out", metavar="TỆP.pdf", help=_("tệp PDF của phiếu cần tạo"))
     turn_away.set_defaults(handler=_cmd_turn_away)
 
+    fee = commands.add_parser(
+        "fee", parents=[common], help=_("ghi phí, lệ phí đã thu của một hồ sơ (hoặc miễn, giảm)"),
+        description=_("Ghi số tiền phí, lệ phí đã thu của hồ sơ, số biên lai và cách nộp (tại Bộ phận Một cửa, trực "
+                      "tuyến), hoặc hồ sơ được miễn, giảm kèm lý do; --clear bỏ thông tin đã ghi. Việc ghi được lưu "
+                      "vào quá trình xử lý hồ sơ và nhật ký thay đổi."),
+        epilog=_("Ví dụ:\n"
+                 "  cchc fee 000.21.31.H56-250603-0007 --method desk --amount 50.000 --receipt 0001234\n"
+                 "  cchc fee 000.21.31.H56-250603-0008 --method exempt --reason \"Hộ nghèo\"\n"
+                 "  cchc fee 000.21.31.H56-250603-0008 --clear"))
+    fee.add_argument("code", metavar="MÃ_HỒ_SƠ", help=_("mã hồ sơ"))
+    fee_method = fee.add_mutually_exclusive_group(required=True)
+    fee_method.add_argument("--method", choices=["desk", "online", "exempt"],
+                            help=_("desk (nộp tại Bộ phận Một cửa), online (thanh toán trực tuyến) hoặc exempt (miễn, "
+                                   "giảm)"))
+    fee_method.add_argument("--clear", action="store_true", help=_("bỏ thông tin phí, lệ phí đã ghi của hồ sơ"))
+    fee.add_argument("--amount", default="", metavar="SỐ_TIỀN",
+                     help=_("số tiền đã thu (đồng), ví dụ 50.000; miễn, giảm: bỏ trống hoặc phần đã thu"))
+    fee.add_argument("--receipt", default="", metavar="SỐ", help=_("số biên lai thu phí, lệ phí"))
+    fee.add_argument("--reason", default="", metavar="LÝ_DO", help=_("lý do miễn, giảm (bắt buộc với exempt)"))
+    fee.set_defaults(handler=_cmd_fee)
+
+    fee_totals = commands.add_parser(
+        "fees", parents=[common], help=_("tổng hợp phí, lệ phí đã thu của một kỳ theo lĩnh vực"),
+        description=_("Các hồ sơ tiếp nhận trong kỳ có ghi phí, lệ phí: theo lĩnh vực, số hồ sơ đã thu, số tiền, số "
+                      "hồ sơ miễn, giảm; tỷ lệ thanh toán trực tuyến (hồ sơ thanh toán trực tuyến trên số hồ sơ đã "
+                      "nộp phí, lệ phí). Chỉ số liệu tổng hợp."),
+        epilog=_("Kỳ: 2024, 2024-H1, 2024-H2, 2024-Q1 … 2024-Q4, 2024-9M, 2024-05 hoặc 2024-01-01:2024-06-30.\n"
+                 "Ví dụ:\n  cchc fees --period 2025-Q3\n  cchc fees --period 2025 --format json"))
+    fee_totals.add_argument("--period", required=True, type=_period, metavar="KỲ", help=_("kỳ"))
+    fee_totals.add_argument("--format", choices=["text", "json"], default="text", dest="fmt",
+                            help=_("text (bảng, mặc định) hoặc json"))
+    fee_totals.set_defaults(handler=_cmd_fees)
+
     import_ = commands.add_parser(
         "import", parents=[common],
         help=_("nhập hồ sơ, danh mục thủ tục, phiếu khảo sát, cuộc kiểm tra hoặc nhiệm vụ kế hoạch CCHC từ tệp CSV "
@@ -753,6 +786,71 @@ def _cmd_turn_away(args: argparse.Namespace, db_path: Path) -> int:
     if args.out:
         message += " " + _("Phiếu: {path}.").format(path=args.out)
     _out(message)
+    return EXIT_OK
+
+
+def _cmd_fee(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.domain.fees import FeeMethod, FeePayment, parse_amount, payment_text
+
+    payment = None
+    if args.clear:
+        if args.amount or args.receipt or args.reason:
+            raise ValidationError({"clear": _("--clear bỏ thông tin đã ghi: không ghi kèm --amount, --receipt, "
+                                              "--reason.")})
+    else:
+        try:
+            amount = parse_amount(args.amount) or 0
+        except ValueError:
+            raise ValidationError({"fee_amount": _("Số tiền «{text}» không hợp lệ: ghi số đồng, ví dụ 50.000.").format(
+                text=args.amount)}) from None
+        payment = FeePayment(method=FeeMethod(args.method), amount=amount, receipt=args.receipt or None,
+                             exempt_reason=args.reason or None)
+    with _open(db_path) as office:
+        recorded = office.reception.record_fee(args.code, payment)
+    if recorded.payment is None:
+        _out(_("Đã bỏ thông tin phí, lệ phí của hồ sơ {code}.").format(code=recorded.code))
+    else:
+        _out(_("Đã ghi phí, lệ phí của hồ sơ {code}: {payment}.").format(
+            code=recorded.code, payment=payment_text(recorded.payment)))
+    if recorded.note:
+        print(_("Lưu ý: {note}").format(note=recorded.note), file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_fees(args: argparse.Namespace, db_path: Path) -> int:
+    import json
+
+    from cchc_desktop.domain.fees import FeeCounts
+    from cchc_desktop.formatting import money, number, percent, short_date
+
+    with _open(db_path) as office:
+        totals = office.statistics.fees(period=args.period)
+    total = totals.total
+    if args.fmt == "json":
+        def counts(row: FeeCounts) -> dict[str, object]:
+            return {"recorded": row.recorded, "paid": row.paid, "amount": row.amount, "exempted": row.exempted,
+                    "desk": row.desk, "online": row.online, "online_share": row.online_share}
+
+        _out(json.dumps({
+            "period": {"key": totals.period.key, "label": totals.period.label,
+                       "from": totals.period.date_from.isoformat(), "to": totals.counted_to.isoformat()},
+            "fields": [{"field": row.field, **counts(row)} for row in totals.fields],
+            "total": counts(total),
+        }, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    _out(_("Phí, lệ phí của các hồ sơ tiếp nhận {period} ({first} – {last}):").format(
+        period=totals.period.label, first=short_date(totals.period.date_from), last=short_date(totals.counted_to)))
+    header = (_("Lĩnh vực"), _("Đã thu"), _("Số tiền"), _("Miễn, giảm"), _("Trực tuyến"))
+    lines = [(row.field, number(row.paid), money(row.amount), number(row.exempted), percent(row.online_share))
+             for row in totals.fields]
+    lines.append((_("Tổng cộng"), number(total.paid), money(total.amount), number(total.exempted),
+                  percent(total.online_share)))
+    widths = [max(len(line[column]) for line in (header, *lines)) for column in range(len(header))]
+    for line in (header, *lines):
+        _out("  ".join(line[0].ljust(widths[0]) if column == 0 else text.rjust(widths[column])
+                       for column, text in enumerate(line)).rstrip())
+    _out(_("Tỷ lệ thanh toán trực tuyến: {share} ({online}/{base} hồ sơ đã nộp phí, lệ phí).").format(
+        share=percent(total.online_share), online=number(total.online), base=number(total.payments)))
     return EXIT_OK
 
 

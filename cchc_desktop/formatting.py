@@ -33,6 +33,11 @@ def number(value: int | float | Decimal | None, *, decimals: int | None = None) 
     return format_decimal(value, format=pattern, locale=LOCALE)
 
 
+def money(amount: int | None) -> str:
+    """An amount of Vietnamese đồng: ``8000`` → ``8.000 đồng``; None → ``—``."""
+    return NO_VALUE if amount is None else _("{amount} đồng").format(amount=number(amount))
+
+
 def percent(fraction: float | Decimal | None, *, decimals: int = 1) -> str:
     """A fraction as a percentage with one decimal: ``0.992`` → ``99,2%``; None (no records) → ``—``."""
     if fraction is None:

@@ -156,7 +156,9 @@ class Procedure:
     time_limit_unit: TimeLimitUnit
     supplement_rule: SupplementRule = SupplementRule.RESTART
     online_level: OnlineLevel | None = None
-    fee: str = ""
+    fee: str = ""  # the catalogue's words («8.000 đồng/bản»)
+    fee_amount: int | None = None  # in VND: None not stated as one amount, 0 free (``domain.fees.stated_amount``)
+    online_payment: bool = False  # the fee can be paid online (row 3.4.3)
     one_stop: bool = True
     inter_agency: InterAgency = InterAgency.NONE
     afternoon_cutoff: str | None = None

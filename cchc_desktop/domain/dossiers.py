@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from cchc_desktop.domain.choices import Choice
+from cchc_desktop.domain.fees import FeePayment
 from cchc_desktop.domain.papers import PaperKind, Proxy, ResultDelivery
 
 if TYPE_CHECKING:
@@ -159,6 +160,9 @@ class Dossier:
     documents: tuple[DossierDocument, ...] = field(default_factory=tuple)
     result_delivery: ResultDelivery | None = None  # None: received before the program asked
     proxy: Proxy | None = None
+    fee_payment: FeePayment | None = None  # the fee collected (None: nothing recorded)
+    home_commune: str | None = None  # the applicant's commune when another one (Nghị định 118/2025); None: here
+    transferred_to: str | None = None  # the unit the dossier was handed to, when another one
 
 
 @dataclass(frozen=True)

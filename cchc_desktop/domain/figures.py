@@ -43,6 +43,8 @@ class DossierFigure(Choice):
     OVERDUE = "overdue", "Đang giải quyết, quá hạn"
     NOT_YET_DUE = "not_yet_due", "Đang giải quyết, chưa đến hạn"
     WAITING_SUPPLEMENT = "waiting_supplement", "Chờ bổ sung (tạm dừng tính thời hạn)"
+    BOUNDARY_FREE = "boundary_free", "Hồ sơ không phụ thuộc địa giới hành chính (người nộp ở xã, phường khác)"
+    TRANSFERRED_OUT = "transferred_out", "Hồ sơ đã chuyển đơn vị khác giải quyết"
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,9 @@ class DossierFigures:
     refused: int = 0  # of those resolved: refused after processing (counted apart, no timeliness)
     online_base: int | None = None  # the base of the online rate (OnlineRateBase); None: every dossier received
     full_online_base: int | None = None  # the base of the full-online rate
+    boundary_free: int = 0  # of those received: filed by a resident of another commune (Nghị định 118/2025)
+    boundary_free_procedures: int = 0  # 3.2.6: the procedures of those dossiers
+    transferred_out: int = 0  # of those received: handed to another unit to handle
 
     @property
     def to_handle(self) -> int:
@@ -206,6 +211,7 @@ class CatalogueFigures:
     cross_level: int  # 3.2.3
     online_partial: int  # 7.5.1
     online_full: int  # 7.5.2
+    online_payment: int = 0  # 3.4.3: the fee can be paid online
 
 
 @dataclass(frozen=True)
@@ -240,6 +246,7 @@ class Figures:
             "1.3.1": p.higher_level, "1.3.2": p.higher_done_on_time, "1.3.3": p.higher_done_late,
             "1.4.1": s.responses, "1.4.2": s.method_code,
             "3.1.3": c.in_force, "3.2.1": c.one_stop, "3.2.2": c.same_level, "3.2.3": c.cross_level,
+            "3.2.6": d.boundary_free_procedures,
             "3.3.1": d.received.total,
         }
         values.update({f"3.3.1.{CHANNEL_KEYS[ch]}": d.received.of(ch) for ch in Channel})
@@ -249,7 +256,7 @@ class Figures:
         values.update({
             "3.3.2.truoc_han": d.early, "3.3.2.dung_han": d.on_time, "3.3.2.tre_han": d.late,
             "3.3.3": d.in_time_land, "3.3.4": d.in_time_construction,
-            "3.5": d.apologies,
+            "3.4.3": c.online_payment, "3.5": d.apologies,
             "5.4.2": None if unit_share is None else round(unit_share, 1),
             "5.4.5": i.leaders_disciplined, "5.4.6": i.officials_disciplined,
             "7.5.1": c.online_partial, "7.5.2": c.online_full,
@@ -257,6 +264,7 @@ class Figures:
             "hs.dang_giai_quyet": d.in_progress, "hs.chua_den_han": d.not_yet_due, "hs.qua_han": d.overdue,
             "hs.rut": d.withdrawn, "hs.cho_bo_sung": d.waiting_supplement, "hs.so_hoa": d.digitized,
             "hs.tu_choi": d.refused, "hs.co_ket_qua": d.granted,
+            "hs.khong_dia_gioi": d.boundary_free, "hs.chuyen_don_vi_khac": d.transferred_out,
             # the parts of the rates, so that a consolidation can recompute them (never average): rate.dung_han
             # 3.3.2 / hs.co_ket_qua, rate.truc_tuyen and rate.toan_trinh over their bases, rate.hai_long, 5.4.2
             "hs.mau_so_truc_tuyen": d.online_whole, "hs.mau_so_toan_trinh": d.full_online_whole,

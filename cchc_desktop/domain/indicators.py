@@ -88,7 +88,10 @@ INDICATORS: Mapping[str, IndicatorDef] = {
     "1.3.3": _tasks(TaskChoice.HIGHER_LATE),
     "1.4.1": _counted(Behind(RecordKind.SURVEYS)),
     "1.4.2": IndicatorDef(Source(ValueKind.CODE, (0, 1, 2), Rule.METHODS)),
-    **dict.fromkeys(("3.1.3", "3.2.1", "3.2.2", "3.2.3", "7.5.1", "7.5.2"), IndicatorDef(_CATALOGUE)),
+    **dict.fromkeys(("3.1.3", "3.2.1", "3.2.2", "3.2.3", "3.4.3", "7.5.1", "7.5.2"), IndicatorDef(_CATALOGUE)),
+    # procedures that received a dossier of a resident of another commune: a count of procedures, added up as
+    # the catalogue's (the same procedure in two communes is one); its dossiers are hs.khong_dia_gioi's list
+    "3.2.6": IndicatorDef(_CATALOGUE),
     "3.3.1": _dossiers(F.RECEIVED),
     **{f"3.3.1.{suffix}": _dossiers(F.RECEIVED, channel=channel) for channel, suffix in CHANNEL_KEYS.items()},
     "3.3.2": _dossiers(F.IN_TIME),
@@ -104,6 +107,7 @@ INDICATORS: Mapping[str, IndicatorDef] = {
     "hs.chua_den_han": _dossiers(F.NOT_YET_DUE), "hs.qua_han": _dossiers(F.OVERDUE),
     "hs.rut": _dossiers(F.WITHDRAWN), "hs.cho_bo_sung": _dossiers(F.WAITING_SUPPLEMENT),
     "hs.so_hoa": _dossiers(F.DIGITIZED),
+    "hs.khong_dia_gioi": _dossiers(F.BOUNDARY_FREE), "hs.chuyen_don_vi_khac": _dossiers(F.TRANSFERRED_OUT),
     "ks.hai_long": _counted(), "ktra.don_vi_kiem_tra": _counted(), "ktra.don_vi": _counted(),
 }
 """The figures a computed (C) row of the appendix may show (``Figures.indicators`` counts every one, and the

@@ -20,8 +20,10 @@ from sqlite_utils import Database
 from cchc_desktop.domain.catalogue import InterAgency, OnlineLevel, SupplementRule, TimeLimitUnit
 from cchc_desktop.domain.checklists import ChecklistError, check_documents, document_rows, read_documents
 from cchc_desktop.domain.dossiers import DocumentKind, DossierDocument
+from cchc_desktop.domain.fees import MAX_FEE_AMOUNT, stated_amount
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import ValidationError
+from cchc_desktop.formatting import NO_VALUE, money
 from cchc_desktop.i18n import _
 from cchc_desktop.services.sessions import requires
 from cchc_desktop.text import clean, fold
@@ -52,6 +54,11 @@ class ReferenceProcedure:
     published_by: str | None = None
     checked: bool = False
     checked_against: str = ""
+
+    @property
+    def fee_amount(self) -> int | None:
+        """The fee as a number where the text states one amount (``domain.fees.stated_amount``)."""
+        return stated_amount(self.fee)
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,9 @@ def load_reference_catalogue(db: Database) -> CatalogueLoad:
     """Insert the reference fields and procedures that are not in the database yet (by name / code).
 
     Idempotent: procedures already there, even edited by the unit, are left as they are, except that the decision
-    which published one is recorded where none is yet. A database from before m0013 (no ``published_by``, no limit
+    which published one is recorded where none is yet, and the fee as a number where none is yet and the fee's text
+    is still the reference's (``domain.fees.stated_amount``: a plain amount, 0 for a free one). A database from
+    before m0013 (no ``published_by``, no limit
     in calendar days) gets the procedures its schema can hold.
     """
     procedures = read_reference_procedures()
@@ -128,6 +137,9 @@ def load_reference_catalogue(db: Database) -> CatalogueLoad:
         decisions = [(p.published_by, p.code) for p in procedures if p.published_by and p.code in known]
         if decisions and current:
             queries.fill_published_by(db, decisions)
+        amounts = [(p.fee_amount, p.code, p.fee or None) for p in procedures if p.fee_amount is not None]
+        if amounts and queries.knows_fees(db):
+            queries.fill_fee_amounts(db, amounts)
         if queries.knows_checklists(db):
             _load_reference_checklists(db)
     return CatalogueLoad(fields=fields_written, procedures=procedures_written)
@@ -167,20 +179,32 @@ class CatalogueEntry:
     active: bool
     published_by: str = ""
     documents: int = 0  # the lines of its checklist
+    fee: str = ""  # the catalogue's words
+    fee_amount: int | None = None  # VND; None: not stated as one amount, 0: free
+    online_payment: bool = False
+
+    @property
+    def fee_label(self) -> str:
+        """«8.000 đồng», «Không thu», or the catalogue's words (or «—») when no amount is stated."""
+        if self.fee_amount is None:
+            return self.fee or NO_VALUE
+        return money(self.fee_amount) if self.fee_amount else _("Không thu")
 
 
 def list_procedures(db: Database) -> list[CatalogueEntry]:
     """The catalogue as the Danh mục page lists it (tens of rows, not a large list)."""
     entries = []
     counts = queries.checklist_counts(db)
-    for code, name, field, limit, unit, online, rule, active, published_by, proc_id in queries.procedures(db):
+    for (code, name, field, limit, unit, online, rule, active, published_by, proc_id, fee, fee_amount,
+         online_payment) in queries.procedures(db):
         unit = TimeLimitUnit(unit)
         entries.append(CatalogueEntry(
             code=code, name=name, field=field,
             time_limit=_("Trong ngày") if unit is TimeLimitUnit.SAME_DAY else f"{limit} {unit.label}",
             online_level=OnlineLevel(online).label if online else "",
             supplement_rule=SupplementRule(rule).label, active=bool(active), published_by=published_by or "",
-            documents=counts.get(proc_id, 0),
+            documents=counts.get(proc_id, 0), fee=fee or "", fee_amount=fee_amount,
+            online_payment=bool(online_payment),
         ))
     return entries
 
@@ -218,4 +242,24 @@ class CatalogueService:
         with writing(self.db):
             queries.replace_checklist(self.db, found, document_rows(checked))
         return checked
+
+    @requires(Permission.CATALOGUE)
+    def set_fee(self, code: str, *, amount: int | None, online_payment: bool) -> CatalogueEntry:
+        """The fee of procedure ``code`` as a number (VND; 0 free, None not stated as one amount: the catalogue's
+        words say it) and whether it can be paid online (row 3.4.3). ValidationError (``code``, ``fee_amount``)
+        says what is wrong and nothing is changed. The procedure's text «Phí, lệ phí» is left as it is."""
+        found = queries.procedure_id(self.db, clean(code))
+        errors = {}
+        if found is None:
+            errors["code"] = _("Không có thủ tục mã «{code}» trong danh mục.").format(code=code)
+        if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)
+                                   or not 0 <= amount <= MAX_FEE_AMOUNT):
+            errors["fee_amount"] = _("Mức phí, lệ phí phải là số đồng từ 0 (không thu) đến {n}.").format(
+                n=money(MAX_FEE_AMOUNT))
+        if errors:
+            raise ValidationError(errors)
+        assert found is not None
+        with writing(self.db):
+            queries.set_fee(self.db, found, amount=amount, online_payment=online_payment)
+        return next(entry for entry in self.procedures() if entry.code == clean(code))
 

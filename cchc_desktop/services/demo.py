@@ -34,7 +34,11 @@ from cchc_desktop.i18n import _
 from cchc_desktop.progress import Progress, no_progress
 from cchc_desktop.services import demo_data as data
 from cchc_desktop.services.calendar import load_calendar
-from cchc_desktop.services.catalogue import load_reference_catalogue, read_reference_procedures
+from cchc_desktop.services.catalogue import (
+    ReferenceProcedure,
+    load_reference_catalogue,
+    read_reference_procedures,
+)
 from cchc_desktop.services.inspections import SUBJECTS_KEY
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import fold
@@ -111,18 +115,24 @@ def generate_demo(
     _check(db, year, dossiers)
     report: Progress = progress or no_progress
     rng = random.Random(seed)
+    # What the generator added later (fees, filings of other communes) draws from a generator of its own: the
+    # records it made before stay the same for a seed.
+    extra = random.Random(f"{seed}:fees")
     previous_cache = queries.cache_size(db)
     queries.set_cache_size(db, -CACHE_KIB)
     try:
         with writing(db), audit.suspended(db):
             report("catalogue", 0, 1)
             catalogue = load_reference_catalogue(db)
+            if catalogue_queries.knows_fees(db):
+                catalogue_queries.set_online_payment(db, [ref.code for ref in read_reference_procedures()
+                                                          if _pays_online(ref)])
             settings = _ensure_settings(db)
             calendar = load_calendar(db)
             first_year, counts = _daily_counts(calendar, year, dossiers, rng)
             users = _ensure_users(db, first_year)
             report("catalogue", 1, 1)
-            dossier_writer = _DossierWriter(db, calendar, settings, rng, year)
+            dossier_writer = _DossierWriter(db, calendar, settings, rng, year, extra)
             bulk = dossiers >= BULK_LOAD
             indexes = queries.drop_indexes(db, BULK_TABLES) if bulk else []
             written = dossier_writer.run(counts, dossiers, report)
@@ -238,8 +248,12 @@ def _apportion(total: int, weights: Sequence[float], cap: int) -> list[int]:
 # -- people ------------------------------------------------------------------------------------------------
 
 
-def _people(rng: random.Random, size: int, locality: str) -> list[tuple[str, str, str | None, str | None, str]]:
-    """(name, folded name, ID number, phone, address) of the commune's residents and a few neighbours."""
+Person = tuple[str, str, str | None, str | None, str, str | None]
+
+
+def _people(rng: random.Random, size: int, locality: str) -> list[Person]:
+    """(name, folded name, ID number, phone, address, neighbouring commune or None) of the commune's residents and a
+    few neighbours."""
     surnames = [name for name, _weight in data.SURNAMES]
     surname_cum = list(accumulate(weight for _name, weight in data.SURNAMES))
     people = []
@@ -261,11 +275,14 @@ def _people(rng: random.Random, size: int, locality: str) -> list[tuple[str, str
         else:
             id_number = None
         phone = f"{rng.choice(data.PHONE_PREFIXES)}{rng.randrange(10**7):07d}" if rng.random() < 0.7 else None
+        commune = None
         if rng.random() < 0.9:
             address = f"Thôn {rng.randint(1, 10)}, {locality}"
         else:
-            address = f"Thôn {rng.randint(1, 12)}, {rng.choice(data.NEIGHBOURS)}"
-        people.append((name, fold(name), id_number, phone, address))
+            hamlet = rng.randint(1, 12)
+            commune = rng.choice(data.NEIGHBOURS)
+            address = f"Thôn {hamlet}, {commune}"
+        people.append((name, fold(name), id_number, phone, address, commune))
     return people
 
 
@@ -300,29 +317,35 @@ class _Procedure:
     pause: bool
     handler: str
     officer: int | None  # (no such account in a database set up without the demo's)
-    fees: tuple[str | None, ...]
+    fees: tuple[tuple[str | None, int], ...]  # (the text of the old free-text column, the amount; 0: none)
     online_level: str
     since: date | None = None  # a procedure the commune handles only from this day (the 2025 reform)
+    online_payment: bool = False  # its fee can be paid online
 
 
-def _fee_pool(code: str, fee: str) -> tuple[str | None, ...]:
-    """A few plausible amounts actually paid for one dossier of the procedure."""
+def _fee_pool(code: str, fee: str) -> tuple[tuple[str | None, int], ...]:
+    """A few plausible amounts actually paid for one dossier of the procedure: (as text, in đồng)."""
 
-    def money(amount: int) -> str:
-        return f"{amount:,}".replace(",", ".") + " đồng"
+    def paid(amount: int) -> tuple[str, int]:
+        return f"{amount:,}".replace(",", ".") + " đồng", amount
 
     if code in ("2.000815", "2.000942"):
         pool = []
         for pages in (1, 1, 2, 2, 3, 4, 6):
             for copies in (1, 2, 3, 5):
-                pool.append(money(copies * min(200_000, 2000 * min(pages, 2) + 1000 * max(pages - 2, 0))))
+                pool.append(paid(copies * min(200_000, 2000 * min(pages, 2) + 1000 * max(pages - 2, 0))))
         return tuple(pool)
     if code == "2.000635":
-        return tuple(money(8000 * copies) for copies in (1, 1, 2, 3))
+        return tuple(paid(8000 * copies) for copies in (1, 1, 2, 3))
     digits = fee.split(" ")[0]
     if digits[:1].isdigit():
-        return (digits + " đồng",)
-    return (None,)
+        return (paid(int(digits.replace(".", ""))),)
+    return ((None, 0),)
+
+
+def _pays_online(ref: ReferenceProcedure) -> bool:
+    """The demo's procedures payable online: those offered online whose fee is a sum of money."""
+    return ref.online_level is not None and any(amount for _text, amount in _fee_pool(ref.code, ref.fee))
 
 
 class _DossierWriter:
@@ -330,10 +353,12 @@ class _DossierWriter:
 
     def __init__(
         self, db: Database, calendar: WorkCalendar, settings: UnitSettings, rng: random.Random, year: int,
+        extra: random.Random,
     ) -> None:
         self.db = db
         self.calendar = calendar
         self.rng = rng
+        self.extra = extra
         self.random = rng.random
         self.randint = rng.randint
         self.due_moment = calendar.due_moment
@@ -379,7 +404,7 @@ class _DossierWriter:
                 pause=ref.supplement_rule.value == "pause", handler=handler, officer=users.get(officer),
                 fees=_fee_pool(ref.code, ref.fee),
                 online_level=ref.online_level.value if ref.online_level else "",
-                since=data.PROCEDURE_SINCE.get(ref.code),
+                since=data.PROCEDURE_SINCE.get(ref.code), online_payment=_pays_online(ref),
             ))
             weights.append(data.PROCEDURE_WEIGHTS.get(ref.code, 0.5))
         self.procedures = procedures
@@ -422,7 +447,9 @@ class _DossierWriter:
         self.link_rate = min(SURVEY_RATE, MAX_SURVEYS / total if total else 0) * LINKED_SURVEYS * 1.3
         next_id = bulk.next_id(self.db, "dossier")
         books = LedgerLines(self.db)
-        booked = queries.dossier_insert(self.db)[1] is None  # (an earlier schema has no ledgers)
+        booked = queries.has_paper_columns(self.db)  # (an earlier schema has no ledgers)
+        extra = self.extra.random
+        exempt_reasons = data.FEE_EXEMPT_REASONS
         ledger = books.line if booked else (lambda _procedure, _received: (None, None))
         rows: list[tuple[object, ...]] = []
         counters: list[tuple[str, str, int]] = []
@@ -461,14 +488,30 @@ class _DossierWriter:
                     next_id, proc, midnight + minute[at_minute], received_s, channel, receiver)
                 person = people[int(random_() * n_people)]
                 fees = proc.fees
+                digitized = 1 if random_() < (0.72 if channel >= 2 else 0.66) else 0
+                fee_text, amount = fees[int(random_() * len(fees))]
+                # a resident of a neighbouring commune files here, and the dossier may be handed to that commune
+                home = transferred = None
+                if person[5] is not None and extra() < data.BOUNDARY_FREE_SHARE:
+                    home = person[5]
+                    if extra() < data.TRANSFERRED_SHARE:
+                        transferred = f"UBND {home}"
+                paid = receipt = method = reason = None
+                if amount and extra() >= data.FEE_UNRECORDED_SHARE:
+                    if extra() < data.FEE_EXEMPT_SHARE:
+                        paid, method, fee_text = 0, "exempt", None
+                        reason = exempt_reasons[int(extra() * len(exempt_reasons))]
+                    elif proc.online_payment and extra() < data.ONLINE_PAYMENT_SHARE:
+                        paid, method, receipt = amount, "online", f"TT{next_id:09d}"
+                    else:
+                        paid, method, receipt = amount, "desk", f"{next_id:07d}"
                 rows.append((
                     next_id, fmt(unit=unit_code, yymmdd=yymmdd, seq=seq), proc.id, person[0], person[1],
                     person[2], person[3], person[4], 1, CHANNELS[channel], received_s, receiver, due_s,
-                    proc.handler, resolved, returned, outcome, withdrawn, status,
-                    1 if random_() < (0.72 if channel >= 2 else 0.66) else 0,
-                    fees[int(random_() * len(fees))], form_set, _delivery(next_id, channel),
+                    proc.handler, resolved, returned, outcome, withdrawn, status, digitized,
+                    fee_text, form_set, _delivery(next_id, channel),
                     _proxy(next_id, people) if next_id % PROXY_EVERY == 0 else None,
-                    *ledger(proc.id, received_s),
+                    *ledger(proc.id, received_s), home, transferred, paid, receipt, method, reason,
                 ))
                 next_id += 1
             counters.append((unit_code, day_iso, count))

@@ -111,6 +111,18 @@ STAFF: tuple[tuple[str, str, str, str], ...] = (
 )
 DESK_USERS = ("motcua", "motcua", "tuphap", "tuphap2")
 
+# Fees (issue 21): who is exempted from a fee or charge (Thông tư 85/2019/TT-BTC and the province's resolutions),
+# the share of the paid dossiers exempted, and of those paid for a procedure payable online, the share paid online.
+FEE_EXEMPT_REASONS = ("Hộ nghèo", "Người có công với cách mạng", "Người khuyết tật", "Hộ cận nghèo",
+                      "Trẻ em dưới 6 tuổi")
+FEE_EXEMPT_SHARE = 0.02
+FEE_UNRECORDED_SHARE = 0.03  # paid, but the desk recorded nothing (a dossier of before, an oversight)
+ONLINE_PAYMENT_SHARE = 0.3
+# Filings by residents of the neighbouring communes (Nghị định 118/2025): of the dossiers of a person living in one,
+# the share filed here as a boundary-free dossier, and of those the share handed to that commune to handle.
+BOUNDARY_FREE_SHARE = 0.5
+TRANSFERRED_SHARE = 0.4
+
 SUPPLEMENT_REASONS = (
     "Thiếu bản sao giấy tờ chứng minh nơi cư trú",
     "Tờ khai chưa ghi đầy đủ thông tin, cần kê khai lại",

@@ -50,7 +50,7 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-from cchc_desktop.domain import applicants, catalogue, checklists
+from cchc_desktop.domain import applicants, catalogue, checklists, fees
 from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.catalogue import OnlineLevel, SupplementRule, TimeLimitUnit
 from cchc_desktop.domain.choices import Choice
@@ -781,7 +781,7 @@ class ImportService(ActsForSession):
                     inserts.append((row["code"], *values))
                 elif values != (old["name"], old["name_folded"], old["field_id"], old["time_limit"],
                                 old["time_limit_unit"], old["supplement_rule"], old["online_level"], old["fee"],
-                                old["published_by"]):
+                                old["published_by"], old["fee_amount"], old["online_payment"]):
                     updates.append((*values, old["id"]))
                 else:
                     unchanged += 1
@@ -852,6 +852,22 @@ class ImportService(ActsForSession):
                 bad("supplement_rule", _("giá trị «{value}» không hợp lệ (ghi Tính lại hoặc Tạm dừng)").format(
                     value=shown(rule)))
         row["fee"] = (text("fee") or None) if table.has("fee") else _KEEP
+        row["fee_amount"] = _KEEP  # the column's number, else what «Phí, lệ phí» states (_procedure_values)
+        if table.has("fee_amount"):
+            try:
+                row["fee_amount"] = fees.parse_amount(text("fee_amount"))
+            except ValueError:
+                bad("fee_amount", _("mức phí, lệ phí «{value}» không hợp lệ: ghi số đồng, ví dụ 8.000, hoặc «Không "
+                                    "thu»").format(value=shown(table.value(cells, "fee_amount"))))
+            if row["fee_amount"] is None:
+                row["fee_amount"] = _KEEP
+        row["online_payment"] = _KEEP
+        if table.has("online_payment"):
+            paid_online = fold(text("online_payment"))
+            if paid_online not in _YES and paid_online not in _NO:
+                bad("online_payment", _("giá trị «{value}» không hợp lệ (ghi Có hoặc Không)").format(
+                    value=shown(table.value(cells, "online_payment"))))
+            row["online_payment"] = 1 if paid_online in _YES else 0
         row["documents"] = _KEEP
         if text("documents"):  # an empty cell keeps the stored checklist, as an absent column does
             listed = table.value(cells, "documents")
@@ -887,8 +903,10 @@ def _procedure_time_limit(
 
 
 def _procedure_values(row: dict[str, Any], old: dict[str, Any] | None, field_id: int) -> tuple[object, ...]:
-    """(name, name_folded, field_id, time_limit, unit, supplement_rule, online_level, fee, published_by) to store;
-    the decision that published the procedure («Quyết định công bố») is kept when the file has none for it."""
+    """(name, name_folded, field_id, time_limit, unit, supplement_rule, online_level, fee, published_by, fee_amount,
+    online_payment) to store; the decision that published the procedure («Quyết định công bố») is kept when the
+    file has none for it. The fee as a number is the «Mức phí, lệ phí» column's, else the amount the «Phí, lệ
+    phí» text of the file states (a plain amount, or free: ``domain.fees.stated_amount``), else the stored one."""
     if row["time_limit"] is not None:
         limit, unit = row["time_limit"][0], row["time_limit"][1].value
     else:
@@ -898,7 +916,14 @@ def _procedure_values(row: dict[str, Any], old: dict[str, Any] | None, field_id:
     online = row["online_level"] if row["online_level"] is not _KEEP else (old["online_level"] if old else None)
     fee = row["fee"] if row["fee"] is not _KEEP else (old["fee"] if old else None)
     published = row["published_by"] if row["published_by"] is not _KEEP else (old["published_by"] if old else None)
-    return (row["name"], fold(row["name"]), field_id, limit, unit, rule, online, fee, published)
+    amount = row["fee_amount"]
+    if amount is _KEEP:  # what the file's «Phí, lệ phí» states, if it has the column
+        amount = fees.stated_amount(fee) if row["fee"] is not _KEEP else None
+    if amount is None and old is not None:
+        amount = old["fee_amount"]
+    paid_online = row["online_payment"] if row["online_payment"] is not _KEEP else (
+        old["online_payment"] if old else 0)
+    return (row["name"], fold(row["name"]), field_id, limit, unit, rule, online, fee, published, amount, paid_online)
 
 
 def _told(payloads: Iterator[Staged], progress: Progress, total: int) -> Iterator[Staged]:

@@ -41,6 +41,7 @@ from cchc_desktop.domain.dossiers import (
     timeliness,
     working_seconds_between,
 )
+from cchc_desktop.domain.fees import FeePayment, amount_note, payment_text
 from cchc_desktop.domain.papers import (
     FormSet,
     PaperKind,
@@ -121,6 +122,8 @@ class NewDossier:
     digitized: bool = False
     result_delivery: ResultDelivery = ResultDelivery.DESK  # «Đăng ký nhận kết quả tại»
     proxy: Proxy | None = None  # who files for the applicant, with the authorisation
+    fee: FeePayment | None = None  # the fee collected at reception (None: nothing recorded)
+    home_commune: str | None = None  # the applicant's commune when another one (None or empty: a resident here)
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,8 @@ class ProcedureChoice:
     time_limit_unit: TimeLimitUnit
     supplement_rule: SupplementRule
     afternoon_cutoff: time | None = None
+    fee_amount: int | None = None  # the catalogue's fee in VND (None: not stated as one amount; 0: free)
+    online_payment: bool = False  # the fee can be paid online
 
     @property
     def time_limit_label(self) -> str:
@@ -164,6 +169,17 @@ class Registered:
     code: str
     due_at: datetime
     explanation: str
+    notes: tuple[str, ...] = ()  # saved, but worth a look (an amount that differs from the catalogue's fee)
+
+
+@dataclass(frozen=True)
+class FeeRecorded:
+    """What ``record_fee`` stored: the payment now (None: cleared) and a note on its amount, if any."""
+
+    dossier_id: int
+    code: str
+    payment: FeePayment | None
+    note: str | None = None
 
 
 UNDO_MINUTES = 10
@@ -334,8 +350,36 @@ def _procedure(row: Mapping[str, Any]) -> ProcedureChoice:
     return ProcedureChoice(
         id=row["id"], code=row["code"], name=row["name"], field_name=row["field_name"], time_limit=row["time_limit"],
         time_limit_unit=TimeLimitUnit(row["time_limit_unit"]), supplement_rule=SupplementRule(row["supplement_rule"]),
-        afternoon_cutoff=time.fromisoformat(cutoff) if cutoff else None,
+        afternoon_cutoff=time.fromisoformat(cutoff) if cutoff else None, fee_amount=row["fee_amount"],
+        online_payment=bool(row["online_payment"]),
     )
+
+
+HOME_COMMUNE_LENGTH = 200  # «phường Đông Hải, tỉnh Thanh Hóa» and more; the unit's name has the same room
+UNIT_LENGTH = 300  # the unit a dossier is handed to
+
+
+def _fee_values(payment: FeePayment | None, errors: dict[str, str]) -> dict[str, object]:
+    """The dossier's fee columns for ``payment`` (all None: nothing recorded); its problems go to ``errors`` under
+    ``fee_…`` keys (``FeePayment.errors``)."""
+    if payment is None:
+        return dict.fromkeys(queries.FEE_COLUMNS)
+    try:
+        cleaned = payment.cleaned()
+    except ValueError:
+        errors["fee_method"] = _("Cách nộp phí, lệ phí không hợp lệ (tại Bộ phận Một cửa, trực tuyến, miễn, giảm).")
+        return dict.fromkeys(queries.FEE_COLUMNS)
+    errors.update({f"fee_{key}": message for key, message in cleaned.errors().items()})
+    return {"fee_paid": cleaned.amount, "fee_receipt": cleaned.receipt, "fee_method": cleaned.method.value,
+            "fee_exempt_reason": cleaned.exempt_reason}
+
+
+def _unit_name(text: str | None, key: str, errors: dict[str, str], *, what: str, limit: int) -> str | None:
+    """A commune's or a unit's name as stored (None when empty); too long a name goes to ``errors``."""
+    name = clean(text)
+    if len(name) > limit:
+        errors[key] = _("{what} quá dài (tối đa {n} ký tự).").format(what=what, n=limit)
+    return name or None
 
 
 # The longest texts the forms take (the import's limits): a longer one would not fit on the receipt.
@@ -475,6 +519,9 @@ class ReceptionService(ActsForSession):
         except ValueError:
             errors["result_delivery"] = _("Cách nhận kết quả không hợp lệ (tại Trung tâm, qua bưu chính, trực tuyến).")
         fields["proxy"] = _clean_proxy(new.proxy, errors)
+        fields["home_commune"] = _unit_name(new.home_commune, "home_commune", errors, limit=HOME_COMMUNE_LENGTH,
+                                            what=_("Tên xã, phường nơi người nộp thường trú"))
+        fields.update(_fee_values(new.fee, errors))
         try:
             channel: Channel | None = Channel(new.channel)
         except ValueError:
@@ -532,7 +579,9 @@ class ReceptionService(ActsForSession):
         """Validate (every problem at once), then save the dossier, its documents and its receipt event.
 
         The code is ``<unit code>-<yymmdd>-<seq:04d>`` (the settings' pattern), the sequence counted per day
-        of receipt without gaps; a number already used by an imported dossier is skipped.
+        of receipt without gaps; a number already used by an imported dossier is skipped. The fee collected (``fee``)
+        is checked as ``record_fee`` checks it (problems under ``fee_…`` keys); an amount that differs from the
+        catalogue's fee is saved and told in ``notes``.
         """
         now = self._now()
         checked, errors = self._check(new, now)
@@ -571,7 +620,9 @@ class ReceptionService(ActsForSession):
                 "reason": None, "due_before": None, "due_after": _iso(due.at), "data": _json(data),
             })
         log.info("registered dossier %s", code)
-        return Registered(dossier_id=dossier_id, code=code, due_at=due.at, explanation=due.explanation)
+        note = amount_note(checked.procedure.fee_amount, new.fee) if new.fee is not None else None
+        return Registered(dossier_id=dossier_id, code=code, due_at=due.at, explanation=due.explanation,
+                          notes=(note,) if note else ())
 
     # -- moving a dossier along --------------------------------------------------------------------------
 
@@ -619,6 +670,7 @@ class ReceptionService(ActsForSession):
         reason: str = "",
         new_due_at: datetime | None = None,
         outcome: Outcome | None = None,
+        transferred_to: str = "",
     ) -> Transitioned:
         """Move the dossier by ``event`` (the table of ``domain.dossiers``) and record the step.
 
@@ -628,8 +680,10 @@ class ReceptionService(ActsForSession):
         complete), to refuse and to withdraw. On receiving a supplement the appointment is recomputed by the
         procedure's rule: ``restart``, the full time limit from the receipt of the supplement; ``pause``, the
         working time that was left when it was requested (stored in that event's data), counted from the
-        receipt. ``new_due_at`` overrides that computed date (kept in the event's data). Apologies and
-        corrections have their own methods.
+        receipt. ``new_due_at`` overrides that computed date (kept in the event's data). ``transferred_to``, with
+        the transfer only: the dossier is handed to another unit to handle (a filing received here for another
+        commune, Nghị định 118/2025), whose name is kept on the dossier (``transferred_to``, the register's filter
+        «Đã chuyển đơn vị khác») and in the step's reason. Apologies and corrections have their own methods.
         """
         if event in (EventKind.RECEIVED, EventKind.APOLOGISED, EventKind.CORRECTED):
             raise ValueError(f"{event} is recorded by register(), apologise() or correct()")
@@ -655,11 +709,18 @@ class ReceptionService(ActsForSession):
                 errors["new_due_at"] = _(
                     "Chỉ đặt lại ngày hẹn trả khi nhận hồ sơ bổ sung; hồ sơ sắp trễ hoặc đã trễ hạn thì lập phiếu "
                     "xin lỗi và hẹn lại ngày trả.")
+            unit = _unit_name(transferred_to, "transferred_to", errors, what=_("Tên đơn vị nhận hồ sơ"),
+                              limit=UNIT_LENGTH)
+            if unit is not None and event is not EventKind.TRANSFERRED:
+                errors["transferred_to"] = _("Chỉ ghi đơn vị nhận hồ sơ khi chuyển xử lý.")
             due_before = datetime.fromisoformat(row["due_at"])
             due_after = due_before
             changes: dict[str, object] = {"status": target.value}
             data: dict[str, object] = {}
             explanation = ""
+            if unit is not None:
+                changes["transferred_to"] = unit
+                reason = _("Chuyển {unit} giải quyết").format(unit=unit) + (f". {reason}" if reason else "")
             if event is EventKind.SUPPLEMENT_REQUESTED:
                 assert calendar is not None
                 data["remaining_seconds"] = working_seconds_between(calendar, moment, due_before)
@@ -915,6 +976,44 @@ class ReceptionService(ActsForSession):
         return Corrected(dossier_id=row["id"], code=row["code"], event_id=event_id, changed=tuple(after),
                          voided_forms=voided)
 
+    @requires(Permission.DOSSIERS)
+    def record_fee(self, code: str, payment: FeePayment | None) -> FeeRecorded:
+        """Record the fee collected for the dossier (``payment``: the amount, the receipt's number, paid at the desk
+        or online, or exempted with the reason), or clear what was recorded (None). Any status: the fee may be
+        paid at reception or when the result is taken. ValidationError (``fee_amount``, ``fee_exempt_reason``,
+        ``fee_receipt``, ``fee_method``) says every problem and nothing is written. The step is noted in the
+        dossier's history («Ghi chú»: who, when, what) and the change is in the audit trail; an amount that
+        differs from the catalogue's fee is recorded and told (``FeeRecorded.note``)."""
+        now = _minute(self._now())
+        with writing(self.db):
+            row = self._locked(code)
+            errors: dict[str, str] = {}
+            values = _fee_values(payment, errors)
+            if errors:
+                raise ValidationError(errors)
+            before = {key: row[key] for key in queries.FEE_COLUMNS}
+            if values == before:
+                raise ValidationError({"fee": _("Thông tin phí, lệ phí không thay đổi.")})
+            stored = payment.cleaned() if payment is not None else None
+            queries.update_dossier(self.db, row["id"], values)
+            status = row["status"]
+            queries.insert_event(self.db, {
+                "dossier_id": row["id"], "kind": EventKind.NOTE.value, "at": _iso(now), "user_id": self.user_id,
+                "from_status": status, "to_status": status,
+                "reason": _("Phí, lệ phí: {payment}").format(payment=payment_text(stored)) if stored
+                else _("Phí, lệ phí: bỏ thông tin đã ghi"),
+                "due_before": row["due_at"], "due_after": None,
+                "data": _json({"fee": {"before": before, "after": values}}),
+            })
+        log.info("dossier %s: fee %s", row["code"], values["fee_method"] or "cleared")
+        note = amount_note(row["fee_amount"], stored) if stored is not None else None
+        return FeeRecorded(dossier_id=row["id"], code=row["code"], payment=stored, note=note)
+
+    def home_communes(self, *, limit: int = 50) -> list[str]:
+        """The communes other communes' residents came from lately, the most frequent first (the form's
+        completion)."""
+        return queries.recent_home_communes(self.db, recent=5000, limit=limit)
+
     # -- reading -----------------------------------------------------------------------------------------
 
     def get(self, code: str) -> DossierView:
@@ -942,6 +1041,9 @@ class ReceptionService(ActsForSession):
             digitized=bool(row["digitized"]), fee=row["fee"], note=row["note"], documents=documents,
             result_delivery=ResultDelivery(row["result_delivery"]) if row["result_delivery"] else None,
             proxy=Proxy.from_json(row["proxy"]),
+            fee_payment=FeePayment.of_row(row["fee_method"], row["fee_paid"], row["fee_receipt"],
+                                          row["fee_exempt_reason"]),
+            home_commune=row["home_commune"], transferred_to=row["transferred_to"],
         )
         procedure = _procedure({
             **row, "id": row["procedure_id"], "code": row["procedure_code"], "name": row["procedure_name"]})

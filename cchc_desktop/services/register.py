@@ -41,6 +41,8 @@ class RegisterFilter:
     overdue: bool = False  # open, not waiting for a supplement (its clock is stopped), due before now
     due_from: datetime | None = None  # open dossiers not waiting for a supplement, due in [due_from, due_before)
     due_before: datetime | None = None
+    boundary_free: bool = False  # «Hồ sơ không phụ thuộc địa giới»: filed by a resident of another commune
+    transferred: bool = False  # «Đã chuyển đơn vị khác»: handed to another unit to handle
     sort: SortKey = SortKey.RECEIVED_AT
     descending: bool = True
 
@@ -118,6 +120,8 @@ class RegisterService:
                 (wanted.due_from.isoformat(timespec="minutes"), wanted.due_before.isoformat(timespec="minutes"))
                 if wanted.due_from and wanted.due_before else None
             ),
+            boundary_free=wanted.boundary_free,
+            transferred=wanted.transferred,
             sort=wanted.sort.value,
             descending=wanted.descending,
         )

@@ -32,9 +32,15 @@ Decisions where the rules are silent:
   declared. A subject inspected but not on the list counts in 1.2.1, not in 5.4.2.
 - 5.4.5 / 5.4.6: distinct officials (by name; a finding without a name counts alone) given a disciplinary
   measure (khiển trách or heavier; not nhắc nhở, kiểm điểm) on a finding of an inspection of the period.
-- 3.1.3, 3.2.1–3.2.3, 7.5.1, 7.5.2: the catalogue's procedures in force on the counted end (active, not
-  abolished by then, published by then when a date is known), from their flags. 3.3.3 / 3.3.4: dossiers of
-  the fields named «Đất đai» / «Xây dựng» resolved early or on time.
+- 3.1.3, 3.2.1–3.2.3, 3.4.3, 7.5.1, 7.5.2: the catalogue's procedures in force on the counted end (active, not
+  abolished by then, published by then when a date is known), from their flags (3.4.3: the fee can be paid
+  online). 3.3.3 / 3.3.4: dossiers of the fields named «Đất đai» / «Xây dựng» resolved early or on time.
+- 3.2.6: the procedures for which a dossier of a resident of another commune (``home_commune``, Nghị định
+  118/2025) was received in the period; those dossiers are ``hs.khong_dia_gioi``, and the dossiers received in the
+  period that were handed to another unit ``hs.chuyen_don_vi_khac`` (both counted by the day of receipt).
+- Fees (``fees``): the dossiers received in the period with a fee recorded, by field; a fee has no date of its
+  own, it counts with its dossier's receipt (lệ phí is paid when the dossier is filed). The online-payment
+  share is the dossiers paid online over those paid at the desk or online (exempted ones have no payment).
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain import statistics as rules
 from cchc_desktop.domain.dossiers import Channel, DossierStatus
+from cchc_desktop.domain.fees import FeeCounts, FeeTotals
 from cchc_desktop.domain.figures import (
     CatalogueFigures,
     ChannelCounts,
@@ -317,6 +324,7 @@ class StatisticsService:
         in_progress, overdue, waiting = queries.open_at(self.db, moment=before, due_before=before)
         fields = queries.on_time_in_fields(self.db, start=start, before=before,
                                            fields=[rules.LAND_FIELD, rules.CONSTRUCTION_FIELD])
+        boundary = queries.boundary(self.db, start=start, before=before)
         by_channel = {row["channel"]: row for row in resolved}
         early, late = sum(row["early"] for row in resolved), sum(row["late"] for row in resolved)
         refused = sum(row["refused"] for row in resolved)
@@ -333,7 +341,18 @@ class StatisticsService:
             digitized=received["digitized"],
             in_time_land=fields.get(rules.LAND_FIELD, 0),
             in_time_construction=fields.get(rules.CONSTRUCTION_FIELD, 0),
+            boundary_free=boundary["boundary_free"], boundary_free_procedures=boundary["procedures"],
+            transferred_out=boundary["transferred"],
         )
+
+    def fees(self, *, period: Period, cutoff: date | None = None) -> FeeTotals:
+        """The fees recorded on the dossiers received in ``period`` (to the cut-off), by field and overall, with
+        the online-payment share (``FeeCounts.online_share``)."""
+        window = self._window(period, cutoff)
+        rows = queries.fees(self.db, start=window.start, before=window.before)
+        return FeeTotals(period=period, counted_to=window.last, fields=tuple(
+            FeeCounts(field=row["field"], recorded=row["recorded"], paid=row["paid"], amount=row["amount"],
+                      exempted=row["exempted"], desk=row["desk"], online=row["online"]) for row in rows))
 
     def _plan_figures(self, window: _Window) -> PlanFigures:
         year = window.last.year

@@ -141,6 +141,9 @@ PROCEDURE_COLUMNS = (
                                           "Dịch vụ công trực tuyến")),
     Column("supplement_rule", "Khi bổ sung"),
     Column("fee", "Phí, lệ phí", ("Lệ phí", "Phí/lệ phí", "Phí, lệ phí (nếu có)")),
+    # the fee as a number (issue 21): «8.000», «Không thu»; and whether it can be paid online (Có / Không)
+    Column("fee_amount", "Mức phí, lệ phí (đồng)", ("Mức phí, lệ phí", "Mức thu", "Số tiền phí, lệ phí")),
+    Column("online_payment", "Thanh toán trực tuyến", ("Có thanh toán trực tuyến", "Tích hợp thanh toán trực tuyến")),
     Column("published_by", "Quyết định công bố", ("Số quyết định", "Số quyết định công bố", "Văn bản công bố")),
     Column("documents", "Thành phần hồ sơ", ("Thành phần, số lượng hồ sơ", "Thành phần hồ sơ, số lượng hồ sơ",
                                              "Hồ sơ gồm")),

@@ -64,12 +64,39 @@ def fill_published_by(db: Database, rows: Iterable[tuple[str, str]]) -> int:
 
 
 def procedures(db: Database) -> list[tuple]:
-    """(code, name, field, time limit, unit, online level, supplement rule, active, published by, id) of every
-    procedure."""
+    """(code, name, field, time limit, unit, online level, supplement rule, active, published by, id, fee text, fee
+    amount, online payment) of every procedure."""
     return db.execute(
         "SELECT p.code, p.name, f.name, p.time_limit, p.time_limit_unit, p.online_level, p.supplement_rule, p.active,"
-        " p.published_by, p.id FROM procedure p JOIN field f ON f.id = p.field_id ORDER BY f.position, f.name, p.code"
+        " p.published_by, p.id, p.fee, p.fee_amount, p.online_payment"
+        " FROM procedure p JOIN field f ON f.id = p.field_id ORDER BY f.position, f.name, p.code"
     ).fetchall()
+
+
+# -- fees (m0017) ----------------------------------------------------------------------------------------------
+
+
+def knows_fees(db: Database) -> bool:
+    """Whether the procedure table has the fee as a number and the online payment (m0017)."""
+    return any(row[1] == "fee_amount" for row in db.execute("PRAGMA table_info(procedure)"))
+
+
+def fill_fee_amounts(db: Database, rows: Iterable[tuple[int, str, str | None]]) -> int:
+    """(amount, code, fee text): the amount a procedure's fee text states, where none is recorded yet and the text
+    is still that one (a procedure the unit edited keeps its own)."""
+    return db.conn.executemany(
+        "UPDATE procedure SET fee_amount = ? WHERE code = ? AND fee_amount IS NULL AND fee IS ?", list(rows)).rowcount
+
+
+def set_fee(db: Database, procedure_id: int, *, amount: int | None, online_payment: bool) -> None:
+    db.execute("UPDATE procedure SET fee_amount = ?, online_payment = ? WHERE id = ?",
+               [amount, int(online_payment), procedure_id])
+
+
+def set_online_payment(db: Database, codes: Iterable[str]) -> int:
+    """Mark the procedures of ``codes`` as payable online."""
+    return db.conn.executemany("UPDATE procedure SET online_payment = 1 WHERE code = ?",
+                               [(code,) for code in codes]).rowcount
 
 
 # -- each procedure's document checklist (m0014) -----------------------------------------------------------

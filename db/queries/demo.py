@@ -14,26 +14,33 @@ VALUES (?, ?, ?, ?, ?, 1, ?)
 ON CONFLICT (username) DO NOTHING
 """
 
+# The columns of the 2025 papers (m0012), then those of the fees and of the filings of another commune's residents
+# (m0017), last in ``INSERT_DOSSIER``: a file of an earlier schema (the upgrade tests fill one with the demo before
+# upgrading it) is written without those it does not have.
+PAPER_COLUMNS = ("result_delivery", "proxy", "ledger_book", "ledger_line")
+FEE_COLUMNS = ("home_commune", "transferred_to", "fee_paid", "fee_receipt", "fee_method", "fee_exempt_reason")
 COLUMNS = (
     "id", "code", "procedure_id", "applicant_name", "applicant_folded", "applicant_id", "phone", "address", "sets",
     "channel", "received_at", "received_by", "due_at", "handling_unit", "resolved_at", "returned_at", "outcome",
-    "withdrawn_at", "status", "digitized", "fee", "form_set", "result_delivery", "proxy", "ledger_book", "ledger_line",
+    "withdrawn_at", "status", "digitized", "fee", "form_set", *PAPER_COLUMNS, *FEE_COLUMNS,
 )
 INSERT_DOSSIER = insert_dossier_sql(COLUMNS)
 
-# The columns of the 2025 papers (m0012), last in ``INSERT_DOSSIER``: a file of an earlier schema (the upgrade
-# tests fill one with the demo before upgrading it) is written without them.
-PAPER_COLUMNS = ("result_delivery", "proxy", "ledger_book", "ledger_line")
-
 
 def dossier_insert(db: Database) -> tuple[str, int | None]:
-    """``INSERT_DOSSIER`` and None, or for a schema from before m0012 the statement without the papers' columns
-    and how many values of each row it takes."""
+    """``INSERT_DOSSIER`` and None, or for a schema from before m0017 (or m0012) the statement without the columns
+    it lacks and how many values of each row it takes (the first ones)."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(dossier)")}
-    if set(PAPER_COLUMNS) <= columns:
+    if set(FEE_COLUMNS) <= columns:
         return INSERT_DOSSIER, None
-    earlier = tuple(column for column in COLUMNS if column not in PAPER_COLUMNS)
+    later = FEE_COLUMNS if set(PAPER_COLUMNS) <= columns else (*PAPER_COLUMNS, *FEE_COLUMNS)
+    earlier = COLUMNS[:-len(later)]
     return insert_dossier_sql(earlier), len(earlier)
+
+
+def has_paper_columns(db: Database) -> bool:
+    """Whether the dossier table has the 2025 papers' columns (m0012: the ledgers)."""
+    return set(PAPER_COLUMNS) <= {row[1] for row in db.execute("PRAGMA table_info(dossier)")}
 
 
 INSERT_EVENT = """

@@ -22,26 +22,30 @@ Row = dict[str, Any]
 UPDATABLE = frozenset({
     "applicant_name", "applicant_folded", "applicant_id", "phone", "address", "email", "sets", "note",
     "status", "due_at", "resolved_at", "returned_at", "outcome", "withdrawn_at", "handling_unit", "digitized",
+    "fee_paid", "fee_receipt", "fee_method", "fee_exempt_reason", "transferred_to",
 })
+FEE_COLUMNS = ("fee_paid", "fee_receipt", "fee_method", "fee_exempt_reason")
 
 PROCEDURE_COLUMNS = """
     p.id, p.code, p.name, p.name_folded, f.name AS field_name, p.time_limit, p.time_limit_unit,
-    p.afternoon_cutoff, p.supplement_rule, p.active, p.abolished_on
+    p.afternoon_cutoff, p.supplement_rule, p.active, p.abolished_on, p.fee_amount, p.online_payment
 """
 
 DOSSIER_COLUMNS = """
     d.id, d.code, d.procedure_id, d.applicant_name, d.applicant_id, d.phone, d.address, d.email, d.sets,
     d.channel, d.received_at, d.received_by, d.due_at, d.handling_unit, d.resolved_at, d.returned_at,
     d.outcome, d.withdrawn_at, d.status, d.digitized, d.fee, d.note, d.form_set, d.result_delivery, d.proxy,
-    d.ledger_book, d.ledger_line,
+    d.ledger_book, d.ledger_line, d.fee_paid, d.fee_receipt, d.fee_method, d.fee_exempt_reason, d.home_commune,
+    d.transferred_to,
     p.code AS procedure_code, p.name AS procedure_name, f.name AS field_name, p.time_limit,
-    p.time_limit_unit, p.afternoon_cutoff, p.supplement_rule, u.full_name AS received_by_name
+    p.time_limit_unit, p.afternoon_cutoff, p.supplement_rule, p.fee_amount, p.online_payment,
+    u.full_name AS received_by_name
 """
 
 DESK_COLUMNS = (
     "code", "procedure_id", "applicant_name", "applicant_folded", "applicant_id", "phone", "address", "email", "sets",
     "channel", "received_at", "received_by", "due_at", "status", "digitized", "note", "form_set", "result_delivery",
-    "proxy", "ledger_book", "ledger_line",
+    "proxy", "ledger_book", "ledger_line", "home_commune", *FEE_COLUMNS,
 )
 INSERT_DOSSIER = insert_dossier_sql(DESK_COLUMNS, named=True)
 
@@ -318,6 +322,20 @@ def desk_refusals(db: Database, *, at_from: str, at_before: str) -> list[Row]:
         SELECT {DESK_REFUSAL_COLUMNS} FROM desk_refusal r
         LEFT JOIN procedure p ON p.id = r.procedure_id LEFT JOIN user u ON u.id = r.user_id
         WHERE r.at >= ? AND r.at < ? ORDER BY r.at, r.id""", [at_from, at_before]))
+
+
+def recent_home_communes(db: Database, *, recent: int, limit: int) -> list[str]:
+    """The communes of another commune's residents among the ``recent`` latest boundary-free dossiers, the most
+    frequent first (read from the partial index dossier_boundary_free: a few thousand rows at most)."""
+    return [row[0] for row in db.execute(
+        """
+        SELECT home_commune FROM (
+            SELECT d.home_commune FROM dossier d
+            WHERE (d.home_commune IS NOT NULL OR d.transferred_to IS NOT NULL) AND d.received_at IS NOT NULL
+            ORDER BY d.received_at DESC LIMIT ?)
+        WHERE home_commune IS NOT NULL
+        GROUP BY home_commune ORDER BY count(*) DESC, home_commune LIMIT ?
+        """, [recent, limit])]
 
 
 def latest_received_year(db: Database, *, before: str) -> int | None:

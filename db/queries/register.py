@@ -22,6 +22,9 @@ RUNNING_STATUSES = ("received", "in_progress")
 UNFINISHED = ("received", "in_progress", "waiting_supplement", "result_ready", "refused")
 # Exactly the WHERE of the partial index dossier_unfinished: a query that contains it may use that index.
 UNFINISHED_TERM = f"d.status IN ({', '.join(repr(status) for status in UNFINISHED)})"
+# Exactly the WHERE of the partial index dossier_boundary_free (m0017): the few boundary-free or handed-over
+# dossiers, in order of receipt, without a scan of the register.
+BOUNDARY_TERM = "(d.home_commune IS NOT NULL OR d.transferred_to IS NOT NULL)"
 
 COLUMNS = """d.id, d.code, d.applicant_name, d.applicant_folded, p.code AS procedure_code,
     p.name AS procedure_name, d.channel, d.received_at, d.due_at, d.resolved_at, d.returned_at,
@@ -42,6 +45,8 @@ class RegisterQuery:
     received_before: str | None = None  # ISO date, exclusive
     overdue_at: str | None = None  # running dossiers (open, not waiting) whose due_at is before this moment
     due_between: tuple[str, str] | None = None  # running dossiers due in [from, to)
+    boundary_free: bool = False  # filed by a resident of another commune (home_commune)
+    transferred: bool = False  # handed to another unit (transferred_to)
     sort: str = "received_at"
     descending: bool = True
 
@@ -61,6 +66,12 @@ def _where(query: RegisterQuery) -> tuple[list[str], list[Any], bool]:
         params.extend(query.statuses)
     if (query.statuses and set(query.statuses) <= set(UNFINISHED)) or query.overdue_at or query.due_between:
         terms.append(UNFINISHED_TERM)
+    if query.boundary_free or query.transferred:
+        terms.append(BOUNDARY_TERM)
+    if query.boundary_free:
+        terms.append("d.home_commune IS NOT NULL")
+    if query.transferred:
+        terms.append("d.transferred_to IS NOT NULL")
     if query.channel:
         terms.append("d.channel = ?")
         params.append(query.channel)

@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from db.queries.register import BOUNDARY_TERM
 from db.queries.rows import dicts
 
 Row = dict[str, Any]
@@ -61,6 +62,9 @@ OFFERED_FULL = ("(d.channel = 'online_full' OR d.procedure_id IN "
                 "(SELECT id FROM procedure WHERE online_level = 'full'))")
 
 RECEIVED_IN = "d.received_at >= :start AND d.received_at < :before"
+# Filed by a resident of another commune, handed to another unit: each with the WHERE of their partial index.
+BOUNDARY_FREE = f"{BOUNDARY_TERM} AND d.home_commune IS NOT NULL"
+TRANSFERRED_OUT = f"{BOUNDARY_TERM} AND d.transferred_to IS NOT NULL"
 RESOLVED_IN = "d.resolved_at >= :start AND d.resolved_at < :before"
 WITHDRAWN_IN = "d.withdrawn_at >= :start AND d.withdrawn_at < :before"
 
@@ -133,6 +137,33 @@ def received(db: Database, *, start: str, before: str, digitized: bool = True, o
         SELECT {per_channel}, {scanned} AS digitized, {bases}
         FROM dossier d WHERE {RECEIVED_IN}
     """, {"start": start, "before": before})[0]
+
+
+def boundary(db: Database, *, start: str, before: str) -> Row:
+    """Dossiers received in [start, before) by a resident of another commune (``boundary_free``) and the
+    procedures they were filed for (``procedures``, 3.2.6), and those handed to another unit (``transferred``):
+    from the partial index dossier_boundary_free, a few rows of each period."""
+    return _rows(db, f"""
+        SELECT coalesce(sum(d.home_commune IS NOT NULL), 0) AS boundary_free,
+               count(DISTINCT CASE WHEN d.home_commune IS NOT NULL THEN d.procedure_id END) AS procedures,
+               coalesce(sum(d.transferred_to IS NOT NULL), 0) AS transferred
+        FROM dossier d WHERE {BOUNDARY_TERM} AND {RECEIVED_IN}
+    """, {"start": start, "before": before})[0]
+
+
+def fees(db: Database, *, start: str, before: str) -> list[Row]:
+    """Per field of the catalogue (its order; fields without a fee recorded left out): the dossiers received in
+    [start, before) with a fee recorded, of which with an amount, the amount, and how many were exempted, paid at
+    the desk, paid online."""
+    return _rows(db, f"""
+        SELECT f.name AS field, count(*) AS recorded, sum(d.fee_paid > 0) AS paid,
+               coalesce(sum(d.fee_paid), 0) AS amount, sum(d.fee_method = 'exempt') AS exempted,
+               sum(d.fee_method = 'desk') AS desk, sum(d.fee_method = 'online') AS online
+        FROM dossier d JOIN procedure p ON p.id = d.procedure_id JOIN field f ON f.id = p.field_id
+        WHERE {RECEIVED_IN} AND d.fee_method IS NOT NULL
+        GROUP BY f.id
+        ORDER BY f.position, f.name
+    """, {"start": start, "before": before})
 
 
 def _slow_from(start: str) -> str:
@@ -233,6 +264,8 @@ BEHIND = {
     "overdue": _Behind("open", OVERDUE_AT),
     "not_yet_due": _Behind("open", NOT_YET_DUE_AT),
     "waiting_supplement": _Behind("open", WAITING_AT),
+    "boundary_free": _Behind("received", BOUNDARY_FREE),
+    "transferred_out": _Behind("received", TRANSFERRED_OUT),
 }
 
 LINE_COLUMNS = """d.id, d.code, p.code AS procedure_code, p.name AS procedure_name, f.name AS field_name,
@@ -405,7 +438,8 @@ CATALOGUE = f"""
            coalesce(sum(inter_agency = 'same_level'), 0) AS same_level,
            coalesce(sum(inter_agency = 'cross_level'), 0) AS cross_level,
            coalesce(sum(online_level = 'partial'), 0) AS online_partial,
-           coalesce(sum(online_level = 'full'), 0) AS online_full
+           coalesce(sum(online_level = 'full'), 0) AS online_full,
+           coalesce(sum(online_payment), 0) AS online_payment
     FROM procedure
     WHERE {IN_FORCE}
 """
@@ -413,5 +447,5 @@ CATALOGUE = f"""
 
 def catalogue(db: Database, *, day: str) -> Row:
     """Procedures in force on ``day`` (active, not abolished, published if dated) and how many of them are
-    one-stop, inter-agency at the same level or across levels, online partly or fully."""
+    one-stop, inter-agency at the same level or across levels, online partly or fully, paid online."""
     return _rows(db, CATALOGUE, {"day": day})[0]

@@ -42,13 +42,14 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 
 INSERT_PROCEDURE = """
 INSERT INTO procedure (code, name, name_folded, field_id, time_limit, time_limit_unit, supplement_rule, online_level,
-                       fee, published_by)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       fee, published_by, fee_amount, online_payment)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 UPDATE_PROCEDURE = """
 UPDATE procedure SET name = ?, name_folded = ?, field_id = ?, time_limit = ?, time_limit_unit = ?,
-                     supplement_rule = ?, online_level = ?, fee = ?, published_by = ?
+                     supplement_rule = ?, online_level = ?, fee = ?, published_by = ?, fee_amount = ?,
+                     online_payment = ?
 WHERE id = ?
 """
 
@@ -77,7 +78,7 @@ def procedures(db: Database) -> list[Row]:
         """
         SELECT p.id, p.code, p.name, p.name_folded, p.field_id, f.name AS field_name, p.time_limit,
                p.time_limit_unit, p.afternoon_cutoff, p.supplement_rule, p.online_level, p.fee, p.abolished_on,
-               p.published_by
+               p.published_by, p.fee_amount, p.online_payment
         FROM procedure p JOIN field f ON f.id = p.field_id
         """
     )

@@ -325,6 +325,9 @@ def test_compact_indexes_keep_every_search_sort_and_figure(tmp_path: Path) -> No
     rows = old.execute("SELECT * FROM dossier ORDER BY id").fetchall()
     # Today's figures read the history through m0015's view; on this old file, a connection's own stand-in.
     old.execute("CREATE TEMP VIEW dossier_history AS SELECT * FROM dossier_event")
+    # and m0017's columns, which that file has not: empty, as they arrive on the dossiers and procedures of before
+    old.execute("CREATE TEMP VIEW dossier AS SELECT *, NULL AS home_commune, NULL AS transferred_to FROM main.dossier")
+    old.execute("CREATE TEMP VIEW procedure AS SELECT *, 0 AS online_payment FROM main.procedure")
     before = _register_and_figures(old)
     old.close()
 

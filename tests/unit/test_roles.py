@@ -88,6 +88,8 @@ COMMANDS = [
     Command("attach --list", lambda db, f: ["attach", _code(db), "--list"], READ),
     Command("turn-away", lambda db, f: ["turn-away", "--kind", "not_accepted", "--applicant", "Lê Thị Hà",
                                         "--reason", "Không thuộc thẩm quyền"], Permission.DOSSIERS),
+    Command("fee", lambda db, f: ["fee", _code(db), "--method", "desk", "--amount", "8.000"], Permission.DOSSIERS),
+    Command("fees", lambda db, f: ["fees", "--period", "2024-H1"], READ),
     Command("ledger", lambda db, f: ["ledger", "--from", "01/05/2024", "--to", "31/05/2024", "--out",
                                      str(f / "so.pdf")], READ),
     Command("inspection-record", lambda db, f: ["inspection-record", _first(db, "SELECT min(id) FROM inspection"),

@@ -78,7 +78,7 @@ def test_the_default_file_is_the_default_template() -> None:
                             "cấp xã")
     template = default()
     assert data["rows"] == [row.data() for row in template.rows]
-    assert len(template.rows) == 80 and len(template.computed_keys) == 33 and len(template.manual_keys) == 27
+    assert len(template.rows) == 80 and len(template.computed_keys) == 35 and len(template.manual_keys) == 25
     # the file is written the way dumps writes it (one row a line), so an export of the default is the file itself
     assert templates.dumps(template) == text
     assert sum(1 for line in text.splitlines() if line.startswith('    {"number"')) == len(template.rows)
@@ -185,12 +185,12 @@ def test_a_hostile_template_lists_every_problem_in_vietnamese(tmp_path: Path) ->
         "Dòng 84 trong «rows» (8.3): chỉ tiêu «hs.qua_han» được tính từ dữ liệu, không nhập tay: hãy ghi «source»: "
         '"C".',
         "Các chỉ tiêu chương trình tính được từ dữ liệu: 1.1.1, 1.1.2, 1.1.3, 1.2.1, 1.2.2, 1.2.3, 1.3.1, 1.3.2, "
-        "1.3.3, 1.4.1, 1.4.2, 3.1.3, 3.2.1, 3.2.2, 3.2.3, 3.3.1, 3.3.1.bcci, 3.3.1.truc_tiep, "
+        "1.3.3, 1.4.1, 1.4.2, 3.1.3, 3.2.1, 3.2.2, 3.2.3, 3.2.6, 3.3.1, 3.3.1.bcci, 3.3.1.truc_tiep, "
         "3.3.1.truc_tuyen_mot_phan, 3.3.1.truc_tuyen_toan_trinh, 3.3.2, 3.3.2.bcci, 3.3.2.dung_han, 3.3.2.tre_han, "
-        "3.3.2.truc_tiep, 3.3.2.truc_tuyen_mot_phan, 3.3.2.truc_tuyen_toan_trinh, 3.3.2.truoc_han, 3.3.3, 3.3.4, 3.5, "
-        "5.4.2, 5.4.5, 5.4.6, 7.5.1, 7.5.2, hs.cho_bo_sung, hs.chua_den_han, hs.da_giai_quyet, hs.dang_giai_quyet, "
-        "hs.ky_truoc, hs.phai_giai_quyet, hs.qua_han, hs.rut, hs.so_hoa, ks.hai_long, ktra.don_vi, "
-        "ktra.don_vi_kiem_tra.",
+        "3.3.2.truc_tiep, 3.3.2.truc_tuyen_mot_phan, 3.3.2.truc_tuyen_toan_trinh, 3.3.2.truoc_han, 3.3.3, 3.3.4, "
+        "3.4.3, 3.5, 5.4.2, 5.4.5, 5.4.6, 7.5.1, 7.5.2, hs.cho_bo_sung, hs.chua_den_han, hs.chuyen_don_vi_khac, "
+        "hs.da_giai_quyet, hs.dang_giai_quyet, hs.khong_dia_gioi, hs.ky_truoc, hs.phai_giai_quyet, hs.qua_han, "
+        "hs.rut, hs.so_hoa, ks.hai_long, ktra.don_vi, ktra.don_vi_kiem_tra.",
     )
     assert str(caught.value).splitlines() == [f"Mẫu phụ lục không dùng được, có {len(found)} lỗi:",
                                               *(f"- {problem}" for problem in found)]
@@ -308,7 +308,7 @@ def test_cchc_template_export_edit_install_and_back(db_path: Path, tmp_path: Pat
     result = cchc("template", "install", str(exported), "--db", str(db_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        f"Đã cài mẫu phụ lục {PROVINCE} (mã {ours.short_digest}), mẫu đã cài: 80 dòng, 27 dòng nhập tay; dùng cho "
+        f"Đã cài mẫu phụ lục {PROVINCE} (mã {ours.short_digest}), mẫu đã cài: 80 dòng, 25 dòng nhập tay; dùng cho "
         f"các báo cáo lập từ nay (báo cáo đã xuất giữ mẫu đã dùng). Mẫu trước: {default().title}, mẫu mặc định.")
     assert ours.short_digest != default().short_digest
 
@@ -316,7 +316,7 @@ def test_cchc_template_export_edit_install_and_back(db_path: Path, tmp_path: Pat
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
     assert lines[:2] == [f"Mẫu phụ lục đang dùng: {PROVINCE} (mã {ours.short_digest}), mẫu đã cài.",
-                         "80 dòng: 33 tính từ dữ liệu (C), 27 nhập tay (M)."]
+                         "80 dòng: 35 tính từ dữ liệu (C), 25 nhập tay (M)."]
     assert f"1.1.1\t{NEW_NAME}\tNhiệm vụ\t1.1.1\tC\tsum" in lines
     assert "3.1.3\tTổng số TTHC đang áp dụng\tThủ tục\t3.1.3\tC\tmax" in lines
     assert not any(OLD_NAME in line for line in lines)
@@ -340,7 +340,7 @@ def test_cchc_template_export_edit_install_and_back(db_path: Path, tmp_path: Pat
     back = cchc("template", "install", "--default", "--db", str(db_path))
     assert back.returncode == 0, back.stderr
     assert back.stdout.strip() == (
-        f"Đã cài mẫu phụ lục {default().title}, mẫu mặc định: 80 dòng, 27 dòng nhập tay; dùng cho các báo cáo lập từ "
+        f"Đã cài mẫu phụ lục {default().title}, mẫu mặc định: 80 dòng, 25 dòng nhập tay; dùng cho các báo cáo lập từ "
         f"nay (báo cáo đã xuất giữ mẫu đã dùng). Mẫu trước: {PROVINCE} (mã {ours.short_digest}), mẫu đã cài.")
     shown = cchc("template", "show", "--db", str(db_path)).stdout.splitlines()
     assert shown[0] == f"Mẫu phụ lục đang dùng: {default().title}, mẫu mặc định."
