@@ -30,17 +30,20 @@ from PySide6.QtWidgets import (
 
 from cchc_desktop import formatting
 from cchc_desktop.domain.dossiers import DossierStatus, EventKind
+from cchc_desktop.domain.fees import payment_text
 from cchc_desktop.domain.papers import PaperKind, form_number, form_set_of
 from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.services.attachments import AttachmentService
 from cchc_desktop.services.papers import papers_folder
 from cchc_desktop.services.printing import PrintingService
-from cchc_desktop.services.reception import UNDO_MINUTES, DossierView, ReceptionService, action_name
+from cchc_desktop.services.reception import UNDO_MINUTES, DossierView, FeeRecorded, ReceptionService, action_name
 from ui import messages, paper
 from ui.widgets.attachments_panel import AttachmentsPanel
 from ui.widgets.buttons import enter_clicks, ok_cancel
 from ui.widgets.checklist import document_label
+from ui.widgets.fee_fields import FeeFields
+from ui.widgets.field_errors import FieldErrors
 
 # Steps offered as buttons, in the order a dossier lives them; those that need a reason ask for it.
 STEP_BUTTONS = [
@@ -134,6 +137,86 @@ class ReturnDialog(QDialog):
         return _("Người nhận: {who} ({way})").format(who=dialog.who.text().strip(), way=dialog.way.currentText())
 
 
+class FeeDialog(QDialog):
+    """«Phí, lệ phí»: what was collected for the dossier (or its exemption), recorded by ReceptionService.record_fee;
+    the dialog stays open with each message beside its field until the service accepts it."""
+
+    def __init__(self, reception: ReceptionService, view: DossierView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.reception = reception
+        self.code = view.code
+        self.recorded: FeeRecorded | None = None
+        self.setWindowTitle(_("Phí, lệ phí — hồ sơ {code}").format(code=view.code))
+        self.setMinimumWidth(720)
+        layout = QVBoxLayout(self)
+        stated = view.procedure.fee_amount
+        catalogue = QLabel(_("Danh mục: {fee}").format(
+            fee=formatting.money(stated) if stated else _("không thu") if stated == 0 else _("không nêu một mức")))
+        catalogue.setObjectName("feeCatalogue")
+        layout.addWidget(catalogue)
+        self.errors = FieldErrors()
+        self.fields = FeeFields(self.errors)
+        if view.dossier.fee_payment is not None:
+            self.fields.fill(view.dossier.fee_payment)
+        else:
+            self.fields.prefill(stated, online=view.procedure.online_payment and view.dossier.channel.online)
+        layout.addWidget(self.fields)
+        self.message = self.errors.add("fee", QLabel())
+        layout.addWidget(self.message)
+        buttons = ok_cancel(self)
+        buttons.accepted.disconnect()
+        buttons.accepted.connect(self.save)
+        layout.addWidget(buttons)
+        for edit in self.fields.edits():
+            edit.returnPressed.connect(self.save)
+        self.fields.method.setFocus()
+
+    def save(self) -> None:
+        try:
+            self.recorded = self.reception.record_fee(self.code, self.fields.payment())
+        except ValidationError as exc:
+            others = self.errors.show(exc.errors)
+            if others:
+                messages.error(self, " ".join(others))
+            return
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, reception: ReceptionService, view: DossierView) -> FeeRecorded | None:
+        """What was recorded, or None when cancelled. Tests replace this."""
+        dialog = cls(reception, view, parent)
+        dialog.exec()
+        return dialog.recorded
+
+
+class TransferDialog(QDialog):
+    """«Chuyển đơn vị khác»: the unit the dossier is handed to (a filing of another commune's resident goes to
+    that commune: offered first)."""
+
+    def __init__(self, suggested: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Chuyển đơn vị khác giải quyết"))
+        self.setMinimumWidth(520)
+        layout = QFormLayout(self)
+        self.unit = QLineEdit(suggested)
+        self.unit.setObjectName("transferredTo")
+        self.unit.setPlaceholderText(_("Ví dụ: UBND xã Hoằng Đạo"))
+        self.unit.selectAll()
+        layout.addRow(_("Đơn vị nhận hồ sơ"), self.unit)
+        layout.addRow(ok_cancel(self))
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, suggested: str) -> str | None:
+        """The unit's name, or None when cancelled or left empty. Tests replace this."""
+        dialog = cls(suggested, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.unit.text().strip():
+            return None
+        return dialog.unit.text()
+
+
+TRANSFER_OUT = "transfer_out"  # the button of the transfer to another unit (a TRANSFERRED step)
+
+
 def _mnemonic(text: str, taken: set[str]) -> str:
     """``text`` with an Alt+letter: the first plain letter (a–z) not yet taken, at the start of a word if one is."""
     words = [index for index, char in enumerate(text) if char.isascii() and char.isalpha()
@@ -202,7 +285,16 @@ class DossierDialog(QDialog):
             button.clicked.connect(lambda _checked=False, e=event: self.step(e))
             self.step_buttons[event] = button
             steps.addWidget(button)
+            if event is EventKind.TRANSFERRED:  # the same step, to another unit (Nghị định 118/2025)
+                self.transfer_out_button = QPushButton(_mnemonic(_("Chuyển đơn vị khác…"), taken))
+                self.transfer_out_button.setObjectName(f"step_{TRANSFER_OUT}")
+                self.transfer_out_button.clicked.connect(self.transfer_out)
+                steps.addWidget(self.transfer_out_button)
         steps.addStretch(1)
+        self.fee_button = QPushButton(_mnemonic(_("Phí, lệ phí…"), taken))
+        self.fee_button.setObjectName("recordFee")
+        self.fee_button.clicked.connect(self.record_fee)
+        steps.addWidget(self.fee_button)
         self.undo_button = QPushButton()
         self.undo_button.setObjectName("undoStep")
         self.undo_button.clicked.connect(self.undo)
@@ -228,8 +320,8 @@ class DossierDialog(QDialog):
         layout.addLayout(prints)
         # Enter runs no button the officer has not tabbed to (the Enter that opened the dialog, pressed again,
         # ran «Chuyển xử lý»): no default button; a focused one is pressed by Enter.
-        buttons = [*self.step_buttons.values(), self.undo_button, *self.print_buttons.values(), self.survey_button,
-                   close]
+        buttons = [*self.step_buttons.values(), self.transfer_out_button, self.fee_button, self.undo_button,
+                   *self.print_buttons.values(), self.survey_button, close]
         for button in buttons:
             button.setAutoDefault(False)
             button.setDefault(False)
@@ -251,6 +343,10 @@ class DossierDialog(QDialog):
             (_("Số giấy tờ / điện thoại"), text(f"{dossier.applicant_id or '—'} / {dossier.phone or '—'}")),
             (_("Địa chỉ"), text(dossier.address or "—")),
             (_("Hình thức nộp"), dossier.channel.label),
+            *([(_("Thường trú tại"), text(dossier.home_commune) + " " + _("(hồ sơ không phụ thuộc địa giới)"))]
+              if dossier.home_commune else []),
+            *([(_("Đã chuyển"), text(dossier.transferred_to))] if dossier.transferred_to else []),
+            (_("Phí, lệ phí"), text(payment_text(dossier.fee_payment))),
             (_("Thành phần hồ sơ"), documents or _("— (không ghi)")),
             (_("Tiếp nhận"), formatting.date_time(dossier.received_at)),
             (_("Hẹn trả"), formatting.date_time(dossier.due_at)
@@ -282,6 +378,7 @@ class DossierDialog(QDialog):
             allowed.add(EventKind.APOLOGISED)
         for event, button in self.step_buttons.items():
             button.setVisible(event in allowed)
+        self.transfer_out_button.setVisible(EventKind.TRANSFERRED in allowed)
         offer = self.reception.undo_offer(self.code)
         self.undo_button.setVisible(offer is not None)
         if offer is not None:
@@ -342,14 +439,42 @@ class DossierDialog(QDialog):
         except ValidationError as exc:
             messages.error(self, user_message(exc))
             return False
-        self.view = self.reception.get(self.code)
-        self.show_view()
-        self.timeline.setFocus()  # not on the next button: an Enter pressed again does nothing
-        self.changed.emit(self.code)
+        self._changed()
         stop = _("Đã dừng giải quyết hồ sơ {code}. In Thông báo dừng giải quyết hồ sơ (Mẫu 05) để giao người nộp?")
         if (event is EventKind.WITHDRAWN and PaperKind.STOP in self.printing.papers(self.view)
                 and messages.confirm(self, _("Rút hồ sơ"), stop.format(code=self.code))):
             self.print_paper(PaperKind.STOP)
+        return True
+
+    def _changed(self) -> None:
+        """After a step: the page again, the keyboard on the history (an Enter pressed again does nothing)."""
+        self.view = self.reception.get(self.code)
+        self.show_view()
+        self.timeline.setFocus()
+        self.changed.emit(self.code)
+
+    def transfer_out(self) -> bool:
+        """«Chuyển đơn vị khác…»: the transfer step, to the unit named (the applicant's commune offered)."""
+        home = self.view.dossier.home_commune
+        unit = TransferDialog.ask(self, _("UBND {commune}").format(commune=home) if home else "")
+        if unit is None:
+            return False
+        try:
+            self.reception.transition(self.code, EventKind.TRANSFERRED, transferred_to=unit)
+        except ValidationError as exc:
+            messages.error(self, user_message(exc))
+            return False
+        self._changed()
+        return True
+
+    def record_fee(self) -> bool:
+        """«Phí, lệ phí…»: what was collected, recorded; a note on the amount is said. Returns whether recorded."""
+        recorded = FeeDialog.ask(self, self.reception, self.view)
+        if recorded is None:
+            return False
+        self._changed()
+        if recorded.note:
+            messages.warning(self, _("Phí, lệ phí"), recorded.note)
         return True
 
     def undo(self) -> bool:
@@ -359,10 +484,7 @@ class DossierDialog(QDialog):
         except ValidationError as exc:
             messages.error(self, user_message(exc))
             return False
-        self.view = self.reception.get(self.code)
-        self.show_view()
-        self.timeline.setFocus()
-        self.changed.emit(self.code)
+        self._changed()
         return True
 
     def print_paper(self, kind: PaperKind) -> Path | None:

@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from cchc_desktop import formatting
 from cchc_desktop.domain.checklists import documents_text
+from cchc_desktop.domain.fees import parse_amount
 from cchc_desktop.domain.records import CalendarOverride, OverrideKind
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import ValidationError
@@ -51,8 +53,9 @@ class CataloguePage(Page):
         procedures_column = QVBoxLayout(procedures_tab)
         self.procedures = read_only_table(["Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Thời hạn giải quyết",
                                            "Mức độ DVC trực tuyến", "Khi bổ sung", "Thành phần hồ sơ",
-                                           "Quyết định công bố"], "procedures")
-        for column, width in enumerate((80, 400, 100, 130, 110, 90, 120)):
+                                           "Quyết định công bố", "Phí, lệ phí", "Thanh toán trực tuyến"],
+                                          "procedures")
+        for column, width in enumerate((80, 400, 100, 130, 110, 90, 120, 140, 140)):
             self.procedures.setColumnWidth(column, width)
         procedures_column.addWidget(self.procedures, 3)
         # The chosen procedure's checklist, one document a line: what the desk ticks and Mẫu 01 prints.
@@ -76,6 +79,24 @@ class CataloguePage(Page):
         checklist_row.addWidget(self.checklist_message, 1)
         checklist_row.addWidget(self.save_checklist_button)
         procedures_column.addLayout(checklist_row)
+        # The chosen procedure's fee as a number (what the desk is offered) and whether it can be paid online.
+        fee_row = QHBoxLayout()
+        fee_row.addWidget(QLabel(_("Mức phí, lệ phí (đồng):")))
+        self.fee_amount = QLineEdit()
+        self.fee_amount.setObjectName("feeAmount")
+        self.fee_amount.setPlaceholderText(_("0: không thu; để trống: không nêu một mức"))
+        fee_row.addWidget(self.fee_amount, 1)
+        self.online_payment = QCheckBox(_("Thanh toán trực tuyến trên Cổng dịch vụ công"))
+        self.online_payment.setObjectName("onlinePayment")
+        fee_row.addWidget(self.online_payment)
+        self.fee_message = QLabel()
+        self.fee_message.setObjectName("feeMessage")
+        self.fee_message.setWordWrap(True)
+        fee_row.addWidget(self.fee_message, 2)
+        self.save_fee_button = QPushButton(_("Lưu phí, lệ phí"))
+        self.save_fee_button.setObjectName("saveFee")
+        fee_row.addWidget(self.save_fee_button)
+        procedures_column.addLayout(fee_row)
         self.tabs.addTab(procedures_tab, _("Thủ tục hành chính"))
 
         calendar_tab = QWidget()
@@ -121,7 +142,9 @@ class CataloguePage(Page):
 
         self.procedures.currentCellChanged.connect(lambda *_cells: self.show_checklist())
         self.save_checklist_button.clicked.connect(self.save_checklist)
-        enter_clicks(self.save_checklist_button)
+        self.save_fee_button.clicked.connect(self.save_fee)
+        self.fee_amount.returnPressed.connect(self.save_fee)
+        enter_clicks(self.save_checklist_button, self.save_fee_button)
         QShortcut(QKeySequence("Ctrl+S"), self.checklist_edit, activated=self.save_checklist,
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.year.valueChanged.connect(self.show_year)
@@ -134,7 +157,8 @@ class CataloguePage(Page):
         self.entries = self.context.catalogue.procedures()
         fill(self.procedures, [[e.code, e.name, e.field, e.time_limit, e.online_level, e.supplement_rule,
                                  _("{n} giấy tờ").format(n=e.documents) if e.documents else "—",
-                                 e.published_by] for e in self.entries])
+                                 e.published_by, e.fee_label, _("Có") if e.online_payment else ""]
+                                for e in self.entries])
         codes = [entry.code for entry in self.entries]
         if codes:
             self.procedures.setCurrentCell(codes.index(chosen) if chosen in codes else 0, 0)
@@ -155,6 +179,14 @@ class CataloguePage(Page):
         allowed = gate(self.context.db, Permission.CATALOGUE, self.save_checklist_button)
         self.checklist_edit.setReadOnly(not allowed or code is None)
         self.checklist_message.setText("")
+        gate(self.context.db, Permission.CATALOGUE, self.save_fee_button)
+        self.fee_amount.setText(formatting.number(entry.fee_amount) if entry and entry.fee_amount is not None
+                                else "")
+        self.fee_amount.setToolTip(_("Danh mục ghi: {fee}").format(fee=entry.fee) if entry and entry.fee else "")
+        self.online_payment.setChecked(bool(entry and entry.online_payment))
+        for widget in (self.fee_amount, self.online_payment):
+            widget.setEnabled(allowed and code is not None)
+        self.fee_message.setText("")
 
     def save_checklist(self) -> None:
         code = self.chosen_code()
@@ -171,6 +203,32 @@ class CataloguePage(Page):
         self.procedures.setCurrentCell(row, 0)
         self.checklist_message.setProperty("role", None)
         self.checklist_message.setText(_("Đã lưu {n} giấy tờ của thủ tục {code}.").format(n=len(saved), code=code))
+
+    def save_fee(self) -> None:
+        """The chosen procedure's fee as typed («8.000», «0», empty) and its online payment."""
+        code = self.chosen_code()
+        if code is None or not self.save_fee_button.isEnabled():
+            return
+        try:
+            amount = parse_amount(self.fee_amount.text())
+        except ValueError:
+            self.fee_message.setProperty("role", "fieldError")
+            self.fee_message.setText(_("Chưa lưu: «{text}» không phải là số đồng (ví dụ 8.000; 0 nếu không thu)."
+                                       ).format(text=self.fee_amount.text().strip()))
+            return
+        try:
+            saved = self.context.catalogue.set_fee(code, amount=amount,
+                                                   online_payment=self.online_payment.isChecked())
+        except ValidationError as exc:
+            self.fee_message.setProperty("role", "fieldError")
+            self.fee_message.setText(_("Chưa lưu: {problem}").format(problem=" ".join(exc.errors.values())))
+            return
+        row = self.procedures.currentRow()
+        self.refresh()
+        self.procedures.setCurrentCell(row, 0)
+        self.fee_message.setProperty("role", None)
+        self.fee_message.setText(_("Đã lưu phí, lệ phí của thủ tục {code}: {fee}.").format(
+            code=code, fee=saved.fee_label))
 
     def show_year(self) -> None:
         self.shown = self.calendar.year(self.year.value())

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from cchc_desktop import formatting
 from cchc_desktop.domain.checklists import ChecklistError, read_documents
 from cchc_desktop.domain.dossiers import Channel, DeskRefusalKind, DossierDocument
+from cchc_desktop.domain.fees import FeePayment
 from cchc_desktop.domain.papers import PaperKind, Proxy, ResultDelivery
 from cchc_desktop.errors import CchcError, ValidationError, user_message
 from cchc_desktop.i18n import _
@@ -44,6 +45,7 @@ from ui.dialogs.turn_away_dialog import deliver as deliver_turned_away
 from ui.pages.base import Page
 from ui.widgets.buttons import enter_clicks
 from ui.widgets.checklist import DocumentChecklist
+from ui.widgets.fee_fields import FeeFields
 from ui.widgets.field_errors import FieldErrors
 from ui.widgets.form_draft import FormDraft
 
@@ -99,6 +101,17 @@ class ReceptionPage(Page):
             edit.setObjectName(key)
             self.inputs[key] = edit
             form.addRow(_(label), self.errors.wrap(key, edit))
+        # A resident of another commune filing here (Nghị định 118/2025: received regardless of the boundary);
+        # the communes typed before are offered as the officer types.
+        self.home_commune = QLineEdit()
+        self.home_commune.setObjectName("homeCommune")
+        self.home_commune.setPlaceholderText(_("Để trống khi người nộp thường trú tại xã, phường này"))
+        self.communes = QStringListModel(self)
+        communes = QCompleter(self.communes, self)
+        communes.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        communes.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.home_commune.setCompleter(communes)
+        form.addRow(_("Thường trú tại xã/phường khác"), self.errors.wrap("home_commune", self.home_commune))
         self.channel = QComboBox()
         self.channel.setObjectName("channel")
         for channel in Channel:
@@ -130,6 +143,8 @@ class ReceptionPage(Page):
         self.sets.setObjectName("sets")
         self.sets.setRange(1, 99)
         form.addRow(_("Số bộ hồ sơ"), self.errors.wrap("sets", self.sets))
+        self.fees = FeeFields(self.errors)  # offered with the catalogue's fee once the procedure is picked
+        form.addRow(_("Phí, lệ phí"), self.fees)
         # The procedure's checklist, ticked with Space; what it does not list is typed below it, one a line.
         self.checklist = DocumentChecklist()
         self.checklist.setObjectName("checklist")
@@ -197,15 +212,17 @@ class ReceptionPage(Page):
         self.print_button.clicked.connect(self.print_receipt)
         self.turn_away_button.clicked.connect(self.turn_away)
         self.turned_away_button.clicked.connect(self.show_turned_away)
-        for edit in (*self.inputs.values(), *self.proxy_inputs.values(), self.procedure_edit):
+        line_edits = (*self.inputs.values(), self.home_commune, *self.proxy_inputs.values(), *self.fees.edits())
+        for edit in (*line_edits, self.procedure_edit):
             edit.returnPressed.connect(self._enter)
         enter_clicks(self.save_button, self.print_button, self.turn_away_button, self.turned_away_button)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):  # saves from any field, the list of documents included
             QShortcut(QKeySequence(keys), self, activated=self.save)
         QShortcut(QKeySequence(Qt.Key.Key_F9), self, activated=self.print_receipt)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, activated=self.turn_away)
-        for edit in (*self.inputs.values(), *self.proxy_inputs.values(), self.procedure_edit):
+        for edit in (*line_edits, self.procedure_edit):
             edit.textEdited.connect(self.draft.changed)
+        self.fees.method.activated.connect(self.draft.changed)
         self.channel.activated.connect(self.draft.changed)
         self.delivery.activated.connect(self.draft.changed)
         self.by_proxy.toggled.connect(self.draft.changed)
@@ -213,6 +230,7 @@ class ReceptionPage(Page):
         self.documents.textChanged.connect(self.draft.changed)
         self.checklist.changed.connect(self.draft.changed)
         self.update_preview()
+        self._load_communes()
         self.draft.offer()
 
     def _suggest(self, text: str) -> None:
@@ -233,7 +251,18 @@ class ReceptionPage(Page):
             self.inputs["applicant_name"].setFocus()
             self.draft.changed()
         self._show_checklist()
+        self._offer_fee()
         self.update_preview()
+
+    def _offer_fee(self) -> None:
+        """The catalogue's fee of the procedure picked (paid online when it can be and the dossier is filed
+        online); nothing when it has none."""
+        procedure = self.procedure
+        online = procedure is not None and procedure.online_payment and Channel(self.channel.currentData()).online
+        self.fees.prefill(procedure.fee_amount if procedure else None, online=online)
+
+    def _load_communes(self) -> None:
+        self.communes.setStringList(self.service.home_communes())
 
     def _show_checklist(self) -> None:
         """The chosen procedure's checklist, none ticked; the typed list is «Giấy tờ khác» beside it."""
@@ -267,7 +296,7 @@ class ReceptionPage(Page):
         """The documents typed one a line (a kind in brackets, «Giấy chứng sinh (bản chính)»); ChecklistError."""
         return read_documents(self.documents.toPlainText())
 
-    def new_dossier(self, documents: tuple[DossierDocument, ...] = ()) -> NewDossier:
+    def new_dossier(self, documents: tuple[DossierDocument, ...] = (), fee: FeePayment | None = None) -> NewDossier:
         return NewDossier(
             procedure_code=self.procedure.code if self.procedure else self.procedure_edit.text().split(" — ")[0],
             applicant_name=self.inputs["applicant_name"].text(),
@@ -281,10 +310,13 @@ class ReceptionPage(Page):
             result_delivery=ResultDelivery(self.delivery.currentData()),
             proxy=Proxy(**{key: edit.text() for key, edit in self.proxy_inputs.items()})
             if self.by_proxy.isChecked() else None,
+            home_commune=self.home_commune.text(),
+            fee=fee,
         )
 
     def refresh(self) -> None:
         self.update_preview()
+        self._load_communes()
 
     def update_preview(self) -> None:
         preview = self.service.preview(self.new_dossier())
@@ -300,7 +332,13 @@ class ReceptionPage(Page):
 
     def save(self) -> None:
         try:
-            saved = self.service.register(self.new_dossier(self.typed_documents()))
+            documents = self.typed_documents()
+            try:
+                fee = self.fees.payment()
+            except ValidationError as exc:  # an amount that is no amount: said with the form's other problems
+                raise ValidationError({**self.service.preview(self.new_dossier(documents)).errors, **exc.errors}
+                                      ) from None
+            saved = self.service.register(self.new_dossier(documents, fee))
         except ChecklistError as exc:
             self.errors.show({"documents": exc.sentence()})
             self.status.setText(_("Chưa lưu: hãy sửa các ô được đánh dấu."))
@@ -312,8 +350,9 @@ class ReceptionPage(Page):
         self.errors.show({})
         self.last_code = saved.code
         self.print_button.setEnabled(True)
-        self.status.setText(_("Đã lưu hồ sơ {code}, hẹn trả {due}. Nhấn F9 để in giấy tiếp nhận.").format(
-            code=saved.code, due=formatting.date_time(saved.due_at)))
+        self.status.setText(" ".join([_("Đã lưu hồ sơ {code}, hẹn trả {due}. Nhấn F9 để in giấy tiếp nhận.").format(
+            code=saved.code, due=formatting.date_time(saved.due_at)),
+            *(_("Lưu ý: {note}").format(note=note) for note in saved.notes)]))
         self.saved_banner.setText(_("Đã lưu: <b>{code}</b> — hẹn trả {due}").format(
             code=saved.code, due=formatting.date_time(saved.due_at)))
         self.saved_banner.setVisible(True)
@@ -331,6 +370,9 @@ class ReceptionPage(Page):
         self.documents.clear()
         self.checklist.set_ticked(())
         self.sets.setValue(1)
+        self.home_commune.clear()
+        self._offer_fee()
+        self._load_communes()
         self.inputs["applicant_name"].setFocus()
         self.update_preview()
         self.draft.discard()
@@ -343,7 +385,8 @@ class ReceptionPage(Page):
         proxy = {key: edit.text() for key, edit in self.proxy_inputs.items()}
         documents = self.documents.toPlainText()
         ticked = self.checklist.ticked_rows()
-        if not ticked and not any(text.strip() for text in (*texts.values(), *proxy.values(), documents)):
+        if not ticked and not self.fees.typed() and not any(
+                text.strip() for text in (*texts.values(), *proxy.values(), documents, self.home_commune.text())):
             return None
         return {
             "procedure": self.procedure_edit.text(),
@@ -355,6 +398,8 @@ class ReceptionPage(Page):
             "sets": self.sets.value(),
             "documents": documents,
             "ticked": ticked,
+            "home_commune": self.home_commune.text(),
+            "fee": self.fees.data(),
         }
 
     def restore_draft(self, data: Mapping[str, Any]) -> None:
@@ -382,6 +427,12 @@ class ReceptionPage(Page):
         self._show_checklist()
         ticked = data.get("ticked")
         self.checklist.set_ticked(row for row in (ticked if isinstance(ticked, list) else ()) if isinstance(row, int))
+        self.home_commune.setText(str(data.get("home_commune") or ""))
+        fee = data.get("fee")
+        if isinstance(fee, Mapping):
+            self.fees.restore(fee)
+        else:  # a draft of before the fees
+            self._offer_fee()
         self.errors.show({})
         self.inputs["applicant_name"].setFocus()
         self.update_preview()

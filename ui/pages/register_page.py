@@ -41,6 +41,8 @@ paper = lazy_import("ui.paper")
 
 SEARCH_DELAY_MS = 300
 OVERDUE = "overdue"
+# The filings of other communes' residents (Nghị định 118/2025) and the dossiers handed to another unit.
+BOUNDARY_FREE, TRANSFERRED = "boundary_free", "transferred"
 HEADER_STATE_KEY = "register/header-v2"  # (v2: status and appointment after the name)
 
 
@@ -63,10 +65,18 @@ class RegisterPage(Page):
         for status in DossierStatus:
             self.status.addItem(status.label, status.value)
         self.status.addItem(_("Quá hạn (chưa có kết quả)"), OVERDUE)
+        self.boundary = QComboBox()
+        self.boundary.setObjectName("registerBoundary")
+        self.boundary.addItem(_("Mọi nơi thường trú"), None)
+        self.boundary.addItem(_("Hồ sơ không phụ thuộc địa giới"), BOUNDARY_FREE)
+        self.boundary.addItem(_("Đã chuyển đơn vị khác"), TRANSFERRED)
+        self.boundary.setToolTip(_("Hồ sơ của người thường trú tại xã, phường khác (Nghị định 118/2025/NĐ-CP), hồ sơ "
+                                   "đã chuyển đơn vị khác giải quyết"))
         self.count = QLabel()
         self.count.setObjectName("registerCount")
         bar.addWidget(self.search, 3)
         bar.addWidget(self.status, 1)
+        bar.addWidget(self.boundary, 1)
         bar.addWidget(self.count)
         self.ledger_button = QPushButton(_("In sổ theo dõi (Mẫu 06)"))
         self.ledger_button.setObjectName("printLedger")
@@ -95,6 +105,7 @@ class RegisterPage(Page):
         self.search.textChanged.connect(self.debounce.start)
         self.search.returnPressed.connect(self.find)
         self.status.currentIndexChanged.connect(self.apply_filter)
+        self.boundary.currentIndexChanged.connect(self.apply_filter)
         self.table.horizontalHeader().sectionResized.connect(self._save_header)
         self.table.horizontalHeader().sectionMoved.connect(self._save_header)
         self.table.activated.connect(lambda index: self.open_dossier(self.model.row_at(index.row()).code))
@@ -191,7 +202,9 @@ class RegisterPage(Page):
     def current_filter(self) -> RegisterFilter:
         choice = self.status.currentData()
         statuses = (DossierStatus(choice),) if choice not in (None, OVERDUE) else ()
-        return replace(self.model.filter, text=self.search.text(), statuses=statuses, overdue=choice == OVERDUE)
+        boundary = self.boundary.currentData()
+        return replace(self.model.filter, text=self.search.text(), statuses=statuses, overdue=choice == OVERDUE,
+                       boundary_free=boundary == BOUNDARY_FREE, transferred=boundary == TRANSFERRED)
 
     def apply_filter(self) -> None:
         self.debounce.stop()
