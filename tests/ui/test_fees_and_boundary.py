@@ -108,9 +108,15 @@ def test_the_dossier_page_records_a_fee_and_a_transfer_to_another_unit(
     load_reference_catalogue(context.db)
     context.clock = lambda: NOW
     code = context.reception.register(NewDossier("1.012783", "Nguyễn Văn Ấn", home_commune="xã Hoằng Đạo")).code
-    dialog = DossierDialog(context.reception, context.printing, code, window)
+    dialog = DossierDialog(context.reception, context.printing, code, window, attachments=context.attachments)
     qtbot.addWidget(dialog)
     assert "xã Hoằng Đạo (hồ sơ không phụ thuộc địa giới)" in dialog.summary.text()
+    # each Alt+letter of the page once: the steps', the two new buttons' and the scanned files' tab's
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    texts = [widget.text() for widget in dialog.findChildren(QAbstractButton) + dialog.findChildren(QLabel)]
+    letters = [text[text.index("&") + 1].lower() for text in texts if "&" in text.replace("&&", "")]
+    assert len(letters) == len(set(letters)) and {"u", "p"} <= set(letters), letters
 
     def fill_and_save(fee_dialog: FeeDialog) -> None:
         fees = fee_dialog.fields

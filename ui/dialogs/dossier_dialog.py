@@ -215,6 +215,7 @@ class TransferDialog(QDialog):
 
 
 TRANSFER_OUT = "transfer_out"  # the button of the transfer to another unit (a TRANSFERRED step)
+PANEL_LETTERS = frozenset("vhmb")  # the Alt+letters of the scanned files' tab (ui.widgets.attachments_panel)
 
 
 def _mnemonic(text: str, taken: set[str]) -> str:
@@ -285,11 +286,12 @@ class DossierDialog(QDialog):
             button.clicked.connect(lambda _checked=False, e=event: self.step(e))
             self.step_buttons[event] = button
             steps.addWidget(button)
-            if event is EventKind.TRANSFERRED:  # the same step, to another unit (Nghị định 118/2025)
-                self.transfer_out_button = QPushButton(_mnemonic(_("Chuyển đơn vị khác…"), taken))
-                self.transfer_out_button.setObjectName(f"step_{TRANSFER_OUT}")
-                self.transfer_out_button.clicked.connect(self.transfer_out)
-                steps.addWidget(self.transfer_out_button)
+        taken |= PANEL_LETTERS  # the letters the steps leave free that the scanned files' tab uses
+        # the transfer step, to another unit (Nghị định 118/2025): beside «Chuyển xử lý»
+        self.transfer_out_button = QPushButton(_mnemonic(_("Chuyển đơn vị khác…"), taken))
+        self.transfer_out_button.setObjectName(f"step_{TRANSFER_OUT}")
+        self.transfer_out_button.clicked.connect(self.transfer_out)
+        steps.insertWidget(steps.indexOf(self.step_buttons[EventKind.TRANSFERRED]) + 1, self.transfer_out_button)
         steps.addStretch(1)
         self.fee_button = QPushButton(_mnemonic(_("Phí, lệ phí…"), taken))
         self.fee_button.setObjectName("recordFee")
