@@ -331,7 +331,7 @@ def recent_home_communes(db: Database, *, recent: int, limit: int) -> list[str]:
         """
         SELECT home_commune FROM (
             SELECT d.home_commune FROM dossier d
-            WHERE (d.home_commune IS NOT NULL OR d.transferred_to IS NOT NULL) AND d.received_at IS NOT NULL
+            WHERE (d.home_commune IS NOT NULL OR d.transferred_to IS NOT NULL)
             ORDER BY d.received_at DESC LIMIT ?)
         WHERE home_commune IS NOT NULL
         GROUP BY home_commune ORDER BY count(*) DESC, home_commune LIMIT ?

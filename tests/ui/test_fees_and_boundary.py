@@ -64,6 +64,11 @@ def test_the_form_offers_the_catalogues_fee_and_saves_what_was_typed(qtbot: QtBo
     assert (fees.chosen(), fees.amount.text(), fees.receipt.text(), page.home_commune.text()) == (
         FeeMethod.DESK, "8.000", "", "")
     assert page.communes.stringList() == ["xã Hoằng Đạo"]  # offered as the next one is typed
+    context.reception.register(NewDossier(COPY, "Lê Thị Bình", home_commune="phường Đông Hải"))  # another desk
+    page.refresh()
+    page.inputs["applicant_name"].setFocus()
+    page.home_commune.setFocus()  # read again when the field gets the cursor
+    assert sorted(page.communes.stringList()) == ["phường Đông Hải", "xã Hoằng Đạo"]
 
 
 def test_an_exemption_asks_its_reason_and_a_wrong_amount_is_marked(qtbot: QtBot, page: ReceptionPage,

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -111,6 +111,8 @@ class ReceptionPage(Page):
         communes.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         communes.setFilterMode(Qt.MatchFlag.MatchContains)
         self.home_commune.setCompleter(communes)
+        self.communes_loaded = False  # read when the field first has the cursor, not when the window starts
+        self.home_commune.installEventFilter(self)
         form.addRow(_("Thường trú tại xã/phường khác"), self.errors.wrap("home_commune", self.home_commune))
         self.channel = QComboBox()
         self.channel.setObjectName("channel")
@@ -230,7 +232,6 @@ class ReceptionPage(Page):
         self.documents.textChanged.connect(self.draft.changed)
         self.checklist.changed.connect(self.draft.changed)
         self.update_preview()
-        self._load_communes()
         self.draft.offer()
 
     def _suggest(self, text: str) -> None:
@@ -261,8 +262,18 @@ class ReceptionPage(Page):
         online = procedure is not None and procedure.online_payment and Channel(self.channel.currentData()).online
         self.fees.prefill(procedure.fee_amount if procedure else None, online=online)
 
-    def _load_communes(self) -> None:
-        self.communes.setStringList(self.service.home_communes())
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The communes typed before, read when «Thường trú tại xã/phường khác» first gets the cursor."""
+        if watched is self.home_commune and event.type() == QEvent.Type.FocusIn and not self.communes_loaded:
+            self.communes.setStringList(self.service.home_communes())
+            self.communes_loaded = True
+        return super().eventFilter(watched, event)
+
+    def _remember_commune(self, commune: str) -> None:
+        """A commune just saved joins the offers (no need to read them again)."""
+        offered = self.communes.stringList()
+        if commune and commune not in offered:
+            self.communes.setStringList([commune, *offered])
 
     def _show_checklist(self) -> None:
         """The chosen procedure's checklist, none ticked; the typed list is «Giấy tờ khác» beside it."""
@@ -316,7 +327,7 @@ class ReceptionPage(Page):
 
     def refresh(self) -> None:
         self.update_preview()
-        self._load_communes()
+        self.communes_loaded = False  # another window may have saved since
 
     def update_preview(self) -> None:
         preview = self.service.preview(self.new_dossier())
@@ -356,6 +367,7 @@ class ReceptionPage(Page):
         self.saved_banner.setText(_("Đã lưu: <b>{code}</b> — hẹn trả {due}").format(
             code=saved.code, due=formatting.date_time(saved.due_at)))
         self.saved_banner.setVisible(True)
+        self._remember_commune(" ".join(self.home_commune.text().split()))
         self.clear_applicant()
         self.registered.emit(saved.code)
 
@@ -372,7 +384,6 @@ class ReceptionPage(Page):
         self.sets.setValue(1)
         self.home_commune.clear()
         self._offer_fee()
-        self._load_communes()
         self.inputs["applicant_name"].setFocus()
         self.update_preview()
         self.draft.discard()
