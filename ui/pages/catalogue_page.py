@@ -38,6 +38,12 @@ from ui.widgets.tables import fill, read_only_table
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
 
+def _say(label: QLabel, text: str, *, refused: bool = False) -> None:
+    """A save's outcome under its editor: a refusal in the error colour."""
+    label.setProperty("role", "fieldError" if refused else None)
+    label.setText(text)
+
+
 class CataloguePage(Page):
     name = "catalogue"
     title = "Danh mục"
@@ -195,14 +201,11 @@ class CataloguePage(Page):
         try:
             saved = self.context.catalogue.set_checklist(code, self.checklist_edit.toPlainText())
         except ValidationError as exc:
-            self.checklist_message.setProperty("role", "fieldError")
-            self.checklist_message.setText(_("Chưa lưu: {problem}").format(problem=" ".join(exc.errors.values())))
+            _say(self.checklist_message, _("Chưa lưu: {problem}").format(problem=" ".join(exc.errors.values())),
+                 refused=True)
             return
-        row = self.procedures.currentRow()
-        self.refresh()
-        self.procedures.setCurrentCell(row, 0)
-        self.checklist_message.setProperty("role", None)
-        self.checklist_message.setText(_("Đã lưu {n} giấy tờ của thủ tục {code}.").format(n=len(saved), code=code))
+        self._refresh_keeping_row()
+        _say(self.checklist_message, _("Đã lưu {n} giấy tờ của thủ tục {code}.").format(n=len(saved), code=code))
 
     def save_fee(self) -> None:
         """The chosen procedure's fee as typed («8.000», «0», empty) and its online payment."""
@@ -210,25 +213,25 @@ class CataloguePage(Page):
         if code is None or not self.save_fee_button.isEnabled():
             return
         try:
-            amount = parse_amount(self.fee_amount.text())
-        except ValueError:
-            self.fee_message.setProperty("role", "fieldError")
-            self.fee_message.setText(_("Chưa lưu: «{text}» không phải là số đồng (ví dụ 8.000; 0 nếu không thu)."
-                                       ).format(text=self.fee_amount.text().strip()))
-            return
-        try:
+            try:
+                amount = parse_amount(self.fee_amount.text())
+            except ValueError:
+                raise ValidationError({"fee_amount": _("«{text}» không phải là số đồng (ví dụ 8.000; 0 nếu không thu)."
+                                                       ).format(text=self.fee_amount.text().strip())}) from None
             saved = self.context.catalogue.set_fee(code, amount=amount,
                                                    online_payment=self.online_payment.isChecked())
         except ValidationError as exc:
-            self.fee_message.setProperty("role", "fieldError")
-            self.fee_message.setText(_("Chưa lưu: {problem}").format(problem=" ".join(exc.errors.values())))
+            _say(self.fee_message, _("Chưa lưu: {problem}").format(problem=" ".join(exc.errors.values())),
+                 refused=True)
             return
+        self._refresh_keeping_row()
+        _say(self.fee_message, _("Đã lưu phí, lệ phí của thủ tục {code}: {fee}.").format(
+            code=code, fee=saved.fee_label))
+
+    def _refresh_keeping_row(self) -> None:
         row = self.procedures.currentRow()
         self.refresh()
         self.procedures.setCurrentCell(row, 0)
-        self.fee_message.setProperty("role", None)
-        self.fee_message.setText(_("Đã lưu phí, lệ phí của thủ tục {code}: {fee}.").format(
-            code=code, fee=saved.fee_label))
 
     def show_year(self) -> None:
         self.shown = self.calendar.year(self.year.value())
