@@ -466,6 +466,7 @@ class _DossierWriter:
             yymmdd = day.strftime("%y%m%d")
             pool = morning if calendar.closing_time(day).hour < 12 else office
             form_set = form_set_for(day).value
+            scanned = data.RESULT_DIGITIZED_SHARE.get(day.year, data.RESULT_DIGITIZED_BEFORE)
             entries = []
             for _entry in range(count):
                 p = bisect_right(procedure_cum, random_() * proc_total)
@@ -505,6 +506,7 @@ class _DossierWriter:
                         paid, method, receipt = amount, "online", f"TT{next_id:09d}"
                     else:
                         paid, method, receipt = amount, "desk", f"{next_id:07d}"
+                result_scanned = 1 if outcome == "granted" and extra() < scanned else 0
                 rows.append((
                     next_id, fmt(unit=unit_code, yymmdd=yymmdd, seq=seq), proc.id, person[0], person[1],
                     person[2], person[3], person[4], 1, CHANNELS[channel], received_s, receiver, due_s,
@@ -512,6 +514,7 @@ class _DossierWriter:
                     fee_text, form_set, _delivery(next_id, channel),
                     _proxy(next_id, people) if next_id % PROXY_EVERY == 0 else None,
                     *ledger(proc.id, received_s), home, transferred, paid, receipt, method, reason,
+                    result_scanned,
                 ))
                 next_id += 1
             counters.append((unit_code, day_iso, count))

@@ -118,6 +118,9 @@ FEE_EXEMPT_REASONS = ("Hộ nghèo", "Người có công với cách mạng", "N
 FEE_EXEMPT_SHARE = 0.02
 FEE_UNRECORDED_SHARE = 0.03  # paid, but the desk recorded nothing (a dossier of before, an oversight)
 ONLINE_PAYMENT_SHARE = 0.3
+# Results issued with their scan attached (result_digitized, issue 21): a few before the 2025 reform, most since.
+RESULT_DIGITIZED_SHARE = {2025: 0.62, 2026: 0.7}
+RESULT_DIGITIZED_BEFORE = 0.2
 # Filings by residents of the neighbouring communes (Nghị định 118/2025): of the dossiers of a person living in one,
 # the share filed here as a boundary-free dossier, and of those the share handed to that commune to handle.
 BOUNDARY_FREE_SHARE = 0.5

@@ -18,7 +18,8 @@ ON CONFLICT (username) DO NOTHING
 # (m0017), last in ``INSERT_DOSSIER``: a file of an earlier schema (the upgrade tests fill one with the demo before
 # upgrading it) is written without those it does not have.
 PAPER_COLUMNS = ("result_delivery", "proxy", "ledger_book", "ledger_line")
-FEE_COLUMNS = ("home_commune", "transferred_to", "fee_paid", "fee_receipt", "fee_method", "fee_exempt_reason")
+FEE_COLUMNS = ("home_commune", "transferred_to", "fee_paid", "fee_receipt", "fee_method", "fee_exempt_reason",
+               "result_digitized")
 COLUMNS = (
     "id", "code", "procedure_id", "applicant_name", "applicant_folded", "applicant_id", "phone", "address", "sets",
     "channel", "received_at", "received_by", "due_at", "handling_unit", "resolved_at", "returned_at", "outcome",
