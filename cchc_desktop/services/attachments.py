@@ -224,7 +224,8 @@ class AttachmentService(ActsForSession):
     @requires(Permission.DOSSIERS)
     def attach(self, code: str, source: Path | str, *, document: int | None = None) -> Attachment:
         """Attach the file ``source`` to the dossier's ``document``-th document (from 1), or to its result when
-        ``document`` is None. The same file on the same paper twice is refused; nothing is written then."""
+        ``document`` is None (once it has one: resolved, granted or refused). The same file on the same paper twice
+        is refused; nothing is written then."""
         dossier = self._dossier(code)
         dossier_id = int(dossier["id"])
         document_id = None
@@ -237,6 +238,10 @@ class AttachmentService(ActsForSession):
                     "Hồ sơ {code} chưa có danh sách thành phần hồ sơ; chỉ đính kèm được kết quả.").format(
                     code=dossier["code"])})
             document_id = int(documents[document - 1]["id"])
+        elif dossier["resolved_at"] is None:
+            raise ValidationError({"document": _(
+                "Hồ sơ {code} chưa có kết quả giải quyết: bản quét kết quả được đính kèm sau khi ghi nhận có kết quả "
+                "(hoặc từ chối). Bản quét giấy tờ người nộp thì chọn thành phần hồ sơ.").format(code=dossier["code"])})
         source = Path(source)
         stored = self.store.put(source)  # (a file in the store that no record names harms nothing)
         name = clean(source.name)[:255] or store_name(stored.sha256, stored.media)

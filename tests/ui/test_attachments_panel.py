@@ -12,7 +12,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from cchc_desktop.domain.dossiers import DossierDocument
+from cchc_desktop.domain.dossiers import DossierDocument, EventKind
 from cchc_desktop.services.catalogue import load_reference_catalogue
 from cchc_desktop.services.reception import NewDossier, ReceptionService
 from tests.unit.test_attachments import scan
@@ -26,9 +26,12 @@ from ui.main_window import MainWindow
 def page(qtbot: QtBot, window: MainWindow, context: AppContext) -> DossierDialog:
     """The dossier's page as the register opens it (two documents listed at the desk)."""
     load_reference_catalogue(context.db)
-    code = ReceptionService(context.db, clock=lambda: datetime(2025, 9, 15, 9, 30)).register(NewDossier(
+    desk = ReceptionService(context.db, clock=lambda: datetime(2025, 9, 15, 9, 30))
+    code = desk.register(NewDossier(
         procedure_code="1.000689", applicant_name="Đặng Thị Hồng",
         documents=(DossierDocument("Tờ khai đăng ký khai sinh"), DossierDocument("Giấy chứng sinh")))).code
+    desk.transition(code, EventKind.TRANSFERRED)
+    desk.transition(code, EventKind.RESULT_READY)
     register = window.show_page("register")
     dialog = register.dossier_dialog(code)
     qtbot.addWidget(dialog)
@@ -60,11 +63,12 @@ def test_files_chosen_and_dropped_are_attached_opened_and_removed(
         monkeypatch: pytest.MonkeyPatch) -> None:
     files = page.files
     assert files is not None
-    assert page.tabs.tabText(1) == "Bản quét, số hóa (0)"
+    assert page.tabs.tabText(1) == "Bản &quét, số hóa (0)"
     form, birth, result = scan(tmp_path, "to-khai.pdf"), scan(tmp_path, "chung-sinh.png", "png"), scan(
         tmp_path, "trich-luc.pdf")
-    # The keyboard: Alt+V is «Đính kèm vào», the first document chosen, Alt+H «Thêm tệp…».
-    page.tabs.setCurrentWidget(files)
+    # The keyboard: Alt+Q opens the tab, Alt+V is «Đính kèm vào», the first document chosen, Alt+H «Thêm tệp…».
+    qtbot.keyClick(page, Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    assert page.tabs.currentWidget() is files
     qtbot.keyClick(page, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
     assert files.target.hasFocus()
     assert [files.target.itemText(i) for i in range(files.target.count())] == [
@@ -74,7 +78,7 @@ def test_files_chosen_and_dropped_are_attached_opened_and_removed(
     qtbot.waitUntil(lambda: files.table.rowCount() == 1)  # (a mnemonic clicks as the button's animation ends)
     assert files.table.item(0, 0).text() == "Tờ khai đăng ký khai sinh"
     assert files.status.text() == "Đã số hóa 1/2 thành phần; kết quả: chưa"
-    assert page.tabs.tabText(1) == "Bản quét, số hóa (1)"
+    assert page.tabs.tabText(1) == "Bản &quét, số hóa (1)"
     # Dropped on the page: the second document, then the result.
     qtbot.keyClick(files.target, Qt.Key.Key_Down)
     drop(page, birth)
@@ -96,7 +100,7 @@ def test_files_chosen_and_dropped_are_attached_opened_and_removed(
     qtbot.keyClick(page, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: files.table.rowCount() == 2)
     assert flags(context, page.code) == (0, 1)
-    assert page.tabs.tabText(1) == "Bản quét, số hóa (2)"
+    assert page.tabs.tabText(1) == "Bản &quét, số hóa (2)"
 
 
 def test_a_dropped_file_that_is_not_a_scan_is_refused_in_vietnamese(

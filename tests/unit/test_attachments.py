@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from cchc_desktop.domain.dossiers import DossierDocument
+from cchc_desktop.domain.dossiers import DossierDocument, EventKind
 from cchc_desktop.errors import CchcError, ValidationError
 from cchc_desktop.progress import Cancelled
 from cchc_desktop.services import attachments as attachments_module
@@ -49,10 +49,15 @@ def _unit(db: Database) -> None:
     SettingsService(db).update(name="UBND xã Hoằng Hợp", code="000.21.31.H56", signer_name="Lê Văn Minh")
 
 
-def register(db: Database, documents: int = 2) -> str:
+def register(db: Database, documents: int = 2, *, result: bool = True) -> str:
+    """A dossier with ``documents`` papers listed, its result ready unless ``result`` is False."""
     papers = tuple(DossierDocument(f"Giấy tờ số {n}") for n in range(1, documents + 1))
-    return ReceptionService(db, clock=lambda: NOW).register(
-        NewDossier(procedure_code="1.000689", applicant_name="Đặng Thị Hồng", documents=papers)).code
+    desk = ReceptionService(db, clock=lambda: NOW)
+    code = desk.register(NewDossier(procedure_code="1.000689", applicant_name="Đặng Thị Hồng", documents=papers)).code
+    if result:
+        desk.transition(code, EventKind.TRANSFERRED)
+        desk.transition(code, EventKind.RESULT_READY)
+    return code
 
 
 def flags(db: Database, code: str) -> tuple[int, int]:
@@ -134,6 +139,9 @@ def test_a_wrong_document_number_a_second_copy_and_an_unknown_dossier_are_told(
     service.attach(code, tmp_path / "a.pdf", document=1)
     with pytest.raises(ValidationError, match="đã được đính kèm vào thành phần số 1"):
         service.attach(code, tmp_path / "a.pdf", document=1)
+    running = register(db, result=False)
+    with pytest.raises(ValidationError, match="chưa có kết quả giải quyết"):
+        service.attach(running, tmp_path / "a.pdf")
     with pytest.raises(CchcError, match="Không tìm thấy hồ sơ có mã «KHONG-CO»"):
         service.attach("KHONG-CO", tmp_path / "a.pdf")
     assert db.execute("SELECT count(*) FROM attachment").fetchone()[0] == 1

@@ -271,7 +271,7 @@ class DossierDialog(QDialog):
             self.files.changed.connect(self._files_changed)
             self.tabs = QTabWidget()
             self.tabs.setObjectName("dossierTabs")
-            self.tabs.addTab(self.timeline, _("Quá trình xử lý"))
+            self.tabs.addTab(self.timeline, _("Quá trình xử &lý"))  # (Alt+L, Alt+Q: letters no step takes)
             self.tabs.addTab(self.files, "")
             self._name_files_tab()
             layout.addWidget(self.tabs, 1)
@@ -398,7 +398,7 @@ class DossierDialog(QDialog):
 
     def _name_files_tab(self) -> None:
         if self.files is not None:
-            self.tabs.setTabText(1, _("Bản quét, số hóa ({n})").format(n=len(self.files.shown)))
+            self.tabs.setTabText(1, _("Bản &quét, số hóa ({n})").format(n=len(self.files.shown)))
 
     def _files_changed(self) -> None:
         self._name_files_tab()

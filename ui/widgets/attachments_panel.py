@@ -113,8 +113,10 @@ class AttachmentsPanel(QWidget):
         documents = self.target.count() - 1
         covered = {a.document for a in self.shown if a.document is not None}
         result = any(a.is_result for a in self.shown)
-        self.status.setText(_("Đã số hóa {done}/{total} thành phần; kết quả: {result}").format(
-            done=len(covered), total=documents, result=_("đã số hóa") if result else _("chưa")))
+        papers = _("Đã số hóa {done}/{total} thành phần").format(done=len(covered), total=documents) if documents \
+            else _("Hồ sơ không ghi thành phần")
+        self.status.setText(_("{papers}; kết quả: {result}").format(
+            papers=papers, result=_("đã số hóa") if result else _("chưa")))
         self.open_button.setEnabled(bool(self.shown))
         self.remove_button.setEnabled(bool(self.shown))
 
