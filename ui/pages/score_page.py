@@ -205,9 +205,11 @@ class ScorePage(Page):
             return
         self.loading = False
         if isinstance(result, Exception):
-            self.cutoff.setText("")
-            messages.error(self, user_message(result) if isinstance(result, CchcError) else _(
-                "Không tính được điểm của kỳ này; chi tiết trong tệp nhật ký."))
+            text = user_message(result) if isinstance(result, CchcError) else _(
+                "Không tính được điểm của kỳ này; chi tiết trong tệp nhật ký.")
+            self.cutoff.setText(text)
+            if self.isVisible():  # (a page left or a window closed meanwhile: said on the page, no box over another)
+                messages.error(self, text)
             if not isinstance(result, CchcError):
                 log.error("766 score not counted", exc_info=result)
             return
