@@ -268,6 +268,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--venv", type=Path, help="a virtual environment to compare size and start times with")
     parser.add_argument("--screenshot", type=Path, help="keep the window's screenshot here")
     args = parser.parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):  # a Windows pipe's code page has no «✓» nor Vietnamese letters
+        sys.stdout.reconfigure(errors="replace")
+        sys.stderr.reconfigure(errors="replace")
     bundle = args.bundle.resolve()
     print(f"Smoke test of {bundle}", flush=True)
     with tempfile.TemporaryDirectory(prefix="cchc smoke ") as tmp:

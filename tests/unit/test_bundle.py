@@ -181,3 +181,19 @@ def test_the_upgrade_check_notices_a_missing_copy(smoke: ModuleType, tmp_path: P
     for copy in (tmp_path / "backups").glob("*"):
         copy.unlink()
     assert smoke.upgrade_problems(path, smoke.migration_count()) == ["no copy of the old database in backups/"]
+
+
+def test_the_windows_build_runs_the_same_recipe_and_makes_a_per_user_installer() -> None:
+    """The workflow cannot run here: it must at least call the scripts that run here, and the installer must
+    need no administrator rights and leave the data folder alone."""
+    workflow = (ROOT / ".github" / "workflows" / "windows.yml").read_text(encoding="utf-8")
+    for called in ("packaging/cchc.spec", "packaging/smoke.py dist/cchc-desktop", "packaging/version.py",
+                   'pip install -e ".[bundle]"', "/DAppVersion=", "packaging\\cchc.iss", "runs-on: windows-"):
+        assert called in workflow, called
+    script = (ROOT / "packaging" / "cchc.iss").read_text(encoding="utf-8")
+    settings = dict(line.split("=", 1) for line in script.splitlines() if re.match(r"^\w+=", line))
+    assert settings["PrivilegesRequired"] == "lowest"
+    assert settings["DefaultDirName"].startswith("{localappdata}\\Programs\\")
+    assert settings["AppVersion"] == "{#AppVersion}"
+    assert "cchc-desktop" not in settings["DefaultDirName"]  # never the data folder (%LOCALAPPDATA%\cchc-desktop)
+    assert "[UninstallDelete]" not in script
