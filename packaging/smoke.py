@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 WINDOWS = sys.platform.startswith("win")
 EXE = ".exe" if WINDOWS else ""
 PASSWORD = "demo1234"  # the demo's accounts (cchc_desktop.services.demo)
@@ -140,9 +141,17 @@ def file_list(folder: Path) -> set[Path]:
     return {p.relative_to(folder) for p in folder.rglob("*")}
 
 
+def _this_repository() -> None:
+    """Import the program from this repository (the one the bundle was built from), not from wherever the build's
+    Python has it installed."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+
+
 def make_old_database(path: Path) -> None:
     """A database as an earlier version left it: its migrations up to :data:`OLD_STOP_BEFORE`, the unit's name and
     a demo's dossiers (needs the project's packages: run by the build's Python)."""
+    _this_repository()
     from sqlite_utils import Database
 
     from cchc_desktop.services.demo import generate_demo
@@ -183,6 +192,7 @@ def upgrade_problems(path: Path, migration_count: int) -> list[str]:
 
 
 def migration_count() -> int:
+    _this_repository()
     from db import migrations
 
     return len(migrations.MIGRATIONS._migrations)
