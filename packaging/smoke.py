@@ -4,7 +4,8 @@
 
 Runs the bundle's two programs in a clean environment (no virtual environment, no PYTHONPATH, a temporary home
 whose folder names have Vietnamese letters and spaces, Qt offscreen): ``cchc --help``; an old database (the
-migrations of an earlier version, with its dossiers) upgraded by the bundle, its copy made first, its data kept;
+migrations of an earlier version, with its dossiers) upgraded by the bundle's window at its first start, its copy
+made first, its data kept;
 ``cchc demo``; ``cchc report --format pdf`` read back (Vietnamese letters in its text, every font embedded);
 ``cchc backup``; the window's ``--screenshot``; and nothing written inside the bundle's folder. Then prints the
 bundle's size and start times beside the virtual environment's. Exit status 1 at the first failure.
@@ -218,10 +219,11 @@ def smoke(bundle: Path, work: Path, screenshot: Path | None) -> dict[str, float]
     check("cchc --help (Vietnamese)", "Cách dùng" in out and "báo cáo" in out, out[:300])
     times["help"] = median_time([programs.command, "--help"], env)
 
-    make_old_database(data / "cchc.sqlite3")
-    run([programs.command, "migrate"], env)  # the per-user data folder's database: no --db
+    make_old_database(data / "cchc.sqlite3")  # the per-user data folder's database, opened with no --db
+    run([programs.window, "--user", USER, "--screenshot", work / "nâng cấp.png"], env)  # the first start
     problems = upgrade_problems(data / "cchc.sqlite3", migration_count())
-    check("an old database upgraded, copied first, data kept", not problems, "; ".join(problems))
+    check("an old database upgraded at the window's first start, copied first, data kept", not problems,
+          "; ".join(problems))
 
     db = data / "Xã Hoằng Hợp" / "dữ liệu mẫu.sqlite3"
     db.parent.mkdir(parents=True)
