@@ -5,10 +5,10 @@
 Runs the bundle's two programs in a clean environment (no virtual environment, no PYTHONPATH, a temporary home
 whose folder names have Vietnamese letters and spaces, Qt offscreen): ``cchc --help``; an old database (the
 migrations of an earlier version, with its dossiers) upgraded by the bundle's window at its first start, its copy
-made first, its data kept;
-``cchc demo``; ``cchc report --format pdf`` read back (Vietnamese letters in its text, every font embedded);
-``cchc backup``; the window's ``--screenshot``; and nothing written inside the bundle's folder. Then prints the
-bundle's size and start times beside the virtual environment's. Exit status 1 at the first failure.
+made first, its data kept; ``cchc demo``; ``cchc report --format pdf`` read back (Vietnamese letters in its text,
+every font embedded), and as Word and Excel; a receipt, the ledger and the dashboard's summary; ``cchc backup``;
+the window's ``--screenshot``; and nothing written inside the bundle's folder. Then prints the bundle's size and
+start times beside the virtual environment's. Exit status 1 at the first failure.
 
 Run it with the build's Python (the project's virtual environment): it reads the PDF with pypdf and writes the old
 database with the program's own migrations; the programs under test never see that environment.
@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,6 +239,24 @@ def smoke(bundle: Path, work: Path, screenshot: Path | None) -> dict[str, float]
     missing = [word for word in REPORT_WORDS if word not in text]
     check("report PDF: Vietnamese text read back", not missing, f"missing {missing}")
     check("report PDF: every font embedded", bool(fonts) and all(fonts.values()), str(fonts))
+
+    for fmt, part in (("docx", "word/document.xml"), ("xlsx", "xl/workbook.xml")):  # python-docx, openpyxl
+        office_file = pdf.with_suffix(f".{fmt}")
+        run([programs.command, "--db", db, "--user", USER, "report", "--period", "2025-H1", "--format", fmt,
+             "--date", "10/07/2025", "--draft", "--out", office_file], env)
+        check(f"report {fmt}", zipfile.is_zipfile(office_file) and part in zipfile.ZipFile(office_file).namelist(),
+              f"{office_file} is not a {fmt} file")
+
+    with sqlite3.connect(db) as conn:
+        code = conn.execute("SELECT code FROM dossier ORDER BY id LIMIT 1").fetchone()[0]
+    conn.close()
+    papers = {"receipt": ["receipt", code], "ledger": ["ledger", "--from", "01/01/2025", "--to", "31/03/2025"],
+              "dashboard": ["dashboard", "--period", "2025"]}
+    for name, args in papers.items():  # the printed papers: reportlab with the receipts' bar codes
+        paper = pdf.parent / f"Giấy {name}.pdf"
+        run([programs.command, "--db", db, "--user", USER, *args, "--out", paper], env)
+        fonts = pdf_facts(paper)[1]
+        check(f"{name} PDF, fonts embedded", bool(fonts) and all(fonts.values()), str(fonts))
 
     out, _took = run([programs.command, "--db", db, "--user", USER, "backup"], env)
     copies = list((db.parent / "backups").glob("*.sqlite3"))
