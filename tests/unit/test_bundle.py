@@ -165,7 +165,7 @@ def test_an_old_database_upgrades_through_the_installed_command(smoke: ModuleTyp
     smoke.make_old_database(data / "cchc.sqlite3")
     command = Path(sys.executable).with_name("cchc")
     args = [str(command)] if command.exists() else [sys.executable, "-m", "cchc_desktop"]
-    env = {**os.environ, "CCHC_HOME": str(data)}
+    env = {**os.environ, "CCHC_HOME": str(data), "PYTHONPATH": str(ROOT)}  # this repository's code, installed or not
     env.pop("CCHC_DB", None)
     done = subprocess.run([*args, "migrate"], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
