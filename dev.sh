@@ -4,6 +4,8 @@
 #   ./dev.sh test [pytest args]      run the whole test suite headless
 #   ./dev.sh cchc ARGS               the command line (cchc --help)
 #   ./dev.sh screenshots             refresh docs/screenshots/ from a demo database
+#   ./dev.sh bundle [--check]        build the standalone program into dist/cchc-desktop/ (PyInstaller, one
+#                                    folder); --check then runs its smoke test (packaging/smoke.py, minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
 VENV="${CCHC_VENV:-.venv}"
@@ -20,21 +22,22 @@ find_python() {
     return 1
 }
 
+# ensure_venv [EXTRAS]: the virtual environment with the program and its extras (default: test).
 ensure_venv() {
+    local extras="${1:-test}" stamp
     if [ ! -x "$VENV/bin/python" ]; then
         "$(find_python)" -m venv "$VENV"
     fi
-    local stamp
-    stamp="$VENV/.installed-$(cat pyproject.toml | sha1sum | cut -c1-12)"
+    stamp="$VENV/.installed-$(cat pyproject.toml | sha1sum | cut -c1-12)-${extras//,/+}"
     if [ ! -f "$stamp" ]; then
         echo "Đang cài đặt thư viện vào $VENV… / installing dependencies into $VENV…" >&2
         if ! { "$VENV/bin/python" -m pip install --upgrade pip \
-                && "$VENV/bin/python" -m pip install -e ".[test]"; } >"$VENV/pip.log" 2>&1; then
+                && "$VENV/bin/python" -m pip install -e ".[$extras]"; } >"$VENV/pip.log" 2>&1; then
             tail -n 40 "$VENV/pip.log" >&2
             echo "Cài đặt thất bại; xem $VENV/pip.log / install failed, see $VENV/pip.log" >&2
             exit 1
         fi
-        rm -f "$VENV"/.installed-*
+        rm -f "$VENV"/.installed-*"-${extras//,/+}"
         touch "$stamp"
     fi
 }
@@ -73,8 +76,18 @@ case "$command" in
             done
         done
         ;;
+    bundle)
+        ensure_venv test,bundle
+        "$VENV/bin/python" -m PyInstaller --noconfirm --clean --log-level WARN \
+            --distpath dist --workpath build packaging/cchc.spec
+        echo "dist/cchc-desktop/ (cchc-desktop, cchc)"
+        if [ "${1:-}" = "--check" ]; then
+            "$VENV/bin/python" packaging/smoke.py dist/cchc-desktop --venv "$VENV" \
+                --screenshot docs/screenshots/bundle-window.png
+        fi
+        ;;
     *)
-        echo "Cách dùng / usage: ./dev.sh app|test|cchc|screenshots [...]" >&2
+        echo "Cách dùng / usage: ./dev.sh app|test|cchc|screenshots|bundle [...]" >&2
         exit 2
         ;;
 esac

@@ -13,4 +13,5 @@ APP_FOLDER = "cchc-desktop"  # = cchc_desktop.APP_ID (a test keeps them equal)
 
 def data_dir() -> Path:
     home = os.environ.get("CCHC_HOME")
-    return Path(home) if home else Path(user_data_dir(APP_FOLDER, appauthor=False))
+    # On Windows %LOCALAPPDATA%\cchc-desktop: the local profile, not the roaming one a domain may copy at each logon.
+    return Path(home) if home else Path(user_data_dir(APP_FOLDER, appauthor=False, roaming=False))

@@ -76,6 +76,13 @@ class FontNotFoundError(CchcError):
     """No Times New Roman–metric serif with the Vietnamese letters is installed."""
 
     def __init__(self) -> None:
+        if sys.platform.startswith("win"):  # Windows ships Times New Roman: it was removed or damaged
+            super().__init__(_(
+                "Không tìm thấy phông chữ Times New Roman có đủ dấu tiếng Việt để in văn bản (Windows có sẵn phông "
+                "này trong thư mục {folder}). Hãy cài lại phông Times New Roman (times.ttf, timesbd.ttf, timesi.ttf, "
+                "timesbi.ttf), rồi thử lại."
+            ).format(folder=windows_fonts_dir()))
+            return
         super().__init__(_(
             "Không tìm thấy phông chữ Times New Roman hoặc Liberation Serif có đủ dấu tiếng Việt để in văn bản. "
             "Hãy cài gói fonts-liberation2 (Debian/Ubuntu: sudo apt install fonts-liberation2) "
@@ -92,12 +99,18 @@ class FontFamily:
     files: dict[str, Path]
 
 
+def windows_fonts_dir() -> Path:
+    """Windows's fonts folder, ``%WINDIR%\\Fonts`` (fonts installed for this user only are in
+    ``%LOCALAPPDATA%\\Microsoft\\Windows\\Fonts``)."""
+    return Path(os.environ.get("WINDIR") or os.environ.get("SYSTEMROOT") or r"C:\Windows") / "Fonts"
+
+
 def default_font_dirs() -> list[Path]:
     """The bundled fonts folder, then the usual font folders of Windows, macOS and Linux."""
     home = Path.home()
     dirs = [RESOURCE_FONTS]
     if sys.platform.startswith("win"):
-        dirs.append(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts")
+        dirs.append(windows_fonts_dir())
         if local := os.environ.get("LOCALAPPDATA"):
             dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
     elif sys.platform == "darwin":

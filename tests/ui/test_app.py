@@ -89,3 +89,30 @@ def test_the_window_takes_the_interpreter_lock_back_quickly(qapp) -> None:
 
     configure_application(qapp)
     assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S) and SWITCH_INTERVAL_S <= 0.001
+
+
+def test_the_application_has_its_name_and_icon(qapp) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    app.configure_application(qapp)
+    assert QApplication.applicationDisplayName() == "CCHC Desktop"
+    assert QApplication.desktopFileName() == "cchc-desktop"
+    icon = QApplication.windowIcon()
+    assert not icon.isNull() and icon.pixmap(32, 32).width() == 32
+
+
+def test_on_windows_the_taskbar_shows_the_programs_own_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows faked: the id goes to shell32; on other systems nothing is called."""
+    import ctypes
+    import sys
+    from types import SimpleNamespace
+
+    given: list[str] = []
+    shell32 = SimpleNamespace(SetCurrentProcessExplicitAppUserModelID=given.append)
+    monkeypatch.setattr(ctypes, "windll", SimpleNamespace(shell32=shell32), raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    app.set_windows_app_id()
+    assert given == []
+    monkeypatch.setattr(sys, "platform", "win32")
+    app.set_windows_app_id()
+    assert given == [f"cchc-desktop.{app.__version__}"]

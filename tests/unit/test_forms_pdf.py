@@ -6,6 +6,7 @@ import dataclasses
 import io
 import shutil
 import subprocess
+import sys
 import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -350,3 +351,35 @@ def test_font_found_in_a_given_folder(tmp_path: Path, monkeypatch: pytest.Monkey
     found = fonts.register_fonts()
     assert found.source == installed.source
     assert {path.parent for path in found.files.values()} == {tmp_path}
+
+
+@pytest.mark.usefixtures("fresh_fonts")
+def test_on_windows_times_new_roman_comes_from_the_windows_fonts_folder(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows faked: %WINDIR%\\Fonts (here under a folder with Vietnamese letters and spaces) holds Windows's file
+    names for the four faces; the family is found there by name, as on a commune's PC."""
+    installed = fonts.register_fonts()
+    fonts.register_fonts.cache_clear()
+    windir = tmp_path / "Ổ đĩa C" / "Windows"
+    (windir / "Fonts").mkdir(parents=True)
+    for style, name in {"regular": "times.ttf", "bold": "timesbd.ttf", "italic": "timesi.ttf",
+                        "bold_italic": "timesbi.ttf"}.items():
+        shutil.copy(installed.files[style], windir / "Fonts" / name)
+    local = tmp_path / "AppData" / "Local"
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("WINDIR", str(windir))
+    monkeypatch.setenv("LOCALAPPDATA", str(local))
+    monkeypatch.setattr(fonts, "FC_MATCH", None)
+    assert fonts.default_font_dirs()[1:] == [windir / "Fonts", local / "Microsoft" / "Windows" / "Fonts"]
+    found = fonts.register_fonts()
+    assert found.source == "Times New Roman"
+    assert found.files == {"regular": windir / "Fonts" / "times.ttf", "bold": windir / "Fonts" / "timesbd.ttf",
+                           "italic": windir / "Fonts" / "timesi.ttf", "bold_italic": windir / "Fonts" / "timesbi.ttf"}
+
+
+def test_on_windows_a_missing_font_names_the_windows_fonts_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("WINDIR", r"C:\Windows")
+    message = user_message(fonts.FontNotFoundError())
+    assert message.startswith("Không tìm thấy phông chữ Times New Roman có đủ dấu tiếng Việt")
+    assert "C:\\Windows" in message and "times.ttf" in message and "apt" not in message

@@ -28,3 +28,28 @@ def test_the_storage_layers_data_folder_is_the_programs() -> None:
     from db.home import APP_FOLDER
 
     assert APP_FOLDER == APP_ID
+
+
+def test_on_windows_the_data_folder_is_the_users_local_appdata(monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    """Windows faked: platformdirs' Windows rules, the known folders read from the environment as on a runner. The
+    database goes to %LOCALAPPDATA%\\cchc-desktop (not the roaming profile, not beside the program), through a user
+    folder whose name has Vietnamese letters and a space."""
+    from platformdirs import windows
+
+    from db import home
+
+    local = tmp_path / "Users" / "Nguyễn Thị Ưng" / "AppData" / "Local"
+    monkeypatch.setenv("LOCALAPPDATA", str(local))
+    monkeypatch.setenv("APPDATA", str(tmp_path / "Users" / "Nguyễn Thị Ưng" / "AppData" / "Roaming"))
+    monkeypatch.delenv("CCHC_HOME", raising=False)
+    monkeypatch.delenv("CCHC_DB", raising=False)
+    monkeypatch.setattr(windows, "get_win_folder", windows.get_win_folder_from_env_vars)
+    monkeypatch.setattr(home, "user_data_dir", lambda *args, **kwargs: windows.Windows(*args, **kwargs).user_data_dir)
+    assert paths.default_db_path() == local / "cchc-desktop" / "cchc.sqlite3"
+    assert paths.log_dir() == local / "cchc-desktop" / "logs"
+
+
+def test_a_database_path_with_vietnamese_letters_and_spaces_is_kept_as_typed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CCHC_DB", "~/Tài liệu/Một cửa xã Hoằng Hợp.sqlite3")
+    assert paths.resolve_db_path() == Path.home() / "Tài liệu" / "Một cửa xã Hoằng Hợp.sqlite3"

@@ -78,23 +78,32 @@ _loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cchc-dashboard")
 
 
 _charts_loading = threading.Lock()
-_charts_started = False
+_charts_thread: threading.Thread | None = None
 
 
 def _load_charts_library() -> None:
     """Import the charts library (pyqtgraph, numpy: ~0.3 s) on a thread of its own while the figures are counted,
     not on the window's thread when they arrive. Its import creates no Qt object."""
-    global _charts_started
-    with _charts_loading:
-        if _charts_started:
-            return
-        _charts_started = True
+    global _charts_thread
 
     def load() -> None:
         with contextlib.suppress(Exception):  # a failure shows where the charts are drawn, on the window's thread
             import ui.charts.panel  # noqa: F401
 
-    threading.Thread(target=load, name="cchc-charts-import", daemon=True).start()
+    with _charts_loading:
+        if _charts_thread is None:
+            _charts_thread = threading.Thread(target=load, name="cchc-charts-import", daemon=True)
+            _charts_thread.start()
+
+
+def _charts_library_loaded() -> None:
+    """Wait for that import to end before the window's thread imports the module itself: the same module imported
+    by two threads at once can hand one of them the module half run (in the bundle: «cannot import name
+    'ChartPanel' from 'ui.charts.panel'», and a dashboard without charts)."""
+    with _charts_loading:
+        thread = _charts_thread
+    if thread is not None:
+        thread.join()
 
 
 class _Delivery(QObject):
@@ -238,7 +247,8 @@ class OverviewPage(Page):
         return not self.loading and not self.charts_pending
 
     def panel_for(self, key: str) -> ChartPanel:
-        from ui.charts.panel import ChartPanel  # pyqtgraph: imported on a thread of its own meanwhile
+        _charts_library_loaded()  # pyqtgraph: imported on a thread of its own meanwhile
+        from ui.charts.panel import ChartPanel
 
         panel = self.panels.get(key)
         if panel is None:
