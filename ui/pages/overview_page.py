@@ -11,11 +11,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -40,6 +40,7 @@ from ui import messages, paper
 from ui.context import AppContext
 from ui.dialogs.records_dialog import RecordsDialog
 from ui.pages.base import Page
+from ui.widgets.latest_count import LatestCount, say_failed
 from ui.widgets.period_picker import PeriodPicker
 
 if TYPE_CHECKING:
@@ -106,12 +107,6 @@ def _charts_library_loaded() -> None:
         thread.join()
 
 
-class _Delivery(QObject):
-    """Carries a counted dashboard (or the error) from the loading thread to the window's thread."""
-
-    done = Signal(int, object)
-
-
 class OverviewPage(Page):
     name = "dashboard"
     title = "Tổng quan"
@@ -123,11 +118,7 @@ class OverviewPage(Page):
         self.panels: dict[str, ChartPanel] = {}
         self.drawn: dict[str, Chart] = {}  # what each panel shows now
         self.charts_pending = False
-        self.loading = False
-        self.asked = 0  # the number of the last period asked for: an older answer is dropped
-        self.pending: Future[None] | None = None
-        self.delivery = _Delivery(self)
-        self.delivery.done.connect(self.loaded)
+        self.counting = LatestCount(_loader, self.loaded, self.not_counted, self)
         _load_charts_library()
 
         top = QHBoxLayout()
@@ -183,35 +174,15 @@ class OverviewPage(Page):
         """Count the chosen period off the window's thread (``loaded`` shows it); the window stays usable."""
         self.unit.setText(self.context.settings.load().name or _("Chưa khai báo đơn vị (xem trang Cài đặt)"))
         period = self.current_period()
-        self.asked += 1
-        number, office, delivery = self.asked, self.context, self.delivery
-        self.loading = True
+        office = self.context
         self.cutoff.setText(_("{label}: đang tính số liệu…").format(label=period.label))
+        self.counting.start(lambda: office.dashboard_here().build(period))
 
-        def count() -> None:
-            result: object
-            try:
-                result = office.dashboard_here().build(period)
-            except Exception as exc:  # shown by the window, not lost in a thread
-                result = exc
-            with contextlib.suppress(RuntimeError):  # the page is gone (the window closed meanwhile)
-                delivery.done.emit(number, result)
+    def not_counted(self, exc: Exception) -> None:
+        say_failed(self, self.cutoff, exc, _("Không tính được số liệu của kỳ này; chi tiết trong tệp nhật ký."),
+                   "dashboard")
 
-        self.pending = _loader.submit(count)
-
-    def loaded(self, number: int, result: object) -> None:
-        if number != self.asked:  # another period was asked for meanwhile
-            return
-        self.loading = False
-        if isinstance(result, Exception):
-            text = user_message(result) if isinstance(result, CchcError) else _(
-                "Không tính được số liệu của kỳ này; chi tiết trong tệp nhật ký.")
-            self.cutoff.setText(text)
-            if self.isVisible():  # (a page left or a window closed meanwhile: said on the page, no box over another)
-                messages.error(self, text)
-            if not isinstance(result, CchcError):
-                log.error("dashboard not counted", exc_info=result)
-            return
+    def loaded(self, result: object) -> None:
         assert isinstance(result, Dashboard)
         self.dashboard = dashboard = result
         compared = (_(" So sánh với kỳ trước: {previous}.").format(previous=dashboard.previous.label)
@@ -233,9 +204,7 @@ class OverviewPage(Page):
             self.chart_timer.start()
 
     def finish(self) -> None:
-        if self.pending is not None:
-            with contextlib.suppress(Exception):
-                self.pending.result(timeout=60)
+        self.counting.finish()
 
     def showEvent(self, event: QShowEvent) -> None:
         """Charts wait until the page is on screen (a hidden page stops its timers)."""
@@ -244,7 +213,7 @@ class OverviewPage(Page):
             self.chart_timer.start()
 
     def settled(self) -> bool:
-        return not self.loading and not self.charts_pending
+        return not self.counting.loading and not self.charts_pending
 
     def panel_for(self, key: str) -> ChartPanel:
         _charts_library_loaded()  # pyqtgraph: imported on a thread of its own meanwhile

@@ -9,11 +9,10 @@ dashboard's figures are; the period selector is the dashboard's.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,6 +47,7 @@ from ui import messages
 from ui.context import AppContext
 from ui.dialogs.records_dialog import RecordsDialog
 from ui.pages.base import Page
+from ui.widgets.latest_count import LatestCount, say_failed
 from ui.widgets.period_picker import PeriodPicker
 
 log = logging.getLogger("cchc.ui")
@@ -59,12 +59,6 @@ STACKED_BELOW = 1000  # the page's width under which the suggestions go under th
 GREY = QColor("#8a8a8a")
 
 
-class _Delivery(QObject):
-    """Carries a counted score (or the error) from the loading thread to the window's thread."""
-
-    done = Signal(int, object)
-
-
 class ScorePage(Page):
     name = "score"
     title = "Chỉ số 766"
@@ -73,11 +67,7 @@ class ScorePage(Page):
         super().__init__(context, parent)
         self.service = context.score766
         self.view: ScoreView | None = None
-        self.loading = False
-        self.asked = 0  # the number of the last period asked for: an older answer is dropped
-        self.pending: Future[None] | None = None
-        self.delivery = _Delivery(self)
-        self.delivery.done.connect(self.loaded)
+        self.counting = LatestCount(_loader, self.loaded, self.not_counted, self)
 
         top = QHBoxLayout()
         self.unit = QLabel()
@@ -173,46 +163,24 @@ class ScorePage(Page):
         return self.suggestions if self.suggestions.count() else self.picker.period
 
     def settled(self) -> bool:
-        return not self.loading
+        return not self.counting.loading
 
     def refresh(self) -> None:
         """Count the chosen period off the window's thread (``loaded`` shows it); the window stays usable."""
         self.unit.setText(self.context.settings.load().name or _("Chưa khai báo đơn vị (xem trang Cài đặt)"))
         period = self.current_period()
-        self.asked += 1
-        number, office, delivery = self.asked, self.context, self.delivery
-        self.loading = True
+        office = self.context
         self.cutoff.setText(_("{label}: đang tính điểm…").format(label=period.label))
-
-        def count() -> None:
-            result: object
-            try:
-                result = office.score766_here().build(period)
-            except Exception as exc:  # shown by the window, not lost in a thread
-                result = exc
-            with contextlib.suppress(RuntimeError):  # the page is gone (the window closed meanwhile)
-                delivery.done.emit(number, result)
-
-        self.pending = _loader.submit(count)
+        self.counting.start(lambda: office.score766_here().build(period))
 
     def finish(self) -> None:
-        if self.pending is not None:
-            with contextlib.suppress(Exception):
-                self.pending.result(timeout=60)
+        self.counting.finish()
 
-    def loaded(self, number: int, result: object) -> None:
-        if number != self.asked:  # another period was asked for meanwhile
-            return
-        self.loading = False
-        if isinstance(result, Exception):
-            text = user_message(result) if isinstance(result, CchcError) else _(
-                "Không tính được điểm của kỳ này; chi tiết trong tệp nhật ký.")
-            self.cutoff.setText(text)
-            if self.isVisible():  # (a page left or a window closed meanwhile: said on the page, no box over another)
-                messages.error(self, text)
-            if not isinstance(result, CchcError):
-                log.error("766 score not counted", exc_info=result)
-            return
+    def not_counted(self, exc: Exception) -> None:
+        say_failed(self, self.cutoff, exc, _("Không tính được điểm của kỳ này; chi tiết trong tệp nhật ký."),
+                   "766 score")
+
+    def loaded(self, result: object) -> None:
         assert isinstance(result, ScoreView)
         self.show_view(result)
 
