@@ -191,12 +191,9 @@ class AttachmentService(ActsForSession):
         self.user_id = user_id
 
     def _dossier(self, code: str) -> dict[str, Any]:
-        wanted = clean(code)
-        for candidate in dict.fromkeys((wanted, wanted.upper())):
-            row = dossier_queries.dossier_by_code(self.db, candidate) if candidate else None
-            if row is not None:
-                return row
-        raise NotFoundError(_("Không tìm thấy hồ sơ có mã «{code}».").format(code=wanted))
+        from cchc_desktop.services.reception import dossier_row  # (not at import: the window's start needs none)
+
+        return dossier_row(self.db, code)
 
     def documents(self, code: str) -> list[dict[str, Any]]:
         """The dossier's documents, numbered from 1 as ``--document N`` counts them."""

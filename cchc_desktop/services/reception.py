@@ -477,6 +477,18 @@ class _Checked:
     form_set: str
 
 
+def dossier_row(db: Database, code: str, *, lock: bool = False) -> dict[str, Any]:
+    """The dossier whose code is ``code`` as typed, or in capitals (a code typed in lower case); with ``lock``,
+    inside a transaction, once its write lock is taken. NotFoundError, in Vietnamese, when there is none."""
+    wanted = clean(code)
+    for candidate in dict.fromkeys((wanted, wanted.upper())):
+        if candidate and (not lock or queries.lock_dossier(db, candidate)):
+            row = queries.dossier_by_code(db, candidate)
+            if row is not None:
+                return row
+    raise NotFoundError(_("Không tìm thấy hồ sơ có mã «{code}».").format(code=wanted))
+
+
 # -- the service -----------------------------------------------------------------------------------------
 
 
@@ -628,13 +640,7 @@ class ReceptionService(ActsForSession):
 
     def _locked(self, code: str) -> dict[str, Any]:
         """Inside a transaction: take the write lock on the dossier, then read it (NotFoundError if none)."""
-        wanted = clean(code)
-        for candidate in dict.fromkeys((wanted, wanted.upper())):
-            if candidate and queries.lock_dossier(self.db, candidate):
-                row = queries.dossier_by_code(self.db, candidate)
-                assert row is not None
-                return row
-        raise NotFoundError(_("Không tìm thấy hồ sơ có mã «{code}».").format(code=wanted))
+        return dossier_row(self.db, code, lock=True)
 
     @staticmethod
     def _refuse(event: EventKind, status: DossierStatus) -> ValidationError:
@@ -1018,14 +1024,7 @@ class ReceptionService(ActsForSession):
 
     def get(self, code: str) -> DossierView:
         """The dossier with its procedure, documents, history (oldest first) and apology letters."""
-        wanted = clean(code)
-        row = None
-        for candidate in dict.fromkeys((wanted, wanted.upper())):
-            row = queries.dossier_by_code(self.db, candidate) if candidate else None
-            if row is not None:
-                break
-        if row is None:
-            raise NotFoundError(_("Không tìm thấy hồ sơ có mã «{code}».").format(code=wanted))
+        row = dossier_row(self.db, code)
         documents = tuple(
             DossierDocument(name=doc["name"], kind=DocumentKind(doc["kind"]), count=doc["count"])
             for doc in queries.documents(self.db, row["id"])
