@@ -56,7 +56,3 @@ class Attachment:
     @property
     def is_result(self) -> bool:
         return self.document is None
-
-    @property
-    def relative_path(self) -> str:
-        return store_name(self.sha256, self.media)

@@ -67,9 +67,6 @@ class FeePayment:
             found["receipt"] = _("Số biên lai quá dài (tối đa {n} ký tự).").format(n=MAX_RECEIPT_LENGTH)
         return found
 
-    def problems(self) -> list[str]:
-        return list(self.errors().values())
-
     def cleaned(self) -> FeePayment:
         """The payment as stored: texts NFC and stripped, empty ones None."""
         return FeePayment(method=FeeMethod(self.method), amount=self.amount, receipt=clean(self.receipt) or None,
