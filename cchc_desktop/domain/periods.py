@@ -43,6 +43,11 @@ class Period:
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.date_from <= day <= self.date_to
 
+    def counted_to(self, today: date) -> date:
+        """The last day a figure of the period counts on ``today``: today within a running period, its last day
+        once it has passed (its first day before it starts)."""
+        return max(self.date_from, min(self.date_to, today))
+
     @property
     def bounds(self) -> tuple[str, str]:
         """``[from, before)`` as ISO day strings: ``received_at >= from AND received_at < before``."""

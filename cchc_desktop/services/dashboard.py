@@ -91,7 +91,7 @@ class DashboardService:
 
     def cutoff_of(self, period: Period) -> date:
         """Figures count up to today within a running period, to its end within a past one."""
-        return max(period.date_from, min(period.date_to, self.clock().date()))
+        return period.counted_to(self.clock().date())
 
     def summary(self, period: Period, target: str | os.PathLike[str] | None = None) -> bytes:
         """The chair's one-page summary of ``period`` as PDF (aggregates only), written to ``target`` when given."""

@@ -158,7 +158,7 @@ class Score766Service:
 
     def cutoff_of(self, period: Period) -> date:
         """Counted to today within a running period, to its end within a past one (as the dashboard)."""
-        return max(period.date_from, min(period.date_to, self.clock().date()))
+        return period.counted_to(self.clock().date())
 
     # -- the counts ----------------------------------------------------------------------------------------
 
