@@ -272,6 +272,12 @@ class Office:
         from cchc_desktop.services.register import RegisterService
         return RegisterService(self.db, clock=self.now)
 
+    def register_here(self) -> RegisterService:
+        """The register for the calling thread, through its read-only connection (``reader``): for counting a
+        filter's dossiers off the window's thread. A new service each call, cheap."""
+        from cchc_desktop.services.register import RegisterService
+        return RegisterService(self.reader(), clock=self.now)
+
     @cached_property
     def reports(self) -> ReportService:
         from cchc_desktop.services.reports import ReportService

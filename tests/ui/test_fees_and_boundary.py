@@ -182,9 +182,10 @@ def test_the_register_filter_shows_exactly_the_boundary_free_dossiers(qtbot: QtB
             page.model.fetchMore(page.model.index(-1, -1))
         shown = {page.model.row_at(row).id for row in range(page.model.rowCount())}
         assert shown == expected
-        assert page.count.text() == f"{len(expected)} hồ sơ"
+        wanted = f"{len(expected)} hồ sơ"
+        qtbot.waitUntil(lambda wanted=wanted: page.count.text() == wanted)
     page.boundary.setCurrentIndex(0)
-    assert page.count.text() == "300 hồ sơ"
+    qtbot.waitUntil(lambda: page.count.text() == "300 hồ sơ")
 
 
 def test_the_catalogue_page_sets_a_procedures_fee(qtbot: QtBot, window: MainWindow, context: AppContext) -> None:

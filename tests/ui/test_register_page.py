@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from cchc_desktop.domain.dossiers import DossierStatus
-from cchc_desktop.services.register import RegisterService
+from cchc_desktop.services.register import RegisterFilter, RegisterService
 from cchc_desktop.text import fold
 from tests.ui.keyboard import type_text
 from ui.context import AppContext
@@ -24,7 +26,6 @@ def test_the_model_passes_qt_model_tester(qtmodeltester, demo_context: AppContex
 def test_the_model_loads_one_page_at_a_time(demo_context: AppContext) -> None:
     model = DossierTableModel(RegisterService(demo_context.db), page_size=50)
     assert model.rowCount() == 50
-    assert model.total() == 300
     assert model.canFetchMore(QModelIndex())
     model.fetchMore(QModelIndex())
     assert model.rowCount() == 100
@@ -52,15 +53,43 @@ def register(window: MainWindow) -> RegisterPage:
     return page
 
 
+def test_the_count_is_made_off_the_windows_thread_and_the_list_does_not_wait_for_it(
+        qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The filter's count runs on the counting thread with its own connection: while it is held back the list
+    is already filled and the label says «Đang đếm…»; then the number arrives."""
+    page = register(demo_window)
+    qtbot.waitUntil(page.settled)
+    release, threads, connections = threading.Event(), [], []
+    counted = RegisterService.count
+
+    def held_count(service: RegisterService, wanted: RegisterFilter) -> int:
+        threads.append(threading.current_thread())
+        connections.append(service.db)
+        assert release.wait(30)
+        return counted(service, wanted)
+
+    monkeypatch.setattr(RegisterService, "count", held_count)
+    page.status.setCurrentIndex(page.status.findData(DossierStatus.RETURNED.value))
+    qtbot.waitUntil(lambda: bool(threads))
+    assert page.count.text() == "Đang đếm…" and not page.settled()
+    assert page.model.rowCount() and all(page.model.row_at(row).status is DossierStatus.RETURNED
+                                         for row in range(page.model.rowCount()))
+    release.set()
+    expected = counted(RegisterService(demo_window.context.db), page.model.filter)
+    qtbot.waitUntil(lambda: page.count.text() == f"{expected} hồ sơ")
+    assert threads[0] is not threading.main_thread() and connections[0] is not demo_window.context.db
+
+
 def test_typing_a_name_without_diacritics_finds_it(qtbot: QtBot, demo_window: MainWindow) -> None:
     page = register(demo_window)
-    assert page.model.rowCount() == 200 and page.count.text() == "300 hồ sơ"
+    assert page.model.rowCount() == 200
+    qtbot.waitUntil(lambda: page.count.text() == "300 hồ sơ")
     target = page.model.row_at(17)
     type_text(qtbot, page.search, target.applicant_name.upper())
     qtbot.waitUntil(lambda: page.model.filter.text == page.search.text(), timeout=2000)
     found = [page.model.row_at(i) for i in range(page.model.rowCount())]
     assert target.id in [row.id for row in found]
-    assert page.count.text() == f"{len(found)} hồ sơ"
+    qtbot.waitUntil(lambda: page.count.text() == f"{len(found)} hồ sơ")
 
 
 def test_typing_vietnamese_finds_the_same_as_plain_letters(qtbot: QtBot, demo_window: MainWindow) -> None:

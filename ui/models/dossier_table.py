@@ -52,10 +52,6 @@ class DossierTableModel(QAbstractTableModel):
         self._more = page.more
         self.endResetModel()
 
-    def total(self) -> int:
-        """How many dossiers the filter selects (a COUNT in SQL, not the loaded rows)."""
-        return self.service.count(self.filter)
-
     def row_at(self, row: int) -> RegisterRow:
         return self._rows[row]
 
