@@ -157,6 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _start(argv)
     finally:
+        gc.unfreeze()  # (``_start`` froze what its imports made; a caller in the same process, a test, gets it back)
         gc.enable()
 
 
@@ -173,6 +174,9 @@ def _start(argv: Sequence[str] | None) -> int:
     from ui.context import AppContext
     from ui.main_window import PAGE_NAMES, MainWindow
 
+    # What the imports made lives as long as the program: out of the collector's sight, so that no collection
+    # (the window's closing, ``release``) walks it again. What the window builds from here is collected as before.
+    gc.freeze()
     if args.page and args.page not in PAGE_NAMES:
         print(_("Không có trang «{page}». Các trang: {names}").format(page=args.page, names=", ".join(PAGE_NAMES)),
               file=sys.stderr)
