@@ -30,13 +30,15 @@ from cchc_desktop.domain.users import (
 from cchc_desktop.errors import CchcError, NotFoundError, ValidationError
 from cchc_desktop.i18n import _
 from cchc_desktop.services import sessions
-from cchc_desktop.services.demo_data import DEMO_SETTING
 from cchc_desktop.services.sessions import Session, SessionMode, requires
 from cchc_desktop.text import clean
 from db import audit
 from db.errors import main_file, writing
 from db.queries import settings as settings_queries
 from db.queries import users as queries
+
+# Set in a demo database (services.demo): the login window shows its accounts and password.
+DEMO_SETTING = "demo.accounts"
 
 log = logging.getLogger("cchc.accounts")
 SINGLE_USER_SETTING = "auth.single_user"

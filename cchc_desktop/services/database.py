@@ -10,8 +10,6 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from cchc_desktop.i18n import _
-from cchc_desktop.services import anchoring
-from cchc_desktop.services.attachments import AttachmentStore, store_folder, stored_problems
 from db import audit
 from db.connection import SchemaState, integrity_problems, open_db, schema_state, storage_errors
 from db.migrations import known_names
@@ -124,6 +122,9 @@ def check(path: Path, anchor_files: Iterable[Path] = ()) -> CheckReport:
     audit trail (its signed hash chain, its triggers and guards, its records replayed, its anchors outside the
     file: those of the backup folder and ``anchor_files``), without changing the file. A check that finds nothing
     wrong seals the trail."""
+    from cchc_desktop.services import anchoring  # (only a check needs these: the window starts without them)
+    from cchc_desktop.services.attachments import AttachmentStore, store_folder, stored_problems
+
     db = open_db(path, migrate=False, create=False)
     try:
         with storage_errors(path):

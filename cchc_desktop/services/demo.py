@@ -33,6 +33,7 @@ from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
 from cchc_desktop.progress import Progress, no_progress
 from cchc_desktop.services import demo_data as data
+from cchc_desktop.services.accounts import DEMO_SETTING
 from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.services.catalogue import (
     ReferenceProcedure,
@@ -190,7 +191,7 @@ def _ensure_users(db: Database, first_year: int) -> int:
     created = f"{first_year}-01-02T08:00"
     rows = [(username, name, title, role, hash_password(data.DEMO_PASSWORD), created)
             for username, name, title, role in data.STAFF]
-    settings_queries.write_many(db, {data.DEMO_SETTING: "1"})
+    settings_queries.write_many(db, {DEMO_SETTING: "1"})
     return bulk.executemany(db, queries.INSERT_USER, rows)
 
 

@@ -96,7 +96,6 @@ HANDLERS: dict[str, tuple[str, str]] = {
 DEFAULT_HANDLER = ("Văn phòng - Thống kê", "cchc")
 
 DEMO_PASSWORD = "demo1234"  # every demo account's password (README, the login window of a demo database)
-DEMO_SETTING = "demo.accounts"  # set in a demo database: the login window shows the accounts and password
 # username, full name, title, role
 STAFF: tuple[tuple[str, str, str, str], ...] = (
     ("motcua", "Nguyễn Thị Hương", "Công chức Văn phòng - Thống kê, Bộ phận Một cửa", "desk"),

@@ -11,7 +11,6 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain import signatures
 from cchc_desktop.domain.dossiers import code_pattern
-from cchc_desktop.domain.statistics import OnlineRateBase
 from cchc_desktop.domain.unit import OfficeHours, UnitSettings
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import ValidationError
@@ -62,6 +61,8 @@ class SettingsService:
 
     def validate(self, settings: UnitSettings) -> UnitSettings:
         """The settings cleaned (NFC, trimmed); ValidationError lists every wrong field at once."""
+        from cchc_desktop.domain.statistics import OnlineRateBase  # (the counting's domain: not at every start)
+
         texts: dict[str, Any] = {key: clean(getattr(settings, key)) for key in _TEXT_FIELDS
                                  if key != "report_recipients"}
         cleaned = dataclasses.replace(
