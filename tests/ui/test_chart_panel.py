@@ -51,6 +51,15 @@ def test_horizontal_bars_and_lines_are_hit_too(qtbot: QtBot) -> None:
     assert shown.hit(2.0, 0.0) == (0, "done") and shown.hit(5.0, 0.0) is None
 
 
+def test_a_right_click_opens_no_menu_of_the_charts_library(qtbot: QtBot) -> None:
+    """pyqtgraph's «Plot Options» and zoom menus are not the chair's: the plot is built without them."""
+    shown = panel(qtbot, STACKED)
+    item = shown.plot.getPlotItem()
+    assert not item.menuEnabled() and item.getViewBox().menu is None
+    qtbot.mouseClick(shown.plot.viewport(), Qt.MouseButton.RightButton, pos=shown.point_of(0, "direct"))
+    assert item.getViewBox().menu is None
+
+
 def test_an_empty_chart_shows_its_hint(qtbot: QtBot) -> None:
     shown = panel(qtbot, Chart("satisfaction", "Sự hài lòng", MONTHS, (Series("rate", "Hài lòng", (None,) * 3),),
                                empty_hint="Chưa có phiếu khảo sát trong kỳ."))
