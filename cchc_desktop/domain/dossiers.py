@@ -7,11 +7,11 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from cchc_desktop.domain.choices import Choice
-from cchc_desktop.domain.fees import FeePayment
 from cchc_desktop.domain.papers import PaperKind, Proxy, ResultDelivery
 
 if TYPE_CHECKING:
     from cchc_desktop.domain.calendar import WorkCalendar
+    from cchc_desktop.domain.fees import FeePayment  # (a field's type only: the fees' rules load where fees are met)
 
 
 class DossierStatus(Choice):
