@@ -4,7 +4,6 @@ a rotating log file in the data folder."""
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 from pathlib import Path
 
@@ -14,27 +13,66 @@ LOG_FILE = "cchc.log"
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
-class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """The log names accounts, files and dossier codes: readable by its owner only (0600), each file rotated in
-    included."""
+MAX_BYTES, BACKUPS = 1_000_000, 3  # the file is rotated at 1 MB, three older files kept (cchc.log.1 … .3)
 
-    def _open(self):
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o600)
-        os.chmod(self.baseFilename, 0o600)  # a file made by an earlier version
-        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+def _private_open(path: str) -> int:
+    """The log names accounts, files and dossier codes: readable by its owner only (0600), a file made by an
+    earlier version included."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o600)
+    os.chmod(path, 0o600)
+    return fd
+
+
+class PrivateLog(logging.Handler):
+    """The rotating log file (the standard library's ``RotatingFileHandler``, each file 0600), built at the first
+    record: ``logging.handlers`` (sockets, pickle, queues: ~6 ms) is then imported, not at every start of the
+    window. The file is created (0600) at once, so that a folder that cannot be written is known then."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = str(path)
+        os.close(_private_open(self.path))
+        self.target: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:  # (called under the handler's lock)
+        if self.target is None:
+            self.target = _rotating(self.path)
+            self.target.setFormatter(self.formatter)
+        self.target.emit(record)
+
+    def close(self) -> None:
+        self.acquire()
+        try:
+            if self.target is not None:
+                self.target.close()
+                self.target = None
+        finally:
+            self.release()
+        super().close()
+
+
+def _rotating(path: str) -> logging.Handler:
+    import logging.handlers
+
+    class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+        def _open(self):  # (the standard library's own method, unannotated there)
+            return open(_private_open(self.baseFilename), self.mode, encoding=self.encoding, errors=self.errors)
+
+    return PrivateRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
 
 
 def setup_logging(level: str = "INFO", *, folder: Path | None = None) -> Path | None:
     """Send the ``cchc`` loggers to a rotating file; returns its path (None when it cannot be written)."""
     root = logging.getLogger("cchc")
     root.setLevel(level.upper())
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-        handler.close()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+        old.close()
     folder = folder or log_dir()
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handler = PrivateRotatingFileHandler(folder / LOG_FILE, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler = PrivateLog(folder / LOG_FILE)
     except OSError:
         root.addHandler(logging.NullHandler())
         return None

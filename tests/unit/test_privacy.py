@@ -7,6 +7,8 @@ import json
 import logging
 import os
 import stat
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -72,6 +74,36 @@ def test_the_log_is_its_owners_only(tmp_path: Path, lax_umask: object) -> None:
     logging.getLogger("cchc.test").info("một dòng")
     assert mode(fresh / LOG_FILE) == 0o600 and mode(fresh) == 0o700
     setup_logging("INFO", folder=tmp_path / "again")  # leaves the files above closed
+
+
+def test_the_log_rotates_at_its_size_each_file_its_owners_only(tmp_path: Path, lax_umask: object,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("cchc_desktop.logs.MAX_BYTES", 2_000)
+    folder = tmp_path / "logs"
+    setup_logging("INFO", folder=folder)
+    assert mode(folder / LOG_FILE) == 0o600 and (folder / LOG_FILE).read_text() == ""  # made at once, empty
+    for number in range(200):
+        logging.getLogger("cchc.test").info("dòng số %d của nhật ký", number)
+    files = sorted(path.name for path in folder.iterdir())
+    assert files == [LOG_FILE, f"{LOG_FILE}.1", f"{LOG_FILE}.2", f"{LOG_FILE}.3"]  # three older files kept
+    assert all(mode(folder / name) == 0o600 for name in files)
+    assert all((folder / name).stat().st_size <= 2_000 for name in files)
+    assert "dòng số 199 của nhật ký" in (folder / LOG_FILE).read_text(encoding="utf-8")
+    setup_logging("INFO", folder=tmp_path / "again")  # leaves the files above closed
+
+
+def test_the_log_file_handler_is_built_at_the_first_record_not_at_the_start(tmp_path: Path) -> None:
+    """``logging.handlers`` (~6 ms) is no part of a start that writes nothing to the log."""
+    program = (
+        "import logging, sys; from pathlib import Path; from cchc_desktop.logs import setup_logging;"
+        f"setup_logging('INFO', folder=Path({str(tmp_path)!r}));"
+        "before = 'logging.handlers' in sys.modules;"
+        "logging.getLogger('cchc.test').warning('một dòng');"
+        "print(before, 'logging.handlers' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]
+    assert "một dòng" in (tmp_path / LOG_FILE).read_text(encoding="utf-8")
 
 
 def test_printed_papers_are_removed_after_the_days_set_and_the_removal_audited(db: Database,
