@@ -172,3 +172,9 @@ def pg_template(postgres_cluster: postgres.Cluster) -> str:
 def pg_db(postgres_cluster: postgres.Cluster, pg_template: str) -> str:
     """The connection string of a new database copied from the migrated template."""
     return _create_database(postgres_cluster, pg_template)
+
+
+@pytest.fixture(scope="module")
+def pg_module_db(postgres_cluster: postgres.Cluster, pg_template: str) -> str:
+    """A migrated database shared by one module's tests, which must roll back whatever they write."""
+    return _create_database(postgres_cluster, pg_template)

@@ -81,9 +81,10 @@ class SchemaState:
 
 
 def where(conn: psycopg.Connection) -> str:
-    """The database as the messages name it (no password: the connection's parameters never hold one here)."""
+    """The database as the messages name it, without a password. Not as a URL: StorageError keeps its ``path`` as
+    a Path, which would fold the URL's «//»."""
     info = conn.info
-    return f"postgresql://{info.user}@{info.host}:{info.port}/{info.dbname}"
+    return f"{info.dbname} (PostgreSQL, {info.user}@{info.host}:{info.port})"
 
 
 def _tables(conn: psycopg.Connection) -> set[str]:
