@@ -118,6 +118,8 @@ def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIO
     """
     import psycopg
 
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        raise ValueError("migrate() needs a connection outside a transaction: each migration commits on its own")
     done: list[str] = []
     while True:
         with conn.transaction():
@@ -132,17 +134,16 @@ def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIO
                 raise StorageError(StorageProblem.TOO_NEW, where(conn),
                                    f"{migration.name} pending below version {state.version}")
             try:
-                with conn.transaction():  # a savepoint: the error is reported as this migration's
-                    if not state.applied:
-                        conn.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (version integer PRIMARY KEY,"
-                                     " name text NOT NULL UNIQUE, applied_at text NOT NULL)")
-                    migration.apply(conn)
-                    conn.execute(
-                        f"INSERT INTO {TABLE} (version, name, applied_at)"
-                        " VALUES (%s, %s, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS'))",
-                        [migration.version, migration.name],
-                    )
-            except psycopg.Error as exc:
+                if not state.applied:
+                    conn.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (version integer PRIMARY KEY,"
+                                 " name text NOT NULL UNIQUE, applied_at text NOT NULL)")
+                migration.apply(conn)
+                conn.execute(
+                    f"INSERT INTO {TABLE} (version, name, applied_at)"
+                    " VALUES (%s, %s, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS'))",
+                    [migration.version, migration.name],
+                )
+            except psycopg.Error as exc:  # the transaction is rolled back as the error leaves it
                 raise StorageError(StorageProblem.MIGRATION_FAILED, where(conn),
                                    f"{migration.name}: {exc}") from exc
         done.append(migration.name)

@@ -294,7 +294,7 @@ def refuses_changes(pg: psycopg.Connection, table: str, written_at: str) -> None
 # The runner -------------------------------------------------------------------------------------------------------
 
 def test_a_new_database_gets_every_migration_and_then_nothing(pg_empty: str) -> None:
-    with psycopg.connect(pg_empty) as conn:
+    with psycopg.connect(pg_empty, autocommit=True) as conn:  # migrate() opens the transactions itself
         assert pgm.schema_state(conn).pending == tuple(m.name for m in pgm.MIGRATIONS)
         assert pgm.migrate(conn) == [m.name for m in pgm.MIGRATIONS]
         recorded = conn.execute("SELECT version, name, applied_at FROM schema_migration").fetchall()
@@ -313,7 +313,7 @@ def test_an_older_database_is_upgraded(pg_db: str) -> None:
     def ward(conn: psycopg.Connection) -> None:
         conn.execute("ALTER TABLE dossier ADD COLUMN ward text")
 
-    with psycopg.connect(pg_db) as conn:
+    with psycopg.connect(pg_db, autocommit=True) as conn:
         assert pgm.migrate(conn, newer(pgm.Migration(18, "0018_ward", ward))) == ["0018_ward"]
         assert pgm.schema_state(conn, newer(pgm.Migration(18, "0018_ward", ward))).version == 18
         assert conn.execute("SELECT count(*) FROM information_schema.columns"
@@ -326,7 +326,7 @@ def test_a_failing_migration_rolls_back_whole(pg_db: str) -> None:
         conn.execute("INSERT INTO setting (key, value) VALUES ('unit.name', 'UBND xã Hoằng Hợp')")
         conn.execute("INSERT INTO setting (key, value) VALUES ('unit.name', 'trùng khóa')")  # fails
 
-    with psycopg.connect(pg_db) as conn:
+    with psycopg.connect(pg_db, autocommit=True) as conn:
         with pytest.raises(StorageError) as caught:
             pgm.migrate(conn, newer(pgm.Migration(18, "0018_broken", broken)))
         assert caught.value.problem is StorageProblem.MIGRATION_FAILED
@@ -337,7 +337,7 @@ def test_a_failing_migration_rolls_back_whole(pg_db: str) -> None:
 
 
 def test_a_database_of_a_newer_version_is_refused_untouched(pg_db: str) -> None:
-    with psycopg.connect(pg_db) as conn:
+    with psycopg.connect(pg_db, autocommit=True) as conn:
         pgm.migrate(conn, newer(pgm.Migration(18, "0018_future", lambda c: None)))
         before = conn.execute("SELECT * FROM schema_migration ORDER BY version").fetchall()
         with pytest.raises(StorageError) as caught:
@@ -349,13 +349,20 @@ def test_a_database_of_a_newer_version_is_refused_untouched(pg_db: str) -> None:
 
 
 def test_a_database_of_another_program_is_refused_untouched(pg_empty: str) -> None:
-    with psycopg.connect(pg_empty) as conn:
+    with psycopg.connect(pg_empty, autocommit=True) as conn:
         conn.execute("CREATE TABLE orders (id integer)")
-        conn.commit()
         with pytest.raises(StorageError) as caught:
             pgm.migrate(conn)
         assert caught.value.problem is StorageProblem.NOT_OURS
         assert conn.execute("SELECT to_regclass('schema_migration')").fetchone() == (None,)
+
+
+def test_migrating_inside_a_transaction_is_refused(pg_empty: str) -> None:
+    """Each migration commits on its own: inside the caller's transaction it would not."""
+    with psycopg.connect(pg_empty) as conn:
+        conn.execute("SELECT 1")
+        with pytest.raises(ValueError, match="outside a transaction"):
+            pgm.migrate(conn)
 
 
 def test_desks_migrating_at_once_make_one_schema(pg_empty: str) -> None:
