@@ -16,6 +16,7 @@ import pwd
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -135,6 +136,11 @@ def start(bindir: Path) -> Cluster:
         uid = gid = None
     # Directly in the system's temporary folder: pytest's own (/tmp/pytest-of-root, 0700) is closed to nobody.
     folder = Path(tempfile.mkdtemp(prefix="cchc-test-postgres-"))
+    closed = [parent for parent in folder.parents if uid is not None and not parent.stat().st_mode & stat.S_IXOTH]
+    if closed:
+        folder.rmdir()
+        raise ClusterError(f"{closed[0]} is closed to {UNPRIVILEGED}, who runs the cluster: set TMPDIR to a folder "
+                           "every user can pass through (/tmp)")
     cluster = Cluster(folder=folder, bindir=bindir, uid=uid, gid=gid)
     try:
         cluster.socket_dir.mkdir()
