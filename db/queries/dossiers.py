@@ -100,16 +100,18 @@ def peek_code_seq(db: Database, prefix: str, day: str) -> int:
     return row[0] if row else 0
 
 
+# The same text on PostgreSQL (db/pg/codes.py, with its own placeholders): there the upsert locks the day's row
+# until the registering transaction ends, so desks sharing a server take the numbers one after the other.
+NEXT_CODE_SEQ = """
+    INSERT INTO dossier_code_counter (prefix, day, last_seq) VALUES (?, ?, 1)
+    ON CONFLICT (prefix, day) DO UPDATE SET last_seq = dossier_code_counter.last_seq + 1
+    RETURNING last_seq
+"""
+
+
 def next_code_seq(db: Database, prefix: str, day: str) -> int:
     """Take the next sequence number of ``day``: a write, so it must open the transaction (see above)."""
-    return db.execute(
-        """
-        INSERT INTO dossier_code_counter (prefix, day, last_seq) VALUES (?, ?, 1)
-        ON CONFLICT (prefix, day) DO UPDATE SET last_seq = last_seq + 1
-        RETURNING last_seq
-        """,
-        [prefix, day],
-    ).fetchall()[0][0]
+    return db.execute(NEXT_CODE_SEQ, [prefix, day]).fetchall()[0][0]
 
 
 def code_exists(db: Database, code: str) -> bool:

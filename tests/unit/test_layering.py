@@ -24,6 +24,20 @@ def test_importing_the_cli_loads_no_qt() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_sqlite_path_loads_no_postgresql_driver() -> None:
+    """psycopg is an optional extra (issue 22) and costs start-up time: neither the command line, the office nor
+    the storage layer loads it, and db/pg's modules import without it (the bundle collects them, psycopg left out)."""
+    code = (
+        "import sys, cchc_desktop.cli, cchc_desktop.office, db.connection, db.migrations, db.queries.dossiers;"
+        "early = [m for m in sys.modules if m.startswith(('psycopg', 'db.pg'))];"
+        "import db.pg.migrations, db.pg.codes;"
+        "late = [m for m in sys.modules if m.startswith('psycopg')];"
+        "print(early, late); sys.exit(1 if early or late else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def _imports(package: str) -> set[str]:
     found: set[str] = set()
     for path in (ROOT / package).rglob("*.py"):

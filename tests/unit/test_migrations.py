@@ -12,21 +12,14 @@ import pytest
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from cchc_desktop.domain.attachments import Media
-from cchc_desktop.domain.catalogue import InterAgency, OnlineLevel, SupplementRule, TimeLimitUnit
 from cchc_desktop.domain.choices import Choice
-from cchc_desktop.domain.dossiers import Channel, DossierStatus, EventKind
-from cchc_desktop.domain.fees import FeeMethod
-from cchc_desktop.domain.inspections import CheckResult, InspectionKind, Measure
+from cchc_desktop.domain.dossiers import EventKind
 from cchc_desktop.domain.mappings import ImportKind
-from cchc_desktop.domain.papers import PaperKind, ResultDelivery
-from cchc_desktop.domain.plans import DirectiveKind, TaskSource, TaskStatus
-from cchc_desktop.domain.records import AuditAction, OverrideKind, ReportKind
-from cchc_desktop.domain.surveys import SurveyMethod
-from cchc_desktop.domain.users import Role
+from cchc_desktop.domain.papers import PaperKind
 from db import migrations as m
 from db.connection import open_db, schema_state
 from db.errors import StorageError, StorageProblem
+from tests.schema_enums import ENUM_COLUMNS, assert_checks_enum, enum_column_id
 
 TABLES = {
     "setting", "user", "field", "procedure", "calendar_override", "dossier", "dossier_document",
@@ -164,37 +157,9 @@ def test_split_statements_keeps_triggers_whole() -> None:
     assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")
 
 
-ENUM_COLUMNS: list[tuple[str, str, type[Choice]]] = [
-    ("user", "role", Role),
-    ("procedure", "time_limit_unit", TimeLimitUnit),
-    ("procedure", "supplement_rule", SupplementRule),
-    ("procedure", "online_level", OnlineLevel),
-    ("procedure", "inter_agency", InterAgency),
-    ("calendar_override", "kind", OverrideKind),
-    ("dossier", "channel", Channel),
-    ("dossier", "status", DossierStatus),
-    ("dossier_event", "kind", EventKind),
-    ("survey", "method", SurveyMethod),
-    ("inspection", "kind", InspectionKind),
-    ("inspection_check", "result", CheckResult),
-    ("finding", "measure", Measure),
-    ("plan_task", "source", TaskSource),
-    ("plan_task", "status", TaskStatus),
-    ("directive_document", "kind", DirectiveKind),
-    ("report", "kind", ReportKind),
-    ("audit_log", "action", AuditAction),
-    ("dossier", "result_delivery", ResultDelivery),
-    ("paper", "kind", PaperKind),
-    ("import_mapping", "kind", ImportKind),
-    ("attachment", "media", Media),
-    ("dossier", "fee_method", FeeMethod),
-]
-
-
-@pytest.mark.parametrize(("table", "column", "enum"), ENUM_COLUMNS, ids=lambda v: getattr(v, "__name__", v))
+@pytest.mark.parametrize(("table", "column", "enum"), ENUM_COLUMNS, ids=enum_column_id)
 def test_schema_checks_match_the_domain_enums(db: Database, table: str, column: str, enum: type[Choice]) -> None:
-    sql = " ".join(db[table].schema.split()).replace("( ", "(").replace(" )", ")")
-    assert f"{column} IN ({enum.sql_values()})" in sql
+    assert_checks_enum(db[table].schema, column, enum)
 
 
 def test_every_table_is_strict(db: Database) -> None:
@@ -457,7 +422,6 @@ def test_the_2025_papers_arrive_in_a_database_that_predates_them(tmp_path: Path)
     ledger at line 1 and prints the 2025 receipt with its number."""
     from datetime import datetime
 
-    from cchc_desktop.domain.papers import PaperKind
     from cchc_desktop.services.demo import generate_demo
     from cchc_desktop.services.printing import PrintingService
     from cchc_desktop.services.reception import NewDossier, ReceptionService
@@ -560,7 +524,6 @@ def test_undo_arrives_and_the_history_keeps_every_step(tmp_path: Path) -> None:
 
 def test_import_mappings_arrive_audited_in_a_database_that_predates_them(tmp_path: Path) -> None:
     """m0016 on a v15 database: the mappings' table arrives with its audit triggers and CHECKs, the trail whole."""
-    from cchc_desktop.domain.mappings import ImportKind
     from cchc_desktop.services.mappings import MappingService
     from db import audit
 

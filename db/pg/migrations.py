@@ -1,0 +1,149 @@
+"""Versioned schema migrations on PostgreSQL, beside the SQLite ones (db/migrations.py) and numbered like them.
+
+Each migration and its record in ``schema_migration`` run in one transaction, which first takes a transaction
+advisory lock: two desks starting at once migrate one after the other, and the second finds nothing to do. A
+database holding a migration this program does not know is refused before anything is written (TOO_NEW), and
+so is a database with tables of another program (NOT_OURS).
+
+The first migration is a baseline equal to SQLite's schema after m0017 (db/sql/postgresql/0017_baseline.sql) with
+the rows SQLite's migrations seed; later ones follow each SQLite migration with its twin.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from db.errors import StorageError, StorageProblem
+
+if TYPE_CHECKING:
+    import psycopg
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql" / "postgresql"
+TABLE = "schema_migration"
+# The key of the advisory lock every migration's transaction takes (any bigint, fixed for the program: "cchc").
+LOCK_KEY = 0x63636863
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[psycopg.Connection], None]
+
+
+def run_sql_file(conn: psycopg.Connection, name: str) -> None:
+    """The whole file as one script (PostgreSQL runs several statements of one query without parameters)."""
+    conn.execute((SQL_DIR / name).read_text(encoding="utf-8").encode())
+
+
+def baseline(conn: psycopg.Connection) -> None:
+    """The schema of SQLite's version 17, the default questionnaire and checklist (m0002) and the database's own
+    id (m0011)."""
+    from db.migrations import read_reference
+
+    run_sql_file(conn, "0017_baseline.sql")
+    with conn.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO survey_criterion (code, aspect, aspect_name, text, position) VALUES (%s, %s, %s, %s, %s)",
+            [(row["code"], int(row["aspect"]), row["aspect_name"], row["text"], position)
+             for position, row in enumerate(read_reference("survey_criteria.csv"), start=1)],
+        )
+        cursor.executemany(
+            "INSERT INTO inspection_criterion (code, text, position) VALUES (%s, %s, %s)",
+            [(row["code"], row["text"], position)
+             for position, row in enumerate(read_reference("inspection_criteria.csv"), start=1)],
+        )
+    conn.execute("INSERT INTO setting (key, value) VALUES ('audit.database_id', %s)", [uuid.uuid4().hex])
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(17, "0017_baseline", baseline),
+)
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Which migrations a database has, and which this program would still apply."""
+
+    applied: tuple[str, ...]
+    pending: tuple[str, ...]
+    unknown: tuple[str, ...]
+    versions: tuple[int, ...] = ()  # of the applied ones
+
+    @property
+    def version(self) -> int:
+        """The schema's version: the highest applied (17 after the baseline, as SQLite's after m0017), else 0."""
+        return max(self.versions, default=0)
+
+
+def where(conn: psycopg.Connection) -> str:
+    """The database as the messages name it, without a password. Not as a URL: StorageError keeps its ``path`` as
+    a Path, which would fold the URL's «//»."""
+    info = conn.info
+    return f"{info.dbname} (PostgreSQL, {info.user}@{info.host}:{info.port})"
+
+
+def _tables(conn: psycopg.Connection) -> set[str]:
+    rows = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").fetchall()
+    return {row[0] for row in rows}
+
+
+def schema_state(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> SchemaState:
+    """The state read without writing; StorageError NOT_OURS for a database of tables without our record."""
+    tables = _tables(conn)
+    known = [migration.name for migration in migrations]
+    if TABLE not in tables:
+        if tables:
+            raise StorageError(StorageProblem.NOT_OURS, where(conn), ", ".join(sorted(tables)[:5]))
+        return SchemaState(applied=(), pending=tuple(known), unknown=())
+    rows = conn.execute(f"SELECT version, name FROM {TABLE} ORDER BY version").fetchall()
+    applied = tuple(name for _version, name in rows)
+    return SchemaState(
+        applied=applied,
+        pending=tuple(name for name in known if name not in applied),
+        unknown=tuple(name for name in applied if name not in known),
+        versions=tuple(version for version, _name in rows),
+    )
+
+
+def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> list[str]:
+    """Apply the pending migrations, each in its own transaction under the advisory lock; the names applied.
+
+    ``conn`` must not be inside a transaction. StorageError TOO_NEW or NOT_OURS, before anything is written;
+    MIGRATION_FAILED when a migration fails (it is rolled back whole: the version stays where it was).
+    """
+    import psycopg
+
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        raise ValueError("migrate() needs a connection outside a transaction: each migration commits on its own")
+    done: list[str] = []
+    while True:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            state = schema_state(conn, migrations)
+            if state.unknown:
+                raise StorageError(StorageProblem.TOO_NEW, where(conn), ", ".join(state.unknown))
+            if not state.pending:
+                return done
+            migration = next(m for m in migrations if m.name == state.pending[0])
+            if migration.version <= state.version:
+                raise StorageError(StorageProblem.TOO_NEW, where(conn),
+                                   f"{migration.name} pending below version {state.version}")
+            try:
+                if not state.applied:
+                    conn.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (version integer PRIMARY KEY,"
+                                 " name text NOT NULL UNIQUE, applied_at text NOT NULL)")
+                migration.apply(conn)
+                conn.execute(
+                    f"INSERT INTO {TABLE} (version, name, applied_at)"
+                    " VALUES (%s, %s, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS'))",
+                    [migration.version, migration.name],
+                )
+            except psycopg.Error as exc:  # the transaction is rolled back as the error leaves it
+                raise StorageError(StorageProblem.MIGRATION_FAILED, where(conn),
+                                   f"{migration.name}: {exc}") from exc
+        done.append(migration.name)
