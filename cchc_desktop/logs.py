@@ -37,7 +37,11 @@ class PrivateLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:  # (called under the handler's lock)
         if self.target is None:
-            self.target = _rotating(self.path)
+            try:
+                self.target = _rotating(self.path)
+            except Exception:  # (a file that cannot be opened now: said as logging says it, never raised at the caller)
+                self.handleError(record)
+                return
             self.target.setFormatter(self.formatter)
         self.target.emit(record)
 

@@ -106,6 +106,20 @@ def test_the_log_file_handler_is_built_at_the_first_record_not_at_the_start(tmp_
     assert "một dòng" in (tmp_path / LOG_FILE).read_text(encoding="utf-8")
 
 
+def test_a_log_file_that_cannot_be_opened_at_the_first_record_never_breaks_the_caller(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "logs"
+    setup_logging("INFO", folder=folder)
+    (folder / LOG_FILE).unlink()
+    (folder / LOG_FILE).mkdir()  # the file's name taken by a folder: opening it fails
+    monkeypatch.setattr(logging, "raiseExceptions", False)  # (logging's own report of the failure, on stderr)
+    logging.getLogger("cchc.test").warning("một dòng")  # no exception reaches the caller
+    (folder / LOG_FILE).rmdir()
+    logging.getLogger("cchc.test").warning("dòng sau")  # the next record opens the file
+    assert "dòng sau" in (folder / LOG_FILE).read_text(encoding="utf-8")
+    setup_logging("INFO", folder=tmp_path / "again")
+
+
 def test_printed_papers_are_removed_after_the_days_set_and_the_removal_audited(db: Database,
                                                                               lax_umask: object) -> None:
     folder = papers_folder()
