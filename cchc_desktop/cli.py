@@ -11,8 +11,10 @@ import getpass
 import logging
 import os
 import re
+import signal
 import sqlite3
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -1101,7 +1103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _signed_in_as = getattr(args, "user", None)
     handler: Callable[[argparse.Namespace, Path], int] = args.handler
     try:
-        return handler(args, db_path)
+        return _interruptible(handler, args, db_path)
     except ValidationError as exc:
         for message in exc.errors.values():
             print(_("Lỗi: {message}").format(message=message), file=sys.stderr)
@@ -1142,6 +1144,38 @@ def _open(db_path: Path) -> Office:
         return given if given is not None else _secret(_("Mật khẩu của {user}: ").format(user=_signed_in_as))
 
     return open_office(db_path, user=_signed_in_as, password=password)
+
+
+_ctrl_c_pressed = False  # during this run
+
+
+def _on_ctrl_c(signum: int, frame: object) -> NoReturn:
+    global _ctrl_c_pressed
+    _ctrl_c_pressed = True
+    raise KeyboardInterrupt
+
+
+def _interruptible(handler: Callable[[argparse.Namespace, Path], int], args: argparse.Namespace,
+                   db_path: Path) -> int:
+    """Run the command; Ctrl+C ends it as interrupted wherever it came. Python raises KeyboardInterrupt where the
+    program is, and where that is one of the audit trail's functions that SQLite calls from a trigger, SQLite
+    turns it into «user-defined function raised exception»: the statement and its transaction are undone all the
+    same, and the command must end as stopped by Ctrl+C, not as a bug."""
+    global _ctrl_c_pressed
+    _ctrl_c_pressed = False
+    ours = (threading.current_thread() is threading.main_thread()  # (only there can a handler be set)
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler)  # (not a host's own: a test's)
+    if ours:
+        signal.signal(signal.SIGINT, _on_ctrl_c)
+    try:
+        return handler(args, db_path)
+    except Exception as exc:
+        if _ctrl_c_pressed:
+            raise KeyboardInterrupt from exc
+        raise
+    finally:
+        if ours:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _unexpected(args: argparse.Namespace, debug: bool) -> int:

