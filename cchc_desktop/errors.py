@@ -82,6 +82,17 @@ def _storage_message(exc: StorageError) -> str:
         StorageProblem.IO: _(
             "Không đọc/ghi được cơ sở dữ liệu {path}: {detail}. Hãy kiểm tra ổ đĩa và quyền truy cập."
         ),
+        # PostgreSQL (issue 22): {path} names the database, server and account, never a password.
+        StorageProblem.NOT_OWNER: _(
+            "Tài khoản đang kết nối không phải chủ sở hữu cơ sở dữ liệu {path} ({detail}), nên không được nâng cấp "
+            "hay phân quyền. Hãy chạy «cchc migrate --as-owner» bằng tài khoản chủ sở hữu cơ sở dữ liệu; các máy "
+            "làm việc dùng tài khoản riêng của quầy. Cơ sở dữ liệu không bị thay đổi."
+        ),
+        StorageProblem.OUTDATED: _(
+            "Cơ sở dữ liệu {path} trên máy chủ PostgreSQL cũ hơn phiên bản phần mềm này (còn thiếu: {detail}). Quản "
+            "trị viên máy chủ cần nâng cấp nó bằng tài khoản chủ sở hữu («cchc migrate --as-owner») trước khi các "
+            "quầy làm việc tiếp. Cơ sở dữ liệu không bị thay đổi."
+        ),
     }
     return messages[exc.problem].format(path=path, detail=exc.detail)
 

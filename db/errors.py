@@ -27,6 +27,10 @@ class StorageProblem(enum.Enum):
     NOT_FOUND = "not_found"
     IO = "io"
     IMPORTING = "importing"  # locked by an import of this program, in short transactions (detail: which one)
+    # A database on a PostgreSQL server (issue 22); ``path`` names it as db/pg/connect.describe does, never with
+    # a password.
+    NOT_OWNER = "not_owner"  # migrating (or granting) with a role that does not own the database and its schema
+    OUTDATED = "outdated"  # a desk finds the schema older than the program: the owner must migrate it
 
 
 class StorageError(Exception):

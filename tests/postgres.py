@@ -87,8 +87,8 @@ class Cluster:
     def socket_dir(self) -> Path:
         return self.folder / "socket"
 
-    def conninfo(self, dbname: str = "postgres") -> str:
-        return f"host={self.socket_dir} port={PORT} user={SUPERUSER} dbname={dbname}"
+    def conninfo(self, dbname: str = "postgres", user: str = SUPERUSER) -> str:
+        return f"host={self.socket_dir} port={PORT} user={user} dbname={dbname}"
 
     def postmaster_pid(self) -> int:
         return int((self.data / "postmaster.pid").read_text().split()[0])
