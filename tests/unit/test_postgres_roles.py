@@ -256,6 +256,16 @@ def test_what_a_later_migration_adds_is_the_desks_at_once(owned: Owned) -> None:
             desk.rollback()
 
 
+def test_a_table_the_owner_makes_by_hand_is_the_desks_too(owned: Owned) -> None:
+    """The owner's default privileges, not only the runner's grants: a table made outside the runner (an
+    administrator's repair in psql) is the desk's as well, its identity's sequence included."""
+    with psycopg.connect(owned.conninfo(owned.owner), autocommit=True) as conn:
+        conn.execute("CREATE TABLE scratch (id serial PRIMARY KEY, text text)")
+    with psycopg.connect(owned.conninfo(owned.desk)) as desk:
+        desk.execute("INSERT INTO scratch (text) VALUES ('tạm')")
+        assert desk.execute("SELECT id, text, nextval('scratch_id_seq') FROM scratch").fetchall() == [(1, "tạm", 2)]
+
+
 # Only the owner -----------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("who", ["desk", "superuser"])
