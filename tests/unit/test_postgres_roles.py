@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import count
 
 import pytest
@@ -21,6 +20,7 @@ from db.pg import migrations as pgm
 from db.pg import roles
 from db.pg.codes import next_code_seq
 from tests import postgres
+from tests.postgres import Owned, make_owned
 
 if os.environ.get("CCHC_REQUIRE_POSTGRES") == "1":  # CI: a missing driver fails the run
     import psycopg
@@ -29,41 +29,11 @@ else:
 
 pytestmark = pytest.mark.postgres
 
-_NUMBERS = count(1)  # roles are the cluster's, not a database's: each test's get names of their own
-
-
-@dataclass(frozen=True)
-class Owned:
-    """A database owned by the role ``owner`` (no superuser), migrated by it, with ``desk`` granted a desk's rights
-    and ``stranger`` a role granted nothing."""
-
-    cluster: postgres.Cluster
-    dbname: str
-    owner: str
-    desk: str
-    stranger: str
-
-    def conninfo(self, user: str) -> str:
-        return self.cluster.conninfo(self.dbname, user=user)
+_POWERFUL = count(1)
 
 
 def superuser(cluster: postgres.Cluster, dbname: str = "postgres") -> psycopg.Connection:
     return psycopg.connect(cluster.conninfo(dbname), autocommit=True)
-
-
-def make_owned(cluster: postgres.Cluster, *, migrate: bool = True, grant: bool = True) -> Owned:
-    number = next(_NUMBERS)
-    owned = Owned(cluster, f"roles_{number}", f"owner_{number}", f"desk_{number}", f"stranger_{number}")
-    with superuser(cluster) as conn:
-        for role in (owned.owner, owned.desk, owned.stranger):
-            conn.execute(f"CREATE ROLE {role} LOGIN".encode())
-        conn.execute(f"CREATE DATABASE {owned.dbname} OWNER {owned.owner} TEMPLATE template0".encode())
-    if migrate:
-        with psycopg.connect(owned.conninfo(owned.owner), autocommit=True) as conn:
-            pgm.migrate(conn)
-            if grant:
-                roles.grant_desk(conn, owned.desk)
-    return owned
 
 
 @pytest.fixture(scope="module")
@@ -297,7 +267,7 @@ def test_the_runner_refuses_any_role_but_the_owner(owned: Owned, who: str) -> No
     ("SELECT '{role}'", "Không có tài khoản PostgreSQL «{role}»"),
 ])
 def test_a_desk_role_that_could_change_the_schema_is_refused(shared: Owned, make: str, refusal: str) -> None:
-    role = f"powerful_{next(_NUMBERS)}"
+    role = f"powerful_{next(_POWERFUL)}"
     with superuser(shared.cluster) as conn:
         conn.execute(make.format(role=role, owner=shared.owner).encode())
     with psycopg.connect(shared.conninfo(shared.owner), autocommit=True) as conn:
