@@ -155,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", parents=[common], help=_("nâng cấp cấu trúc cơ sở dữ liệu"),
                                   description=_("Áp dụng các bản nâng cấp còn thiếu (sao lưu trước khi nâng cấp)."))
     migrate.add_argument("--list", action="store_true", help=_("chỉ liệt kê các bản nâng cấp, không áp dụng"))
+    migrate.add_argument("--as-owner", action="store_true",
+                         help=_("cơ sở dữ liệu trên máy chủ PostgreSQL (--db postgresql://…): nâng cấp bằng tài khoản "
+                                "chủ sở hữu (mật khẩu trong tệp pgpass hoặc tệp dịch vụ, không trong chuỗi kết nối)"))
     migrate.set_defaults(handler=_cmd_migrate)
 
     check = commands.add_parser("check", parents=[common], help=_("kiểm tra tính toàn vẹn của cơ sở dữ liệu"),
@@ -1053,19 +1056,30 @@ def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
 def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.services import database
 
+    target = str(getattr(args, "db", None) or os.environ.get("CCHC_DB") or "")  # a URL, not folded into a Path
+    if database.is_postgresql(target):
+        if not args.as_owner:
+            raise CchcError(_("Cơ sở dữ liệu trên máy chủ PostgreSQL chỉ được nâng cấp bằng tài khoản chủ sở hữu: "
+                              "chạy «cchc migrate --as-owner» với tài khoản đó."))
+        pg_before, pg_after = database.migrate_postgresql(target, apply=not args.list)
+        applied, pending, version = pg_before.applied, pg_before.pending, pg_after.version
+    elif args.as_owner:
+        raise CchcError(_("--as-owner chỉ dùng cho cơ sở dữ liệu trên máy chủ PostgreSQL (--db postgresql://…); "
+                          "tệp SQLite được nâng cấp bằng «cchc migrate»."))
+    else:
+        before, after = (database.migration_status(db_path), None) if args.list else database.migrate(db_path)
+        applied, pending, version = before.applied, before.pending, (after or before).version
     if args.list:
-        state = database.migration_status(db_path)
-        for name in state.applied:
+        for name in applied:
             _out(_("  [đã áp dụng]   {name}").format(name=name))
-        for name in state.pending:
+        for name in pending:
             _out(_("  [chưa áp dụng] {name}").format(name=name))
         return EXIT_OK
-    before, after = database.migrate(db_path)
-    if not before.pending:
-        _out(_("Cơ sở dữ liệu đã ở phiên bản mới nhất ({version}).").format(version=after.version))
+    if not pending:
+        _out(_("Cơ sở dữ liệu đã ở phiên bản mới nhất ({version}).").format(version=version))
     else:
         _out(_("Đã nâng cấp cơ sở dữ liệu lên phiên bản {version}: {names}.").format(
-            version=after.version, names=", ".join(before.pending)))
+            version=version, names=", ".join(pending)))
     return EXIT_OK
 
 

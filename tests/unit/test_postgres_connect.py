@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from cchc_desktop import paths
 from cchc_desktop.errors import user_message
 from db.errors import StorageError, StorageProblem
 from db.pg import migrations as pgm
@@ -29,6 +32,7 @@ else:
 
 pytestmark = pytest.mark.postgres
 
+ROOT = Path(__file__).resolve().parents[2]
 SECRET = "Mật-khẩu-S3cr3t"
 WRONG = "Sai-mật-khẩu-W7ong"
 
@@ -225,3 +229,62 @@ def test_the_owner_connects_as_the_owner_and_a_desk_cannot(
     with pytest.raises(StorageError) as caught:
         connect(url(server), role="owner")
     assert caught.value.problem is StorageProblem.NOT_OWNER
+
+
+# The command line: cchc migrate --as-owner ---------------------------------------------------------------------------
+
+def cchc(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cchc_desktop", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PGPASSFILE": str(ROOT / "no-such-pgpass")}, check=False, timeout=120)
+
+
+def test_the_owner_migrates_from_the_command_line(postgres_cluster: postgres.Cluster) -> None:
+    owned = make_owned(postgres_cluster, migrate=False)
+    target = url(owned, user=owned.owner)
+    listed = cchc("migrate", "--as-owner", "--list", "--db", target)
+    assert (listed.returncode, listed.stdout, listed.stderr) == (0, "  [chưa áp dụng] 0017_baseline\n", "")
+    applied = cchc("migrate", "--as-owner", "--db", target)
+    assert (applied.returncode, applied.stdout) == (0, "Đã nâng cấp cơ sở dữ liệu lên phiên bản 17: 0017_baseline.\n")
+    again = cchc("migrate", "--db", target, "--as-owner")
+    assert (again.returncode, again.stdout) == (0, "Cơ sở dữ liệu đã ở phiên bản mới nhất (17).\n")
+    listed = cchc("migrate", "--as-owner", "--list", "--db", target)
+    assert listed.stdout == "  [đã áp dụng]   0017_baseline\n"
+
+
+def test_the_command_line_migrates_postgresql_only_as_the_owner(server: Owned, tmp_path: Path) -> None:
+    as_desk = cchc("migrate", "--as-owner", "--db", url(server, user=server.stranger))
+    assert as_desk.returncode == 1
+    assert as_desk.stderr.startswith("Lỗi: Máy chủ PostgreSQL từ chối tài khoản")  # (no CONNECT: not granted)
+    with psycopg.connect(server.conninfo(postgres.SUPERUSER), autocommit=True) as conn:
+        conn.execute(f"GRANT CONNECT ON DATABASE {server.dbname} TO {server.stranger}".encode())
+    as_desk = cchc("migrate", "--as-owner", "--db", url(server, user=server.stranger))
+    assert as_desk.returncode == 1
+    assert as_desk.stderr.startswith("Lỗi: Tài khoản đang kết nối không phải chủ sở hữu cơ sở dữ liệu")
+    assert "Hãy chạy «cchc migrate --as-owner» bằng tài khoản chủ sở hữu" in as_desk.stderr
+    without = cchc("migrate", "--db", url(server, user=server.owner))
+    assert (without.returncode, without.stderr) == (1, "Lỗi: Cơ sở dữ liệu trên máy chủ PostgreSQL chỉ được nâng cấp"
+                                                       " bằng tài khoản chủ sở hữu: chạy «cchc migrate --as-owner» với"
+                                                       " tài khoản đó.\n")
+    on_a_file = cchc("migrate", "--as-owner", "--db", str(tmp_path / "cchc.sqlite3"))
+    assert on_a_file.returncode == 1
+    assert on_a_file.stderr.startswith("Lỗi: --as-owner chỉ dùng cho cơ sở dữ liệu trên máy chủ PostgreSQL")
+    assert not (tmp_path / "cchc.sqlite3").exists()
+
+
+def test_the_command_line_repeats_no_password(server: Owned) -> None:
+    given = f"postgresql://{server.owner}:{SECRET}@/{server.dbname}?host={server.cluster.socket_dir}"
+    refused = cchc("migrate", "--as-owner", "--db", given)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"Lỗi: Chuỗi kết nối tới {server.dbname} (PostgreSQL, {server.owner}@"
+                                     f"{server.cluster.socket_dir}) có chứa mật khẩu;")
+    logged = "".join(path.read_text(encoding="utf-8") for path in (paths.log_dir()).glob("cchc.log*"))
+    assert "holding a password" in logged
+    assert [text for text in (refused.stdout, refused.stderr, logged) if SECRET in text] == []
+
+
+def test_migrating_a_file_loads_no_postgresql_driver(db_path: Path) -> None:
+    code = ("import sys; from cchc_desktop.cli import main; code = main(['migrate', '--db', sys.argv[1]]);"
+            "print(sorted(m for m in sys.modules if m.startswith(('psycopg', 'db.pg')))); sys.exit(code)")
+    result = subprocess.run([sys.executable, "-c", code, str(db_path)], cwd=ROOT,
+                            capture_output=True, text=True, check=False, timeout=120)
+    assert (result.returncode, result.stdout.splitlines()[-1]) == (0, "[]"), result.stderr
