@@ -23,7 +23,7 @@ from cchc_desktop import __version__
 from cchc_desktop.errors import CchcError, StorageError, ValidationError, user_message
 from cchc_desktop.i18n import _, set_language
 from cchc_desktop.logs import LEVELS, setup_logging
-from cchc_desktop.paths import resolve_db_path
+from cchc_desktop.paths import is_postgresql, resolve_db_path
 from cchc_desktop.progress import TerminalLine
 from db.errors import classify, from_environment
 
@@ -1057,7 +1057,7 @@ def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.services import database
 
     target = str(getattr(args, "db", None) or os.environ.get("CCHC_DB") or "")  # a URL, not folded into a Path
-    if database.is_postgresql(target):
+    if is_postgresql(target):
         if not args.as_owner:
             raise CchcError(_("Cơ sở dữ liệu trên máy chủ PostgreSQL chỉ được nâng cấp bằng tài khoản chủ sở hữu: "
                               "chạy «cchc migrate --as-owner» với tài khoản đó."))
@@ -1114,6 +1114,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     global _signed_in_as
     _signed_in_as = getattr(args, "user", None)
     handler: Callable[[argparse.Namespace, Path], int] = args.handler
+    target = str(getattr(args, "db", None) or os.environ.get("CCHC_DB") or "")  # (as given: a Path folds «//»)
+    if handler is not _cmd_migrate and is_postgresql(target):  # never echoed nor logged: it may hold a password
+        print(_("Lỗi: Lệnh «cchc {command}» chưa làm việc được với cơ sở dữ liệu trên máy chủ PostgreSQL; hiện chỉ có "
+                "«cchc migrate --as-owner».").format(command=args.command), file=sys.stderr)
+        return EXIT_USER_ERROR
     try:
         return handler(args, db_path)
     except ValidationError as exc:

@@ -62,13 +62,6 @@ def migrate(path: Path) -> tuple[SchemaState, SchemaState]:
         db.close()
 
 
-def is_postgresql(target: str) -> bool:
-    """True when ``target`` names a database on a PostgreSQL server (``postgresql://…``, ``postgres://…``, libpq's
-    ``service=…``), not a file."""
-    text = target.strip()
-    return text.lower().startswith(("postgresql://", "postgres://")) or text.startswith("service=")
-
-
 def migrate_postgresql(url: str, *, apply: bool = True) -> tuple[PgSchemaState, PgSchemaState]:
     """Issue 22: the PostgreSQL database ``url`` names, migrated by its owner (StorageError NOT_OWNER for any other
     role, PASSWORD_IN_URL, UNREACHABLE, REFUSED...: db/pg/connect.py); the state before and after. The desks' rights

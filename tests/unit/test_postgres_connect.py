@@ -288,3 +288,16 @@ def test_migrating_a_file_loads_no_postgresql_driver(db_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code, str(db_path)], cwd=ROOT,
                             capture_output=True, text=True, check=False, timeout=120)
     assert (result.returncode, result.stdout.splitlines()[-1]) == (0, "[]"), result.stderr
+
+
+@pytest.mark.parametrize("command", [["check"], ["backup"], ["init", "--unit-name", "UBND xã A"]])
+def test_other_commands_refuse_a_server_and_repeat_no_password(command: list[str]) -> None:
+    """Only ``migrate --as-owner`` works on a server yet: the others say so, before the URL could be taken for a
+    file's name and repeated (with its password) in a message or the log."""
+    given = f"postgresql://quay1:{SECRET}@may-chu/cchc"
+    refused = cchc(*command, "--db", given)
+    assert (refused.returncode, refused.stderr) == (1, f"Lỗi: Lệnh «cchc {command[0]}» chưa làm việc được với cơ sở"
+                                                       " dữ liệu trên máy chủ PostgreSQL; hiện chỉ có «cchc migrate"
+                                                       " --as-owner».\n")
+    logged = "".join(path.read_text(encoding="utf-8") for path in (paths.log_dir()).glob("cchc.log*"))
+    assert [text for text in (refused.stdout, logged) if SECRET in text] == []
