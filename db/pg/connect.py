@@ -75,6 +75,7 @@ def describe(params: Mapping[str, str]) -> str:
 def parse(url: str) -> dict[str, str]:
     """libpq's parameters of ``url``; StorageError PASSWORD_IN_URL when it holds a password (the error names the
     database without it), BAD_URL when libpq cannot read it."""
+    import psycopg
     from psycopg.conninfo import conninfo_to_dict
 
     text = url.strip()
@@ -82,13 +83,13 @@ def parse(url: str) -> dict[str, str]:
     if had_password:
         try:
             where = describe({key: str(value) for key, value in conninfo_to_dict(cleaned).items()})
-        except Exception:  # what is left may not parse: still say nothing of the password
+        except psycopg.ProgrammingError:  # what is left may not parse: still say nothing of the password
             where = "PostgreSQL"
         log.warning("refused a PostgreSQL connection string holding a password, for %s", where)
         raise StorageError(StorageProblem.PASSWORD_IN_URL, where)
     try:
         params = {key: str(value) for key, value in conninfo_to_dict(text).items()}
-    except Exception as exc:  # psycopg.ProgrammingError: libpq's own words, which quote the faulty part
+    except psycopg.ProgrammingError as exc:  # libpq's own words, which quote the faulty part
         raise StorageError(StorageProblem.BAD_URL, "PostgreSQL", str(exc).strip()) from None
     if "password" in params:  # a form the checks above missed: refused all the same
         raise StorageError(StorageProblem.PASSWORD_IN_URL, describe({k: v for k, v in params.items()
