@@ -25,7 +25,7 @@ from cchc_desktop import __version__
 from cchc_desktop.errors import CchcError, StorageError, ValidationError, user_message
 from cchc_desktop.i18n import _, set_language
 from cchc_desktop.logs import LEVELS, setup_logging
-from cchc_desktop.paths import resolve_db_path
+from cchc_desktop.paths import is_postgresql, resolve_db_path
 from cchc_desktop.progress import TerminalLine
 from db.errors import classify, from_environment
 
@@ -157,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", parents=[common], help=_("nâng cấp cấu trúc cơ sở dữ liệu"),
                                   description=_("Áp dụng các bản nâng cấp còn thiếu (sao lưu trước khi nâng cấp)."))
     migrate.add_argument("--list", action="store_true", help=_("chỉ liệt kê các bản nâng cấp, không áp dụng"))
+    migrate.add_argument("--as-owner", action="store_true",
+                         help=_("cơ sở dữ liệu trên máy chủ PostgreSQL (--db postgresql://…): nâng cấp bằng tài khoản "
+                                "chủ sở hữu (mật khẩu trong tệp pgpass hoặc tệp dịch vụ, không trong chuỗi kết nối)"))
     migrate.set_defaults(handler=_cmd_migrate)
 
     check = commands.add_parser("check", parents=[common], help=_("kiểm tra tính toàn vẹn của cơ sở dữ liệu"),
@@ -1055,19 +1058,30 @@ def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
 def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.services import database
 
+    target = str(getattr(args, "db", None) or os.environ.get("CCHC_DB") or "")  # a URL, not folded into a Path
+    if is_postgresql(target):
+        if not args.as_owner:
+            raise CchcError(_("Cơ sở dữ liệu trên máy chủ PostgreSQL chỉ được nâng cấp bằng tài khoản chủ sở hữu: "
+                              "chạy «cchc migrate --as-owner» với tài khoản đó."))
+        pg_before, pg_after = database.migrate_postgresql(target, apply=not args.list)
+        applied, pending, version = pg_before.applied, pg_before.pending, pg_after.version
+    elif args.as_owner:
+        raise CchcError(_("--as-owner chỉ dùng cho cơ sở dữ liệu trên máy chủ PostgreSQL (--db postgresql://…); "
+                          "tệp SQLite được nâng cấp bằng «cchc migrate»."))
+    else:
+        before, after = (database.migration_status(db_path), None) if args.list else database.migrate(db_path)
+        applied, pending, version = before.applied, before.pending, (after or before).version
     if args.list:
-        state = database.migration_status(db_path)
-        for name in state.applied:
+        for name in applied:
             _out(_("  [đã áp dụng]   {name}").format(name=name))
-        for name in state.pending:
+        for name in pending:
             _out(_("  [chưa áp dụng] {name}").format(name=name))
         return EXIT_OK
-    before, after = database.migrate(db_path)
-    if not before.pending:
-        _out(_("Cơ sở dữ liệu đã ở phiên bản mới nhất ({version}).").format(version=after.version))
+    if not pending:
+        _out(_("Cơ sở dữ liệu đã ở phiên bản mới nhất ({version}).").format(version=version))
     else:
         _out(_("Đã nâng cấp cơ sở dữ liệu lên phiên bản {version}: {names}.").format(
-            version=after.version, names=", ".join(before.pending)))
+            version=version, names=", ".join(pending)))
     return EXIT_OK
 
 
@@ -1102,6 +1116,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     global _signed_in_as
     _signed_in_as = getattr(args, "user", None)
     handler: Callable[[argparse.Namespace, Path], int] = args.handler
+    target = str(getattr(args, "db", None) or os.environ.get("CCHC_DB") or "")  # (as given: a Path folds «//»)
+    if handler is not _cmd_migrate and is_postgresql(target):  # never echoed nor logged: it may hold a password
+        print(_("Lỗi: Lệnh «cchc {command}» chưa làm việc được với cơ sở dữ liệu trên máy chủ PostgreSQL; hiện chỉ có "
+                "«cchc migrate --as-owner».").format(command=args.command), file=sys.stderr)
+        return EXIT_USER_ERROR
     try:
         return _interruptible(handler, args, db_path)
     except ValidationError as exc:

@@ -82,6 +82,41 @@ def _storage_message(exc: StorageError) -> str:
         StorageProblem.IO: _(
             "Không đọc/ghi được cơ sở dữ liệu {path}: {detail}. Hãy kiểm tra ổ đĩa và quyền truy cập."
         ),
+        # PostgreSQL (issue 22): {path} names the database, server and account, never a password.
+        StorageProblem.PASSWORD_IN_URL: _(
+            "Chuỗi kết nối tới {path} có chứa mật khẩu; chương trình không nhận và không lưu mật khẩu. Hãy bỏ mật "
+            "khẩu khỏi chuỗi kết nối và ghi nó vào tệp mật khẩu của PostgreSQL (pgpass): trên Windows là "
+            "%APPDATA%\\postgresql\\pgpass.conf, trên Linux là ~/.pgpass với quyền 0600 (dòng "
+            "máy_chủ:cổng:cơ_sở_dữ_liệu:tài_khoản:mật_khẩu), hoặc dùng tệp dịch vụ (pg_service.conf, "
+            "«postgresql://?service=cchc»)."
+        ),
+        StorageProblem.BAD_URL: _(
+            "Chuỗi kết nối PostgreSQL không hợp lệ ({detail}). Hãy dùng dạng "
+            "«postgresql://tài_khoản@máy_chủ:cổng/tên_cơ_sở_dữ_liệu» hoặc «postgresql://?service=cchc»."
+        ),
+        StorageProblem.UNREACHABLE: _(
+            "Không kết nối được tới máy chủ PostgreSQL của cơ sở dữ liệu {path}: máy chủ không trả lời. Hãy kiểm "
+            "tra máy chủ đã bật, địa chỉ, cổng và mạng, rồi thử lại. Chi tiết: {detail}"
+        ),
+        StorageProblem.REFUSED: _(
+            "Máy chủ PostgreSQL từ chối tài khoản khi mở cơ sở dữ liệu {path} (sai mật khẩu, tài khoản không tồn "
+            "tại hoặc chưa được cấp quyền). Hãy kiểm tra tệp mật khẩu (pgpass) hoặc tệp dịch vụ, hoặc nhờ quản trị "
+            "viên máy chủ cấp quyền cho tài khoản. Chi tiết: {detail}"
+        ),
+        StorageProblem.NO_DATABASE: _(
+            "Máy chủ PostgreSQL không có cơ sở dữ liệu {path}. Hãy kiểm tra tên cơ sở dữ liệu trong chuỗi kết nối, "
+            "hoặc nhờ quản trị viên máy chủ tạo nó."
+        ),
+        StorageProblem.NOT_OWNER: _(
+            "Tài khoản đang kết nối không phải chủ sở hữu cơ sở dữ liệu {path} ({detail}), nên không được nâng cấp "
+            "hay phân quyền. Hãy chạy «cchc migrate --as-owner» bằng tài khoản chủ sở hữu cơ sở dữ liệu; các máy "
+            "làm việc dùng tài khoản riêng của quầy. Cơ sở dữ liệu không bị thay đổi."
+        ),
+        StorageProblem.OUTDATED: _(
+            "Cơ sở dữ liệu {path} trên máy chủ PostgreSQL cũ hơn phiên bản phần mềm này (còn thiếu: {detail}). Quản "
+            "trị viên máy chủ cần nâng cấp nó bằng tài khoản chủ sở hữu («cchc migrate --as-owner») trước khi các "
+            "quầy làm việc tiếp. Cơ sở dữ liệu không bị thay đổi."
+        ),
     }
     return messages[exc.problem].format(path=path, detail=exc.detail)
 

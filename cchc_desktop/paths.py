@@ -11,7 +11,7 @@ from pathlib import Path
 
 from db.home import data_dir
 
-__all__ = ["DB_FILENAME", "data_dir", "default_db_path", "log_dir", "resolve_db_path"]
+__all__ = ["DB_FILENAME", "data_dir", "default_db_path", "is_postgresql", "log_dir", "resolve_db_path"]
 
 DB_FILENAME = "cchc.sqlite3"
 
@@ -32,3 +32,10 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if from_env:
         return Path(from_env).expanduser()
     return default_db_path()
+
+
+def is_postgresql(target: str) -> bool:
+    """True when ``target`` names a database on a PostgreSQL server (``postgresql://…``, ``postgres://…``, libpq's
+    ``service=…``), not a file (issue 22: only ``cchc migrate --as-owner`` works on one yet)."""
+    text = target.strip()
+    return text.lower().startswith(("postgresql://", "postgres://")) or text.startswith("service=")

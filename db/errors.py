@@ -27,6 +27,15 @@ class StorageProblem(enum.Enum):
     NOT_FOUND = "not_found"
     IO = "io"
     IMPORTING = "importing"  # locked by an import of this program, in short transactions (detail: which one)
+    # A database on a PostgreSQL server (issue 22); ``path`` names it as db/pg/connect.describe does, never with
+    # a password.
+    PASSWORD_IN_URL = "password_in_url"  # the connection string holds a password (libpq's pgpass or service file must)
+    BAD_URL = "bad_url"  # libpq cannot read the connection string (detail: its words)
+    UNREACHABLE = "unreachable"  # no server answers there (stopped, wrong host, port or socket folder, network)
+    REFUSED = "refused"  # the server answers but refuses the account: password, unknown role, pg_hba.conf, no right
+    NO_DATABASE = "no_database"  # the server has no database of that name
+    NOT_OWNER = "not_owner"  # migrating (or granting) with a role that does not own the database and its schema
+    OUTDATED = "outdated"  # a desk finds the schema older than the program: the owner must migrate it
 
 
 class StorageError(Exception):

@@ -1,5 +1,7 @@
 """A throwaway PostgreSQL cluster for the tests: initdb in a temporary folder, reached only through a unix socket
-in that folder (no TCP, trust authentication for the one superuser ``postgres``), stopped and deleted at the end.
+in that folder (no TCP, trust authentication for the one superuser ``postgres`` and the roles the tests make),
+stopped and deleted at the end. Only the role ``PASSWORD_ROLE`` must give its password (scram-sha-256), for the
+tests of the password file; the tests create it.
 
 initdb and postgres refuse to run as root: when the tests run as root (CI does), the cluster's programs run as
 an unprivileged user (``nobody``) that owns the folder, and the tests connect to it over the socket.
@@ -20,6 +22,7 @@ import stat
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from itertools import count
 from pathlib import Path
 
 PROGRAMS = ("initdb", "pg_ctl", "postgres")
@@ -27,6 +30,7 @@ SUPERUSER = "postgres"
 # The socket's name only (.s.PGSQL.5432): it lives in the cluster's own folder, which no other server shares.
 PORT = 5432
 UNPRIVILEGED = "nobody"
+PASSWORD_ROLE = "cchc_password_desk"
 # A throwaway cluster needs no durability: the tests run faster without it.
 SETTINGS = {
     "listen_addresses": "''",
@@ -87,8 +91,8 @@ class Cluster:
     def socket_dir(self) -> Path:
         return self.folder / "socket"
 
-    def conninfo(self, dbname: str = "postgres") -> str:
-        return f"host={self.socket_dir} port={PORT} user={SUPERUSER} dbname={dbname}"
+    def conninfo(self, dbname: str = "postgres", user: str = SUPERUSER) -> str:
+        return f"host={self.socket_dir} port={PORT} user={user} dbname={dbname}"
 
     def postmaster_pid(self) -> int:
         return int((self.data / "postmaster.pid").read_text().split()[0])
@@ -149,6 +153,8 @@ def start(bindir: Path) -> Cluster:
                 os.chown(path, uid, gid)
         cluster.run("initdb", "-D", str(cluster.data), "-U", SUPERUSER, "--auth=trust", "--encoding=UTF8",
                     "--no-locale", "--no-sync")
+        hba = cluster.data / "pg_hba.conf"  # the first line that matches decides: this one before initdb's "trust"
+        hba.write_text(f"local all {PASSWORD_ROLE} scram-sha-256\n" + hba.read_text())
         options = " ".join(f"-c {key}={value}" for key, value in SETTINGS.items())
         cluster.run("pg_ctl", "start", "-D", str(cluster.data), "-w", "-t", "60", "-l", str(folder / "server.log"),
                     "-o", f"{options} -k {cluster.socket_dir} -p {PORT}")
@@ -156,3 +162,41 @@ def start(bindir: Path) -> Cluster:
         cluster.stop()
         raise
     return cluster
+
+
+_NUMBERS = count(1)  # roles are the cluster's, not a database's: each database of the tests gets names of its own
+
+
+@dataclass(frozen=True)
+class Owned:
+    """A database owned by the role ``owner`` (no superuser), migrated by it, with ``desk`` granted a desk's rights
+    (db/pg/roles.py) and ``stranger`` a role granted nothing."""
+
+    cluster: Cluster
+    dbname: str
+    owner: str
+    desk: str
+    stranger: str
+
+    def conninfo(self, user: str) -> str:
+        return self.cluster.conninfo(self.dbname, user=user)
+
+
+def make_owned(cluster: Cluster, *, migrate: bool = True, grant: bool = True, desk: str | None = None) -> Owned:
+    """A new database of a new owner, migrated and granted to ``desk`` (an existing role) or to a new one."""
+    import psycopg
+
+    from db.pg import migrations, roles
+
+    number = next(_NUMBERS)
+    owned = Owned(cluster, f"roles_{number}", f"owner_{number}", desk or f"desk_{number}", f"stranger_{number}")
+    with psycopg.connect(cluster.conninfo(), autocommit=True) as conn:
+        for role in (owned.owner, *([] if desk else [owned.desk]), owned.stranger):
+            conn.execute(f"CREATE ROLE {role} LOGIN".encode())
+        conn.execute(f"CREATE DATABASE {owned.dbname} OWNER {owned.owner} TEMPLATE template0".encode())
+    if migrate:
+        with psycopg.connect(owned.conninfo(owned.owner), autocommit=True) as conn:
+            migrations.migrate(conn)
+            if grant:
+                roles.grant_desk(conn, owned.desk)
+    return owned

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
@@ -14,6 +15,9 @@ from db import audit
 from db.connection import SchemaState, integrity_problems, open_db, schema_state, storage_errors
 from db.migrations import known_names
 from db.queries import maintenance
+
+if TYPE_CHECKING:
+    from db.pg.migrations import SchemaState as PgSchemaState
 
 log = logging.getLogger("cchc.services")
 
@@ -56,6 +60,20 @@ def migrate(path: Path) -> tuple[SchemaState, SchemaState]:
         return before, schema_state(db)
     finally:
         db.close()
+
+
+def migrate_postgresql(url: str, *, apply: bool = True) -> tuple[PgSchemaState, PgSchemaState]:
+    """Issue 22: the PostgreSQL database ``url`` names, migrated by its owner (StorageError NOT_OWNER for any other
+    role, PASSWORD_IN_URL, UNREACHABLE, REFUSED...: db/pg/connect.py); the state before and after. The desks' rights
+    on what the migrations add are granted in the same transactions. psycopg is loaded here, not before."""
+    from db.pg import connect as pg_connect
+    from db.pg import migrations as pgm
+
+    with pg_connect.connect(url, role="owner", autocommit=True) as conn:
+        before = pgm.schema_state(conn)
+        if apply:
+            pgm.migrate(conn)
+        return before, pgm.schema_state(conn)
 
 
 def _audit_problems(db: Database) -> tuple[list[str], list[str]]:

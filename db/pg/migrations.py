@@ -3,7 +3,9 @@
 Each migration and its record in ``schema_migration`` run in one transaction, which first takes a transaction
 advisory lock: two desks starting at once migrate one after the other, and the second finds nothing to do. A
 database holding a migration this program does not know is refused before anything is written (TOO_NEW), and
-so is a database with tables of another program (NOT_OURS).
+so is a database with tables of another program (NOT_OURS). Only the owner of the database and its schema
+migrates (NOT_OWNER otherwise, before anything is read): the desks' roles cannot change the schema (db/pg/roles.py),
+and each migration ends by granting the desks their rights on what it added, in its own transaction.
 
 The first migration is a baseline equal to SQLite's schema after m0017 (db/sql/postgresql/0017_baseline.sql) with
 the rows SQLite's migrations seed; later ones follow each SQLite migration with its twin.
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from db.errors import StorageError, StorageProblem
+from db.pg import roles
 
 if TYPE_CHECKING:
     import psycopg
@@ -110,11 +113,23 @@ def schema_state(conn: psycopg.Connection, migrations: Sequence[Migration] = MIG
     )
 
 
+def require_current(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> SchemaState:
+    """What a desk checks on connecting, without writing: StorageError OUTDATED when the schema lacks migrations of
+    this program (a desk cannot apply them: the owner must), TOO_NEW or NOT_OURS as ``migrate`` says them."""
+    state = schema_state(conn, migrations)
+    if state.unknown:
+        raise StorageError(StorageProblem.TOO_NEW, where(conn), ", ".join(state.unknown))
+    if state.pending:
+        raise StorageError(StorageProblem.OUTDATED, where(conn), ", ".join(state.pending))
+    return state
+
+
 def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> list[str]:
     """Apply the pending migrations, each in its own transaction under the advisory lock; the names applied.
 
-    ``conn`` must not be inside a transaction. StorageError TOO_NEW or NOT_OURS, before anything is written;
-    MIGRATION_FAILED when a migration fails (it is rolled back whole: the version stays where it was).
+    ``conn`` must not be inside a transaction. StorageError NOT_OWNER (the connected role does not own the database
+    and its schema), TOO_NEW or NOT_OURS, before anything is written; MIGRATION_FAILED when a migration fails (it is
+    rolled back whole: the version stays where it was).
     """
     import psycopg
 
@@ -124,6 +139,7 @@ def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIO
     while True:
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            roles.require_owner(conn)
             state = schema_state(conn, migrations)
             if state.unknown:
                 raise StorageError(StorageProblem.TOO_NEW, where(conn), ", ".join(state.unknown))
@@ -143,6 +159,7 @@ def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIO
                     " VALUES (%s, %s, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS'))",
                     [migration.version, migration.name],
                 )
+                roles.reapply(conn)
             except psycopg.Error as exc:  # the transaction is rolled back as the error leaves it
                 raise StorageError(StorageProblem.MIGRATION_FAILED, where(conn),
                                    f"{migration.name}: {exc}") from exc

@@ -30,7 +30,7 @@ def test_the_sqlite_path_loads_no_postgresql_driver() -> None:
     code = (
         "import sys, cchc_desktop.cli, cchc_desktop.office, db.connection, db.migrations, db.queries.dossiers;"
         "early = [m for m in sys.modules if m.startswith(('psycopg', 'db.pg'))];"
-        "import db.pg.migrations, db.pg.codes;"
+        "import db.pg.migrations, db.pg.codes, db.pg.roles, db.pg.connect;"
         "late = [m for m in sys.modules if m.startswith('psycopg')];"
         "print(early, late); sys.exit(1 if early or late else 0)"
     )
