@@ -18,13 +18,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from cchc_desktop.errors import CchcError
 from cchc_desktop.i18n import _
 from cchc_desktop.services import sessions
 from db.connection import open_db, open_reader, schema_state
 from db.errors import writing
+from db.handle import Database
 
 if TYPE_CHECKING:
     from cchc_desktop.services.accounts import AccountService

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from weakref import WeakKeyDictionary
 
-from sqlite_utils import Database
+from db.handle import Database
 
 # Business records whose every change is logged, the dossiers' history (append-only besides) and the forms
 # printed with it included. Left out: derived rows (code counters, search index), scratch (drafts, an import's

@@ -17,14 +17,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING, Any, cast
 
 from db import audit, keys, live
 from db.errors import StorageError, StorageProblem, classify, writing
-from db.migrations import MIGRATIONS, REWRITES, UNLOGGED_BEFORE, known_names
+from db.handle import Database
+from db.migrations import MIGRATIONS_TABLE, REWRITES, SET_NAME, UNLOGGED_BEFORE, known_names, program_migrations
 from db.queries import staging
+
+if TYPE_CHECKING:
+    from sqlite_utils.migrations import Migrations
 
 log = logging.getLogger("cchc.db")
 
@@ -83,9 +85,11 @@ def is_read_only(path: Path) -> bool:
     )
 
 
-def schema_state(db: Database, migrations: Migrations = MIGRATIONS) -> SchemaState:
+def schema_state(db: Database, migrations: Migrations | None = None) -> SchemaState:
+    """The migrations the file has (read from sqlite-utils' table of them) against those of the program, or of
+    ``migrations`` (a test's runner)."""
     known = known_names(migrations)
-    applied = tuple(m.name for m in migrations.applied(db))
+    applied = applied_names(db, migrations.name if migrations is not None else SET_NAME)
     return SchemaState(
         applied=applied,
         pending=tuple(name for name in known if name not in applied),
@@ -93,9 +97,18 @@ def schema_state(db: Database, migrations: Migrations = MIGRATIONS) -> SchemaSta
     )
 
 
-def _guard(db: Database, path: Path, migrations: Migrations) -> SchemaState:
+def applied_names(db: Database, set_name: str = SET_NAME) -> tuple[str, ...]:
+    """The names of the migrations applied to the file, in the order they were (as sqlite-utils' runner lists
+    them), without loading sqlite-utils: every opening reads them."""
+    if MIGRATIONS_TABLE not in db.table_names():
+        return ()
+    return tuple(row[0] for row in db.execute(
+        f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid", [set_name]))
+
+
+def _guard(db: Database, path: Path, migrations: Migrations | None) -> SchemaState:
     tables = set(db.table_names())
-    if tables and Migrations.migrations_table not in tables:
+    if tables and MIGRATIONS_TABLE not in tables:
         raise StorageError(StorageProblem.NOT_OURS, path, ", ".join(sorted(tables)[:5]))
     state = schema_state(db, migrations)
     if state.unknown:
@@ -243,7 +256,7 @@ def open_db(
     *,
     migrate: bool = True,
     create: bool = True,
-    migrations: Migrations = MIGRATIONS,
+    migrations: Migrations | None = None,
     busy_timeout_ms: int | None = None,
     copy_before_migrating: bool = True,
 ) -> Database:
@@ -276,7 +289,7 @@ def open_db(
     try:
         with storage_errors(path):
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-            db = Database(conn, execute_plugins=False)
+            db = Database(conn)
             audit.register_functions(db, keys.current())
             conn.execute("PRAGMA foreign_keys = ON")
             state = _guard(db, path, migrations)
@@ -320,7 +333,7 @@ def open_reader(path: Path | str, *, busy_timeout_ms: int | None = None) -> Data
         # Pages read in place from the operating system's cache rather than copied into the connection's own:
         # a count over a year of a large register at half the cost, the first time too (issue 20).
         conn.execute(f"PRAGMA mmap_size = {READER_MMAP_BYTES}")
-    return Database(conn, execute_plugins=False)
+    return Database(conn)
 
 
 def _bulk_marks(db: Database, pending: tuple[str, ...]) -> dict[str, dict[str, int]]:
@@ -366,7 +379,9 @@ def _finish_imports(db: Database, path: Path) -> None:
         log.info("interrupted imports of %s: %d finished, %d discarded", path, finished, discarded)
 
 
-def _migrate(db: Database, path: Path, state: SchemaState, migrations: Migrations, *, copy_first: bool) -> None:
+def _migrate(db: Database, path: Path, state: SchemaState, migrations: Migrations | None, *,
+             copy_first: bool) -> None:
+    runner = migrations if migrations is not None else program_migrations()
     if state.applied and copy_first:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = backup_folder(path, db) / f"{path.stem}-truoc-nang-cap-{stamp}{path.suffix or '.sqlite3'}"
@@ -376,7 +391,7 @@ def _migrate(db: Database, path: Path, state: SchemaState, migrations: Migration
         # One transaction for all of them (each migration's own becomes a savepoint): a kill leaves the file
         # at its old version or at the new one, with its version number and the audit entry.
         with audit.suspended(db), writing(db):
-            migrations.apply(db)
+            runner.apply(cast(Any, db))  # (the runner's transaction and its table go through the handle too)
             audit.sync_triggers(db.conn)  # the new tables' and columns' triggers, with the migrations
             audit.log_entry(db, "other", after={"nâng cấp cấu trúc": list(state.pending),
                                                 **_bulk_marks(db, state.pending)})

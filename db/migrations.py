@@ -1,25 +1,34 @@
-"""Versioned schema migrations (sqlite-utils ``Migrations``), each one transaction with its record.
+"""Versioned schema migrations (run by sqlite-utils' ``Migrations``), each one transaction with its record.
 
 A migration that has landed is never edited: the next change is a new function here and, where it is
-plain SQL, a new file in ``db/sql/``.
+plain SQL, a new file in ``db/sql/``. The steps are listed here without sqlite-utils (``known_names``: what
+every opening compares with the file); its runner is built only when one is to run (``program_migrations``,
+also ``MIGRATIONS``).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from db import import_sqlite_utils
+from db.handle import Database
+
+if TYPE_CHECKING:
+    from sqlite_utils.migrations import Migrations
 
 SQL_DIR = Path(__file__).with_name("sql")
 REFERENCE_DIR = Path(__file__).with_name("reference")
 
-MIGRATIONS = Migrations("cchc")
+SET_NAME = "cchc"  # the migration set's name in sqlite-utils' table of applied migrations
+MIGRATIONS_TABLE = "_sqlite_migrations"  # that table (sqlite-utils' ``Migrations.migrations_table``)
+_STEPS: list[tuple[str, Callable[[Database], None]]] = []
 # The first migration after which every record has entries of its own: a database upgraded across it may hold
 # records without any (demo data, the dossiers' events), which the replay of the trail does not vouch for.
 UNLOGGED_BEFORE = "m0011_history_append_only"
@@ -50,17 +59,44 @@ def run_sql_file(db: Database, name: str) -> None:
         db.execute(statement)
 
 
+def migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
+    """Register the function as the next step of the schema, called ``name``."""
+    def register(step: Callable[[Database], None]) -> Callable[[Database], None]:
+        _STEPS.append((name, step))
+        return step
+
+    return register
+
+
+@functools.cache
+def program_migrations() -> Migrations:
+    """sqlite-utils' runner with every step, in order (its library imported now)."""
+    import_sqlite_utils()
+    from sqlite_utils.migrations import Migrations
+
+    runner = Migrations(SET_NAME)
+    for name, step in _STEPS:
+        runner(name=name)(cast(Any, step))  # (the runner hands each step the Database given to it: the program's)
+    return runner
+
+
+def __getattr__(name: str) -> Any:  # ``MIGRATIONS``: the runner, built when first asked for
+    if name == "MIGRATIONS":
+        return program_migrations()
+    raise AttributeError(name)
+
+
 def read_reference(name: str) -> list[dict[str, str]]:
     with (REFERENCE_DIR / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
-@MIGRATIONS(name="m0001_initial")
+@migration("m0001_initial")
 def m0001_initial(db: Database) -> None:
     run_sql_file(db, "0001_initial.sql")
 
 
-@MIGRATIONS(name="m0002_default_criteria")
+@migration("m0002_default_criteria")
 def m0002_default_criteria(db: Database) -> None:
     """The default survey questionnaire (SIPAS) and discipline checklist of DOMAIN.md, as editable data."""
     for position, row in enumerate(read_reference("survey_criteria.csv"), start=1):
@@ -75,32 +111,32 @@ def m0002_default_criteria(db: Database) -> None:
         )
 
 
-@MIGRATIONS(name="m0003_register_search")
+@migration("m0003_register_search")
 def m0003_register_search(db: Database) -> None:
     run_sql_file(db, "0003_register_search.sql")
 
 
-@MIGRATIONS(name="m0004_dossier_long_lived")
+@migration("m0004_dossier_long_lived")
 def m0004_dossier_long_lived(db: Database) -> None:
     run_sql_file(db, "0004_dossier_long_lived.sql")
 
 
-@MIGRATIONS(name="m0005_report_section_draft")
+@migration("m0005_report_section_draft")
 def m0005_report_section_draft(db: Database) -> None:
     run_sql_file(db, "0005_report_section_draft.sql")
 
 
-@MIGRATIONS(name="m0006_compact_dossier_indexes")
+@migration("m0006_compact_dossier_indexes")
 def m0006_compact_dossier_indexes(db: Database) -> None:
     run_sql_file(db, "0006_compact_dossier_indexes.sql")
 
 
-@MIGRATIONS(name="m0007_form_draft")
+@migration("m0007_form_draft")
 def m0007_form_draft(db: Database) -> None:
     run_sql_file(db, "0007_form_draft.sql")
 
 
-@MIGRATIONS(name="m0008_audit_log_lean")
+@migration("m0008_audit_log_lean")
 def m0008_audit_log_lean(db: Database) -> None:
     # The audited tables' triggers name audit_log in their bodies: renaming the new table to that name must
     # leave them as they are (no check of the schema while audit_log is briefly missing).
@@ -111,12 +147,12 @@ def m0008_audit_log_lean(db: Database) -> None:
         db.execute("PRAGMA legacy_alter_table = OFF")
 
 
-@MIGRATIONS(name="m0009_import_staging")
+@migration("m0009_import_staging")
 def m0009_import_staging(db: Database) -> None:
     run_sql_file(db, "0009_import_staging.sql")
 
 
-@MIGRATIONS(name="m0010_finite_manual_values")
+@migration("m0010_finite_manual_values")
 def m0010_finite_manual_values(db: Database) -> None:
     """A typed-in row stored as infinite by an earlier version (``cchc report-value --value inf`` was accepted)
     broke every later report and any change of the row: such values are removed (the row is empty again, to
@@ -124,7 +160,7 @@ def m0010_finite_manual_values(db: Database) -> None:
     db.execute("DELETE FROM report_manual_value WHERE abs(value) > 1.7976931348623157e308")
 
 
-@MIGRATIONS(name="m0011_history_append_only")
+@migration("m0011_history_append_only")
 def m0011_history_append_only(db: Database) -> None:
     """The dossiers' events append-only (and audited, by the generated triggers); the database's own id, which
     the anchors of its audit trail kept outside the file name (backup manifests, the seal file, reports)."""
@@ -132,14 +168,14 @@ def m0011_history_append_only(db: Database) -> None:
     db.execute("INSERT OR IGNORE INTO setting (key, value) VALUES ('audit.database_id', ?)", [uuid.uuid4().hex])
 
 
-@MIGRATIONS(name="m0012_papers_2025")
+@migration("m0012_papers_2025")
 def m0012_papers_2025(db: Database) -> None:
     """The papers of Thông tư 03/2025: the ledgers by field, the numbered papers, how a result is taken and who
     files for another (db/sql/0012_papers_2025.sql)."""
     run_sql_file(db, "0012_papers_2025.sql")
 
 
-@MIGRATIONS(name="m0013_calendar_day_limits")
+@migration("m0013_calendar_day_limits")
 def m0013_calendar_day_limits(db: Database) -> None:
     """Time limits in calendar days («30 ngày», DOMAIN.md §3), besides working days, working hours and the same
     day: the procedure table's CHECK widened to take 'calendar_days' (the stored procedures keep their unit:
@@ -170,14 +206,14 @@ def widen_check(db: Database, table: str, old: str, new: str) -> None:
         db.execute("PRAGMA writable_schema = OFF")
 
 
-@MIGRATIONS(name="m0014_procedure_documents")
+@migration("m0014_procedure_documents")
 def m0014_procedure_documents(db: Database) -> None:
     """Each procedure's document checklist (db/sql/0014_procedure_documents.sql). A unit's catalogue gets no
     checklist of ours: it keeps what it has until its officer writes one or imports the catalogue with it."""
     run_sql_file(db, "0014_procedure_documents.sql")
 
 
-@MIGRATIONS(name="m0015_undo_steps")
+@migration("m0015_undo_steps")
 def m0015_undo_steps(db: Database) -> None:
     """The last step of a dossier undone (issue 18): an 'undone' event that names the step it undoes, the history
     as the counting reads it (``dossier_history``: without the undone steps and the undos), db/sql/0015."""
@@ -186,13 +222,13 @@ def m0015_undo_steps(db: Database) -> None:
     run_sql_file(db, "0015_undo_steps.sql")
 
 
-@MIGRATIONS(name="m0016_import_mappings")
+@migration("m0016_import_mappings")
 def m0016_import_mappings(db: Database) -> None:
     """The column mappings of imports, saved under a name (issue 19, db/sql/0016_import_mappings.sql)."""
     run_sql_file(db, "0016_import_mappings.sql")
 
 
-@MIGRATIONS(name="m0017_digitisation_fees")
+@migration("m0017_digitisation_fees")
 def m0017_digitisation_fees(db: Database) -> None:
     """Scanned files of documents and results, fees as numbers and as collected, filings by residents of another
     commune and dossiers handed to another unit (issue 21, db/sql/0017_digitisation_fees.sql). New columns only:
@@ -200,6 +236,8 @@ def m0017_digitisation_fees(db: Database) -> None:
     run_sql_file(db, "0017_digitisation_fees.sql")
 
 
-def known_names(migrations: Migrations = MIGRATIONS) -> list[str]:
-    """Names of the migrations this version of the program knows, in order."""
-    return [migration.name for migration in migrations._migrations]
+def known_names(migrations: Migrations | None = None) -> list[str]:
+    """Names of the migrations this version of the program knows (or ``migrations`` holds), in order."""
+    if migrations is None:
+        return [name for name, _step in _STEPS]
+    return [step.name for step in migrations._migrations]

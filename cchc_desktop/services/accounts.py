@@ -16,8 +16,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.passwords import hash_password, verify_password
 from cchc_desktop.domain.users import (
     LOCKOUT_MINUTES,
@@ -34,6 +32,7 @@ from cchc_desktop.services.sessions import Session, SessionMode, requires
 from cchc_desktop.text import clean
 from db import audit
 from db.errors import main_file, writing
+from db.handle import Database
 from db.queries import settings as settings_queries
 from db.queries import users as queries
 

@@ -15,11 +15,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from cchc_desktop.i18n import _
 from db import anchors
 from db.connection import backup_folder
+from db.handle import Database
 
 log = logging.getLogger("cchc.services")
 

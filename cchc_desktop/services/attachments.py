@@ -20,8 +20,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.attachments import MAX_ATTACHMENT_BYTES, Attachment, Media, media_of, store_name
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, NotFoundError, ValidationError, file_reason
@@ -31,6 +29,7 @@ from cchc_desktop.progress import Progress, no_progress
 from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.text import clean
 from db.errors import writing
+from db.handle import Database
 from db.queries import attachments as queries
 from db.queries import dossiers as dossier_queries
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.records import RECORD_KINDS, AuditAction, AuditEntry
 from cchc_desktop.i18n import _
 from cchc_desktop.text import clean
 from db import audit
+from db.handle import Database
 from db.queries import audit as queries
 
 PAGE = 200

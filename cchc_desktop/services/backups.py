@@ -20,8 +20,6 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.backups import to_remove
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, StorageProblem, file_reason, user_message
@@ -42,6 +40,7 @@ from db.connection import (
     remove_stale_partials,
 )
 from db.errors import StorageError, classify, from_environment, writing
+from db.handle import Database
 from db.queries import settings as settings_queries
 
 log = logging.getLogger("cchc.services")

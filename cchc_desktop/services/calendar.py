@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.calendar import WorkCalendar, package_days
 from cchc_desktop.domain.records import CalendarOverride, OverrideKind
 from cchc_desktop.domain.users import Permission
@@ -18,6 +16,7 @@ from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean
 from db.errors import writing
+from db.handle import Database
 from db.queries import calendar as queries
 
 holidays = lazy_import("holidays")

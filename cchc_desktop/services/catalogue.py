@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.catalogue import InterAgency, OnlineLevel, SupplementRule, TimeLimitUnit
 from cchc_desktop.domain.checklists import ChecklistError, check_documents, document_rows, read_documents
 from cchc_desktop.domain.dossiers import DocumentKind, DossierDocument
@@ -28,6 +26,7 @@ from cchc_desktop.i18n import _
 from cchc_desktop.services.sessions import requires
 from cchc_desktop.text import clean, fold
 from db.errors import writing
+from db.handle import Database
 from db.migrations import read_reference
 from db.queries import catalogue as queries
 

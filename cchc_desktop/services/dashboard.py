@@ -13,8 +13,6 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
 
-from sqlite_utils import Database
-
 from cchc_desktop import formatting
 from cchc_desktop.domain import statistics as rules
 from cchc_desktop.domain.charts import Chart, Mark, Series
@@ -29,6 +27,7 @@ from cchc_desktop.services import sessions
 from cchc_desktop.services.record_lists import RECORDS_LIMIT, Records, records_of
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.statistics import DossierFigure, KeyFigures, MonthlySeries, StatisticsService
+from db.handle import Database
 
 CHANNEL_COLOURS = {
     Channel.DIRECT: "#1f5fa8", Channel.POSTAL: "#8e6bb8", Channel.ONLINE_PARTIAL: "#2e9e6a",

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from cchc_desktop.i18n import _
 from db import audit
 from db.connection import SchemaState, integrity_problems, open_db, schema_state, storage_errors
+from db.handle import Database
 from db.migrations import known_names
 from db.queries import maintenance
 

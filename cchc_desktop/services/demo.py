@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.catalogue import TimeLimitUnit
 from cchc_desktop.domain.papers import Proxy, form_set_for
@@ -45,6 +43,7 @@ from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import fold
 from db import audit
 from db.errors import writing
+from db.handle import Database
 from db.queries import bulk
 from db.queries import catalogue as catalogue_queries
 from db.queries import demo as queries

@@ -17,8 +17,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.dossiers import DeskRefusalKind
 from cchc_desktop.domain.papers import BOOKS, FormSet, PaperKind, form_set_for, form_set_of, paper_number
 from cchc_desktop.domain.users import Permission
@@ -30,6 +28,7 @@ from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean
 from db.errors import writing
+from db.handle import Database
 from db.queries import dossiers as queries
 from db.queries import papers
 

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlite_utils import Database
-
 from cchc_desktop.services import sessions
 from db.errors import storage_errors_of, writing
+from db.handle import Database
 from db.queries import drafts as queries
 
 Clock = Callable[[], datetime]

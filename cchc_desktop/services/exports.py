@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.dossiers import Channel, DossierStatus
 from cchc_desktop.domain.periods import Period
 from cchc_desktop.domain.users import DESK_EXPORT_DAYS, Permission
@@ -29,6 +27,7 @@ from cchc_desktop.services.tables import DOSSIER_COLUMNS, Cell, TableFileError, 
 from cchc_desktop.text import clean
 from db import audit
 from db.errors import storage_errors_of, writing
+from db.handle import Database
 from db.queries import transfer as queries
 
 log = logging.getLogger("cchc.services")

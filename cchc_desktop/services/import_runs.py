@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from cchc_desktop.collector import collector_paused
 from cchc_desktop.domain.mappings import ImportKind
 from cchc_desktop.i18n import _
@@ -30,6 +28,7 @@ from cchc_desktop.services.tables import (
     Preview,
     preview_table,
 )
+from db.handle import Database
 
 Clock = Callable[[], datetime]
 Contract = tuple[Sequence[Column], Sequence[Sequence[str]]]

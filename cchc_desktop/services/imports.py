@@ -48,8 +48,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain import applicants, catalogue, checklists, fees
 from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.catalogue import OnlineLevel, SupplementRule, TimeLimitUnit
@@ -90,6 +88,7 @@ from cchc_desktop.services.tables import (
 )
 from cchc_desktop.text import clean_lines, fold
 from db.errors import writing
+from db.handle import Database
 from db.queries import bulk, staging
 from db.queries import catalogue as catalogue_queries
 from db.queries import transfer as queries

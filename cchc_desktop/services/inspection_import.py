@@ -31,8 +31,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.inspections import SubjectKind
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.formatting import short_date
@@ -61,6 +59,7 @@ from cchc_desktop.services.tables import (
 )
 from cchc_desktop.text import fold
 from db.errors import writing
+from db.handle import Database
 from db.queries import inspections as queries
 
 log = logging.getLogger("cchc.services")

@@ -35,8 +35,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.inspections import (
     MAX_SUBJECT_LENGTH,
@@ -61,6 +59,7 @@ from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean, fold
 from db.errors import writing
+from db.handle import Database
 from db.queries import inspections as queries
 from db.queries import settings as setting_queries
 

@@ -9,8 +9,6 @@ import secrets
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.surveys import Survey, SurveyMethod
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import ValidationError
@@ -18,6 +16,7 @@ from cchc_desktop.i18n import _
 from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.surveys import SurveyEntry, SurveyService
 from db.errors import writing
+from db.handle import Database
 from db.queries import settings as queries
 
 PIN_KEY = "kiosk.pin"

@@ -7,8 +7,6 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.mappings import ColumnMapping, ImportKind, check_mapping, signature
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import NotFoundError, ValidationError
@@ -16,6 +14,7 @@ from cchc_desktop.i18n import _
 from cchc_desktop.services.sessions import requires
 from cchc_desktop.text import fold
 from db.errors import writing
+from db.handle import Database
 from db.queries import mappings as queries
 
 Clock = Callable[[], datetime]

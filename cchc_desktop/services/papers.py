@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from cchc_desktop.paths import data_dir
 from cchc_desktop.services.settings import SettingsService
 from db import audit
 from db.errors import writing
+from db.handle import Database
 
 log = logging.getLogger("cchc.services")
 

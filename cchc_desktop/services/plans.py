@@ -32,8 +32,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.plans import (
     DirectiveDocument,
     DirectiveKind,
@@ -53,6 +51,7 @@ from cchc_desktop.i18n import _
 from cchc_desktop.services.sessions import requires
 from cchc_desktop.text import clean, fold
 from db.errors import writing
+from db.handle import Database
 from db.queries import plans as queries
 
 log = logging.getLogger("cchc.services")

@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.dossiers import STEP_OF_PAPER, DossierStatus, EventKind, Timeliness, timeliness
 from cchc_desktop.domain.papers import (
     BOOKS,
@@ -43,6 +41,7 @@ from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import fold
 from db.errors import writing
+from db.handle import Database
 from db.queries import dossiers as queries
 from db.queries import papers as books
 from db.queries import transfer

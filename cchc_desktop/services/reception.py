@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain import applicants
 from cchc_desktop.domain.calendar import DueDate, WorkCalendar
 from cchc_desktop.domain.catalogue import SupplementRule, TimeLimitUnit
@@ -60,6 +58,7 @@ from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean, clean_lines, fold
 from db.errors import writing
+from db.handle import Database
 from db.queries import dossiers as queries
 from db.queries.papers import LedgerLines, LedgerPlace, ledger_place
 

@@ -9,12 +9,11 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlite_utils import Database
-
 from cchc_desktop import formatting
 from cchc_desktop.domain.dossiers import Channel, DossierStatus
 from cchc_desktop.i18n import _
 from cchc_desktop.text import fold
+from db.handle import Database
 from db.queries import register as queries
 
 PAGE_SIZE = 200

@@ -57,8 +57,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from cchc_desktop import formatting
 from cchc_desktop.domain import appendix, indicators, templates
 from cchc_desktop.domain.consolidation import accepted, row_problem
@@ -99,6 +97,7 @@ from cchc_desktop.services.tables import shown
 from cchc_desktop.services.templates import TemplateService
 from cchc_desktop.text import clean, fold
 from db.errors import main_file, writing
+from db.handle import Database
 from db.queries import reports as queries
 
 log = logging.getLogger("cchc.services")

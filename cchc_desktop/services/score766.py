@@ -39,8 +39,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
 from cchc_desktop import formatting
 from cchc_desktop.domain.dossiers import Channel, DossierStatus
 from cchc_desktop.domain.periods import Period, PeriodError, previous_period
@@ -67,6 +65,7 @@ from cchc_desktop.services.record_lists import RECORDS_LIMIT, Records, records_o
 from cchc_desktop.services.register import RegisterFilter, RegisterService, SortKey
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.statistics import DossierLine, StatisticsService
+from db.handle import Database
 from db.queries import score766 as queries
 from db.queries import statistics as statistics_queries
 

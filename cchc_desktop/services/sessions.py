@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 from weakref import WeakKeyDictionary
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.users import Permission, Role, User, may
 from cchc_desktop.errors import CchcError
 from cchc_desktop.i18n import _
 from db import audit
+from db.handle import Database
 
 
 class PermissionDenied(CchcError):

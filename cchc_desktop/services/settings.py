@@ -7,8 +7,6 @@ import re
 from datetime import time
 from typing import Any
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain import signatures
 from cchc_desktop.domain.dossiers import code_pattern
 from cchc_desktop.domain.unit import OfficeHours, UnitSettings
@@ -18,6 +16,7 @@ from cchc_desktop.i18n import _
 from cchc_desktop.services.sessions import requires
 from cchc_desktop.text import clean
 from db.errors import writing
+from db.handle import Database
 from db.queries import settings as queries
 
 # Mã định danh (Quyết định 20/2020/QĐ-TTg): dot-separated groups of letters and digits, e.g. 000.21.31.H56.

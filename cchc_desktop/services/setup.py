@@ -15,14 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.unit import place_of
 from cchc_desktop.domain.users import Role
 from cchc_desktop.errors import ValidationError
 from cchc_desktop.i18n import _
 from cchc_desktop.progress import Progress, no_progress
 from cchc_desktop.text import clean
+from db.handle import Database
 from db.live import SIDE_FILES
 
 log = logging.getLogger("cchc.services")

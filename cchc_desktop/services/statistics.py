@@ -50,8 +50,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain import statistics as rules
 from cchc_desktop.domain.dossiers import Channel, DossierStatus
 from cchc_desktop.domain.fees import FeeCounts, FeeTotals
@@ -79,6 +77,7 @@ from cchc_desktop.services.inspections import InspectionService
 from cchc_desktop.services.register import RegisterFilter
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import fold
+from db.handle import Database
 from db.queries import dossiers as dossier_queries
 from db.queries import statistics as queries
 

@@ -28,8 +28,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.surveys import Score, SurveyCriterion, SurveyMethod
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.progress import Progress, no_progress
@@ -59,6 +57,7 @@ from cchc_desktop.services.tables import (
 )
 from cchc_desktop.text import fold
 from db.errors import writing
+from db.handle import Database
 from db.queries import surveys as queries
 
 log = logging.getLogger("cchc.services")

@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.dossiers import code_pattern
 from cchc_desktop.domain.surveys import Survey, SurveyAnswer, SurveyCriterion, SurveyMethod
 from cchc_desktop.domain.users import Permission
@@ -40,6 +38,7 @@ from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.text import clean, fold
 from db.errors import writing
+from db.handle import Database
 from db.queries import surveys as queries
 
 log = logging.getLogger("cchc.services")

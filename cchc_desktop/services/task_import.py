@@ -32,8 +32,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.choices import Choice
 from cchc_desktop.domain.plans import PlanTask, ReformArea, TaskSource, TaskStatus, next_number, parse_area
 from cchc_desktop.domain.users import Permission
@@ -66,6 +64,7 @@ from cchc_desktop.services.tables import (
 )
 from cchc_desktop.text import fold
 from db.errors import writing
+from db.handle import Database
 from db.queries import plans as queries
 
 log = logging.getLogger("cchc.services")

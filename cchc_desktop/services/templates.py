@@ -18,8 +18,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain import templates
 from cchc_desktop.domain.appendix import AppendixTemplate
 from cchc_desktop.domain.templates import TemplateInvalid
@@ -29,6 +27,7 @@ from cchc_desktop.files import write_atomically
 from cchc_desktop.i18n import _
 from cchc_desktop.services.sessions import requires
 from db.errors import writing
+from db.handle import Database
 from db.live import Protected, refusal
 from db.queries import settings as queries
 

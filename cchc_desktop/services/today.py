@@ -7,8 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.dossiers import DossierStatus
 from cchc_desktop.i18n import _
@@ -16,6 +14,7 @@ from cchc_desktop.lazy import lazy_import
 from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.services.register import RegisterFilter, RegisterService, SortKey
 from cchc_desktop.services.settings import SettingsService
+from db.handle import Database
 
 # The PDF builders (reportlab) load when the first paper is printed, not at start-up.
 tracking = lazy_import("cchc_desktop.reports.tracking")

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlite_utils import Database
-
+from db.handle import Database
 from db.queries import new_id
 from db.queries.rows import dicts
 

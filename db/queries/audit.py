@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
+from db.handle import Database
 
 COLUMNS = "id, at, user_id, actor, action, table_name, record_id, before, after, prev_hash, hash"
 

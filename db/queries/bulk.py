@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlite_utils import Database
+from db.handle import Database
 
 Rows = Sequence[Sequence[object]]
 

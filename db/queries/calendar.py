@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from db.handle import Database
 
 
 def overrides(db: Database) -> list[tuple[str, str]]:

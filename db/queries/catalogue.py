@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlite_utils import Database
+from db.handle import Database
 
 INSERT_FIELD = """
 INSERT INTO field (name, name_folded, position) VALUES (?, ?, ?)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlite_utils import Database
-
+from db.handle import Database
 from db.queries import insert_dossier_sql
 
 INSERT_USER = """

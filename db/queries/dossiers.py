@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlite_utils import Database
-
+from db.handle import Database
 from db.queries import insert_dossier_sql, new_id, staging
 from db.queries.rows import dicts, first
 

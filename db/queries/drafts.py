@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlite_utils import Database
+from db.handle import Database
 
 Row = dict[str, Any]
 

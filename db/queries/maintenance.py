@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlite_utils import Database
+from db.handle import Database
 
 
 def table_counts(db: Database, tables: Iterable[str]) -> dict[str, int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlite_utils import Database
+from db.handle import Database
 
 Row = dict[str, Any]
 _COLUMNS = "id, kind, name, headers, signature, updated_at"

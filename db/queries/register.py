@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
+from db.handle import Database
 from db.queries.rows import dicts
 
 # Sort keys the register offers, each backed by an index but the appointment (a scan since m0006: see ``page``);

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlite_utils import Database
-
+from db.handle import Database
 from db.queries import new_id
 
 Row = dict[str, Any]

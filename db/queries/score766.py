@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
+from db.handle import Database
 from db.queries.rows import dicts
 from db.queries.statistics import (
     GRANTED,

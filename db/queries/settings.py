@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlite_utils import Database
+from db.handle import Database
 
 
 def read_all(db: Database) -> dict[str, str]:

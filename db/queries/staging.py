@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlite_utils import Database
-
 from db import audit
 from db.errors import StorageError, StorageProblem, main_file, writing
+from db.handle import Database
 from db.queries import bulk, papers
 from db.queries import transfer as queries
 

@@ -27,8 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
+from db.handle import Database
 from db.queries.register import BOUNDARY_TERM
 from db.queries.rows import dicts
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlite_utils import Database
-
+from db.handle import Database
 from db.queries import new_id
 
 Row = dict[str, Any]

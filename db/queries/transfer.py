@@ -11,9 +11,8 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast
 
-from sqlite_utils import Database
-
 from db import audit
+from db.handle import Database
 from db.queries import insert_dossier_sql, new_id
 from db.queries.bulk import executemany, next_id
 from db.queries.rows import dicts

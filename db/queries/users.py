@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
+from db.handle import Database
 from db.queries import new_id
 from db.queries.rows import dicts, first
 

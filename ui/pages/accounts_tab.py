@@ -96,7 +96,7 @@ class AccountsTab(QWidget):
         self.enable_buttons()
 
     def enable_buttons(self) -> None:
-        allowed = gate(self.context.db, Permission.ACCOUNTS, self.add_button, self.edit_button, self.reset_button,
+        allowed = gate(self.context.session, Permission.ACCOUNTS, self.add_button, self.edit_button, self.reset_button,
                        self.single_user)
         for button in (self.edit_button, self.reset_button):
             button.setEnabled(allowed and self.current() is not None)

@@ -115,7 +115,7 @@ class BackupsTab(QWidget):
         self.enable_buttons()
 
     def enable_buttons(self) -> None:
-        allowed = gate(self.context.db, Permission.SETTINGS, self.choose_button, self.backup_button,
+        allowed = gate(self.context.session, Permission.SETTINGS, self.choose_button, self.backup_button,
                        self.restore_button)
         self.restore_button.setEnabled(allowed and self.current() is not None)
 

@@ -182,10 +182,10 @@ class CataloguePage(Page):
         self.checklist_title.setText(_("Thành phần hồ sơ của thủ tục {code} — {name}:").format(
             code=entry.code, name=entry.name) if entry else _("Chọn một thủ tục để xem thành phần hồ sơ."))
         self.checklist_edit.setPlainText(documents_text(self.context.catalogue.checklist(code)) if code else "")
-        allowed = gate(self.context.db, Permission.CATALOGUE, self.save_checklist_button)
+        allowed = gate(self.context.session, Permission.CATALOGUE, self.save_checklist_button)
         self.checklist_edit.setReadOnly(not allowed or code is None)
         self.checklist_message.setText("")
-        gate(self.context.db, Permission.CATALOGUE, self.save_fee_button)
+        gate(self.context.session, Permission.CATALOGUE, self.save_fee_button)
         self.fee_amount.setText(formatting.number(entry.fee_amount) if entry and entry.fee_amount is not None
                                 else "")
         self.fee_amount.setToolTip(_("Danh mục ghi: {fee}").format(fee=entry.fee) if entry and entry.fee else "")

@@ -231,7 +231,7 @@ class SettingsPage(Page):
             edit.setTime(_to_qtime(getattr(current.office_hours, key)))
         self.saturday.setChecked(current.office_hours.saturday_morning)
         self.errors.show({})
-        gate(self.context.db, Permission.SETTINGS, self.save_button, self.pin_button)
+        gate(self.context.session, Permission.SETTINGS, self.save_button, self.pin_button)
 
     def current_values(self) -> UnitSettings:
         hours = OfficeHours(

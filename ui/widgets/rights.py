@@ -6,7 +6,6 @@ Only a courtesy: the services check the same permission (``sessions.require``) w
 from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
-from sqlite_utils import Database
 
 from cchc_desktop.domain.users import Permission
 from cchc_desktop.services import sessions
@@ -14,14 +13,14 @@ from cchc_desktop.services import sessions
 OWN_TIP = "ownToolTip"  # the tooltip a control has when allowed
 
 
-def why_not(db: Database, permission: Permission) -> str:
-    """Empty when the current session may; else the sentence a disabled control shows."""
-    return sessions.missing_right(sessions.current(db), permission)
+def why_not(session: sessions.Session, permission: Permission) -> str:
+    """Empty when ``session`` may; else the sentence a disabled control shows."""
+    return sessions.missing_right(session, permission)
 
 
-def gate(db: Database, permission: Permission, *widgets: QWidget) -> bool:
-    """Enable ``widgets`` when the session may, disable them with the reason as tooltip otherwise."""
-    reason = why_not(db, permission)
+def gate(session: sessions.Session, permission: Permission, *widgets: QWidget) -> bool:
+    """Enable ``widgets`` when ``session`` (the window's) may, disable them with the reason as tooltip otherwise."""
+    reason = why_not(session, permission)
     for widget in widgets:
         if widget.property(OWN_TIP) is None:
             widget.setProperty(OWN_TIP, widget.toolTip())
