@@ -48,12 +48,12 @@ def _storage_message(exc: StorageError) -> str:
             "cơ sở dữ liệu mới, hoặc khôi phục từ bản sao lưu."
         ),
         StorageProblem.NOT_OURS: _(
-            "Tệp {path} là cơ sở dữ liệu SQLite nhưng không phải của CCHC Desktop. Hãy chọn tệp khác. "
-            "Tệp này không bị thay đổi."
+            "Cơ sở dữ liệu {path} không phải của CCHC Desktop (nó có bảng của chương trình khác). Hãy chọn cơ sở dữ "
+            "liệu khác. Dữ liệu không bị thay đổi."
         ),
         StorageProblem.TOO_NEW: _(
             "Cơ sở dữ liệu {path} được tạo bởi phiên bản CCHC Desktop mới hơn phiên bản này. "
-            "Hãy cập nhật phần mềm lên phiên bản mới nhất. Tệp này không bị thay đổi."
+            "Hãy cập nhật phần mềm lên phiên bản mới nhất. Dữ liệu không bị thay đổi."
         ),
         StorageProblem.READ_ONLY: _(
             "Không thể ghi vào cơ sở dữ liệu {path} (tệp hoặc thư mục chỉ cho phép đọc). Hãy cấp quyền ghi "

@@ -345,6 +345,7 @@ def test_a_database_of_a_newer_version_is_refused_untouched(pg_db: str) -> None:
         assert caught.value.problem is StorageProblem.TOO_NEW
         assert user_message(caught.value).startswith(f"Cơ sở dữ liệu {pgm.where(conn)} được tạo bởi phiên bản CCHC"
                                                      " Desktop mới hơn phiên bản này. Hãy cập nhật phần mềm")
+        assert "Tệp" not in user_message(caught.value)  # (a server's database is no file)
         assert conn.execute("SELECT * FROM schema_migration ORDER BY version").fetchall() == before
 
 
@@ -354,6 +355,9 @@ def test_a_database_of_another_program_is_refused_untouched(pg_empty: str) -> No
         with pytest.raises(StorageError) as caught:
             pgm.migrate(conn)
         assert caught.value.problem is StorageProblem.NOT_OURS
+        said = user_message(caught.value)
+        assert said.startswith(f"Cơ sở dữ liệu {pgm.where(conn)} không phải của CCHC Desktop")
+        assert "SQLite" not in said and "Tệp" not in said
         assert conn.execute("SELECT to_regclass('schema_migration')").fetchone() == (None,)
 
 
