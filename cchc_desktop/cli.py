@@ -160,6 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--as-owner", action="store_true",
                          help=_("cơ sở dữ liệu trên máy chủ PostgreSQL (--db postgresql://…): nâng cấp bằng tài khoản "
                                 "chủ sở hữu (mật khẩu trong tệp pgpass hoặc tệp dịch vụ, không trong chuỗi kết nối)"))
+    migrate.add_argument("--grant-desk", action="append", default=[], metavar="TÀI_KHOẢN",
+                         help=_("với --as-owner: sau khi nâng cấp, cấp cho tài khoản PostgreSQL của một quầy (đã tạo "
+                                "bằng CREATE ROLE … LOGIN) quyền đọc, ghi dữ liệu nhưng không sửa cấu trúc; lặp lại "
+                                "cho mỗi quầy"))
     migrate.set_defaults(handler=_cmd_migrate)
 
     check = commands.add_parser("check", parents=[common], help=_("kiểm tra tính toàn vẹn của cơ sở dữ liệu"),
@@ -1063,11 +1067,13 @@ def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
         if not args.as_owner:
             raise CchcError(_("Cơ sở dữ liệu trên máy chủ PostgreSQL chỉ được nâng cấp bằng tài khoản chủ sở hữu: "
                               "chạy «cchc migrate --as-owner» với tài khoản đó."))
-        pg_before, pg_after = database.migrate_postgresql(target, apply=not args.list)
+        if args.list and args.grant_desk:
+            raise CchcError(_("--grant-desk cấp quyền sau khi nâng cấp: không dùng cùng --list."))
+        pg_before, pg_after = database.migrate_postgresql(target, apply=not args.list, desks=args.grant_desk)
         applied, pending, version = pg_before.applied, pg_before.pending, pg_after.version
-    elif args.as_owner:
-        raise CchcError(_("--as-owner chỉ dùng cho cơ sở dữ liệu trên máy chủ PostgreSQL (--db postgresql://…); "
-                          "tệp SQLite được nâng cấp bằng «cchc migrate»."))
+    elif args.as_owner or args.grant_desk:
+        raise CchcError(_("--as-owner và --grant-desk chỉ dùng cho cơ sở dữ liệu trên máy chủ PostgreSQL "
+                          "(--db postgresql://…); tệp SQLite được nâng cấp bằng «cchc migrate»."))
     else:
         before, after = (database.migration_status(db_path), None) if args.list else database.migrate(db_path)
         applied, pending, version = before.applied, before.pending, (after or before).version
@@ -1082,6 +1088,8 @@ def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
     else:
         _out(_("Đã nâng cấp cơ sở dữ liệu lên phiên bản {version}: {names}.").format(
             version=version, names=", ".join(pending)))
+    for desk in args.grant_desk:
+        _out(_("Đã cấp quyền của quầy cho tài khoản «{desk}».").format(desk=desk))
     return EXIT_OK
 
 

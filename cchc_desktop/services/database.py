@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cchc_desktop.errors import CchcError
 from cchc_desktop.i18n import _
 from db import audit
 from db.connection import SchemaState, integrity_problems, open_db, schema_state, storage_errors
@@ -61,17 +62,26 @@ def migrate(path: Path) -> tuple[SchemaState, SchemaState]:
         db.close()
 
 
-def migrate_postgresql(url: str, *, apply: bool = True) -> tuple[PgSchemaState, PgSchemaState]:
+def migrate_postgresql(url: str, *, apply: bool = True, desks: Sequence[str] = ()) -> tuple[PgSchemaState,
+                                                                                           PgSchemaState]:
     """Issue 22: the PostgreSQL database ``url`` names, migrated by its owner (StorageError NOT_OWNER for any other
     role, PASSWORD_IN_URL, UNREACHABLE, REFUSED...: db/pg/connect.py); the state before and after. The desks' rights
-    on what the migrations add are granted in the same transactions. psycopg is loaded here, not before."""
+    on what the migrations add are granted in the same transactions; ``desks`` (existing roles) are then given a
+    desk's rights (db/pg/roles.py; a role that could change the schema is refused: CchcError). psycopg is loaded
+    here, not before."""
     from db.pg import connect as pg_connect
     from db.pg import migrations as pgm
+    from db.pg import roles
 
     with pg_connect.connect(url, role="owner", autocommit=True) as conn:
         before = pgm.schema_state(conn)
         if apply:
             pgm.migrate(conn)
+        for desk in desks:
+            try:
+                roles.grant_desk(conn, desk)
+            except ValueError as exc:  # (said in Vietnamese by grant_desk: no such role, or one too mighty)
+                raise CchcError(str(exc)) from exc
         return before, pgm.schema_state(conn)
 
 

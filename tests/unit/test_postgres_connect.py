@@ -267,8 +267,38 @@ def test_the_command_line_migrates_postgresql_only_as_the_owner(server: Owned, t
                                                        " tài khoản đó.\n")
     on_a_file = cchc("migrate", "--as-owner", "--db", str(tmp_path / "cchc.sqlite3"))
     assert on_a_file.returncode == 1
-    assert on_a_file.stderr.startswith("Lỗi: --as-owner chỉ dùng cho cơ sở dữ liệu trên máy chủ PostgreSQL")
+    assert on_a_file.stderr.startswith("Lỗi: --as-owner và --grant-desk chỉ dùng cho cơ sở dữ liệu trên máy chủ "
+                                      "PostgreSQL")
     assert not (tmp_path / "cchc.sqlite3").exists()
+
+
+def test_the_owner_grants_a_desk_from_the_command_line(postgres_cluster: postgres.Cluster) -> None:
+    """``cchc migrate --as-owner --grant-desk QUẦY``: the desk's role, made by the server's administrator, can then
+    connect and register, and still not change the schema; a role that does not exist, or the owner itself, is
+    refused in Vietnamese; --grant-desk needs a server and no --list."""
+    owned = make_owned(postgres_cluster, migrate=False)  # (its desk role exists, granted nothing yet)
+    target = url(owned, user=owned.owner)
+    refused_before = cchc("migrate", "--db", url(owned, user=owned.desk), "--as-owner")
+    assert refused_before.returncode == 1
+    done = cchc("migrate", "--as-owner", "--grant-desk", owned.desk, "--db", target)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith(f"Đã cấp quyền của quầy cho tài khoản «{owned.desk}».\n")
+    with connect(url(owned), autocommit=True) as desk:  # (role="desk": the schema checked current)
+        desk.execute("INSERT INTO setting (key, value) VALUES ('quầy.thử', 'có')")
+        assert desk.execute("SELECT value FROM setting WHERE key = 'quầy.thử'").fetchone() == ("có",)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            desk.execute("CREATE TABLE mine (id integer)")
+    missing = cchc("migrate", "--as-owner", "--grant-desk", "khong_co", "--db", target)
+    assert (missing.returncode, missing.stderr) == (1, "Lỗi: Không có tài khoản PostgreSQL «khong_co»: quản trị viên "
+                                                       "máy chủ cần tạo nó trước (CREATE ROLE … LOGIN).\n")
+    mighty = cchc("migrate", "--as-owner", "--grant-desk", owned.owner, "--db", target)
+    assert mighty.returncode == 1 and "là siêu người dùng hoặc là (thành viên của) chủ sở hữu" in mighty.stderr
+    listed = cchc("migrate", "--as-owner", "--list", "--grant-desk", owned.desk, "--db", target)
+    assert (listed.returncode, listed.stderr) == (1, "Lỗi: --grant-desk cấp quyền sau khi nâng cấp: không dùng cùng "
+                                                     "--list.\n")
+    on_a_file = cchc("migrate", "--grant-desk", owned.desk, "--db", str(ROOT / "khong-co.sqlite3"))
+    assert on_a_file.returncode == 1 and "--grant-desk chỉ dùng cho cơ sở dữ liệu trên máy chủ" in on_a_file.stderr
+    assert not (ROOT / "khong-co.sqlite3").exists()
 
 
 def test_the_command_line_repeats_no_password(server: Owned) -> None:
