@@ -25,7 +25,7 @@ from cchc_desktop import __version__
 from cchc_desktop.errors import CchcError, StorageError, ValidationError, user_message
 from cchc_desktop.i18n import _, set_language
 from cchc_desktop.logs import LEVELS, setup_logging
-from cchc_desktop.paths import is_postgresql, resolve_db_path
+from cchc_desktop.paths import given_db, is_postgresql, resolve_db_path
 from cchc_desktop.progress import TerminalLine
 from db.errors import classify, from_environment
 
@@ -1062,7 +1062,7 @@ def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
 def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.services import database
 
-    target = str(getattr(args, "db", None) or os.environ.get("CCHC_DB") or "")  # a URL, not folded into a Path
+    target = given_db(getattr(args, "db", None))
     if is_postgresql(target):
         if not args.as_owner:
             raise CchcError(_("Cơ sở dữ liệu trên máy chủ PostgreSQL chỉ được nâng cấp bằng tài khoản chủ sở hữu: "
@@ -1124,7 +1124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     global _signed_in_as
     _signed_in_as = getattr(args, "user", None)
     handler: Callable[[argparse.Namespace, Path], int] = args.handler
-    target = str(getattr(args, "db", None) or os.environ.get("CCHC_DB") or "")  # (as given: a Path folds «//»)
+    target = given_db(getattr(args, "db", None))
     if handler is not _cmd_migrate and is_postgresql(target):  # never echoed nor logged: it may hold a password
         print(_("Lỗi: Lệnh «cchc {command}» chưa làm việc được với cơ sở dữ liệu trên máy chủ PostgreSQL; hiện chỉ có "
                 "«cchc migrate --as-owner».").format(command=args.command), file=sys.stderr)

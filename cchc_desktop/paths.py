@@ -24,14 +24,16 @@ def default_db_path() -> Path:
     return data_dir() / DB_FILENAME
 
 
+def given_db(explicit: str | os.PathLike[str] | None = None) -> str:
+    """The database named as given: the explicit one, else $CCHC_DB, else "" (a server's URL kept as typed: a
+    Path would fold its «//»)."""
+    return str(explicit or os.environ.get("CCHC_DB") or "")
+
+
 def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The database file to use: the explicit path, else $CCHC_DB, else the data folder's."""
-    if explicit:
-        return Path(explicit).expanduser()
-    from_env = os.environ.get("CCHC_DB")
-    if from_env:
-        return Path(from_env).expanduser()
-    return default_db_path()
+    given = given_db(explicit)
+    return Path(given).expanduser() if given else default_db_path()
 
 
 def is_postgresql(target: str) -> bool:

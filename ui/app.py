@@ -24,7 +24,7 @@ from cchc_desktop import APP_ID, APP_NAME, __version__
 from cchc_desktop.errors import StorageError, classify, from_environment, user_message
 from cchc_desktop.i18n import _, current_language, set_language
 from cchc_desktop.logs import LEVELS, log_tail, setup_logging
-from cchc_desktop.paths import is_postgresql, resolve_db_path
+from cchc_desktop.paths import given_db, is_postgresql, resolve_db_path
 from cchc_desktop.progress import Cancelled
 
 if TYPE_CHECKING:
@@ -188,7 +188,7 @@ def _start(argv: Sequence[str] | None) -> int:
     if interactive:
         install_excepthook()
 
-    if is_postgresql(str(args.db or os.environ.get("CCHC_DB") or "")):  # (never echoed: it may hold a password)
+    if is_postgresql(given_db(args.db)):  # (never echoed: it may hold a password)
         text = _("Chương trình chưa làm việc được với cơ sở dữ liệu trên máy chủ PostgreSQL; hãy mở một tệp cơ sở "
                  "dữ liệu (SQLite) trên máy này.")
         if interactive:
