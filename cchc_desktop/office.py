@@ -24,6 +24,7 @@ from cchc_desktop.services import sessions
 from db.connection import open_db, open_reader, schema_state
 from db.errors import writing
 from db.handle import Database
+from db.home import is_server
 
 if TYPE_CHECKING:
     from cchc_desktop.services.accounts import AccountService
@@ -66,17 +67,30 @@ LOCAL_ADMIN_REFUSED = _(
     "và tài khoản máy giữ tệp dữ liệu.")
 
 
+ON_SERVER_REFUSED = _(
+    "Việc này làm trên tệp cơ sở dữ liệu của máy, chưa làm được với cơ sở dữ liệu trên máy chủ PostgreSQL.")
+
+
 class Office:
     """One open database with its session, clock and services. A service is built the first time it is asked
     for and kept: the office's pages and commands share it (and a test sets the clock once, here)."""
 
-    def __init__(self, db: Database, db_path: Path, *, clock: Clock = datetime.now) -> None:
+    def __init__(self, db: Database, db_path: Path | str, *, clock: Clock = datetime.now) -> None:
         self.db = db
-        self.db_path = Path(db_path)
+        # The file, or the server's connection string (never shown nor logged: it names the account).
+        self.location: Path | str = db_path if is_server(db_path) else Path(db_path)
         self.clock = clock
         self._local = threading.local()
         self._readers: list[Database] = []
         self._readers_lock = threading.Lock()
+
+    @property
+    def db_path(self) -> Path:
+        """The database's file: what works on files (backups, attachments beside the file) asks for it. On a
+        PostgreSQL server there is none: that work is refused in Vietnamese."""
+        if isinstance(self.location, Path):
+            return self.location
+        raise CchcError(ON_SERVER_REFUSED)
 
     def now(self) -> datetime:
         """The office's time, which every service reads: setting ``clock`` (a test's fixed day) moves them all."""
@@ -112,7 +126,7 @@ class Office:
         work off the window's thread reads through (the dashboard's figures); closed with the office."""
         db: Database | None = getattr(self._local, "reader", None)
         if db is None:
-            db = open_reader(self.db_path)
+            db = open_reader(self.location)
             self._local.reader = db
             with self._readers_lock:
                 self._readers.append(db)
@@ -123,7 +137,7 @@ class Office:
         """The same file, session and clock through a connection of the calling thread, closed at the end: what long
         work that writes off the window's thread (an import) runs on. Its writes wait for the window's and the
         window's for its (``BEGIN IMMEDIATE``, the busy timeout); it sees what the window committed."""
-        other = Office(open_db(self.db_path, migrate=False, create=False), self.db_path, clock=self.now)
+        other = Office(open_db(self.location, migrate=False, create=False), self.location, clock=self.now)
         try:
             sessions.begin(other.db, self.session)
             yield other
@@ -336,7 +350,7 @@ def consolidation(*, clock: Clock = datetime.now) -> ConsolidationService:
     return ConsolidationService(clock=clock)
 
 
-def open_office(path: Path, *, user: str | None = None, password: str | Callable[[], str] | None = None,
+def open_office(path: Path | str, *, user: str | None = None, password: str | Callable[[], str] | None = None,
                 clock: Clock = datetime.now, create: bool = True) -> Office:
     """Open (creating and migrating when needed) the database at ``path`` as an office, and begin its session:
     ``user``'s, after checking the password (a callable is asked only once the file has opened), else local

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from db.home import data_dir
+from db.home import data_dir, is_server
 
 __all__ = ["DB_FILENAME", "data_dir", "default_db_path", "is_postgresql", "log_dir", "resolve_db_path"]
 
@@ -36,8 +36,7 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(given).expanduser() if given else default_db_path()
 
 
-def is_postgresql(target: str) -> bool:
+def is_postgresql(target: str | os.PathLike[str]) -> bool:
     """True when ``target`` names a database on a PostgreSQL server (``postgresql://…``, ``postgres://…``, libpq's
-    ``service=…``), not a file (issue 22: only ``cchc migrate --as-owner`` works on one yet)."""
-    text = target.strip()
-    return text.lower().startswith(("postgresql://", "postgres://")) or text.startswith("service=")
+    ``service=…``), not a file."""
+    return is_server(target)

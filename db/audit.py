@@ -329,7 +329,7 @@ def log_inserts(db: Database, table: str, first_id: int) -> int:
     at = datetime.now().isoformat(timespec="seconds")
     first_prev = _last_hash(conn)
     row_json = _row_json(table, _columns(conn, table), table)
-    rows = conn.execute(f"SELECT id, {row_json} FROM [{table}] WHERE id >= ? ORDER BY id", [first_id])
+    rows = conn.execute(f"SELECT id, {row_json} FROM \"{table}\" WHERE id >= ? ORDER BY id", [first_id])
 
     key = _keys.get(db)
 
@@ -352,7 +352,7 @@ def rows_digest(conn: sqlite3.Connection, table: str, first_id: int, last_id: in
     digest = hashlib.sha256()
     count = 0
     row_json = _row_json(table, _columns(conn, table), table)
-    for (text,) in conn.execute(f"SELECT {row_json} FROM [{table}] WHERE id BETWEEN ? AND ? ORDER BY id",
+    for (text,) in conn.execute(f"SELECT {row_json} FROM \"{table}\" WHERE id BETWEEN ? AND ? ORDER BY id",
                                 [first_id, last_id]):
         digest.update(text.encode("utf-8"))
         digest.update(b"\n")
@@ -366,7 +366,7 @@ def log_bulk_insert(db: Database, table: str, first_id: int) -> int:
     the rows as the insert trigger writes them, which the replay of the trail recomputes, instead of an entry
     each (18 µs a row). Nothing when the caller itself is suspended (demo data) or there is no row."""
     actor, conn = actor_of(db), db.conn
-    last_id = conn.execute(f"SELECT max(id) FROM [{table}]").fetchone()[0]
+    last_id = conn.execute(f"SELECT max(id) FROM \"{table}\"").fetchone()[0]
     if not actor.enabled or last_id is None or last_id < first_id:
         return 0
     count, digest = rows_digest(conn, table, first_id, last_id)
@@ -395,7 +395,7 @@ def bulk_marks(db: Database, tables: Iterable[str], *, rewritten: bool = False) 
     replay of the trail (``replay_problems``) knows which rows it cannot vouch for: the last id of each table."""
     conn = db.conn
     present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    last = {table: conn.execute(f"SELECT coalesce(max(id), 0) FROM [{table}]").fetchone()[0]
+    last = {table: conn.execute(f"SELECT coalesce(max(id), 0) FROM \"{table}\"").fetchone()[0]
             for table in tables if table in present and "id" in _columns(conn, table)}
     return {REWRITTEN if rewritten else UNLOGGED: last}
 
@@ -456,7 +456,7 @@ def _replay_table(conn: sqlite3.Connection, table: str, columns: list[str], mark
 
     def flush(batch: dict[int, tuple[bool, dict[str, object], tuple[int, str]]]) -> None:
         rows = dict(conn.execute(
-            f"SELECT id, {_row_json(table, columns, table)} FROM [{table}] WHERE id IN (SELECT value FROM"
+            f"SELECT id, {_row_json(table, columns, table)} FROM \"{table}\" WHERE id IN (SELECT value FROM"
             " json_each(?))", [json.dumps(list(batch))]).fetchall())
         for record_id, (exists, fields, last) in batch.items():
             now = rows.get(record_id)
@@ -511,7 +511,7 @@ def _replay_table(conn: sqlite3.Connection, table: str, columns: list[str], mark
         if rows_digest(conn, table, first_id, last_id) != (int(data[BULK_COUNT]), data[BULK_DIGEST]):
             found.append(ReplayProblem(table, first_id, "range", last_entry=(entry_id, at), last_record_id=last_id))
     added = conn.execute(
-        f"SELECT id FROM [{table}] t WHERE id > ? AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.table_name = ?"
+        f"SELECT id FROM \"{table}\" t WHERE id > ? AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.table_name = ?"
         " AND a.record_id = t.id AND a.action = 'insert') ORDER BY id", [unlogged_up_to, table])
     for (record_id,) in added:
         if len(found) >= limit:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 from db import audit, keys, live
 from db.errors import StorageError, StorageProblem, classify, writing
 from db.handle import Database
+from db.home import is_server
 from db.migrations import MIGRATIONS_TABLE, REWRITES, SET_NAME, UNLOGGED_BEFORE, known_names, program_migrations
 from db.queries import staging
 
@@ -264,7 +265,14 @@ def open_db(
 
     Raises StorageError when the file is not SQLite, not ours, made by a newer version, read-only,
     locked, corrupt, or when a migration fails (the file is then as before, with a backup beside it).
+
+    A PostgreSQL server's connection string opens that database as a desk (db/pg/handle.py): it is never
+    created nor migrated from here (``cchc migrate --as-owner`` does that, with the owner's role).
     """
+    if is_server(path):
+        from db.pg.handle import open_pg
+
+        return open_pg(os.fspath(path))
     path = Path(path)
     if busy_timeout_ms is None:
         busy_timeout_ms = int(os.environ.get("CCHC_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS))
@@ -317,7 +325,12 @@ READER_MMAP_BYTES = 2_000_000_000  # the whole file of a large register (SQLite 
 def open_reader(path: Path | str, *, busy_timeout_ms: int | None = None) -> Database:
     """A read-only connection to an existing, migrated database, usable from another thread than the one that
     opened it (one thread at a time): for figures computed off the window's thread. It cannot write (the file is
-    opened ``mode=ro`` and ``query_only``); it sees what was committed."""
+    opened ``mode=ro`` and ``query_only``); it sees what was committed. On a PostgreSQL server: a desk's
+    connection of its own, its transactions read-only."""
+    if is_server(path):
+        from db.pg.handle import open_pg
+
+        return open_pg(os.fspath(path), read_only=True)
     path = Path(path)
     if busy_timeout_ms is None:
         busy_timeout_ms = int(os.environ.get("CCHC_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS))

@@ -138,6 +138,10 @@ def writing(db: Database) -> Iterator[None]:
     error), its environment errors said as StorageErrors once it is rolled back. Inside another transaction it
     is a savepoint of it. A lock held too long by an import of this program is said as such (IMPORTING), not as
     another program's."""
+    if db.dialect != "sqlite":  # a server: its transactions wait for each other's row locks (db/pg/handle.py)
+        with db.atomic():
+            yield
+        return
     conn = db.conn
     try:
         with storage_errors_of(conn):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -42,11 +42,22 @@ def first_keyword(sql: str) -> str:
 
 
 class Database:
-    """The open database. ``conn`` is the sqlite3 connection (default transaction handling)."""
+    """The open database. ``conn`` is the sqlite3 connection (default transaction handling). ``dialect`` names the
+    engine for the few statements written twice (db/pg/handle.py is the server's handle)."""
+
+    dialect = "sqlite"
 
     def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self.conn.execute("PRAGMA recursive_triggers = on")
+        self._conn = conn
+        conn.execute("PRAGMA recursive_triggers = on")
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self._conn
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._conn.in_transaction
 
     def execute(self, sql: str, parameters: Parameters = None) -> sqlite3.Cursor:
         """Run one statement and return its cursor; a write outside a transaction is committed at once."""
@@ -63,6 +74,14 @@ class Database:
             conn.execute("COMMIT")
         return cursor
 
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any] | dict[str, Any]]) -> int:
+        """Run one statement for each of ``rows``; how many rows it changed. Outside a transaction, all of it is
+        committed at once or none of it."""
+        if self.in_transaction:
+            return self.conn.executemany(sql, rows).rowcount
+        with self.atomic():
+            return self.conn.executemany(sql, rows).rowcount
+
     def query(self, sql: str, params: Parameters = None) -> Iterator[dict[str, Any]]:
         """The rows of a statement that returns rows, as dictionaries by column name (read as they are iterated).
         A statement without rows, or with two columns of one name, is refused (ValueError)."""
@@ -76,6 +95,10 @@ class Database:
 
     def table_names(self) -> list[str]:
         return [row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+
+    def columns(self, table: str) -> list[str]:
+        """The names of ``table``'s columns in order (none when there is no such table)."""
+        return [row[1] for row in self.conn.execute(f'PRAGMA table_info("{table}")')]
 
     @contextmanager
     def atomic(self) -> Iterator[Database]:

@@ -165,7 +165,8 @@ def m0011_history_append_only(db: Database) -> None:
     """The dossiers' events append-only (and audited, by the generated triggers); the database's own id, which
     the anchors of its audit trail kept outside the file name (backup manifests, the seal file, reports)."""
     run_sql_file(db, "0011_history_append_only.sql")
-    db.execute("INSERT OR IGNORE INTO setting (key, value) VALUES ('audit.database_id', ?)", [uuid.uuid4().hex])
+    db.execute("INSERT INTO setting (key, value) VALUES ('audit.database_id', ?) ON CONFLICT DO NOTHING",
+               [uuid.uuid4().hex])
 
 
 @migration("m0012_papers_2025")

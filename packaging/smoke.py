@@ -154,17 +154,15 @@ def make_old_database(path: Path) -> None:
     """A database as an earlier version left it: its migrations up to :data:`OLD_STOP_BEFORE`, the unit's name and
     a demo's dossiers (needs the project's packages: run by the build's Python)."""
     _this_repository()
-    from sqlite_utils import Database
-
     from cchc_desktop.services.demo import generate_demo
     from db import migrations
+    from db.handle import Database
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    old = Database(path)
+    old = Database(sqlite3.connect(path))
     migrations.MIGRATIONS.apply(old, stop_before=OLD_STOP_BEFORE)
     generate_demo(old, dossiers=OLD_DOSSIERS, seed=3)
     old.execute("INSERT OR REPLACE INTO setting (key, value) VALUES ('unit.name', ?)", [OLD_UNIT])
-    old.conn.commit()
     old.close()
 
 

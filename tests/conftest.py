@@ -92,9 +92,30 @@ def db_path(template_db: Path, tmp_path: Path) -> Path:
     return _copy(template_db, tmp_path / "cchc.sqlite3")
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked ``backends`` that uses ``db`` runs twice: on a SQLite file and on a PostgreSQL database."""
+    if metafunc.definition.get_closest_marker("backends") and "db" in metafunc.fixturenames:
+        metafunc.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+                             indirect=True)
+
+
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = open_db(db_path)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The engine the test's ``db`` is on (SQLite unless the test is marked ``backends``)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def db_location(db_path: Path, backend: str, request: pytest.FixtureRequest) -> Path | str:
+    """Where the test's ``db`` is: its file, or its PostgreSQL database's URL (what another process opens)."""
+    return str(request.getfixturevalue("pg_url")) if backend == "postgresql" else db_path
+
+
+@pytest.fixture
+def db(db_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A migrated, empty database: a file, or (``backend``) a new database on the session's PostgreSQL cluster,
+    opened as the program opens one for a desk."""
+    database = open_db(request.getfixturevalue("pg_url") if backend == "postgresql" else db_path)
     yield database
     database.close()
 
@@ -172,6 +193,13 @@ def pg_template(postgres_cluster: postgres.Cluster) -> str:
 def pg_db(postgres_cluster: postgres.Cluster, pg_template: str) -> str:
     """The connection string of a new database copied from the migrated template."""
     return _create_database(postgres_cluster, pg_template)
+
+
+@pytest.fixture
+def pg_url(postgres_cluster: postgres.Cluster, pg_template: str) -> str:
+    """A new database copied from the migrated template, as the URL the program's ``--db`` takes."""
+    conninfo = _create_database(postgres_cluster, pg_template)
+    return postgres_cluster.url(conninfo.rsplit("dbname=", 1)[1])
 
 
 @pytest.fixture(scope="module")

@@ -94,6 +94,10 @@ class Cluster:
     def conninfo(self, dbname: str = "postgres", user: str = SUPERUSER) -> str:
         return f"host={self.socket_dir} port={PORT} user={user} dbname={dbname}"
 
+    def url(self, dbname: str = "postgres", user: str = SUPERUSER) -> str:
+        """The same as a URL, which the program's ``--db`` takes (its socket folder as the ``host`` parameter)."""
+        return f"postgresql:///{dbname}?host={self.socket_dir}&port={PORT}&user={user}"
+
     def postmaster_pid(self) -> int:
         return int((self.data / "postmaster.pid").read_text().split()[0])
 
@@ -180,6 +184,9 @@ class Owned:
 
     def conninfo(self, user: str) -> str:
         return self.cluster.conninfo(self.dbname, user=user)
+
+    def url(self, user: str) -> str:
+        return self.cluster.url(self.dbname, user=user)
 
 
 def make_owned(cluster: Cluster, *, migrate: bool = True, grant: bool = True, desk: str | None = None) -> Owned:

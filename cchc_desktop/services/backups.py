@@ -358,7 +358,7 @@ class BackupService:
             try:
                 entry_actor = actor or audit.actor_of(current)
                 if entry_actor.user_id is not None and not staged.execute(
-                        "SELECT 1 FROM user WHERE id = ?", [entry_actor.user_id]).fetchone():
+                        "SELECT 1 FROM \"user\" WHERE id = ?", [entry_actor.user_id]).fetchone():
                     entry_actor = audit.AuditActor(entry_actor.name, None)  # no such account in the copy
                 after: dict[str, object] = {
                     "khôi phục từ bản sao": str(source.absolute()),

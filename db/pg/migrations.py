@@ -144,6 +144,9 @@ def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIO
             if state.unknown:
                 raise StorageError(StorageProblem.TOO_NEW, where(conn), ", ".join(state.unknown))
             if not state.pending:
+                from db.pg import functions
+
+                functions.install(conn)  # (the program's functions, after the schema they name)
                 return done
             migration = next(m for m in migrations if m.name == state.pending[0])
             if migration.version <= state.version:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from db.handle import Database
 
 
-def new_id(cursor: sqlite3.Cursor) -> int:
-    """The id of the row an INSERT just made (``lastrowid``, which sqlite3 types ``int | None``)."""
-    rowid = cursor.lastrowid
-    if rowid is None:  # only before any INSERT on the cursor: a bug
-        raise RuntimeError("no row was inserted")
-    return rowid
+def inserted_id(db: Database, sql: str, parameters: Sequence[Any] | dict[str, Any]) -> int:
+    """Run the INSERT ``sql`` of one row and return its id (SQLite's ``lastrowid``, a server's ``RETURNING id``)."""
+    if db.dialect == "sqlite":
+        rowid = db.execute(sql, parameters).lastrowid
+        if rowid is None:  # only before any INSERT on the cursor: a bug
+            raise RuntimeError("no row was inserted")
+        return int(rowid)
+    return int(db.execute(f"{sql} RETURNING id", parameters).fetchone()[0])
 
 
 def insert_dossier_sql(columns: Sequence[str], *, named: bool = False) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from db.handle import Database
-from db.queries import new_id
+from db.queries import inserted_id
 from db.queries.rows import dicts
 
 Row = dict[str, Any]
@@ -19,7 +19,7 @@ def of_dossier(db: Database, dossier_id: int) -> list[Row]:
     """The dossier's files: the documents' in the documents' order, then the result's; each in the order added."""
     return dicts(db.execute(
         f"SELECT {_COLUMNS}, doc.name AS document_name, u.full_name AS added_by_name FROM attachment a"
-        " LEFT JOIN dossier_document doc ON doc.id = a.document LEFT JOIN user u ON u.id = a.added_by"
+        " LEFT JOIN dossier_document doc ON doc.id = a.document LEFT JOIN \"user\" u ON u.id = a.added_by"
         " WHERE a.dossier_id = ? ORDER BY a.document IS NULL, a.document, a.id", [dossier_id]))
 
 
@@ -34,9 +34,10 @@ def exists(db: Database, dossier_id: int, document: int | None, sha256: str) -> 
 
 
 def insert(db: Database, values: Mapping[str, object]) -> int:
-    return new_id(db.execute(
+    return inserted_id(
+        db,
         "INSERT INTO attachment (dossier_id, document, sha256, size, media, name, added_at, added_by)"
-        " VALUES (:dossier_id, :document, :sha256, :size, :media, :name, :added_at, :added_by)", dict(values)))
+        " VALUES (:dossier_id, :document, :sha256, :size, :media, :name, :added_at, :added_by)", dict(values))
 
 
 def delete(db: Database, attachment_id: int) -> None:

@@ -16,7 +16,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?)
 
 UPSERT_CODE_COUNTER = """
 INSERT INTO dossier_code_counter (prefix, day, last_seq) VALUES (?, ?, ?)
-ON CONFLICT (prefix, day) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)
+ON CONFLICT (prefix, day) DO UPDATE SET last_seq = CASE WHEN excluded.last_seq > dossier_code_counter.last_seq
+    THEN excluded.last_seq ELSE dossier_code_counter.last_seq END
 """
 
 
@@ -24,9 +25,9 @@ def executemany(db: Database, statement: str, rows: Rows) -> int:
     """``statement`` over every row; returns the number of rows written."""
     if not rows:
         return 0
-    return db.conn.executemany(statement, rows).rowcount
+    return db.executemany(statement, rows)
 
 
 def next_id(db: Database, table: str) -> int:
     """The first free id of ``table`` (named by the caller, never by a user)."""
-    return db.execute(f"SELECT coalesce(max(id), 0) + 1 FROM [{table}]").fetchone()[0]
+    return db.execute(f"SELECT coalesce(max(id), 0) + 1 FROM \"{table}\"").fetchone()[0]

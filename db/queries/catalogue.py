@@ -42,25 +42,25 @@ def procedure_ids(db: Database) -> dict[str, int]:
 
 def insert_fields(db: Database, rows: Iterable[Sequence[object]]) -> int:
     """Rows of (name, name_folded, position); names already there are skipped. Returns rows written."""
-    return db.conn.executemany(INSERT_FIELD, list(rows)).rowcount
+    return db.executemany(INSERT_FIELD, list(rows))
 
 
 def knows_published_by(db: Database) -> bool:
     """Whether the procedure table is as m0013 made it (published_by, limits in calendar days)."""
-    return any(row[1] == "published_by" for row in db.execute("PRAGMA table_info(procedure)"))
+    return "published_by" in db.columns("procedure")
 
 
 def insert_procedures(db: Database, rows: Iterable[Sequence[object]], *, published_by: bool) -> int:
     """Rows in the column order of ``INSERT_PROCEDURE``; codes already there are skipped. On a schema from before
     m0013 (``published_by`` False: ``knows_published_by``) the last value is left out."""
     if published_by:
-        return db.conn.executemany(INSERT_PROCEDURE, list(rows)).rowcount
-    return db.conn.executemany(INSERT_PROCEDURE_BEFORE_M0013, [row[:-1] for row in rows]).rowcount
+        return db.executemany(INSERT_PROCEDURE, list(rows))
+    return db.executemany(INSERT_PROCEDURE_BEFORE_M0013, [row[:-1] for row in rows])
 
 
 def fill_published_by(db: Database, rows: Iterable[tuple[str, str]]) -> int:
     """(decision, code): the decision that published a procedure, where none is recorded yet."""
-    return db.conn.executemany(FILL_PUBLISHED_BY, list(rows)).rowcount
+    return db.executemany(FILL_PUBLISHED_BY, list(rows))
 
 
 def procedures(db: Database) -> list[tuple]:
@@ -78,14 +78,15 @@ def procedures(db: Database) -> list[tuple]:
 
 def knows_fees(db: Database) -> bool:
     """Whether the procedure table has the fee as a number and the online payment (m0017)."""
-    return any(row[1] == "fee_amount" for row in db.execute("PRAGMA table_info(procedure)"))
+    return "fee_amount" in db.columns("procedure")
 
 
 def fill_fee_amounts(db: Database, rows: Iterable[tuple[int, str, str | None]]) -> int:
     """(amount, code, fee text): the amount a procedure's fee text states, where none is recorded yet and the text
     is still that one (a procedure the unit edited keeps its own)."""
-    return db.conn.executemany(
-        "UPDATE procedure SET fee_amount = ? WHERE code = ? AND fee_amount IS NULL AND fee IS ?", list(rows)).rowcount
+    return db.executemany(
+        "UPDATE procedure SET fee_amount = ? WHERE code = ? AND fee_amount IS NULL AND fee IS NOT DISTINCT FROM ?",
+        list(rows))
 
 
 def set_fee(db: Database, procedure_id: int, *, amount: int | None, online_payment: bool) -> None:
@@ -95,8 +96,8 @@ def set_fee(db: Database, procedure_id: int, *, amount: int | None, online_payme
 
 def set_online_payment(db: Database, codes: Iterable[str]) -> int:
     """Mark the procedures of ``codes`` as payable online."""
-    return db.conn.executemany("UPDATE procedure SET online_payment = 1 WHERE code = ?",
-                               [(code,) for code in codes]).rowcount
+    return db.executemany("UPDATE procedure SET online_payment = 1 WHERE code = ?",
+                               [(code,) for code in codes])
 
 
 # -- each procedure's document checklist (m0014) -----------------------------------------------------------
@@ -108,8 +109,7 @@ INSERT INTO procedure_document (procedure_id, position, name, kind, count) VALUE
 
 def knows_checklists(db: Database) -> bool:
     """Whether the schema has the procedures' checklists (m0014)."""
-    return db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'procedure_document'").fetchone() is not None
+    return "procedure_document" in db.table_names()
 
 
 def procedure_id(db: Database, code: str) -> int | None:
@@ -133,5 +133,5 @@ def replace_checklist(db: Database, procedure_id: int, rows: Sequence[tuple[str,
     """The procedure's checklist becomes ``rows`` of (name, kind, count), in order (inside the caller's
     transaction: the old lines go only with the new ones written)."""
     db.execute("DELETE FROM procedure_document WHERE procedure_id = ?", [procedure_id])
-    db.conn.executemany(INSERT_CHECKLIST_ITEM, [(procedure_id, position, *row)
+    db.executemany(INSERT_CHECKLIST_ITEM, [(procedure_id, position, *row)
                                                 for position, row in enumerate(rows, start=1)])

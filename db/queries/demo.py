@@ -8,7 +8,7 @@ from db.handle import Database
 from db.queries import insert_dossier_sql
 
 INSERT_USER = """
-INSERT INTO user (username, full_name, title, role, password_hash, active, created_at)
+INSERT INTO "user" (username, full_name, title, role, password_hash, active, created_at)
 VALUES (?, ?, ?, ?, ?, 1, ?)
 ON CONFLICT (username) DO NOTHING
 """
@@ -30,7 +30,7 @@ INSERT_DOSSIER = insert_dossier_sql(COLUMNS)
 def dossier_insert(db: Database) -> tuple[str, int | None]:
     """``INSERT_DOSSIER`` and None, or for a schema from before m0017 (or m0012) the statement without the columns
     it lacks and how many values of each row it takes (the first ones)."""
-    columns = {row[1] for row in db.execute("PRAGMA table_info(dossier)")}
+    columns = set(db.columns("dossier"))
     if set(FEE_COLUMNS) <= columns:
         return INSERT_DOSSIER, None
     later = FEE_COLUMNS if set(PAPER_COLUMNS) <= columns else (*PAPER_COLUMNS, *FEE_COLUMNS)
@@ -40,7 +40,7 @@ def dossier_insert(db: Database) -> tuple[str, int | None]:
 
 def has_paper_columns(db: Database) -> bool:
     """Whether the dossier table has the 2025 papers' columns (m0012: the ledgers)."""
-    return set(PAPER_COLUMNS) <= {row[1] for row in db.execute("PRAGMA table_info(dossier)")}
+    return set(PAPER_COLUMNS) <= set(db.columns("dossier"))
 
 
 INSERT_EVENT = """
@@ -128,7 +128,7 @@ def drop_indexes(db: Database, tables: Sequence[str]) -> list[str]:
         list(tables),
     ).fetchall()
     for name, _sql in rows:
-        db.execute(f"DROP INDEX [{name}]")
+        db.execute(f"DROP INDEX \"{name}\"")
     return [sql for _name, sql in rows]
 
 

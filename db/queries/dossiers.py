@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from db.handle import Database
-from db.queries import insert_dossier_sql, new_id, staging
+from db.queries import insert_dossier_sql, inserted_id, staging
 from db.queries.rows import dicts, first
 
 Row = dict[str, Any]
@@ -78,7 +78,7 @@ def search_procedures(db: Database, *, code_prefix: str, words: Sequence[str], p
     Best first: the exact code, then names holding the whole phrase (earliest, shortest first), then by code.
     ``words`` and ``phrase`` are folded by the caller; no LIKE patterns are built from them.
     """
-    name_match = " AND ".join("instr(p.name_folded, ?) > 0" for _ in words) or "0"
+    name_match = " AND ".join("instr(p.name_folded, ?) > 0" for _ in words) or "1 = 0"
     sql = f"""
         SELECT {PROCEDURE_COLUMNS} FROM procedure p JOIN field f ON f.id = p.field_id
         WHERE p.active = 1 AND (substr(p.code, 1, length(?)) = ? OR ({name_match}))
@@ -137,7 +137,7 @@ def dossier_by_code(db: Database, code: str) -> Row | None:
         FROM dossier d
         JOIN procedure p ON p.id = d.procedure_id
         JOIN field f ON f.id = p.field_id
-        LEFT JOIN user u ON u.id = d.received_by
+        LEFT JOIN "user" u ON u.id = d.received_by
         WHERE d.code = ?
         """,
         [code],
@@ -145,12 +145,12 @@ def dossier_by_code(db: Database, code: str) -> Row | None:
 
 
 def insert_dossier(db: Database, values: Mapping[str, object]) -> int:
-    return new_id(db.execute(INSERT_DOSSIER, dict(values)))
+    return inserted_id(db, INSERT_DOSSIER, dict(values))
 
 
 def insert_documents(db: Database, rows: Iterable[Sequence[object]]) -> None:
     """Rows of (dossier_id, name, kind, count)."""
-    db.conn.executemany(INSERT_DOCUMENT, list(rows))
+    db.executemany(INSERT_DOCUMENT, list(rows))
 
 
 def update_dossier(db: Database, dossier_id: int, changes: Mapping[str, object]) -> None:
@@ -166,7 +166,7 @@ def update_dossier(db: Database, dossier_id: int, changes: Mapping[str, object])
 
 def insert_event(db: Database, values: Mapping[str, object]) -> int:
     """One event; ``undoes`` (the step an undo undoes) is None unless given."""
-    return new_id(db.execute(INSERT_EVENT, {"undoes": None, **values}))
+    return inserted_id(db, INSERT_EVENT, {"undoes": None, **values})
 
 
 def documents(db: Database, dossier_id: int) -> list[Row]:
@@ -181,7 +181,7 @@ def events(db: Database, dossier_id: int) -> list[Row]:
         """
         SELECT e.id, e.kind, e.at, e.user_id, u.full_name AS user_name, e.from_status, e.to_status, e.reason,
                e.due_before, e.due_after, e.data, e.undoes
-        FROM dossier_event e LEFT JOIN user u ON u.id = e.user_id
+        FROM dossier_event e LEFT JOIN "user" u ON u.id = e.user_id
         WHERE e.dossier_id = ?
         ORDER BY e.at, e.id
         """,
@@ -204,7 +204,7 @@ def last_step(db: Database, dossier_id: int) -> Row | None:
     return first(db.execute(
         """
         SELECT id, dossier_id, kind, at, user_id, from_status, to_status, data FROM dossier_history
-        WHERE dossier_id = ? AND (kind = 'received' OR from_status IS NOT to_status)
+        WHERE dossier_id = ? AND (kind = 'received' OR from_status IS DISTINCT FROM to_status)
         ORDER BY at DESC, id DESC LIMIT 1
         """,
         [dossier_id],
@@ -223,7 +223,7 @@ def last_step_at(db: Database, dossier_id: int) -> str | None:
     return db.execute(
         """
         SELECT max(at) FROM dossier_history
-        WHERE dossier_id = ? AND (kind = 'received' OR from_status IS NOT to_status)
+        WHERE dossier_id = ? AND (kind = 'received' OR from_status IS DISTINCT FROM to_status)
         """,
         [dossier_id],
     ).fetchone()[0]
@@ -240,7 +240,7 @@ def apologies(db: Database, dossier_id: int) -> list[Row]:
 
 
 def insert_apology(db: Database, values: Mapping[str, object]) -> int:
-    return new_id(db.execute(INSERT_APOLOGY, dict(values)))
+    return inserted_id(db, INSERT_APOLOGY, dict(values))
 
 
 def void_forms(db: Database, dossier_id: int, form: str, at: str, reason: str) -> int:
@@ -304,16 +304,16 @@ DESK_REFUSAL_COLUMNS = """
 
 
 def insert_desk_refusal(db: Database, values: Mapping[str, object]) -> int:
-    cursor = db.execute(
+    return inserted_id(
+        db,
         "INSERT INTO desk_refusal (kind, at, procedure_id, applicant_name, reason, user_id, form_set) "
         "VALUES (:kind, :at, :procedure_id, :applicant_name, :reason, :user_id, :form_set)", dict(values))
-    return int(cursor.lastrowid or 0)
 
 
 def desk_refusal(db: Database, refusal_id: int) -> Row | None:
     return first(db.execute(f"""
         SELECT {DESK_REFUSAL_COLUMNS} FROM desk_refusal r
-        LEFT JOIN procedure p ON p.id = r.procedure_id LEFT JOIN user u ON u.id = r.user_id
+        LEFT JOIN procedure p ON p.id = r.procedure_id LEFT JOIN "user" u ON u.id = r.user_id
         WHERE r.id = ?""", [refusal_id]))
 
 
@@ -321,7 +321,7 @@ def desk_refusals(db: Database, *, at_from: str, at_before: str) -> list[Row]:
     """Filings turned away with ``at_from <= at < at_before``, in order of time."""
     return dicts(db.execute(f"""
         SELECT {DESK_REFUSAL_COLUMNS} FROM desk_refusal r
-        LEFT JOIN procedure p ON p.id = r.procedure_id LEFT JOIN user u ON u.id = r.user_id
+        LEFT JOIN procedure p ON p.id = r.procedure_id LEFT JOIN "user" u ON u.id = r.user_id
         WHERE r.at >= ? AND r.at < ? ORDER BY r.at, r.id""", [at_from, at_before]))
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from db.handle import Database
-from db.queries import new_id
+from db.queries import inserted_id
 
 Row = dict[str, Any]
 
@@ -44,26 +44,27 @@ def criteria(db: Database, *, active_only: bool) -> list[Row]:
 
 
 def insert_inspection(db: Database, values: Mapping[str, object]) -> int:
-    return new_id(db.execute(
+    return inserted_id(
+        db,
         "INSERT INTO inspection (inspected_on, kind, basis, place, inspectors, subject, subject_kind, conclusion,"
         " user_id) VALUES (:inspected_on, :kind, :basis, :place, :inspectors, :subject, :subject_kind,"
-        " :conclusion, :user_id)", dict(values)))
+        " :conclusion, :user_id)", dict(values))
 
 
 def insert_checks(db: Database, rows: Iterable[tuple[int, int, str, str | None, str]]) -> None:
     """(inspection id, criterion id, result, note, the criterion's wording as checked)."""
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO inspection_check (inspection_id, criterion_id, result, note, criterion_text)"
         " VALUES (?, ?, ?, ?, ?)", list(rows))
 
 
 def insert_findings(db: Database, rows: Iterable[Mapping[str, object]]) -> None:
     """Each mapping has the named parameters of ``INSERT_FINDING``."""
-    db.conn.executemany(INSERT_FINDING, [dict(values) for values in rows])
+    db.executemany(INSERT_FINDING, [dict(values) for values in rows])
 
 
 def insert_finding(db: Database, values: Mapping[str, object]) -> int:
-    return new_id(db.execute(INSERT_FINDING, dict(values)))
+    return inserted_id(db, INSERT_FINDING, dict(values))
 
 
 def _update(db: Database, table: str, fields: tuple[str, ...], record_id: int, values: Mapping[str, object]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from db.handle import Database
+from db.queries import inserted_id
 from db.queries.rows import first
 
 
@@ -58,15 +59,17 @@ class LedgerLines:
             if row is None:
                 number = self.db.execute("SELECT coalesce(max(number), 0) + 1 FROM ledger_book WHERE year = ?",
                                          [year]).fetchone()[0]
-                book_id = self.db.execute("INSERT INTO ledger_book (year, field_id, number) VALUES (?, ?, ?)",
-                                          [year, field_id, number]).lastrowid
+                book_id = inserted_id(self.db, "INSERT INTO ledger_book (year, field_id, number) VALUES (?, ?, ?)",
+                                      [year, field_id, number])
                 row = (book_id, number, 0)
             book = self._books[(year, field_id)] = list(row)
         return book
 
     def save(self) -> None:
-        self.db.conn.executemany("UPDATE ledger_book SET last_line = max(last_line, ?) WHERE id = ?",
-                                 [(last, book_id) for book_id, _number, last in self._books.values()])
+        self.db.executemany(
+            "UPDATE ledger_book SET last_line = CASE WHEN last_line > :last THEN last_line ELSE :last END"
+            " WHERE id = :id",
+            [{"last": last, "id": book_id} for book_id, _number, last in self._books.values()])
 
 
 def ledger_place(db: Database, book_id: int | None, line: int | None) -> LedgerPlace | None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from db.handle import Database
-from db.queries import new_id
+from db.queries import inserted_id
 
 Row = dict[str, Any]
 
@@ -51,10 +51,10 @@ def plan_by_year(db: Database, year: int) -> Row | None:
 
 
 def insert_plan(db: Database, values: Mapping[str, object]) -> int:
-    cursor = db.execute(
+    return inserted_id(
+        db,
         "INSERT INTO plan (year, decision_number, decision_date, title)"
         " VALUES (:year, :decision_number, :decision_date, :title)", dict(values))
-    return new_id(cursor)
 
 
 def update_plan(db: Database, plan_id: int, values: Mapping[str, object]) -> None:
@@ -91,7 +91,7 @@ def task_ids_by_number(db: Database, plan_id: int) -> dict[str, int]:
 
 def insert_task(db: Database, values: Mapping[str, object]) -> int:
     """``values`` has the named parameters of ``INSERT_TASK``."""
-    return new_id(db.execute(INSERT_TASK, dict(values)))
+    return inserted_id(db, INSERT_TASK, dict(values))
 
 
 def insert_tasks(db: Database, rows: Iterable[Mapping[str, object]]) -> list[int]:
@@ -101,7 +101,7 @@ def insert_tasks(db: Database, rows: Iterable[Mapping[str, object]]) -> list[int
 
 def update_tasks(db: Database, rows: Sequence[Mapping[str, object]]) -> None:
     """Each mapping has the named parameters of ``UPDATE_TASK`` (``id`` included)."""
-    db.conn.executemany(UPDATE_TASK, [dict(values) for values in rows])
+    db.executemany(UPDATE_TASK, [dict(values) for values in rows])
 
 
 # -- directive documents -----------------------------------------------------------------------------------
@@ -125,10 +125,10 @@ def documents_of_day(db: Database, issued_on: str) -> list[Row]:
 
 
 def insert_document(db: Database, values: Mapping[str, object]) -> int:
-    cursor = db.execute(
+    return inserted_id(
+        db,
         "INSERT INTO directive_document (number, issued_on, kind, title, area)"
         " VALUES (:number, :issued_on, :kind, :title, :area)", dict(values))
-    return new_id(cursor)
 
 
 def update_document(db: Database, document_id: int, values: Mapping[str, object]) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from db.handle import Database
-from db.queries import new_id
+from db.queries import inserted_id
 
 Row = dict[str, Any]
 
@@ -97,10 +97,9 @@ def next_version(db: Database, period_key: str) -> int:
 
 
 def insert_report(db: Database, values: Mapping[str, object]) -> int:
-    cursor = db.execute("""
+    return inserted_id(db, """
         INSERT INTO report (kind, period_key, date_from, date_to, cutoff, version, number, figures, narrative,
                             user_id, created_at)
         VALUES (:kind, :period_key, :date_from, :date_to, :cutoff, :version, :number, :figures, :narrative,
                 :user_id, :created_at)
     """, dict(values))
-    return new_id(cursor)

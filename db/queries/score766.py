@@ -27,7 +27,7 @@ from db.queries.statistics import (
 Row = dict[str, Any]
 
 ONLINE = f"d.channel IN ({', '.join(repr(c) for c in ONLINE_CHANNELS)})"
-PAID_ONLINE = "d.fee_method IS 'online'"
+PAID_ONLINE = "d.fee_method IS NOT DISTINCT FROM 'online'"
 PAID = "d.fee_method IN ('desk', 'online')"  # a payment recorded (an exemption is none)
 
 
@@ -82,7 +82,7 @@ LISTS: dict[str, tuple[str, str]] = {
     "results_not_digitized": ("resolved", f"{GRANTED} AND d.result_digitized = 0"),
     "not_digitized": ("received", "d.digitized = 0"),
     "could_be_online": ("received", f"NOT {ONLINE} AND p.online_level IS NOT NULL"),
-    "paid_at_desk": ("received", "d.fee_method IS 'desk'"),
+    "paid_at_desk": ("received", "d.fee_method IS NOT DISTINCT FROM 'desk'"),
 }
 
 

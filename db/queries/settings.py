@@ -12,7 +12,7 @@ def read_all(db: Database) -> dict[str, str]:
 
 
 def write_many(db: Database, values: Mapping[str, str]) -> None:
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         list(values.items()),
     )

@@ -113,7 +113,7 @@ _BATCHES = "SELECT id, file, state, started_at, actor, user_id, host, pid, beat_
 
 
 def has_tables(db: Database) -> bool:
-    return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'import_batch'").fetchone() is not None
+    return "import_batch" in db.table_names()
 
 
 def batches(db: Database) -> list[Batch]:
@@ -371,8 +371,8 @@ def code_taken(db: Database, code: str) -> bool:
     """The register holds ``code``, or an import being moved in brings it."""
     try:
         return db.execute(
-            "SELECT 1 FROM dossier WHERE code = ?1 UNION ALL SELECT 1 FROM import_code WHERE code = ?1 LIMIT 1",
-            [code]).fetchone() is not None
+            "SELECT 1 FROM dossier WHERE code = :code UNION ALL SELECT 1 FROM import_code WHERE code = :code LIMIT 1",
+            {"code": code}).fetchone() is not None
     except sqlite3.OperationalError:  # a schema from before m0009 (an upgrade test): no import is staged there
         return db.execute("SELECT 1 FROM dossier WHERE code = ?", [code]).fetchone() is not None
 

@@ -48,8 +48,8 @@ LATE = "d.resolved_at > d.due_at"
 ON_TIME = "d.resolved_at <= d.due_at AND d.resolved_at >= substr(d.due_at, 1, 10)"
 IN_TIME = "d.resolved_at <= d.due_at"  # early or on time
 # Resolved with a result (granted; an outcome never recorded counts so), or refused after processing.
-GRANTED = "d.outcome IS NOT 'refused'"
-REFUSED = "d.outcome IS 'refused'"
+GRANTED = "d.outcome IS DISTINCT FROM 'refused'"
+REFUSED = "d.outcome IS NOT DISTINCT FROM 'refused'"
 CHANNELS = ("direct", "postal", "online_partial", "online_full")
 ONLINE_CHANNELS = ("online_partial", "online_full")
 # The bases of the online rates (the unit's setting ``online_rate_base``, domain.statistics): every dossier received,
@@ -85,7 +85,7 @@ WAITING_AT = """coalesce(
     CASE WHEN o.status = 'waiting_supplement' AND NOT EXISTS (
         SELECT 1 FROM dossier_history e WHERE e.dossier_id = o.id AND e.kind = 'supplement_requested')
     THEN 'supplement_requested' END
-) IS 'supplement_requested'"""  # IS: 0, never NULL, for a dossier without such events
+) IS NOT DISTINCT FROM 'supplement_requested'"""  # never NULL: 0 for a dossier without such events
 # The appointment at :moment: the one the first supplement received from :moment on replaced, else the stored one.
 DUE_THEN = """coalesce(
     (SELECT e.due_before FROM dossier_history e
@@ -94,8 +94,8 @@ DUE_THEN = """coalesce(
     o.due_at)"""
 # Overdue / not yet due at :moment: clock running (not waiting) and due before :due_before / not. A CASE, so that
 # the history is read for the candidates only (SQLite evaluates a CASE's branches lazily).
-OVERDUE_AT = f"CASE WHEN {DUE_THEN} < :due_before THEN NOT ({WAITING_AT}) ELSE 0 END"
-NOT_YET_DUE_AT = f"CASE WHEN {DUE_THEN} < :due_before THEN 0 ELSE NOT ({WAITING_AT}) END"
+OVERDUE_AT = f"CASE WHEN {DUE_THEN} < :due_before THEN NOT ({WAITING_AT}) ELSE FALSE END"
+NOT_YET_DUE_AT = f"CASE WHEN {DUE_THEN} < :due_before THEN FALSE ELSE NOT ({WAITING_AT}) END"
 
 
 def _resolved_in(columns: str) -> str:
@@ -331,7 +331,7 @@ def surveys(db: Database, *, start: str, before: str, satisfied_from: int) -> li
 SURVEY_GROUPS = {
     # what a response is counted under: the field of the dossier it names, or the officer who received it
     "field": ("LEFT JOIN procedure p ON p.id = d.procedure_id LEFT JOIN field f ON f.id = p.field_id", "f.name"),
-    "officer": ("LEFT JOIN user u ON u.id = d.received_by", "u.full_name"),
+    "officer": ("LEFT JOIN \"user\" u ON u.id = d.received_by", "u.full_name"),
 }
 
 

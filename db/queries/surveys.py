@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from db.handle import Database
-from db.queries import new_id
+from db.queries import inserted_id
 
 Row = dict[str, Any]
 
@@ -38,9 +38,10 @@ def criterion(db: Database, criterion_id: int) -> Row | None:
 
 
 def insert_criterion(db: Database, values: Mapping[str, object]) -> int:
-    return new_id(db.execute(
+    return inserted_id(
+        db,
         "INSERT INTO survey_criterion (code, aspect, aspect_name, text, position, active)"
-        " VALUES (:code, :aspect, :aspect_name, :text, :position, :active)", dict(values)))
+        " VALUES (:code, :aspect, :aspect_name, :text, :position, :active)", dict(values))
 
 
 def update_criterion(db: Database, criterion_id: int, *, text: str, active: bool) -> None:
@@ -49,7 +50,7 @@ def update_criterion(db: Database, criterion_id: int, *, text: str, active: bool
 
 def set_positions(db: Database, ids_in_order: Sequence[int]) -> None:
     """Number the criteria 1, 2, … in the order given."""
-    db.conn.executemany("UPDATE survey_criterion SET position = ? WHERE id = ?",
+    db.executemany("UPDATE survey_criterion SET position = ? WHERE id = ?",
                         [(position, criterion_id) for position, criterion_id in enumerate(ids_in_order, start=1)])
 
 
@@ -84,14 +85,15 @@ def dossier_codes(db: Database, prefixes: Sequence[str], limit: int) -> list[Row
 
 
 def insert_survey(db: Database, values: Mapping[str, object]) -> int:
-    return new_id(db.execute(
+    return inserted_id(
+        db,
         "INSERT INTO survey (taken_on, method, dossier_id, overall, comment, user_id)"
-        " VALUES (:taken_on, :method, :dossier_id, :overall, :comment, :user_id)", dict(values)))
+        " VALUES (:taken_on, :method, :dossier_id, :overall, :comment, :user_id)", dict(values))
 
 
 def insert_answers(db: Database, rows: Iterable[tuple[int, int, int, str]]) -> None:
     """(survey id, criterion id, score, the criterion's wording as asked)."""
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO survey_answer (survey_id, criterion_id, score, criterion_text) VALUES (?, ?, ?, ?)", list(rows))
 
 

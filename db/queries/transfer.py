@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from db import audit
 from db.handle import Database
-from db.queries import insert_dossier_sql, new_id
+from db.queries import insert_dossier_sql, inserted_id
 from db.queries.bulk import executemany, next_id
 from db.queries.rows import dicts
 
@@ -234,7 +234,8 @@ def field_ids(db: Database) -> list[tuple[int, str]]:
 
 
 def insert_field(db: Database, name: str, name_folded: str) -> int:
-    return new_id(db.execute(
+    return inserted_id(
+        db,
         "INSERT INTO field (name, name_folded, position) SELECT ?, ?, coalesce(max(position), 0) + 1 FROM field",
         [name, name_folded],
-    ))
+    )
