@@ -6,7 +6,7 @@ import enum
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -137,18 +137,16 @@ def writing(db: Database) -> Iterator[None]:
     """One transaction of a service's write (``BEGIN IMMEDIATE``, committed at the end, rolled back on any
     error), its environment errors said as StorageErrors once it is rolled back. Inside another transaction it
     is a savepoint of it. A lock held too long by an import of this program is said as such (IMPORTING), not as
-    another program's."""
-    if db.dialect != "sqlite":  # a server: its transactions wait for each other's row locks (db/pg/handle.py)
-        with db.atomic():
-            yield
-        return
-    conn = db.conn
+    another program's. On a PostgreSQL server it is a transaction of the server, whose desks wait for each other's
+    row locks (db/pg/handle.py says its errors)."""
+    on_file = db.dialect == "sqlite"
     try:
-        with storage_errors_of(conn):
-            if conn.in_transaction:
+        with storage_errors_of(db.conn) if on_file else nullcontext():
+            if not on_file or db.conn.in_transaction:
                 with db.atomic():
                     yield
                 return
+            conn = db.conn
             begin_immediate(conn)
             try:
                 yield

@@ -77,10 +77,17 @@ class Database:
     def executemany(self, sql: str, rows: Iterable[Sequence[Any] | dict[str, Any]]) -> int:
         """Run one statement for each of ``rows``; how many rows it changed. Outside a transaction, all of it is
         committed at once or none of it."""
-        if self.in_transaction:
-            return self.conn.executemany(sql, rows).rowcount
-        with self.atomic():
-            return self.conn.executemany(sql, rows).rowcount
+        conn = self.conn
+        was_in_transaction = conn.in_transaction
+        try:
+            cursor = conn.executemany(sql, rows)
+        except Exception:
+            if not was_in_transaction and conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        if not was_in_transaction and conn.in_transaction:
+            conn.execute("COMMIT")
+        return cursor.rowcount
 
     def query(self, sql: str, params: Parameters = None) -> Iterator[dict[str, Any]]:
         """The rows of a statement that returns rows, as dictionaries by column name (read as they are iterated).

@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from cchc_desktop.domain.choices import Choice
@@ -19,6 +18,7 @@ from cchc_desktop.domain.papers import PaperKind
 from db import migrations as m
 from db.connection import open_db, schema_state
 from db.errors import StorageError, StorageProblem
+from db.handle import Database
 from tests.schema_enums import ENUM_COLUMNS, assert_checks_enum, enum_column_id
 
 TABLES = {
@@ -125,7 +125,7 @@ def test_a_database_from_a_newer_version_is_refused_untouched(db_path: Path) -> 
 
 def test_an_older_database_upgrades_with_a_backup_first(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    old = Database(path)
+    old = Database(sqlite3.connect(path))
     m.MIGRATIONS.apply(old, stop_before="m0002_default_criteria")
     old.execute("INSERT INTO setting (key, value) VALUES ('unit.name', 'UBND xã Cũ')")
     old.conn.commit()
@@ -204,7 +204,7 @@ def test_the_search_index_is_built_for_dossiers_that_predate_it(tmp_path: Path) 
     from cchc_desktop.services.demo import generate_demo
 
     path = tmp_path / "v2.sqlite3"
-    old = Database(path)
+    old = Database(sqlite3.connect(path))
     m.MIGRATIONS.apply(old, stop_before="m0003_register_search")
     generate_demo(old, dossiers=120, seed=5)
     name, code = old.execute("SELECT applicant_folded, code FROM dossier WHERE id = 17").fetchone()
@@ -225,7 +225,7 @@ def test_the_long_lived_index_covers_dossiers_that_predate_it(tmp_path: Path) ->
     from db.queries.statistics import LONG_LIVED_TERM
 
     path = tmp_path / "v3.sqlite3"
-    old = Database(path)
+    old = Database(sqlite3.connect(path))
     m.MIGRATIONS.apply(old, stop_before="m0004_dossier_long_lived")
     generate_demo(old, dossiers=400, seed=3)
     expected = old.execute(f"SELECT count(*) FROM dossier d WHERE {LONG_LIVED_TERM}").fetchone()[0]
@@ -277,7 +277,7 @@ def test_compact_indexes_keep_every_search_sort_and_figure(tmp_path: Path) -> No
     from cchc_desktop.services.demo import generate_demo
 
     path = tmp_path / "v5.sqlite3"
-    old = Database(path)
+    old = Database(sqlite3.connect(path))
     m.MIGRATIONS.apply(old, stop_before="m0006_compact_dossier_indexes")
     generate_demo(old, year=2024, dossiers=3000, seed=11)
     # Resolutions from days to six months after receipt, across the periods' edges (the demo's are quicker).
@@ -327,7 +327,7 @@ def test_form_drafts_arrive_in_a_database_that_predates_them(tmp_path: Path) -> 
     from cchc_desktop.services.drafts import DraftService
 
     path = tmp_path / "v5.sqlite3"
-    old = Database(path)
+    old = Database(sqlite3.connect(path))
     m.MIGRATIONS.apply(old, stop_before="m0007_form_draft")
     generate_demo(old, dossiers=50, seed=11)
     dossiers = old.execute("SELECT count(*) FROM dossier").fetchone()[0]
@@ -352,7 +352,7 @@ def test_the_lean_audit_log_keeps_every_entry_and_its_chain(tmp_path: Path) -> N
     from db import audit
 
     path = tmp_path / "v7.sqlite3"
-    old = Database(path)
+    old = Database(sqlite3.connect(path))
     m.MIGRATIONS.apply(old, stop_before="m0008_audit_log_lean")
     audit.register_functions(old)
     audit.sync_triggers(old.conn)
@@ -394,7 +394,7 @@ def test_staging_and_finite_values_arrive_in_a_database_that_predates_them(tmp_p
     from tests.unit.test_import_export import row, write_csv
 
     path = tmp_path / "v8.sqlite3"
-    old = Database(path)
+    old = Database(sqlite3.connect(path))
     m.MIGRATIONS.apply(old, stop_before="m0009_import_staging")
     generate_demo(old, dossiers=50, seed=11)
     with old.atomic():
