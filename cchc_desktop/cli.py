@@ -398,6 +398,14 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("Sao lưu vào thư mục đã chọn (mặc định: thư mục backups cạnh tệp dữ liệu)."))
     backup.add_argument("--to", metavar="THƯ_MỤC", help=_("sao lưu vào thư mục này thay vì thư mục đã chọn"))
     backup.set_defaults(handler=_cmd_backup)
+    move = commands.add_parser(
+        "move", parents=[common], help=_("chuyển toàn bộ dữ liệu của tệp sang cơ sở dữ liệu trên máy chủ PostgreSQL"),
+        description=_("Sao chép mọi bảng của tệp (--db) vào một cơ sở dữ liệu PostgreSQL trống, đã nâng cấp bằng "
+                      "«cchc migrate --as-owner», trong một giao dịch: xong hết hoặc không thay đổi gì. Chạy bằng "
+                      "tài khoản chủ sở hữu của máy chủ; tệp không bị thay đổi."))
+    move.add_argument("--to", required=True, metavar="POSTGRESQL_URL",
+                      help=_("cơ sở dữ liệu đích, ví dụ postgresql://cchc_chu@may-chu/cchc (không ghi mật khẩu)"))
+    move.set_defaults(handler=_cmd_move)
     restore = commands.add_parser(
         "restore", parents=[common], help=_("khôi phục cơ sở dữ liệu từ một bản sao lưu"),
         description=_("Bản sao lưu được kiểm tra trước; cơ sở dữ liệu hiện tại được sao lưu trước khi thay."))
@@ -949,6 +957,17 @@ def _cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
         made = office.backups.backup(folder=Path(args.to) if args.to else None, progress=progress)
     _missing_files(made.missing_files)
     _out(_("Đã sao lưu vào {path}.").format(path=made.path))
+    return EXIT_OK
+
+
+def _cmd_move(args: argparse.Namespace, db_path: Path) -> int:
+    from cchc_desktop.services import database
+
+    with _open(db_path) as office, TerminalLine(sys.stderr) as progress:  # the right is the session's
+        moved = database.move_to_postgresql(office.db, office.db_path, args.to, progress=progress)
+    _out(_("Đã chuyển toàn bộ dữ liệu sang {target}; số dòng từng bảng khớp với tệp:").format(target=moved.target))
+    for table, count in moved.counts.items():
+        _out(f"  {table}: {count}")
     return EXIT_OK
 
 

@@ -112,6 +112,10 @@ def _storage_message(exc: StorageError) -> str:
             "hay phân quyền. Hãy chạy «cchc migrate --as-owner» bằng tài khoản chủ sở hữu cơ sở dữ liệu; các máy "
             "làm việc dùng tài khoản riêng của quầy. Cơ sở dữ liệu không bị thay đổi."
         ),
+        StorageProblem.NOT_EMPTY: _(
+            "Cơ sở dữ liệu {path} đã có dữ liệu (bảng {detail}): chỉ chuyển được vào một cơ sở dữ liệu mới tạo, "
+            "đã nâng cấp bằng «cchc migrate --as-owner» và chưa có hồ sơ. Không có gì bị thay đổi."
+        ),
         StorageProblem.OUTDATED: _(
             "Cơ sở dữ liệu {path} trên máy chủ PostgreSQL cũ hơn phiên bản phần mềm này (còn thiếu: {detail}). Quản "
             "trị viên máy chủ cần nâng cấp nó bằng tài khoản chủ sở hữu («cchc migrate --as-owner») trước khi các "

@@ -36,6 +36,7 @@ class StorageProblem(enum.Enum):
     NO_DATABASE = "no_database"  # the server has no database of that name
     NOT_OWNER = "not_owner"  # migrating (or granting) with a role that does not own the database and its schema
     OUTDATED = "outdated"  # a desk finds the schema older than the program: the owner must migrate it
+    NOT_EMPTY = "not_empty"  # a move's target already holds records (detail: which tables)
 
 
 class StorageError(Exception):

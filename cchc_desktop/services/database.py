@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +18,8 @@ from db.queries import maintenance
 
 if TYPE_CHECKING:
     from db.pg.migrations import SchemaState as PgSchemaState
+
+Progress = Callable[[str, int, int], None]
 
 log = logging.getLogger("cchc.services")
 
@@ -83,6 +85,41 @@ def migrate_postgresql(url: str, *, apply: bool = True, desks: Sequence[str] = (
             except ValueError as exc:  # (said in Vietnamese by grant_desk: no such role, or one too mighty)
                 raise CchcError(str(exc)) from exc
         return before, pgm.schema_state(conn)
+
+
+@dataclass(frozen=True)
+class MoveReport:
+    """A move's proof: the rows of each table in the file and on the server (equal, or the move was undone)."""
+
+    target: str  # the server's database as messages name it, without a password
+    counts: dict[str, int]
+
+
+def move_to_postgresql(db: Database, path: Path, url: str, *, progress: Progress | None = None) -> MoveReport:
+    """Copy the database file ``path`` (open as ``db``, whose session needs the settings' right) into the empty
+    PostgreSQL database ``url`` names, all or nothing (db/pg/move.py), as the server's owner: StorageError as
+    db/pg/connect.py says them, OUTDATED when the server's schema is not this program's, NOT_EMPTY when it holds
+    records. The file is read as one snapshot and left unchanged."""
+    from cchc_desktop.domain.users import Permission
+    from cchc_desktop.services import sessions
+    from db.connection import open_reader
+    from db.pg import connect as pg_connect
+    from db.pg import migrations as pgm
+    from db.pg import move
+
+    sessions.require(db, Permission.SETTINGS)
+    reader = open_reader(path)
+    try:
+        with pg_connect.connect(url, role="owner", autocommit=True) as target:
+            pgm.require_current(target)
+            where = pgm.where(target)
+            reader.conn.execute("BEGIN")  # one snapshot of the file for the whole copy
+            with storage_errors(path), target.transaction():
+                moved = move.copy(reader.conn, target, where, progress=progress)
+    finally:
+        reader.close()
+    log.info("moved %s to %s: %s", path, where, moved.counts)
+    return MoveReport(where, moved.counts)
 
 
 def _audit_problems(db: Database) -> tuple[list[str], list[str]]:

@@ -1,0 +1,125 @@
+"""Moving a commune's SQLite database onto a PostgreSQL server (issue 22: ``cchc move --to postgresql://…``).
+
+Every table the two schemas share is copied row for row, ids included, in one transaction of the server: the
+target ends as a copy of the file or is left as it was. The source is read in one read transaction, a snapshot:
+a desk still writing to the file while it is copied is not half taken. The target must be the program's database
+at the file's schema version with no records of its own (only the rows its migrations seed, which the file's
+replace), and the mover its owner: the desks' roles cannot write the log's entries with their own ids. The copied
+audit trail keeps its entries, hashes and chain as they are: nothing is logged per copied row; the caller logs
+one entry for the move afterwards.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from db.errors import StorageError, StorageProblem
+
+if TYPE_CHECKING:
+    import psycopg
+
+# SQLite's own tables and those only its engine has (the full-text index and its shadows, the migrations' record).
+_SQLITE_ONLY = ("sqlite_", "dossier_fts", "_sqlite_migrations")
+# Tables the server's migrations seed (db/pg/migrations.baseline): the file's rows replace them.
+SEEDED = ("setting", "survey_criterion", "inspection_criterion")
+BATCH = 5_000
+
+Progress = Callable[[str, int, int], None]  # (table, rows copied, rows in the table)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What was copied: rows per table, in the order the tables were written."""
+
+    counts: dict[str, int]
+
+
+def _sqlite_tables(source: sqlite3.Connection) -> list[str]:
+    names = [row[0] for row in source.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    return [name for name in names if not name.startswith(_SQLITE_ONLY)]
+
+
+def _in_dependency_order(source: sqlite3.Connection, tables: list[str]) -> list[str]:
+    """``tables`` with every table after those its foreign keys name (a table naming itself is fine: ids rise)."""
+    needs = {table: {row[2] for row in source.execute(f'PRAGMA foreign_key_list("{table}")')} - {table}
+             for table in tables}
+    ordered: list[str] = []
+    while len(ordered) < len(tables):
+        ready = [table for table in tables if table not in ordered and needs[table] <= set(ordered)]
+        if not ready:  # a cycle the schema does not have: refuse rather than guess
+            raise ValueError(f"foreign keys form a cycle among {sorted(set(tables) - set(ordered))}")
+        ordered.extend(sorted(ready))
+    return ordered
+
+
+def _columns(source: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in source.execute(f'PRAGMA table_info("{table}")')]
+
+
+def _target_columns(target: psycopg.Connection, table: str) -> list[str]:
+    return [row[0] for row in target.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+        " AND table_name = %s ORDER BY ordinal_position", [table])]
+
+
+def plan(source: sqlite3.Connection, target: psycopg.Connection, where: str) -> list[str]:
+    """The tables to copy, in order; StorageError NOT_OURS when the schemas differ (a table or a column one side
+    lacks) and TOO_NEW when the target already holds records (anything besides the seeded rows)."""
+    tables = _in_dependency_order(source, _sqlite_tables(source))
+    on_server = {row[0] for row in target.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
+    missing = [table for table in tables if table not in on_server]
+    if missing:
+        raise StorageError(StorageProblem.NOT_OURS, where, "thiếu bảng " + ", ".join(missing))
+    for table in tables:
+        if _columns(source, table) != _target_columns(target, table):
+            raise StorageError(StorageProblem.NOT_OURS, where, f"bảng {table} khác cột")
+    holding = [table for table in tables if table not in SEEDED
+               and target.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is not None]
+    if holding:
+        raise StorageError(StorageProblem.NOT_EMPTY, where, ", ".join(holding))
+    return tables
+
+
+def _rows(source: sqlite3.Connection, table: str, columns: list[str]) -> Iterator[tuple[Any, ...]]:
+    names = ", ".join(f'"{column}"' for column in columns)
+    order = " ORDER BY id" if "id" in columns else ""
+    cursor = source.execute(f'SELECT {names} FROM "{table}"{order}')
+    while batch := cursor.fetchmany(BATCH):
+        yield from batch
+
+
+def copy(source: sqlite3.Connection, target: psycopg.Connection, where: str, *,
+         progress: Progress | None = None) -> Moved:
+    """Copy every table of ``source`` into ``target`` (see the module's words) inside the caller's transaction on
+    ``target`` and its read transaction on ``source``; the counts of the target's tables read back afterwards."""
+    tables = plan(source, target, where)
+    for table in reversed(tables):
+        if table in SEEDED:
+            target.execute(f'DELETE FROM "{table}"'.encode())
+    counts: dict[str, int] = {}
+    for table in tables:
+        columns = _columns(source, table)
+        total = source.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        names = ", ".join(f'"{column}"' for column in columns)
+        done = 0
+        with target.cursor() as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN'.encode()) as stream:
+            for row in _rows(source, table, columns):
+                stream.write_row(row)
+                done += 1
+                if progress is not None and done % BATCH == 0:
+                    progress(table, done, total)
+        if progress is not None:
+            progress(table, done, total)
+        if "id" in columns:  # the identity's next value after the copied ids
+            target.execute(
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), coalesce(max(id), 0) + 1, false)"
+                f' FROM "{table}"'.encode())
+        copied = target.execute(f'SELECT count(*) FROM "{table}"'.encode()).fetchone()
+        counts[table] = int(copied[0]) if copied else 0
+        if counts[table] != total:
+            raise StorageError(StorageProblem.IO, where, f"{table}: {counts[table]} of {total} rows")
+    return Moved(counts)

@@ -1,0 +1,125 @@
+"""``cchc move --to postgresql://…`` (issue 22): a commune's SQLite file copied into an empty PostgreSQL database,
+all or nothing, with the proof of it; the file is left as it was."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from cchc_desktop.office import open_office
+from cchc_desktop.services import database
+from cchc_desktop.services.sessions import PermissionDenied
+from db.connection import open_db
+from db.errors import StorageError, StorageProblem
+from db.pg import move
+from tests import postgres
+from tests.conftest import DEMO_ADMIN, DEMO_PASSWORD
+from tests.unit.test_cli import cchc
+
+pytestmark = pytest.mark.postgres
+
+
+def file_counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as conn:
+        tables = move._sqlite_tables(conn)
+        return {table: conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}
+
+
+def server_counts(url: str, tables: list[str]) -> dict[str, int]:
+    db = open_db(url)
+    try:
+        return {table: db[table].count for table in tables}
+    finally:
+        db.close()
+
+
+def test_the_command_moves_every_row_and_says_the_counts(postgres_cluster: postgres.Cluster, demo_path: Path) -> None:
+    owned = postgres.make_owned(postgres_cluster)
+
+    result = cchc("--db", str(demo_path), *DEMO_ADMIN, "move", "--to", owned.url(owned.owner))
+
+    assert result.returncode == 0, result.stderr
+    expected = file_counts(demo_path)  # (the sign-in's own entry is in the file, and so in the copy)
+    assert expected["dossier"] == 300 and expected["audit_log"] > 1
+    assert "Đã chuyển toàn bộ dữ liệu sang" in result.stdout
+    assert f"  dossier: {expected['dossier']}" in result.stdout.splitlines()
+    assert f"  audit_log: {expected['audit_log']}" in result.stdout.splitlines()
+    assert server_counts(owned.url(owned.owner), list(expected)) == expected
+    # ids continue after the copied ones: the next row a desk adds does not collide
+    db = open_db(owned.url(owned.desk))
+    try:
+        next_id = db.execute("INSERT INTO field (name, name_folded) VALUES ('Lĩnh vực mới', 'linh vuc moi')"
+                             " RETURNING id").fetchone()[0]
+        assert next_id == max(row["id"] for row in db["field"].rows_where("name <> 'Lĩnh vực mới'")) + 1
+    finally:
+        db.close()
+
+
+def test_a_target_holding_records_is_refused_and_left_as_it_was(postgres_cluster: postgres.Cluster,
+                                                                 demo_path: Path) -> None:
+    owned = postgres.make_owned(postgres_cluster)
+    assert cchc("--db", str(demo_path), *DEMO_ADMIN, "move", "--to", owned.url(owned.owner)).returncode == 0
+    counts = server_counts(owned.url(owned.owner), ["dossier", "audit_log", "setting"])
+
+    again = cchc("--db", str(demo_path), *DEMO_ADMIN, "move", "--to", owned.url(owned.owner))
+
+    assert again.returncode == 1
+    assert "đã có dữ liệu" in again.stderr and "Không có gì bị thay đổi" in again.stderr
+    assert "Traceback" not in again.stderr
+    assert server_counts(owned.url(owned.owner), ["dossier", "audit_log", "setting"]) == counts
+
+
+def test_only_the_servers_owner_moves(postgres_cluster: postgres.Cluster, demo_path: Path) -> None:
+    owned = postgres.make_owned(postgres_cluster)
+
+    result = cchc("--db", str(demo_path), *DEMO_ADMIN, "move", "--to", owned.url(owned.desk))
+
+    assert result.returncode == 1
+    assert "không phải chủ sở hữu" in result.stderr
+    assert server_counts(owned.url(owned.owner), ["dossier", "user"]) == {"dossier": 0, "user": 0}
+
+
+def test_a_password_in_the_url_is_refused_before_connecting(demo_path: Path) -> None:
+    result = cchc("--db", str(demo_path), *DEMO_ADMIN, "move", "--to", "postgresql://chu:bimat@127.0.0.1:9/cchc")
+
+    assert result.returncode == 1
+    assert "bimat" not in result.stderr + result.stdout
+    assert "mật khẩu" in result.stderr
+
+
+def test_a_move_broken_off_midway_leaves_the_server_as_it_was(postgres_cluster: postgres.Cluster,
+                                                              demo_path: Path) -> None:
+    owned = postgres.make_owned(postgres_cluster)
+    seeded = server_counts(owned.url(owned.owner), list(move.SEEDED))
+
+    def stop_in_the_dossiers(table: str, done: int, total: int) -> None:
+        if table == "dossier_event" and done > 0:
+            raise KeyboardInterrupt  # the officer presses Ctrl+C while the history is being copied
+
+    with open_office(demo_path, user="quantri", password=DEMO_PASSWORD) as office, \
+            pytest.raises(KeyboardInterrupt):
+        database.move_to_postgresql(office.db, office.db_path, owned.url(owned.owner), progress=stop_in_the_dossiers)
+
+    tables = list(file_counts(demo_path))
+    after = server_counts(owned.url(owned.owner), tables)
+    assert {table: count for table, count in after.items() if table not in move.SEEDED} == dict.fromkeys(
+        (table for table in tables if table not in move.SEEDED), 0)
+    assert {table: after[table] for table in move.SEEDED} == seeded  # the seeded rows are back too
+
+
+def test_a_desk_account_may_not_move(postgres_cluster: postgres.Cluster, demo_path: Path) -> None:
+    owned = postgres.make_owned(postgres_cluster)
+    with open_office(demo_path, user="motcua", password=DEMO_PASSWORD) as office, \
+            pytest.raises(PermissionDenied, match="Cài đặt đơn vị"):
+        database.move_to_postgresql(office.db, office.db_path, owned.url(owned.owner))
+    assert server_counts(owned.url(owned.owner), ["dossier"]) == {"dossier": 0}
+
+
+def test_a_server_not_migrated_yet_is_said_so(postgres_cluster: postgres.Cluster, demo_path: Path) -> None:
+    owned = postgres.make_owned(postgres_cluster, migrate=False)
+    with open_office(demo_path, user="quantri", password=DEMO_PASSWORD) as office, \
+            pytest.raises(StorageError) as refused:
+        database.move_to_postgresql(office.db, office.db_path, owned.url(owned.owner))
+    assert refused.value.problem is StorageProblem.OUTDATED
