@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -181,93 +182,18 @@ def everything_codes(service: object, wanted: object) -> set[str]:
 
 
 def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
-    from cchc_desktop.domain.dossiers import DossierDocument
-    from cchc_desktop.domain.papers import PaperKind
-    from cchc_desktop.domain.passwords import hash_password, verify_password
-    from cchc_desktop.domain.periods import parse_period
     from cchc_desktop.office import open_office
-    from cchc_desktop.reports.periodic_pdf import report_pdf
-    from cchc_desktop.reports.periodic_xlsx import report_xlsx
     from cchc_desktop.services.demo_data import DEMO_PASSWORD
-    from cchc_desktop.services.reception import NewDossier
-    from cchc_desktop.services.register import RegisterFilter, SortKey
-
-    from .floor_sql import differences, floor_figures
 
     work = Path(tempfile.mkdtemp(prefix="cchc-bench-")) / "bench.sqlite3"
     shutil.copy(path, work)
     os.sync()  # the copy's gigabyte goes to the disk now, not in the background during the timings
-    figures: list[Figure] = []
     office = open_office(work, user="quantri", password=DEMO_PASSWORD)  # as the window and the CLI open it
-    db = office.db
     try:
         # The window opens straight, as on a one-desk install its admin marked single-user: a start that asks
         # for a password would time the person typing it. The password check a login adds is timed below.
         office.accounts.set_single_user(True)
-        stored = hash_password(DEMO_PASSWORD)
-        figures.append(Figure("sign-in: the password check (scrypt, on purpose slow)", "ms",
-                              timed(lambda: verify_password(DEMO_PASSWORD, stored), repeat)))
-        service = office.register
-        sample = db.execute(
-            "SELECT code, applicant_name, phone, applicant_id FROM dossier"
-            " WHERE phone IS NOT NULL AND applicant_id IS NOT NULL ORDER BY id DESC LIMIT 1 OFFSET 1000"
-        ).fetchone()
-        code, name, phone, id_number = sample
-        figures.append(Figure("register: first page (newest first)", "ms",
-                              timed(lambda: service.page(RegisterFilter()), repeat), 150))
-        figures.append(Figure("register: first page sorted by name", "ms",
-                              timed(lambda: service.page(RegisterFilter(sort=SortKey.APPLICANT,
-                                                                        descending=False)), repeat), 150))
-        # No index since m0006 (database size): shown, without a target of its own.
-        figures.append(Figure("register: first page sorted by appointment (a scan)", "ms",
-                              timed(lambda: service.page(RegisterFilter(sort=SortKey.DUE_AT)), repeat)))
-        for label, text in (("full name", name), ("code", code), ("phone", phone), ("ID number", id_number)):
-            found = everything_codes(service, RegisterFilter(text=text))
-            if code not in found:  # a fast wrong answer is no figure
-                raise SystemExit(f"search by {label} did not find {code}")
-            figures.append(Figure(f"search by {label}", "ms",
-                                  timed(lambda text=text: service.page(RegisterFilter(text=text)), repeat), 100,
-                                  note=repr(text) if label != "phone" and label != "ID number" else "(masked)"))
-        figures.append(Figure("register: total count (no filter)", "ms",
-                              timed(lambda: service.count(RegisterFilter()), repeat), 150))
-        statistics_service = office.statistics
-        dashboard_service = office.dashboard
-        half, year = parse_period(f"{DEMO_YEAR}-H1"), parse_period(f"{DEMO_YEAR}")
-        report_figures = timed(lambda: statistics_service.figures(period=half), repeat)
-        figures.append(Figure("report figures, 6 months (every indicator)", "ms", report_figures, 500))
-        window = {"first": half.date_from, "last": half.date_to, "cutoff": half.date_to}
-        wrong = differences(floor_figures(db.conn, **window), statistics_service.figures(period=half))
-        if wrong:  # a floor that counts something else is no floor
-            raise SystemExit("the hand-written SQL disagrees with the report: " + "; ".join(wrong))
-        floor = timed(lambda: floor_figures(db.conn, **window), repeat)
-        figures.append(Figure("the same counts as one hand-written SQL query (floor)", "ms", floor))
-        figures.append(Figure("report figures ÷ hand-written SQL", "×",
-                              [s / statistics.median(floor) for s in report_figures], 1.5))
-        figures.append(Figure("dashboard data for a year (headlines vs the year before, every chart)", "ms",
-                              timed(lambda: dashboard_service.build(year), repeat), 250))
-        figures.append(Figure("dashboard data for a year, counted on new connections (as at a start)", "ms",
-                              cold_builds(work, year, repeat)))
-        score766 = office.score766
-        figures.append(Figure("766 score for a year (the year before, the suggestions)", "ms",
-                              timed(lambda: score766.build(year), repeat), 500))
-        reports = office.reports
-        report = reports.draft(period=half)
-        figures.append(Figure("6-month report drafted (every indicator, the narrative)", "ms",
-                              timed(lambda: reports.draft(period=half), repeat), 500))
-        figures.append(Figure("6-month report as PDF (text and appendix)", "ms",
-                              timed(lambda: report_pdf(report), repeat), 2000))
-        sheet = work.parent / "report.xlsx"
-        figures.append(Figure("6-month report appendix as Excel", "ms",
-                              timed(lambda: report_xlsx(report, sheet), repeat), 2000))
-        reception = office.reception
-        printing = office.printing
-        new = NewDossier(procedure_code="1.000689", applicant_name="Nguyễn Văn Ấn", phone="0912345678",
-                         documents=(DossierDocument("Tờ khai đăng ký khai sinh"),))
-        figures.append(Figure("register a dossier (validate, code, due date, save)", "ms",
-                              timed(lambda: reception.register(new), repeat * 3), 20))
-        last = reception.register(new).code
-        figures.append(Figure("receipt PDF (Mẫu 01, two copies)", "ms",
-                              timed(lambda: printing.print_paper(last, PaperKind.RECEIPT), repeat), 200))
+        figures = service_figures(office, repeat, work.parent)
     finally:
         office.close()
 
@@ -311,7 +237,136 @@ def measure(path: Path, dossiers: int, repeat: int) -> list[Figure]:
     return figures
 
 
-def cold_builds(path: Path, period: object, repeat: int) -> list[float]:
+def service_figures(office: Any, repeat: int, work: Path) -> list[Figure]:
+    """The figures of the office's services (no window), on whichever engine ``office`` is: the sign-in's check,
+    the register, the search, the report and its floor, the dashboard's data, the 766 score, the report's files,
+    a registration and its receipt (``work``: a folder for the files written)."""
+    from cchc_desktop.domain.dossiers import DossierDocument
+    from cchc_desktop.domain.papers import PaperKind
+    from cchc_desktop.domain.passwords import hash_password, verify_password
+    from cchc_desktop.domain.periods import parse_period
+    from cchc_desktop.reports.periodic_pdf import report_pdf
+    from cchc_desktop.reports.periodic_xlsx import report_xlsx
+    from cchc_desktop.services.demo_data import DEMO_PASSWORD
+    from cchc_desktop.services.reception import NewDossier
+    from cchc_desktop.services.register import RegisterFilter, SortKey
+
+    from .floor_sql import differences, floor_figures
+
+    figures: list[Figure] = []
+    db = office.db
+    stored = hash_password(DEMO_PASSWORD)
+    figures.append(Figure("sign-in: the password check (scrypt, on purpose slow)", "ms",
+                          timed(lambda: verify_password(DEMO_PASSWORD, stored), repeat)))
+    service = office.register
+    sample = db.execute(
+        "SELECT code, applicant_name, phone, applicant_id FROM dossier"
+        " WHERE phone IS NOT NULL AND applicant_id IS NOT NULL ORDER BY id DESC LIMIT 1 OFFSET 1000"
+    ).fetchone()
+    code, name, phone, id_number = sample
+    figures.append(Figure("register: first page (newest first)", "ms",
+                          timed(lambda: service.page(RegisterFilter()), repeat), 150))
+    figures.append(Figure("register: first page sorted by name", "ms",
+                          timed(lambda: service.page(RegisterFilter(sort=SortKey.APPLICANT,
+                                                                    descending=False)), repeat), 150))
+    # No index since m0006 (database size): shown, without a target of its own.
+    figures.append(Figure("register: first page sorted by appointment (a scan)", "ms",
+                          timed(lambda: service.page(RegisterFilter(sort=SortKey.DUE_AT)), repeat)))
+    for label, text in (("full name", name), ("code", code), ("phone", phone), ("ID number", id_number)):
+        found = everything_codes(service, RegisterFilter(text=text))
+        if code not in found:  # a fast wrong answer is no figure
+            raise SystemExit(f"search by {label} did not find {code}")
+    figures.append(Figure(f"search by {label}", "ms",
+                              timed(lambda text=text: service.page(RegisterFilter(text=text)), repeat), 100,
+                              note=repr(text) if label != "phone" and label != "ID number" else "(masked)"))
+    figures.append(Figure("register: total count (no filter)", "ms",
+                          timed(lambda: service.count(RegisterFilter()), repeat), 150))
+    statistics_service = office.statistics
+    dashboard_service = office.dashboard
+    half, year = parse_period(f"{DEMO_YEAR}-H1"), parse_period(f"{DEMO_YEAR}")
+    report_figures = timed(lambda: statistics_service.figures(period=half), repeat)
+    figures.append(Figure("report figures, 6 months (every indicator)", "ms", report_figures, 500))
+    window = {"first": half.date_from, "last": half.date_to, "cutoff": half.date_to}
+    wrong = differences(floor_figures(db, **window), statistics_service.figures(period=half))
+    if wrong:  # a floor that counts something else is no floor
+        raise SystemExit("the hand-written SQL disagrees with the report: " + "; ".join(wrong))
+    floor = timed(lambda: floor_figures(db, **window), repeat)
+    figures.append(Figure("the same counts as one hand-written SQL query (floor)", "ms", floor))
+    figures.append(Figure("report figures ÷ hand-written SQL", "×",
+                          [s / statistics.median(floor) for s in report_figures], 1.5))
+    figures.append(Figure("dashboard data for a year (headlines vs the year before, every chart)", "ms",
+                          timed(lambda: dashboard_service.build(year), repeat), 250))
+    figures.append(Figure("dashboard data for a year, counted on new connections (as at a start)", "ms",
+                          cold_builds(office.location, year, repeat)))
+    score766 = office.score766
+    figures.append(Figure("766 score for a year (the year before, the suggestions)", "ms",
+                          timed(lambda: score766.build(year), repeat), 500))
+    reports = office.reports
+    report = reports.draft(period=half)
+    figures.append(Figure("6-month report drafted (every indicator, the narrative)", "ms",
+                          timed(lambda: reports.draft(period=half), repeat), 500))
+    figures.append(Figure("6-month report as PDF (text and appendix)", "ms",
+                          timed(lambda: report_pdf(report), repeat), 2000))
+    sheet = work / "report.xlsx"
+    figures.append(Figure("6-month report appendix as Excel", "ms",
+                          timed(lambda: report_xlsx(report, sheet), repeat), 2000))
+    reception = office.reception
+    printing = office.printing
+    new = NewDossier(procedure_code="1.000689", applicant_name="Nguyễn Văn Ấn", phone="0912345678",
+                     documents=(DossierDocument("Tờ khai đăng ký khai sinh"),))
+    figures.append(Figure("register a dossier (validate, code, due date, save)", "ms",
+                          timed(lambda: reception.register(new), repeat * 3), 20))
+    last = reception.register(new).code
+    figures.append(Figure("receipt PDF (Mẫu 01, two copies)", "ms",
+                          timed(lambda: printing.print_paper(last, PaperKind.RECEIPT), repeat), 200))
+    return figures
+
+
+def measure_postgresql(path: Path, dossiers: int, repeat: int) -> list[Figure]:
+    """The services' figures on a PostgreSQL server holding the same database (a throwaway cluster, as the tests
+    start one; the database moved into it with ``cchc move``, whose time is a figure too), and five desks
+    registering at once (``benchmarks.desks``): their 99th percentile per dossier."""
+    import psycopg
+
+    from cchc_desktop.office import open_office
+    from cchc_desktop.services import database
+    from cchc_desktop.services.demo_data import DEMO_PASSWORD
+    from tests import postgres
+
+    from .desks import run_desks
+
+    bindir = postgres.find_bindir()
+    if bindir is None:
+        raise SystemExit("PostgreSQL's server is not installed (Debian: apt-get install postgresql)")
+    cluster = postgres.start(bindir)
+    work = Path(tempfile.mkdtemp(prefix="cchc-bench-pg-")) / "bench.sqlite3"
+    shutil.copy(path, work)
+    try:
+        owned = postgres.make_owned(cluster)
+        with open_office(work, user="quantri", password=DEMO_PASSWORD) as source:
+            start = time.perf_counter()
+            database.move_to_postgresql(source.db, source.db_path, owned.url(owned.owner))
+            moved_s = time.perf_counter() - start
+        with psycopg.connect(owned.conninfo(owned.owner), autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")  # what an administrator runs after a bulk load (pg_restore does too)
+        figures = [Figure(f"cchc move: the {dossiers:,} dossiers' database onto the server", "s", [moved_s])]
+        office = open_office(owned.url(owned.desk), user="quantri", password=DEMO_PASSWORD)
+        try:
+            figures += service_figures(office, repeat, work.parent)
+        finally:
+            office.close()
+        runs = run_desks(owned.url(owned.desk), 5, 200)
+        times = sorted(ms for run in runs for ms in run["ms"])
+        figures.append(Figure("five desks registering at once: 99th percentile per dossier", "ms",
+                              [times[round(0.99 * (len(times) - 1))]], 50,
+                              note=f"median {statistics.median(times):.1f} ms of {len(times):,}"))
+    finally:
+        cluster.stop()
+        shutil.rmtree(work.parent, ignore_errors=True)
+    return figures
+
+
+def cold_builds(path: Path | str, period: object, repeat: int) -> list[float]:
     """Milliseconds of the dashboard's first count of ``period`` in a newly opened office (its connections'
     caches empty, as when the window starts on the dashboard)."""
     from cchc_desktop.office import open_office
@@ -361,6 +416,27 @@ def print_table(figures: list[Figure], header: str) -> None:
         print(f"{f.name:56} {f.median:>9.1f}{f.unit:<1} {f.worst:>9.1f}{f.unit:<1} {target:>10}  {verdict} {f.note}")
 
 
+def print_side_by_side(sqlite: list[Figure], server: list[Figure], header: str) -> None:
+    """Each figure's median on SQLite and on PostgreSQL, with its target and each engine's verdict."""
+    def verdict(figure: Figure | None) -> str:
+        if figure is None or figure.target is None:
+            return ""
+        return "MISSED" if figure.missed else "over" if figure.median > figure.target else "ok"
+
+    on_file = {figure.name: figure for figure in sqlite}
+    on_server = {figure.name: figure for figure in server}
+    print(header)
+    print(f"{'what':62} {'SQLite':>10} {'PostgreSQL':>11} {'target':>9}  verdicts (SQLite / PostgreSQL)")
+    for name in [*on_file, *(name for name in on_server if name not in on_file)]:
+        one, two = on_file.get(name), on_server.get(name)
+        either = one or two
+        assert either is not None
+        first = f"{one.median:.1f}{either.unit}" if one else ""
+        second = f"{two.median:.1f}{either.unit}" if two else ""
+        target = f"≤ {either.target:g}" if either.target is not None else ""
+        print(f"{name[:62]:62} {first:>10} {second:>11} {target:>9}  {verdict(one)} / {verdict(two)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="10,000 dossiers, 3 repeats: checks it still runs")
@@ -368,6 +444,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-fail", action="store_true", help="print only; never exit 1")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="sqlite",
+                        help="sqlite (the file, the window's starts too), postgresql (the services on a throwaway "
+                             "server holding the same database), or both side by side")
     args = parser.parse_args(argv)
     dossiers = args.dossiers or (10_000 if args.smoke else 1_000_000)
     repeat = args.repeat or (3 if args.smoke else 7)
@@ -376,9 +455,13 @@ def main(argv: list[str] | None = None) -> int:
     header = f"CCHC Desktop benchmarks: {dossiers:,} dossiers, {repeat} runs each, {os.cpu_count()} cores"
     if built is not None:
         header += f"\n(cchc demo built the database in {built:.1f} s)"
-    figures = measure(path, dossiers, repeat)
-    print_table(figures, header)
-    missed = [f.name for f in figures if f.missed]
+    figures = measure(path, dossiers, repeat) if args.backend != "postgresql" else []
+    server = measure_postgresql(path, dossiers, repeat) if args.backend != "sqlite" else []
+    if args.backend == "both":
+        print_side_by_side(figures, server, header)
+    else:
+        print_table(figures or server, header + ("" if figures else " (PostgreSQL)"))
+    missed = [f.name for f in [*figures, *server] if f.missed]
     if missed and not args.no_fail and not args.smoke:
         print(f"targets missed by more than 20%: {', '.join(missed)}", file=sys.stderr)
         return 1

@@ -47,14 +47,14 @@ resolved AS (
                SELECT p.id FROM procedure p JOIN field f ON f.id = p.field_id WHERE f.name_folded = 'xay dung'))
                AS in_time_construction
     FROM (
-        SELECT channel, procedure_id, resolved_at, due_at, outcome IS NOT 'refused' AS granted FROM dossier
+        SELECT channel, procedure_id, resolved_at, due_at, outcome IS DISTINCT FROM 'refused' AS granted FROM dossier
         WHERE received_at >= :slow_from AND received_at < :before
           AND resolved_at >= :start AND resolved_at < :before
         UNION ALL
-        SELECT channel, procedure_id, resolved_at, due_at, outcome IS NOT 'refused' AS granted FROM dossier
+        SELECT channel, procedure_id, resolved_at, due_at, outcome IS DISTINCT FROM 'refused' AS granted FROM dossier
         WHERE resolved_at > date(received_at, '+14 days') AND resolved_at >= :start AND resolved_at < :before
           AND received_at < :slow_from
-    )
+    ) AS r
 ),
 -- open at the period's start: received in the 90 days before it, or long-lived (the partial index
 -- dossier_long_lived, its WHERE word for word)
@@ -66,7 +66,7 @@ carried AS (
         SELECT 1 FROM dossier
         WHERE coalesce(resolved_at, withdrawn_at, '9') > date(received_at, '+90 days')
           AND received_at < :recent AND coalesce(resolved_at, withdrawn_at, '9') >= :start
-    )
+    ) AS c
 ),
 -- open at the end of the last day counted, the same way; waiting for a supplement (clock stopped), else overdue
 -- by the appointment as it stood then (the one a supplement received later replaced, else the stored one)
@@ -84,7 +84,7 @@ open_end AS (
                 ORDER BY e.at DESC, e.id DESC LIMIT 1),
                CASE WHEN status = 'waiting_supplement' AND NOT EXISTS (
                    SELECT 1 FROM dossier_event e WHERE e.dossier_id = o.id AND e.kind = 'supplement_requested')
-               THEN 'supplement_requested' END) IS 'supplement_requested' AS waiting
+               THEN 'supplement_requested' END) IS NOT DISTINCT FROM 'supplement_requested' AS waiting
     FROM (
         SELECT id, due_at, status FROM dossier WHERE received_at >= :recent_end AND received_at < :before
           AND coalesce(resolved_at, withdrawn_at, '9') >= :before
@@ -92,7 +92,7 @@ open_end AS (
         SELECT id, due_at, status FROM dossier
         WHERE coalesce(resolved_at, withdrawn_at, '9') > date(received_at, '+90 days')
           AND received_at < :recent_end AND coalesce(resolved_at, withdrawn_at, '9') >= :before
-    ) o)
+    ) o) AS w
 ),
 s AS (
     SELECT count(*) AS responses, coalesce(sum(method = 'paper'), 0) AS paper,
@@ -104,7 +104,7 @@ t AS (
     SELECT coalesce(sum(status != 'cancelled'), 0) AS tasks,
            coalesce(sum(status != 'cancelled' AND completed_on <= :cutoff), 0) AS done,
            coalesce(sum(status = 'cancelled'), 0) AS cancelled,
-           coalesce(sum(status != 'cancelled' AND NOT coalesce(completed_on <= :cutoff, 0)
+           coalesce(sum(status != 'cancelled' AND NOT coalesce(completed_on <= :cutoff, FALSE)
                         AND deadline < :cutoff), 0) AS overdue_tasks,
            coalesce(sum(status != 'cancelled' AND source = 'higher_level'), 0) AS higher_level,
            coalesce(sum(status != 'cancelled' AND source = 'higher_level' AND completed_on <= :cutoff
@@ -138,15 +138,22 @@ FROM received, resolved, carried, open_end, s, t, c
 """
 
 
-def floor_figures(conn: Any, *, first: date, last: date, cutoff: date) -> dict[str, Any]:
-    """Every figure ``FLOOR_SQL`` counts for the days [first, last] and the cut-off, by column name."""
+# The one part no SQL both engines read says: a JSON array of arrays, written by PostgreSQL's own functions there.
+SQLITE_CRITERIA = "json_group_array(json_array(c.id, coalesce(a.answers, 0), a.average))"
+POSTGRESQL_CRITERIA = "json_agg(json_build_array(c.id, coalesce(a.answers, 0), a.average) ORDER BY c.id)::text"
+
+
+def floor_figures(db: Any, *, first: date, last: date, cutoff: date) -> dict[str, Any]:
+    """Every figure ``FLOOR_SQL`` counts for the days [first, last] and the cut-off, by column name, on either
+    engine (``db`` is the program's handle)."""
     before = last + timedelta(days=1)
     params = {"start": first.isoformat(), "before": before.isoformat(),
               "slow_from": (first - timedelta(days=SLOW_DAYS)).isoformat(),
               "recent": (first - timedelta(days=LONG_LIVED_DAYS)).isoformat(),
               "recent_end": (before - timedelta(days=LONG_LIVED_DAYS)).isoformat(), "day": last.isoformat(),
               "cutoff": cutoff.isoformat(), "year": last.year}
-    cursor = conn.execute(FLOOR_SQL, params)
+    sql = FLOOR_SQL if db.dialect == "sqlite" else FLOOR_SQL.replace(SQLITE_CRITERIA, POSTGRESQL_CRITERIA)
+    cursor = db.execute(sql, params)
     row = dict(zip([column[0] for column in cursor.description], cursor.fetchone(), strict=True))
     return {key: 0 if value is None and key != "method_code" else value for key, value in row.items()}
 

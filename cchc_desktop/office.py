@@ -85,6 +85,16 @@ class Office:
         self._readers_lock = threading.Lock()
 
     @property
+    def on_file(self) -> bool:
+        """Whether the register is a file of this machine (else a PostgreSQL server's database)."""
+        return isinstance(self.location, Path)
+
+    @property
+    def where(self) -> str:
+        """The register as the window names it: the file, or the server's database without a password."""
+        return str(self.location) if isinstance(self.location, Path) else str(getattr(self.db, "where", "?"))
+
+    @property
     def db_path(self) -> Path:
         """The database's file: what works on files (backups, attachments beside the file) asks for it. On a
         PostgreSQL server there is none: that work is refused in Vietnamese."""
@@ -119,6 +129,10 @@ class Office:
 
     def schema_version(self) -> int:
         """How many of the schema's migrations the file has (the «Giới thiệu» window shows it)."""
+        if not self.on_file:
+            from db.pg.migrations import schema_state as server_schema_state
+
+            return server_schema_state(self.db.pg).version  # type: ignore[attr-defined]
         return schema_state(self.db).version
 
     def reader(self) -> Database:

@@ -188,18 +188,12 @@ def _start(argv: Sequence[str] | None) -> int:
     if interactive:
         install_excepthook()
 
-    if is_postgresql(given_db(args.db)):  # (never echoed: it may hold a password)
-        text = _("Chương trình chưa làm việc được với cơ sở dữ liệu trên máy chủ PostgreSQL; hãy mở một tệp cơ sở "
-                 "dữ liệu (SQLite) trên máy này.")
-        if interactive:
-            messages.error(None, text)
-        else:
-            print(_("Lỗi: {message}").format(message=text), file=sys.stderr)
-        return 2
-    db_path = resolve_db_path(args.db)
+    target = given_db(args.db)  # (never echoed nor logged when a server's: it names an account)
+    on_server = is_postgresql(target)
+    db_path: Path | str = target if on_server else resolve_db_path(args.db)
     made = None
     try:
-        if not db_path.exists():
+        if isinstance(db_path, Path) and not db_path.exists():
             if not interactive:  # a screenshot of a new file: the demo, as before
                 create_demo_database(db_path, interactive=False)
             else:
@@ -211,7 +205,7 @@ def _start(argv: Sequence[str] | None) -> int:
 
         office = AppContext(open_database(db_path), db_path)
     except StorageError as exc:
-        log.warning("cannot open %s: %s", db_path, exc)
+        log.warning("cannot open %s: %s", "the server's database" if on_server else db_path, exc)
         if interactive:
             messages.storage_error(None, exc)
         else:
@@ -243,8 +237,9 @@ def _start(argv: Sequence[str] | None) -> int:
             return 1
         return 0
     window.show_window()
-    start_daily_backup(office)
-    after_start(window, office)
+    if office.on_file:  # (a server's database is backed up and sealed on the server: docs/postgresql.md)
+        start_daily_backup(office)
+        after_start(window, office)
     gc.enable()
     code = app.exec()
     release(window)

@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         self.update_title()
         session = sessions.current(context.db)
         self.statusBar().showMessage(_("Người làm việc: {actor} · Cơ sở dữ liệu: {path}").format(
-            actor=session.actor, path=context.db_path))
+            actor=session.actor, path=context.where))
         self.show_page(start or START_PAGES.get(session.role, PAGES[0].name))
 
     def _build_menus(self) -> None:

@@ -41,8 +41,8 @@ class CheckReport:
 COUNTED_TABLES = ("dossier", "attachment", "survey", "inspection", "plan_task", "procedure", "user", "audit_log")
 
 
-def open_database(path: Path) -> Database:
-    """Open and migrate the database (creating it when missing)."""
+def open_database(path: Path | str) -> Database:
+    """Open and migrate the database (creating it when missing); a server's database is opened as a desk."""
     return open_db(path)
 
 

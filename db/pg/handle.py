@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -101,10 +101,27 @@ class PgDatabase(Database):
 
     dialect = "postgresql"
 
-    def __init__(self, conn: psycopg.Connection, where: str) -> None:  # (SQLite's __init__ is not called)
+    def __init__(self, conn: psycopg.Connection, where: str, *,
+                 reconnect: Callable[[], psycopg.Connection] | None = None) -> None:  # (SQLite's is not called)
         self.pg = conn
         self.where = where
+        self._reconnect = reconnect
+        self._depth = 0  # transactions and savepoints open through atomic()
+        # What is set on every connection (the audit trail's session): run again on a new one after a reconnect.
+        self.on_connect: list[Callable[[psycopg.Connection], None]] = []
         conn.adapters.register_loader("numeric", _numeric_loader())
+
+    def _connection(self) -> psycopg.Connection:
+        """The connection; when the server dropped it (restarted, the network gone) and no transaction was open
+        through it, a new one, set up as the first was (StorageError UNREACHABLE when the server still does not
+        answer). Inside a transaction it is never replaced: its statements fail, and the transaction with them."""
+        if (self.pg.closed or self.pg.broken) and self._depth == 0 and self._reconnect is not None:
+            conn = self._reconnect()
+            conn.adapters.register_loader("numeric", _numeric_loader())
+            for set_up in self.on_connect:
+                set_up(conn)
+            self.pg = conn
+        return self.pg
 
     @property
     def conn(self) -> NoReturn:
@@ -119,11 +136,20 @@ class PgDatabase(Database):
     def execute(self, sql: str, parameters: Parameters = None) -> Any:
         """Run one statement (SQLite's placeholders) and return psycopg's cursor: ``fetchone``, ``fetchall``,
         iteration, ``description`` and ``rowcount`` as sqlite3's. ``lastrowid`` does not exist: ``RETURNING id``."""
+        import psycopg
+
+        query, values = translate(sql).encode(), () if parameters is None else parameters
         with self._errors():
-            return self.pg.execute(translate(sql).encode(), () if parameters is None else parameters)
+            try:
+                return self._connection().execute(query, values)
+            except psycopg.OperationalError:
+                if self._depth or not (self.pg.closed or self.pg.broken) or self._reconnect is None:
+                    raise
+            # The server dropped the connection between transactions: once more, on a new one.
+            return self._connection().execute(query, values)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any] | dict[str, Any]]) -> int:
-        with self._errors(), self.pg.transaction(), self.pg.cursor() as cursor:
+        with self.atomic(), self._errors(), self.pg.cursor() as cursor:
             cursor.executemany(translate(sql).encode(), rows)
             return cursor.rowcount
 
@@ -156,8 +182,14 @@ class PgDatabase(Database):
     def atomic(self) -> Iterator[Database]:
         """One transaction, or a savepoint of the one already open: committed (released) at the end, undone on
         any error."""
-        with self.pg.transaction():
-            yield self
+        with self._errors():
+            connection = self._connection()
+            self._depth += 1
+            try:
+                with connection.transaction():
+                    yield self
+            finally:
+                self._depth -= 1
 
     def close(self) -> None:
         self.pg.close()
@@ -228,19 +260,25 @@ class Table:
 
 def open_pg(url: str, *, role: connect.Role = "desk", read_only: bool = False) -> PgDatabase:
     """Connect to the database ``url`` names (db/pg/connect.connect: no password in it; the schema current for a
-    desk) as a PgDatabase; ``read_only``: every transaction of the connection is read-only."""
+    desk) as a PgDatabase, which connects again the same way when the server drops it; ``read_only``: every
+    transaction of the connection is read-only."""
     from db.connection import DEFAULT_BUSY_TIMEOUT_MS
     from db.pg.migrations import where
 
-    conn = connect.connect(url, role=role, autocommit=True)
-    try:
-        if read_only:
-            conn.execute("SET default_transaction_read_only = on")
-        # A write waiting for another desk's row lock (the day's code counter, the audit chain) gives up after the
-        # busy timeout SQLite's files use, and is said as LOCKED.
-        timeout_ms = int(os.environ.get("CCHC_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS))
-        conn.execute(f"SET lock_timeout = {timeout_ms}")
-        return PgDatabase(conn, where(conn))
-    except BaseException:
-        conn.close()
-        raise
+    # A write waiting for another desk's row lock (the day's code counter, the audit chain) gives up after the
+    # busy timeout SQLite's files use, and is said as LOCKED.
+    timeout_ms = int(os.environ.get("CCHC_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS))
+
+    def connected() -> psycopg.Connection:
+        conn = connect.connect(url, role=role, autocommit=True)
+        try:
+            if read_only:
+                conn.execute("SET default_transaction_read_only = on")
+            conn.execute(f"SET lock_timeout = {timeout_ms}".encode())
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    conn = connected()
+    return PgDatabase(conn, where(conn), reconnect=connected)

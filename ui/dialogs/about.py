@@ -20,7 +20,7 @@ def build(context: AppContext, parent: QWidget | None = None) -> QDialog:
     values = {
         "version": __version__,
         "unit": context.settings.load().name or _("(chưa khai báo)"),
-        "database": str(context.db_path),
+        "database": context.where,
         "schema": str(context.schema_version()),
         "runtime": f"Qt {PySide6.__version__} / Python {sys.version.split()[0]}",
     }

@@ -90,8 +90,18 @@ class SettingsPage(Page):
         self.tabs.addTab(self._unit_tab(), _("Đơn vị"))
         self.accounts = AccountsTab(context)
         self.tabs.addTab(self.accounts, _("Tài khoản"))
-        self.backups = BackupsTab(context)
-        self.tabs.addTab(self.backups, _("Sao lưu"))
+        self.backups: BackupsTab | None = None
+        if context.on_file:
+            self.backups = BackupsTab(context)
+            self.tabs.addTab(self.backups, _("Sao lưu"))
+        else:  # a server's database is backed up on the server (docs/postgresql.md)
+            note = QLabel(_("Cơ sở dữ liệu nằm trên máy chủ PostgreSQL ({where}): việc sao lưu do quản trị viên máy "
+                            "chủ làm hằng đêm bằng pg_dump (xem hướng dẫn docs/postgresql.md), không làm từ các quầy.")
+                          .format(where=context.where))
+            note.setObjectName("serverBackupNote")
+            note.setWordWrap(True)
+            note.setAlignment(Qt.AlignmentFlag.AlignTop)
+            self.tabs.addTab(note, _("Sao lưu"))
         self.layout_.addWidget(self.tabs, 1)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         self.refresh()
@@ -216,7 +226,8 @@ class SettingsPage(Page):
         """The three tabs read again (the page is shown)."""
         self._load_unit()
         self.accounts.refresh()
-        self.backups.refresh()
+        if self.backups is not None:
+            self.backups.refresh()
 
     def _load_unit(self) -> None:
         current = self.context.settings.load()
