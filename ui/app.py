@@ -131,11 +131,12 @@ def create_demo_database(path: Path, *, interactive: bool) -> None:
                                                                          progress=progress))
 
 
-def first_start(path: Path) -> tuple[Path, SetUpCommune | None] | None:
-    """No database at ``path`` yet: try the demo, in a file of its own beside it (built once, reused), or set the
-    commune up in ``path``. The file to open and, after a setup, its administrator; None to quit."""
+def first_start(path: Path) -> tuple[Path | str, SetUpCommune | None] | None:
+    """No database at ``path`` yet: try the demo, in a file of its own beside it (built once, reused), set the
+    commune up in ``path``, or connect this desk to the centre's server. The file (or the server's database) to
+    open and, after a setup, its administrator; None to quit."""
     from cchc_desktop.services.setup import DEMO_FILENAME
-    from ui.dialogs.first_run import DEMO, SET_UP, FirstRunDialog, SetupDialog
+    from ui.dialogs.first_run import DEMO, SERVER, SET_UP, FirstRunDialog, ServerDialog, SetupDialog
 
     choice = FirstRunDialog.ask(path)
     if choice == DEMO:
@@ -149,6 +150,9 @@ def first_start(path: Path) -> tuple[Path, SetUpCommune | None] | None:
     if choice == SET_UP:
         made = SetupDialog.ask(path)
         return (path, made) if made is not None else None
+    if choice == SERVER:
+        url = ServerDialog.ask()
+        return (url, None) if url is not None else first_start(path)  # «Hủy»: the choice again
     return None
 
 

@@ -111,3 +111,24 @@ def built_beside(path: Path, suffix: str, build: Callable[[Database], None]) -> 
         raise
     db.close()
     os.replace(draft, path)
+
+
+def connect_server(url: str) -> str:
+    """Point this machine's desk at the PostgreSQL database ``url`` (the first start's «Kết nối máy chủ»): it must
+    open as the program opens it for a desk (no password in the URL, the server answering, the account let in,
+    the schema this program's: StorageError otherwise, nothing saved); then it is saved for the next starts. The
+    database as messages name it."""
+    from cchc_desktop.paths import is_postgresql, save_server
+    from db.connection import open_db
+
+    url = url.strip()
+    if not is_postgresql(url):
+        raise ValidationError({"url": _("Hãy nhập địa chỉ dạng postgresql://tài_khoản@máy_chủ/tên_cơ_sở_dữ_liệu "
+                                        "(không ghi mật khẩu).")})
+    db = open_db(url)
+    try:
+        where = str(getattr(db, "where", url))
+    finally:
+        db.close()
+    save_server(url)
+    return where

@@ -95,3 +95,48 @@ def test_the_demo_window_says_it_is_the_demo(demo_window: MainWindow, window: Ma
     assert demo_context.accounts.demo_accounts()
     assert demo_window.windowTitle().endswith("DỮ LIỆU MẪU, không dùng cho công việc thật")
     assert "DỮ LIỆU MẪU" not in window.windowTitle()
+
+
+# -- a desk of a centre with a server (issue 22) ---------------------------------------------------------------
+
+@pytest.mark.postgres
+def test_a_desk_is_pointed_at_the_centres_server_and_keeps_it(qtbot: QtBot, tmp_path: Path, pg_url: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from cchc_desktop import paths
+
+    monkeypatch.delenv("CCHC_DB", raising=False)
+    dialog = first_run.ServerDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    error = dialog.errors.labels["url"]
+
+    for typed, said in (
+        ("postgresql://quay1:bimat@may-chu/cchc", "mật khẩu"),  # a password is never taken
+        ("postgresql:///cchc?host=/tmp/khong-co-may-chu&port=5999", "không trả lời"),  # no server there
+        ("C:\\du-lieu\\cchc.sqlite3", "postgresql://"),  # a file is no server
+    ):
+        dialog.address.clear()
+        type_text(qtbot, dialog.address, typed)
+        qtbot.keyClick(dialog.address, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda said=said: said in error.text())
+        assert dialog.isVisible() and dialog.address.text() == typed  # kept for a retry
+        assert "bimat" not in error.text()
+        assert paths.saved_server() == ""
+
+    dialog.address.clear()
+    type_text(qtbot, dialog.address, pg_url)
+    qtbot.keyClick(dialog.address, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert dialog.url == pg_url
+    assert paths.saved_server() == pg_url and paths.given_db() == pg_url  # the next starts open it
+    assert oct(paths.saved_server_path().stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_first_start_offers_the_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp) -> None:
+    url = "postgresql://quay1@may-chu/cchc"
+    answers = [first_run.SERVER, first_run.SERVER]
+    monkeypatch.setattr(first_run.FirstRunDialog, "ask", classmethod(lambda cls, path: answers.pop(0)))
+    servers = [None, url]  # «Hủy» once: the choice is asked again
+    monkeypatch.setattr(first_run.ServerDialog, "ask", classmethod(lambda cls: servers.pop(0)))
+    assert app.first_start(tmp_path / "cchc.sqlite3") == (url, None)
+    assert answers == [] and servers == [] and not (tmp_path / "cchc.sqlite3").exists()

@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from cchc_desktop import APP_NAME
-from cchc_desktop.errors import CchcError, ValidationError, user_message
+from cchc_desktop.errors import CchcError, StorageError, ValidationError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.services.setup import CommuneSetup, set_up_commune
 from ui import messages
 from ui.widgets.buttons import enter_clicks, ok_cancel
 from ui.widgets.field_errors import FieldErrors
 
-DEMO, SET_UP = "demo", "set_up"
+DEMO, SET_UP, SERVER = "demo", "set_up", "server"
 
 
 class FirstRunDialog(QDialog):
@@ -49,11 +49,15 @@ class FirstRunDialog(QDialog):
         self.setup_button = QPushButton(_("&Thiết lập xã của tôi"))
         self.setup_button.setObjectName("setUp")
         self.setup_button.setToolTip(_("Tên đơn vị, mã định danh, người ký, tài khoản quản trị, danh mục thủ tục"))
-        for button, value in ((self.setup_button, SET_UP), (self.demo_button, DEMO)):
+        self.server_button = QPushButton(_("&Kết nối máy chủ của Trung tâm"))
+        self.server_button.setObjectName("connectServer")
+        self.server_button.setToolTip(_("Nhiều quầy cùng ghi một sổ trên máy chủ PostgreSQL mà quản trị viên đã cài "
+                                        "(xem docs/postgresql.md)"))
+        for button, value in ((self.setup_button, SET_UP), (self.demo_button, DEMO), (self.server_button, SERVER)):
             button.setAutoDefault(False)
             button.clicked.connect(lambda _checked=False, value=value: self._choose(value))
             layout.addWidget(button)
-        enter_clicks(self.demo_button, self.setup_button)
+        enter_clicks(self.demo_button, self.setup_button, self.server_button)
         self.setup_button.setFocus()
 
     def _choose(self, value: str) -> None:
@@ -62,7 +66,7 @@ class FirstRunDialog(QDialog):
 
     @classmethod
     def ask(cls, path: Path) -> str | None:
-        """DEMO, SET_UP, or None when closed. Tests replace this."""
+        """DEMO, SET_UP, SERVER, or None when closed. Tests replace this."""
         dialog = cls(path)
         dialog.exec()
         return dialog.choice
@@ -161,3 +165,55 @@ class SetupDialog(QDialog):
         dialog = cls(path)
         dialog.exec()
         return dialog.created
+
+
+class ServerDialog(QDialog):
+    """The address of the centre's server database, without a password (libpq's password file holds it): tried at
+    once, kept for the next starts when it opens, else what to check is said and the address stays for a retry."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("connectServerDialog")
+        self.setWindowTitle(_("Kết nối máy chủ"))
+        self.setMinimumWidth(560)
+        self.url: str | None = None
+        self.errors = FieldErrors()
+        layout = QVBoxLayout(self)
+        intro = QLabel(_("Địa chỉ cơ sở dữ liệu trên máy chủ PostgreSQL của Trung tâm, do quản trị viên cung cấp, "
+                         "không ghi mật khẩu: mật khẩu của tài khoản quầy để trong tệp mật khẩu của PostgreSQL trên "
+                         "máy này (pgpass.conf)."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.address = QLineEdit()
+        self.address.setObjectName("url")
+        self.address.setPlaceholderText("postgresql://quay1@may-chu/cchc")
+        self.errors.watch("url", self.address)
+        form.addRow(_("Địa chỉ"), self.errors.wrap("url", self.address))
+        layout.addLayout(form)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(ok_cancel(self))
+        layout.addLayout(row)
+
+    def accept(self) -> None:
+        """Connect; on success keep the address and close, else say why under the field and stay open."""
+        from cchc_desktop.services.setup import connect_server
+
+        try:
+            connect_server(self.address.text())
+        except ValidationError as exc:
+            self.errors.show(exc.errors)
+            return
+        except (CchcError, StorageError) as exc:
+            self.errors.show({"url": user_message(exc)})
+            return
+        self.url = self.address.text().strip()
+        super().accept()
+
+    @classmethod
+    def ask(cls) -> str | None:
+        """The server's database chosen (and saved), or None when given up. Tests replace this."""
+        dialog = cls()
+        dialog.exec()
+        return dialog.url
