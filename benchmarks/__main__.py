@@ -276,7 +276,7 @@ def service_figures(office: Any, repeat: int, work: Path) -> list[Figure]:
         found = everything_codes(service, RegisterFilter(text=text))
         if code not in found:  # a fast wrong answer is no figure
             raise SystemExit(f"search by {label} did not find {code}")
-    figures.append(Figure(f"search by {label}", "ms",
+        figures.append(Figure(f"search by {label}", "ms",
                               timed(lambda text=text: service.page(RegisterFilter(text=text)), repeat), 100,
                               note=repr(text) if label != "phone" and label != "ID number" else "(masked)"))
     figures.append(Figure("register: total count (no filter)", "ms",

@@ -106,7 +106,7 @@ class PgDatabase(Database):
         self.pg = conn
         self.where = where
         self._reconnect = reconnect
-        self._depth = 0  # transactions and savepoints open through atomic()
+        self._depth = 0  # transactions and savepoints open through this handle
         # What is set on every connection (the audit trail's session): run again on a new one after a reconnect.
         self.on_connect: list[Callable[[psycopg.Connection], None]] = []
         conn.adapters.register_loader("numeric", _numeric_loader())
@@ -149,7 +149,7 @@ class PgDatabase(Database):
             return self._connection().execute(query, values)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any] | dict[str, Any]]) -> int:
-        with self.atomic(), self._errors(), self.pg.cursor() as cursor:
+        with self._transaction(), self._errors(), self.pg.cursor() as cursor:
             cursor.executemany(translate(sql).encode(), rows)
             return cursor.rowcount
 
@@ -182,12 +182,17 @@ class PgDatabase(Database):
     def atomic(self) -> Iterator[Database]:
         """One transaction, or a savepoint of the one already open: committed (released) at the end, undone on
         any error."""
+        with self._transaction():
+            yield self
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
         with self._errors():
             connection = self._connection()
             self._depth += 1
             try:
                 with connection.transaction():
-                    yield self
+                    yield
             finally:
                 self._depth -= 1
 
