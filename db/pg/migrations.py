@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from db.errors import StorageError, StorageProblem
-from db.pg import roles
+from db.pg import audit, roles
 
 if TYPE_CHECKING:
     import psycopg
@@ -147,6 +147,11 @@ def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIO
                 from db.pg import functions
 
                 functions.install(conn)  # (the program's functions, after the schema they name)
+                try:  # the audit trail's triggers for the tables and columns as they are now
+                    audit.install(conn)
+                    roles.reapply(conn)
+                except psycopg.Error as exc:
+                    raise StorageError(StorageProblem.MIGRATION_FAILED, where(conn), f"audit triggers: {exc}") from exc
                 return done
             migration = next(m for m in migrations if m.name == state.pending[0])
             if migration.version <= state.version:
@@ -156,6 +161,9 @@ def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIO
                 if not state.applied:
                     conn.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (version integer PRIMARY KEY,"
                                  " name text NOT NULL UNIQUE, applied_at text NOT NULL)")
+                # No per-record entries of the migration's own writes (SQLite's audit.suspended): honoured for
+                # the owner only, for this transaction only.
+                conn.execute("SELECT set_config('cchc.audit', 'off', true)")
                 migration.apply(conn)
                 conn.execute(
                     f"INSERT INTO {TABLE} (version, name, applied_at)"
