@@ -163,7 +163,8 @@ BEGIN
     IF exponent < -4 OR exponent >= limit_exponent THEN
         t := left(digits, 1)
              || CASE WHEN length(digits) > 1 THEN '.' || substr(digits, 2) WHEN python THEN '' ELSE '.0' END
-             || 'e' || CASE WHEN exponent < 0 THEN '-' ELSE '+' END || lpad(abs(exponent)::text, 2, '0');
+             || 'e' || CASE WHEN exponent < 0 THEN '-' ELSE '+' END
+             || CASE WHEN abs(exponent) < 10 THEN '0' ELSE '' END || abs(exponent)::text;
     ELSIF exponent >= 0 THEN
         t := rpad(left(digits, exponent + 1), exponent + 1, '0') || '.'
              || coalesce(nullif(substr(digits, exponent + 2), ''), '0');
@@ -434,6 +435,10 @@ def install(conn: psycopg.Connection) -> list[TriggerProblem]:
     """Create, replace or drop the trail's functions, the audit triggers and the guards until they are what this
     program makes of the current tables; returns what differed (nothing the second time). Run by the owner inside
     its transaction (``db.pg.migrations.migrate`` does, after the migrations, under their lock)."""
+    import psycopg
+
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.INTRANS and conn.autocommit:
+        raise ValueError("install() needs a transaction: a failure half-way would leave the trail half made")
     problems = trigger_problems(conn)
     if not problems:
         return problems
@@ -479,7 +484,11 @@ def local_time_zone() -> str:
         target = ""
     if "/zoneinfo/" in target:
         return target.split("/zoneinfo/", 1)[1]
-    offset = time.localtime().tm_gmtoff
+    return fixed_zone(time.localtime().tm_gmtoff)
+
+
+def fixed_zone(offset: int) -> str:
+    """A zone ``offset`` seconds east of UTC, as a POSIX zone PostgreSQL reads (whose sign counts west)."""
     sign = "+" if offset >= 0 else "-"
     hours, minutes = divmod(abs(offset) // 60, 60)
     return f"<{sign}{hours:02d}{minutes:02d}>{'-' if sign == '+' else '+'}{hours:02d}:{minutes:02d}"

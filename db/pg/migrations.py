@@ -7,6 +7,11 @@ so is a database with tables of another program (NOT_OURS). Only the owner of th
 migrates (NOT_OWNER otherwise, before anything is read): the desks' roles cannot change the schema (db/pg/roles.py),
 and each migration ends by granting the desks their rights on what it added, in its own transaction.
 
+A migration's own writes leave no per-record audit entries (``cchc.audit`` off for its transaction, which the
+audit triggers honour for the owner only, as SQLite's migrations run ``audit.suspended``). After the migrations, in
+a transaction of its own under the same lock, ``db.pg.audit.install`` makes the audit triggers what this program
+makes of the tables and columns as they are now: a migration that adds a column needs no trigger code of its own.
+
 The first migration is a baseline equal to SQLite's schema after m0017 (db/sql/postgresql/0017_baseline.sql) with
 the rows SQLite's migrations seed; later ones follow each SQLite migration with its twin.
 """
@@ -150,7 +155,7 @@ def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIO
                 try:  # the audit trail's triggers for the tables and columns as they are now
                     audit.install(conn)
                     roles.reapply(conn)
-                except psycopg.Error as exc:
+                except (psycopg.Error, ValueError) as exc:  # ValueError: a column's type the triggers cannot write
                     raise StorageError(StorageProblem.MIGRATION_FAILED, where(conn), f"audit triggers: {exc}") from exc
                 return done
             migration = next(m for m in migrations if m.name == state.pending[0])
