@@ -292,33 +292,32 @@ def _row(table: str, columns: list[tuple[str, str]], ref: str) -> str:
     return "(" + " || ".join(parts) + " || '}')" if parts else "'{}'"
 
 
-def _changed(table: str, columns: list[tuple[str, str]], first: str, second: str) -> str:
-    """``db.audit._changed(first, second)``: the fields whose value differs, with ``first``'s values."""
+def _changed(table: str, columns: list[tuple[str, str]], ref: str) -> str:
+    """``db.audit._changed``: the fields whose value differs between OLD and NEW, with ``ref``'s values."""
     parts = []
     for name, kind in columns:
-        one = _value(table, name, kind, "OLD", python=False)
-        other = _value(table, name, kind, "NEW", python=False)
-        parts.append(f"CASE WHEN {one} COLLATE \"C\" IS DISTINCT FROM {other} COLLATE \"C\""
-                     f" THEN '\"{name}\": ' || {_value(table, name, kind, first, python=True)} END")
+        old = _value(table, name, kind, "OLD", python=False)
+        new = _value(table, name, kind, "NEW", python=False)
+        parts.append(f"CASE WHEN {old} COLLATE \"C\" IS DISTINCT FROM {new} COLLATE \"C\""
+                     f" THEN '\"{name}\": ' || {_value(table, name, kind, ref, python=True)} END")
     return "('{' || concat_ws(', ', " + ", ".join(parts) + ") || '}')"
 
 
 def _body(table: str, columns: list[tuple[str, str]], event: str) -> str:
-    names = [name for name, _kind in columns]
-    record = "NULL" if "id" not in names else ("OLD" if event == "DELETE" else "NEW") + '."id"'
+    """The trigger function's body: SQLite's trigger (``db.audit._trigger_sql``) in PL/pgSQL."""
+    record = ("OLD" if event == "DELETE" else "NEW") + '."id"' if "id" in (name for name, _kind in columns) else "NULL"
+    condition = "cchc_audit_on()"
     if event == "INSERT":
-        write = f"PERFORM cchc_audit_write('insert', '{table}', {record}, NULL, {_row(table, columns, 'NEW')});"
-        return f"\nBEGIN\n    IF cchc_audit_on() THEN\n        {write}\n    END IF;\n    RETURN NULL;\nEND\n"
-    if event == "DELETE":
-        write = f"PERFORM cchc_audit_write('delete', '{table}', {record}, {_row(table, columns, 'OLD')}, NULL);"
-        return f"\nBEGIN\n    IF cchc_audit_on() THEN\n        {write}\n    END IF;\n    RETURN NULL;\nEND\n"
-    return (
-        "\nBEGIN\n    IF cchc_audit_on()"
-        f" AND {_row(table, columns, 'OLD')} COLLATE \"C\" IS DISTINCT FROM {_row(table, columns, 'NEW')} COLLATE \"C\""
-        f" THEN\n        PERFORM cchc_audit_write('update', '{table}', {record},"
-        f" {_changed(table, columns, 'OLD', 'NEW')}, {_changed(table, columns, 'NEW', 'OLD')});\n"
-        "    END IF;\n    RETURN NULL;\nEND\n"
-    )
+        before, after = "NULL", _row(table, columns, "NEW")
+    elif event == "DELETE":
+        before, after = _row(table, columns, "OLD"), "NULL"
+    else:  # the row's text, not the row: what SQLite compares (a nondeterministic collation must not hide a change)
+        old, new = _row(table, columns, "OLD"), _row(table, columns, "NEW")
+        condition += f' AND {old} COLLATE "C" IS DISTINCT FROM {new} COLLATE "C"'
+        before, after = _changed(table, columns, "OLD"), _changed(table, columns, "NEW")
+    return (f"\nBEGIN\n    IF {condition} THEN\n"
+            f"        PERFORM cchc_audit_write('{event.lower()}', '{table}', {record}, {before}, {after});\n"
+            "    END IF;\n    RETURN NULL;\nEND\n")
 
 
 def _schema(conn: psycopg.Connection) -> str:
