@@ -18,10 +18,11 @@ import hashlib
 import hmac
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from db.handle import Database
@@ -550,45 +551,57 @@ class ChainCheck:
     unverifiable_keys: tuple[str, ...]
 
 
-def check_chain(conn: sqlite3.Connection, batch: int = 10_000) -> ChainCheck:
-    """Every entry's hash recomputed from its fields and the hash before it, with the key it names. Once an
-    entry is signed, every later one must be: an unsigned entry after a signed one is forged."""
+# A page of the log for the chain's check (``?`` placeholders: PostgreSQL's trail swaps them for ``%s``).
+CHAIN_PAGE = ("SELECT id, at, actor, action, table_name, record_id, before, after, prev_hash, hash FROM audit_log"
+              " WHERE id > ? ORDER BY id LIMIT ?")
+
+
+def paged(fetch: Callable[[str, list[int]], Sequence[Sequence[Any]]], batch: int = 10_000) -> Iterator[Sequence[Any]]:
+    """The log's entries in id order, ``batch`` at a time: ``fetch(CHAIN_PAGE, [after id, batch])`` reads a page."""
+    last_id = 0
+    while rows := fetch(CHAIN_PAGE, [last_id, batch]):
+        yield from rows
+        last_id = rows[-1][0]
+
+
+def verify_chain(entries: Iterable[Sequence[Any]]) -> ChainCheck:
+    """Every entry's hash (rows as ``CHAIN_PAGE`` reads them, in id order) recomputed from its fields and the hash
+    before it, with the key it names. Once an entry is signed, every later one must be: an unsigned entry after a
+    signed one is forged."""
     from db import keys
 
-    prev, last_id, signed = GENESIS, 0, False
+    prev, signed = GENESIS, False
     broken: list[int] = []
     first_at: str | None = None
     found: dict[str, bytes | None] = {}
     unverifiable = 0
-    while True:
-        rows = conn.execute(
-            "SELECT id, at, actor, action, table_name, record_id, before, after, prev_hash, hash FROM audit_log"
-            " WHERE id > ? ORDER BY id LIMIT ?", [last_id, batch],
-        ).fetchall()
-        if not rows:
-            break
-        for entry_id, at, actor, action, table, record_id, before, after, prev_hash, stored in rows:
-            good = prev_hash == prev
-            if stored.startswith(KEYED + ":"):
-                signed = True
-                key_id = stored.split(":", 2)[1]
-                if key_id not in found:
-                    found[key_id] = keys.by_id(key_id)
-                secret = found[key_id]
-                if secret is None:
-                    unverifiable += 1
-                else:
-                    good = good and entry_hash(prev, at, actor, action, table, record_id, before, after,
-                                               (key_id, secret)) == stored
+    for entry_id, at, actor, action, table, record_id, before, after, prev_hash, stored in entries:
+        good = prev_hash == prev
+        if stored.startswith(KEYED + ":"):
+            signed = True
+            key_id = stored.split(":", 2)[1]
+            if key_id not in found:
+                found[key_id] = keys.by_id(key_id)
+            secret = found[key_id]
+            if secret is None:
+                unverifiable += 1
             else:
-                good = good and not signed and entry_hash(prev, at, actor, action, table, record_id, before,
-                                                          after) == stored
-            if not good:
-                broken.append(entry_id)
-                first_at = first_at or at
-            prev, last_id = stored, entry_id
+                good = good and entry_hash(prev, at, actor, action, table, record_id, before, after,
+                                           (key_id, secret)) == stored
+        else:
+            good = good and not signed and entry_hash(prev, at, actor, action, table, record_id, before,
+                                                      after) == stored
+        if not good:
+            broken.append(entry_id)
+            first_at = first_at or at
+        prev = stored
     return ChainCheck(tuple(broken), first_at, unverifiable,
                       tuple(sorted(key_id for key_id, secret in found.items() if secret is None)))
+
+
+def check_chain(conn: sqlite3.Connection, batch: int = 10_000) -> ChainCheck:
+    """``verify_chain`` of the whole log of the file."""
+    return verify_chain(paged(lambda sql, params: conn.execute(sql, params).fetchall(), batch))
 
 
 def broken_links(conn: sqlite3.Connection, batch: int = 10_000) -> Iterator[int]:

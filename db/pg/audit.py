@@ -42,10 +42,13 @@ from db.audit import (
     SECRET_COLUMNS,
     SYSTEM_ACTOR,
     AuditActor,
+    ChainCheck,
     Key,
     TriggerProblem,
     entry_texts,
     entry_values,
+    paged,
+    verify_chain,
 )
 
 if TYPE_CHECKING:
@@ -539,3 +542,8 @@ def log_entry(conn: psycopg.Connection, action: str, *, table_name: str | None =
         conn.execute(INSERT_ENTRY_PG, entry_values(AuditActor(actor, user_id), prev, at, action, table_name,
                                                     record_id, before_text, after_text, key))
 
+
+
+def check_chain(conn: psycopg.Connection, batch: int = 10_000) -> ChainCheck:
+    """``db.audit.check_chain`` of the server's log: the same verdicts (broken links, unverifiable keys)."""
+    return verify_chain(paged(lambda sql, params: conn.execute(sql.replace("?", "%s"), params).fetchall(), batch))

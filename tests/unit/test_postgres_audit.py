@@ -498,3 +498,23 @@ def test_install_outside_a_transaction_is_refused(shared: Owned) -> None:
     with psycopg.connect(shared.conninfo(shared.owner), autocommit=True) as owner, \
             pytest.raises(ValueError, match="needs a transaction"):
         pg_audit.install(owner)
+
+
+def test_cchc_checks_chain_verdicts_on_the_servers_log(owned: Owned) -> None:
+    """``check_chain`` on the server: a sound chain, then an entry edited by someone who could lift the guard (the
+    owner) is broken, and entries signed with another machine's key are counted as not verifiable here."""
+    with connect(owned, owned.desk) as desk:
+        for name in ("Hộ tịch", "Đất đai", "Tư pháp"):
+            desk.execute("INSERT INTO field (name, name_folded) VALUES (%s, 'x')", [name])
+        desk.commit()
+    with connect(owned, owned.desk, key=("khac0000000a", b"\x01" * 32)) as other:
+        other.execute("UPDATE field SET position = 1 WHERE id = 1")
+        other.commit()
+    with psycopg.connect(owned.conninfo(owned.owner)) as owner:
+        assert pg_audit.check_chain(owner) == audit.ChainCheck((), None, 1, ("khac0000000a",))
+        owner.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
+        owner.execute("UPDATE audit_log SET after = replace(after, 'Đất đai', 'Đất khác') WHERE id = 2")
+        owner.execute("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update")
+        owner.commit()
+        at = owner.execute("SELECT at FROM audit_log WHERE id = 2").fetchone()[0]
+        assert pg_audit.check_chain(owner, batch=2) == audit.ChainCheck((2,), at, 1, ("khac0000000a",))
