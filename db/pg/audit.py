@@ -512,11 +512,18 @@ def set_session(conn: psycopg.Connection, *, actor: str, user_id: int | None, ke
         "cchc.key_id": "" if key is None else key[0],
         "cchc.key": "" if key is None else key[1].hex(),
         "cchc.audit": "on" if enabled else "off",
-        "TimeZone": time_zone or local_time_zone(),
     }
+    zone = "SELECT set_config('TimeZone', %s, false)"
     with conn.transaction():
         conn.execute("SELECT set_config(name, value, false) FROM unnest(%s::text[], %s::text[]) AS s(name, value)",
                      [list(values), list(values.values())])
+        try:
+            with conn.transaction():
+                conn.execute(zone, [time_zone or local_time_zone()])
+        except psycopg.errors.InvalidParameterValue:
+            if time_zone is not None:
+                raise
+            conn.execute(zone, [fixed_zone(time.localtime().tm_gmtoff)])  # a zone name the server does not know
 
 
 def lock_chain(conn: psycopg.Connection) -> None:

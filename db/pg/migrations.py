@@ -18,18 +18,21 @@ the rows SQLite's migrations seed; later ones follow each SQLite migration with 
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from db.audit import described
 from db.errors import StorageError, StorageProblem
 from db.pg import audit, roles
 
 if TYPE_CHECKING:
     import psycopg
 
+log = logging.getLogger("cchc.db")
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql" / "postgresql"
 TABLE = "schema_migration"
 # The key of the advisory lock every migration's transaction takes (any bigint, fixed for the program: "cchc").
@@ -153,10 +156,13 @@ def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIO
 
                 functions.install(conn)  # (the program's functions, after the schema they name)
                 try:  # the audit trail's triggers for the tables and columns as they are now
-                    audit.install(conn)
+                    changed = audit.install(conn)
                     roles.reapply(conn)
                 except (psycopg.Error, ValueError) as exc:  # ValueError: a column's type the triggers cannot write
                     raise StorageError(StorageProblem.MIGRATION_FAILED, where(conn), f"audit triggers: {exc}") from exc
+                if changed:
+                    log.info("audit triggers of %s made as this program makes them: %s", where(conn),
+                             described(changed))
                 return done
             migration = next(m for m in migrations if m.name == state.pending[0])
             if migration.version <= state.version:

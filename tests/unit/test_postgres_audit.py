@@ -243,6 +243,16 @@ def test_the_desks_own_zone_by_default(owned: Owned, monkeypatch: pytest.MonkeyP
         assert desk.execute("SHOW TimeZone").fetchone() == ("Asia/Ho_Chi_Minh",)
 
 
+def test_a_zone_name_the_server_does_not_know_falls_back_to_the_offset(owned: Owned,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Châu_Á/Hoằng_Hợp")
+    with connect(owned, owned.desk) as desk:
+        assert desk.execute("SHOW TimeZone").fetchone() == (pg_audit.fixed_zone(time.localtime().tm_gmtoff),)
+        desk.rollback()
+        with pytest.raises(psycopg.errors.InvalidParameterValue):  # one the program names itself: said, not hidden
+            pg_audit.set_session(desk, actor=ACTOR, user_id=None, key=None, time_zone="Châu_Á/Hoằng_Hợp")
+
+
 @pytest.mark.parametrize(("offset", "utc"), [(7 * 3600, "+07"), (-(3 * 3600 + 1800), "-03:30"), (0, "+00")])
 def test_a_fixed_offset_zone_is_the_machines_offset(shared: Owned, offset: int, utc: str) -> None:
     """Where the machine names no zone (Windows): its current offset, which the server reads the same way."""
