@@ -79,8 +79,9 @@ class Function:
 
     @property
     def shape(self) -> tuple[object, ...]:
-        """As ``_PRESENT_FUNCTIONS`` reads it: never SECURITY DEFINER, no SET of its own."""
-        return (self.arguments, self.result, self.body, self.language, self.volatility, self.strict, False, None)
+        """As ``_PRESENT_FUNCTIONS`` reads it: never SECURITY DEFINER, no SET of its own, the database owner's."""
+        return (self.arguments, self.result, self.body, self.language, self.volatility, self.strict, False, None,
+                True)
 
     def create(self, schema: str) -> str:
         volatility = {"i": "IMMUTABLE", "s": "STABLE", "v": "VOLATILE"}[self.volatility]
@@ -342,14 +343,14 @@ def _columns(conn: psycopg.Connection) -> dict[str, list[tuple[str, str]]]:
 
 
 @dataclass(frozen=True)
-class Wanted:
+class _Wanted:
     """What this program makes of the current tables: functions and triggers by name."""
 
     functions: dict[str, Function]
     triggers: dict[str, Trigger]
 
 
-def wanted(conn: psycopg.Connection) -> Wanted:
+def _wanted(conn: psycopg.Connection) -> _Wanted:
     functions = dict(HELPERS)
     triggers: dict[str, Trigger] = {}
     for table, columns in _columns(conn).items():
@@ -365,12 +366,13 @@ def wanted(conn: psycopg.Connection) -> Wanted:
             for event in GUARD_EVENTS:
                 name = f"{table}_no_{event.lower()}"
                 triggers[name] = Trigger(name, table, "BEFORE", event, "refuse_change", per_row=event != "TRUNCATE")
-    return Wanted(functions, triggers)
+    return _Wanted(functions, triggers)
 
 
 _PRESENT_FUNCTIONS = r"""
 SELECT p.proname, pg_get_function_identity_arguments(p.oid), pg_get_function_result(p.oid), p.prosrc, l.lanname,
-       p.provolatile::text, p.proisstrict, p.prosecdef, p.proconfig
+       p.provolatile::text, p.proisstrict, p.prosecdef, p.proconfig,
+       p.proowner = (SELECT datdba FROM pg_database WHERE datname = current_database())
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
 WHERE n.nspname = current_schema() AND (p.proname LIKE 'audit\_%%' OR p.proname = ANY(%s))
 """
@@ -386,22 +388,22 @@ WHERE n.nspname = current_schema() AND NOT t.tgisinternal AND (t.tgname LIKE 'au
 
 
 @dataclass(frozen=True)
-class Present:
+class _Present:
     functions: dict[str, list[tuple[object, ...]]]  # name → shapes of its overloads
     triggers: dict[str, list[tuple[str, tuple[object, ...]]]]  # name → (table, shape) of each
 
 
-def _present(conn: psycopg.Connection, want: Wanted) -> Present:
+def _present(conn: psycopg.Connection, want: _Wanted) -> _Present:
     functions: dict[str, list[tuple[object, ...]]] = {}
     for name, *shape in conn.execute(_PRESENT_FUNCTIONS, [list(want.functions)]):
         functions.setdefault(name, []).append(tuple(shape))
     triggers: dict[str, list[tuple[str, tuple[object, ...]]]] = {}
     for name, table, *shape in conn.execute(_PRESENT_TRIGGERS, [list(want.triggers)]):
         triggers.setdefault(name, []).append((table, tuple(shape)))
-    return Present(functions, triggers)
+    return _Present(functions, triggers)
 
 
-def _verdicts(want: Wanted, present: Present) -> dict[str, str]:
+def _verdicts(want: _Wanted, present: _Present) -> dict[str, str]:
     """name → "missing", "altered" or "extra" for each that differs."""
     found: dict[str, str] = {}
     for name in sorted({*want.functions, *want.triggers}):
@@ -428,7 +430,7 @@ def trigger_problems(conn: psycopg.Connection) -> list[TriggerProblem]:
     ``db.audit.trigger_problems`` names them."""
     if conn.execute("SELECT to_regclass('audit_log')").fetchone() == (None,):
         return []
-    want = wanted(conn)
+    want = _wanted(conn)
     verdicts = _verdicts(want, _present(conn, want))
     return [TriggerProblem(name, kind) for name, kind in sorted(verdicts.items())]
 
@@ -445,7 +447,7 @@ def install(conn: psycopg.Connection) -> list[TriggerProblem]:
     if not problems:
         return problems
     schema = _schema(conn)
-    want = wanted(conn)
+    want = _wanted(conn)
     present = _present(conn, want)
     for name, function in want.functions.items():
         shapes = present.functions.get(name, [])

@@ -528,3 +528,11 @@ def test_cchc_checks_chain_verdicts_on_the_servers_log(owned: Owned) -> None:
         owner.commit()
         at = owner.execute("SELECT at FROM audit_log WHERE id = 2").fetchone()[0]
         assert pg_audit.check_chain(owner, batch=2) == audit.ChainCheck((2,), at, 1, ("khac0000000a",))
+
+
+def test_a_function_given_to_another_role_counts_as_altered(owned: Owned) -> None:
+    """Whoever owns a function may replace it: one the server's administrator gave to a desk is no longer the
+    program's."""
+    with psycopg.connect(owned.cluster.conninfo(owned.dbname), autocommit=True) as superuser:
+        superuser.execute(f"ALTER FUNCTION cchc_json_string(text) OWNER TO {owned.desk}".encode())
+        assert pg_audit.trigger_problems(superuser) == [TriggerProblem("cchc_json_string", "altered")]
