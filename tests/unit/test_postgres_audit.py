@@ -438,7 +438,9 @@ def test_changes_are_found_and_put_back_and_install_is_idempotent(owned: Owned) 
         with owner.transaction():
             assert pg_audit.install(owner) == found
         assert pg_audit.trigger_problems(owner) == []
-        catalogue = "SELECT count(*), max(xmin::text::bigint) FROM pg_proc WHERE proname LIKE 'audit%%'"
+        catalogue = ("SELECT (SELECT array_agg(xmin::text ORDER BY oid) FROM pg_proc WHERE proname LIKE 'audit%%'"
+                     " OR proname LIKE 'cchc%%' OR proname = 'refuse_change'),"
+                     " (SELECT array_agg(xmin::text ORDER BY oid) FROM pg_trigger WHERE NOT tgisinternal)")
         before = owner.execute(catalogue).fetchone()
         with owner.transaction():
             assert pg_audit.install(owner) == []
