@@ -18,10 +18,11 @@ import hashlib
 import hmac
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from db.handle import Database
@@ -145,14 +146,14 @@ def _record_id(columns: list[str], ref: str) -> str:
     return f"{ref}.id" if "id" in columns else "NULL"
 
 
-_LAST_HASH = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"
+LAST_HASH = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"
 _INSERT_ENTRY = """
 INSERT INTO audit_log (at, user_id, actor, action, table_name, record_id, before, after, prev_hash, hash)
 SELECT at, cchc_actor_id(), actor, '{action}', '{table}', record_id, before, after, prev,
        cchc_entry_hash(prev, at, actor, '{action}', '{table}', record_id, before, after)
 FROM (SELECT strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') AS at, cchc_actor() AS actor, {record_id} AS record_id,
              {before} AS before, {after} AS after,
-             coalesce((""" + _LAST_HASH + """), '') AS prev);
+             coalesce((""" + LAST_HASH + """), '') AS prev);
 """
 
 
@@ -287,22 +288,32 @@ def sync_triggers(conn: sqlite3.Connection) -> list[TriggerProblem]:
     return problems
 
 
-_INSERT_ROW = (
+# The row of an entry, as ``log_entry`` writes it (``?`` placeholders: PostgreSQL's trail swaps them for ``%s``).
+INSERT_ENTRY = (
     "INSERT INTO audit_log (at, user_id, actor, action, table_name, record_id, before, after, prev_hash, hash)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
 def _last_hash(conn: sqlite3.Connection) -> str:
-    row = conn.execute(_LAST_HASH).fetchone()
+    row = conn.execute(LAST_HASH).fetchone()
     return row[0] if row else GENESIS
 
 
-def _entry(actor: AuditActor, prev: str, at: str, action: str, table_name: str | None, record_id: int | None,
-           before: str | None, after: str | None, key: Key | None) -> tuple[object, ...]:
-    """The values of ``_INSERT_ROW`` for one entry, its hash chained to ``prev`` (signed with ``key``)."""
+def entry_values(actor: AuditActor, prev: str, at: str, action: str, table_name: str | None,
+                 record_id: int | None, before: str | None, after: str | None, key: Key | None) -> tuple[object, ...]:
+    """The values of ``INSERT_ENTRY`` for one entry, its hash chained to ``prev`` (signed with ``key``); the
+    PostgreSQL trail's ``log_entry`` (db/pg/audit.py) writes the same."""
     return (at, actor.user_id, actor.name, action, table_name, record_id, before, after, prev,
             entry_hash(prev, at, actor.name, action, table_name, record_id, before, after, key))
+
+
+def entry_texts(before: dict | None, after: dict | None) -> tuple[str | None, str | None]:
+    """The ``before`` and ``after`` texts of an entry ``log_entry`` writes (not a record change): sorted JSON."""
+    def text(data: dict | None) -> str | None:
+        return None if data is None else json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+    return text(before), text(after)
 
 
 def log_entry(db: Database, action: str, *, table_name: str | None = None, record_id: int | None = None,
@@ -310,10 +321,9 @@ def log_entry(db: Database, action: str, *, table_name: str | None = None, recor
     """An entry that is not a record change (a login, an export of personal data, an import's summary), under
     the connection's actor or the one given (a refused sign-in: the name typed, no account)."""
     actor, conn = actor or actor_of(db), db.conn
-    before_text = None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True)
-    after_text = None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True)
-    conn.execute(_INSERT_ROW, _entry(actor, _last_hash(conn), datetime.now().isoformat(timespec="seconds"),
-                                     action, table_name, record_id, before_text, after_text, _keys.get(db)))
+    before_text, after_text = entry_texts(before, after)
+    conn.execute(INSERT_ENTRY, entry_values(actor, _last_hash(conn), datetime.now().isoformat(timespec="seconds"),
+                                            action, table_name, record_id, before_text, after_text, _keys.get(db)))
 
 
 def log_inserts(db: Database, table: str, first_id: int) -> int:
@@ -336,11 +346,11 @@ def log_inserts(db: Database, table: str, first_id: int) -> int:
     def entries() -> Iterator[tuple[object, ...]]:
         prev = first_prev
         for record_id, after in rows:
-            entry = _entry(actor, prev, at, "insert", table, record_id, None, after, key)
+            entry = entry_values(actor, prev, at, "insert", table, record_id, None, after, key)
             yield entry
             prev = str(entry[-1])  # its hash (a text)
 
-    return conn.executemany(_INSERT_ROW, entries()).rowcount
+    return conn.executemany(INSERT_ENTRY, entries()).rowcount
 
 
 BULK_FIRST, BULK_LAST, BULK_COUNT, BULK_DIGEST = "từ số", "đến số", "số bản ghi", "sha256 các bản ghi"
@@ -541,45 +551,57 @@ class ChainCheck:
     unverifiable_keys: tuple[str, ...]
 
 
-def check_chain(conn: sqlite3.Connection, batch: int = 10_000) -> ChainCheck:
-    """Every entry's hash recomputed from its fields and the hash before it, with the key it names. Once an
-    entry is signed, every later one must be: an unsigned entry after a signed one is forged."""
+# A page of the log for the chain's check (``?`` placeholders: PostgreSQL's trail swaps them for ``%s``).
+CHAIN_PAGE = ("SELECT id, at, actor, action, table_name, record_id, before, after, prev_hash, hash FROM audit_log"
+              " WHERE id > ? ORDER BY id LIMIT ?")
+
+
+def paged(fetch: Callable[[str, list[int]], Sequence[Sequence[Any]]], batch: int = 10_000) -> Iterator[Sequence[Any]]:
+    """The log's entries in id order, ``batch`` at a time: ``fetch(CHAIN_PAGE, [after id, batch])`` reads a page."""
+    last_id = 0
+    while rows := fetch(CHAIN_PAGE, [last_id, batch]):
+        yield from rows
+        last_id = rows[-1][0]
+
+
+def verify_chain(entries: Iterable[Sequence[Any]]) -> ChainCheck:
+    """Every entry's hash (rows as ``CHAIN_PAGE`` reads them, in id order) recomputed from its fields and the hash
+    before it, with the key it names. Once an entry is signed, every later one must be: an unsigned entry after a
+    signed one is forged."""
     from db import keys
 
-    prev, last_id, signed = GENESIS, 0, False
+    prev, signed = GENESIS, False
     broken: list[int] = []
     first_at: str | None = None
     found: dict[str, bytes | None] = {}
     unverifiable = 0
-    while True:
-        rows = conn.execute(
-            "SELECT id, at, actor, action, table_name, record_id, before, after, prev_hash, hash FROM audit_log"
-            " WHERE id > ? ORDER BY id LIMIT ?", [last_id, batch],
-        ).fetchall()
-        if not rows:
-            break
-        for entry_id, at, actor, action, table, record_id, before, after, prev_hash, stored in rows:
-            good = prev_hash == prev
-            if stored.startswith(KEYED + ":"):
-                signed = True
-                key_id = stored.split(":", 2)[1]
-                if key_id not in found:
-                    found[key_id] = keys.by_id(key_id)
-                secret = found[key_id]
-                if secret is None:
-                    unverifiable += 1
-                else:
-                    good = good and entry_hash(prev, at, actor, action, table, record_id, before, after,
-                                               (key_id, secret)) == stored
+    for entry_id, at, actor, action, table, record_id, before, after, prev_hash, stored in entries:
+        good = prev_hash == prev
+        if stored.startswith(KEYED + ":"):
+            signed = True
+            key_id = stored.split(":", 2)[1]
+            if key_id not in found:
+                found[key_id] = keys.by_id(key_id)
+            secret = found[key_id]
+            if secret is None:
+                unverifiable += 1
             else:
-                good = good and not signed and entry_hash(prev, at, actor, action, table, record_id, before,
-                                                          after) == stored
-            if not good:
-                broken.append(entry_id)
-                first_at = first_at or at
-            prev, last_id = stored, entry_id
+                good = good and entry_hash(prev, at, actor, action, table, record_id, before, after,
+                                           (key_id, secret)) == stored
+        else:
+            good = good and not signed and entry_hash(prev, at, actor, action, table, record_id, before,
+                                                      after) == stored
+        if not good:
+            broken.append(entry_id)
+            first_at = first_at or at
+        prev = stored
     return ChainCheck(tuple(broken), first_at, unverifiable,
                       tuple(sorted(key_id for key_id, secret in found.items() if secret is None)))
+
+
+def check_chain(conn: sqlite3.Connection, batch: int = 10_000) -> ChainCheck:
+    """``verify_chain`` of the whole log of the file."""
+    return verify_chain(paged(lambda sql, params: conn.execute(sql, params).fetchall(), batch))
 
 
 def broken_links(conn: sqlite3.Connection, batch: int = 10_000) -> Iterator[int]:

@@ -7,24 +7,32 @@ so is a database with tables of another program (NOT_OURS). Only the owner of th
 migrates (NOT_OWNER otherwise, before anything is read): the desks' roles cannot change the schema (db/pg/roles.py),
 and each migration ends by granting the desks their rights on what it added, in its own transaction.
 
+A migration's own writes leave no per-record audit entries (``cchc.audit`` off for its transaction, which the
+audit triggers honour for the owner only, as SQLite's migrations run ``audit.suspended``). After the migrations, in
+a transaction of its own under the same lock, ``db.pg.audit.install`` makes the audit triggers what this program
+makes of the tables and columns as they are now: a migration that adds a column needs no trigger code of its own.
+
 The first migration is a baseline equal to SQLite's schema after m0017 (db/sql/postgresql/0017_baseline.sql) with
 the rows SQLite's migrations seed; later ones follow each SQLite migration with its twin.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from db.audit import described
 from db.errors import StorageError, StorageProblem
-from db.pg import roles
+from db.pg import audit, roles
 
 if TYPE_CHECKING:
     import psycopg
 
+log = logging.getLogger("cchc.db")
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql" / "postgresql"
 TABLE = "schema_migration"
 # The key of the advisory lock every migration's transaction takes (any bigint, fixed for the program: "cchc").
@@ -147,6 +155,14 @@ def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIO
                 from db.pg import functions
 
                 functions.install(conn)  # (the program's functions, after the schema they name)
+                try:  # the audit trail's triggers for the tables and columns as they are now
+                    changed = audit.install(conn)
+                    roles.reapply(conn)
+                except (psycopg.Error, ValueError) as exc:  # ValueError: a column's type the triggers cannot write
+                    raise StorageError(StorageProblem.MIGRATION_FAILED, where(conn), f"audit triggers: {exc}") from exc
+                if changed:
+                    log.info("audit triggers of %s made as this program makes them: %s", where(conn),
+                             described(changed))
                 return done
             migration = next(m for m in migrations if m.name == state.pending[0])
             if migration.version <= state.version:
@@ -156,6 +172,9 @@ def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIO
                 if not state.applied:
                     conn.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (version integer PRIMARY KEY,"
                                  " name text NOT NULL UNIQUE, applied_at text NOT NULL)")
+                # No per-record entries of the migration's own writes (SQLite's audit.suspended): honoured for
+                # the owner only, for this transaction only.
+                conn.execute("SELECT set_config('cchc.audit', 'off', true)")
                 migration.apply(conn)
                 conn.execute(
                     f"INSERT INTO {TABLE} (version, name, applied_at)"
