@@ -66,6 +66,46 @@ def actor_of(db: Database) -> AuditActor:
 def set_actor(db: Database, name: str, user_id: int | None) -> None:
     actor = actor_of(db)
     actor.name, actor.user_id = name, user_id
+    if db.dialect != "sqlite":
+        to_server(db)
+
+
+def on_server(db: Database, key: Key | None) -> None:
+    """A server's database (db/pg/audit.py): its triggers sign with ``key`` and write the connection's actor, set
+    now and again on every connection the handle makes after the server dropped one."""
+    if key is not None:
+        _keys[db] = key
+    db.on_connect.append(lambda _conn: to_server(db))  # type: ignore[attr-defined]
+    to_server(db)
+
+
+def writing_on_server(db: Database) -> None:
+    """What a write transaction on a server does first: the actor and key set again (a rollback may have undone
+    them) and the chain's lock taken, so that it never waits for the chain while holding a row another desk's
+    transaction waits for (the day's code counter)."""
+    from db.pg import audit as server
+
+    to_server(db)
+    server.lock_chain(db.pg)  # type: ignore[attr-defined]
+
+
+def to_server(db: Database) -> None:
+    """The connection's actor and key as the server's session settings. Inside a transaction they are set for the
+    session all the same (kept when it commits; ``db.errors.writing`` sets them again at each transaction's start,
+    so a rollback loses nothing). The per-record entries are never switched off from here: on a server only its
+    owner may, and the program's bulk work (imports, the demo) keeps them there."""
+    from db.pg import audit as server
+
+    actor, conn = actor_of(db), db.pg  # type: ignore[attr-defined]
+    if not db.in_transaction:
+        server.set_session(conn, actor=actor.name, user_id=actor.user_id, key=_keys.get(db))
+        return
+    key = _keys.get(db)
+    values = {"cchc.actor": actor.name, "cchc.user_id": "" if actor.user_id is None else str(int(actor.user_id)),
+              "cchc.key_id": "" if key is None else key[0], "cchc.key": "" if key is None else key[1].hex(),
+              "cchc.audit": "on"}
+    db.execute("SELECT set_config(name, value, false) FROM unnest(?::text[], ?::text[]) AS s(name, value)",
+               [list(values), list(values.values())])
 
 
 @contextmanager
@@ -320,7 +360,14 @@ def log_entry(db: Database, action: str, *, table_name: str | None = None, recor
               before: dict | None = None, after: dict | None = None, actor: AuditActor | None = None) -> None:
     """An entry that is not a record change (a login, an export of personal data, an import's summary), under
     the connection's actor or the one given (a refused sign-in: the name typed, no account)."""
-    actor, conn = actor or actor_of(db), db.conn
+    actor = actor or actor_of(db)
+    if db.dialect != "sqlite":
+        from db.pg import audit as server
+
+        server.log_entry(db.pg, action, table_name=table_name, record_id=record_id,  # type: ignore[attr-defined]
+                         before=before, after=after, actor=actor.name, user_id=actor.user_id, key=_keys.get(db))
+        return
+    conn = db.conn
     before_text, after_text = entry_texts(before, after)
     conn.execute(INSERT_ENTRY, entry_values(actor, _last_hash(conn), datetime.now().isoformat(timespec="seconds"),
                                             action, table_name, record_id, before_text, after_text, _keys.get(db)))
@@ -331,8 +378,11 @@ def log_inserts(db: Database, table: str, first_id: int) -> int:
 
     For a bulk insert made under ``suspended`` (an import of 100,000 dossiers): the same entries, the row as
     the trigger's ``json_object`` writes it and the same chain, without running the trigger and its SQL
-    functions once a row (30 µs a dossier). Nothing when the caller itself is suspended (demo data).
+    functions once a row (30 µs a dossier). Nothing when the caller itself is suspended (demo data), nor on a
+    server, whose triggers wrote each row's entry (it never suspends them: ``to_server``).
     """
+    if db.dialect != "sqlite":
+        return 0
     actor, conn = actor_of(db), db.conn
     if not actor.enabled:
         return 0
@@ -356,14 +406,31 @@ def log_inserts(db: Database, table: str, first_id: int) -> int:
 BULK_FIRST, BULK_LAST, BULK_COUNT, BULK_DIGEST = "từ số", "đến số", "số bản ghi", "sha256 các bản ghi"
 
 
-def rows_digest(conn: sqlite3.Connection, table: str, first_id: int, last_id: int) -> tuple[int, str]:
+Source = Database | sqlite3.Connection  # what the trail's checks read: the program's handle, or a file's connection
+
+
+def _handle(source: Source) -> Database:
+    return source if isinstance(source, Database) else Database(source)
+
+
+def row_json(db: Database, table: str, ref: str) -> str:
+    """The SQL of row ``ref`` of ``table`` as the insert trigger writes it, on the handle's engine."""
+    if db.dialect == "sqlite":
+        return _row_json(table, _columns(db.conn, table), ref)
+    from db.pg import audit as server
+
+    return server.row_text(db.pg, table, ref)  # type: ignore[attr-defined]
+
+
+def rows_digest(source: Source, table: str, first_id: int, last_id: int) -> tuple[int, str]:
     """(rows, SHA-256) of the rows of ``table`` with ids in [first, last], each as the insert trigger's
     ``json_object`` writes it, in id order."""
+    db = _handle(source)
     digest = hashlib.sha256()
     count = 0
-    row_json = _row_json(table, _columns(conn, table), table)
-    for (text,) in conn.execute(f"SELECT {row_json} FROM \"{table}\" WHERE id BETWEEN ? AND ? ORDER BY id",
-                                [first_id, last_id]):
+    row = row_json(db, table, f'"{table}"')
+    for (text,) in db.execute(f"SELECT {row} FROM \"{table}\" WHERE id BETWEEN ? AND ?"
+                              " ORDER BY id", [first_id, last_id]):
         digest.update(text.encode("utf-8"))
         digest.update(b"\n")
         count += 1
@@ -374,7 +441,10 @@ def log_bulk_insert(db: Database, table: str, first_id: int) -> int:
     """One entry for every row of an append-only ``table`` from id ``first_id`` on, inserted under ``suspended``
     (an import's 300,000 dossier events, which its dossiers' dates tell): their id range and the SHA-256 of
     the rows as the insert trigger writes them, which the replay of the trail recomputes, instead of an entry
-    each (18 µs a row). Nothing when the caller itself is suspended (demo data) or there is no row."""
+    each (18 µs a row). Nothing when the caller itself is suspended (demo data) or there is no row, nor on a
+    server (its triggers wrote each row's entry)."""
+    if db.dialect != "sqlite":
+        return 0
     actor, conn = actor_of(db), db.conn
     last_id = conn.execute(f"SELECT max(id) FROM \"{table}\"").fetchone()[0]
     if not actor.enabled or last_id is None or last_id < first_id:
@@ -422,7 +492,7 @@ class ReplayProblem:
     last_record_id: int | None = None  # of a range
 
 
-def _marks(conn: sqlite3.Connection) -> dict[str, list[tuple[int, str, int]]]:
+def _marks(conn: Database) -> dict[str, list[tuple[int, str, int]]]:
     """table → [(entry id, kind, last id)] of the summary entries that name it, in order."""
     found: dict[str, list[tuple[int, str, int]]] = {}
     for entry_id, after in conn.execute(
@@ -435,28 +505,29 @@ def _marks(conn: sqlite3.Connection) -> dict[str, list[tuple[int, str, int]]]:
     return found
 
 
-def replay_problems(conn: sqlite3.Connection, limit: int = 1_000) -> list[ReplayProblem]:
+def replay_problems(source: Source, limit: int = 1_000) -> list[ReplayProblem]:
     """Every audited record compared with what its entries say it is: the last value the trail gives each of its
     fields, whether it exists. Found: a record changed, removed or added without its entry (a trigger dropped
     for a moment, the audit switched off by a connection of another program). Not vouched for: records that
     bulk work (demo data, an upgrade) wrote without per-row entries and the trail has not seen since, and the
     fields in ``VOLATILE``. At most ``limit`` problems are listed."""
-    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").fetchone():
+    conn = _handle(source)
+    tables = set(conn.table_names())
+    if "audit_log" not in tables:
         return []
     marks = _marks(conn)
     problems: list[ReplayProblem] = []
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     for table in AUDITED_TABLES:
         if table not in tables or len(problems) >= limit:
             continue
-        columns = _columns(conn, table)
+        columns = conn.columns(table)
         if "id" not in columns:
             continue
         problems.extend(_replay_table(conn, table, columns, marks.get(table, []), limit - len(problems)))
     return problems
 
 
-def _replay_table(conn: sqlite3.Connection, table: str, columns: list[str], marks: list[tuple[int, str, int]],
+def _replay_table(conn: Database, table: str, columns: list[str], marks: list[tuple[int, str, int]],
                   limit: int) -> list[ReplayProblem]:
     skip = VOLATILE.get(table, frozenset())
     unlogged_up_to = max((last for _entry, kind, last in marks if kind == UNLOGGED), default=0)
@@ -464,10 +535,12 @@ def _replay_table(conn: sqlite3.Connection, table: str, columns: list[str], mark
     found: list[ReplayProblem] = []
     known: dict[int, tuple[bool, dict[str, object], tuple[int, str]]] = {}  # record → (exists, fields, last)
 
+    row = row_json(conn, table, f'"{table}"')
+
     def flush(batch: dict[int, tuple[bool, dict[str, object], tuple[int, str]]]) -> None:
         rows = dict(conn.execute(
-            f"SELECT id, {_row_json(table, columns, table)} FROM \"{table}\" WHERE id IN (SELECT value FROM"
-            " json_each(?))", [json.dumps(list(batch))]).fetchall())
+            f"SELECT id, {row} FROM \"{table}\" WHERE id IN (SELECT CAST(value AS INTEGER)"
+            " FROM json_each(?))", [json.dumps(list(batch))]).fetchall())
         for record_id, (exists, fields, last) in batch.items():
             now = rows.get(record_id)
             if now is None:
@@ -599,12 +672,13 @@ def verify_chain(entries: Iterable[Sequence[Any]]) -> ChainCheck:
                       tuple(sorted(key_id for key_id, secret in found.items() if secret is None)))
 
 
-def check_chain(conn: sqlite3.Connection, batch: int = 10_000) -> ChainCheck:
-    """``verify_chain`` of the whole log of the file."""
-    return verify_chain(paged(lambda sql, params: conn.execute(sql, params).fetchall(), batch))
+def check_chain(source: Source, batch: int = 10_000) -> ChainCheck:
+    """``verify_chain`` of the whole log of the file or the server's database."""
+    db = _handle(source)
+    return verify_chain(paged(lambda sql, params: db.execute(sql, params).fetchall(), batch))
 
 
-def broken_links(conn: sqlite3.Connection, batch: int = 10_000) -> Iterator[int]:
+def broken_links(conn: Source, batch: int = 10_000) -> Iterator[int]:
     """Ids of the entries whose hash does not follow from their fields, the entry before them and the key they
     name (``check_chain``)."""
     yield from check_chain(conn, batch).broken

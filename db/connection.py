@@ -272,7 +272,13 @@ def open_db(
     if is_server(path):
         from db.pg.handle import open_pg
 
-        return open_pg(os.fspath(path))
+        server = open_pg(os.fspath(path))
+        try:
+            audit.on_server(server, keys.current())
+        except BaseException:
+            server.close()
+            raise
+        return server
     path = Path(path)
     if busy_timeout_ms is None:
         busy_timeout_ms = int(os.environ.get("CCHC_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS))

@@ -144,7 +144,12 @@ def writing(db: Database) -> Iterator[None]:
     try:
         with storage_errors_of(db.conn) if on_file else nullcontext():
             if not on_file or db.conn.in_transaction:
+                outermost = not db.in_transaction
                 with db.atomic():
+                    if outermost and not on_file:
+                        from db import audit
+
+                        audit.writing_on_server(db)
                     yield
                 return
             conn = db.conn

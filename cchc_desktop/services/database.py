@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from cchc_desktop.errors import CchcError
 from cchc_desktop.i18n import _
-from db import audit
+from db import audit, keys
 from db.connection import SchemaState, integrity_problems, open_db, schema_state, storage_errors
 from db.handle import Database
 from db.migrations import known_names
@@ -78,7 +78,7 @@ def migrate_postgresql(url: str, *, apply: bool = True, desks: Sequence[str] = (
     with pg_connect.connect(url, role="owner", autocommit=True) as conn:
         before = pgm.schema_state(conn)
         if apply:
-            pgm.migrate(conn)
+            pgm.migrate(conn, key=keys.current())
         for desk in desks:
             try:
                 roles.grant_desk(conn, desk)
@@ -103,11 +103,12 @@ def move_to_postgresql(db: Database, path: Path, url: str, *, progress: Progress
     from cchc_desktop.domain.users import Permission
     from cchc_desktop.services import sessions
     from db.connection import open_reader
+    from db.pg import audit as server_audit
     from db.pg import connect as pg_connect
     from db.pg import migrations as pgm
     from db.pg import move
 
-    sessions.require(db, Permission.SETTINGS)
+    session = sessions.require(db, Permission.SETTINGS)
     reader = open_reader(path)
     try:
         with pg_connect.connect(url, role="owner", autocommit=True) as target:
@@ -116,6 +117,10 @@ def move_to_postgresql(db: Database, path: Path, url: str, *, progress: Progress
             reader.conn.execute("BEGIN")  # one snapshot of the file for the whole copy
             with storage_errors(path), target.transaction():
                 moved = move.copy(reader.conn, target, where, progress=progress)
+                server_audit.log_entry(target, "other", after={
+                    "chuyển từ tệp": path.name, "số dòng": moved.counts,
+                    "thay nhật ký nâng cấp của máy chủ": list(moved.upgrades)},
+                    actor=session.actor, user_id=session.user_id, key=keys.current())
     finally:
         reader.close()
     log.info("moved %s to %s: %s", path, where, moved.counts)

@@ -556,3 +556,9 @@ def log_entry(conn: psycopg.Connection, action: str, *, table_name: str | None =
 def check_chain(conn: psycopg.Connection, batch: int = 10_000) -> ChainCheck:
     """``db.audit.check_chain`` of the server's log: the same verdicts (broken links, unverifiable keys)."""
     return verify_chain(paged(lambda sql, params: conn.execute(sql.replace("?", "%s"), params).fetchall(), batch))
+
+
+def row_text(conn: psycopg.Connection, table: str, ref: str) -> str:
+    """The SQL of row ``ref`` of ``table`` as its insert trigger writes it (SQLite's ``json_object`` text): what
+    the replay of the trail compares the records with (db.audit.replay_problems)."""
+    return _row(table, _columns(conn)[table], ref)

@@ -118,9 +118,9 @@ class PgDatabase(Database):
         if (self.pg.closed or self.pg.broken) and self._depth == 0 and self._reconnect is not None:
             conn = self._reconnect()
             conn.adapters.register_loader("numeric", _numeric_loader())
-            for set_up in self.on_connect:
-                set_up(conn)
             self.pg = conn
+            for set_up in self.on_connect:  # (on the new connection, which they may use through the handle)
+                set_up(conn)
         return self.pg
 
     @property

@@ -132,8 +132,11 @@ def require_current(conn: psycopg.Connection, migrations: Sequence[Migration] = 
     return state
 
 
-def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> list[str]:
-    """Apply the pending migrations, each in its own transaction under the advisory lock; the names applied.
+def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIONS, *,
+            key: tuple[str, bytes] | None = None) -> list[str]:
+    """Apply the pending migrations, each in its own transaction under the advisory lock; the names applied. When
+    any was, the trail gets one entry of the upgrade (signed with ``key``, as SQLite's upgrade entry) naming the
+    rows the migrations wrote without entries of their own (``db.audit.bulk_marks``: the seeded ones).
 
     ``conn`` must not be inside a transaction. StorageError NOT_OWNER (the connected role does not own the database
     and its schema), TOO_NEW or NOT_OURS, before anything is written; MIGRATION_FAILED when a migration fails (it is
@@ -163,6 +166,8 @@ def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIO
                 if changed:
                     log.info("audit triggers of %s made as this program makes them: %s", where(conn),
                              described(changed))
+                if done:
+                    _log_upgrade(conn, done, key)
                 return done
             migration = next(m for m in migrations if m.name == state.pending[0])
             if migration.version <= state.version:
@@ -186,3 +191,17 @@ def migrate(conn: psycopg.Connection, migrations: Sequence[Migration] = MIGRATIO
                 raise StorageError(StorageProblem.MIGRATION_FAILED, where(conn),
                                    f"{migration.name}: {exc}") from exc
         done.append(migration.name)
+
+
+def _log_upgrade(conn: psycopg.Connection, applied: list[str], key: tuple[str, bytes] | None) -> None:
+    """The upgrade's entry in the trail: the migrations applied and, per audited table, the last id written
+    without a per-record entry (what the replay of the trail cannot vouch for)."""
+    from db.audit import AUDITED_TABLES, SYSTEM_ACTOR, UNLOGGED
+
+    with_ids = {row[0] for row in conn.execute(
+        "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema()"
+        " AND column_name = 'id'")}
+    last = {table: row[0] for table in AUDITED_TABLES if table in with_ids
+            for row in conn.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"'.encode())}
+    audit.log_entry(conn, "other", after={"nâng cấp cấu trúc": applied, UNLOGGED: last}, actor=SYSTEM_ACTOR,
+                    user_id=None, key=key)

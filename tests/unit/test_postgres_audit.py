@@ -68,11 +68,24 @@ def pg_rows(conn: psycopg.Connection, after_id: int = 0) -> list[tuple[Any, ...]
         " WHERE id > %s ORDER BY id", [after_id]).fetchall()
 
 
+def upgrade(row: tuple[Any, ...]) -> bool:
+    """The entry the owner's migrate writes (tests/postgres.make_owned migrates without a key)."""
+    return row[4] == "other" and row[5] is None and "nâng cấp cấu trúc" in (row[8] or "")
+
+
+def business(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The entries of the test's own work: without the upgrade's entry that every new database starts with."""
+    return [row for row in rows if not upgrade(row)]
+
+
 def assert_chain(rows: list[tuple[Any, ...]], key: audit.Key | None, prev: str = audit.GENESIS) -> None:
-    """Every entry links to the one before and its hash is ``db.audit.entry_hash`` of its stored fields."""
-    for _id, at, _user, actor, action, table, record_id, before, after, prev_hash, stored in rows:
+    """Every entry links to the one before and its hash is ``db.audit.entry_hash`` of its stored fields, signed
+    with ``key`` (the upgrade's entry, written without one, in plain SHA-256)."""
+    for row in rows:
+        _id, at, _user, actor, action, table, record_id, before, after, prev_hash, stored = row
         assert prev_hash == prev
-        assert stored == audit.entry_hash(prev, at, actor, action, table, record_id, before, after, key)
+        signer = None if upgrade(row) else key
+        assert stored == audit.entry_hash(prev, at, actor, action, table, record_id, before, after, signer)
         prev = stored
 
 
@@ -132,9 +145,9 @@ def test_the_entries_are_sqlites_byte_for_byte(owned: Owned, sqlite_db: Any) -> 
             desk.commit()
         written = pg_rows(desk)
     on_sqlite = [tuple(row) for row in sqlite_db.execute(ENTRY, [start]).fetchall()]
-    assert [row[4:9] for row in written] == on_sqlite
+    assert [row[4:9] for row in business(written)] == on_sqlite
     assert len(on_sqlite) == len(STATEMENTS) - 2  # one row each, but two statements change nothing
-    assert {row[3] for row in written} == {ACTOR}
+    assert {row[3] for row in business(written)} == {ACTOR}
     assert_chain(written, keys.current())
     fingerprint = hashlib.sha256(SECRET_2.encode()).hexdigest()[:8]
     assert any(f'"password_hash": "{fingerprint}"' in (row[8] or "") for row in written)
@@ -148,7 +161,7 @@ def test_a_statement_changing_many_rows_writes_an_entry_each_in_one_chain(owned:
         desk.execute("UPDATE field SET position = id * 10 WHERE id > 2")
         desk.commit()
         rows = pg_rows(desk)
-    assert [(row[4], row[6]) for row in rows] == [*[("insert", n) for n in range(1, 6)],
+    assert [(row[4], row[6]) for row in business(rows)] == [*[("insert", n) for n in range(1, 6)],
                                                   *[("update", n) for n in range(3, 6)]]
     assert_chain(rows, keys.current())
 
@@ -274,9 +287,9 @@ def test_without_a_key_the_entries_are_plain_sha256_as_on_sqlite(owned: Owned) -
         pg_audit.set_session(desk, actor=ACTOR, user_id=None, key=None)
         desk.execute("INSERT INTO field (name, name_folded) VALUES ('Hộ tịch', 'ho tich')")
         desk.commit()
-        row = pg_rows(desk)[0]
-    assert_chain([row], None)
-    assert ":" not in row[10]
+        rows = pg_rows(desk)
+    assert_chain(rows, None)
+    assert len(business(rows)) == 1 and ":" not in business(rows)[0][10]
 
 
 def test_only_read_committed_writes_entries(shared: Owned) -> None:
@@ -303,7 +316,8 @@ def test_log_entry_writes_what_sqlites_does_in_the_same_chain(owned: Owned, sqli
             pg_audit.log_entry(other, "login", table_name="user", record_id=3, before={"b": 1}, actor=ACTOR,
                                user_id=None, key=keys.current())
         rows = pg_rows(desk)
-    assert [row[4:9] for row in rows[1:]] == [tuple(row) for row in sqlite_db.execute(ENTRY, [start]).fetchall()]
+    assert [row[4:9] for row in business(rows)[1:]] == [
+        tuple(row) for row in sqlite_db.execute(ENTRY, [start]).fetchall()]
     assert_chain(rows, keys.current())
 
 
@@ -346,7 +360,7 @@ def test_two_desks_writing_at_once_make_one_chain(owned: Owned, second: str) -> 
         thread.join(timeout=60)
         assert not thread.is_alive() and errors == []
         rows = pg_rows(observer)
-    assert [row[3] for row in rows] == ["quầy 1", "quầy 1", "quầy 2"]
+    assert [row[3] for row in business(rows)] == ["quầy 1", "quầy 1", "quầy 2"]
     assert_chain(rows, keys.current())
 
 
@@ -370,11 +384,11 @@ def test_a_desk_cannot_switch_its_trail_off_but_the_owner_can(owned: Owned) -> N
         desk.execute("SELECT set_config('cchc.audit', 'off', false)")
         desk.execute("UPDATE field SET position = 2")
         desk.commit()
-        assert [row[4] for row in pg_rows(desk)] == ["insert", "update"]
+        assert [row[4] for row in business(pg_rows(desk))] == ["insert", "update"]
     with connect(owned, owned.owner, enabled=False) as owner:
         owner.execute("INSERT INTO field (name, name_folded) VALUES ('Chủ', 'chu')")
         owner.commit()
-        assert len(pg_rows(owner)) == 2
+        assert len(business(pg_rows(owner))) == 2
 
 
 DESK_REFUSED = [
@@ -455,7 +469,7 @@ def test_changes_are_found_and_put_back_and_install_is_idempotent(owned: Owned) 
             with pytest.raises(psycopg.errors.IntegrityError, match="audit_log is append-only"):
                 owner.execute(change)
             owner.rollback()
-    assert [row[4] for row in rows] == ["insert", "delete"]
+    assert [row[4] for row in business(rows)] == ["insert", "delete"]
     assert_chain(rows, keys.current())
 
 
@@ -494,12 +508,19 @@ def test_a_migration_adding_a_column_gets_its_triggers(owned: Owned) -> None:
         desk.execute("INSERT INTO receipt (amount) VALUES (8000)")  # not audited: no entry, and the desk may write
         desk.commit()
         rows = pg_rows(desk)
-    assert [row[8] for row in rows] == ['{"id":1,"name":"Hộ tịch","name_folded":"ho tich","position":0,"note":"mới"}']
+    assert [row[8] for row in rows if not upgrade(row)] == [
+        '{"id":1,"name":"Hộ tịch","name_folded":"ho tich","position":0,"note":"mới"}']
 
 
-def test_a_fresh_database_has_the_trail_and_no_entries(shared: Owned) -> None:
-    """The baseline's seeded rows are written with the audit off (as SQLite's migrations), then the triggers."""
+def test_a_fresh_database_has_the_trail_and_only_the_upgrades_entry(shared: Owned) -> None:
+    """The baseline's seeded rows are written with the audit off (as SQLite's migrations), then the triggers; the
+    upgrade's one entry names the rows it wrote without entries (what the replay cannot vouch for)."""
     with psycopg.connect(shared.conninfo(shared.owner)) as owner:
+        rows = pg_rows(owner)
+        assert len(rows) == 1 and upgrade(rows[0])
+        marks = json.loads(rows[0][8])[audit.UNLOGGED]
+        assert (marks["survey_criterion"], marks["inspection_criterion"], marks["dossier"]) == (22, 8, 0)
+        assert_chain(rows, None)
         assert pg_audit.trigger_problems(owner) == []
         assert owner.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'audit\\_%%'").fetchone() == (
             3 * len(audit.AUDITED_TABLES) + 3,)
@@ -525,11 +546,12 @@ def test_cchc_checks_chain_verdicts_on_the_servers_log(owned: Owned) -> None:
     with psycopg.connect(owned.conninfo(owned.owner)) as owner:
         assert pg_audit.check_chain(owner) == audit.ChainCheck((), None, 1, ("khac0000000a",))
         owner.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
-        owner.execute("UPDATE audit_log SET after = replace(after, 'Đất đai', 'Đất khác') WHERE id = 2")
+        edited = owner.execute("SELECT id FROM audit_log WHERE after LIKE '%%Đất đai%%'").fetchone()[0]
+        owner.execute("UPDATE audit_log SET after = replace(after, 'Đất đai', 'Đất khác') WHERE id = %s", [edited])
         owner.execute("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update")
         owner.commit()
-        at = owner.execute("SELECT at FROM audit_log WHERE id = 2").fetchone()[0]
-        assert pg_audit.check_chain(owner, batch=2) == audit.ChainCheck((2,), at, 1, ("khac0000000a",))
+        at = owner.execute("SELECT at FROM audit_log WHERE id = %s", [edited]).fetchone()[0]
+        assert pg_audit.check_chain(owner, batch=2) == audit.ChainCheck((edited,), at, 1, ("khac0000000a",))
 
 
 def test_a_function_given_to_another_role_counts_as_altered(owned: Owned) -> None:

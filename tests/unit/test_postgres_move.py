@@ -3,6 +3,7 @@ all or nothing, with the proof of it; the file is left as it was."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -54,11 +55,22 @@ def test_the_command_moves_every_row_and_says_the_counts(postgres_cluster: postg
     assert "Đã chuyển toàn bộ dữ liệu sang" in result.stdout
     assert f"  dossier: {expected['dossier']}" in result.stdout.splitlines()
     assert f"  audit_log: {expected['audit_log']}" in result.stdout.splitlines()
-    assert server_counts(owned.url(owned.owner), list(expected)) == expected
-    # the copied trail is the file's: no entry added by the audit triggers, every link holds on the server too
+    # every row copied, and one entry more: the move's own, after the file's trail (whose entries the triggers
+    # did not write again), naming the server upgrade's entry it replaced
+    assert server_counts(owned.url(owned.owner), list(expected)) == {**expected,
+                                                                     "audit_log": expected["audit_log"] + 1}
     with psycopg.connect(owned.url(owned.owner)) as conn:
         assert pg_audit.check_chain(conn) == audit.check_chain(sqlite3.connect(demo_path))
         assert pg_audit.check_chain(conn).broken == ()
+        actor, after = conn.execute("SELECT actor, after FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    assert actor.startswith("quantri") and json.loads(after)["thay nhật ký nâng cấp của máy chủ"] == [
+        "0017_baseline"]
+    assert json.loads(after)["số dòng"]["dossier"] == 300
+    server = open_db(owned.url(owned.owner))
+    try:  # the trail replayed against the records on the server: every record as its entries say
+        assert audit.replay_problems(server) == [] == audit.replay_problems(sqlite3.connect(demo_path))
+    finally:
+        server.close()
     # ids continue after the copied ones: the next row a desk adds does not collide
     db = open_db(owned.url(owned.desk))
     try:
@@ -104,7 +116,8 @@ def test_a_password_in_the_url_is_refused_before_connecting(demo_path: Path) -> 
 def test_a_move_broken_off_midway_leaves_the_server_as_it_was(postgres_cluster: postgres.Cluster,
                                                               demo_path: Path) -> None:
     owned = postgres.make_owned(postgres_cluster)
-    seeded = server_counts(owned.url(owned.owner), list(move.SEEDED))
+    tables = list(file_counts(demo_path))
+    before = server_counts(owned.url(owned.owner), tables)
 
     def stop_in_the_dossiers(table: str, done: int, total: int) -> None:
         if table == "dossier_event" and done > 0:
@@ -114,11 +127,9 @@ def test_a_move_broken_off_midway_leaves_the_server_as_it_was(postgres_cluster: 
             pytest.raises(KeyboardInterrupt):
         database.move_to_postgresql(office.db, office.db_path, owned.url(owned.owner), progress=stop_in_the_dossiers)
 
-    tables = list(file_counts(demo_path))
     after = server_counts(owned.url(owned.owner), tables)
-    assert {table: count for table, count in after.items() if table not in move.SEEDED} == dict.fromkeys(
-        (table for table in tables if table not in move.SEEDED), 0)
-    assert {table: after[table] for table in move.SEEDED} == seeded  # the seeded rows are back too
+    assert after == before  # the seeded rows and the upgrade's entry are back too
+    assert before["dossier"] == 0 and before["audit_log"] == 1 and before["survey_criterion"] == 22
 
 
 def test_a_desk_account_may_not_move(postgres_cluster: postgres.Cluster, demo_path: Path) -> None:

@@ -289,7 +289,8 @@ def refuses_changes(pg: psycopg.Connection, table: str, written_at: str) -> None
         with pytest.raises(psycopg.errors.IntegrityError, match=f"{table} is append-only"):
             pg.execute(change)
         pg.rollback()
-    assert pg.execute(f"SELECT count(*), min(at) FROM {table}").fetchone() == (1, written_at)
+    kept = " WHERE after IS NULL" if table == "audit_log" else ""  # (the upgrade's entry aside)
+    assert pg.execute(f"SELECT count(*), min(at) FROM {table}{kept}").fetchone() == (1, written_at)
 
 
 # The runner -------------------------------------------------------------------------------------------------------

@@ -743,7 +743,7 @@ def test_the_last_step_is_undone_field_by_field(
     view = service.get(code)
     assert [entry.kind for entry in view.history] == [EventKind.RECEIVED, *(event for event, _ in earlier)]
     assert view.events[-2].kind is last and view.events[-2].undone and view.events[-1].undoes == view.events[-2].id
-    assert audit.replay_problems(db.conn) == []
+    assert audit.replay_problems(db) == []
     entries = db.execute("SELECT table_name, action FROM audit_log ORDER BY id DESC LIMIT 2").fetchall()
     assert sorted(entries) == [("dossier", "update"), ("dossier_event", "insert")]
     clock.now += timedelta(minutes=1)
