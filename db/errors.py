@@ -6,7 +6,7 @@ import enum
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -94,6 +94,16 @@ def main_file(conn: sqlite3.Connection) -> Path | None:
     return next((Path(file) for _seq, name, file in rows if name == "main" and file), None)
 
 
+def location(db: Database) -> Path | str | None:
+    """What names ``db`` in a StorageError: its file, or the server's database as its handle names it (never
+    with a password)."""
+    if db.dialect == "sqlite":
+        return main_file(db.conn)
+    from db.pg.handle import PgDatabase  # (it imports this module)
+
+    return db.where if isinstance(db, PgDatabase) else None
+
+
 @contextmanager
 def storage_errors_of(conn: sqlite3.Connection) -> Iterator[None]:
     """Inside the block, an sqlite3 error from the environment becomes a StorageError naming the connection's
@@ -105,6 +115,12 @@ def storage_errors_of(conn: sqlite3.Connection) -> Iterator[None]:
         if not from_environment(exc):
             raise
         raise classify(exc, main_file(conn)) from exc
+
+
+def storage_errors(db: Database) -> AbstractContextManager[None]:
+    """``storage_errors_of`` the database's connection around work that reads it and writes elsewhere (a file);
+    nothing on a server, whose handle says its errors itself (db/pg/handle.py)."""
+    return storage_errors_of(db.conn) if db.dialect == "sqlite" else nullcontext()
 
 
 POLL_S = 0.002  # how often a write waiting for the lock tries again
@@ -138,12 +154,12 @@ def writing(db: Database) -> Iterator[None]:
     error), its environment errors said as StorageErrors once it is rolled back. Inside another transaction it
     is a savepoint of it. A lock held too long by an import of this program is said as such (IMPORTING), not as
     another program's."""
-    if db.dialect != "sqlite":  # a server: its transactions wait for each other's row locks (db/pg/handle.py)
-        with db.atomic():
-            yield
-        return
-    conn = db.conn
-    try:
+    with _imports_named(db):
+        if db.dialect != "sqlite":  # a server: its transactions wait for each other's locks (db/pg/handle.py)
+            with db.atomic():
+                yield
+            return
+        conn = db.conn
         with storage_errors_of(conn):
             if conn.in_transaction:
                 with db.atomic():
@@ -157,14 +173,23 @@ def writing(db: Database) -> Iterator[None]:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-    except StorageError as exc:
-        if exc.problem is StorageProblem.LOCKED:
-            from db.queries import staging  # (staging writes through this helper)
 
-            try:
-                batch = staging.running(db)
-            except sqlite3.Error:
-                batch = None
-            if batch is not None and not batch.written_through(db):  # (the import itself waits like anyone)
-                raise StorageError(StorageProblem.IMPORTING, exc.path, batch.describe()) from exc
-        raise
+
+@contextmanager
+def _imports_named(db: Database) -> Iterator[None]:
+    """A LOCKED StorageError of the block, when an import of this program (not the one ``db`` writes) is under
+    way, said as IMPORTING, naming the import."""
+    try:
+        yield
+    except StorageError as exc:
+        if exc.problem is not StorageProblem.LOCKED:
+            raise
+        from db.queries import staging  # (staging writes through this helper)
+
+        try:
+            batch = staging.running(db)
+        except sqlite3.Error:
+            batch = None
+        if batch is None or batch.written_through(db):  # (the import itself waits like anyone)
+            raise
+        raise StorageError(StorageProblem.IMPORTING, exc.path, batch.describe()) from exc

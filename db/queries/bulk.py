@@ -1,5 +1,6 @@
 """Bulk writes shared by the demo generator and the imports: ``executemany`` over batches of tuples, the
-statements both write with, and the first free id of a table (rows are numbered before they are written)."""
+statements both write with, and the first free id of a table (rows are numbered before they are written: the
+tables held meanwhile, ``hold``, and their numbering moved past them after, ``ids_taken``)."""
 
 from __future__ import annotations
 
@@ -31,3 +32,24 @@ def executemany(db: Database, statement: str, rows: Rows) -> int:
 def next_id(db: Database, table: str) -> int:
     """The first free id of ``table`` (named by the caller, never by a user)."""
     return db.execute(f"SELECT coalesce(max(id), 0) + 1 FROM \"{table}\"").fetchone()[0]
+
+
+def hold(db: Database, *tables: str) -> None:
+    """Inside a write transaction: no other connection writes ``tables`` until it ends, so that ``next_id`` stays
+    free and what is read stays current (the tables named by the caller, never by a user). SQLite's write lock,
+    which every write transaction takes first, does it already; a server locks them, in the order given (that of
+    the other writers, so that two never wait for each other), readers left free."""
+    if db.dialect != "sqlite":
+        names = ", ".join(f'"{table}"' for table in tables)
+        db.execute(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE")
+
+
+def ids_taken(db: Database, table: str) -> None:
+    """After rows written with ids of their own (``next_id`` on): the next row the table numbers itself comes
+    after them. SQLite's next rowid follows the largest already; a server's identity sequence is moved past them
+    (never back: numbers it gave to transactions still open stay theirs)."""
+    if db.dialect != "sqlite":
+        db.execute(
+            "SELECT setval(s.seq, greatest(t.top, coalesce(pg_sequence_last_value(s.seq::regclass), 0)))"
+            f" FROM (SELECT pg_get_serial_sequence(?, 'id') AS seq) s, (SELECT max(id) AS top FROM \"{table}\") t"
+            " WHERE t.top IS NOT NULL", [f'"{table}"'])

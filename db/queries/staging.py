@@ -27,7 +27,7 @@ from datetime import date, datetime
 from typing import Any
 
 from db import audit
-from db.errors import StorageError, StorageProblem, main_file, writing
+from db.errors import StorageError, StorageProblem, location, writing
 from db.handle import Database
 from db.queries import bulk, papers
 from db.queries import transfer as queries
@@ -72,8 +72,8 @@ class Batch:
         return f"«{self.file}», {self.actor}, {at:%H:%M:%S %d/%m/%Y}"
 
     def written_through(self, db: Database) -> bool:
-        """``db`` is the connection writing it now (the import itself, not a desk of the same process)."""
-        return self.host == socket.gethostname() and self.pid == os.getpid() and _moving.get(self.id) == id(db.conn)
+        """``db`` is the handle writing it now (the import itself, not a desk of the same process)."""
+        return self.host == socket.gethostname() and self.pid == os.getpid() and _moving.get(self.id) == id(db)
 
     @property
     def alive(self) -> bool:
@@ -85,7 +85,7 @@ class Batch:
         return _running(self.pid, self.id)
 
 
-_moving: dict[int, int] = {}  # the batches this process is writing now → id() of the connection writing each
+_moving: dict[int, int] = {}  # the batches this process is writing now → id() of the handle writing each
 
 
 def _running(pid: int, batch_id: int) -> bool:
@@ -131,7 +131,7 @@ def refuse_while_running(db: Database) -> None:
     """StorageError(IMPORTING) while another import of this file is under way: one at a time."""
     batch = running(db)
     if batch is not None:
-        raise StorageError(StorageProblem.IMPORTING, main_file(db.conn), batch.describe())
+        raise StorageError(StorageProblem.IMPORTING, location(db), batch.describe())
 
 
 # -- writing a batch ------------------------------------------------------------------------------------
@@ -147,7 +147,7 @@ def begin(db: Database, *, file: str, unit_code: str, pattern: str, source: str)
             [file, datetime.now().isoformat(timespec="seconds"), time.time(), socket.gethostname(), os.getpid(),
              actor.user_id, actor.name, unit_code, pattern, source],
         ).fetchone()[0])
-    _moving[batch_id] = id(db.conn)
+    _moving[batch_id] = id(db)
     return batch_id
 
 
@@ -155,7 +155,10 @@ def begin(db: Database, *, file: str, unit_code: str, pattern: str, source: str)
 def checkpoint_at_end(db: Database) -> Iterator[None]:
     """No automatic checkpoint after each chunk's commit (each would copy back pages the next chunks write
     again: 0.7 s of an import of 100,000 rows), one passive checkpoint at the end instead, so that the next
-    commit of a desk does not inherit the whole import's WAL."""
+    commit of a desk does not inherit the whole import's WAL. A server has no such file: nothing to do there."""
+    if db.dialect != "sqlite":
+        yield
+        return
     before = db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
     db.execute("PRAGMA wal_autocheckpoint = 0")
     try:
@@ -236,6 +239,9 @@ def move(db: Database, batch_id: int) -> int:
 
 
 ATTEMPTS = 4
+# What a chunk moved in writes that a desk writes too, in the desk's order (the day's code counter, the ledgers,
+# then the dossier: db/queries/dossiers.py): held for the chunk's transaction (``bulk.hold``).
+HELD = ("dossier_code_counter", "ledger_book", "dossier")
 
 
 class _Attempt:
@@ -271,6 +277,7 @@ def _beat(db: Database, batch_id: int) -> None:
 def _move_chunk(db: Database, batch_id: int) -> int:
     """Inside a transaction: move the batch's next chunk; -1 when none is left (the batch then removed)."""
     _beat(db, batch_id)  # a write first: the lock taken before anything is read (no stale snapshot)
+    bulk.hold(db, *HELD)
     head = db.execute("SELECT user_id, actor, unit_code, pattern, source FROM import_batch WHERE id = ?",
                       [batch_id]).fetchone()
     if head is None:
@@ -327,7 +334,7 @@ def _write(db: Database, rows: list[tuple[str | None, list]], unit_code: str, pa
         events.extend((dossier_id, *event) for event in (more[0] if more else ()))
     codes.save()
     ledger.save()
-    queries.insert_dossiers(db, dossiers)
+    queries.insert_dossiers(db, dossiers)  # (their ids from ``bulk.next_id``: the register is held, ``HELD``)
     if dossiers:
         queries.insert_history(db, first_id, user_id, source)
     bulk.executemany(db, queries.UPDATE_DOSSIER, [row[1] for row in changed])
@@ -374,6 +381,7 @@ def code_taken(db: Database, code: str) -> bool:
             "SELECT 1 FROM dossier WHERE code = :code UNION ALL SELECT 1 FROM import_code WHERE code = :code LIMIT 1",
             {"code": code}).fetchone() is not None
     except sqlite3.OperationalError:  # a schema from before m0009 (an upgrade test): no import is staged there
+        # (SQLite's only: a server's schema starts at m0017, and its error would have ended the transaction)
         return db.execute("SELECT 1 FROM dossier WHERE code = ?", [code]).fetchone() is not None
 
 

@@ -14,7 +14,7 @@ from typing import Any, cast
 from db import audit
 from db.handle import Database
 from db.queries import insert_dossier_sql, inserted_id
-from db.queries.bulk import executemany, next_id
+from db.queries.bulk import executemany, ids_taken, next_id
 from db.queries.rows import dicts
 
 Row = dict[str, Any]
@@ -126,9 +126,16 @@ def insert_dossiers(db: Database, rows: Sequence[Sequence[object]]) -> int:
     entries in one pass (``audit.log_inserts``) instead of by theirs. The search trigger is dropped and
     created again inside the caller's transaction, which holds the write lock: no other connection can
     insert meanwhile, and a failure rolls the schema back with the rows.
+
+    A server has no such index, and no entries are written for it here (its audit trail, db/pg/audit.py, is not
+    wired to the imports yet); its identity sequence is moved past the ids written (``bulk.ids_taken``).
     """
     if not rows:
         return 0
+    if db.dialect != "sqlite":
+        written = executemany(db, INSERT_DOSSIER, rows)
+        ids_taken(db, "dossier")
+        return written
     first_id = min(cast(int, row[0]) for row in rows)  # (the first column: the ids)
     trigger = db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'dossier_fts_insert'"
@@ -153,8 +160,11 @@ def insert_history(db: Database, first_id: int, user_id: int | None, source: str
 
     Received (with ``source`` as its data), then, where dated: result ready or refused, returned, withdrawn.
     They follow from their dossiers' dates, whose entries hold them: one entry anchors them all (their id range
-    and digest, ``audit.log_bulk_insert``) rather than one each. Returns the number of events written.
+    and digest, ``audit.log_bulk_insert``) rather than one each (on SQLite: see ``insert_dossiers`` for a
+    server). Returns the number of events written.
     """
+    if db.dialect != "sqlite":
+        return _history(db, first_id, user_id, source)
     first_event = next_id(db, "dossier_event")
     with audit.suspended(db):
         written = _history(db, first_id, user_id, source)
@@ -204,25 +214,38 @@ def export_rows(
 ) -> Iterator[tuple[Any, ...]]:
     """The export's columns (``EXPORT_COLUMNS``) of the dossiers received in [from, before), oldest first.
 
-    A stream: rows are fetched ``batch`` at a time from one cursor, never all at once.
+    A stream: rows are fetched ``batch`` at a time from one cursor, never all at once (on a server, a cursor of
+    its own inside one read transaction: psycopg's plain cursor would hold every row in memory).
     """
     where, params = "", []
     if received_from is not None:
         where, params = "WHERE d.received_at >= ? AND d.received_at < ?", [received_from, received_before]
-    cursor = db.conn.execute(
-        f"""
+    sql = f"""
         SELECT {EXPORT_COLUMNS}
         FROM dossier d JOIN procedure p ON p.id = d.procedure_id
         {where}
         ORDER BY d.received_at, d.id
-        """,
-        params,
-    )
+        """
+    if db.dialect != "sqlite":
+        yield from _server_rows(db, sql, params, batch)
+        return
+    cursor = db.conn.execute(sql, params)
     try:
         while rows := cursor.fetchmany(batch):
             yield from rows
     finally:
         cursor.close()
+
+
+def _server_rows(db: Database, sql: str, params: list[Any], batch: int) -> Iterator[tuple[Any, ...]]:
+    """``export_rows`` on a server: a named (server-side) cursor, which lives in a transaction."""
+    from db.pg.handle import PgDatabase, translate
+
+    assert isinstance(db, PgDatabase)
+    with db.atomic(), db.pg.cursor(name="cchc_export") as cursor:
+        cursor.execute(translate(sql).encode(), params)
+        while rows := cursor.fetchmany(batch):
+            yield from rows
 
 
 # -- procedures ------------------------------------------------------------------------------------------
