@@ -9,7 +9,8 @@ chunk is its own transaction, so the desk waits at most one chunk for the write 
 
 A batch is all or nothing for its user: a batch killed while staging is discarded by the next opening of the
 file (``recover``); one killed once ready is finished by it. A batch's process is gone when it is this host's
-and its pid is no longer running, or when it has been silent for ``SILENT_S`` seconds.
+and its pid is no longer running, or when it has been silent for ``SILENT_S`` seconds, by the database's clock
+(a server's, which the hosts of its desks share: their own clocks may differ).
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class Batch:
     user_id: int | None
     host: str
     pid: int
-    beat_at: float
+    silent_s: float  # since its last heartbeat (``_beat``)
 
     def describe(self) -> str:
         """«tệp hoso.csv, do … bắt đầu lúc 09:30:05 06/12/2026»: what a waiting user is told."""
@@ -78,7 +79,7 @@ class Batch:
     @property
     def alive(self) -> bool:
         """Its process still runs (or, on another host, spoke within ``SILENT_S`` seconds)."""
-        if time.time() - self.beat_at > SILENT_S:
+        if self.silent_s > SILENT_S:
             return False
         if self.host != socket.gethostname():
             return True
@@ -104,12 +105,21 @@ def _running(pid: int, batch_id: int) -> bool:
 
 def _batch(row: Sequence[Any]) -> Batch:
     """A row of ``_BATCHES`` (sqlite3's values: ints, a float, texts)."""
-    batch_id, file, state, started_at, actor, user_id, host, pid, beat_at = row
+    batch_id, file, state, started_at, actor, user_id, host, pid, silent_s = row
     return Batch(int(batch_id), str(file), str(state), str(started_at), str(actor),
-                 None if user_id is None else int(user_id), str(host), int(pid), float(beat_at))
+                 None if user_id is None else int(user_id), str(host), int(pid), float(silent_s))
 
 
-_BATCHES = "SELECT id, file, state, started_at, actor, user_id, host, pid, beat_at FROM import_batch"
+def _now(db: Database) -> str:
+    """The database's clock as unix time with its fraction, in SQL (``beat_at``'s unit)."""
+    if db.dialect == "sqlite":
+        return "((julianday('now') - 2440587.5) * 86400.0)"
+    return "extract(epoch FROM clock_timestamp())::double precision"
+
+
+def _batches_sql(db: Database) -> str:
+    return ("SELECT id, file, state, started_at, actor, user_id, host, pid,"
+            f" {_now(db)} - beat_at FROM import_batch ORDER BY id")
 
 
 def has_tables(db: Database) -> bool:
@@ -119,7 +129,7 @@ def has_tables(db: Database) -> bool:
 def batches(db: Database) -> list[Batch]:
     if not has_tables(db):
         return []
-    return [_batch(row) for row in db.execute(_BATCHES + " ORDER BY id").fetchall()]
+    return [_batch(row) for row in db.execute(_batches_sql(db)).fetchall()]
 
 
 def running(db: Database) -> Batch | None:
@@ -143,8 +153,8 @@ def begin(db: Database, *, file: str, unit_code: str, pattern: str, source: str)
     with writing(db):
         batch_id = int(db.execute(
             "INSERT INTO import_batch (file, state, started_at, beat_at, host, pid, user_id, actor, unit_code,"
-            " pattern, source) VALUES (?, 'staging', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            [file, datetime.now().isoformat(timespec="seconds"), time.time(), socket.gethostname(), os.getpid(),
+            f" pattern, source) VALUES (?, 'staging', ?, {_now(db)}, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [file, datetime.now().isoformat(timespec="seconds"), socket.gethostname(), os.getpid(),
              actor.user_id, actor.name, unit_code, pattern, source],
         ).fetchone()[0])
     _moving[batch_id] = id(db)
@@ -271,7 +281,7 @@ def _attempts() -> Iterator[_Attempt]:
 
 
 def _beat(db: Database, batch_id: int) -> None:
-    db.execute("UPDATE import_batch SET beat_at = ? WHERE id = ?", [time.time(), batch_id])
+    db.execute(f"UPDATE import_batch SET beat_at = {_now(db)} WHERE id = ?", [batch_id])
 
 
 def _move_chunk(db: Database, batch_id: int) -> int:

@@ -146,6 +146,29 @@ def test_a_second_import_meanwhile_is_told_an_import_is_under_way(ready_location
         second.close()
 
 
+def test_an_import_on_another_host_is_under_way_while_it_beats_by_the_databases_clock(
+        ready_location: Path | str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The desks sharing a server have clocks of their own: an import is silent, hence gone, by the database's
+    clock, not by the difference between the importing host's clock and this one's."""
+    db = open_db(ready_location)
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() - 3_600)  # the importing host's clock an hour behind
+    batch = staging.begin(db, file="hoso.csv", unit_code="000.21.31.H56", pattern="{unit}-{seq}", source="{}")
+    monkeypatch.setattr(time, "time", real_time)
+    staging.release(batch)
+    try:
+        with writing(db):
+            db.execute("UPDATE import_batch SET host = 'may-quay-2' WHERE id = ?", [batch])
+        under_way = staging.running(db)
+        assert under_way is not None and under_way.id == batch
+        with writing(db):  # silent for longer than SILENT_S: its process is gone
+            db.execute("UPDATE import_batch SET beat_at = beat_at - ? WHERE id = ?", [staging.SILENT_S + 1, batch])
+        assert staging.running(db) is None
+    finally:
+        staging.discard(db, batch)
+        db.close()
+
+
 def test_a_desk_kept_waiting_by_an_import_is_told_so(ready_location: Path | str, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     importer = open_db(ready_location)
