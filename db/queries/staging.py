@@ -324,7 +324,7 @@ def _write(db: Database, rows: list[tuple[str | None, list]], unit_code: str, pa
            user_id: int | None) -> None:
     """New dossiers (codes given in order to those without one, and their lines in the ledgers), their history and
     letters; then the changes."""
-    first_id = next_id = bulk.next_id(db, "dossier")
+    first_id = next_id = bulk.take_ids(db, "dossier", sum(1 for _code, row in rows if row[0] == NEW))
     dossiers, letters, events = [], [], []
     codes = _Codes(db, unit_code, pattern)
     ledger = papers.LedgerLines(db)
@@ -344,7 +344,7 @@ def _write(db: Database, rows: list[tuple[str | None, list]], unit_code: str, pa
         events.extend((dossier_id, *event) for event in (more[0] if more else ()))
     codes.save()
     ledger.save()
-    queries.insert_dossiers(db, dossiers)  # (their ids from ``bulk.next_id``: the register is held, ``HELD``)
+    queries.insert_dossiers(db, dossiers)  # (their ids from ``bulk.take_ids``: the register is held, ``HELD``)
     if dossiers:
         queries.insert_history(db, first_id, user_id, source)
     bulk.executemany(db, queries.UPDATE_DOSSIER, [row[1] for row in changed])

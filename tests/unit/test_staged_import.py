@@ -20,6 +20,7 @@ from db import audit
 from db.connection import open_db, open_reader
 from db.errors import writing
 from db.queries import bulk, staging
+from tests.postgres import Cluster, make_owned
 from tests.unit.test_import_export import NOW, ROOT, prepare, row, write_csv
 
 pytestmark = pytest.mark.backends
@@ -224,3 +225,20 @@ def test_the_desk_registers_while_a_large_import_runs(ready_location: Path | str
     assert db.execute("SELECT count(DISTINCT code) FROM dossier").fetchone()[0] == 20_000 + registered
     assert db.execute("SELECT count(*) FROM import_batch").fetchone()[0] == 0
     db.close()
+
+
+@pytest.mark.postgres
+def test_a_desks_role_on_a_server_imports_and_registers_after(postgres_cluster: Cluster, tmp_path: Path) -> None:
+    """A desk's role has a desk's rights only (db/pg/roles.py): its import holds the tables and takes its ids,
+    and its next registration comes after the imported dossiers."""
+    owned = make_owned(postgres_cluster)
+    db = open_db(owned.url(owned.desk))
+    try:
+        prepare(db)
+        result = ImportService(db, clock=lambda: NOW).import_dossiers(many(tmp_path / "a.csv", 30))
+        assert result.inserted == 30
+        registered = ReceptionService(db, clock=lambda: datetime(2024, 6, 4, 9, 30)).register(
+            NewDossier(procedure_code="1.004873", applicant_name="Trần Văn Bình"))
+        assert db.execute("SELECT count(*), max(id) FROM dossier").fetchone() == (31, registered.dossier_id)
+    finally:
+        db.close()
