@@ -213,7 +213,7 @@ def export_rows(
     """The export's columns (``EXPORT_COLUMNS``) of the dossiers received in [from, before), oldest first.
 
     A stream: rows are fetched ``batch`` at a time from one cursor, never all at once (on a server, a cursor of
-    its own inside one read transaction: psycopg's plain cursor would hold every row in memory).
+    its own: psycopg's plain cursor would hold every row in memory).
     """
     where, params = "", []
     if received_from is not None:
@@ -236,11 +236,12 @@ def export_rows(
 
 
 def _server_rows(db: Database, sql: str, params: list[Any], batch: int) -> Iterator[tuple[Any, ...]]:
-    """``export_rows`` on a server: a named (server-side) cursor, which lives in a transaction."""
+    """``export_rows`` on a server: a named (server-side) cursor WITH HOLD, which outlives the statement's own
+    transaction (its result kept by the server), so that no transaction stays open while the file is written."""
     from db.pg.handle import PgDatabase, translate
 
     assert isinstance(db, PgDatabase)
-    with db.atomic(), db.pg.cursor(name="cchc_export") as cursor:
+    with db.pg.cursor(name="cchc_export", withhold=True) as cursor:
         cursor.execute(translate(sql).encode(), params)
         while rows := cursor.fetchmany(batch):
             yield from rows

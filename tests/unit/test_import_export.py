@@ -533,8 +533,8 @@ def test_round_trip_export_then_import_gives_identical_rows(
 def test_the_export_streams_the_rows_of_a_period_oldest_first_page_by_page(
     service: ImportService, ready: Database, tmp_path: Path,
 ) -> None:
-    """The export's rows come from one cursor a page at a time (on a server, a cursor of its own inside a read
-    transaction, closed at the end): every row once, in order of receipt, a period's alone."""
+    """The export's rows come from one cursor a page at a time (on a server, a cursor of its own, no transaction
+    left open): every row once, in order of receipt, a period's alone."""
     service.import_dossiers(write_csv(tmp_path / "a.csv", [
         row(code=f"S-{n}", received_at=f"{3 + n % 5:02d}/06/2024 08:{n:02d}") for n in range(7)]))
     rows = list(transfer.export_rows(ready, None, None, batch=2))
