@@ -267,7 +267,8 @@ def open_db(
     locked, corrupt, or when a migration fails (the file is then as before, with a backup beside it).
 
     A PostgreSQL server's connection string opens that database as a desk (db/pg/handle.py): it is never
-    created nor migrated from here (``cchc migrate --as-owner`` does that, with the owner's role).
+    created nor migrated from here (``cchc migrate --as-owner`` does that, with the owner's role); an import a
+    crash interrupted is finished or discarded, as on opening a file.
     """
     if is_server(path):
         from db.pg.handle import open_pg
@@ -275,6 +276,7 @@ def open_db(
         server = open_pg(os.fspath(path))
         try:
             audit.on_server(server, keys.current())
+            _finish_imports(server, server.where)
         except BaseException:
             server.close()
             raise
@@ -386,7 +388,7 @@ def _repair_triggers(db: Database, path: Path) -> None:
     audit.sync_triggers(conn)
 
 
-def _finish_imports(db: Database, path: Path) -> None:
+def _finish_imports(db: Database, path: Path | str) -> None:
     """An import a crash interrupted: finished when it was ready, discarded when it was not (its user saw it
     fail). A failure here is logged and left for the next opening: the file opens anyway."""
     try:

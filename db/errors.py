@@ -6,7 +6,7 @@ import enum
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,6 +95,16 @@ def main_file(conn: sqlite3.Connection) -> Path | None:
     return next((Path(file) for _seq, name, file in rows if name == "main" and file), None)
 
 
+def location(db: Database) -> Path | str | None:
+    """What names ``db`` in a StorageError: its file, or the server's database as its handle names it (never
+    with a password)."""
+    if db.dialect == "sqlite":
+        return main_file(db.conn)
+    from db.pg.handle import PgDatabase  # (it imports this module)
+
+    return db.where if isinstance(db, PgDatabase) else None
+
+
 @contextmanager
 def storage_errors_of(conn: sqlite3.Connection) -> Iterator[None]:
     """Inside the block, an sqlite3 error from the environment becomes a StorageError naming the connection's
@@ -106,6 +116,12 @@ def storage_errors_of(conn: sqlite3.Connection) -> Iterator[None]:
         if not from_environment(exc):
             raise
         raise classify(exc, main_file(conn)) from exc
+
+
+def storage_errors(db: Database) -> AbstractContextManager[None]:
+    """``storage_errors_of`` the database's connection around work that reads it and writes elsewhere (a file);
+    nothing on a server, whose handle says its errors itself (db/pg/handle.py)."""
+    return storage_errors_of(db.conn) if db.dialect == "sqlite" else nullcontext()
 
 
 POLL_S = 0.002  # how often a write waiting for the lock tries again
@@ -139,36 +155,44 @@ def writing(db: Database) -> Iterator[None]:
     error), its environment errors said as StorageErrors once it is rolled back. Inside another transaction it
     is a savepoint of it. A lock held too long by an import of this program is said as such (IMPORTING), not as
     another program's. On a PostgreSQL server it is a transaction of the server, whose desks wait for each other's
-    row locks (db/pg/handle.py says its errors)."""
+    locks (db/pg/handle.py says its errors); it first sets the trail's session and takes the chain's lock."""
     on_file = db.dialect == "sqlite"
-    try:
-        with storage_errors_of(db.conn) if on_file else nullcontext():
-            if not on_file or db.conn.in_transaction:
-                outermost = not db.in_transaction
-                with db.atomic():
-                    if outermost and not on_file:
-                        from db import audit
+    with _imports_named(db), storage_errors(db):
+        if not on_file or db.conn.in_transaction:
+            outermost = not db.in_transaction
+            with db.atomic():
+                if outermost and not on_file:
+                    from db import audit
 
-                        audit.writing_on_server(db)
-                    yield
-                return
-            conn = db.conn
-            begin_immediate(conn)
-            try:
+                    audit.writing_on_server(db)
                 yield
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-    except StorageError as exc:
-        if exc.problem is StorageProblem.LOCKED:
-            from db.queries import staging  # (staging writes through this helper)
+            return
+        conn = db.conn
+        begin_immediate(conn)
+        try:
+            yield
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
-            try:
-                batch = staging.running(db)
-            except sqlite3.Error:
-                batch = None
-            if batch is not None and not batch.written_through(db):  # (the import itself waits like anyone)
-                raise StorageError(StorageProblem.IMPORTING, exc.path, batch.describe()) from exc
-        raise
+
+@contextmanager
+def _imports_named(db: Database) -> Iterator[None]:
+    """A LOCKED StorageError of the block, when an import of this program (not the one ``db`` writes) is under
+    way, said as IMPORTING, naming the import."""
+    try:
+        yield
+    except StorageError as exc:
+        if exc.problem is not StorageProblem.LOCKED:
+            raise
+        from db.queries import staging  # (staging writes through this helper)
+
+        try:
+            batch = staging.running(db)
+        except sqlite3.Error:
+            batch = None
+        if batch is None or batch.written_through(db):  # (the import itself waits like anyone)
+            raise
+        raise StorageError(StorageProblem.IMPORTING, exc.path, batch.describe()) from exc

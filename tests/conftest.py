@@ -93,8 +93,12 @@ def db_path(template_db: Path, tmp_path: Path) -> Path:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A test marked ``backends`` that uses ``db`` runs twice: on a SQLite file and on a PostgreSQL database."""
-    if metafunc.definition.get_closest_marker("backends") and "db" in metafunc.fixturenames:
+    """A test marked ``backends`` that uses ``db`` (or ``demo_location``) runs twice: on a SQLite file and on a
+    PostgreSQL database."""
+    chosen = any(mark.args and "backend" in str(mark.args[0])  # a test that names its engine itself
+                 for mark in metafunc.definition.iter_markers("parametrize"))
+    if metafunc.definition.get_closest_marker("backends") and {"db", "demo_location"} & set(metafunc.fixturenames) \
+            and not chosen:
         metafunc.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
                              indirect=True)
 
@@ -109,6 +113,14 @@ def backend(request: pytest.FixtureRequest) -> str:
 def db_location(db_path: Path, backend: str, request: pytest.FixtureRequest) -> Path | str:
     """Where the test's ``db`` is: its file, or its PostgreSQL database's URL (what another process opens)."""
     return str(request.getfixturevalue("pg_url")) if backend == "postgresql" else db_path
+
+
+@pytest.fixture
+def audit_trail(backend: str, request: pytest.FixtureRequest) -> None:
+    """For a test that needs the audit trail (``usefixtures``): on PostgreSQL, where the trail is not wired yet
+    (issue 22), it is expected to fail, strictly, so that it is noticed once the trail works there."""
+    if backend == "postgresql":
+        request.node.add_marker(pytest.mark.xfail(reason="audit trail on PostgreSQL: not wired yet", strict=True))
 
 
 @pytest.fixture

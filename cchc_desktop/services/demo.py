@@ -634,6 +634,7 @@ class _DossierWriter:
     def _flush(self, rows: list[tuple[object, ...]]) -> None:
         statement, width = queries.dossier_insert(self.db)
         bulk.executemany(self.db, statement, rows if width is None else [row[:width] for row in rows])
+        bulk.ids_taken(self.db, "dossier")
         bulk.executemany(self.db, queries.INSERT_EVENT, self.events)
         bulk.executemany(self.db, bulk.INSERT_APOLOGY, self.apologies)
         self.events, self.apologies = [], []
@@ -754,6 +755,7 @@ def _write_surveys(
             report("surveys", written, total)
     bulk.executemany(db, queries.INSERT_SURVEY, rows)
     bulk.executemany(db, queries.INSERT_SURVEY_ANSWER, answers)
+    bulk.ids_taken(db, "survey")
     written += len(rows)
     report("surveys", written, total)
     return written
@@ -824,6 +826,7 @@ def _write_inspections(
                     official or None, 0,
                 ))
     bulk.executemany(db, queries.INSERT_INSPECTION, inspection_rows)
+    bulk.ids_taken(db, "inspection")
     bulk.executemany(db, queries.INSERT_INSPECTION_CHECK, check_rows)
     bulk.executemany(db, queries.INSERT_FINDING, finding_rows)
     return len(inspection_rows), len(finding_rows)

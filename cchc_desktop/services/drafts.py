@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from cchc_desktop.services import sessions
-from db.errors import storage_errors_of, writing
+from db.errors import storage_errors, writing
 from db.handle import Database
 from db.queries import drafts as queries
 
@@ -69,7 +69,7 @@ class DraftService:
     def load(self, form: str) -> Draft | None:
         """The signed-in account's draft of ``form``, or None."""
         user_key, _user_id = self._owner()
-        with storage_errors_of(self.db.conn):
+        with storage_errors(self.db):
             row = queries.draft(self.db, self._form(form), user_key)
         if row is None:
             return None

@@ -9,7 +9,8 @@ chunk is its own transaction, so the desk waits at most one chunk for the write 
 
 A batch is all or nothing for its user: a batch killed while staging is discarded by the next opening of the
 file (``recover``); one killed once ready is finished by it. A batch's process is gone when it is this host's
-and its pid is no longer running, or when it has been silent for ``SILENT_S`` seconds.
+and its pid is no longer running, or when it has been silent for ``SILENT_S`` seconds, by the database's clock
+(a server's, which the hosts of its desks share: their own clocks may differ).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from datetime import date, datetime
 from typing import Any
 
 from db import audit
-from db.errors import StorageError, StorageProblem, main_file, writing
+from db.errors import StorageError, StorageProblem, location, writing
 from db.handle import Database
 from db.queries import bulk, papers
 from db.queries import transfer as queries
@@ -64,7 +65,7 @@ class Batch:
     user_id: int | None
     host: str
     pid: int
-    beat_at: float
+    silent_s: float  # since its last heartbeat (``_beat``)
 
     def describe(self) -> str:
         """«tệp hoso.csv, do … bắt đầu lúc 09:30:05 06/12/2026»: what a waiting user is told."""
@@ -72,20 +73,20 @@ class Batch:
         return f"«{self.file}», {self.actor}, {at:%H:%M:%S %d/%m/%Y}"
 
     def written_through(self, db: Database) -> bool:
-        """``db`` is the connection writing it now (the import itself, not a desk of the same process)."""
-        return self.host == socket.gethostname() and self.pid == os.getpid() and _moving.get(self.id) == id(db.conn)
+        """``db`` is the handle writing it now (the import itself, not a desk of the same process)."""
+        return self.host == socket.gethostname() and self.pid == os.getpid() and _moving.get(self.id) == id(db)
 
     @property
     def alive(self) -> bool:
         """Its process still runs (or, on another host, spoke within ``SILENT_S`` seconds)."""
-        if time.time() - self.beat_at > SILENT_S:
+        if self.silent_s > SILENT_S:
             return False
         if self.host != socket.gethostname():
             return True
         return _running(self.pid, self.id)
 
 
-_moving: dict[int, int] = {}  # the batches this process is writing now → id() of the connection writing each
+_moving: dict[int, int] = {}  # the batches this process is writing now → id() of the handle writing each
 
 
 def _running(pid: int, batch_id: int) -> bool:
@@ -104,12 +105,21 @@ def _running(pid: int, batch_id: int) -> bool:
 
 def _batch(row: Sequence[Any]) -> Batch:
     """A row of ``_BATCHES`` (sqlite3's values: ints, a float, texts)."""
-    batch_id, file, state, started_at, actor, user_id, host, pid, beat_at = row
+    batch_id, file, state, started_at, actor, user_id, host, pid, silent_s = row
     return Batch(int(batch_id), str(file), str(state), str(started_at), str(actor),
-                 None if user_id is None else int(user_id), str(host), int(pid), float(beat_at))
+                 None if user_id is None else int(user_id), str(host), int(pid), float(silent_s))
 
 
-_BATCHES = "SELECT id, file, state, started_at, actor, user_id, host, pid, beat_at FROM import_batch"
+def _now(db: Database) -> str:
+    """The database's clock as unix time with its fraction, in SQL (``beat_at``'s unit)."""
+    if db.dialect == "sqlite":
+        return "((julianday('now') - 2440587.5) * 86400.0)"
+    return "extract(epoch FROM clock_timestamp())::double precision"
+
+
+def _batches_sql(db: Database) -> str:
+    return ("SELECT id, file, state, started_at, actor, user_id, host, pid,"
+            f" {_now(db)} - beat_at FROM import_batch ORDER BY id")
 
 
 def has_tables(db: Database) -> bool:
@@ -119,7 +129,7 @@ def has_tables(db: Database) -> bool:
 def batches(db: Database) -> list[Batch]:
     if not has_tables(db):
         return []
-    return [_batch(row) for row in db.execute(_BATCHES + " ORDER BY id").fetchall()]
+    return [_batch(row) for row in db.execute(_batches_sql(db)).fetchall()]
 
 
 def running(db: Database) -> Batch | None:
@@ -131,7 +141,7 @@ def refuse_while_running(db: Database) -> None:
     """StorageError(IMPORTING) while another import of this file is under way: one at a time."""
     batch = running(db)
     if batch is not None:
-        raise StorageError(StorageProblem.IMPORTING, main_file(db.conn), batch.describe())
+        raise StorageError(StorageProblem.IMPORTING, location(db), batch.describe())
 
 
 # -- writing a batch ------------------------------------------------------------------------------------
@@ -143,11 +153,11 @@ def begin(db: Database, *, file: str, unit_code: str, pattern: str, source: str)
     with writing(db):
         batch_id = int(db.execute(
             "INSERT INTO import_batch (file, state, started_at, beat_at, host, pid, user_id, actor, unit_code,"
-            " pattern, source) VALUES (?, 'staging', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            [file, datetime.now().isoformat(timespec="seconds"), time.time(), socket.gethostname(), os.getpid(),
+            f" pattern, source) VALUES (?, 'staging', ?, {_now(db)}, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [file, datetime.now().isoformat(timespec="seconds"), socket.gethostname(), os.getpid(),
              actor.user_id, actor.name, unit_code, pattern, source],
         ).fetchone()[0])
-    _moving[batch_id] = id(db.conn)
+    _moving[batch_id] = id(db)
     return batch_id
 
 
@@ -155,7 +165,10 @@ def begin(db: Database, *, file: str, unit_code: str, pattern: str, source: str)
 def checkpoint_at_end(db: Database) -> Iterator[None]:
     """No automatic checkpoint after each chunk's commit (each would copy back pages the next chunks write
     again: 0.7 s of an import of 100,000 rows), one passive checkpoint at the end instead, so that the next
-    commit of a desk does not inherit the whole import's WAL."""
+    commit of a desk does not inherit the whole import's WAL. A server has no such file: nothing to do there."""
+    if db.dialect != "sqlite":
+        yield
+        return
     before = db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
     db.execute("PRAGMA wal_autocheckpoint = 0")
     try:
@@ -236,6 +249,9 @@ def move(db: Database, batch_id: int) -> int:
 
 
 ATTEMPTS = 4
+# What a chunk moved in writes that a desk writes too, in the desk's order (the day's code counter, the ledgers,
+# then the dossier: db/queries/dossiers.py): held for the chunk's transaction (``bulk.hold``).
+HELD = ("dossier_code_counter", "ledger_book", "dossier")
 
 
 class _Attempt:
@@ -265,12 +281,13 @@ def _attempts() -> Iterator[_Attempt]:
 
 
 def _beat(db: Database, batch_id: int) -> None:
-    db.execute("UPDATE import_batch SET beat_at = ? WHERE id = ?", [time.time(), batch_id])
+    db.execute(f"UPDATE import_batch SET beat_at = {_now(db)} WHERE id = ?", [batch_id])
 
 
 def _move_chunk(db: Database, batch_id: int) -> int:
     """Inside a transaction: move the batch's next chunk; -1 when none is left (the batch then removed)."""
     _beat(db, batch_id)  # a write first: the lock taken before anything is read (no stale snapshot)
+    bulk.hold(db, *HELD)
     head = db.execute("SELECT user_id, actor, unit_code, pattern, source FROM import_batch WHERE id = ?",
                       [batch_id]).fetchone()
     if head is None:
@@ -307,7 +324,7 @@ def _write(db: Database, rows: list[tuple[str | None, list]], unit_code: str, pa
            user_id: int | None) -> None:
     """New dossiers (codes given in order to those without one, and their lines in the ledgers), their history and
     letters; then the changes."""
-    first_id = next_id = bulk.next_id(db, "dossier")
+    first_id = next_id = bulk.take_ids(db, "dossier", sum(1 for _code, row in rows if row[0] == NEW))
     dossiers, letters, events = [], [], []
     codes = _Codes(db, unit_code, pattern)
     ledger = papers.LedgerLines(db)
@@ -327,7 +344,7 @@ def _write(db: Database, rows: list[tuple[str | None, list]], unit_code: str, pa
         events.extend((dossier_id, *event) for event in (more[0] if more else ()))
     codes.save()
     ledger.save()
-    queries.insert_dossiers(db, dossiers)
+    queries.insert_dossiers(db, dossiers)  # (their ids from ``bulk.take_ids``: the register is held, ``HELD``)
     if dossiers:
         queries.insert_history(db, first_id, user_id, source)
     bulk.executemany(db, queries.UPDATE_DOSSIER, [row[1] for row in changed])
@@ -374,6 +391,7 @@ def code_taken(db: Database, code: str) -> bool:
             "SELECT 1 FROM dossier WHERE code = :code UNION ALL SELECT 1 FROM import_code WHERE code = :code LIMIT 1",
             {"code": code}).fetchone() is not None
     except sqlite3.OperationalError:  # a schema from before m0009 (an upgrade test): no import is staged there
+        # (SQLite's only: a server's schema starts at m0017, and its error would have ended the transaction)
         return db.execute("SELECT 1 FROM dossier WHERE code = ?", [code]).fetchone() is not None
 
 

@@ -220,7 +220,7 @@ def apologies(db: Database, *, start: str, before: str) -> int:
 
 def open_count(db: Database, *, moment: str) -> int:
     """Dossiers open at the start of day ``moment``: received before it, neither resolved nor withdrawn."""
-    return db.execute(f"SELECT count(*) FROM ({OPEN_AT})",
+    return db.execute(f"SELECT count(*) FROM ({OPEN_AT}) o",
                       {"moment": moment, "recent": _recent(moment)}).fetchone()[0]
 
 

@@ -130,7 +130,7 @@ def responses_between(db: Database, *, first: str, last: str) -> list[Row]:
         SELECT s.taken_on, s.method, s.dossier_id, s.overall, s.comment,
                (SELECT group_concat(pair, ',') FROM (
                     SELECT a.criterion_id || ':' || a.score AS pair FROM survey_answer a
-                    WHERE a.survey_id = s.id ORDER BY a.criterion_id)) AS scores
+                    WHERE a.survey_id = s.id ORDER BY a.criterion_id) AS pairs) AS scores
         FROM survey s
         WHERE s.taken_on BETWEEN ? AND ?
         """, [first, last]))

@@ -30,7 +30,10 @@ from cchc_desktop.services.reception import NewDossier, ReceptionService
 from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.tables import DOSSIER_COLUMNS, TableFileError
 from db.connection import open_db
+from db.queries import transfer
 from tests.conftest import DEMO_ADMIN
+
+pytestmark = pytest.mark.backends
 
 EXPORT = ("export", "dossiers", "--reason", "kiểm thử xuất dữ liệu")  # the file holds personal data
 
@@ -501,6 +504,7 @@ def test_export_of_a_period(demo: Database, tmp_path: Path) -> None:
     assert all(day in period for day in days)
 
 
+@pytest.mark.usefixtures("audit_trail")  # (an export of personal data is audited)
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_round_trip_export_then_import_gives_identical_rows(
     demo: Database, db: Database, tmp_path: Path, suffix: str,
@@ -524,6 +528,34 @@ def test_round_trip_export_then_import_gives_identical_rows(
         assert list(first.active.values) == list(second.active.values)
         first.close()
         second.close()
+
+
+def test_the_export_streams_the_rows_of_a_period_oldest_first_page_by_page(
+    service: ImportService, ready: Database, tmp_path: Path,
+) -> None:
+    """The export's rows come from one cursor a page at a time (on a server, a cursor of its own, no transaction
+    left open): every row once, in order of receipt, a period's alone."""
+    service.import_dossiers(write_csv(tmp_path / "a.csv", [
+        row(code=f"S-{n}", received_at=f"{3 + n % 5:02d}/06/2024 08:{n:02d}") for n in range(7)]))
+    rows = list(transfer.export_rows(ready, None, None, batch=2))
+    assert [line[0] for line in rows] == ["S-0", "S-5", "S-1", "S-6", "S-2", "S-3", "S-4"]
+    assert {len(line) for line in rows} == {len(DOSSIER_COLUMNS)}
+    assert not ready.in_transaction
+    period = [line[0] for line in transfer.export_rows(ready, "2024-06-04", "2024-06-06", batch=2)]
+    assert period == ["S-1", "S-6", "S-2"] and transfer.export_count(ready, "2024-06-04", "2024-06-06") == 3
+
+
+def test_the_desk_numbers_its_next_dossier_after_the_imported_ones(
+    service: ImportService, ready: Database, tmp_path: Path,
+) -> None:
+    """The import writes its dossiers with ids of its own; the desk's next registration comes after them (a
+    server's identity sequence moved past them) rather than failing on a taken id."""
+    service.import_dossiers(write_csv(tmp_path / "a.csv", [row(code=f"N-{n}") for n in range(3)]))
+    top = ready.execute("SELECT max(id) FROM dossier").fetchone()[0]
+    registered = ReceptionService(ready, clock=lambda: NOW).register(
+        NewDossier(procedure_code="1.004873", applicant_name="Trần Văn Bình"))
+    assert registered.dossier_id == top + 1
+    assert count(ready) == 4
 
 
 def test_xlsx_written_and_read_back_with_openpyxl(demo: Database, tmp_path: Path) -> None:
@@ -573,6 +605,7 @@ def test_an_xlsx_with_typed_cells_imports(service: ImportService, ready: Databas
     back.close()
 
 
+@pytest.mark.usefixtures("audit_trail")  # (an export of personal data is audited)
 def test_formulas_are_neutralised_in_csv_and_xlsx_and_come_back_intact(
     service: ImportService, ready: Database, tmp_path: Path,
 ) -> None:

@@ -5,7 +5,6 @@ recognised again by its header row, used from the command line by name; the impo
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -14,13 +13,16 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain.mappings import ImportKind, signature
 from cchc_desktop.errors import NotFoundError, ValidationError
-from cchc_desktop.office import Office
+from cchc_desktop.office import open_office
 from cchc_desktop.progress import Cancelled
 from cchc_desktop.services.import_runs import ImportOptions, ImportRunner, result_message
 from cchc_desktop.services.imports import ImportRejected
 from cchc_desktop.services.mappings import MappingService
 from cchc_desktop.services.tables import TableFileError, open_table, write_problems
 from tests.unit.test_import_export import NOW, cchc, prepare
+
+pytestmark = pytest.mark.backends
+SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 # A province system's export: its own headers, a title above them, a column we do not read.
 PROVINCE_HEADER = ["STT", "Số biên nhận", "Mã TTHC (DVC)", "Người nộp hồ sơ", "CCCD người nộp", "Ngày nhận HS",
@@ -81,6 +83,7 @@ def test_another_systems_export_is_refused_until_mapped_then_imports(runner: Imp
                             ("TINH-00002", "Lê Thị Hoa 2")]
 
 
+@pytest.mark.usefixtures("audit_trail")
 def test_a_saved_mapping_is_found_again_by_the_header_row_even_with_its_columns_moved(
         runner: ImportRunner, db: Database, tmp_path: Path) -> None:
     service = MappingService(db, clock=lambda: NOW)
@@ -172,36 +175,39 @@ def test_the_import_tells_its_progress_and_a_cancel_writes_nothing(runner: Impor
     assert ("Đang ghi hồ sơ: 2.000/2.500", 2_000, 2_500) in heard
 
 
-def test_the_companion_connection_writes_as_the_signed_in_account(office_with_officer: Office,
+@pytest.mark.usefixtures("audit_trail")  # (a sign-in is audited)
+def test_the_companion_connection_writes_as_the_signed_in_account(officer_location: Path | str,
                                                                   tmp_path: Path) -> None:
     """The window's import runs on a connection of its worker thread: same file, same account in the rows and
     the audit trail."""
-    office = office_with_officer
-    source = province_export(tmp_path / "tinh.xlsx", 2)
-    with office.companion() as other:
-        assert other.db is not office.db
-        other.import_runner.run(ImportKind.DOSSIERS, source, ImportOptions(mapping=PROVINCE_MAPPING))
-    users = office.db.execute("SELECT DISTINCT received_by FROM dossier").fetchall()
-    assert users == [(office.session.user_id,)]
-    actors = office.db.execute("SELECT DISTINCT actor FROM audit_log WHERE table_name = 'dossier'").fetchall()
-    assert actors == [("cchc (Cán bộ CCHC)",)]
+    office = open_office(officer_location, user="cchc", password=lambda: "matkhau123")
+    office.clock = lambda: NOW
+    try:
+        source = province_export(tmp_path / "tinh.xlsx", 2)
+        with office.companion() as other:
+            assert other.db is not office.db
+            other.import_runner.run(ImportKind.DOSSIERS, source, ImportOptions(mapping=PROVINCE_MAPPING))
+        users = office.db.execute("SELECT DISTINCT received_by FROM dossier").fetchall()
+        assert users == [(office.session.user_id,)]
+        actors = office.db.execute("SELECT DISTINCT actor FROM audit_log WHERE table_name = 'dossier'").fetchall()
+        assert actors == [("cchc (Cán bộ CCHC)",)]
+    finally:
+        office.close()
 
 
 @pytest.fixture
-def office_with_officer(db: Database, db_path: Path) -> Iterator[Office]:
+def officer_location(db: Database, db_location: Path | str) -> Path | str:
+    """A database ready for imports with the reform officer's account «cchc» (closed: the test opens it)."""
     from cchc_desktop.domain.users import Role
     from cchc_desktop.services.accounts import AccountService
 
     prepare(db)
     AccountService(db).create("cchc", "Cán bộ CCHC", Role.OFFICER, "matkhau123")
     db.close()
-    from cchc_desktop.office import open_office
-    office = open_office(db_path, user="cchc", password=lambda: "matkhau123")
-    office.clock = lambda: NOW
-    yield office
-    office.close()
+    return db_location
 
 
+@SQLITE_ONLY  # (the command line works on a server only to migrate it)
 def test_the_command_line_imports_with_a_saved_mapping_by_name(runner: ImportRunner, db: Database, db_path: Path,
                                                                  tmp_path: Path) -> None:
     MappingService(db, clock=lambda: NOW).save(ImportKind.DOSSIERS, "Một cửa tỉnh", PROVINCE_MAPPING,
@@ -265,6 +271,7 @@ def on_a_terminal(*args: str) -> tuple[int, str, str]:
     return done.returncode, done.stdout, shown.decode()
 
 
+@SQLITE_ONLY  # (the command line works on a server only to migrate it)
 def test_the_command_line_shows_its_progress_on_a_terminal_and_wipes_it(runner: ImportRunner, db: Database,
                                                                         db_path: Path, tmp_path: Path) -> None:
     """On a terminal, ``cchc import`` keeps one line up to date with what it is doing and wipes it at the end;

@@ -17,6 +17,8 @@ from cchc_desktop.services.tables import ImportRejected
 from tests.unit.test_cli import cchc
 from tests.unit.test_survey_import import count, read_csv, write_csv
 
+pytestmark = pytest.mark.backends
+
 NOW = datetime(2024, 6, 10, 9, 30)
 HEADER = ["Ngày kiểm tra", "Đối tượng được kiểm tra", "Loại đối tượng", "Hình thức", "Đoàn kiểm tra", "Kết luận",
           "Vấn đề phát hiện", "Thời hạn khắc phục", "Ngày khắc phục", "Hình thức xử lý", "Công chức vi phạm"]

@@ -20,6 +20,8 @@ from cchc_desktop.services.tables import ImportRejected, TableFileError
 from tests.unit.test_cli import cchc
 from tests.unit.test_surveys import add_dossier
 
+pytestmark = pytest.mark.backends
+
 NOW = datetime(2024, 6, 10, 9, 30)
 HEADER = ["Ngày khảo sát", "Mã hồ sơ", "Hình thức", "Mức độ hài lòng chung", "1.1",
           "Thu tuc hanh chinh duoc niem yet cong khai day du", "Ý kiến khác"]

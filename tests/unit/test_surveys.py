@@ -15,6 +15,7 @@ from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.statistics import StatisticsService
 from cchc_desktop.services.surveys import DossierChoice, SurveyEntry, SurveyService
 from cchc_desktop.text import fold
+from db.queries import inserted_id
 
 NOW = datetime(2024, 6, 10, 9, 30)
 UNIT_CODE = "000.21.31.H56"
@@ -25,20 +26,20 @@ def count(db: Database, table: str) -> int:
 
 
 def add_dossier(db: Database, code: str, received: str = "2024-06-03T08:00", *, name: str = "Nguyễn Thị Ưng") -> int:
-    """A dossier of a procedure «1.001193» (created with its field when missing)."""
+    """A dossier of a procedure «1.001193» (created with its field when missing), on either engine."""
     procedure = db.execute("SELECT id FROM procedure WHERE code = '1.001193'").fetchone()
     if procedure is None:
-        field_id = db.execute("INSERT INTO field (name, name_folded) VALUES ('Hộ tịch', 'ho tich')").lastrowid
-        procedure_id = db.execute(
-            "INSERT INTO procedure (code, name, name_folded, field_id, time_limit, time_limit_unit)"
+        field_id = inserted_id(db, "INSERT INTO field (name, name_folded) VALUES ('Hộ tịch', 'ho tich')", [])
+        procedure_id = inserted_id(
+            db, "INSERT INTO procedure (code, name, name_folded, field_id, time_limit, time_limit_unit)"
             " VALUES ('1.001193', 'Thủ tục đăng ký khai sinh', 'thu tuc dang ky khai sinh', ?, 0, 'same_day')",
-            [field_id]).lastrowid
+            [field_id])
     else:
         procedure_id = procedure[0]
-    return db.execute(
-        "INSERT INTO dossier (code, procedure_id, applicant_name, applicant_folded, phone, channel, received_at,"
+    return inserted_id(
+        db, "INSERT INTO dossier (code, procedure_id, applicant_name, applicant_folded, phone, channel, received_at,"
         " due_at, status) VALUES (?, ?, ?, ?, '0912345678', 'direct', ?, ?, 'received')",
-        [code, procedure_id, name, fold(name), received, received]).lastrowid
+        [code, procedure_id, name, fold(name), received, received])
 
 
 @pytest.fixture

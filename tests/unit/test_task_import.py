@@ -18,6 +18,8 @@ from cchc_desktop.services.tables import TASK_COLUMNS, ImportRejected, TableFile
 from cchc_desktop.services.task_import import Deadline, TaskImportService, parse_deadline
 from tests.unit.test_cli import cchc
 
+pytestmark = pytest.mark.backends
+
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2024, 6, 4, 9, 30)
 HEADERS = [column.header for column in TASK_COLUMNS]
