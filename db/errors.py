@@ -6,7 +6,7 @@ import enum
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,6 +105,12 @@ def storage_errors_of(conn: sqlite3.Connection) -> Iterator[None]:
         if not from_environment(exc):
             raise
         raise classify(exc, main_file(conn)) from exc
+
+
+def storage_errors(db: Database) -> AbstractContextManager[None]:
+    """``storage_errors_of`` the database's connection around work that reads it and writes elsewhere (a file);
+    nothing on a server, whose handle says its errors itself (db/pg/handle.py)."""
+    return storage_errors_of(db.conn) if db.dialect == "sqlite" else nullcontext()
 
 
 POLL_S = 0.002  # how often a write waiting for the lock tries again

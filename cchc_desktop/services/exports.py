@@ -26,7 +26,7 @@ from cchc_desktop.services.sessions import requires
 from cchc_desktop.services.tables import DOSSIER_COLUMNS, Cell, TableFileError, table_format, write_table
 from cchc_desktop.text import clean
 from db import audit
-from db.errors import storage_errors_of, writing
+from db.errors import storage_errors, writing
 from db.handle import Database
 from db.queries import transfer as queries
 
@@ -73,7 +73,7 @@ class ExportService:
         statuses = {member.value: member.label for member in DossierStatus}
         yes, no = _("Có"), _("Không")
         written = 0
-        with storage_errors_of(self.db.conn), \
+        with storage_errors(self.db), \
                 write_table(target, [column.header for column in DOSSIER_COLUMNS], sheet=_("Hồ sơ")) as append:
             for (code, procedure_code, procedure_name, name, applicant_id, phone, address, channel, received, due,
                  resolved, returned, status, withdrawn, digitized, apology, asked,
@@ -133,7 +133,7 @@ def write_list(db: Database, target: Path, wanted: RegisterFilter, *, page_size:
     total = min(total, limit) if limit is not None else total
     written = 0
     progress("export", 0, total)
-    with storage_errors_of(db.conn), \
+    with storage_errors(db), \
             write_table(target, [_(header) for _key, header in LIST_COLUMNS], sheet=_("Hồ sơ")) as append:
         cursor = None
         while True:

@@ -1,4 +1,5 @@
-"""The dossier register: keyset pages in SQL order, diacritics-insensitive search, filters and counts."""
+"""The dossier register: keyset pages in SQL order, diacritics-insensitive search, filters and counts — on SQLite and
+on PostgreSQL (``backends``: the same demo on each engine, the same expectations)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,30 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
 
 from cchc_desktop import formatting
 from cchc_desktop.domain.dossiers import OPEN_STATUSES, Channel, DossierStatus, EventKind
-from cchc_desktop.services.register import RegisterFilter, RegisterRow, RegisterService, SortKey, match_expression
+from cchc_desktop.services.register import RegisterFilter, RegisterRow, RegisterService, SortKey, search_words
 from cchc_desktop.text import fold
 from db.connection import open_db
+from db.handle import Database
+from db.queries import register as queries
+
+pytestmark = pytest.mark.backends
 
 
 @pytest.fixture
-def demo(demo_path: Path) -> Iterator[Database]:
-    db = open_db(demo_path)
+def demo(demo_location: Path | str) -> Iterator[Database]:
+    db = open_db(demo_location)
     yield db
     db.close()
+
+
+@pytest.fixture
+def sqlite_only_audit(backend: str, request: pytest.FixtureRequest) -> None:
+    """A test that writes an audit entry is expected to fail on PostgreSQL until the audit trail is ported there."""
+    if backend == "postgresql":
+        request.applymarker(pytest.mark.xfail(reason="audit trail on PostgreSQL: not wired yet", strict=True))
 
 
 def everything(service: RegisterService, wanted: RegisterFilter, limit: int = 37) -> list[RegisterRow]:
@@ -117,11 +128,22 @@ def test_filters_by_status_channel_period_and_overdue(demo: Database) -> None:
     assert service.count(RegisterFilter(overdue=True)) == len(overdue)
 
 
-def test_match_expression() -> None:
-    assert match_expression("Nguyễn Văn Ấn") == '"nguyen"* "van"* "an"*'
-    assert match_expression("0912 345 678") == '"0912345678"*'
-    assert match_expression("240604-0007") == '"240604"* "0007"*'
-    assert match_expression(" \"' ") is None
+def test_search_words() -> None:
+    assert search_words("Nguyễn Văn Ấn") == ("nguyen", "van", "an")
+    assert search_words("0912 345 678") == ("0912345678",)
+    assert search_words("240604-0007") == ("240604", "0007")
+    assert search_words(" \"' ") == ()
+
+
+def test_each_engine_is_asked_every_word_as_a_prefix(demo: Database) -> None:
+    term, words = queries.search_term(demo, ("nguyen", "van", "0007"))
+    if demo.dialect == "sqlite":
+        assert (term, words) == ("dossier_fts MATCH ?", '"nguyen"* "van"* "0007"*')
+    else:
+        assert (term, words) == (f"{queries.SEARCHED_WORDS} @@ ?::tsquery", "'nguyen':* & 'van':* & '0007':*")
+    for wrong in ((), ("nguyen", "van an"), ("o'neil",), ("Nguyen",)):  # the service gives a-z and 0-9 only
+        with pytest.raises(ValueError, match="search words"):
+            queries.search_term(demo, wrong)
 
 
 def test_masked_numbers_show_only_the_last_three_digits() -> None:
@@ -137,6 +159,7 @@ def test_a_whole_code_typed_in_lower_case_is_found_by_its_index(demo: Database) 
     assert everything(service, RegisterFilter(text="000.21.31.H56-991231-9999")) == []
 
 
+@pytest.mark.usefixtures("sqlite_only_audit")  # the export's audit entry
 def test_a_filtered_list_exports_as_shown_with_numbers_masked(demo: Database, tmp_path: Path) -> None:
     import csv
 
