@@ -58,16 +58,22 @@ class RegisterQuery:
     descending: bool = True
 
 
-def search_term(db: Database, words: tuple[str, ...]) -> tuple[str, str]:
-    """The WHERE term of a search and its parameter: every word the prefix of a word of the code, the folded name,
+def search_term(db: Database, words: tuple[str, ...]) -> tuple[str, list[str]]:
+    """The WHERE term of a search and its parameters: every word the prefix of a word of the code, the folded name,
     the phone or the ID number. SQLite asks its full-text index (an FTS5 query: ``"nguyen"* "van"*``), PostgreSQL
     the GIN index over ``dossier_words`` (a tsquery: ``'nguyen':* & 'van':*``). ValueError for a word that is not
-    of a-z and 0-9 only (the service cuts what is typed into such words), or for none."""
+    of a-z and 0-9 only (the service cuts what is typed into such words), or for none.
+
+    On PostgreSQL the tsquery is written into the statement (the words allow no quote): a statement run often is
+    prepared, and the server's plan for any words (a generic plan) reads a search of rare hits as a common one: a
+    phone number's count then took 78 ms on 1,000,000 dossiers instead of 0.3 ms.
+    """
     if not words or not all(_WORD.fullmatch(word) for word in words):
         raise ValueError(f"search words must be non-empty runs of a-z and 0-9: {words!r}")
     if db.dialect == "postgresql":
-        return f"{SEARCHED_WORDS} @@ ?::tsquery", " & ".join(f"'{word}':*" for word in words)
-    return "dossier_fts MATCH ?", " ".join(f'"{word}"*' for word in words)
+        tsquery = " & ".join(f"''{word}'':*" for word in words)
+        return f"{SEARCHED_WORDS} @@ '{tsquery}'::tsquery", []
+    return "dossier_fts MATCH ?", [" ".join(f'"{word}"*' for word in words)]
 
 
 def _where(db: Database, query: RegisterQuery) -> tuple[list[str], list[Any], bool]:
@@ -75,9 +81,9 @@ def _where(db: Database, query: RegisterQuery) -> tuple[list[str], list[Any], bo
     terms: list[str] = []
     params: list[Any] = []
     if query.words:
-        term, words = search_term(db, query.words)
+        term, term_params = search_term(db, query.words)
         terms.append(term)
-        params.append(words)
+        params.extend(term_params)
     if query.code:
         terms.append("d.code = ?")
         params.append(query.code)
