@@ -29,13 +29,6 @@ def demo(demo_location: Path | str) -> Iterator[Database]:
     db.close()
 
 
-@pytest.fixture
-def sqlite_only_audit(backend: str, request: pytest.FixtureRequest) -> None:
-    """A test that writes an audit entry is expected to fail on PostgreSQL until the audit trail is ported there."""
-    if backend == "postgresql":
-        request.applymarker(pytest.mark.xfail(reason="audit trail on PostgreSQL: not wired yet", strict=True))
-
-
 def everything(service: RegisterService, wanted: RegisterFilter, limit: int = 37) -> list[RegisterRow]:
     rows: list[RegisterRow] = []
     cursor = None
@@ -192,7 +185,7 @@ def test_a_whole_code_typed_in_lower_case_is_found_by_its_index(demo: Database) 
     assert everything(service, RegisterFilter(text="000.21.31.H56-991231-9999")) == []
 
 
-@pytest.mark.usefixtures("sqlite_only_audit")  # the export's audit entry
+@pytest.mark.usefixtures("audit_trail")  # the export's audit entry
 def test_a_filtered_list_exports_as_shown_with_numbers_masked(demo: Database, tmp_path: Path) -> None:
     import csv
 
