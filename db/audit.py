@@ -108,6 +108,12 @@ def to_server(db: Database) -> None:
                [list(values), list(values.values())])
 
 
+def kept(db: Database) -> bool:
+    """Whether entries can be written to ``db``'s trail: not yet on a server (issue 22: the trail's port is under
+    way), where a caller that only adds a summary of its own work (the demo data) leaves it out."""
+    return db.dialect == "sqlite"
+
+
 @contextmanager
 def suspended(db: Database) -> Iterator[None]:
     """No per-record entries inside the block (demo data, schema migrations); the caller logs a summary."""

@@ -57,6 +57,9 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+DEMO = {"year": 2024, "dossiers": 300, "seed": 7}  # the demo the tests share, on either engine
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small demo database (a few hundred dossiers), built once per session."""
@@ -64,7 +67,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     db = open_db(path)
-    generate_demo(db, year=2024, dossiers=300, seed=7)
+    generate_demo(db, **DEMO)
     db.close()
     return path
 
@@ -135,6 +138,17 @@ def db(db_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[
 @pytest.fixture
 def demo_path(demo_template: Path, tmp_path: Path) -> Path:
     return _copy(demo_template, tmp_path / "demo.sqlite3")
+
+
+@pytest.fixture
+def demo_location(backend: str, request: pytest.FixtureRequest) -> Path | str:
+    """The demo of ``demo_template`` on the test's engine (``backend``): a copy of its file, or the URL of a new
+    PostgreSQL database copied from one the same generator (year, size, seed) filled once per session."""
+    if backend != "postgresql":
+        return Path(request.getfixturevalue("demo_path"))
+    cluster: postgres.Cluster = request.getfixturevalue("postgres_cluster")
+    conninfo = _create_database(cluster, request.getfixturevalue("pg_demo_template"))
+    return cluster.url(conninfo.rsplit("dbname=", 1)[1])
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -218,3 +232,18 @@ def pg_url(postgres_cluster: postgres.Cluster, pg_template: str) -> str:
 def pg_module_db(postgres_cluster: postgres.Cluster, pg_template: str) -> str:
     """A migrated database shared by one module's tests, which must roll back whatever they write."""
     return _create_database(postgres_cluster, pg_template)
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(postgres_cluster: postgres.Cluster, pg_template: str) -> str:
+    """The name of a migrated database holding the demo ``demo_template`` holds (``DEMO``), built once per session
+    and copied per test (``demo_location``)."""
+    from cchc_desktop.services.demo import generate_demo
+
+    name = _create_database(postgres_cluster, pg_template).rsplit("dbname=", 1)[1]
+    db = open_db(postgres_cluster.url(name))
+    try:
+        generate_demo(db, **DEMO)
+    finally:
+        db.close()
+    return name

@@ -21,9 +21,14 @@ import signal
 import stat
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from db.pg.migrations import Migration
 
 PROGRAMS = ("initdb", "pg_ctl", "postgres")
 SUPERUSER = "postgres"
@@ -166,6 +171,14 @@ def start(bindir: Path) -> Cluster:
         cluster.stop()
         raise
     return cluster
+
+
+def later_migration(name: str, apply: Callable[[Any], None] = lambda conn: None) -> Migration:
+    """A migration as a later version of the program would have it: numbered after the program's last one."""
+    from db.pg.migrations import MIGRATIONS, Migration
+
+    version = MIGRATIONS[-1].version + 1
+    return Migration(version, f"{version:04d}_{name}", apply)
 
 
 _NUMBERS = count(1)  # roles are the cluster's, not a database's: each database of the tests gets names of its own

@@ -80,17 +80,16 @@ _PHONE_LIKE = re.compile(r"^[\d\s.\-]+$")
 _WHOLE_CODE = re.compile(r"^[0-9A-Z.]+-\d{6}-\d{3,}$")
 
 
-def match_expression(text: str) -> str | None:
-    """An FTS5 query for what was typed: every word as a prefix, all required; None when nothing to search.
+def search_words(text: str) -> tuple[str, ...]:
+    """The words searched for what was typed (each must begin a word of a dossier: see db/queries/register.py).
 
-    "nguyen van an", "Nguyễn Văn Ấn" and "NGUYEN VAN AN" give the same query; a phone or ID number typed with
+    "nguyen van an", "Nguyễn Văn Ấn" and "NGUYEN VAN AN" give the same words; a phone or ID number typed with
     spaces or dots ("0912 345 678") is searched as one number.
     """
     folded = fold(text)
     if _PHONE_LIKE.match(folded) and sum(ch.isdigit() for ch in folded) >= 6 and " " in folded.strip():
         folded = re.sub(r"\D", "", folded)
-    tokens = re.findall(r"[0-9a-z]+", folded)
-    return " ".join(f'"{token}"*' for token in tokens) or None
+    return tuple(re.findall(r"[0-9a-z]+", folded))
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -106,7 +105,7 @@ class RegisterService:
         typed = wanted.text.strip().upper()
         whole_code = typed if _WHOLE_CODE.match(typed) else None
         return queries.RegisterQuery(
-            match=None if whole_code else match_expression(wanted.text),
+            words=() if whole_code else search_words(wanted.text),
             code=whole_code,
             statuses=tuple(status.value for status in wanted.statuses),
             channel=wanted.channel.value if wanted.channel else None,

@@ -71,8 +71,15 @@ def baseline(conn: psycopg.Connection) -> None:
     conn.execute("INSERT INTO setting (key, value) VALUES ('audit.database_id', %s)", [uuid.uuid4().hex])
 
 
+def register_search(conn: psycopg.Connection) -> None:
+    """The register's search (SQLite's dossier_fts: here a GIN index over the words of the searched columns) and
+    its sort columns in byte order, as SQLite's."""
+    run_sql_file(conn, "0018_register_search.sql")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(17, "0017_baseline", baseline),
+    Migration(18, "0018_register_search", register_search),
 )
 
 

@@ -94,7 +94,7 @@ def dossier_count(db: Database) -> int:
 
 def user_ids(db: Database) -> dict[str, int]:
     """Username (lower case) → id."""
-    return {name.lower(): user_id for user_id, name in db.execute("SELECT id, username FROM user")}
+    return {name.lower(): user_id for user_id, name in db.execute('SELECT id, username FROM "user"')}
 
 
 def active_survey_criteria(db: Database) -> list[tuple[int, str]]:
@@ -121,7 +121,10 @@ def drop_indexes(db: Database, tables: Sequence[str]) -> list[str]:
 
     A bulk load into indexed tables is faster, and gives smaller indexes, when they are built afterwards
     in one sorted pass. Call both inside the same transaction: the schema is then never seen without them.
+    On a server the indexes are the schema owner's, not a desk's to drop: none is dropped there.
     """
+    if db.dialect != "sqlite":
+        return []
     marks = ", ".join("?" for _ in tables)
     rows = db.execute(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
@@ -139,14 +142,17 @@ def create_indexes(db: Database, statements: Sequence[str]) -> None:
 
 def optimize_search(db: Database) -> None:
     """Merge the register's full-text index, filled row by row during a bulk load, into one segment: smaller,
-    and no later registration pays for merging the segments the load left."""
-    db.execute("INSERT INTO dossier_fts (dossier_fts) VALUES ('optimize')")
+    and no later registration pays for merging the segments the load left. A server has no such index."""
+    if db.dialect == "sqlite":
+        db.execute("INSERT INTO dossier_fts (dossier_fts) VALUES ('optimize')")
 
 
 def cache_size(db: Database) -> int:
-    return db.execute("PRAGMA cache_size").fetchone()[0]
+    """SQLite's page cache of the connection (``PRAGMA cache_size``); 0 on a server, whose memory is its own."""
+    return db.execute("PRAGMA cache_size").fetchone()[0] if db.dialect == "sqlite" else 0
 
 
 def set_cache_size(db: Database, pages_or_kib: int) -> None:
-    """``PRAGMA cache_size``: pages when positive, KiB when negative."""
-    db.execute(f"PRAGMA cache_size = {int(pages_or_kib)}")
+    """``PRAGMA cache_size``: pages when positive, KiB when negative. Nothing on a server."""
+    if db.dialect == "sqlite":
+        db.execute(f"PRAGMA cache_size = {int(pages_or_kib)}")

@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
 
 from cchc_desktop.domain.plans import ReformArea
 from cchc_desktop.domain.users import MAX_FAILED_LOGINS, Permission, Role
@@ -20,6 +19,10 @@ from cchc_desktop.services.accounts import AccountService, LoginRefused, fingerp
 from cchc_desktop.services.plans import PlanService, TaskInput
 from cchc_desktop.services.sessions import PermissionDenied
 from cchc_desktop.services.settings import SettingsService
+from db.connection import open_db
+from db.handle import Database
+
+pytestmark = pytest.mark.backends
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "mat-khau-an-toan"
@@ -61,18 +64,24 @@ def test_a_fresh_install_asks_no_login_until_an_admin_has_a_password(db: Databas
     assert session.user is not None and session.user.username == "quantri" and session.role is Role.ADMIN
 
 
-def test_the_password_is_hashed_with_scrypt_and_never_stored_or_logged(accounts: AccountService, db: Database,
-                                                                        ) -> None:
-    stored = db.execute("SELECT password_hash FROM user WHERE username = 'motcua'").fetchone()[0]
+def test_the_password_is_hashed_with_scrypt_and_never_stored(accounts: AccountService, db: Database) -> None:
+    stored = db.execute("SELECT password_hash FROM \"user\" WHERE username = 'motcua'").fetchone()[0]
     assert stored.startswith("scrypt$16384$8$1$") and PASSWORD not in stored
-    other = db.execute("SELECT password_hash FROM user WHERE username = 'cchc'").fetchone()[0]
+    other = db.execute("SELECT password_hash FROM \"user\" WHERE username = 'cchc'").fetchone()[0]
     assert stored.split("$")[4] != other.split("$")[4]  # a salt per user: same password, different hashes
-    dump = "\n".join(db.conn.iterdump())
-    assert PASSWORD not in dump
+    every_value = "\n".join(str(row) for table in db.table_names()
+                            for row in db.execute(f'SELECT * FROM "{table}"').fetchall())
+    assert stored in every_value and PASSWORD not in every_value
+
+
+@pytest.mark.usefixtures("audit_trail")
+def test_the_audit_trail_shows_that_a_hash_changed_not_the_hash(accounts: AccountService, db: Database) -> None:
+    stored = db.execute("SELECT password_hash FROM \"user\" WHERE username = 'motcua'").fetchone()[0]
     logged = " ".join(str(row) for row in db.execute("SELECT before, after FROM audit_log").fetchall())
-    assert stored not in logged  # the audit trail shows that a hash changed, not the hash
+    assert "motcua" in logged and stored not in logged
 
 
+@pytest.mark.usefixtures("audit_trail")  # the sign-in's audit entry
 def test_sign_in_and_the_session_it_begins(accounts: AccountService, db: Database) -> None:
     session = accounts.sign_in("MOTCUA ", PASSWORD)  # user names are not case-sensitive
     assert session.user.username == "motcua" and sessions.current(db) is session
@@ -84,6 +93,7 @@ REFUSED = ("Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đan
            "khóa 15 phút; quản trị hệ thống có thể mở khóa bằng cách đặt lại mật khẩu.")
 
 
+@pytest.mark.usefixtures("audit_trail")  # the sign-in's audit entry
 def test_wrong_passwords_lock_the_account_and_the_admin_unlocks_it(accounts: AccountService, clock: Clock,
                                                                    db: Database) -> None:
     for _attempt in range(MAX_FAILED_LOGINS):
@@ -111,6 +121,7 @@ def test_wrong_passwords_lock_the_account_and_the_admin_unlocks_it(accounts: Acc
     assert accounts.sign_in("motcua", "mat-khau-moi-1").user.role is Role.DESK
 
 
+@pytest.mark.usefixtures("audit_trail")  # the sign-in's audit entry
 def test_no_refusal_tells_which_names_are_accounts(accounts: AccountService, db: Database, clock: Clock,
                                                    caplog: pytest.LogCaptureFixture) -> None:
     """An unknown name, a disabled account, a locked one and a wrong password read exactly the same; a name that
@@ -133,9 +144,9 @@ def test_no_refusal_tells_which_names_are_accounts(accounts: AccountService, db:
     assert "MatKhauBiMat-2026" not in caplog.text and fingerprint("MatKhauBiMat-2026") in caplog.text
 
 
-def test_every_demo_account_has_a_salt_of_its_own(demo_path: Path) -> None:
-    con = Database(demo_path)
-    hashes = [row[0] for row in con.execute("SELECT password_hash FROM user")]
+def test_every_demo_account_has_a_salt_of_its_own(demo_location: Path | str) -> None:
+    con = open_db(demo_location)
+    hashes = [row[0] for row in con.execute('SELECT password_hash FROM "user"')]
     con.close()
     assert len(hashes) >= 4 and len(set(hashes)) == len(hashes)
     assert len({stored.split("$")[4] for stored in hashes}) == len(hashes)
@@ -151,6 +162,7 @@ def test_bad_accounts_are_refused_with_every_field_named(accounts: AccountServic
         accounts.update("quantri", role=Role.DESK)
 
 
+@pytest.mark.usefixtures("audit_trail")  # the sign-in's audit entry
 def test_roles_are_enforced_in_the_services(accounts: AccountService, db: Database) -> None:
     task = TaskInput(number="1", title="Rà soát thủ tục hành chính", area=ReformArea.INSTITUTIONS,
                      deadline=date(2025, 6, 30))

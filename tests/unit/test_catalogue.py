@@ -1,15 +1,18 @@
-"""The reference catalogue of commune-level procedures and its idempotent loader."""
+"""The reference catalogue of commune-level procedures and its idempotent loader (on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
+
+import pytest
 
 from cchc_desktop.domain.catalogue import TimeLimitUnit
 from cchc_desktop.services.catalogue import load_reference_catalogue, read_reference_procedures
 from cchc_desktop.text import fold
-from db.connection import open_db
+from db.handle import Database
+
+pytestmark = pytest.mark.backends
 
 
 def test_the_reference_catalogue_is_well_formed() -> None:
@@ -27,8 +30,7 @@ def test_the_reference_catalogue_is_well_formed() -> None:
     assert birth.name == "Thủ tục đăng ký khai sinh" and birth.field == "Hộ tịch"
 
 
-def test_loading_twice_adds_nothing_the_second_time(tmp_path: Path) -> None:
-    db = open_db(tmp_path / "c.sqlite3")
+def test_loading_twice_adds_nothing_the_second_time(db: Database) -> None:
     first = load_reference_catalogue(db)
     assert first.procedures == len(read_reference_procedures())
     assert first.fields == db.execute("SELECT count(*) FROM field").fetchone()[0]
@@ -43,4 +45,3 @@ def test_loading_twice_adds_nothing_the_second_time(tmp_path: Path) -> None:
         SELECT p.time_limit_unit, p.afternoon_cutoff, p.fee, f.name FROM procedure p JOIN field f ON f.id = p.field_id
         WHERE p.code = '2.000815'""").fetchone()
     assert row[:2] == ("same_day", "15:00") and row[3] == "Chứng thực" and row[2].startswith("2.000 đồng/trang")
-    db.close()

@@ -295,7 +295,7 @@ def test_the_register_filters_exactly_the_boundary_free_dossiers(demo_path: Path
         assert {row.id for row in both.rows} == expected & handed
         # the first page is read from the partial index dossier_boundary_free, not by a scan of the register
         query = service._query(RegisterFilter(boundary_free=True))
-        terms, params, _join = register_queries._where(query)
+        terms, params, _join = register_queries._where(db, query)
         plan = " ".join(row[3] for row in db.execute(
             f"EXPLAIN QUERY PLAN SELECT d.id FROM dossier d WHERE {' AND '.join(terms)}"
             " ORDER BY d.received_at DESC, d.id DESC LIMIT 200", params))

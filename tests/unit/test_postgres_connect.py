@@ -210,10 +210,10 @@ def test_a_role_without_rights_is_refused_without_a_traceback(server: Owned, pg_
 
 def test_a_desk_on_an_older_or_empty_schema_is_told_the_administrator_must_upgrade(
         server: Owned, pg_empty: str) -> None:
-    newer = (*pgm.MIGRATIONS, pgm.Migration(18, "0018_later", lambda conn: None))
-    for text, migrations, missing in [(url(server, user=server.owner), newer, "0018_later"),
+    newer = (*pgm.MIGRATIONS, postgres.later_migration("later"))
+    for text, migrations, missing in [(url(server, user=server.owner), newer, newer[-1].name),
                                       (url(server, user=server.stranger, dbname=pg_empty.rsplit("dbname=", 1)[1]),
-                                       pgm.MIGRATIONS, "0017_baseline")]:
+                                       pgm.MIGRATIONS, ", ".join(migration.name for migration in pgm.MIGRATIONS))]:
         with pytest.raises(StorageError) as caught:
             connect(text, migrations=migrations)
         assert caught.value.problem is StorageProblem.OUTDATED
@@ -241,14 +241,17 @@ def cchc(*args: str) -> subprocess.CompletedProcess[str]:
 def test_the_owner_migrates_from_the_command_line(postgres_cluster: postgres.Cluster) -> None:
     owned = make_owned(postgres_cluster, migrate=False)
     target = url(owned, user=owned.owner)
+    names, version = [migration.name for migration in pgm.MIGRATIONS], pgm.MIGRATIONS[-1].version
     listed = cchc("migrate", "--as-owner", "--list", "--db", target)
-    assert (listed.returncode, listed.stdout, listed.stderr) == (0, "  [chưa áp dụng] 0017_baseline\n", "")
+    assert (listed.returncode, listed.stdout, listed.stderr) == (
+        0, "".join(f"  [chưa áp dụng] {name}\n" for name in names), "")
     applied = cchc("migrate", "--as-owner", "--db", target)
-    assert (applied.returncode, applied.stdout) == (0, "Đã nâng cấp cơ sở dữ liệu lên phiên bản 17: 0017_baseline.\n")
+    assert (applied.returncode, applied.stdout) == (
+        0, f"Đã nâng cấp cơ sở dữ liệu lên phiên bản {version}: {', '.join(names)}.\n")
     again = cchc("migrate", "--db", target, "--as-owner")
-    assert (again.returncode, again.stdout) == (0, "Cơ sở dữ liệu đã ở phiên bản mới nhất (17).\n")
+    assert (again.returncode, again.stdout) == (0, f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({version}).\n")
     listed = cchc("migrate", "--as-owner", "--list", "--db", target)
-    assert listed.stdout == "  [đã áp dụng]   0017_baseline\n"
+    assert listed.stdout == "".join(f"  [đã áp dụng]   {name}\n" for name in names)
 
 
 def test_the_command_line_migrates_postgresql_only_as_the_owner(server: Owned, tmp_path: Path) -> None:

@@ -91,7 +91,8 @@ def test_a_desk_registers_and_updates_rows(desk: psycopg.Connection) -> None:
     assert desk.execute("SELECT action, table_name FROM audit_log WHERE action <> 'other' ORDER BY id").fetchall() == [
         ("insert", "field"), ("insert", "procedure"), ("insert", "dossier"), ("insert", "dossier_event"),
         ("update", "dossier")]  # the audit triggers (db/pg/audit.py) write the desk's changes under its rights
-    assert desk.execute("SELECT name FROM schema_migration").fetchall() == [("0017_baseline",)]
+    assert desk.execute("SELECT name FROM schema_migration ORDER BY version").fetchall() == [
+        (migration.name,) for migration in pgm.MIGRATIONS]
     assert desk.execute("SELECT count(*) FROM survey_criterion").fetchone() == (22,)
     assert pgm.schema_state(desk).pending == ()
 
@@ -215,7 +216,8 @@ def later(conn: psycopg.Connection) -> None:
 
 def test_what_a_later_migration_adds_is_the_desks_at_once(owned: Owned) -> None:
     with psycopg.connect(owned.conninfo(owned.owner), autocommit=True) as conn:
-        assert pgm.migrate(conn, (*pgm.MIGRATIONS, pgm.Migration(18, "0018_later", later))) == ["0018_later"]
+        migration = postgres.later_migration("later", later)
+        assert pgm.migrate(conn, (*pgm.MIGRATIONS, migration)) == [migration.name]
     with psycopg.connect(owned.conninfo(owned.desk)) as desk:
         desk.execute("INSERT INTO note (text) VALUES ('Ghi chú')")
         desk.execute("UPDATE note SET text = 'Ghi chú của quầy'")
@@ -247,7 +249,7 @@ def test_the_runner_refuses_any_role_but_the_owner(owned: Owned, who: str) -> No
     """A desk, and a superuser too (the tables it would create would be its own, out of the desks' default
     privileges): NOT_OWNER, said in Vietnamese with what to do, and nothing applied."""
     user = owned.desk if who == "desk" else postgres.SUPERUSER
-    newer = (*pgm.MIGRATIONS, pgm.Migration(18, "0018_later", later))
+    newer = (*pgm.MIGRATIONS, postgres.later_migration("later", later))
     with psycopg.connect(owned.conninfo(user), autocommit=True) as conn:
         with pytest.raises(StorageError) as caught:
             pgm.migrate(conn, newer)
@@ -256,7 +258,7 @@ def test_the_runner_refuses_any_role_but_the_owner(owned: Owned, who: str) -> No
             f"Tài khoản đang kết nối không phải chủ sở hữu cơ sở dữ liệu {pgm.where(conn)} ({user}; database owner"
             f" {owned.owner}, schema public owner pg_database_owner), nên không được nâng cấp hay phân quyền. Hãy chạy"
             " «cchc migrate --as-owner» bằng tài khoản chủ sở hữu cơ sở dữ liệu;")
-        assert pgm.schema_state(conn, newer).pending == ("0018_later",)
+        assert pgm.schema_state(conn, newer).pending == (newer[-1].name,)
         with pytest.raises(StorageError) as caught:
             roles.grant_desk(conn, owned.stranger)
         assert caught.value.problem is StorageProblem.NOT_OWNER
@@ -285,17 +287,17 @@ def test_a_desk_role_that_could_change_the_schema_is_refused(shared: Owned, make
 def test_a_desk_on_an_older_schema_is_told_the_administrator_must_upgrade(shared: Owned) -> None:
     """The program knows a migration the server's database lacks: the desk, which may not apply it, gets a message
     saying who must (not a permission error from the migration it cannot run), and nothing is written."""
-    newer = (*pgm.MIGRATIONS, pgm.Migration(18, "0018_later", later))
+    newer = (*pgm.MIGRATIONS, postgres.later_migration("later", later))
     with psycopg.connect(shared.conninfo(shared.desk), autocommit=True) as conn:
-        assert pgm.require_current(conn).version == 17
+        assert pgm.require_current(conn).version == pgm.MIGRATIONS[-1].version
         with pytest.raises(StorageError) as caught:
             pgm.require_current(conn, newer)
         assert caught.value.problem is StorageProblem.OUTDATED
         assert user_message(caught.value) == (
             f"Cơ sở dữ liệu {pgm.where(conn)} trên máy chủ PostgreSQL cũ hơn phiên bản phần mềm này (còn thiếu:"
-            " 0018_later). Quản trị viên máy chủ cần nâng cấp nó bằng tài khoản chủ sở hữu («cchc migrate"
+            f" {newer[-1].name}). Quản trị viên máy chủ cần nâng cấp nó bằng tài khoản chủ sở hữu («cchc migrate"
             " --as-owner») trước khi các quầy làm việc tiếp. Cơ sở dữ liệu không bị thay đổi.")
         with pytest.raises(StorageError) as caught:
             pgm.require_current(conn, pgm.MIGRATIONS[:0])
         assert caught.value.problem is StorageProblem.TOO_NEW
-        assert conn.execute("SELECT count(*) FROM schema_migration").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM schema_migration").fetchone() == (len(pgm.MIGRATIONS),)

@@ -1,24 +1,30 @@
-"""The dossier register: keyset pages in SQL order, diacritics-insensitive search, filters and counts."""
+"""The dossier register: keyset pages in SQL order, diacritics-insensitive search, filters and counts — on SQLite and
+on PostgreSQL (``backends``: the same demo on each engine, the same expectations)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
 
 from cchc_desktop import formatting
 from cchc_desktop.domain.dossiers import OPEN_STATUSES, Channel, DossierStatus, EventKind
-from cchc_desktop.services.register import RegisterFilter, RegisterRow, RegisterService, SortKey, match_expression
+from cchc_desktop.services.register import RegisterFilter, RegisterRow, RegisterService, SortKey, search_words
 from cchc_desktop.text import fold
 from db.connection import open_db
+from db.handle import Database
+from db.queries import register as queries
+from tests import postgres
+
+pytestmark = pytest.mark.backends
 
 
 @pytest.fixture
-def demo(demo_path: Path) -> Iterator[Database]:
-    db = open_db(demo_path)
+def demo(demo_location: Path | str) -> Iterator[Database]:
+    db = open_db(demo_location)
     yield db
     db.close()
 
@@ -92,6 +98,36 @@ def test_code_phone_and_id_number_are_found(demo: Database) -> None:
     assert target["id"] in [r.id for r in everything(service, RegisterFilter(text=target["applicant_id"]))]
 
 
+def words_of(dossier: dict) -> list[str]:
+    """The words a search looks into: those of the code, the folded name, the phone and the ID number."""
+    text = " ".join(dossier[key] or "" for key in ("code", "applicant_folded", "phone", "applicant_id"))
+    return re.findall(r"[0-9a-z]+", text.lower())
+
+
+def test_a_search_finds_exactly_the_dossiers_where_every_word_begins_a_word(demo: Database) -> None:
+    """What each engine's index must mean (FTS5 on SQLite, dossier_words on PostgreSQL), checked against every
+    dossier: each word typed begins a word of the code, the folded name, the phone or the ID number — of any of
+    them, in any order; listed in the register's order, page after page, and counted."""
+    dossiers = all_dossiers(demo)
+    service = RegisterService(demo)
+    sample = next(d for d in dossiers if d["phone"] and d["applicant_id"])
+    family, *_middle, given = sample["applicant_folded"].split()
+    code_words = re.findall(r"[0-9a-z]+", sample["code"].lower())
+    typed = ["n", "ng", "nguyen", family, f"{given} {family}", f"{family[:2]} {given[:1]}", "thi h", "van a",
+             sample["phone"][:4], sample["applicant_id"][:3], f"{given} {sample['phone'][:3]}",
+             " ".join(word[:2] for word in code_words[-2:]), code_words[0], "qqq", "0"]
+    sizes = set()
+    for text in typed:
+        words = search_words(text)
+        expected = sorted((d for d in dossiers if all(any(w.startswith(t) for w in words_of(d)) for t in words)),
+                          key=SORTS[SortKey.APPLICANT])
+        found = everything(service, RegisterFilter(text=text, sort=SortKey.APPLICANT, descending=False), limit=23)
+        assert [row.id for row in found] == [d["id"] for d in expected], text
+        assert service.count(RegisterFilter(text=text)) == len(expected), text
+        sizes.add(len(expected))
+    assert 0 in sizes and len(dossiers) in sizes and len(sizes) > 6, sizes  # none, some, many and all found
+
+
 def test_a_search_with_no_hit_is_empty_not_an_error(demo: Database) -> None:
     service = RegisterService(demo)
     assert service.page(RegisterFilter(text="zzzqqq")).rows == ()
@@ -117,11 +153,23 @@ def test_filters_by_status_channel_period_and_overdue(demo: Database) -> None:
     assert service.count(RegisterFilter(overdue=True)) == len(overdue)
 
 
-def test_match_expression() -> None:
-    assert match_expression("Nguyễn Văn Ấn") == '"nguyen"* "van"* "an"*'
-    assert match_expression("0912 345 678") == '"0912345678"*'
-    assert match_expression("240604-0007") == '"240604"* "0007"*'
-    assert match_expression(" \"' ") is None
+def test_search_words() -> None:
+    assert search_words("Nguyễn Văn Ấn") == ("nguyen", "van", "an")
+    assert search_words("0912 345 678") == ("0912345678",)
+    assert search_words("240604-0007") == ("240604", "0007")
+    assert search_words(" \"' ") == ()
+
+
+def test_each_engine_is_asked_every_word_as_a_prefix(demo: Database) -> None:
+    term, params = queries.search_term(demo, ("nguyen", "van", "0007"))
+    if demo.dialect == "sqlite":
+        assert (term, params) == ("dossier_fts MATCH ?", ['"nguyen"* "van"* "0007"*'])
+    else:  # written into the statement, so that each search is planned for its words
+        tsquery = "'''nguyen'':* & ''van'':* & ''0007'':*'::tsquery"
+        assert (term, params) == (f"{queries.SEARCHED_WORDS} @@ {tsquery}", [])
+    for wrong in ((), ("nguyen", "van an"), ("o'neil",), ("Nguyen",)):  # the service gives a-z and 0-9 only
+        with pytest.raises(ValueError, match="search words"):
+            queries.search_term(demo, wrong)
 
 
 def test_masked_numbers_show_only_the_last_three_digits() -> None:
@@ -137,6 +185,7 @@ def test_a_whole_code_typed_in_lower_case_is_found_by_its_index(demo: Database) 
     assert everything(service, RegisterFilter(text="000.21.31.H56-991231-9999")) == []
 
 
+@pytest.mark.usefixtures("audit_trail")  # the export's audit entry
 def test_a_filtered_list_exports_as_shown_with_numbers_masked(demo: Database, tmp_path: Path) -> None:
     import csv
 
@@ -180,3 +229,39 @@ def test_a_late_dossier_says_by_how_many_days(db: Database) -> None:
     same_day = RegisterService(db, clock=lambda: datetime(2024, 6, 6, 16, 0)).page(RegisterFilter()).rows
     assert {row.code: row.overdue_days for row in same_day}[late] == 1  # hours late: counted as one day
     assert all(row.overdue_days is None for row in early)
+
+
+@pytest.mark.postgres
+def test_the_order_is_sqlites_whatever_the_servers_collation(postgres_cluster: postgres.Cluster) -> None:
+    """A server whose databases sort text by a language's rules (here ICU's with spaces ignored, as glibc's en_US
+    and vi_VN do) lists and pages the register in SQLite's byte order all the same (its m0018: COLLATE "C")."""
+    import psycopg
+
+    from cchc_desktop.services.catalogue import load_reference_catalogue
+    from cchc_desktop.services.reception import NewDossier, ReceptionService
+    from cchc_desktop.services.settings import SettingsService
+    from db.pg.migrations import migrate
+
+    names = ["Lê Văn", "Lê Anh Tú", "Lê Ánh", "Lea Nam", "Lê Anh"]
+    with psycopg.connect(postgres_cluster.conninfo(), autocommit=True) as conn:
+        conn.execute("CREATE DATABASE register_icu TEMPLATE template0 LOCALE_PROVIDER icu"
+                     " ICU_LOCALE 'und-u-ka-shifted'")
+    with psycopg.connect(postgres_cluster.conninfo("register_icu"), autocommit=True) as conn:
+        folded = [fold(name) for name in names]
+        by_server = [row[0] for row in conn.execute("SELECT x FROM unnest(%s::text[]) x ORDER BY x", [folded])]
+        assert by_server != sorted(folded)  # the server's own order is not SQLite's: this test can fail
+        migrate(conn)
+    db = open_db(postgres_cluster.url("register_icu"))
+    try:
+        load_reference_catalogue(db)
+        SettingsService(db).update(name="UBND xã Hoằng Hợp", code="000.21.31.H56")
+        desk = ReceptionService(db, clock=lambda: datetime(2024, 6, 3, 9, 0))
+        for name in names:
+            desk.register(NewDossier(procedure_code="1.000689", applicant_name=name))
+        dossiers = all_dossiers(db)
+        for descending in (False, True):
+            expected = sorted(dossiers, key=SORTS[SortKey.APPLICANT], reverse=descending)
+            wanted = RegisterFilter(sort=SortKey.APPLICANT, descending=descending)
+            assert [row.id for row in everything(RegisterService(db), wanted, limit=1)] == [d["id"] for d in expected]
+    finally:
+        db.close()

@@ -1,4 +1,4 @@
-"""Việc hôm nay: each queue holds exactly the dossiers its definition names."""
+"""Việc hôm nay: each queue holds exactly the dossiers its definition names, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -7,20 +7,22 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
 
 from cchc_desktop.domain.dossiers import OPEN_STATUSES
 from cchc_desktop.services.calendar import load_calendar
 from cchc_desktop.services.register import RegisterFilter
 from cchc_desktop.services.today import TodayService
 from db.connection import open_db
+from db.handle import Database
+
+pytestmark = pytest.mark.backends
 
 NOW = datetime(2024, 12, 27, 10, 0)  # a Friday
 
 
 @pytest.fixture
-def demo(demo_path: Path) -> Iterator[Database]:
-    db = open_db(demo_path)
+def demo(demo_location: Path | str) -> Iterator[Database]:
+    db = open_db(demo_location)
     yield db
     db.close()
 
