@@ -119,14 +119,6 @@ def db_location(db_path: Path, backend: str, request: pytest.FixtureRequest) -> 
 
 
 @pytest.fixture
-def audit_trail(backend: str, request: pytest.FixtureRequest) -> None:
-    """For a test that needs the audit trail (``usefixtures``): on PostgreSQL, where the trail is not wired yet
-    (issue 22), it is expected to fail, strictly, so that it is noticed once the trail works there."""
-    if backend == "postgresql":
-        request.node.add_marker(pytest.mark.xfail(reason="audit trail on PostgreSQL: not wired yet", strict=True))
-
-
-@pytest.fixture
 def db(db_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Database]:
     """A migrated, empty database: a file, or (``backend``) a new database on the session's PostgreSQL cluster,
     opened as the program opens one for a desk."""

@@ -74,14 +74,12 @@ def test_the_password_is_hashed_with_scrypt_and_never_stored(accounts: AccountSe
     assert stored in every_value and PASSWORD not in every_value
 
 
-@pytest.mark.usefixtures("audit_trail")
 def test_the_audit_trail_shows_that_a_hash_changed_not_the_hash(accounts: AccountService, db: Database) -> None:
     stored = db.execute("SELECT password_hash FROM \"user\" WHERE username = 'motcua'").fetchone()[0]
     logged = " ".join(str(row) for row in db.execute("SELECT before, after FROM audit_log").fetchall())
     assert "motcua" in logged and stored not in logged
 
 
-@pytest.mark.usefixtures("audit_trail")  # the sign-in's audit entry
 def test_sign_in_and_the_session_it_begins(accounts: AccountService, db: Database) -> None:
     session = accounts.sign_in("MOTCUA ", PASSWORD)  # user names are not case-sensitive
     assert session.user.username == "motcua" and sessions.current(db) is session
@@ -93,7 +91,6 @@ REFUSED = ("Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đan
            "khóa 15 phút; quản trị hệ thống có thể mở khóa bằng cách đặt lại mật khẩu.")
 
 
-@pytest.mark.usefixtures("audit_trail")  # the sign-in's audit entry
 def test_wrong_passwords_lock_the_account_and_the_admin_unlocks_it(accounts: AccountService, clock: Clock,
                                                                    db: Database) -> None:
     for _attempt in range(MAX_FAILED_LOGINS):
@@ -121,7 +118,6 @@ def test_wrong_passwords_lock_the_account_and_the_admin_unlocks_it(accounts: Acc
     assert accounts.sign_in("motcua", "mat-khau-moi-1").user.role is Role.DESK
 
 
-@pytest.mark.usefixtures("audit_trail")  # the sign-in's audit entry
 def test_no_refusal_tells_which_names_are_accounts(accounts: AccountService, db: Database, clock: Clock,
                                                    caplog: pytest.LogCaptureFixture) -> None:
     """An unknown name, a disabled account, a locked one and a wrong password read exactly the same; a name that
@@ -162,7 +158,6 @@ def test_bad_accounts_are_refused_with_every_field_named(accounts: AccountServic
         accounts.update("quantri", role=Role.DESK)
 
 
-@pytest.mark.usefixtures("audit_trail")  # the sign-in's audit entry
 def test_roles_are_enforced_in_the_services(accounts: AccountService, db: Database) -> None:
     task = TaskInput(number="1", title="Rà soát thủ tục hành chính", area=ReformArea.INSTITUTIONS,
                      deadline=date(2025, 6, 30))

@@ -504,7 +504,6 @@ def test_export_of_a_period(demo: Database, tmp_path: Path) -> None:
     assert all(day in period for day in days)
 
 
-@pytest.mark.usefixtures("audit_trail")  # (an export of personal data is audited)
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_round_trip_export_then_import_gives_identical_rows(
     demo: Database, db: Database, tmp_path: Path, suffix: str,
@@ -605,7 +604,6 @@ def test_an_xlsx_with_typed_cells_imports(service: ImportService, ready: Databas
     back.close()
 
 
-@pytest.mark.usefixtures("audit_trail")  # (an export of personal data is audited)
 def test_formulas_are_neutralised_in_csv_and_xlsx_and_come_back_intact(
     service: ImportService, ready: Database, tmp_path: Path,
 ) -> None:

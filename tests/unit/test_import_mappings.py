@@ -83,7 +83,6 @@ def test_another_systems_export_is_refused_until_mapped_then_imports(runner: Imp
                             ("TINH-00002", "Lê Thị Hoa 2")]
 
 
-@pytest.mark.usefixtures("audit_trail")
 def test_a_saved_mapping_is_found_again_by_the_header_row_even_with_its_columns_moved(
         runner: ImportRunner, db: Database, tmp_path: Path) -> None:
     service = MappingService(db, clock=lambda: NOW)
@@ -175,7 +174,6 @@ def test_the_import_tells_its_progress_and_a_cancel_writes_nothing(runner: Impor
     assert ("Đang ghi hồ sơ: 2.000/2.500", 2_000, 2_500) in heard
 
 
-@pytest.mark.usefixtures("audit_trail")  # (a sign-in is audited)
 def test_the_companion_connection_writes_as_the_signed_in_account(officer_location: Path | str,
                                                                   tmp_path: Path) -> None:
     """The window's import runs on a connection of its worker thread: same file, same account in the rows and

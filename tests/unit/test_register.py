@@ -185,7 +185,6 @@ def test_a_whole_code_typed_in_lower_case_is_found_by_its_index(demo: Database) 
     assert everything(service, RegisterFilter(text="000.21.31.H56-991231-9999")) == []
 
 
-@pytest.mark.usefixtures("audit_trail")  # the export's audit entry
 def test_a_filtered_list_exports_as_shown_with_numbers_masked(demo: Database, tmp_path: Path) -> None:
     import csv
 

@@ -114,7 +114,6 @@ def test_a_killed_import_once_ready_is_finished_by_the_next_opening(
         reopened.close()
 
 
-@pytest.mark.usefixtures("audit_trail")
 def test_the_entries_of_an_import_finished_by_the_next_opening_name_who_imported(
         ready_location: Path | str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     killed_once_ready(ready_location, tmp_path, monkeypatch)
@@ -124,7 +123,7 @@ def test_the_entries_of_an_import_finished_by_the_next_opening_name_who_imported
         assert audited(ready_location) == ROWS
         actors = {r[0] for r in reopened.execute("SELECT DISTINCT actor FROM audit_log WHERE table_name = 'dossier'")}
         assert actors == {"cchc (Lê Thị Hoa)"}  # the entries moved by the reopening name who imported
-        assert list(audit.broken_links(reopened.conn)) == []
+        assert list(audit.broken_links(reopened)) == []
     finally:
         reopened.close()
 
