@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from cchc_desktop import __version__
 from cchc_desktop.errors import CchcError, StorageError, ValidationError, user_message
@@ -1115,8 +1115,10 @@ def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
 def _cmd_check(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.services import database
 
-    report = database.check(db_path, [Path(name) for name in args.anchor])
-    _out(_("Tệp: {path}").format(path=report.path))
+    on_server = is_postgresql(str(db_path))
+    report = database.check_server(str(db_path)) if on_server else database.check(
+        db_path, [Path(name) for name in args.anchor])
+    _out((_("Cơ sở dữ liệu: {path}") if on_server else _("Tệp: {path}")).format(path=report.path))
     _out(_("Phiên bản cấu trúc: {version}/{known}").format(version=report.schema.version, known=report.known))
     for table, count in report.counts.items():
         _out(f"  {table}: {count}")
@@ -1144,10 +1146,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     _signed_in_as = getattr(args, "user", None)
     handler: Callable[[argparse.Namespace, Path], int] = args.handler
     target = given_db(getattr(args, "db", None))
-    if handler is not _cmd_migrate and is_postgresql(target):  # never echoed nor logged: it may hold a password
-        print(_("Lỗi: Lệnh «cchc {command}» chưa làm việc được với cơ sở dữ liệu trên máy chủ PostgreSQL; hiện chỉ có "
-                "«cchc migrate --as-owner».").format(command=args.command), file=sys.stderr)
-        return EXIT_USER_ERROR
+    if is_postgresql(target):  # never echoed nor logged: it names an account
+        if args.command in FILE_ONLY_COMMANDS:
+            print(_("Lỗi: Lệnh «cchc {command}» làm trên tệp cơ sở dữ liệu của máy, không làm với cơ sở dữ liệu trên "
+                    "máy chủ PostgreSQL.{hint}").format(command=args.command,
+                                                        hint=_(FILE_ONLY_COMMANDS[args.command])), file=sys.stderr)
+            return EXIT_USER_ERROR
+        db_path = cast(Path, target)  # (the server's URL as given: a Path would fold its «//»; _open takes either)
     try:
         return _interruptible(handler, args, db_path)
     except ValidationError as exc:
@@ -1178,6 +1183,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 _signed_in_as: str | None = None  # --user of this run
+# Commands that work on the database's file itself, refused on a server's database, with what to do there instead.
+FILE_ONLY_COMMANDS = {
+    "init": (" Cơ sở dữ liệu trên máy chủ được tạo bằng «cchc migrate --as-owner», rồi khai báo đơn vị trong cửa sổ "
+              "hoặc chuyển dữ liệu lên bằng «cchc move»."),
+    "demo": (" Dữ liệu mẫu chỉ tạo trong một tệp riêng."),
+    "backup": (" Máy chủ được sao lưu bằng pg_dump (xem docs/postgresql.md)."),
+    "restore": (" Máy chủ được khôi phục bằng pg_restore (xem docs/postgresql.md)."),
+    "attach": (" Bản quét được lưu cạnh tệp cơ sở dữ liệu, chưa lưu được trên máy chủ."),
+    "move": (" «cchc move» chuyển từ một tệp (--db TỆP) sang máy chủ (--to)."),
+}
 
 
 def _open(db_path: Path) -> Office:

@@ -26,7 +26,7 @@ log = logging.getLogger("cchc.services")
 
 @dataclass(frozen=True)
 class CheckReport:
-    path: Path
+    path: Path | str  # the file, or the server's database as messages name it
     schema: SchemaState
     known: int
     problems: tuple[str, ...]
@@ -133,7 +133,8 @@ def _audit_problems(db: Database) -> tuple[list[str], list[str]]:
     if "audit_log" not in db.table_names():
         return [], []
     problems, notes = [], []
-    chain = audit.check_chain(db.conn)
+    on_file = db.dialect == "sqlite"
+    chain = audit.check_chain(db)
     if chain.broken:
         shown = ", ".join(str(entry) for entry in chain.broken[:10]) + (" …" if len(chain.broken) > 10 else "")
         problems.append(_("nhật ký thay đổi bị sửa ngoài chương trình: chuỗi mã băm đứt tại {n} mục (số {ids}), "
@@ -142,18 +143,26 @@ def _audit_problems(db: Database) -> tuple[list[str], list[str]]:
         notes.append(_("{n} mục nhật ký được ký bằng khóa không có trên máy này ({keys}): cơ sở dữ liệu được mang "
                        "từ máy khác; các mục đó không kiểm chứng được ở đây").format(
             n=chain.unverifiable, keys=", ".join(chain.unverifiable_keys)))
-    if audit.trigger_version(db.conn) == audit.TRIGGER_VERSION:  # (an older version's file: the next opening)
-        found = audit.described(audit.trigger_problems(db.conn))
+    if not on_file or audit.trigger_version(db.conn) == audit.TRIGGER_VERSION:  # (an older file: the next opening)
+        found = audit.described(_trigger_problems(db))
         if found:
             problems.append(_("trình kích hoạt của nhật ký bị thay đổi ngoài chương trình: {found}").format(
                 found=triggers_text(found)))
-    for entry_id, at, repaired in audit.repairs(db.conn):
+    for entry_id, at, repaired in audit.repairs(db.conn) if on_file else ():
         notes.append(_("lúc {at} (mục nhật ký số {id}), khi mở tệp, chương trình đã phát hiện trình kích hoạt bị "
                        "thay đổi ngoài chương trình và đặt lại: {found}").format(
             at=at, id=entry_id, found=triggers_text(repaired)))
-    if not schema_state(db).pending:  # (the bulk marks of an older file come with its upgrade)
-        problems.extend(_replayed(problem) for problem in audit.replay_problems(db.conn))
+    if not on_file or not schema_state(db).pending:  # (the bulk marks of an older file come with its upgrade)
+        problems.extend(_replayed(problem) for problem in audit.replay_problems(db))
     return problems, notes
+
+
+def _trigger_problems(db: Database) -> list[audit.TriggerProblem]:
+    if db.dialect == "sqlite":
+        return audit.trigger_problems(db.conn)
+    from db.pg import audit as server_audit
+
+    return server_audit.trigger_problems(db.pg)  # type: ignore[attr-defined]
 
 
 def repaired_at_open(db: Database) -> dict[str, list[str]]:
@@ -184,6 +193,25 @@ def _replayed(problem: audit.ReplayProblem) -> str:
                        for name, now, logged in problem.fields[:5])
     return _("bản ghi {table} số {id} bị sửa ngoài chương trình: {fields}{since}").format(
         table=problem.table, id=problem.record_id, fields=fields, since=since)
+
+
+def check_server(url: str) -> CheckReport:
+    """``check`` of a PostgreSQL server's database, as a desk reads it: its schema's version, its counts and its
+    audit trail (the signed chain, the triggers and guards, every audited record replayed). Its anchors and its
+    integrity are the server's (its backups, pg_dump's own checks): not read here."""
+    from db.pg import migrations as pgm
+
+    db = open_db(url)
+    try:
+        problems, notes = _audit_problems(db)
+        state = pgm.schema_state(db.pg)  # type: ignore[attr-defined]
+        counts = maintenance.table_counts(db, COUNTED_TABLES)
+        where = str(getattr(db, "where", "PostgreSQL"))
+    finally:
+        db.close()
+    log.info("checked %s: %d problems", where, len(problems))
+    return CheckReport(path=where, schema=state, known=len(pgm.MIGRATIONS), problems=tuple(problems),  # type: ignore[arg-type]
+                       counts=counts, notes=tuple(notes))
 
 
 def check(path: Path, anchor_files: Iterable[Path] = ()) -> CheckReport:

@@ -1,0 +1,85 @@
+"""The command line on a PostgreSQL server's database (issue 22): the commands that work on the register run there
+as on a file, signed in as the app's own accounts; ``cchc check`` reads the server's trail (chain, triggers, every
+record replayed) and finds what was changed behind the program's back; the commands that work on the file itself
+are refused with what to do instead, the URL's account never echoed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from cchc_desktop.office import open_office
+from cchc_desktop.services import database
+from db.connection import open_db
+from tests import postgres
+from tests.conftest import DEMO_ADMIN, DEMO_PASSWORD
+from tests.unit.test_cli import cchc
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def moved(postgres_cluster: postgres.Cluster, demo_path: Path) -> postgres.Owned:
+    """The demo year moved onto a new server database (``cchc move``'s service)."""
+    owned = postgres.make_owned(postgres_cluster)
+    with open_office(demo_path, user="quantri", password=DEMO_PASSWORD) as office:
+        database.move_to_postgresql(office.db, office.db_path, owned.url(owned.owner))
+    return owned
+
+
+def test_commands_on_the_register_run_on_the_server(moved: postgres.Owned) -> None:
+    url = moved.url(moved.desk)
+    listed = cchc("--db", url, *DEMO_ADMIN, "user", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "quantri\t" in listed.stdout and "Yêu cầu đăng nhập: có" in listed.stdout
+    refused = cchc("--db", url, "--user", "quantri", "user", "list", env={"CCHC_PASSWORD": "sai-mat-khau"})
+    assert refused.returncode == 1 and "Sai tên đăng nhập hoặc mật khẩu" in refused.stderr
+    with psycopg.connect(moved.conninfo(moved.owner)) as conn:  # both attempts are in the server's trail
+        results = [after for (after,) in conn.execute(
+            "SELECT after FROM audit_log WHERE action = 'login' ORDER BY id DESC LIMIT 2")]
+    assert "đăng nhập thành công" in results[1] and "thành công" not in results[0]
+
+
+def test_check_reads_the_servers_trail_and_finds_changes_behind_the_programs_back(moved: postgres.Owned) -> None:
+    url = moved.url(moved.desk)
+    sound = cchc("--db", url, *DEMO_ADMIN, "check")
+    assert sound.returncode == 0, sound.stdout + sound.stderr
+    assert "Cơ sở dữ liệu: " in sound.stdout and "  dossier: 300" in sound.stdout
+    assert "Kết quả: cơ sở dữ liệu toàn vẹn." in sound.stdout
+    desk = open_db(url)
+    try:  # a change through a desk's connection: written into the trail by the server's triggers
+        desk.execute("UPDATE dossier SET note = 'Đã gọi điện hẹn' WHERE id = 7")
+    finally:
+        desk.close()
+    assert cchc("--db", url, *DEMO_ADMIN, "check").returncode == 0
+
+    with psycopg.connect(moved.conninfo(moved.owner)) as owner:  # the owner, who may switch its own entries off
+        owner.execute("SELECT set_config('cchc.audit', 'off', true)")
+        owner.execute("UPDATE dossier SET note = 'Không gọi' WHERE id = 7")
+        owner.commit()
+        edited = owner.execute("SELECT min(id) FROM audit_log WHERE action = 'login'").fetchone()[0]
+        owner.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
+        owner.execute("UPDATE audit_log SET actor = 'ai đó' WHERE id = %s", [edited])
+        owner.execute("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update")
+        owner.commit()
+
+    found = cchc("--db", url, *DEMO_ADMIN, "check")
+    assert found.returncode == 1
+    assert f"chuỗi mã băm đứt tại 1 mục (số {edited})" in found.stdout
+    assert "bản ghi dossier số 7 bị sửa ngoài chương trình: note là «Không gọi», nhật ký ghi «Đã gọi điện hẹn»" \
+        in found.stdout
+    assert "Traceback" not in found.stderr
+
+
+@pytest.mark.parametrize(("command", "hint"), [
+    (("backup",), "pg_dump"), (("restore", "x.sqlite3"), "pg_restore"), (("demo",), "tệp riêng"),
+    (("init", "--unit-name", "UBND xã A"), "cchc migrate --as-owner"),
+])
+def test_commands_on_the_file_itself_are_refused_on_a_server(command: tuple[str, ...], hint: str) -> None:
+    url = "postgresql://quay1@may-chu/cchc"
+    refused = cchc("--db", url, *command)
+    assert refused.returncode == 1
+    assert "không làm với cơ sở dữ liệu trên máy chủ PostgreSQL" in refused.stderr and hint in refused.stderr
+    assert "quay1" not in refused.stderr + refused.stdout and "may-chu" not in refused.stderr
