@@ -96,12 +96,12 @@ def db_path(template_db: Path, tmp_path: Path) -> Path:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A test marked ``backends`` that uses ``db`` (or ``demo_location``) runs twice: on a SQLite file and on a
-    PostgreSQL database."""
+    """A test marked ``backends`` that uses ``db`` (or ``db_location``, ``demo_location``: the window's and the
+    demo's tests) runs twice: on a SQLite file and on a PostgreSQL database."""
     chosen = any(mark.args and "backend" in str(mark.args[0])  # a test that names its engine itself
                  for mark in metafunc.definition.iter_markers("parametrize"))
-    if metafunc.definition.get_closest_marker("backends") and {"db", "demo_location"} & set(metafunc.fixturenames) \
-            and not chosen:
+    uses = {"db", "db_location", "demo_location"} & set(metafunc.fixturenames)
+    if metafunc.definition.get_closest_marker("backends") and uses and not chosen:
         metafunc.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
                              indirect=True)
 

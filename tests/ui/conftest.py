@@ -24,7 +24,7 @@ def _no_printer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(paper, "printer_names", list)
 
 
-def _context(qapp, path: Path, *, unit: UnitSettings | None = None) -> Iterator[AppContext]:
+def _context(qapp, path: Path | str, *, unit: UnitSettings | None = None) -> Iterator[AppContext]:
     configure_application(qapp)
     db = open_db(path)
     if unit is not None:
@@ -42,9 +42,9 @@ def _window(qtbot: QtBot, context: AppContext) -> MainWindow:
 
 
 @pytest.fixture
-def context(db_path: Path, qapp) -> Iterator[AppContext]:
-    """An empty database with the unit declared."""
-    yield from _context(qapp, db_path, unit=UnitSettings(name="UBND xã Hoằng Hợp", place="Hoằng Hợp",
+def context(db_location: Path | str, qapp) -> Iterator[AppContext]:
+    """An empty database with the unit declared (a file, or in a module marked ``backends`` a server's too)."""
+    yield from _context(qapp, db_location, unit=UnitSettings(name="UBND xã Hoằng Hợp", place="Hoằng Hợp",
                                                            code="000.21.31.H56"))
 
 

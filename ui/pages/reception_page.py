@@ -33,7 +33,7 @@ from cchc_desktop.domain.checklists import ChecklistError, read_documents
 from cchc_desktop.domain.dossiers import Channel, DeskRefusalKind, DossierDocument
 from cchc_desktop.domain.fees import FeePayment
 from cchc_desktop.domain.papers import PaperKind, Proxy, ResultDelivery
-from cchc_desktop.errors import CchcError, ValidationError, user_message
+from cchc_desktop.errors import CchcError, StorageError, ValidationError, user_message
 from cchc_desktop.i18n import _
 from cchc_desktop.services.desk_refusals import TurnedAway
 from cchc_desktop.services.papers import papers_folder
@@ -357,6 +357,12 @@ class ReceptionPage(Page):
         except ValidationError as exc:
             others = self.errors.show(exc.errors)
             self.status.setText(" ".join([_("Chưa lưu: hãy sửa các ô được đánh dấu."), *others]))
+            return
+        except StorageError as exc:  # the database cannot take it now (a server that does not answer, a file
+            # another program holds): nothing was saved; what was typed stays for another try
+            self.status.setText(_("Chưa lưu, những gì đã nhập vẫn giữ nguyên: {message} Nhấn Enter để thử lại.")
+                                .format(message=user_message(exc)))
+            messages.storage_error(self, exc)
             return
         self.errors.show({})
         self.last_code = saved.code
