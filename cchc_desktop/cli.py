@@ -953,6 +953,15 @@ def _cmd_kiosk_pin(args: argparse.Namespace, db_path: Path) -> int:
 
 def _cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
     # the right is the session's, and the copy is written into the audit trail under it
+    if is_postgresql(str(db_path)):
+        from cchc_desktop.services import database
+
+        if not args.to:
+            raise CchcError(_("Sao lưu cơ sở dữ liệu trên máy chủ cần thư mục đích: --to THƯ_MỤC."))
+        with _open(db_path) as office:
+            dumped = database.backup_server(office.db, str(db_path), Path(args.to), now=office.now())
+        _out(_("Đã sao lưu vào {path} (pg_dump, định dạng custom).").format(path=dumped))
+        return EXIT_OK
     with _open(db_path) as office, TerminalLine(sys.stderr) as progress:
         made = office.backups.backup(folder=Path(args.to) if args.to else None, progress=progress)
     _missing_files(made.missing_files)
@@ -972,6 +981,13 @@ def _cmd_move(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace, db_path: Path) -> int:
+    if is_postgresql(str(db_path)):  # (the server's owner restores, into a new or emptied database)
+        from cchc_desktop.services import database
+
+        where = database.restore_server(str(db_path), Path(args.file))
+        _out(_("Đã khôi phục {source} vào {target}. Tiếp theo: cấp quyền cho các quầy bằng «cchc migrate --as-owner "
+               "--grant-desk QUẦY», rồi chạy «cchc check» để kiểm tra nhật ký.").format(source=args.file, target=where))
+        return EXIT_OK
     with _open(db_path) as office:  # the right is the session's, and its name goes into the restore's entry
         service = office.backups
         with TerminalLine(sys.stderr) as progress:
@@ -1188,8 +1204,6 @@ FILE_ONLY_COMMANDS = {
     "init": (" Cơ sở dữ liệu trên máy chủ được tạo bằng «cchc migrate --as-owner», rồi khai báo đơn vị trong cửa sổ "
               "hoặc chuyển dữ liệu lên bằng «cchc move»."),
     "demo": (" Dữ liệu mẫu chỉ tạo trong một tệp riêng."),
-    "backup": (" Máy chủ được sao lưu bằng pg_dump (xem docs/postgresql.md)."),
-    "restore": (" Máy chủ được khôi phục bằng pg_restore (xem docs/postgresql.md)."),
     "attach": (" Bản quét được lưu cạnh tệp cơ sở dữ liệu, chưa lưu được trên máy chủ."),
     "move": (" «cchc move» chuyển từ một tệp (--db TỆP) sang máy chủ (--to)."),
 }

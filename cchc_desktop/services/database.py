@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from cchc_desktop.errors import CchcError
 from cchc_desktop.i18n import _
 from db import audit, keys
 from db.connection import SchemaState, integrity_problems, open_db, schema_state, storage_errors
+from db.errors import StorageError, StorageProblem
 from db.handle import Database
 from db.migrations import known_names
 from db.queries import maintenance
@@ -125,6 +127,44 @@ def move_to_postgresql(db: Database, path: Path, url: str, *, progress: Progress
         reader.close()
     log.info("moved %s to %s: %s", path, where, moved.counts)
     return MoveReport(where, moved.counts)
+
+
+def backup_server(db: Database, url: str, folder: Path, *, now: datetime) -> Path:
+    """A ``pg_dump`` of the server's database ``url`` (open as ``db``, whose session needs the settings' right) into
+    ``folder``, checked before it takes its name, and written into the trail (the dump holds every citizen's data).
+    The server's own nightly dumps are its administrator's (docs/postgresql.md)."""
+    from cchc_desktop.domain.users import Permission
+    from cchc_desktop.services import sessions
+    from db.errors import writing
+    from db.pg import dump
+
+    sessions.require(db, Permission.SETTINGS)
+    name = str(db.execute("SELECT current_database()").fetchone()[0])
+    target = dump.dump(url, Path(folder) / f"cchc-{name}-thu-cong-{now.strftime('%Y%m%d-%H%M%S')}.dump",
+                       str(getattr(db, "where", name)))
+    with writing(db):
+        audit.log_entry(db, "export", after={"sao lưu": str(target), "loại": "pg_dump"})
+    log.info("dumped the server's database to %s", target)
+    return target
+
+
+def restore_server(url: str, source: Path) -> str:
+    """The dump ``source`` restored into the server's database ``url``, as its owner: the dump is checked first
+    (CORRUPT), the database must hold no table (NOT_EMPTY: a new or emptied one), and the restore is one
+    transaction, its objects the owner's; the desks' rights are then given with ``migrate_postgresql(desks=)``.
+    The database as messages name it."""
+    from db.pg import connect as pg_connect
+    from db.pg import dump
+    from db.pg import migrations as pgm
+
+    with pg_connect.connect(url, role="owner", autocommit=True) as conn:
+        where = pgm.where(conn)
+        holding = sorted(pgm._tables(conn))
+    if holding:
+        raise StorageError(StorageProblem.NOT_EMPTY, where, ", ".join(holding[:5]))
+    dump.restore(url, source, where)
+    log.info("restored %s into %s", source, where)
+    return where
 
 
 def _audit_problems(db: Database) -> tuple[list[str], list[str]]:

@@ -12,7 +12,8 @@ desk its rights with ``grant_desk`` as the owner. A desk's rights:
 - SELECT, INSERT, UPDATE, DELETE on the tables; only SELECT and INSERT on the append-only ones (those guarded by
   the ``refuse_change`` triggers: ``audit_log``, ``dossier_event``), only SELECT on the views and on
   ``schema_migration``; never TRUNCATE, REFERENCES or TRIGGER;
-- USAGE on the sequences (the identity columns), EXECUTE on the functions (the CHECKs call ``json_valid``...).
+- USAGE and SELECT on the sequences (the identity columns; SELECT lets a desk's ``cchc backup`` run pg_dump),
+  EXECUTE on the functions (the CHECKs call ``json_valid``...).
 
 A table a later migration adds is usable by the desks at once: ``grant_desk`` sets the owner's default privileges
 in the schema for each desk (tables, sequences, functions), and the runner re-applies the rules above for every
@@ -108,7 +109,7 @@ def reapply(conn: psycopg.Connection, roles: Iterable[str] | None = None) -> Non
         conn.execute(sql.SQL(template).format(schema=schema, targets=targets, objects=sql.SQL(", ").join(objects)))
 
     run("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {targets}")
-    run("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {targets}")
+    run("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {targets}")  # (SELECT: pg_dump reads them)
     run("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {schema} TO {targets}")
     append_only = _names(conn, _APPEND_ONLY)
     if append_only:
@@ -148,7 +149,7 @@ def grant_desk(conn: psycopg.Connection, desk: str) -> None:
             "REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC",
             "GRANT USAGE ON SCHEMA {schema} TO {desk}",
             "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {desk}",
-            "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE ON SEQUENCES TO {desk}",
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {desk}",
             "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT EXECUTE ON FUNCTIONS TO {desk}",
         ):
             conn.execute(sql.SQL(statement).format(**names))

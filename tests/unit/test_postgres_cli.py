@@ -74,7 +74,7 @@ def test_check_reads_the_servers_trail_and_finds_changes_behind_the_programs_bac
 
 
 @pytest.mark.parametrize(("command", "hint"), [
-    (("backup",), "pg_dump"), (("restore", "x.sqlite3"), "pg_restore"), (("demo",), "tệp riêng"),
+    (("attach", "HS-1", "x.pdf"), "cạnh tệp"), (("demo",), "tệp riêng"),
     (("init", "--unit-name", "UBND xã A"), "cchc migrate --as-owner"),
 ])
 def test_commands_on_the_file_itself_are_refused_on_a_server(command: tuple[str, ...], hint: str) -> None:
@@ -83,3 +83,35 @@ def test_commands_on_the_file_itself_are_refused_on_a_server(command: tuple[str,
     assert refused.returncode == 1
     assert "không làm với cơ sở dữ liệu trên máy chủ PostgreSQL" in refused.stderr and hint in refused.stderr
     assert "quay1" not in refused.stderr + refused.stdout and "may-chu" not in refused.stderr
+
+
+def test_a_server_is_backed_up_with_pg_dump_and_restored_into_an_empty_database(
+        moved: postgres.Owned, postgres_cluster: postgres.Cluster, tmp_path: Path) -> None:
+    url = moved.url(moved.desk)
+    refused = cchc("--db", url, *DEMO_ADMIN, "backup")
+    assert refused.returncode == 1 and "--to" in refused.stderr
+    made = cchc("--db", url, *DEMO_ADMIN, "backup", "--to", str(tmp_path / "sao-luu"))
+    assert made.returncode == 0, made.stderr
+    [dump] = (tmp_path / "sao-luu").iterdir()
+    assert dump.name.endswith(".dump") and oct(dump.stat().st_mode & 0o777) == "0o600"
+    with psycopg.connect(moved.conninfo(moved.owner)) as conn:  # the dump is in the trail: it holds personal data
+        assert str(dump) in conn.execute("SELECT after FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0]
+
+    empty = postgres.make_owned(postgres_cluster, migrate=False, desk=moved.desk)  # a new database of its own owner
+    restored = cchc("--db", empty.url(empty.owner), "restore", str(dump))
+    assert restored.returncode == 0, restored.stderr
+    again = cchc("--db", empty.url(empty.owner), "restore", str(dump))  # never over a database holding tables
+    assert again.returncode == 1 and "đã có dữ liệu" in again.stderr
+    granted = cchc("--db", empty.url(empty.owner), "migrate", "--as-owner", "--grant-desk", moved.desk)
+    assert granted.returncode == 0, granted.stderr
+    check = cchc("--db", empty.url(moved.desk), *DEMO_ADMIN, "check")  # a desk, on the restored database
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "  dossier: 300" in check.stdout and "Kết quả: cơ sở dữ liệu toàn vẹn." in check.stdout
+
+    broken = tmp_path / "hong.dump"
+    broken.write_bytes(dump.read_bytes()[: dump.stat().st_size // 2])  # a dump cut short: refused, nothing written
+    other = postgres.make_owned(postgres_cluster, migrate=False)
+    cut = cchc("--db", other.url(other.owner), "restore", str(broken))
+    assert cut.returncode == 1 and "Traceback" not in cut.stderr
+    with psycopg.connect(other.conninfo(other.owner)) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone() == (0,)
