@@ -118,6 +118,7 @@ class PgDatabase(Database):
         if (self.pg.closed or self.pg.broken) and self._depth == 0 and self._reconnect is not None:
             conn = self._reconnect()
             conn.adapters.register_loader("numeric", _numeric_loader())
+            self.pg.close()  # (the dropped one: its socket and its memory go now, not at a collection)
             self.pg = conn
             for set_up in self.on_connect:  # (on the new connection, which they may use through the handle)
                 set_up(conn)
