@@ -24,8 +24,11 @@ from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.statistics import StatisticsService
 from db import migrations as m
 from db.connection import open_db, schema_state
+from db.queries import inserted_id
 from tests.unit.test_cli import cchc
 from tests.unit.test_statistics import Q2, add_dossier, built  # noqa: F401 (built: the hand-counted commune)
+
+pytestmark = pytest.mark.backends
 
 NOW = datetime(2024, 6, 30, 16, 0)
 NAMES = ("Nguyễn Văn Ấn", "Phạm Thị Hồng Nhung")
@@ -309,6 +312,7 @@ def test_edited_sections_are_kept_for_the_period(service: ReportService) -> None
 # -- export and versions ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("audit_trail")  # (an export carries the trail's anchor)
 def test_exporting_the_same_report_again_keeps_its_version(service: ReportService, commune: Database,
                                                            tmp_path: Path, files: list) -> None:
     finish(service, "2024-Q2")  # only a finished report is recorded as sent (test_report_draft)
@@ -345,6 +349,7 @@ def test_exporting_the_same_report_again_keeps_its_version(service: ReportServic
     assert len(service.history()) == 2
 
 
+@pytest.mark.usefixtures("audit_trail")  # (an export carries the trail's anchor)
 def test_an_edit_or_another_date_is_a_new_version(service: ReportService, tmp_path: Path, files: list) -> None:
     finish(service, "2024-Q2")
     finished = service.draft(period=Q2).sections[-1].text
@@ -357,6 +362,7 @@ def test_an_edit_or_another_date_is_a_new_version(service: ReportService, tmp_pa
     assert service.draft(period=Q2, number="45").version == first.version
 
 
+@pytest.mark.usefixtures("audit_trail")  # (an export carries the trail's anchor)
 def test_a_failed_export_records_nothing_and_leaves_the_target(service: ReportService, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "q2.pdf"
@@ -382,6 +388,7 @@ def test_export_checks_its_format_and_folder(service: ReportService, tmp_path: P
     assert service.history() == []
 
 
+@pytest.mark.usefixtures("audit_trail")  # (an export carries the trail's anchor)
 def test_no_personal_data_in_the_report(service: ReportService, commune: Database, tmp_path: Path) -> None:
     finish(service, "2024-Q2")
     record = service.export(service.draft(period=Q2, number="45"), fmt="json", target=tmp_path / "q2.json")
@@ -450,6 +457,7 @@ def test_a_database_of_the_previous_version_gets_the_section_drafts(tmp_path: Pa
 # -- the command line ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # (the command line on a server: only migrate yet)
 def test_cchc_report_and_report_value(commune: Database, db_path: Path, tmp_path: Path) -> None:
     finish(ReportService(commune), "2024-Q2")  # the text written in the window; 4.1.1 typed below
     ReportService(commune).set_manual(period_key="2024-Q2", indicator="4.1.1", text="")
@@ -504,8 +512,8 @@ def seed_commune(db: Database) -> None:
     their due date, 28 paper survey forms, 6 departments inspected without findings, 38 tasks assigned by the
     district of which 19 done on time, 16 directive documents."""
     configure(db)
-    field = db.execute("INSERT INTO field (name, name_folded) VALUES ('Hộ tịch', 'ho tich')").lastrowid
-    db.conn.executemany(
+    field = inserted_id(db, "INSERT INTO field (name, name_folded) VALUES ('Hộ tịch', 'ho tich')", [])
+    db.executemany(
         "INSERT INTO procedure (code, name, name_folded, field_id, time_limit, time_limit_unit, one_stop, inter_agency,"
         " online_level) VALUES (?, ?, ?, ?, 3, 'working_days', ?, ?, ?)",
         [(f"2.{n:03d}", f"Thủ tục {n}", f"thu tuc {n}", field, int(n < 128),
@@ -524,12 +532,12 @@ def seed_commune(db: Database) -> None:
                          (received + timedelta(days=3)).replace(hour=17, minute=0).isoformat(timespec="minutes"),
                          (received + timedelta(days=1)).isoformat(timespec="minutes")))
             n += 1
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO dossier (code, procedure_id, applicant_name, applicant_folded, channel, received_at, due_at,"
         " resolved_at, returned_at, status) VALUES (?, ?, 'Lê Thị Mai', 'le thi mai', ?, ?, ?, ?, ?, 'returned')",
         [(code, procedure, channel, received, due, resolved, resolved) for code, channel, received, due, resolved
          in rows])
-    many = db.conn.executemany
+    many = db.executemany
     many("INSERT INTO apology_letter (dossier_id, issued_on, reason, old_due_at, new_due_at)"
          " SELECT id, '2024-01-04', 'Quá hạn', due_at, '2024-01-05T17:00' FROM dossier WHERE code = ?",
          [(f"C{n}",) for n in range(4)])
@@ -540,8 +548,8 @@ def seed_commune(db: Database) -> None:
     many("INSERT INTO inspection (inspected_on, kind, subject, subject_kind) VALUES (?, 'self', ?, 'unit')",
          [(f"2024-0{1 + n % 5}-1{n}", subject) for n, subject in enumerate(departments)])
     InspectionService(db).declare_subjects(departments)  # 5.4.2's base: the commune's six departments
-    plan = db.execute("INSERT INTO plan (year, decision_number, decision_date, title) VALUES (2024, '01/QĐ-UBND',"
-                      " '2024-01-02', 'Kế hoạch cải cách hành chính năm 2024')").lastrowid
+    plan = inserted_id(db, "INSERT INTO plan (year, decision_number, decision_date, title) VALUES (2024, '01/QĐ-UBND',"
+                       " '2024-01-02', 'Kế hoạch cải cách hành chính năm 2024')", [])
     many(
         "INSERT INTO plan_task (plan_id, number, title, area, source, deadline, status, completed_on)"
         " VALUES (?, ?, ?, ?, 'higher_level', ?, ?, ?)",
