@@ -25,6 +25,7 @@ from cchc_desktop.services.statistics import StatisticsService
 from db import migrations as m
 from db.connection import open_db, schema_state
 from db.queries import inserted_id
+from db.queries import reports as report_queries
 from tests.unit.test_cli import cchc
 from tests.unit.test_statistics import Q2, add_dossier, built  # noqa: F401 (built: the hand-counted commune)
 
@@ -379,6 +380,27 @@ def test_a_failed_export_records_nothing_and_leaves_the_target(service: ReportSe
     assert service.history() == []
     assert target.read_text(encoding="utf-8") == "the old file"
     assert sorted(path.name for path in tmp_path.iterdir() if "sqlite" not in path.name) == ["q2.pdf"]
+
+
+def test_a_frozen_report_is_stored_and_read_back(service: ReportService, commune: Database) -> None:
+    """The rows of the exported reports on either engine (the export itself carries the audit trail's anchor, not
+    on a server yet): what is frozen is read back as it was, the latest first, labelled from its JSON."""
+    document = service.draft(period=Q2, number="45/BC-UBND")
+    figures, text = reports_module.freeze(document)
+    ids = [report_queries.insert_report(commune, {
+        "kind": "quarter", "period_key": "2024-Q2", "date_from": "2024-04-01", "date_to": "2024-06-30",
+        "cutoff": "2024-06-30", "version": version, "number": "45/BC-UBND",
+        "figures": json.dumps(figures, ensure_ascii=False), "narrative": json.dumps(text, ensure_ascii=False),
+        "user_id": None, "created_at": f"2024-06-30T16:0{version}:00"}) for version in (1, 2)]
+    assert report_queries.next_version(commune, "2024-Q2") == 3 and report_queries.next_version(commune, "2024") == 1
+    history = service.history("2024-Q2")
+    assert [(record.id, record.version) for record in history] == [(ids[1], 2), (ids[0], 1)]
+    assert (history[0].label, history[0].issued_on, history[0].number) == ("Quý II năm 2024", date(2024, 6, 30),
+                                                                          "45/BC-UBND")
+    reopened = service.reopen(ids[0])
+    assert (reopened.appendix, reopened.sections, reopened.indicators) == (document.appendix, document.sections,
+                                                                           document.indicators)
+    assert [row["version"] for row in report_queries.versions(commune, "2024-Q2")] == [2, 1]
 
 
 def test_export_checks_its_format_and_folder(service: ReportService, tmp_path: Path) -> None:
