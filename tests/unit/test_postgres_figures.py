@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from cchc_desktop.services.score766 import Score766Service
 from cchc_desktop.services.statistics import DossierFigure, StatisticsService
 from db.connection import open_db
 from db.handle import Database
+from db.queries import statistics as statistics_queries
 from tests import postgres
 from tests.conftest import DEMO
 
@@ -127,6 +128,8 @@ def test_the_statistics_are_the_same_on_both(engines: tuple[Database, Database],
                _json(service.surveys_by("field", period=period)), _json(service.surveys_by("officer", period=period)),
                _json(service.key_figures(period=period)), _json(service.plan_by_area(year=period.date_to.year)),
                _json(service.findings(period=period)), _json(service.surveys(period=period))]
+        bounds = {"start": period.date_from.isoformat(), "before": (period.date_to + timedelta(days=1)).isoformat()}
+        out.append(_json(statistics_queries.received(db, **bounds, online_base="offered_online")))  # (a setting)
         for figure in DossierFigure:
             out.append(figure.value + _json([line.code for line in service.dossiers(period=period, figure=figure)]))
         return out
