@@ -17,6 +17,11 @@ stopped then, so it is neither overdue nor "not yet due". The others are judged 
 stood at the cut-off (``DUE_THEN``): a supplement received after the cut-off moved the stored ``due_at`` later,
 and its event keeps the appointment it replaced (``due_before``). A refusal after processing (``outcome`` refused)
 is resolved but has no timeliness of its own: it is counted apart (``REFUSED``), never as early, on time or late.
+
+The statements are the same on PostgreSQL (issue 22), and give the same figures: a list ordered by a name sorts
+``COLLATE "binary"`` (SQLite's default; on a server the code-point collation of that name, not the database's own);
+an average is of DOUBLE PRECISION values (SQLite's float, not the server's numeric); a boolean is summed
+(``sum(cond)``, made on the server), never added or multiplied.
 """
 
 from __future__ import annotations
