@@ -108,12 +108,6 @@ def to_server(db: Database) -> None:
                [list(values), list(values.values())])
 
 
-def kept(db: Database) -> bool:
-    """Whether entries can be written to ``db``'s trail: not yet on a server (issue 22: the trail's port is under
-    way), where a caller that only adds a summary of its own work (the demo data) leaves it out."""
-    return db.dialect == "sqlite"
-
-
 @contextmanager
 def suspended(db: Database) -> Iterator[None]:
     """No per-record entries inside the block (demo data, schema migrations); the caller logs a summary."""
@@ -484,6 +478,13 @@ def bulk_marks(db: Database, tables: Iterable[str], *, rewritten: bool = False) 
     last = {table: conn.execute(f"SELECT coalesce(max(id), 0) FROM \"{table}\"").fetchone()[0]
             for table in tables if table in present and "id" in _columns(conn, table)}
     return {REWRITTEN if rewritten else UNLOGGED: last}
+
+
+def suspended_marks(db: Database, tables: Iterable[str]) -> dict[str, dict[str, int]]:
+    """What the summary entry of work done under ``suspended`` names: on SQLite the rows it left without entries
+    (``bulk_marks``); on a server nothing, whose triggers wrote each row's entry (``suspended`` silences only the
+    program's own)."""
+    return bulk_marks(db, tables) if db.dialect == "sqlite" else {}
 
 
 @dataclass(frozen=True)

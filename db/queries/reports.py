@@ -49,7 +49,7 @@ def delete_manual_value(db: Database, period_key: str, indicator: str) -> None:
 
 def section_drafts(db: Database, period_key: str) -> list[Row]:
     return list(db.query("SELECT section, text, updated_at FROM report_section_draft"
-                         " WHERE period_key = ? ORDER BY section", [period_key]))
+                         " WHERE period_key = ? ORDER BY section COLLATE \"binary\"", [period_key]))
 
 
 def set_section_draft(db: Database, values: Mapping[str, object]) -> None:

@@ -72,7 +72,7 @@ def procedures(db: Database, *, day: str) -> list[Row]:
                EXISTS (SELECT 1 FROM procedure_document x WHERE x.procedure_id = p.id) AS has_checklist
         FROM procedure p JOIN field f ON f.id = p.field_id
         WHERE {IN_FORCE}
-        ORDER BY p.code
+        ORDER BY p.code COLLATE "binary"
     """, {"day": day}))
 
 

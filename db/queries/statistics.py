@@ -17,6 +17,11 @@ stopped then, so it is neither overdue nor "not yet due". The others are judged 
 stood at the cut-off (``DUE_THEN``): a supplement received after the cut-off moved the stored ``due_at`` later,
 and its event keeps the appointment it replaced (``due_before``). A refusal after processing (``outcome`` refused)
 is resolved but has no timeliness of its own: it is counted apart (``REFUSED``), never as early, on time or late.
+
+The statements are the same on PostgreSQL (issue 22), and give the same figures: a list ordered by a name sorts
+``COLLATE "binary"`` (SQLite's default; on a server the code-point collation of that name, not the database's own);
+an average is of DOUBLE PRECISION values (SQLite's float, not the server's numeric); a boolean is summed
+(``sum(cond)``, made on the server), never added or multiplied.
 """
 
 from __future__ import annotations
@@ -161,7 +166,7 @@ def fees(db: Database, *, start: str, before: str) -> list[Row]:
         FROM dossier d JOIN procedure p ON p.id = d.procedure_id JOIN field f ON f.id = p.field_id
         WHERE {RECEIVED_IN} AND d.fee_method IS NOT NULL
         GROUP BY f.id
-        ORDER BY f.position, f.name
+        ORDER BY f.position, f.name COLLATE "binary"
     """, {"start": start, "before": before})
 
 
@@ -281,7 +286,7 @@ def dossier_lines(
     the cut-off otherwise); ``due_before`` is then ``before``. ``field`` is a folded field name.
     """
     behind = BEHIND[figure]
-    params: dict[str, Any] = {"start": start, "before": before, "due_before": before, "limit": limit or -1}
+    params: dict[str, Any] = {"start": start, "before": before, "due_before": before}
     terms: list[str] = []
     if behind.source == "open":
         if moment is None:
@@ -306,12 +311,13 @@ def dossier_lines(
         terms.append("f.name_folded = :field")
         params["field"] = field
     where = f"WHERE {' AND '.join(terms)}" if terms else ""
+    # (no LIMIT rather than SQLite's «LIMIT -1», which a server refuses)
     return _rows(db, f"""
         SELECT {LINE_COLUMNS}
         FROM {source} JOIN procedure p ON p.id = d.procedure_id JOIN field f ON f.id = p.field_id
         {where}
         ORDER BY d.received_at, d.id
-        LIMIT :limit
+        {f"LIMIT {int(limit)}" if limit else ""}
     """, params)
 
 
@@ -341,11 +347,11 @@ def surveys_by(db: Database, group: str, *, start: str, before: str, satisfied_f
     join, name = SURVEY_GROUPS[group]
     return _rows(db, f"""
         SELECT {name} AS name, count(*) AS responses, sum(s.overall >= :satisfied_from) AS satisfied,
-               avg(s.overall) AS average
+               avg(CAST(s.overall AS DOUBLE PRECISION)) AS average
         FROM survey s LEFT JOIN dossier d ON d.id = s.dossier_id {join}
         WHERE s.taken_on >= :start AND s.taken_on < :before
         GROUP BY {name}
-        ORDER BY {name} IS NULL, count(*) DESC, {name}
+        ORDER BY {name} IS NULL, count(*) DESC, {name} COLLATE "binary"
     """, {"start": start, "before": before, "satisfied_from": satisfied_from})
 
 
@@ -356,7 +362,8 @@ def criterion_averages(db: Database, *, start: str, before: str) -> list[Row]:
         SELECT c.id, c.code, c.aspect, c.aspect_name, c.text, coalesce(a.answers, 0) AS answers, a.average
         FROM survey_criterion c
         LEFT JOIN (
-            SELECT a.criterion_id, count(*) AS answers, avg(a.score) AS average
+            SELECT a.criterion_id, count(*) AS answers,
+                   avg(CAST(a.score AS DOUBLE PRECISION)) AS average
             FROM survey s JOIN survey_answer a ON a.survey_id = s.id
             WHERE s.taken_on >= :start AND s.taken_on < :before
             GROUP BY a.criterion_id

@@ -18,14 +18,14 @@ from cchc_desktop.services.reports import ReportService
 from cchc_desktop.services.statistics import StatisticsService
 from db.connection import open_db
 
+pytestmark = pytest.mark.backends
+
 NOW = datetime(2025, 1, 10, 9, 0)
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[Database]:
-    path = tmp_path_factory.mktemp("indicators") / "demo.sqlite3"
-    path.write_bytes(demo_template.read_bytes())
-    db = open_db(path)
+@pytest.fixture
+def demo(demo_location: Path | str) -> Iterator[Database]:
+    db = open_db(demo_location)
     yield db
     db.close()
 

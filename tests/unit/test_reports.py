@@ -24,8 +24,12 @@ from cchc_desktop.services.settings import SettingsService
 from cchc_desktop.services.statistics import StatisticsService
 from db import migrations as m
 from db.connection import open_db, schema_state
+from db.queries import inserted_id
+from db.queries import reports as report_queries
 from tests.unit.test_cli import cchc
 from tests.unit.test_statistics import Q2, add_dossier, built  # noqa: F401 (built: the hand-counted commune)
+
+pytestmark = pytest.mark.backends
 
 NOW = datetime(2024, 6, 30, 16, 0)
 NAMES = ("Nguyễn Văn Ấn", "Phạm Thị Hồng Nhung")
@@ -64,6 +68,16 @@ def finish(service: ReportService, period_key: str) -> None:
         written[key] = text
     service.save_sections(period_key=period.key, sections=written)
     service.set_manual_values(period_key=period.key, values={key: "1" for key in default().manual_keys})
+
+
+@pytest.fixture
+def export_anchor(backend: str, request: pytest.FixtureRequest) -> None:
+    """For a test of the export (``usefixtures``): the export carries the audit trail's anchor and seals it
+    (services/anchoring.anchor_of reads db/anchors.current over an SQLite connection), not ported to a server yet:
+    expected to fail there, strictly, so that it is noticed once it works."""
+    if backend == "postgresql":
+        request.node.add_marker(pytest.mark.xfail(reason="the export's audit anchor on PostgreSQL: not ported yet",
+                                                  strict=True))
 
 
 @pytest.fixture
@@ -309,6 +323,7 @@ def test_edited_sections_are_kept_for_the_period(service: ReportService) -> None
 # -- export and versions ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("export_anchor")
 def test_exporting_the_same_report_again_keeps_its_version(service: ReportService, commune: Database,
                                                            tmp_path: Path, files: list) -> None:
     finish(service, "2024-Q2")  # only a finished report is recorded as sent (test_report_draft)
@@ -345,6 +360,7 @@ def test_exporting_the_same_report_again_keeps_its_version(service: ReportServic
     assert len(service.history()) == 2
 
 
+@pytest.mark.usefixtures("export_anchor")
 def test_an_edit_or_another_date_is_a_new_version(service: ReportService, tmp_path: Path, files: list) -> None:
     finish(service, "2024-Q2")
     finished = service.draft(period=Q2).sections[-1].text
@@ -357,6 +373,7 @@ def test_an_edit_or_another_date_is_a_new_version(service: ReportService, tmp_pa
     assert service.draft(period=Q2, number="45").version == first.version
 
 
+@pytest.mark.usefixtures("export_anchor")
 def test_a_failed_export_records_nothing_and_leaves_the_target(service: ReportService, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "q2.pdf"
@@ -375,6 +392,27 @@ def test_a_failed_export_records_nothing_and_leaves_the_target(service: ReportSe
     assert sorted(path.name for path in tmp_path.iterdir() if "sqlite" not in path.name) == ["q2.pdf"]
 
 
+def test_a_frozen_report_is_stored_and_read_back(service: ReportService, commune: Database) -> None:
+    """The rows of the exported reports on either engine (the export itself carries the audit trail's anchor, not
+    on a server yet): what is frozen is read back as it was, the latest first, labelled from its JSON."""
+    document = service.draft(period=Q2, number="45/BC-UBND")
+    figures, text = reports_module.freeze(document)
+    ids = [report_queries.insert_report(commune, {
+        "kind": "quarter", "period_key": "2024-Q2", "date_from": "2024-04-01", "date_to": "2024-06-30",
+        "cutoff": "2024-06-30", "version": version, "number": "45/BC-UBND",
+        "figures": json.dumps(figures, ensure_ascii=False), "narrative": json.dumps(text, ensure_ascii=False),
+        "user_id": None, "created_at": f"2024-06-30T16:0{version}:00"}) for version in (1, 2)]
+    assert report_queries.next_version(commune, "2024-Q2") == 3 and report_queries.next_version(commune, "2024") == 1
+    history = service.history("2024-Q2")
+    assert [(record.id, record.version) for record in history] == [(ids[1], 2), (ids[0], 1)]
+    assert (history[0].label, history[0].issued_on, history[0].number) == ("Quý II năm 2024", date(2024, 6, 30),
+                                                                          "45/BC-UBND")
+    reopened = service.reopen(ids[0])
+    assert (reopened.appendix, reopened.sections, reopened.indicators) == (document.appendix, document.sections,
+                                                                           document.indicators)
+    assert [row["version"] for row in report_queries.versions(commune, "2024-Q2")] == [2, 1]
+
+
 def test_export_checks_its_format_and_folder(service: ReportService, tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as caught:
         service.export(service.draft(period=Q2), fmt="odt", target=tmp_path / "missing" / "q2.odt")
@@ -382,6 +420,7 @@ def test_export_checks_its_format_and_folder(service: ReportService, tmp_path: P
     assert service.history() == []
 
 
+@pytest.mark.usefixtures("export_anchor")
 def test_no_personal_data_in_the_report(service: ReportService, commune: Database, tmp_path: Path) -> None:
     finish(service, "2024-Q2")
     record = service.export(service.draft(period=Q2, number="45"), fmt="json", target=tmp_path / "q2.json")
@@ -450,6 +489,7 @@ def test_a_database_of_the_previous_version_gets_the_section_drafts(tmp_path: Pa
 # -- the command line ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # (the command line on a server: only migrate yet)
 def test_cchc_report_and_report_value(commune: Database, db_path: Path, tmp_path: Path) -> None:
     finish(ReportService(commune), "2024-Q2")  # the text written in the window; 4.1.1 typed below
     ReportService(commune).set_manual(period_key="2024-Q2", indicator="4.1.1", text="")
@@ -504,8 +544,8 @@ def seed_commune(db: Database) -> None:
     their due date, 28 paper survey forms, 6 departments inspected without findings, 38 tasks assigned by the
     district of which 19 done on time, 16 directive documents."""
     configure(db)
-    field = db.execute("INSERT INTO field (name, name_folded) VALUES ('Hộ tịch', 'ho tich')").lastrowid
-    db.conn.executemany(
+    field = inserted_id(db, "INSERT INTO field (name, name_folded) VALUES ('Hộ tịch', 'ho tich')", [])
+    db.executemany(
         "INSERT INTO procedure (code, name, name_folded, field_id, time_limit, time_limit_unit, one_stop, inter_agency,"
         " online_level) VALUES (?, ?, ?, ?, 3, 'working_days', ?, ?, ?)",
         [(f"2.{n:03d}", f"Thủ tục {n}", f"thu tuc {n}", field, int(n < 128),
@@ -524,12 +564,12 @@ def seed_commune(db: Database) -> None:
                          (received + timedelta(days=3)).replace(hour=17, minute=0).isoformat(timespec="minutes"),
                          (received + timedelta(days=1)).isoformat(timespec="minutes")))
             n += 1
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO dossier (code, procedure_id, applicant_name, applicant_folded, channel, received_at, due_at,"
         " resolved_at, returned_at, status) VALUES (?, ?, 'Lê Thị Mai', 'le thi mai', ?, ?, ?, ?, ?, 'returned')",
         [(code, procedure, channel, received, due, resolved, resolved) for code, channel, received, due, resolved
          in rows])
-    many = db.conn.executemany
+    many = db.executemany
     many("INSERT INTO apology_letter (dossier_id, issued_on, reason, old_due_at, new_due_at)"
          " SELECT id, '2024-01-04', 'Quá hạn', due_at, '2024-01-05T17:00' FROM dossier WHERE code = ?",
          [(f"C{n}",) for n in range(4)])
@@ -540,8 +580,8 @@ def seed_commune(db: Database) -> None:
     many("INSERT INTO inspection (inspected_on, kind, subject, subject_kind) VALUES (?, 'self', ?, 'unit')",
          [(f"2024-0{1 + n % 5}-1{n}", subject) for n, subject in enumerate(departments)])
     InspectionService(db).declare_subjects(departments)  # 5.4.2's base: the commune's six departments
-    plan = db.execute("INSERT INTO plan (year, decision_number, decision_date, title) VALUES (2024, '01/QĐ-UBND',"
-                      " '2024-01-02', 'Kế hoạch cải cách hành chính năm 2024')").lastrowid
+    plan = inserted_id(db, "INSERT INTO plan (year, decision_number, decision_date, title) VALUES (2024, '01/QĐ-UBND',"
+                       " '2024-01-02', 'Kế hoạch cải cách hành chính năm 2024')", [])
     many(
         "INSERT INTO plan_task (plan_id, number, title, area, source, deadline, status, completed_on)"
         " VALUES (?, ?, ?, ?, 'higher_level', ?, ?, ?)",

@@ -38,3 +38,8 @@ CREATE OR REPLACE FUNCTION json_each(items text) RETURNS TABLE (value text)
 CREATE OR REPLACE FUNCTION json_extract(document text, path text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
     $$ SELECT document::json #>> string_to_array(regexp_replace(substr(path, 3), '"', '', 'g'), '.') $$;
+
+-- pg-stats (issue 22): SQLite's default collation, BINARY (the order of the characters' code points), under the
+-- name a statement both engines read: «ORDER BY name COLLATE "binary"» sorts as SQLite does, whatever the database's
+-- own collation (a Vietnamese one would put «a» before «B»).
+CREATE COLLATION IF NOT EXISTS "binary" FROM "C";
