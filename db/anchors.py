@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from db.handle import Database
+
 SEAL_FILE = "niem-phong-nhat-ky.jsonl"
 SEAL_LINES_KEPT = 2_000  # older lines are dropped when the file is rewritten (the newest anchors matter)
 MANIFEST_SCHEMA = "cchc-backup/1"
@@ -50,19 +52,22 @@ class AnchorProblem:
     last_id_now: int
 
 
-def database_id(conn: sqlite3.Connection) -> str:
+Reader = sqlite3.Connection | Database  # a file's connection, or the program's handle (a server's database too)
+
+
+def database_id(conn: Reader) -> str:
     row = conn.execute("SELECT value FROM setting WHERE key = ?", [DATABASE_ID_SETTING]).fetchone()
     return row[0] if row else ""
 
 
-def current(conn: sqlite3.Connection, source: str = "") -> Anchor:
+def current(conn: Reader, source: str = "") -> Anchor:
     """Where the trail stands now (its last entry; an empty trail is 0 and "")."""
     row = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     last_id, head = (row[0], row[1]) if row else (0, "")
     return Anchor(database_id(conn), last_id, head, datetime.now().isoformat(timespec="seconds"), source)
 
 
-def verify(conn: sqlite3.Connection, anchors: Iterable[Anchor]) -> list[AnchorProblem]:
+def verify(conn: Reader, anchors: Iterable[Anchor]) -> list[AnchorProblem]:
     """The anchors of this database that the trail no longer matches."""
     mine = database_id(conn)
     last_now = conn.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]

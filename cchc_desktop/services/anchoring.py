@@ -83,4 +83,4 @@ def _when(at: str) -> str:
 
 def anchor_of(db: Database) -> dict[str, object]:
     """The anchor a report carries (its JSON ``audit`` key, the PDF's foot line)."""
-    return anchors.current(db.conn).as_json()
+    return anchors.current(db).as_json()

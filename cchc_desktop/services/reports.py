@@ -606,7 +606,10 @@ class ReportService(ActsForSession):
         log.info("report %s exported as a draft (%s) to %s", document.period.key, fmt, target)
 
     def _seal(self) -> None:
-        """A line in the seal file beside the backups: the trail as the exported file's anchor shows it."""
+        """A line in the seal file beside the backups: the trail as the exported file's anchor shows it (a file's
+        only: a server's database has no folder beside it here)."""
+        if self.db.dialect != "sqlite":
+            return
         path = main_file(self.db.conn)
         if path is not None:
             anchoring.seal(self.db, path, by=_("xuất báo cáo"))

@@ -71,16 +71,6 @@ def finish(service: ReportService, period_key: str) -> None:
 
 
 @pytest.fixture
-def export_anchor(backend: str, request: pytest.FixtureRequest) -> None:
-    """For a test of the export (``usefixtures``): the export carries the audit trail's anchor and seals it
-    (services/anchoring.anchor_of reads db/anchors.current over an SQLite connection), not ported to a server yet:
-    expected to fail there, strictly, so that it is noticed once it works."""
-    if backend == "postgresql":
-        request.node.add_marker(pytest.mark.xfail(reason="the export's audit anchor on PostgreSQL: not ported yet",
-                                                  strict=True))
-
-
-@pytest.fixture
 def files(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ReportDocument]]:
     """The PDF, Word and Excel builders replaced by one that writes the document's version: what was built."""
     built_files: list[tuple[str, ReportDocument]] = []
@@ -323,7 +313,6 @@ def test_edited_sections_are_kept_for_the_period(service: ReportService) -> None
 # -- export and versions ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("export_anchor")
 def test_exporting_the_same_report_again_keeps_its_version(service: ReportService, commune: Database,
                                                            tmp_path: Path, files: list) -> None:
     finish(service, "2024-Q2")  # only a finished report is recorded as sent (test_report_draft)
@@ -360,7 +349,6 @@ def test_exporting_the_same_report_again_keeps_its_version(service: ReportServic
     assert len(service.history()) == 2
 
 
-@pytest.mark.usefixtures("export_anchor")
 def test_an_edit_or_another_date_is_a_new_version(service: ReportService, tmp_path: Path, files: list) -> None:
     finish(service, "2024-Q2")
     finished = service.draft(period=Q2).sections[-1].text
@@ -373,7 +361,6 @@ def test_an_edit_or_another_date_is_a_new_version(service: ReportService, tmp_pa
     assert service.draft(period=Q2, number="45").version == first.version
 
 
-@pytest.mark.usefixtures("export_anchor")
 def test_a_failed_export_records_nothing_and_leaves_the_target(service: ReportService, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "q2.pdf"
@@ -420,7 +407,6 @@ def test_export_checks_its_format_and_folder(service: ReportService, tmp_path: P
     assert service.history() == []
 
 
-@pytest.mark.usefixtures("export_anchor")
 def test_no_personal_data_in_the_report(service: ReportService, commune: Database, tmp_path: Path) -> None:
     finish(service, "2024-Q2")
     record = service.export(service.draft(period=Q2, number="45"), fmt="json", target=tmp_path / "q2.json")
