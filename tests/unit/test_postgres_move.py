@@ -147,3 +147,27 @@ def test_a_server_not_migrated_yet_is_said_so(postgres_cluster: postgres.Cluster
             pytest.raises(StorageError) as refused:
         database.move_to_postgresql(office.db, office.db_path, owned.url(owned.owner))
     assert refused.value.problem is StorageProblem.OUTDATED
+
+
+def test_the_report_is_the_same_before_and_after_the_move(postgres_cluster: postgres.Cluster,
+                                                          demo_path: Path) -> None:
+    """The half-year report as its JSON file writes it (report_json.dumps of the drafted document: every figure of
+    the appendix, the narrative written from them), from the file and then from the server it was moved to."""
+    from datetime import datetime
+
+    from cchc_desktop.domain.periods import parse_period
+    from cchc_desktop.reports.report_json import dumps
+
+    owned = postgres.make_owned(postgres_cluster)
+
+    def report(location: Path | str) -> str:
+        with open_office(location, user="quantri", password=DEMO_PASSWORD,
+                         clock=lambda: datetime(2024, 7, 5, 9, 0)) as office:
+            return dumps(office.reports.draft(period=parse_period("2024-H1")))
+
+    before = report(demo_path)
+    with open_office(demo_path, user="quantri", password=DEMO_PASSWORD) as office:
+        database.move_to_postgresql(office.db, office.db_path, owned.url(owned.owner))
+    after = report(owned.url(owned.desk))
+    assert json.loads(before)["indicators"]["3.3.1"] > 0  # a half year with dossiers in it
+    assert after == before
