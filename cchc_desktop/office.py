@@ -82,6 +82,7 @@ class Office:
         self.clock = clock
         self._local = threading.local()
         self._readers: list[Database] = []
+        self._closed = False
         self._readers_lock = threading.Lock()
 
     @property
@@ -141,9 +142,14 @@ class Office:
         db: Database | None = getattr(self._local, "reader", None)
         if db is None:
             db = open_reader(self.location)
-            self._local.reader = db
             with self._readers_lock:
-                self._readers.append(db)
+                closed = self._closed
+                if not closed:
+                    self._readers.append(db)
+            if closed:  # work that outlived the office (a count finishing after the window closed): none left open
+                db.close()
+                raise CchcError(_("Cơ sở dữ liệu đã đóng."))
+            self._local.reader = db
         return db
 
     @contextmanager
@@ -160,6 +166,7 @@ class Office:
 
     def close(self) -> None:
         with self._readers_lock:
+            self._closed = True
             readers, self._readers = self._readers, []
         for reader in readers:
             reader.close()
