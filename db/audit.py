@@ -100,10 +100,7 @@ def to_server(db: Database) -> None:
     if not db.in_transaction:
         server.set_session(conn, actor=actor.name, user_id=actor.user_id, key=_keys.get(db))
         return
-    key = _keys.get(db)
-    values = {"cchc.actor": actor.name, "cchc.user_id": "" if actor.user_id is None else str(int(actor.user_id)),
-              "cchc.key_id": "" if key is None else key[0], "cchc.key": "" if key is None else key[1].hex(),
-              "cchc.audit": "on"}
+    values = server.session_values(actor=actor.name, user_id=actor.user_id, key=_keys.get(db))
     db.execute("SELECT set_config(name, value, false) FROM unnest(?::text[], ?::text[]) AS s(name, value)",
                [list(values), list(values.values())])
 

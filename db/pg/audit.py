@@ -498,6 +498,17 @@ def fixed_zone(offset: int) -> str:
     return f"<{sign}{hours:02d}{minutes:02d}>{'-' if sign == '+' else '+'}{hours:02d}:{minutes:02d}"
 
 
+def session_values(*, actor: str, user_id: int | None, key: Key | None, enabled: bool = True) -> dict[str, str]:
+    """The session settings the triggers read, by name."""
+    return {
+        "cchc.actor": actor,
+        "cchc.user_id": "" if user_id is None else str(int(user_id)),
+        "cchc.key_id": "" if key is None else key[0],
+        "cchc.key": "" if key is None else key[1].hex(),
+        "cchc.audit": "on" if enabled else "off",
+    }
+
+
 def set_session(conn: psycopg.Connection, *, actor: str, user_id: int | None, key: Key | None,
                 enabled: bool = True, time_zone: str | None = None) -> None:
     """Who the session's changes are written under, the key that signs them (None: plain SHA-256, as SQLite's
@@ -508,13 +519,7 @@ def set_session(conn: psycopg.Connection, *, actor: str, user_id: int | None, ke
 
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         raise ValueError("set_session() needs a connection outside a transaction: a rollback would undo it")
-    values = {
-        "cchc.actor": actor,
-        "cchc.user_id": "" if user_id is None else str(int(user_id)),
-        "cchc.key_id": "" if key is None else key[0],
-        "cchc.key": "" if key is None else key[1].hex(),
-        "cchc.audit": "on" if enabled else "off",
-    }
+    values = session_values(actor=actor, user_id=user_id, key=key, enabled=enabled)
     zone = "SELECT set_config('TimeZone', %s, false)"
     with conn.transaction():
         conn.execute("SELECT set_config(name, value, false) FROM unnest(%s::text[], %s::text[]) AS s(name, value)",
