@@ -39,22 +39,26 @@ PERIODS = ("2024", "2024-H1", "2024-Q3", "2024-9M", "2024-05", "2024-02-10:2024-
 VIETNAMESE = "vi-VN"  # the database's own collation on the server: «a» before «B», «Đ» after «D»
 
 
+def vietnamese_database(cluster: postgres.Cluster, name: str) -> str:
+    """The URL of a new server database ``name`` whose own collation is Vietnamese, migrated as the owner migrates."""
+    import psycopg
+
+    from db.pg.migrations import migrate
+
+    with psycopg.connect(cluster.conninfo(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu"
+                     f" ICU_LOCALE '{VIETNAMESE}'".encode())
+    with psycopg.connect(cluster.conninfo(name)) as conn:
+        migrate(conn)
+    return cluster.url(name)
+
+
 @pytest.fixture(scope="module")
 def engines(postgres_cluster: postgres.Cluster, demo_template: Path,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, Database]]:
     """(SQLite, PostgreSQL) holding the same demo: the session's demo file, and a server database made with a
     Vietnamese collation, migrated as the owner migrates, then filled by the same generator (``DEMO``)."""
-    import psycopg
-
-    from db.pg.migrations import migrate
-
-    name = "figures_vi"
-    with psycopg.connect(postgres_cluster.conninfo(), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu"
-                     f" ICU_LOCALE '{VIETNAMESE}'".encode())
-    with psycopg.connect(postgres_cluster.conninfo(name)) as conn:
-        migrate(conn)
-    server = open_db(postgres_cluster.url(name))
+    server = open_db(vietnamese_database(postgres_cluster, "figures_vi"))
     generate_demo(server, **DEMO)
     path = tmp_path_factory.mktemp("figures") / "demo.sqlite3"
     path.write_bytes(demo_template.read_bytes())
@@ -196,17 +200,7 @@ def _orders_commune(db: Database) -> None:
 @pytest.fixture
 def vietnamese_db(postgres_cluster: postgres.Cluster) -> Iterator[Database]:
     """A new, migrated server database whose own collation is Vietnamese."""
-    import psycopg
-
-    from db.pg.migrations import migrate
-
-    name = f"orders_vi_{datetime.now():%H%M%S%f}"
-    with psycopg.connect(postgres_cluster.conninfo(), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu"
-                     f" ICU_LOCALE '{VIETNAMESE}'".encode())
-    with psycopg.connect(postgres_cluster.conninfo(name)) as conn:
-        migrate(conn)
-    db = open_db(postgres_cluster.url(name))
+    db = open_db(vietnamese_database(postgres_cluster, f"orders_vi_{datetime.now():%H%M%S%f}"))
     yield db
     db.close()
 

@@ -6,16 +6,13 @@ working day is 7.5 h; 29/4–1/5 off, Saturday 4/5 a make-up working day; June 2
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from benchmarks.desks import run_desks
 from cchc_desktop.domain.calendar import WorkCalendar
 from cchc_desktop.domain.dossiers import (
     Channel,
@@ -639,52 +636,12 @@ def test_working_time_helpers_agree_with_the_calendar() -> None:
 
 # -- two windows saving at once --------------------------------------------------------------------------
 
-WORKER = """
-import json, sys
-from datetime import datetime
-from db.connection import open_db
-from cchc_desktop.services.reception import NewDossier, ReceptionService
-
-db = open_db(sys.argv[1])
-service = ReceptionService(db, clock=lambda: datetime(2024, 4, 26, 10, 0))
-print("ready", flush=True)
-sys.stdin.readline()
-codes = [
-    service.register(NewDossier(procedure_code="1.000689", applicant_name=f"Người nộp {sys.argv[2]}-{i}")).code
-    for i in range(int(sys.argv[3]))
-]
-db.close()
-print(json.dumps(codes), flush=True)
-"""
-
-
 def test_two_processes_saving_at_once_get_unique_gap_free_codes(service: ReceptionService,
                                                                  db_location: Path | str) -> None:
+    """Two desks' processes (benchmarks.desks, as the five desks' test on a server) registering at once."""
     per_worker = 50
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-c", WORKER, str(db_location), name, str(per_worker)], cwd=ROOT, env=env, text=True,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )
-        for name in ("A", "B")
-    ]
-    try:
-        for worker in workers:
-            assert worker.stdout is not None and worker.stdout.readline().strip() == "ready"
-        for worker in workers:  # both start together
-            assert worker.stdin is not None
-            worker.stdin.write("go\n")
-            worker.stdin.flush()
-        results = [worker.communicate(timeout=60) for worker in workers]
-    finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.communicate()
-    for worker, (_out, err) in zip(workers, results, strict=True):
-        assert worker.returncode == 0, err
-    codes = [code for out, _err in results for code in json.loads(out)]
+    found = run_desks(str(db_location), 2, per_worker, timeout_s=60)
+    codes = [code for desk in found for code in desk["codes"]]
     assert len(codes) == len(set(codes)) == 2 * per_worker
     assert sorted(int(code.rsplit("-", 1)[1]) for code in codes) == list(range(1, 2 * per_worker + 1))
     assert all(code.startswith(f"{UNIT}-240426-") for code in codes)
