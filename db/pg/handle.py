@@ -281,6 +281,10 @@ def open_pg(url: str, *, role: connect.Role = "desk", read_only: bool = False) -
             if read_only:
                 conn.execute("SET default_transaction_read_only = on")
             conn.execute(f"SET lock_timeout = {timeout_ms}".encode())
+            # The program's statements are index range reads of milliseconds that the planner's cost estimate
+            # (a correlated subquery per open dossier) can put above jit_above_cost: compiling them with LLVM
+            # took ~470 ms of a 690 ms report count on 1M dossiers, for nothing (benchmarks, issue 22).
+            conn.execute("SET jit = off")
         except BaseException:
             conn.close()
             raise
