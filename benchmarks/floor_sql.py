@@ -4,7 +4,7 @@
 instead, once, against the same file and its indexes: each set of dossiers read once from its own index range
 (received in the period; resolved in it, by receipt or by the partial index dossier_resolved_slowly; open at
 its start and at its end, by receipt or by the partial index dossier_long_lived), every count of a set a
-conditional sum of its pass, and the other tables' counts as scalar subqueries over their date indexes. (One
+count of its pass with a FILTER, and the other tables' counts as scalar subqueries over their date indexes. (One
 pass over every dossier alive in the period, with all the sums on it, was tried: 2.5× slower on 1M dossiers (464 ms),
 the sums over 61,000 rows cost more than the passes they save.) The benchmark checks first that its numbers
 equal the service's (``differences``): a floor that counts something else is no floor.
@@ -25,25 +25,30 @@ from db.queries.statistics import CATALOGUE, LONG_LIVED_DAYS, SLOW_DAYS
 FLOOR_SQL = """
 WITH
 received AS (
-    SELECT sum(channel = 'direct') AS received_direct, sum(channel = 'postal') AS received_postal,
-           sum(channel = 'online_partial') AS received_online_partial,
-           sum(channel = 'online_full') AS received_online_full, sum(digitized) AS digitized
+    SELECT count(*) FILTER (WHERE channel = 'direct') AS received_direct,
+           count(*) FILTER (WHERE channel = 'postal') AS received_postal,
+           count(*) FILTER (WHERE channel = 'online_partial') AS received_online_partial,
+           count(*) FILTER (WHERE channel = 'online_full') AS received_online_full,
+           count(*) FILTER (WHERE digitized = 1) AS digitized
     FROM dossier WHERE received_at >= :start AND received_at < :before
 ),
 -- resolved in the period: received at most 14 days before it, or resolved slowly (the partial index
 -- dossier_resolved_slowly, its WHERE word for word)
 resolved AS (
     SELECT count(*) AS resolved,
-           sum(granted AND resolved_at <= due_at AND channel = 'direct') AS in_time_direct,
-           sum(granted AND resolved_at <= due_at AND channel = 'postal') AS in_time_postal,
-           sum(granted AND resolved_at <= due_at AND channel = 'online_partial') AS in_time_online_partial,
-           sum(granted AND resolved_at <= due_at AND channel = 'online_full') AS in_time_online_full,
-           sum(granted AND resolved_at < substr(due_at, 1, 10)) AS early,
-           sum(granted AND resolved_at > due_at) AS late, sum(NOT granted) AS refused,
-           sum(granted AND resolved_at <= due_at AND procedure_id IN (
+           count(*) FILTER (WHERE granted AND resolved_at <= due_at AND channel = 'direct') AS in_time_direct,
+           count(*) FILTER (WHERE granted AND resolved_at <= due_at AND channel = 'postal') AS in_time_postal,
+           count(*) FILTER (WHERE granted AND resolved_at <= due_at AND channel = 'online_partial')
+               AS in_time_online_partial,
+           count(*) FILTER (WHERE granted AND resolved_at <= due_at AND channel = 'online_full')
+               AS in_time_online_full,
+           count(*) FILTER (WHERE granted AND resolved_at < substr(due_at, 1, 10)) AS early,
+           count(*) FILTER (WHERE granted AND resolved_at > due_at) AS late,
+           count(*) FILTER (WHERE NOT granted) AS refused,
+           count(*) FILTER (WHERE granted AND resolved_at <= due_at AND procedure_id IN (
                SELECT p.id FROM procedure p JOIN field f ON f.id = p.field_id WHERE f.name_folded = 'dat dai'))
                AS in_time_land,
-           sum(granted AND resolved_at <= due_at AND procedure_id IN (
+           count(*) FILTER (WHERE granted AND resolved_at <= due_at AND procedure_id IN (
                SELECT p.id FROM procedure p JOIN field f ON f.id = p.field_id WHERE f.name_folded = 'xay dung'))
                AS in_time_construction
     FROM (
@@ -71,8 +76,8 @@ carried AS (
 -- open at the end of the last day counted, the same way; waiting for a supplement (clock stopped), else overdue
 -- by the appointment as it stood then (the one a supplement received later replaced, else the stored one)
 open_end AS (
-    SELECT count(*) AS in_progress, sum(NOT waiting AND due_then < :before) AS overdue,
-           sum(waiting) AS waiting_supplement
+    SELECT count(*) AS in_progress, count(*) FILTER (WHERE NOT waiting AND due_then < :before) AS overdue,
+           count(*) FILTER (WHERE waiting) AS waiting_supplement
     FROM (SELECT coalesce(
                (SELECT e.due_before FROM dossier_event e
                 WHERE e.dossier_id = o.id AND e.at >= :before AND e.kind = 'supplement_received'
@@ -95,22 +100,22 @@ open_end AS (
     ) o) AS w
 ),
 s AS (
-    SELECT count(*) AS responses, coalesce(sum(method = 'paper'), 0) AS paper,
-           coalesce(sum(method = 'online'), 0) AS online, coalesce(sum(method = 'kiosk'), 0) AS kiosk,
-           coalesce(sum(overall >= 4), 0) AS satisfied
+    SELECT count(*) AS responses, count(*) FILTER (WHERE method = 'paper') AS paper,
+           count(*) FILTER (WHERE method = 'online') AS online, count(*) FILTER (WHERE method = 'kiosk') AS kiosk,
+           count(*) FILTER (WHERE overall >= 4) AS satisfied
     FROM survey WHERE taken_on >= :start AND taken_on < :before
 ),
 t AS (
-    SELECT coalesce(sum(status != 'cancelled'), 0) AS tasks,
-           coalesce(sum(status != 'cancelled' AND completed_on <= :cutoff), 0) AS done,
-           coalesce(sum(status = 'cancelled'), 0) AS cancelled,
-           coalesce(sum(status != 'cancelled' AND NOT coalesce(completed_on <= :cutoff, FALSE)
-                        AND deadline < :cutoff), 0) AS overdue_tasks,
-           coalesce(sum(status != 'cancelled' AND source = 'higher_level'), 0) AS higher_level,
-           coalesce(sum(status != 'cancelled' AND source = 'higher_level' AND completed_on <= :cutoff
-                        AND (deadline IS NULL OR completed_on <= deadline)), 0) AS higher_on_time,
-           coalesce(sum(status != 'cancelled' AND source = 'higher_level' AND completed_on <= :cutoff
-                        AND completed_on > deadline), 0) AS higher_late
+    SELECT count(*) FILTER (WHERE status != 'cancelled') AS tasks,
+           count(*) FILTER (WHERE status != 'cancelled' AND completed_on <= :cutoff) AS done,
+           count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
+           count(*) FILTER (WHERE status != 'cancelled' AND NOT coalesce(completed_on <= :cutoff, FALSE)
+                        AND deadline < :cutoff) AS overdue_tasks,
+           count(*) FILTER (WHERE status != 'cancelled' AND source = 'higher_level') AS higher_level,
+           count(*) FILTER (WHERE status != 'cancelled' AND source = 'higher_level' AND completed_on <= :cutoff
+                        AND (deadline IS NULL OR completed_on <= deadline)) AS higher_on_time,
+           count(*) FILTER (WHERE status != 'cancelled' AND source = 'higher_level' AND completed_on <= :cutoff
+                        AND completed_on > deadline) AS higher_late
     FROM plan_task WHERE plan_id = (SELECT id FROM plan WHERE year = :year)
 ),
 c AS (""" + CATALOGUE + """)

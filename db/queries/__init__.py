@@ -19,6 +19,13 @@ def inserted_id(db: Database, sql: str, parameters: Sequence[Any] | dict[str, An
     return int(db.execute(f"{sql} RETURNING id", parameters).fetchone()[0])
 
 
+def count_if(term: str) -> str:
+    """The SQL of how many rows ``term`` holds for (0 when none), which both engines run natively. Never a sum of
+    the comparison: on PostgreSQL that goes through an aggregate written in SQL, a function call per row, 4-5×
+    slower on a million dossiers (issue 22)."""
+    return f"count(*) FILTER (WHERE {term})"
+
+
 def insert_dossier_sql(columns: Sequence[str], *, named: bool = False) -> str:
     """The one INSERT of dossiers, over the columns a writer has: the desk (named values), the import and the demo
     (positional, many rows at a time)."""

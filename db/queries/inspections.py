@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from db.handle import Database
-from db.queries import inserted_id
+from db.queries import count_if, inserted_id
 
 Row = dict[str, Any]
 
@@ -119,10 +119,10 @@ def summaries(db: Database, *, start: str, before: str, today: str) -> list[Row]
     """The inspections dated in [start, before), oldest first, with their findings counted: all, remedied,
     open past their remedy deadline (``today``)."""
     return list(db.query(
-        """
+        f"""
         SELECT i.id, i.inspected_on, i.kind, i.subject, i.subject_kind,
                count(f.id) AS findings, count(f.remedied_on) AS remedied,
-               sum(f.id IS NOT NULL AND f.remedied_on IS NULL AND f.remedy_deadline < :today) AS overdue
+               {count_if("f.id IS NOT NULL AND f.remedied_on IS NULL AND f.remedy_deadline < :today")} AS overdue
         FROM inspection i LEFT JOIN finding f ON f.inspection_id = i.id
         WHERE i.inspected_on >= :start AND i.inspected_on < :before
         GROUP BY i.id

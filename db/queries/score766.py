@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from db.handle import Database
+from db.queries import count_if
 from db.queries.rows import dicts
 from db.queries.statistics import (
     GRANTED,
@@ -41,8 +42,8 @@ def received(db: Database, *, start: str, before: str) -> Row:
     (``paid_online_procedures``), as sets of ids. One pass over the period's rows (no sorting: the distinct
     procedures are a few hundred at most)."""
     row = db.execute(f"""
-        SELECT count(*), coalesce(sum({ONLINE}), 0), coalesce(sum(d.digitized), 0),
-               coalesce(sum({PAID}), 0), coalesce(sum({PAID_ONLINE}), 0),
+        SELECT count(*), {count_if(ONLINE)}, {count_if("d.digitized = 1")},
+               {count_if(PAID)}, {count_if(PAID_ONLINE)},
                group_concat(DISTINCT CASE WHEN {ONLINE} THEN d.procedure_id END),
                group_concat(DISTINCT CASE WHEN {PAID_ONLINE} THEN d.procedure_id END)
         FROM dossier d WHERE {RECEIVED_IN}
@@ -55,8 +56,8 @@ def resolved(db: Database, *, start: str, before: str) -> Row:
     """Dossiers resolved in [start, before) with a result (refusals left out, as for the on-time rate): how many,
     early or on time (``in_time``), with their result digitised (``results_digitized``)."""
     row = db.execute(f"""
-        SELECT coalesce(sum({GRANTED}), 0), coalesce(sum({GRANTED} AND {IN_TIME}), 0),
-               coalesce(sum({GRANTED} AND d.result_digitized = 1), 0)
+        SELECT {count_if(GRANTED)}, {count_if(f"{GRANTED} AND {IN_TIME}")},
+               {count_if(f"{GRANTED} AND d.result_digitized = 1")}
         FROM ({_resolved_in("d.resolved_at, d.due_at, d.outcome, d.result_digitized")}) d
     """, _resolved_params(start, before)).fetchone()
     return {"granted": row[0], "in_time": row[1], "results_digitized": row[2]}

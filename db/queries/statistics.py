@@ -20,8 +20,9 @@ is resolved but has no timeliness of its own: it is counted apart (``REFUSED``),
 
 The statements are the same on PostgreSQL (issue 22), and give the same figures: a list ordered by a name sorts
 ``COLLATE "binary"`` (SQLite's default; on a server the code-point collation of that name, not the database's own);
-an average is of DOUBLE PRECISION values (SQLite's float, not the server's numeric); a boolean is summed
-(``sum(cond)``, made on the server), never added or multiplied.
+an average is of DOUBLE PRECISION values (SQLite's float, not the server's numeric); the rows for which a
+condition holds are counted with ``count(*) FILTER (WHERE cond)`` (``count_if``), which both engines run natively —
+never a sum of the comparison, which the server can only do with an aggregate written in SQL, called per row.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from db.handle import Database
+from db.queries import count_if
 from db.queries.register import BOUNDARY_TERM
 from db.queries.rows import dicts
 
@@ -131,10 +133,10 @@ def received(db: Database, *, start: str, before: str, digitized: bool = True, o
     the rows, not only the index), ``digitized``; ``offered`` and ``offered_full``, the bases of the online rates
     (``online_base`` "offered_online": those that could have been filed online, fully online; "received": every
     one, read from the index alone). Sums rather than GROUP BY: no sorting."""
-    per_channel = ", ".join(f"coalesce(sum(d.channel = '{c}'), 0) AS {c}" for c in CHANNELS)
-    scanned = "coalesce(sum(d.digitized), 0)" if digitized else "NULL"
+    per_channel = ", ".join(f"{count_if(f'd.channel = {c!r}')} AS {c}" for c in CHANNELS)
+    scanned = count_if("d.digitized = 1") if digitized else "NULL"
     if online_base == "offered_online":
-        bases = f"coalesce(sum({OFFERED_ONLINE}), 0) AS offered, coalesce(sum({OFFERED_FULL}), 0) AS offered_full"
+        bases = f"{count_if(OFFERED_ONLINE)} AS offered, {count_if(OFFERED_FULL)} AS offered_full"
     else:
         bases = "count(*) AS offered, count(*) AS offered_full"
     return _rows(db, f"""
@@ -148,9 +150,9 @@ def boundary(db: Database, *, start: str, before: str) -> Row:
     procedures they were filed for (``procedures``, 3.2.6), and those handed to another unit (``transferred``):
     from the partial index dossier_boundary_free, a few rows of each period."""
     return _rows(db, f"""
-        SELECT coalesce(sum(d.home_commune IS NOT NULL), 0) AS boundary_free,
+        SELECT {count_if("d.home_commune IS NOT NULL")} AS boundary_free,
                count(DISTINCT CASE WHEN d.home_commune IS NOT NULL THEN d.procedure_id END) AS procedures,
-               coalesce(sum(d.transferred_to IS NOT NULL), 0) AS transferred
+               {count_if("d.transferred_to IS NOT NULL")} AS transferred
         FROM dossier d WHERE {BOUNDARY_TERM} AND {RECEIVED_IN}
     """, {"start": start, "before": before})[0]
 
@@ -160,9 +162,9 @@ def fees(db: Database, *, start: str, before: str) -> list[Row]:
     [start, before) with a fee recorded, of which with an amount, the amount, and how many were exempted, paid at
     the desk, paid online."""
     return _rows(db, f"""
-        SELECT f.name AS field, count(*) AS recorded, sum(d.fee_paid > 0) AS paid,
-               coalesce(sum(d.fee_paid), 0) AS amount, sum(d.fee_method = 'exempt') AS exempted,
-               sum(d.fee_method = 'desk') AS desk, sum(d.fee_method = 'online') AS online
+        SELECT f.name AS field, count(*) AS recorded, {count_if("d.fee_paid > 0")} AS paid,
+               coalesce(sum(d.fee_paid), 0) AS amount, {count_if("d.fee_method = 'exempt'")} AS exempted,
+               {count_if("d.fee_method = 'desk'")} AS desk, {count_if("d.fee_method = 'online'")} AS online
         FROM dossier d JOIN procedure p ON p.id = d.procedure_id JOIN field f ON f.id = p.field_id
         WHERE {RECEIVED_IN} AND d.fee_method IS NOT NULL
         GROUP BY f.id
@@ -182,9 +184,9 @@ def resolved(db: Database, *, start: str, before: str) -> list[Row]:
     """Per channel: dossiers resolved in [start, before), of which refused after processing (``refused``) and, of
     the others (resolved with a result), early or on time (``in_time``), ``early`` and ``late``."""
     return _rows(db, f"""
-        SELECT d.channel, count(*) AS resolved, sum({REFUSED}) AS refused,
-               sum({GRANTED} AND {IN_TIME}) AS in_time, sum({GRANTED} AND {EARLY}) AS early,
-               sum({GRANTED} AND {LATE}) AS late
+        SELECT d.channel, count(*) AS resolved, {count_if(REFUSED)} AS refused,
+               {count_if(f"{GRANTED} AND {IN_TIME}")} AS in_time, {count_if(f"{GRANTED} AND {EARLY}")} AS early,
+               {count_if(f"{GRANTED} AND {LATE}")} AS late
         FROM ({_resolved_in("d.channel, d.resolved_at, d.due_at, d.outcome")}) d
         GROUP BY d.channel
     """, _resolved_params(start, before))
@@ -194,7 +196,7 @@ def resolved_totals(db: Database, *, start: str, before: str) -> tuple[int, int]
     """(resolved with a result — refusals left out —, of which early or on time) in [start, before): the
     dashboard's on-time rate."""
     row = db.execute(f"""
-        SELECT coalesce(sum({GRANTED}), 0), coalesce(sum({GRANTED} AND {IN_TIME}), 0)
+        SELECT {count_if(GRANTED)}, {count_if(f"{GRANTED} AND {IN_TIME}")}
         FROM ({_resolved_in("d.resolved_at, d.due_at, d.outcome")}) d
     """, _resolved_params(start, before)).fetchone()
     return row[0], row[1]
@@ -236,9 +238,9 @@ def open_at(db: Database, *, moment: str, due_before: str, waiting: bool = True)
     ``waiting=False`` leaves the last one out (None): it reads each open dossier's history, the costly part (the
     overdue count reads only the history of the dossiers due by then).
     """
-    waiting_sum = f"coalesce(sum({WAITING_AT}), 0)" if waiting else "NULL"
+    waiting_sum = count_if(WAITING_AT) if waiting else "NULL"
     row = db.execute(f"""
-        SELECT count(*), coalesce(sum({OVERDUE_AT}), 0), {waiting_sum}
+        SELECT count(*), {count_if(OVERDUE_AT)}, {waiting_sum}
         FROM ({OPEN_AT}) o
     """, {"moment": moment, "recent": _recent(moment), "due_before": due_before}).fetchone()
     return row[0], row[1], row[2]
@@ -326,9 +328,9 @@ def dossier_lines(
 
 def surveys(db: Database, *, start: str, before: str, satisfied_from: int) -> list[Row]:
     """Per method and month: responses taken in [start, before) and how many were satisfied."""
-    return _rows(db, """
+    return _rows(db, f"""
         SELECT substr(taken_on, 1, 7) AS month, method, count(*) AS responses,
-               sum(overall >= :satisfied_from) AS satisfied
+               {count_if("overall >= :satisfied_from")} AS satisfied
         FROM survey WHERE taken_on >= :start AND taken_on < :before
         GROUP BY month, method
     """, {"start": start, "before": before, "satisfied_from": satisfied_from})
@@ -346,7 +348,7 @@ def surveys_by(db: Database, group: str, *, start: str, before: str, satisfied_f
     SURVEY_GROUPS): ``name`` None for responses naming no dossier (or a dossier without that information)."""
     join, name = SURVEY_GROUPS[group]
     return _rows(db, f"""
-        SELECT {name} AS name, count(*) AS responses, sum(s.overall >= :satisfied_from) AS satisfied,
+        SELECT {name} AS name, count(*) AS responses, {count_if("s.overall >= :satisfied_from")} AS satisfied,
                avg(CAST(s.overall AS DOUBLE PRECISION)) AS average
         FROM survey s LEFT JOIN dossier d ON d.id = s.dossier_id {join}
         WHERE s.taken_on >= :start AND s.taken_on < :before
@@ -441,10 +443,10 @@ IN_FORCE = ("active = 1 AND (abolished_on IS NULL OR abolished_on > :day)"
 
 CATALOGUE = f"""
     SELECT count(*) AS in_force, coalesce(sum(one_stop), 0) AS one_stop,
-           coalesce(sum(inter_agency = 'same_level'), 0) AS same_level,
-           coalesce(sum(inter_agency = 'cross_level'), 0) AS cross_level,
-           coalesce(sum(online_level = 'partial'), 0) AS online_partial,
-           coalesce(sum(online_level = 'full'), 0) AS online_full,
+           {count_if("inter_agency = 'same_level'")} AS same_level,
+           {count_if("inter_agency = 'cross_level'")} AS cross_level,
+           {count_if("online_level = 'partial'")} AS online_partial,
+           {count_if("online_level = 'full'")} AS online_full,
            coalesce(sum(online_payment), 0) AS online_payment
     FROM procedure
     WHERE {IN_FORCE}
