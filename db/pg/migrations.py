@@ -77,9 +77,15 @@ def register_search(conn: psycopg.Connection) -> None:
     run_sql_file(conn, "0018_register_search.sql")
 
 
+def event_order(conn: psycopg.Connection) -> None:
+    """The index of a dossier's events in SQLite's order: by time, then id (SQLite's index ends with the rowid)."""
+    run_sql_file(conn, "0019_event_order.sql")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(17, "0017_baseline", baseline),
     Migration(18, "0018_register_search", register_search),
+    Migration(19, "0019_event_order", event_order),
 )
 
 
