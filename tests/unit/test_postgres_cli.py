@@ -5,6 +5,8 @@ are refused with what to do instead, the URL's account never echoed."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import psycopg
@@ -115,3 +117,37 @@ def test_a_server_is_backed_up_with_pg_dump_and_restored_into_an_empty_database(
     assert cut.returncode == 1 and "Traceback" not in cut.stderr
     with psycopg.connect(other.conninfo(other.owner)) as conn:
         assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone() == (0,)
+
+
+def test_the_report_score_and_summary_commands_give_the_files_figures_on_the_server(
+        demo_path: Path, moved: postgres.Owned, tmp_path: Path) -> None:
+    """``cchc report`` (a draft's PDF: the JSON file wants the manual rows filled in), ``cchc score`` and ``cchc
+    dashboard`` signed in on the server's database write what they write from the file it was moved from: the same
+    report text, the same score, the same one-page summary."""
+    from tests.unit.test_dashboard import _pdf_text
+
+    def outputs(location: str, folder: Path) -> tuple[str, str, str]:
+        folder.mkdir()
+        common = ("--db", location, *DEMO_ADMIN)
+        score = cchc(*common, "score", "--period", "2024", "--format", "json")
+        assert score.returncode == 0, score.stderr
+        summary = cchc(*common, "dashboard", "--period", "2024", "--out", str(folder / "tomtat.pdf"))
+        assert summary.returncode == 0, summary.stderr
+        pdf = cchc(*common, "report", "--period", "2024-H1", "--format", "pdf", "--out", str(folder / "bc.pdf"),
+                   "--cutoff", "2024-06-30", "--date", "05/07/2024", "--draft")
+        assert pdf.returncode == 0, pdf.stderr
+        pages, text = _pdf_text((folder / "tomtat.pdf").read_bytes())
+        assert pages == 1
+        report_pages, report_text = _pdf_text((folder / "bc.pdf").read_bytes())
+        assert report_pages > 1 and "DỰ THẢO" in report_text
+        scored = {key: value for key, value in json.loads(score.stdout).items() if key != "computed_at"}
+        # Each page's foot anchors it in the trail (its last entry's number and hash): the server's trail holds
+        # the move's entry and these sign-ins too, so it has its own.
+        anchored = re.subn(r"mục số \d+ — mã …[0-9a-f]{16}", "mục số N — mã …", report_text)
+        assert anchored[1] == report_pages
+        return json.dumps(scored, ensure_ascii=False), text, anchored[0]
+
+    server = outputs(moved.url(moved.desk), tmp_path / "server")
+    assert json.loads(server[0])["groups"]  # a score with its groups
+    assert "hồ sơ" in server[1]
+    assert server == outputs(str(demo_path), tmp_path / "file")
