@@ -323,8 +323,9 @@ def service_figures(office: Any, repeat: int, work: Path) -> list[Figure]:
 
 
 def measure_postgresql(path: Path, dossiers: int, repeat: int) -> list[Figure]:
-    """The services' figures on a PostgreSQL server holding the same database (a throwaway cluster, as the tests
-    start one; the database moved into it with ``cchc move``, whose time is a figure too), and five desks
+    """The services' figures on a PostgreSQL server holding the same database (a throwaway cluster started as the
+    tests start theirs, but with a real install's durability and buffers; the database moved into it with ``cchc
+    move``, whose time is a figure too), and five desks
     registering at once (``benchmarks.desks``): their 99th percentile per dossier."""
     import psycopg
 
@@ -338,7 +339,7 @@ def measure_postgresql(path: Path, dossiers: int, repeat: int) -> list[Figure]:
     bindir = postgres.find_bindir()
     if bindir is None:
         raise SystemExit("PostgreSQL's server is not installed (Debian: apt-get install postgresql)")
-    cluster = postgres.start(bindir)
+    cluster = postgres.start(bindir, postgres.DURABLE_SETTINGS)
     work = Path(tempfile.mkdtemp(prefix="cchc-bench-pg-")) / "bench.sqlite3"
     shutil.copy(path, work)
     try:
