@@ -163,6 +163,8 @@ class PgDatabase(Database):
             yield
         except psycopg.IntegrityError as exc:
             raise sqlite3.IntegrityError(str(exc).strip()) from exc
+        except psycopg.errors.ReadOnlySqlTransaction as exc:  # a reader's write: SQLite's error for it, as for a file
+            raise sqlite3.OperationalError(f"attempt to write a readonly database ({str(exc).strip()})") from exc
         except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected) as exc:
             raise StorageError(StorageProblem.LOCKED, self.where, str(exc).strip()) from exc
         except psycopg.OperationalError as exc:

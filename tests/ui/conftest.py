@@ -54,9 +54,9 @@ def window(qtbot: QtBot, context: AppContext) -> MainWindow:
 
 
 @pytest.fixture
-def demo_context(demo_path: Path, qapp) -> Iterator[AppContext]:
-    """A demo year of 300 dossiers."""
-    yield from _context(qapp, demo_path)
+def demo_context(demo_location: Path | str, qapp) -> Iterator[AppContext]:
+    """A demo year of 300 dossiers (a file, or in a module marked ``backends`` a server's database too)."""
+    yield from _context(qapp, demo_location)
 
 
 @pytest.fixture

@@ -19,6 +19,9 @@ from ui.dialogs.records_dialog import RecordsDialog
 from ui.main_window import MainWindow
 from ui.pages.overview_page import OverviewPage
 
+# On a SQLite file and on a PostgreSQL server's database (issue 22: a few window tests on the server).
+pytestmark = pytest.mark.backends
+
 TODAY = datetime(2026, 11, 23, 9, 0)
 
 

@@ -17,6 +17,9 @@ from ui.main_window import MainWindow
 from ui.models.dossier_table import RAW_ROLE, DossierTableModel
 from ui.pages.register_page import RegisterPage
 
+# On a SQLite file and on a PostgreSQL server's database (issue 22: a few window tests on the server).
+pytestmark = pytest.mark.backends
+
 
 def test_the_model_passes_qt_model_tester(qtmodeltester, demo_context: AppContext) -> None:
     model = DossierTableModel(RegisterService(demo_context.db), page_size=40)
