@@ -29,8 +29,9 @@ def _context(qapp, path: Path | str, *, unit: UnitSettings | None = None) -> Ite
     db = open_db(path)
     if unit is not None:
         SettingsService(db).save(unit)
-    yield AppContext(db, path)
-    db.close()
+    context = AppContext(db, path)
+    yield context
+    context.close()  # its database and the read-only connections its pages' threads opened (Office.reader)
 
 
 def _window(qtbot: QtBot, context: AppContext) -> MainWindow:
