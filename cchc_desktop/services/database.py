@@ -236,14 +236,17 @@ def _replayed(problem: audit.ReplayProblem) -> str:
 
 
 def check_server(url: str) -> CheckReport:
-    """``check`` of a PostgreSQL server's database, as a desk reads it: its schema's version, its counts and its
-    audit trail (the signed chain, the triggers and guards, every audited record replayed). Its anchors and its
-    integrity are the server's (its backups, pg_dump's own checks): not read here."""
+    """``check`` of a PostgreSQL server's database, as a desk reads it: its schema's version, its counts, its
+    audit trail (the signed chain, the triggers and guards, every audited record replayed) and the scans it holds
+    (each one there, its bytes unchanged). Its anchors and its integrity are the server's (its backups, pg_dump's
+    own checks): not read here."""
+    from cchc_desktop.services.attachments import ServerStore, stored_problems
     from db.pg import migrations as pgm
 
     db = open_db(url)
     try:
         problems, notes = _audit_problems(db)
+        problems.extend(stored_problems(db, ServerStore(db)))
         state = pgm.schema_state(db.pg)  # type: ignore[attr-defined]
         counts = maintenance.table_counts(db, COUNTED_TABLES)
         where = str(getattr(db, "where", "PostgreSQL"))
