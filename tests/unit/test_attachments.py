@@ -251,22 +251,41 @@ def test_a_backup_cancelled_while_copying_files_leaves_no_copy(db: Database, db_
     assert list(usb.glob("*.sqlite3")) == []
 
 
-def test_the_command_line_attaches_lists_and_refuses_the_chair(demo_path: Path, tmp_path: Path) -> None:
-    db = Database(demo_path)
-    code = db.execute("SELECT code FROM dossier WHERE status = 'returned' ORDER BY id LIMIT 1").fetchone()[0]
-    db.close()
+@pytest.mark.backends
+def test_the_command_line_attaches_lists_and_refuses_the_chair(demo_location: Path | str, tmp_path: Path) -> None:
+    from db.connection import open_db
+
+    db = open_db(demo_location)
+    try:
+        code = db.execute("SELECT code FROM dossier WHERE status = 'returned' ORDER BY id LIMIT 1").fetchone()[0]
+    finally:
+        db.close()
+    where = str(demo_location)
     file = scan(tmp_path, "quyết định đã ký.pdf")
-    refused = cchc("--db", str(demo_path), "--user", "chutich", "attach", code, str(file), "--result")
+    refused = cchc("--db", where, "--user", "chutich", "attach", code, str(file), "--result")
     assert refused.returncode == 1 and "Tiếp nhận và xử lý hồ sơ" in refused.stderr
-    done = cchc("--db", str(demo_path), "--user", "motcua", "attach", code, str(file), "--result")
+    done = cchc("--db", where, "--user", "motcua", "attach", code, str(file), "--result")
     assert done.returncode == 0, done.stderr
     assert "Đã đính kèm quyết định đã ký.pdf" in done.stdout and f"kết quả của hồ sơ {code}" in done.stdout
-    listed = cchc("--db", str(demo_path), "--user", "chutich", "attach", code, "--list")
+    listed = cchc("--db", where, "--user", "chutich", "attach", code, "--list")
     assert listed.returncode == 0 and "Kết quả giải quyết: quyết định đã ký.pdf" in listed.stdout
-    no_papers = cchc("--db", str(demo_path), "--user", "motcua", "attach", code, str(file), "--document", "1")
+    no_papers = cchc("--db", where, "--user", "motcua", "attach", code, str(file), "--document", "1")
     assert no_papers.returncode == 1 and "chưa có danh sách thành phần hồ sơ" in no_papers.stderr
-    neither = cchc("--db", str(demo_path), "--user", "motcua", "attach", code, str(file))
+    neither = cchc("--db", where, "--user", "motcua", "attach", code, str(file))
     assert neither.returncode == 1 and "--document SỐ hoặc --result" in neither.stderr
+    hostile = tmp_path / "virus.pdf"
+    hostile.write_bytes(b"MZ\x90\x00 not a scan")
+    refused_file = cchc("--db", where, "--user", "motcua", "attach", code, str(hostile), "--result")
+    assert refused_file.returncode == 1 and "không phải PDF, JPEG hay PNG" in refused_file.stderr
+    db = open_db(demo_location)
+    try:
+        assert db.execute("SELECT count(*) FROM attachment").fetchone()[0] == 1
+        if isinstance(demo_location, str):  # on a server: the bytes there, the one scan attached
+            assert db.execute("SELECT content FROM attachment_content").fetchall() == [(file.read_bytes(),)]
+        else:
+            assert [path.read_bytes() for path in store_files(demo_location)] == [file.read_bytes()]
+    finally:
+        db.close()
 
 
 def test_a_file_lost_before_the_backup_is_said_by_the_backup_and_by_the_restore(
