@@ -19,6 +19,7 @@ import io
 import logging
 import os
 import secrets
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,7 +60,7 @@ class Stored:
     media: Media
 
 
-class Store:
+class Store(ABC):
     """Where the scans' bytes are kept, each once under its SHA-256: the folder beside a database file
     (``AttachmentStore``) or the server's database (``ServerStore``). What a file must be to be kept (its size, its
     kind read from its content) is checked here, once for both."""
@@ -89,27 +90,28 @@ class Store:
             raise CchcError(_("Không đọc được tệp «{path}»: {reason}.").format(
                 path=source, reason=file_reason(exc))) from exc
 
+    @abstractmethod
     def _write(self, handle: BinaryIO, media: Media, *, expected: str | None = None) -> Stored:
-        raise NotImplementedError
+        """Keep the bytes ``handle`` reads (of the kind ``media``; ``expected``: the hash they must have)."""
 
+    @abstractmethod
     def state(self, sha256: str, media: Media | str) -> str:
         """«ok», «missing» or «altered» (its bytes no longer hash to its name)."""
-        raise NotImplementedError
 
     def intact(self, sha256: str, media: Media | str) -> bool:
         return self.state(sha256, media) == "ok"
 
+    @abstractmethod
     def path(self, sha256: str, media: Media | str) -> Path:
         """A file of this machine holding the bytes, for the system's viewer."""
-        raise NotImplementedError
 
+    @abstractmethod
     def lost(self) -> str:
         """How a file the store lacks is said («… không còn trong thư mục tệp đính kèm»)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def problem(self, state: str, who: str, sha256: str, media: Media | str) -> str:
         """What ``cchc check`` says of a file ``state`` «missing» or «altered», attached as ``who``."""
-        raise NotImplementedError
 
 
 def _copy_hashing(handle: BinaryIO, out: BinaryIO) -> tuple[str, int]:
