@@ -272,7 +272,7 @@ def stored_problems(db: Database, store: Store, limit: int = 50) -> list[str]:
 
 
 def _who(db: Database, sha256: str) -> str:
-    """«"to-khai.pdf" của hồ sơ …» for the first few records of a file."""
+    """«to-khai.pdf» của hồ sơ … for the first few records of a file."""
     return "; ".join(_("«{name}» của hồ sơ {code}").format(name=row["name"], code=row["code"])
                      for row in queries.referring(db, sha256))
 
@@ -366,7 +366,9 @@ class AttachmentService(ActsForSession):
                 "(hoặc từ chối). Bản quét giấy tờ người nộp thì chọn thành phần hồ sơ.").format(code=dossier["code"])})
         source = Path(source)
         with writing(self.db):
-            stored = self.store.put(source)  # (a file in the store that no record names harms nothing)
+            # (in the transaction: on a server the bytes are kept with their record or not at all; a file in the
+            # folder that no record names harms nothing)
+            stored = self.store.put(source)
             name = clean(source.name)[:255] or store_name(stored.sha256, stored.media)
             if queries.exists(self.db, dossier_id, document_id, stored.sha256):
                 raise ValidationError({"file": _("Tệp «{name}» đã được đính kèm vào {what} của hồ sơ {code}.").format(

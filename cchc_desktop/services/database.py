@@ -112,6 +112,7 @@ def move_to_postgresql(db: Database, path: Path, url: str, *, progress: Progress
     from db.pg import connect as pg_connect
     from db.pg import migrations as pgm
     from db.pg import move
+    from db.queries.attachments import stored_count
 
     session = sessions.require(db, Permission.SETTINGS)
     reader = open_reader(path)
@@ -123,8 +124,10 @@ def move_to_postgresql(db: Database, path: Path, url: str, *, progress: Progress
             with storage_errors(path), target.transaction():
                 moved = move.copy(reader.conn, target, where, progress=progress)
                 if "attachment" in reader.table_names():
+                    scans = stored_count(reader)
                     moved.counts[move.CONTENTS] = move.copy_contents(
-                        target, where, verified_contents(reader, AttachmentStore(store_folder(path))))
+                        target, where, verified_contents(reader, AttachmentStore(store_folder(path))), scans,
+                        progress=progress)
                 server_audit.log_entry(target, "other", after={
                     "chuyển từ tệp": path.name, "số dòng": moved.counts,
                     "thay nhật ký nâng cấp của máy chủ": list(moved.upgrades)},

@@ -148,10 +148,12 @@ def copy(source: sqlite3.Connection, target: psycopg.Connection, where: str, *,
 CONTENTS = "attachment_content"  # the scans' bytes on the server (PostgreSQL migration 20); none on a file
 
 
-def copy_contents(target: psycopg.Connection, where: str, contents: Iterable[tuple[str, str, bytes]]) -> int:
-    """Write each scan (sha256, media, bytes) into the server's ``attachment_content``, inside the caller's transaction
-    on ``target``; the rows read back. StorageError NOT_EMPTY when the table holds any row already, IO when the
-    rows read back are not those written or the server's hash of a row's bytes is not its key."""
+def copy_contents(target: psycopg.Connection, where: str, contents: Iterable[tuple[str, str, bytes]], total: int, *,
+                  progress: Progress | None = None) -> int:
+    """Write each of the ``total`` scans (sha256, media, bytes) into the server's ``attachment_content``, inside the
+    caller's transaction on ``target``; the rows read back. StorageError NOT_EMPTY when the table holds any row
+    already, IO when the rows read back are not those written or the server's hash of a row's bytes is not its
+    key."""
     if target.execute(f"SELECT 1 FROM {CONTENTS} LIMIT 1".encode()).fetchone() is not None:
         raise StorageError(StorageProblem.NOT_EMPTY, where, CONTENTS)
     written = 0
@@ -160,6 +162,8 @@ def copy_contents(target: psycopg.Connection, where: str, contents: Iterable[tup
         for content in contents:
             stream.write_row(content)
             written += 1
+            if progress is not None:
+                progress(CONTENTS, written, total)
     row = target.execute(f"SELECT count(*), count(*) FILTER (WHERE encode(sha256(content), 'hex') <> sha256)"
                          f" FROM {CONTENTS}".encode()).fetchone()
     assert row is not None

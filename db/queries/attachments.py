@@ -67,6 +67,11 @@ def stored_files(db: Database) -> Iterator[tuple[str, str]]:
     yield from db.execute("SELECT DISTINCT sha256, media FROM attachment ORDER BY sha256").fetchall()
 
 
+def stored_count(db: Database) -> int:
+    """How many files the database refers to (``stored_files`` counted)."""
+    return int(db.execute("SELECT count(DISTINCT sha256) FROM attachment").fetchone()[0])
+
+
 def referring(db: Database, sha256: str, limit: int = 3) -> list[Row]:
     """Who refers to a file: the dossiers' codes and the names it was attached under (the first ``limit``)."""
     return dicts(db.execute(
