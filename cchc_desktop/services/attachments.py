@@ -230,7 +230,11 @@ class ServerStore(Store):
             if data is None:
                 raise CchcError(_("Không có tệp đính kèm {sha} trong cơ sở dữ liệu trên máy chủ.").format(
                     sha=sha256[:12]))
-            self.cache._write(io.BytesIO(data), Media(media), expected=sha256)
+            try:
+                self.cache._write(io.BytesIO(data), Media(media), expected=sha256)
+            except OSError as exc:
+                raise CchcError(_("Không ghi được bản sao của tệp vào thư mục {folder}: {reason}.").format(
+                    folder=self.cache.folder, reason=file_reason(exc))) from exc
         return self.cache.path(sha256, media)
 
     def lost(self) -> str:

@@ -364,6 +364,8 @@ def test_a_scan_attached_at_one_desk_is_opened_at_another(
         assert (found.sha256, found.name) == (attached.sha256, "to-khai.pdf")
         opened = service.path(found)
         assert opened.is_relative_to(tmp_path / "may-2") and opened.read_bytes() == original.read_bytes()
+        opened.write_bytes(b"%PDF-1.4 doi tren may nay")  # the machine's copy changed: the next opening mends it
+        assert service.path(found).read_bytes() == original.read_bytes()
         assert flags(second, code) == (0, 0) and service.problems() == []
     finally:
         second.close()
