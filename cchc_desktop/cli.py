@@ -190,7 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     attach = commands.add_parser(
         "attach", parents=[common], help=_("đính kèm bản quét (PDF, JPEG, PNG) vào thành phần hồ sơ hoặc kết quả"),
         description=_("Số hóa hồ sơ: tệp được lưu một lần theo mã băm SHA-256 trong thư mục «<tên>-tep-dinh-kem» bên "
-                      "cạnh tệp cơ sở dữ liệu, được sao lưu cùng và được «cchc check» kiểm tra. Một thành phần có tệp "
+                      "cạnh tệp cơ sở dữ liệu (trên máy chủ PostgreSQL: ngay trong cơ sở dữ liệu), được sao lưu cùng "
+                      "và được «cchc check» kiểm tra. Một thành phần có tệp "
                       "là đã số hóa; hồ sơ đã số hóa khi mọi thành phần đều có tệp; kết quả đã số hóa khi có tệp kết "
                       "quả."),
         epilog=_("Ví dụ:\n"
@@ -1204,7 +1205,6 @@ FILE_ONLY_COMMANDS = {
     "init": (" Cơ sở dữ liệu trên máy chủ được tạo bằng «cchc migrate --as-owner», rồi khai báo đơn vị trong cửa sổ "
               "hoặc chuyển dữ liệu lên bằng «cchc move»."),
     "demo": (" Dữ liệu mẫu chỉ tạo trong một tệp riêng."),
-    "attach": (" Bản quét được lưu cạnh tệp cơ sở dữ liệu, chưa lưu được trên máy chủ."),
     "move": (" «cchc move» chuyển từ một tệp (--db TỆP) sang máy chủ (--to)."),
 }
 

@@ -189,7 +189,7 @@ class Office:
     @cached_property
     def attachments(self) -> AttachmentService:
         from cchc_desktop.services.attachments import AttachmentService
-        return AttachmentService(self.db, self.db_path, clock=self.now)
+        return AttachmentService(self.db, self.location, clock=self.now)
 
     @cached_property
     def audit(self) -> AuditService:

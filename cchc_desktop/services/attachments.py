@@ -6,15 +6,21 @@ renamed into place, readable by its owner only (scans of papers hold personal da
 changes: one whose bytes no longer match its name was altered on disk, which ``problems`` names (``cchc check``).
 Backups keep their own store, ``tep-dinh-kem`` in the backup folder, shared by the copies there; a restore takes
 from it whatever file the restored database refers to and the store beside the database lacks or holds altered.
+
+On a PostgreSQL server (issue 22) the desks of a centre share no folder: the bytes are kept in the server's database
+(``ServerStore``: ``attachment_content``, written in the transaction that records the attachment), which pg_dump
+backs up with the register, and each machine copies a file it opens, checked, into a cache of its own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import secrets
-from collections.abc import Callable
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +31,7 @@ from cchc_desktop.domain.users import Permission
 from cchc_desktop.errors import CchcError, NotFoundError, ValidationError, file_reason
 from cchc_desktop.formatting import file_size
 from cchc_desktop.i18n import _
+from cchc_desktop.paths import data_dir
 from cchc_desktop.progress import Progress, no_progress
 from cchc_desktop.services.sessions import ActsForSession, requires
 from cchc_desktop.text import clean
@@ -53,19 +60,15 @@ class Stored:
     media: Media
 
 
-class AttachmentStore:
-    """The content-addressed folder of scanned files."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = Path(folder)
-
-    def path(self, sha256: str, media: Media | str) -> Path:
-        return self.folder / store_name(sha256, Media(media))
+class Store(ABC):
+    """Where the scans' bytes are kept, each once under its SHA-256: the folder beside a database file
+    (``AttachmentStore``) or the server's database (``ServerStore``). What a file must be to be kept (its size, its
+    kind read from its content) is checked here, once for both."""
 
     def put(self, source: Path) -> Stored:
-        """Copy ``source`` into the store (once: a file already there is not written again) after checking that it
-        is a PDF, JPEG or PNG (by its content) of at most ``MAX_ATTACHMENT_BYTES``; CchcError in Vietnamese
-        otherwise, and nothing is left in the store."""
+        """Keep the bytes of ``source`` (once: bytes already kept are not written again) after checking that it is
+        a PDF, JPEG or PNG (by its content) of at most ``MAX_ATTACHMENT_BYTES``; CchcError in Vietnamese otherwise,
+        and nothing is kept."""
         source = Path(source)
         try:
             if not source.is_file():
@@ -87,24 +90,63 @@ class AttachmentStore:
             raise CchcError(_("Không đọc được tệp «{path}»: {reason}.").format(
                 path=source, reason=file_reason(exc))) from exc
 
+    @abstractmethod
+    def _write(self, handle: BinaryIO, media: Media, *, expected: str | None = None) -> Stored:
+        """Keep the bytes ``handle`` reads (of the kind ``media``; ``expected``: the hash they must have)."""
+
+    @abstractmethod
+    def state(self, sha256: str, media: Media | str) -> str:
+        """«ok», «missing» or «altered» (its bytes no longer hash to its name)."""
+
+    def intact(self, sha256: str, media: Media | str) -> bool:
+        return self.state(sha256, media) == "ok"
+
+    @abstractmethod
+    def path(self, sha256: str, media: Media | str) -> Path:
+        """A file of this machine holding the bytes, for the system's viewer."""
+
+    @abstractmethod
+    def lost(self) -> str:
+        """How a file the store lacks is said («… không còn trong thư mục tệp đính kèm»)."""
+
+    @abstractmethod
+    def problem(self, state: str, who: str, sha256: str, media: Media | str) -> str:
+        """What ``cchc check`` says of a file ``state`` «missing» or «altered», attached as ``who``."""
+
+
+def _copy_hashing(handle: BinaryIO, out: BinaryIO) -> tuple[str, int]:
+    """Copy ``handle`` into ``out`` in chunks; its SHA-256 and size. CchcError past ``MAX_ATTACHMENT_BYTES`` (a file
+    that grows while read)."""
+    digest, size = hashlib.sha256(), 0
+    while chunk := handle.read(CHUNK):
+        size += len(chunk)
+        if size > MAX_ATTACHMENT_BYTES:
+            raise CchcError(_("Tệp quá giới hạn {limit} của một tệp đính kèm.").format(
+                limit=file_size(MAX_ATTACHMENT_BYTES)))
+        digest.update(chunk)
+        out.write(chunk)
+    return digest.hexdigest(), size
+
+
+class AttachmentStore(Store):
+    """The content-addressed folder of scanned files."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def path(self, sha256: str, media: Media | str) -> Path:
+        return self.folder / store_name(sha256, Media(media))
+
     def _write(self, handle: BinaryIO, media: Media, *, expected: str | None = None) -> Stored:
         """Stream ``handle`` into a temporary file of the store, hashing it, then rename it to its name."""
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / f".{secrets.token_hex(8)}.tmp"
-        digest, size = hashlib.sha256(), 0
         try:
             with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                                    PRIVATE), "wb") as out:
-                while chunk := handle.read(CHUNK):
-                    size += len(chunk)
-                    if size > MAX_ATTACHMENT_BYTES:  # (a file that grows while read)
-                        raise CchcError(_("Tệp quá giới hạn {limit} của một tệp đính kèm.").format(
-                            limit=file_size(MAX_ATTACHMENT_BYTES)))
-                    digest.update(chunk)
-                    out.write(chunk)
+                sha256, size = _copy_hashing(handle, out)
                 out.flush()
                 os.fsync(out.fileno())
-            sha256 = digest.hexdigest()
             if expected is not None and sha256 != expected:
                 raise CchcError(_("Tệp nguồn không còn khớp với mã băm của nó."))
             target = self.path(sha256, media)
@@ -119,7 +161,6 @@ class AttachmentStore:
             raise
 
     def state(self, sha256: str, media: Media | str) -> str:
-        """«ok», «missing» or «altered» (its bytes no longer hash to its name)."""
         path = self.path(sha256, media)
         try:
             with path.open("rb") as handle:
@@ -132,8 +173,13 @@ class AttachmentStore:
             return "altered"
         return "ok" if digest.hexdigest() == sha256 else "altered"
 
-    def intact(self, sha256: str, media: Media | str) -> bool:
-        return self.state(sha256, media) == "ok"
+    def lost(self) -> str:
+        return _("không còn trong thư mục tệp đính kèm")
+
+    def problem(self, state: str, who: str, sha256: str, media: Media | str) -> str:
+        template = _("tệp đính kèm {who} bị mất khỏi thư mục {folder} (tệp {file})") if state == "missing" else \
+            _("tệp đính kèm {who} bị thay đổi ngoài chương trình: nội dung không còn khớp với mã băm (tệp {file})")
+        return template.format(who=who, folder=self.folder, file=self.path(sha256, media))
 
     def take_from(self, other: AttachmentStore, sha256: str, media: Media | str) -> bool:
         """Copy one file from ``other`` unless this store holds it intact; False when ``other`` lacks it intact."""
@@ -149,7 +195,69 @@ class AttachmentStore:
         return True
 
 
-def stored_problems(db: Database, store: AttachmentStore, limit: int = 50) -> list[str]:
+def cache_folder() -> Path:
+    """Where this machine keeps the scans of a server it opened (``<data folder>/tep-dinh-kem-may-chu``, readable
+    by its account only): the system's viewer opens a file."""
+    return data_dir() / "tep-dinh-kem-may-chu"
+
+
+class ServerStore(Store):
+    """The scans' bytes in the server's database (``attachment_content``, PostgreSQL migration 20), seen by every
+    desk: written inside the caller's transaction, hashed again by the server to check them, and copied, checked,
+    into this machine's cache to be opened."""
+
+    def __init__(self, db: Database, cache: Path | None = None) -> None:
+        self.db = db
+        self.cache = AttachmentStore(cache_folder() if cache is None else cache)
+
+    def _write(self, handle: BinaryIO, media: Media, *, expected: str | None = None) -> Stored:
+        buffer = io.BytesIO()
+        sha256, size = _copy_hashing(handle, buffer)
+        if expected is not None and sha256 != expected:
+            raise CchcError(_("Tệp nguồn không còn khớp với mã băm của nó."))
+        queries.insert_content(self.db, sha256, media.value, buffer.getvalue())
+        return Stored(sha256, size, media)
+
+    def state(self, sha256: str, media: Media | str) -> str:
+        intact = queries.content_state(self.db, sha256)
+        return "missing" if intact is None else "ok" if intact else "altered"
+
+    def path(self, sha256: str, media: Media | str) -> Path:
+        """The bytes written into this machine's cache (once; again when the cached copy was altered), checked
+        against their hash first: CchcError when the server lacks them or they no longer match it."""
+        if not self.cache.intact(sha256, media):
+            data = queries.content(self.db, sha256)
+            if data is None:
+                raise CchcError(_("Không có tệp đính kèm {sha} trong cơ sở dữ liệu trên máy chủ.").format(
+                    sha=sha256[:12]))
+            try:
+                self.cache._write(io.BytesIO(data), Media(media), expected=sha256)
+            except OSError as exc:
+                raise CchcError(_("Không ghi được bản sao của tệp vào thư mục {folder}: {reason}.").format(
+                    folder=self.cache.folder, reason=file_reason(exc))) from exc
+        return self.cache.path(sha256, media)
+
+    def lost(self) -> str:
+        return _("không còn trong cơ sở dữ liệu trên máy chủ")
+
+    def problem(self, state: str, who: str, sha256: str, media: Media | str) -> str:
+        template = _("tệp đính kèm {who} bị mất khỏi cơ sở dữ liệu trên máy chủ (mã băm {sha})") \
+            if state == "missing" else _("tệp đính kèm {who} bị thay đổi ngoài chương trình: nội dung trên máy chủ "
+                                         "không còn khớp với mã băm (mã băm {sha})")
+        return template.format(who=who, sha=sha256)
+
+
+def store_for(db: Database, location: Path | str | None) -> Store:
+    """The store of the database ``db``: the server's own table on PostgreSQL, else the folder beside its file
+    ``location``."""
+    if getattr(db, "dialect", "sqlite") == "postgresql":  # (a bare sqlite_utils handle has none: a file's)
+        return ServerStore(db)
+    if location is None:
+        raise ValueError("a database file's scans are kept beside it: its path is needed")
+    return AttachmentStore(store_folder(Path(location)))
+
+
+def stored_problems(db: Database, store: Store, limit: int = 50) -> list[str]:
     """What is wrong with the files ``db`` refers to in ``store``: each one missing or altered, with the dossiers
     and names it was attached under (the first ``limit``, then how many more)."""
     found: list[str] = []
@@ -161,14 +269,35 @@ def stored_problems(db: Database, store: AttachmentStore, limit: int = 50) -> li
         if len(found) >= limit:
             more += 1
             continue
-        who = "; ".join(_("«{name}» của hồ sơ {code}").format(name=row["name"], code=row["code"])
-                        for row in queries.referring(db, sha256))
-        template = _("tệp đính kèm {who} bị mất khỏi thư mục {folder} (tệp {file})") if state == "missing" else \
-            _("tệp đính kèm {who} bị thay đổi ngoài chương trình: nội dung không còn khớp với mã băm (tệp {file})")
-        found.append(template.format(who=who, folder=store.folder, file=store.path(sha256, media)))
+        found.append(store.problem(state, _who(db, sha256), sha256, media))
     if more:
         found.append(_("… và {n} tệp đính kèm khác bị mất hoặc bị thay đổi").format(n=more))
     return found
+
+
+def _who(db: Database, sha256: str) -> str:
+    """«to-khai.pdf» của hồ sơ … for the first few records of a file."""
+    return "; ".join(_("«{name}» của hồ sơ {code}").format(name=row["name"], code=row["code"])
+                     for row in queries.referring(db, sha256))
+
+
+def verified_contents(db: Database, store: AttachmentStore) -> Iterator[tuple[str, str, bytes]]:
+    """Each file ``db`` refers to as (sha256, media, bytes), read whole from ``store`` and checked against its hash
+    (``cchc move`` carries them to a server): CchcError naming the first one missing or altered."""
+    for sha256, media in queries.stored_files(db):
+        try:
+            data = store.path(sha256, media).read_bytes()
+        except FileNotFoundError:
+            state = "missing"
+        except OSError:
+            state = "altered"
+        else:
+            state = "ok" if hashlib.sha256(data).hexdigest() == sha256 else "altered"
+        if state != "ok":
+            raise CchcError(_("Chưa chuyển được vì {problem}. Máy chủ chưa bị thay đổi: hãy khôi phục tệp từ bản sao "
+                              "lưu («cchc check» liệt kê các tệp bị ảnh hưởng) rồi chuyển lại.").format(
+                problem=store.problem(state, _who(db, sha256), sha256, media)))
+        yield sha256, str(media), data
 
 
 def missing_note(missing: tuple[str, ...] | list[str]) -> str:
@@ -182,10 +311,12 @@ def missing_note(missing: tuple[str, ...] | list[str]) -> str:
 class AttachmentService(ActsForSession):
     """Attach scanned files to a dossier's documents or result; list, find and remove them."""
 
-    def __init__(self, db: Database, db_path: Path, *, clock: Callable[[], datetime] = datetime.now,
+    def __init__(self, db: Database, location: Path | str | None, *, clock: Callable[[], datetime] = datetime.now,
                  user_id: int | None = None) -> None:
+        """``location``: the database's file (its scans are kept beside it); on a server, whatever (they are kept
+        in its database)."""
         self.db = db
-        self.store = AttachmentStore(store_folder(db_path))
+        self.store = store_for(db, location)
         self.clock = clock
         self.user_id = user_id
 
@@ -212,9 +343,8 @@ class AttachmentService(ActsForSession):
         state = self.store.state(attachment.sha256, attachment.media)
         if state != "ok":
             raise CchcError(_("Tệp «{name}» {what}; hãy khôi phục từ bản sao lưu («cchc check» cho biết các tệp "
-                              "bị ảnh hưởng).").format(name=attachment.name, what=_(
-                                  "không còn trong thư mục tệp đính kèm") if state == "missing" else _(
-                                  "đã bị thay đổi ngoài chương trình")))
+                              "bị ảnh hưởng).").format(name=attachment.name, what=self.store.lost(
+                                  ) if state == "missing" else _("đã bị thay đổi ngoài chương trình")))
         return self.store.path(attachment.sha256, attachment.media)
 
     @requires(Permission.DOSSIERS)
@@ -239,9 +369,11 @@ class AttachmentService(ActsForSession):
                 "Hồ sơ {code} chưa có kết quả giải quyết: bản quét kết quả được đính kèm sau khi ghi nhận có kết quả "
                 "(hoặc từ chối). Bản quét giấy tờ người nộp thì chọn thành phần hồ sơ.").format(code=dossier["code"])})
         source = Path(source)
-        stored = self.store.put(source)  # (a file in the store that no record names harms nothing)
-        name = clean(source.name)[:255] or store_name(stored.sha256, stored.media)
         with writing(self.db):
+            # (in the transaction: on a server the bytes are kept with their record or not at all; a file in the
+            # folder that no record names harms nothing)
+            stored = self.store.put(source)
+            name = clean(source.name)[:255] or store_name(stored.sha256, stored.media)
             if queries.exists(self.db, dossier_id, document_id, stored.sha256):
                 raise ValidationError({"file": _("Tệp «{name}» đã được đính kèm vào {what} của hồ sơ {code}.").format(
                     name=name, code=dossier["code"],

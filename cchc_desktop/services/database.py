@@ -101,14 +101,18 @@ def move_to_postgresql(db: Database, path: Path, url: str, *, progress: Progress
     """Copy the database file ``path`` (open as ``db``, whose session needs the settings' right) into the empty
     PostgreSQL database ``url`` names, all or nothing (db/pg/move.py), as the server's owner: StorageError as
     db/pg/connect.py says them, OUTDATED when the server's schema is not this program's, NOT_EMPTY when it holds
-    records. The file is read as one snapshot and left unchanged."""
+    records. The file is read as one snapshot and left unchanged. The scans kept beside the file go with it, into
+    the server's database (their count is the proof's ``attachment_content``); a scan missing or altered there stops
+    the move (CchcError naming it) before anything is kept."""
     from cchc_desktop.domain.users import Permission
     from cchc_desktop.services import sessions
+    from cchc_desktop.services.attachments import AttachmentStore, store_folder, verified_contents
     from db.connection import open_reader
     from db.pg import audit as server_audit
     from db.pg import connect as pg_connect
     from db.pg import migrations as pgm
     from db.pg import move
+    from db.queries.attachments import stored_count
 
     session = sessions.require(db, Permission.SETTINGS)
     reader = open_reader(path)
@@ -119,6 +123,11 @@ def move_to_postgresql(db: Database, path: Path, url: str, *, progress: Progress
             reader.conn.execute("BEGIN")  # one snapshot of the file for the whole copy
             with storage_errors(path), target.transaction():
                 moved = move.copy(reader.conn, target, where, progress=progress)
+                if "attachment" in reader.table_names():
+                    scans = stored_count(reader)
+                    moved.counts[move.CONTENTS] = move.copy_contents(
+                        target, where, verified_contents(reader, AttachmentStore(store_folder(path))), scans,
+                        progress=progress)
                 server_audit.log_entry(target, "other", after={
                     "chuyển từ tệp": path.name, "số dòng": moved.counts,
                     "thay nhật ký nâng cấp của máy chủ": list(moved.upgrades)},
@@ -236,14 +245,17 @@ def _replayed(problem: audit.ReplayProblem) -> str:
 
 
 def check_server(url: str) -> CheckReport:
-    """``check`` of a PostgreSQL server's database, as a desk reads it: its schema's version, its counts and its
-    audit trail (the signed chain, the triggers and guards, every audited record replayed). Its anchors and its
-    integrity are the server's (its backups, pg_dump's own checks): not read here."""
+    """``check`` of a PostgreSQL server's database, as a desk reads it: its schema's version, its counts, its
+    audit trail (the signed chain, the triggers and guards, every audited record replayed) and the scans it holds
+    (each one there, its bytes unchanged). Its anchors and its integrity are the server's (its backups, pg_dump's
+    own checks): not read here."""
+    from cchc_desktop.services.attachments import ServerStore, stored_problems
     from db.pg import migrations as pgm
 
     db = open_db(url)
     try:
         problems, notes = _audit_problems(db)
+        problems.extend(stored_problems(db, ServerStore(db)))
         state = pgm.schema_state(db.pg)  # type: ignore[attr-defined]
         counts = maintenance.table_counts(db, COUNTED_TABLES)
         where = str(getattr(db, "where", "PostgreSQL"))

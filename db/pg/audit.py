@@ -57,8 +57,9 @@ if TYPE_CHECKING:
 # The transaction advisory lock every entry's writer holds to commit (any bigint fixed for the program: "ccha").
 CHAIN_LOCK = 0x63636861
 EVENTS = ("INSERT", "UPDATE", "DELETE")
-# The append-only guards of the baseline (db/sql/postgresql/0017_baseline.sql), put back when changed.
-GUARDED = ("audit_log", "dossier_event")
+# The append-only guards of the baseline (db/sql/postgresql/0017_baseline.sql) and of the scans' bytes (0020), put
+# back when changed.
+GUARDED = ("audit_log", "dossier_event", "attachment_content")
 GUARD_EVENTS = ("UPDATE", "DELETE", "TRUNCATE")
 # pg_trigger.tgtype bits.
 _ROW, _BEFORE, _INSERT, _DELETE, _UPDATE, _TRUNCATE = 1, 2, 4, 8, 16, 32

@@ -82,10 +82,16 @@ def event_order(conn: psycopg.Connection) -> None:
     run_sql_file(conn, "0019_event_order.sql")
 
 
+def attachment_content(conn: psycopg.Connection) -> None:
+    """The scans' bytes, once per SHA-256, in the server's database (on a file they are kept beside it)."""
+    run_sql_file(conn, "0020_attachment_content.sql")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(17, "0017_baseline", baseline),
     Migration(18, "0018_register_search", register_search),
     Migration(19, "0019_event_order", event_order),
+    Migration(20, "0020_attachment_content", attachment_content),
 )
 
 

@@ -7,13 +7,16 @@ at the file's schema version with no records of its own (only the rows its migra
 replace), and the mover its owner: the desks' roles cannot write the log's entries with their own ids. The copied
 audit trail keeps its entries, hashes and chain as they are: nothing is logged per copied row; the caller logs
 one entry for the move afterwards.
+
+The scans kept beside the file (cchc_desktop/services/attachments.py) are carried in the same transaction into the
+server's ``attachment_content`` (``copy_contents``), each one hashed again by the server once written.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -140,3 +143,30 @@ def copy(source: sqlite3.Connection, target: psycopg.Connection, where: str, *,
         if counts[table] != total:
             raise StorageError(StorageProblem.IO, where, f"{table}: {counts[table]} of {total} rows")
     return Moved(counts, upgrades)
+
+
+CONTENTS = "attachment_content"  # the scans' bytes on the server (PostgreSQL migration 20); none on a file
+
+
+def copy_contents(target: psycopg.Connection, where: str, contents: Iterable[tuple[str, str, bytes]], total: int, *,
+                  progress: Progress | None = None) -> int:
+    """Write each of the ``total`` scans (sha256, media, bytes) into the server's ``attachment_content``, inside the
+    caller's transaction on ``target``; the rows read back. StorageError NOT_EMPTY when the table holds any row
+    already, IO when the rows read back are not those written or the server's hash of a row's bytes is not its
+    key."""
+    if target.execute(f"SELECT 1 FROM {CONTENTS} LIMIT 1".encode()).fetchone() is not None:
+        raise StorageError(StorageProblem.NOT_EMPTY, where, CONTENTS)
+    written = 0
+    with target.cursor() as cursor, cursor.copy(
+            f"COPY {CONTENTS} (sha256, media, content) FROM STDIN".encode()) as stream:
+        for content in contents:
+            stream.write_row(content)
+            written += 1
+            if progress is not None:
+                progress(CONTENTS, written, total)
+    row = target.execute(f"SELECT count(*), count(*) FILTER (WHERE encode(sha256(content), 'hex') <> sha256)"
+                         f" FROM {CONTENTS}".encode()).fetchone()
+    assert row is not None
+    if int(row[0]) != written or int(row[1]):
+        raise StorageError(StorageProblem.IO, where, f"{CONTENTS}: {row[0]} of {written} rows, {row[1]} altered")
+    return written

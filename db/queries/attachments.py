@@ -46,15 +46,18 @@ def delete(db: Database, attachment_id: int) -> None:
 
 def set_flags(db: Database, dossier_id: int) -> None:
     """``result_digitized``: a file of the result is attached; ``digitized``: each of the dossier's documents has
-    one (a dossier without a document list keeps the flag it had: nothing says which papers it should hold)."""
+    one (a dossier without a document list keeps the flag it had: nothing says which papers it should hold). The
+    flags are integers on both engines (PostgreSQL's bigint takes no boolean: hence CASE, not a bare EXISTS)."""
     db.execute("""
         UPDATE dossier SET
-            result_digitized = EXISTS (SELECT 1 FROM attachment a WHERE a.dossier_id = dossier.id
-                                                                  AND a.document IS NULL),
+            result_digitized = CASE WHEN EXISTS (SELECT 1 FROM attachment a WHERE a.dossier_id = dossier.id
+                                                                            AND a.document IS NULL)
+                                    THEN 1 ELSE 0 END,
             digitized = CASE WHEN NOT EXISTS (SELECT 1 FROM dossier_document d WHERE d.dossier_id = dossier.id)
                              THEN digitized
-                             ELSE NOT EXISTS (SELECT 1 FROM dossier_document d WHERE d.dossier_id = dossier.id
-                                              AND NOT EXISTS (SELECT 1 FROM attachment a WHERE a.document = d.id))
+                             WHEN EXISTS (SELECT 1 FROM dossier_document d WHERE d.dossier_id = dossier.id
+                                          AND NOT EXISTS (SELECT 1 FROM attachment a WHERE a.document = d.id))
+                             THEN 0 ELSE 1
                         END
         WHERE id = ?""", [dossier_id])
 
@@ -64,8 +67,35 @@ def stored_files(db: Database) -> Iterator[tuple[str, str]]:
     yield from db.execute("SELECT DISTINCT sha256, media FROM attachment ORDER BY sha256").fetchall()
 
 
+def stored_count(db: Database) -> int:
+    """How many files the database refers to (``stored_files`` counted)."""
+    return int(db.execute("SELECT count(DISTINCT sha256) FROM attachment").fetchone()[0])
+
+
 def referring(db: Database, sha256: str, limit: int = 3) -> list[Row]:
     """Who refers to a file: the dossiers' codes and the names it was attached under (the first ``limit``)."""
     return dicts(db.execute(
         "SELECT d.code, a.name FROM attachment a JOIN dossier d ON d.id = a.dossier_id WHERE a.sha256 = ?"
         " ORDER BY a.id LIMIT ?", [sha256, limit]))
+
+
+# The scans' bytes on a server (PostgreSQL migration 20: ``attachment_content``; on a file they are kept beside it).
+
+def content_state(db: Database, sha256: str) -> bool | None:
+    """Whether the server's bytes of ``sha256`` still hash to it (hashed by the server: the bytes stay there);
+    None when it holds none."""
+    row = db.execute("SELECT encode(sha256(content), 'hex') = sha256 FROM attachment_content WHERE sha256 = ?",
+                     [sha256]).fetchone()
+    return None if row is None else bool(row[0])
+
+
+def content(db: Database, sha256: str) -> bytes | None:
+    """The server's bytes of ``sha256`` as stored (the caller checks them), or None."""
+    row = db.execute("SELECT content FROM attachment_content WHERE sha256 = ?", [sha256]).fetchone()
+    return None if row is None else bytes(row[0])
+
+
+def insert_content(db: Database, sha256: str, media: str, data: bytes) -> None:
+    """Keep ``data`` under ``sha256`` (once: bytes already kept are not written again)."""
+    db.execute("INSERT INTO attachment_content (sha256, media, content) VALUES (?, ?, ?)"
+               " ON CONFLICT (sha256) DO NOTHING", [sha256, media, data])

@@ -21,6 +21,9 @@ from ui.context import AppContext
 from ui.dialogs.dossier_dialog import DossierDialog
 from ui.main_window import MainWindow
 
+# On a server's database too (issue 22): the tab is there, its scans kept in the server's database.
+pytestmark = pytest.mark.backends
+
 
 @pytest.fixture
 def page(qtbot: QtBot, window: MainWindow, context: AppContext) -> DossierDialog:

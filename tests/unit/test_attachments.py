@@ -8,9 +8,11 @@ import hashlib
 import os
 import re
 import shutil
+import sqlite3
 import stat
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlite_utils import Database
@@ -69,8 +71,18 @@ def store_files(db_path: Path) -> list[Path]:
     return sorted(path for path in folder.rglob("*") if path.is_file()) if folder.exists() else []
 
 
+def kept_bytes(db: Database, db_path: Path) -> dict[str, bytes]:
+    """The scans' bytes the database's store keeps, by the name they are kept under: the folder beside the file,
+    or the server's ``attachment_content``."""
+    if getattr(db, "dialect", "sqlite") == "postgresql":
+        return {sha256: bytes(content) for sha256, content in db.execute(
+            "SELECT sha256, content FROM attachment_content").fetchall()}
+    return {path.name.split(".")[0]: path.read_bytes() for path in store_files(db_path)}
+
+
+@pytest.mark.backends
 def test_documents_and_result_attached_set_the_flags_and_the_bytes_are_kept_once(
-        db: Database, db_path: Path, tmp_path: Path) -> None:
+        db: Database, db_path: Path, tmp_path: Path, backend: str) -> None:
     service = AttachmentService(db, db_path, clock=lambda: NOW)
     code, other = register(db), register(db)
     first, second, result = scan(tmp_path, "to-khai.pdf"), scan(tmp_path, "cccd.png", "png"), scan(
@@ -82,14 +94,16 @@ def test_documents_and_result_attached_set_the_flags_and_the_bytes_are_kept_once
     attached = service.attach(code, result)
     assert flags(db, code) == (1, 1) and attached.is_result and attached.name == "ket qua.jpg"
     service.attach(other, first, document=1)  # the same scan on another dossier: stored once
-    assert len(store_files(db_path)) == 3
-    for path in store_files(db_path):
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        assert path.name.split(".")[0] == hashlib.sha256(path.read_bytes()).hexdigest()
+    kept = kept_bytes(db, db_path)
+    assert sorted(kept.values()) == sorted(path.read_bytes() for path in (first, second, result))
+    assert all(name == hashlib.sha256(content).hexdigest() for name, content in kept.items())
+    assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in store_files(db_path))
+    assert (store_files(db_path) == []) == (backend == "postgresql")  # on a server: no folder beside anything
     listed = service.described(code)
     assert [(a.name, of) for a, of, _by in listed] == [
         ("to-khai.pdf", "Giấy tờ số 1"), ("cccd.png", "Giấy tờ số 2"), ("ket qua.jpg", "Kết quả giải quyết")]
-    assert service.path(listed[0][0]).read_bytes() == first.read_bytes()
+    opened = service.path(listed[0][0])  # on a server: a copy in this machine's cache, readable by its owner only
+    assert opened.read_bytes() == first.read_bytes() and stat.S_IMODE(opened.stat().st_mode) == 0o600
     entries = db.execute("SELECT count(*) FROM audit_log WHERE table_name = 'attachment'").fetchone()[0]
     assert entries == 4  # each attachment is in the audit trail
     service.detach(listed[1][0].id)
@@ -101,6 +115,7 @@ def test_documents_and_result_attached_set_the_flags_and_the_bytes_are_kept_once
     ("rong.pdf", b"", "rỗng (0 byte)"),
     ("gia.pdf", b"PK\x03\x04 a zip named .pdf", "không phải PDF, JPEG hay PNG"),
 ])
+@pytest.mark.backends
 def test_a_file_that_is_not_a_scan_is_refused_and_nothing_is_written(
         db: Database, db_path: Path, tmp_path: Path, name: str, content: bytes, says: str) -> None:
     service = AttachmentService(db, db_path)
@@ -109,13 +124,16 @@ def test_a_file_that_is_not_a_scan_is_refused_and_nothing_is_written(
     with pytest.raises(CchcError, match=re.escape(says)):
         service.attach(code, tmp_path / name, document=1)
     assert db.execute("SELECT count(*) FROM attachment").fetchone()[0] == 0
-    assert store_files(db_path) == []  # not even a temporary file
+    assert store_files(db_path) == [] and kept_bytes(db, db_path) == {}  # not even a temporary file
 
 
+@pytest.mark.backends
 def test_the_database_a_folder_a_missing_file_and_a_huge_file_are_refused(
         db: Database, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     service = AttachmentService(db, db_path)
     code = register(db)
+    if not db_path.exists():  # (on a server: a database file of this machine all the same)
+        sqlite3.connect(db_path).execute("CREATE TABLE t (x)").connection.close()
     with pytest.raises(CchcError, match="không phải PDF, JPEG hay PNG"):
         service.attach(code, db_path, document=1)  # the database itself (SQLite's header)
     with pytest.raises(CchcError, match="hoặc đó là một thư mục"):
@@ -126,8 +144,10 @@ def test_the_database_a_folder_a_missing_file_and_a_huge_file_are_refused(
     with pytest.raises(CchcError, match="quá giới hạn"):
         service.attach(code, scan(tmp_path, "lon.pdf", salt="x" * 200), document=1)
     assert db.execute("SELECT count(*) FROM attachment").fetchone()[0] == 0 and store_files(db_path) == []
+    assert kept_bytes(db, db_path) == {}
 
 
+@pytest.mark.backends
 def test_a_wrong_document_number_a_second_copy_and_an_unknown_dossier_are_told(
         db: Database, db_path: Path, tmp_path: Path) -> None:
     service = AttachmentService(db, db_path)
@@ -231,22 +251,41 @@ def test_a_backup_cancelled_while_copying_files_leaves_no_copy(db: Database, db_
     assert list(usb.glob("*.sqlite3")) == []
 
 
-def test_the_command_line_attaches_lists_and_refuses_the_chair(demo_path: Path, tmp_path: Path) -> None:
-    db = Database(demo_path)
-    code = db.execute("SELECT code FROM dossier WHERE status = 'returned' ORDER BY id LIMIT 1").fetchone()[0]
-    db.close()
+@pytest.mark.backends
+def test_the_command_line_attaches_lists_and_refuses_the_chair(demo_location: Path | str, tmp_path: Path) -> None:
+    from db.connection import open_db
+
+    db = open_db(demo_location)
+    try:
+        code = db.execute("SELECT code FROM dossier WHERE status = 'returned' ORDER BY id LIMIT 1").fetchone()[0]
+    finally:
+        db.close()
+    where = str(demo_location)
     file = scan(tmp_path, "quyết định đã ký.pdf")
-    refused = cchc("--db", str(demo_path), "--user", "chutich", "attach", code, str(file), "--result")
+    refused = cchc("--db", where, "--user", "chutich", "attach", code, str(file), "--result")
     assert refused.returncode == 1 and "Tiếp nhận và xử lý hồ sơ" in refused.stderr
-    done = cchc("--db", str(demo_path), "--user", "motcua", "attach", code, str(file), "--result")
+    done = cchc("--db", where, "--user", "motcua", "attach", code, str(file), "--result")
     assert done.returncode == 0, done.stderr
     assert "Đã đính kèm quyết định đã ký.pdf" in done.stdout and f"kết quả của hồ sơ {code}" in done.stdout
-    listed = cchc("--db", str(demo_path), "--user", "chutich", "attach", code, "--list")
+    listed = cchc("--db", where, "--user", "chutich", "attach", code, "--list")
     assert listed.returncode == 0 and "Kết quả giải quyết: quyết định đã ký.pdf" in listed.stdout
-    no_papers = cchc("--db", str(demo_path), "--user", "motcua", "attach", code, str(file), "--document", "1")
+    no_papers = cchc("--db", where, "--user", "motcua", "attach", code, str(file), "--document", "1")
     assert no_papers.returncode == 1 and "chưa có danh sách thành phần hồ sơ" in no_papers.stderr
-    neither = cchc("--db", str(demo_path), "--user", "motcua", "attach", code, str(file))
+    neither = cchc("--db", where, "--user", "motcua", "attach", code, str(file))
     assert neither.returncode == 1 and "--document SỐ hoặc --result" in neither.stderr
+    hostile = tmp_path / "virus.pdf"
+    hostile.write_bytes(b"MZ\x90\x00 not a scan")
+    refused_file = cchc("--db", where, "--user", "motcua", "attach", code, str(hostile), "--result")
+    assert refused_file.returncode == 1 and "không phải PDF, JPEG hay PNG" in refused_file.stderr
+    db = open_db(demo_location)
+    try:
+        assert db.execute("SELECT count(*) FROM attachment").fetchone()[0] == 1
+        if isinstance(demo_location, str):  # on a server: the bytes there, the one scan attached
+            assert db.execute("SELECT content FROM attachment_content").fetchall() == [(file.read_bytes(),)]
+        else:
+            assert [path.read_bytes() for path in store_files(demo_location)] == [file.read_bytes()]
+    finally:
+        db.close()
 
 
 def test_a_file_lost_before_the_backup_is_said_by_the_backup_and_by_the_restore(
@@ -293,3 +332,76 @@ def test_a_file_swapped_with_its_record_rewritten_outside_the_program_is_caught_
     problems = database.check(db_path).problems
     assert any(f"bản ghi attachment số {attached.id} bị sửa ngoài chương trình" in p and "sha256" in p
                for p in problems), problems
+
+
+# On a PostgreSQL server (issue 22): the bytes in the server's database, seen by every desk ------------------------
+
+@pytest.mark.postgres
+def test_a_scan_attached_at_one_desk_is_opened_at_another(
+        postgres_cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two machines, each its desk's own connection with the desk's role and its own data folder: the second opens
+    the very bytes the first attached, from the server (not from a folder of the first)."""
+    from db.connection import open_db
+    from tests import postgres
+
+    owned = postgres.make_owned(postgres_cluster)
+    url = owned.url(owned.desk)
+    monkeypatch.setenv("CCHC_HOME", str(tmp_path / "may-1"))
+    first = open_db(url)
+    try:
+        load_reference_catalogue(first)
+        SettingsService(first).update(name="UBND xã Hoằng Hợp", code="000.21.31.H56", signer_name="Lê Văn Minh")
+        code = register(first)
+        original = scan(tmp_path, "to-khai.pdf")
+        attached = AttachmentService(first, url).attach(code, original, document=1)
+    finally:
+        first.close()
+    monkeypatch.setenv("CCHC_HOME", str(tmp_path / "may-2"))
+    second = open_db(url)
+    try:
+        service = AttachmentService(second, url)
+        [found] = service.of_dossier(code)
+        assert (found.sha256, found.name) == (attached.sha256, "to-khai.pdf")
+        opened = service.path(found)
+        assert opened.is_relative_to(tmp_path / "may-2") and opened.read_bytes() == original.read_bytes()
+        opened.write_bytes(b"%PDF-1.4 doi tren may nay")  # the machine's copy changed: the next opening mends it
+        assert service.path(found).read_bytes() == original.read_bytes()
+        assert flags(second, code) == (0, 0) and service.problems() == []
+    finally:
+        second.close()
+    assert not (tmp_path / "may-1").exists() or not any((tmp_path / "may-1").rglob("*.pdf"))
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_check_server_names_a_scan_altered_and_a_scan_lost_on_the_server(
+        db: Database, db_location: str, tmp_path: Path, backend: str) -> None:
+    """Someone with the owner's rights lifts the guards and changes one scan's bytes, removes another: the check
+    of the server names both, with their dossiers, in Vietnamese; the window refuses to open them."""
+    import psycopg
+
+    service = AttachmentService(db, db_location)
+    code = register(db)
+    kept = service.attach(code, scan(tmp_path, "to-khai.pdf"), document=1)
+    altered = service.attach(code, scan(tmp_path, "cccd.pdf"), document=2)
+    lost = service.attach(code, scan(tmp_path, "ket-qua.pdf"))
+    assert database.check_server(db_location).problems == ()
+    with psycopg.connect(db_location) as owner:
+        owner.execute("ALTER TABLE attachment_content DISABLE TRIGGER USER")
+        owner.execute("UPDATE attachment_content SET content = overlay(content placing 'X'::bytea from 3)"
+                      " WHERE sha256 = %s", [altered.sha256])  # one byte changed, same size
+        owner.execute("DELETE FROM attachment_content WHERE sha256 = %s", [lost.sha256])
+        owner.execute("ALTER TABLE attachment_content ENABLE TRIGGER USER")
+    problems = database.check_server(db_location).problems
+    assert len(problems) == 2, problems
+    assert any("«cccd.pdf» của hồ sơ " + code in p and "bị thay đổi ngoài chương trình" in p and
+               altered.sha256 in p for p in problems)
+    assert any("«ket-qua.pdf» của hồ sơ " + code in p and "bị mất khỏi cơ sở dữ liệu trên máy chủ" in p
+               for p in problems)
+    assert not any("to-khai.pdf" in p for p in problems)
+    with pytest.raises(CchcError, match="đã bị thay đổi ngoài chương trình"):
+        service.path(altered)
+    with pytest.raises(CchcError, match="không còn trong cơ sở dữ liệu trên máy chủ"):
+        service.path(lost)
+    assert service.path(kept).exists()
+    result = cchc("--db", db_location, "check")
+    assert result.returncode == 1 and "cccd.pdf" in result.stdout and "ket-qua.pdf" in result.stdout

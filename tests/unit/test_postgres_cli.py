@@ -76,7 +76,7 @@ def test_check_reads_the_servers_trail_and_finds_changes_behind_the_programs_bac
 
 
 @pytest.mark.parametrize(("command", "hint"), [
-    (("attach", "HS-1", "x.pdf"), "cạnh tệp"), (("demo",), "tệp riêng"),
+    (("demo",), "tệp riêng"),
     (("init", "--unit-name", "UBND xã A"), "cchc migrate --as-owner"),
 ])
 def test_commands_on_the_file_itself_are_refused_on_a_server(command: tuple[str, ...], hint: str) -> None:

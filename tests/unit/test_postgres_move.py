@@ -3,6 +3,7 @@ all or nothing, with the proof of it; the file is left as it was."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -12,6 +13,7 @@ import pytest
 
 from cchc_desktop.office import open_office
 from cchc_desktop.services import database
+from cchc_desktop.services.attachments import AttachmentService
 from cchc_desktop.services.sessions import PermissionDenied
 from db import audit
 from db.connection import open_db
@@ -171,3 +173,63 @@ def test_the_report_is_the_same_before_and_after_the_move(postgres_cluster: post
     after = report(owned.url(owned.desk))
     assert json.loads(before)["indicators"]["3.3.1"] > 0  # a half year with dossiers in it
     assert after == before
+
+
+def attach_on_file(demo_path: Path, tmp_path: Path) -> dict[str, bytes]:
+    """Two scans attached to the results of two returned dossiers of the file (the first on both): their bytes by
+    their SHA-256."""
+    from tests.unit.test_attachments import scan
+
+    with sqlite3.connect(demo_path) as conn:
+        codes = [row[0] for row in conn.execute(
+            "SELECT code FROM dossier WHERE status = 'returned' ORDER BY id LIMIT 2")]
+    first, second = scan(tmp_path, "quyết định.pdf"), scan(tmp_path, "giấy phép.png", "png")
+    for code, file in ((codes[0], first), (codes[1], first), (codes[1], second)):
+        done = cchc("--db", str(demo_path), "--user", "motcua", "attach", code, str(file), "--result")
+        assert done.returncode == 0, done.stderr
+    return {hashlib.sha256(path.read_bytes()).hexdigest(): path.read_bytes() for path in (first, second)}
+
+
+def test_the_move_carries_the_scans_beside_the_file(postgres_cluster: postgres.Cluster, demo_path: Path,
+                                                    tmp_path: Path) -> None:
+    owned = postgres.make_owned(postgres_cluster)
+    scans = attach_on_file(demo_path, tmp_path)
+
+    result = cchc("--db", str(demo_path), *DEMO_ADMIN, "move", "--to", owned.url(owned.owner))
+
+    assert result.returncode == 0, result.stderr
+    assert "  attachment: 3" in result.stdout.splitlines()
+    assert "  attachment_content: 2" in result.stdout.splitlines()
+    with psycopg.connect(owned.url(owned.owner)) as conn:
+        assert dict(conn.execute("SELECT sha256, content FROM attachment_content").fetchall()) == scans
+        after = conn.execute("SELECT after FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert json.loads(after)["số dòng"]["attachment_content"] == 2
+    assert not [p for p in database.check_server(owned.url(owned.desk)).problems if "tệp đính kèm" in p]
+    desk = open_db(owned.url(owned.desk))  # a desk of the server opens them, with no folder beside anything
+    try:
+        service = AttachmentService(desk, owned.url(owned.desk))
+        codes = [row[0] for row in desk.execute("SELECT DISTINCT d.code FROM dossier d"
+                                                " JOIN attachment a ON a.dossier_id = d.id ORDER BY d.code")]
+        opened = {a.sha256: service.path(a).read_bytes() for code in codes for a in service.of_dossier(code)}
+        assert opened == scans
+    finally:
+        desk.close()
+
+
+def test_a_scan_lost_beside_the_file_stops_the_move_and_leaves_the_server_as_it_was(
+        postgres_cluster: postgres.Cluster, demo_path: Path, tmp_path: Path) -> None:
+    from cchc_desktop.services.attachments import store_folder
+
+    owned = postgres.make_owned(postgres_cluster)
+    scans = attach_on_file(demo_path, tmp_path)
+    lost = next(iter(sorted(scans)))
+    [path] = store_folder(demo_path).rglob(f"{lost}.*")
+    path.unlink()
+
+    result = cchc("--db", str(demo_path), *DEMO_ADMIN, "move", "--to", owned.url(owned.owner))
+
+    assert result.returncode == 1
+    assert "Chưa chuyển được" in result.stderr and "bị mất khỏi thư mục" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert server_counts(owned.url(owned.owner), ["dossier", "attachment", "attachment_content"]) == {
+        "dossier": 0, "attachment": 0, "attachment_content": 0}

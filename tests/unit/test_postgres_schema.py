@@ -44,7 +44,11 @@ SQLITE_ONLY = {
     "dossier_fts_idx": "FTS5 shadow table",
     "dossier_fts_config": "FTS5 shadow table",
 }
-POSTGRES_ONLY = {pgm.TABLE}
+# PostgreSQL tables SQLite does without, and why.
+POSTGRES_ONLY = {
+    pgm.TABLE: "the migrations' record; SQLite's is _sqlite_migrations",
+    "attachment_content": "the scans' bytes (migration 20); beside a file they are files in a folder",
+}
 # PostgreSQL's indexes SQLite does without, and why (per table: name → why).
 POSTGRES_ONLY_INDEXES = {
     "dossier": {"dossier_search": "the register's search over dossier_words (GIN); SQLite's is dossier_fts"},
@@ -157,7 +161,7 @@ def differences(sqlite: dict[str, Shape], postgresql: dict[str, Shape]) -> dict[
         for part in ("columns", "primary_key", "unique", "indexes", "foreign_keys"):
             if getattr(mine, part) != getattr(theirs, part):
                 found[f"{table}.{part}"] = {"SQLite": getattr(mine, part), "PostgreSQL": getattr(theirs, part)}
-    for table in sorted(set(postgresql) - set(sqlite) - POSTGRES_ONLY):
+    for table in sorted(set(postgresql) - set(sqlite) - set(POSTGRES_ONLY)):
         found[table] = "missing on SQLite"
     return found
 
@@ -352,7 +356,7 @@ def test_version_18_gets_the_history_read_newest_first_without_a_sort(pg_empty: 
     with psycopg.connect(pg_empty, autocommit=True) as conn:
         assert pgm.migrate(conn, pgm.MIGRATIONS[:2]) == ["0017_baseline", "0018_register_search"]
         assert index_columns(conn).endswith("(dossier_id, at)")
-        assert pgm.migrate(conn) == ["0019_event_order"]
+        assert pgm.migrate(conn, pgm.MIGRATIONS[:3]) == ["0019_event_order"]
         assert index_columns(conn).endswith("(dossier_id, at, id)")
         conn.execute("SET enable_seqscan = off")  # an empty table: the plan a large one gets
         plan = "\n".join(row[0] for row in conn.execute(
@@ -360,6 +364,53 @@ def test_version_18_gets_the_history_read_newest_first_without_a_sort(pg_empty: 
             {"moment": "2025-01-01"}))
         assert "dossier_event_dossier" in plan
         assert "Sort" not in plan, plan
+
+
+def test_version_19_gets_the_scans_bytes_guarded_and_the_desks_may_only_add(
+        postgres_cluster: postgres.Cluster) -> None:
+    """Migration 20 upgrades a database of the previous version whose desk was granted before it: the desk may
+    read and add a scan's bytes at once, never change or remove them; the owner's change is refused by the guards
+    the audit triggers' check knows; a key that is not a SHA-256 in hex is refused."""
+    from db.pg import audit as server_audit
+
+    owned = postgres.make_owned(postgres_cluster, migrate=False)
+    with psycopg.connect(owned.conninfo(owned.owner), autocommit=True) as conn:
+        assert pgm.migrate(conn, pgm.MIGRATIONS[:3])[-1] == "0019_event_order"
+        from db.pg import roles
+
+        roles.grant_desk(conn, owned.desk)
+        assert conn.execute("SELECT to_regclass('attachment_content')").fetchone() == (None,)
+        assert pgm.migrate(conn) == ["0020_attachment_content"]
+        assert server_audit.trigger_problems(conn) == []
+    key = "ab" * 32
+    with psycopg.connect(owned.conninfo(owned.desk)) as desk:
+        assert desk.execute("SELECT has_table_privilege('attachment_content', 'SELECT'),"
+                            " has_table_privilege('attachment_content', 'INSERT'),"
+                            " has_table_privilege('attachment_content', 'UPDATE'),"
+                            " has_table_privilege('attachment_content', 'DELETE'),"
+                            " has_table_privilege('attachment_content', 'TRUNCATE')").fetchone() == (
+            True, True, False, False, False)
+        desk.execute("INSERT INTO attachment_content (sha256, media, content) VALUES (%s, 'pdf', %s)",
+                     [key, b"%PDF-1.4 scan"])
+        desk.commit()
+        for change in ("UPDATE attachment_content SET content = 'x'::bytea", "DELETE FROM attachment_content"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                desk.execute(change)
+            desk.rollback()
+        with pytest.raises(psycopg.errors.CheckViolation):
+            desk.execute("INSERT INTO attachment_content (sha256, media, content) VALUES ('../x', 'pdf', 'x')")
+        desk.rollback()
+    with psycopg.connect(owned.conninfo(owned.owner)) as conn:
+        for change in ("UPDATE attachment_content SET content = 'x'::bytea", "DELETE FROM attachment_content",
+                       "TRUNCATE attachment_content"):
+            with pytest.raises(psycopg.errors.IntegrityError, match="attachment_content is append-only"):
+                conn.execute(change)
+            conn.rollback()
+        assert conn.execute("SELECT sha256, content FROM attachment_content").fetchall() == [(key, b"%PDF-1.4 scan")]
+        conn.execute("ALTER TABLE attachment_content DISABLE TRIGGER attachment_content_no_update")
+        assert [(p.name, p.kind) for p in server_audit.trigger_problems(conn)] == [
+            ("attachment_content_no_update", "altered")]
+        conn.rollback()
 
 
 def test_a_failing_migration_rolls_back_whole(pg_db: str) -> None:

@@ -128,7 +128,7 @@ class RegisterPage(Page):
         from ui.dialogs.dossier_dialog import DossierDialog
 
         dialog = DossierDialog(self.context.reception, self.context.printing, code, self, survey=self.invite_survey,
-                               attachments=self.context.attachments if self.context.on_file else None)
+                               attachments=self.context.attachments)
         dialog.changed.connect(lambda _code: self.refresh())
         return dialog
 
