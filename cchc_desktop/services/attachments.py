@@ -65,6 +65,8 @@ class Store(ABC):
     (``AttachmentStore``) or the server's database (``ServerStore``). What a file must be to be kept (its size, its
     kind read from its content) is checked here, once for both."""
 
+    in_transaction = False  # whether ``put`` writes in the database's transaction (the record's), or before it
+
     def put(self, source: Path) -> Stored:
         """Keep the bytes of ``source`` (once: bytes already kept are not written again) after checking that it is
         a PDF, JPEG or PNG (by its content) of at most ``MAX_ATTACHMENT_BYTES``; CchcError in Vietnamese otherwise,
@@ -205,6 +207,8 @@ class ServerStore(Store):
     """The scans' bytes in the server's database (``attachment_content``, PostgreSQL migration 20), seen by every
     desk: written inside the caller's transaction, hashed again by the server to check them, and copied, checked,
     into this machine's cache to be opened."""
+
+    in_transaction = True
 
     def __init__(self, db: Database, cache: Path | None = None) -> None:
         self.db = db
@@ -369,10 +373,13 @@ class AttachmentService(ActsForSession):
                 "Hồ sơ {code} chưa có kết quả giải quyết: bản quét kết quả được đính kèm sau khi ghi nhận có kết quả "
                 "(hoặc từ chối). Bản quét giấy tờ người nộp thì chọn thành phần hồ sơ.").format(code=dossier["code"])})
         source = Path(source)
+        # A file's folder is written before the transaction (a file there that no record names harms nothing, and
+        # SQLite's write lock is not held while up to 50 MB are copied and flushed); the server's table inside it,
+        # so that the bytes are kept with their record or not at all.
+        stored = None if self.store.in_transaction else self.store.put(source)
         with writing(self.db):
-            # (in the transaction: on a server the bytes are kept with their record or not at all; a file in the
-            # folder that no record names harms nothing)
-            stored = self.store.put(source)
+            if stored is None:
+                stored = self.store.put(source)
             name = clean(source.name)[:255] or store_name(stored.sha256, stored.media)
             if queries.exists(self.db, dossier_id, document_id, stored.sha256):
                 raise ValidationError({"file": _("Tệp «{name}» đã được đính kèm vào {what} của hồ sơ {code}.").format(
