@@ -19,6 +19,7 @@ import io
 import logging
 import os
 import secrets
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -197,6 +198,9 @@ class AttachmentStore(Store):
         return True
 
 
+CACHE_DAYS = 1  # how long this machine keeps a copy of a server's scan it opened
+
+
 def cache_folder() -> Path:
     """Where this machine keeps the scans of a server it opened (``<data folder>/tep-dinh-kem-may-chu``, readable
     by its account only): the system's viewer opens a file."""
@@ -213,6 +217,25 @@ class ServerStore(Store):
     def __init__(self, db: Database, cache: Path | None = None) -> None:
         self.db = db
         self.cache = AttachmentStore(cache_folder() if cache is None else cache)
+        self.prune_cache()
+
+    def prune_cache(self, *, older_than_s: float = CACHE_DAYS * 86400) -> int:
+        """Remove this machine's copies opened more than ``CACHE_DAYS`` ago (scans hold personal data; the server
+        keeps the bytes, and the next opening copies them again); how many were removed. One that cannot be
+        removed (open in a viewer on Windows) is left for the next time."""
+        limit, removed = time.time() - older_than_s, 0
+        try:
+            entries = list(self.cache.folder.rglob("*"))  # (a folder per two first letters of the hash)
+        except OSError:  # (no cache yet)
+            return 0
+        for entry in entries:
+            try:
+                if entry.is_file() and entry.stat().st_mtime < limit:
+                    entry.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
 
     def _write(self, handle: BinaryIO, media: Media, *, expected: str | None = None) -> Stored:
         buffer = io.BytesIO()

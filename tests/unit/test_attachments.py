@@ -10,6 +10,7 @@ import re
 import shutil
 import sqlite3
 import stat
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -367,6 +368,17 @@ def test_a_scan_attached_at_one_desk_is_opened_at_another(
         opened.write_bytes(b"%PDF-1.4 doi tren may nay")  # the machine's copy changed: the next opening mends it
         assert service.path(found).read_bytes() == original.read_bytes()
         assert flags(second, code) == (0, 0) and service.problems() == []
+        # The machine keeps its copies for a day (scans hold personal data): an older one is gone at the next
+        # start of the store, a newer one stays, and opening the scan again copies it from the server.
+        stale = opened.with_name("cu" + opened.name)
+        stale.write_bytes(b"%PDF-1.4 ban sao cu")
+        os.utime(stale, (time.time() - 2 * 86400, time.time() - 2 * 86400))
+        AttachmentService(second, url)  # (its store, made, clears the cache)
+        assert not stale.exists() and opened.exists()
+        os.utime(opened, (time.time() - 2 * 86400, time.time() - 2 * 86400))
+        again = AttachmentService(second, url)
+        assert not opened.exists()
+        assert again.path(found).read_bytes() == original.read_bytes()
     finally:
         second.close()
     assert not (tmp_path / "may-1").exists() or not any((tmp_path / "may-1").rglob("*.pdf"))
