@@ -326,9 +326,13 @@ def test_ctrl_c_stops_a_command_and_writes_nothing(tmp_path: Path) -> None:
         except sqlite3.Error:
             return False
 
+    # Ctrl+C reaches it as a command run in a terminal's foreground: SIGINT at its default, whatever the tests'
+    # own state (run in a background job, nohup, they inherit it ignored, and so would the command, which then
+    # rightly runs to its end).
     command = subprocess.Popen([sys.executable, "-m", "cchc_desktop", "--db", str(path), "demo", "--dossiers",
                                 "300000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               cwd=Path(__file__).resolve().parents[2])
+                               cwd=Path(__file__).resolve().parents[2],
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         while not has_tables() and command.poll() is None:
             time.sleep(0.05)  # waiting for the command's own progress, not for a time
