@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -39,6 +38,13 @@ PAUSE_S = 0.01  # between two chunks: a waiting desk (trying every 2 ms, db.erro
 
 NEW, CHANGED = 0, 1  # the first item of a staged row
 PROCEDURE_ID, RECEIVED_AT = 0, 7  # in a new row's values
+
+
+def _host() -> str:
+    """This machine's name (socket imported here: not at every start of the window, ~3 ms)."""
+    import socket
+
+    return socket.gethostname()
 
 
 def new_row(values: list[object], letter: list[object] | None = None,
@@ -74,14 +80,14 @@ class Batch:
 
     def written_through(self, db: Database) -> bool:
         """``db`` is the handle writing it now (the import itself, not a desk of the same process)."""
-        return self.host == socket.gethostname() and self.pid == os.getpid() and _moving.get(self.id) == id(db)
+        return self.host == _host() and self.pid == os.getpid() and _moving.get(self.id) == id(db)
 
     @property
     def alive(self) -> bool:
         """Its process still runs (or, on another host, spoke within ``SILENT_S`` seconds)."""
         if self.silent_s > SILENT_S:
             return False
-        if self.host != socket.gethostname():
+        if self.host != _host():
             return True
         return _running(self.pid, self.id)
 
@@ -154,7 +160,7 @@ def begin(db: Database, *, file: str, unit_code: str, pattern: str, source: str)
         batch_id = int(db.execute(
             "INSERT INTO import_batch (file, state, started_at, beat_at, host, pid, user_id, actor, unit_code,"
             f" pattern, source) VALUES (?, 'staging', ?, {_now(db)}, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            [file, datetime.now().isoformat(timespec="seconds"), socket.gethostname(), os.getpid(),
+            [file, datetime.now().isoformat(timespec="seconds"), _host(), os.getpid(),
              actor.user_id, actor.name, unit_code, pattern, source],
         ).fetchone()[0])
     _moving[batch_id] = id(db)
