@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtCore import QSettings, QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
 
         # Pages are built the first time they are shown: start-up draws only the first one.
         self.pages: dict[str, Page] = {}
+        self._unshown: set[str] = set()  # built by show_page, not shown yet (what they read is fresh)
         for index, spec in enumerate(PAGES):
             self.stack.addWidget(QWidget())
             item = QListWidgetItem(_(spec.title))
@@ -186,9 +187,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
 
     def page(self, name: str) -> tuple[Page, bool]:
-        """The page called ``name``, built now if it was not yet (then the flag is True)."""
+        """The page called ``name``, built now if it was not yet; the flag is True while it was built and not yet
+        shown (it has just read what it shows)."""
         if name in self.pages:
-            return self.pages[name], False
+            fresh = name in self._unshown
+            self._unshown.discard(name)
+            return self.pages[name], fresh
         index = PAGE_NAMES.index(name)
         page = PAGES[index].build(self.context)
         slot = self.stack.widget(index)
@@ -201,8 +205,17 @@ class MainWindow(QMainWindow):
         return page, True
 
     def show_page(self, name: str) -> Page:
-        """Show the page called ``name`` (see PAGE_NAMES); raises ValueError for an unknown name."""
-        self.nav.setCurrentRow(PAGE_NAMES.index(name))
+        """Show the page called ``name`` (see PAGE_NAMES); raises ValueError for an unknown name. A page that cannot
+        be built (its database's server away: StorageError) raises here, before the list moves, and the page shown
+        stays; asked again, it is built then."""
+        row = PAGE_NAMES.index(name)
+        if name not in self.pages:
+            self.page(name)
+            self._unshown.add(name)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)
+        elif self.stack.currentWidget() is not self.pages[name]:  # (the list there, the page not: no signal)
+            self._show_row(row)
         return self.pages[name]
 
     def open_page(self, name: str) -> Page:
@@ -219,7 +232,12 @@ class MainWindow(QMainWindow):
     def _show_row(self, row: int) -> None:
         if row < 0:
             return
-        page, built = self.page(PAGE_NAMES[row])
+        try:
+            page, built = self.page(PAGE_NAMES[row])
+        except Exception:  # (the server away: said by the error hook) the list goes back to the page shown
+            with QSignalBlocker(self.nav):
+                self.nav.setCurrentRow(self.stack.currentIndex())
+            raise
         if not built:
             page.refresh()
         self.stack.setCurrentWidget(page)

@@ -209,3 +209,36 @@ def test_the_window_fits_a_small_screen_and_remembers_its_size(qtbot: QtBot, con
     qtbot.addWidget(untouched)
     assert (untouched.width(), untouched.height()) == (main_window.SIZE.width(), main_window.SIZE.height())
     QSettings().remove(main_window.GEOMETRY_KEY)
+
+
+def test_a_page_that_cannot_be_built_is_built_when_asked_again(qtbot: QtBot, window: MainWindow,
+                                                               monkeypatch) -> None:
+    """The register asked while its database's server is away (its build raises StorageError), from the list and
+    by Ctrl+3: each time the error is said once (the error hook), the page shown and the list stay where they were;
+    asked again once the server is back, it opens. (It once left the list on a page never built, and every later
+    Ctrl+3 said «lỗi không mong đợi».)"""
+    from db.errors import StorageError, StorageProblem
+    from ui.pages import register_page
+
+    real = register_page.RegisterPage
+    away = [StorageError(StorageProblem.UNREACHABLE, "roles_1 (PostgreSQL)", "No such file or directory")
+            for _time in range(2)]
+
+    def build(context: AppContext) -> register_page.RegisterPage:
+        if away:
+            raise away.pop()
+        return real(context)
+
+    monkeypatch.setattr(register_page, "RegisterPage", build)
+    shown, row = window.current_page(), window.nav.currentRow()
+    item = window.nav.item(PAGE_NAMES.index("register"))
+    with qtbot.capture_exceptions() as raised:
+        qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=window.nav.visualItemRect(item).center())
+    assert [type(error) for _kind, error, _tb in raised] == [StorageError]
+    assert (window.current_page(), window.nav.currentRow()) == (shown, row)
+    with qtbot.capture_exceptions() as raised:
+        qtbot.keyClick(window, "3", Qt.KeyboardModifier.ControlModifier)
+    assert [type(error) for _kind, error, _tb in raised] == [StorageError]
+    assert (window.current_page(), window.nav.currentRow()) == (shown, row)
+    qtbot.keyClick(window, "3", Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page().name == "register" and window.nav.currentRow() == PAGE_NAMES.index("register")
