@@ -1133,8 +1133,8 @@ def _cmd_check(args: argparse.Namespace, db_path: Path) -> int:
     from cchc_desktop.services import database
 
     on_server = is_postgresql(str(db_path))
-    report = database.check_server(str(db_path)) if on_server else database.check(
-        db_path, [Path(name) for name in args.anchor])
+    given = [Path(name) for name in args.anchor]
+    report = database.check_server(str(db_path), given) if on_server else database.check(db_path, given)
     _out((_("Cơ sở dữ liệu: {path}") if on_server else _("Tệp: {path}")).format(path=report.path))
     _out(_("Phiên bản cấu trúc: {version}/{known}").format(version=report.schema.version, known=report.known))
     for table, count in report.counts.items():

@@ -241,9 +241,9 @@ def _start(argv: Sequence[str] | None) -> int:
             return 1
         return 0
     window.show_window()
-    if office.on_file:  # (a server's database is backed up and sealed on the server: docs/postgresql.md)
+    if office.on_file:  # (a server's database is backed up on the server: docs/postgresql.md)
         start_daily_backup(office)
-        after_start(window, office)
+    after_start(window, office)
     gc.enable()
     code = app.exec()
     release(window)
@@ -277,9 +277,14 @@ def sign_in(office: Office, username: str | None, *, interactive: bool) -> bool:
 def after_start(window, office: Office) -> None:
     """Once the window shows: the printed papers older than the days the admin set removed (and audited), the
     audit trail sealed beside the backups, and, to an admin, what the opening found changed outside the program
-    (written into the trail before it was put back). A failure is logged, the work goes on."""
-    from cchc_desktop.domain.users import Permission
+    (written into the trail before it was put back). On a server's database only the seal, kept on this desk (the
+    server's owner cannot reach it). A failure is logged, the work goes on."""
     from cchc_desktop.services import anchoring
+
+    if not office.on_file:
+        anchoring.seal(office.db, office.location, by=_("mở chương trình"))
+        return
+    from cchc_desktop.domain.users import Permission
     from cchc_desktop.services.database import repaired_at_open, triggers_text
     from ui import messages
 

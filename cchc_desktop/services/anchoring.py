@@ -3,13 +3,16 @@ whole, every report exported and every start of the window; compared by ``cchc c
 
 The anchors looked at: the seal file and the backups' manifests of the database's backup folder (and of
 ``backups/`` beside the file, where the folder was moved), and any file given (``cchc check --anchor F``: a
-report's JSON, a manifest, a seal file from elsewhere). Anchors taken before a restore recorded in the trail
+report's JSON, a manifest, a seal file from elsewhere). A PostgreSQL server's database is sealed on each desk
+machine, in the user's data folder (``niem-phong-may-chu/<database id>/``): evidence the server's owner cannot
+reach. Anchors taken before a restore recorded in the trail
 describe the trail that restore replaced, and are passed over.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
@@ -18,27 +21,55 @@ from pathlib import Path
 from cchc_desktop.i18n import _
 from db import anchors
 from db.connection import backup_folder
+from db.errors import StorageError
 from db.handle import Database
+from db.home import data_dir
 
 log = logging.getLogger("cchc.services")
 
+SERVER_SEALS = "niem-phong-may-chu"  # under the data folder: a folder per server database this desk has opened
+Location = Path | str  # a file's path, or a server's URL (``Office.location``)
 
-def folders(db: Database, db_path: Path) -> list[Path]:
-    """Where the anchors of ``db_path`` are kept: its backup folder, and ``backups/`` beside it."""
-    found = [backup_folder(db_path, db), db_path.parent / "backups"]
+
+def on_server(db: Database) -> bool:
+    return db.dialect != "sqlite"
+
+
+def desk_folder(db: Database) -> Path:
+    """Where this machine keeps the seal of a server's database: ``<data>/niem-phong-may-chu/<database id>/``."""
+    name = re.sub(r"[^0-9A-Za-z_-]", "_", anchors.database_id(db)) or "_"
+    return data_dir() / SERVER_SEALS / name
+
+
+def seal_folder(db: Database, location: Location) -> Path:
+    """The folder whose seal file a new anchor goes to: a file's backup folder, a server's desk folder."""
+    return desk_folder(db) if on_server(db) else backup_folder(Path(location), db)
+
+
+def folders(db: Database, location: Location) -> list[Path]:
+    """Where the anchors of the database are kept: a file's backup folder and ``backups/`` beside it; a server's
+    desk folder on this machine."""
+    found = [seal_folder(db, location)]
+    if not on_server(db):
+        found.append(Path(location).parent / "backups")
     return list(dict.fromkeys(path.resolve() if path.exists() else path for path in found))
 
 
-def seal(db: Database, db_path: Path, *, by: str) -> anchors.Anchor | None:
-    """Where the trail stands now, appended to the seal file of the backup folder; None when it cannot be
+def seal(db: Database, location: Location, *, by: str) -> anchors.Anchor | None:
+    """Where the trail stands now, appended to the seal file of ``seal_folder``; None when it cannot be
     written (logged: the work that asked for it goes on)."""
     try:
-        anchor = anchors.current(db.conn, source=anchors.SEAL_FILE)
-        anchors.seal(backup_folder(db_path, db), anchor, by=by)
-    except (OSError, sqlite3.Error) as exc:
-        log.warning("could not seal the audit trail of %s: %s", db_path, exc)
+        anchor = anchors.current(db, source=anchors.SEAL_FILE)
+        anchors.seal(seal_folder(db, location), anchor, by=by)
+    except (OSError, sqlite3.Error, StorageError) as exc:
+        log.warning("could not seal the audit trail of %s: %s", _named(db, location), exc)
         return None
     return anchor
+
+
+def _named(db: Database, location: Location) -> str:
+    """The database in a log line (a server's without its URL's account or password)."""
+    return str(getattr(db, "where", "PostgreSQL")) if on_server(db) else str(location)
 
 
 def _restored_at(db: Database) -> str:
@@ -48,18 +79,18 @@ def _restored_at(db: Database) -> str:
     return row[0] or ""
 
 
-def problems(db: Database, db_path: Path, extra: Iterable[Path] = ()) -> list[str]:
+def problems(db: Database, location: Location, extra: Iterable[Path] = ()) -> list[str]:
     """What the anchors say of the trail, one message each: cut (the entry they name is gone) or rewritten
     (it is there with another hash), with where and when the anchor was taken."""
     found: list[anchors.Anchor] = []
-    for folder in folders(db, db_path):
+    for folder in folders(db, location):
         found.extend(anchors.in_folder(folder))
     for path in extra:
         found.extend(anchors.from_file(path))
     restored = _restored_at(db)
     current = [anchor for anchor in found if not restored or anchor.at > restored]
     messages = []
-    for problem in anchors.verify(db.conn, current):
+    for problem in anchors.verify(db, current):
         anchor = problem.anchor
         when = _when(anchor.at)
         if problem.kind == "cut":

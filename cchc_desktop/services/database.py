@@ -244,21 +244,26 @@ def _replayed(problem: audit.ReplayProblem) -> str:
         table=problem.table, id=problem.record_id, fields=fields, since=since)
 
 
-def check_server(url: str) -> CheckReport:
+def check_server(url: str, anchor_files: Iterable[Path] = ()) -> CheckReport:
     """``check`` of a PostgreSQL server's database, as a desk reads it: its schema's version, its counts, its
-    audit trail (the signed chain, the triggers and guards, every audited record replayed) and the scans it holds
-    (each one there, its bytes unchanged). Its anchors and its integrity are the server's (its backups, pg_dump's
-    own checks): not read here."""
+    audit trail (the signed chain, the triggers and guards, every audited record replayed, its anchors: those this
+    desk keeps in its data folder and ``anchor_files``) and the scans it holds (each one there, its bytes
+    unchanged). A check that finds nothing wrong seals the trail on this desk. The integrity of the server's files
+    is the server's (its backups, pg_dump's own checks): not read here."""
+    from cchc_desktop.services import anchoring
     from cchc_desktop.services.attachments import ServerStore, stored_problems
     from db.pg import migrations as pgm
 
     db = open_db(url)
     try:
         problems, notes = _audit_problems(db)
+        problems.extend(anchoring.problems(db, url, anchor_files))
         problems.extend(stored_problems(db, ServerStore(db)))
         state = pgm.schema_state(db.pg)  # type: ignore[attr-defined]
         counts = maintenance.table_counts(db, COUNTED_TABLES)
         where = str(getattr(db, "where", "PostgreSQL"))
+        if not problems:
+            anchoring.seal(db, url, by=_("kiểm tra"))
     finally:
         db.close()
     log.info("checked %s: %d problems", where, len(problems))

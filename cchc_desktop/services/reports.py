@@ -606,9 +606,10 @@ class ReportService(ActsForSession):
         log.info("report %s exported as a draft (%s) to %s", document.period.key, fmt, target)
 
     def _seal(self) -> None:
-        """A line in the seal file beside the backups: the trail as the exported file's anchor shows it (a file's
-        only: a server's database has no folder beside it here)."""
-        if self.db.dialect != "sqlite":
+        """A line in the seal file: the trail as the exported file's anchor shows it (beside a file's backups; a
+        server's, in this desk's data folder)."""
+        if anchoring.on_server(self.db):
+            anchoring.seal(self.db, "", by=_("xuất báo cáo"))
             return
         path = main_file(self.db.conn)
         if path is not None:
