@@ -226,6 +226,18 @@ def pg_module_db(postgres_cluster: postgres.Cluster, pg_template: str) -> str:
     return _create_database(postgres_cluster, pg_template)
 
 
+@pytest.fixture
+def moved(postgres_cluster: postgres.Cluster, demo_path: Path) -> postgres.Owned:
+    """The demo year moved onto a new server database (``cchc move``'s service), for the server's command tests."""
+    from cchc_desktop.office import open_office
+    from cchc_desktop.services import database
+
+    owned = postgres.make_owned(postgres_cluster)
+    with open_office(demo_path, user="quantri", password=DEMO_PASSWORD) as office:
+        database.move_to_postgresql(office.db, office.db_path, owned.url(owned.owner))
+    return owned
+
+
 @pytest.fixture(scope="session")
 def pg_demo_template(postgres_cluster: postgres.Cluster, pg_template: str) -> str:
     """The name of a migrated database holding the demo ``demo_template`` holds (``DEMO``), built once per session

@@ -27,15 +27,6 @@ from tests.unit.test_reports import finish
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def moved(postgres_cluster: postgres.Cluster, demo_path: Path) -> postgres.Owned:
-    """The demo year moved onto a new server database (``cchc move``'s service)."""
-    owned = postgres.make_owned(postgres_cluster)
-    with open_office(demo_path, user="quantri", password=DEMO_PASSWORD) as office:
-        database.move_to_postgresql(office.db, office.db_path, owned.url(owned.owner))
-    return owned
-
-
 def server_state(owned: postgres.Owned) -> tuple[str, int]:
     """The database's id and the trail's last entry, as the owner reads them."""
     with psycopg.connect(owned.conninfo(owned.owner)) as conn:

@@ -12,23 +12,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from cchc_desktop.office import open_office
-from cchc_desktop.services import database
 from db.connection import open_db
 from tests import postgres
-from tests.conftest import DEMO_ADMIN, DEMO_PASSWORD
+from tests.conftest import DEMO_ADMIN
 from tests.unit.test_cli import cchc
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def moved(postgres_cluster: postgres.Cluster, demo_path: Path) -> postgres.Owned:
-    """The demo year moved onto a new server database (``cchc move``'s service)."""
-    owned = postgres.make_owned(postgres_cluster)
-    with open_office(demo_path, user="quantri", password=DEMO_PASSWORD) as office:
-        database.move_to_postgresql(office.db, office.db_path, owned.url(owned.owner))
-    return owned
 
 
 def test_commands_on_the_register_run_on_the_server(moved: postgres.Owned) -> None:
