@@ -96,7 +96,7 @@ from cchc_desktop.services.statistics import (
 from cchc_desktop.services.tables import shown
 from cchc_desktop.services.templates import TemplateService
 from cchc_desktop.text import clean, fold
-from db.errors import main_file, writing
+from db.errors import location, writing
 from db.handle import Database
 from db.queries import reports as queries
 
@@ -608,12 +608,9 @@ class ReportService(ActsForSession):
     def _seal(self) -> None:
         """A line in the seal file: the trail as the exported file's anchor shows it (beside a file's backups; a
         server's, in this desk's data folder)."""
-        if anchoring.on_server(self.db):
-            anchoring.seal(self.db, "", by=_("xuất báo cáo"))
-            return
-        path = main_file(self.db.conn)
-        if path is not None:
-            anchoring.seal(self.db, path, by=_("xuất báo cáo"))
+        where = location(self.db)  # (a file's path; a server's name, which its seal folder does not need)
+        if where is not None:
+            anchoring.seal(self.db, where, by=_("xuất báo cáo"))
 
     def _version_of(self, period_key: str, wanted: str) -> tuple[int, ReportRecord | None]:
         """The version an export of this content gets: the identical one recorded, or the next."""

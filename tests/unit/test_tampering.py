@@ -26,7 +26,7 @@ from cchc_desktop.services.reception import NewDossier, ReceptionService
 from cchc_desktop.services.reports import ReportService
 from cchc_desktop.services.settings import SettingsService
 from db import anchors
-from db.connection import open_db
+from db.connection import backup_folder, open_db
 from tests.unit.test_reports import finish
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -284,11 +284,15 @@ def test_an_exported_pdf_carries_the_trails_anchor_on_every_page(office: Path, t
     service.export(service.draft(period=service.period("2024-H1"), issued_on=date(2024, 7, 5), number="45/BC-UBND"),
                    fmt="pdf", target=target)
     anchor = anchors.current(db.conn)
+    seal = backup_folder(office, db) / anchors.SEAL_FILE
     db.close()
     pages = [" ".join((page.extract_text() or "").split()) for page in PdfReader(target).pages]
     assert len(pages) >= 2
     line = f"Nhật ký thay đổi đến mục số {anchor.last_id - 1} — mã …"  # the export's own entry came after it
     assert all(line in text for text in pages), pages[0][-300:]
+    # the export sealed the trail beside the file's backups, with the report's own entry
+    last = json.loads(seal.read_text(encoding="utf-8").splitlines()[-1])
+    assert (last["last_id"], last["by"]) == (anchor.last_id, "xuất báo cáo")
 
 
 def test_an_imported_event_edited_outside_the_program_is_found_by_its_ranges_digest(office: Path,
