@@ -106,7 +106,6 @@ class MainWindow(QMainWindow):
 
         # Pages are built the first time they are shown: start-up draws only the first one.
         self.pages: dict[str, Page] = {}
-        self._unshown: set[str] = set()  # built by show_page, not shown yet (what they read is fresh)
         for index, spec in enumerate(PAGES):
             self.stack.addWidget(QWidget())
             item = QListWidgetItem(_(spec.title))
@@ -187,12 +186,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
 
     def page(self, name: str) -> tuple[Page, bool]:
-        """The page called ``name``, built now if it was not yet; the flag is True while it was built and not yet
-        shown (it has just read what it shows)."""
+        """The page called ``name``, built now if it was not yet (then the flag is True)."""
         if name in self.pages:
-            fresh = name in self._unshown
-            self._unshown.discard(name)
-            return self.pages[name], fresh
+            return self.pages[name], False
         index = PAGE_NAMES.index(name)
         page = PAGES[index].build(self.context)
         slot = self.stack.widget(index)
@@ -209,14 +205,12 @@ class MainWindow(QMainWindow):
         be built (its database's server away: StorageError) raises here, before the list moves, and the page shown
         stays; asked again, it is built then."""
         row = PAGE_NAMES.index(name)
-        if name not in self.pages:
-            self.page(name)
-            self._unshown.add(name)
-        if self.nav.currentRow() != row:
+        page, built = self.page(name)
+        if self.stack.currentWidget() is not page:
+            self._bring(page, built)
+        with QSignalBlocker(self.nav):  # (the page is shown: the list only follows)
             self.nav.setCurrentRow(row)
-        elif self.stack.currentWidget() is not self.pages[name]:  # (the list there, the page not: no signal)
-            self._show_row(row)
-        return self.pages[name]
+        return page
 
     def open_page(self, name: str) -> Page:
         """Show the page and put the keyboard on its first field (Ctrl+number): the officer types at once."""
@@ -238,6 +232,10 @@ class MainWindow(QMainWindow):
             with QSignalBlocker(self.nav):
                 self.nav.setCurrentRow(self.stack.currentIndex())
             raise
+        self._bring(page, built)
+
+    def _bring(self, page: Page, built: bool) -> None:
+        """Show ``page``: read again unless it was just built (it has just read what it shows)."""
         if not built:
             page.refresh()
         self.stack.setCurrentWidget(page)
