@@ -30,7 +30,7 @@ from ui.pages.base import Page
 class PageSpec:
     name: str
     title: str
-    build: Callable[[AppContext], Page]
+    build: Callable[[AppContext, QWidget], Page]
 
 
 def _page(name: str, title: str, where: str) -> PageSpec:
@@ -38,8 +38,8 @@ def _page(name: str, title: str, where: str) -> PageSpec:
     starts without the code, and the services, of the pages not yet opened."""
     module, _sep, cls = where.partition(":")
 
-    def build(context: AppContext) -> Page:
-        return getattr(importlib.import_module(module), cls)(context)
+    def build(context: AppContext, parent: QWidget) -> Page:
+        return getattr(importlib.import_module(module), cls)(context, parent)
 
     return PageSpec(name, title, build)
 
@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
         if name in self.pages:
             return self.pages[name], False
         index = PAGE_NAMES.index(name)
-        page = PAGES[index].build(self.context)
+        page = PAGES[index].build(self.context, self.stack)
         slot = self.stack.widget(index)
         self.stack.insertWidget(index, page)
         self.stack.removeWidget(slot)

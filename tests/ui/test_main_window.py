@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QAbstractButton, QDialog, QLabel, QLineEdit
+from PySide6.QtWidgets import QAbstractButton, QDialog, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from cchc_desktop import __version__
@@ -224,10 +224,10 @@ def test_a_page_that_cannot_be_built_is_built_when_asked_again(qtbot: QtBot, win
     away = [StorageError(StorageProblem.UNREACHABLE, "roles_1 (PostgreSQL)", "No such file or directory")
             for _time in range(2)]
 
-    def build(context: AppContext) -> register_page.RegisterPage:
+    def build(context: AppContext, parent: QWidget) -> register_page.RegisterPage:
         if away:
             raise away.pop()
-        return real(context)
+        return real(context, parent)
 
     monkeypatch.setattr(register_page, "RegisterPage", build)
     shown, row = window.current_page(), window.nav.currentRow()

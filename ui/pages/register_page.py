@@ -95,7 +95,7 @@ class RegisterPage(Page):
         self.layout_.addLayout(bar)
 
         self.model = DossierTableModel(self.service)
-        self.table = dossier_table_view(self.model, name="registerTable")
+        self.table = dossier_table_view(self.model, name="registerTable", parent=self)
         # The indicator first: enabling sorting then asks the model for the order it already has (no reload).
         received = next(column for column, (key, _header) in enumerate(COLUMNS) if key == "received_at")
         self.table.horizontalHeader().setSortIndicator(received, Qt.SortOrder.DescendingOrder)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ui.models.dossier_table import COLUMNS, DossierTableModel
 
@@ -11,8 +11,10 @@ COLUMN_WIDTHS = {"code": 200, "applicant": 180, "status": 140, "due_at": 260, "p
                  "received_at": 125, "phone": 100, "applicant_id": 110}
 
 
-def dossier_table_view(model: DossierTableModel, *, name: str) -> QTableView:
-    view = QTableView()
+def dossier_table_view(model: DossierTableModel, *, name: str, parent: QWidget | None = None) -> QTableView:
+    """``parent``: the page the view goes into. Made there, it is styled once; made apart and then laid out, the
+    application's style sheet styles it again and its headers measure every row again."""
+    view = QTableView(parent)
     view.setTabKeyNavigation(False)  # Tab leaves the list: rows are walked with the arrows
     view.setObjectName(name)
     view.setModel(model)
