@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtWidgets import QHeaderView
 from pytestqt.qtbot import QtBot
 
 from cchc_desktop.domain.dossiers import DossierStatus
@@ -16,6 +17,7 @@ from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.models.dossier_table import RAW_ROLE, DossierTableModel
 from ui.pages.register_page import RegisterPage
+from ui.widgets.dossier_table_view import RowNumbers
 
 # On a SQLite file and on a PostgreSQL server's database (issue 22: a few window tests on the server).
 pytestmark = pytest.mark.backends
@@ -93,6 +95,37 @@ def test_typing_a_name_without_diacritics_finds_it(qtbot: QtBot, demo_window: Ma
     found = [page.model.row_at(i) for i in range(page.model.rowCount())]
     assert target.id in [row.id for row in found]
     qtbot.waitUntil(lambda: page.count.text() == f"{len(found)} hồ sơ")
+
+
+def test_the_row_numbers_are_as_wide_as_qt_measures_every_row(qtbot: QtBot, demo_window: MainWindow) -> None:
+    """The row numbers' header measures only its first and last numbers; its width is the one Qt's own header
+    measures from every row of the same model, in the same style and font: a page of 200 rows, a search down to
+    a few (one digit), and all 300 fetched."""
+    page = register(demo_window)
+    numbers = page.table.verticalHeader()
+    assert isinstance(numbers, RowNumbers)
+    qts = QHeaderView(Qt.Orientation.Vertical, page.table)
+    qts.setModel(page.model)
+
+    def same() -> None:
+        assert numbers.count() == qts.count() == page.model.rowCount()
+        assert numbers.sizeHint() == qts.sizeHint()
+        assert numbers.sizeHint().width() > 0
+
+    same()
+    wide = numbers.sizeHint().width()
+    target = page.model.row_at(17)
+    type_text(qtbot, page.search, target.code)
+    qtbot.waitUntil(lambda: page.model.filter.text == page.search.text(), timeout=2000)
+    assert 0 < page.model.rowCount() < 10
+    same()
+    assert numbers.sizeHint().width() < wide  # one digit: narrower than «200»
+    page.search.clear()
+    page.apply_filter()
+    while page.model.canFetchMore(QModelIndex()):
+        page.model.fetchMore(QModelIndex())
+    assert page.model.rowCount() == 300
+    same()
 
 
 def test_typing_vietnamese_finds_the_same_as_plain_letters(qtbot: QtBot, demo_window: MainWindow) -> None:
