@@ -128,6 +128,20 @@ def test_the_row_numbers_are_as_wide_as_qt_measures_every_row(qtbot: QtBot, demo
     same()
 
 
+def test_a_page_left_before_its_search_ran_stops_the_timer(qtbot: QtBot, demo_window: MainWindow) -> None:
+    """Letters typed in the search, then Ctrl+2 before the 300 ms wait ran out: the register's timer is stopped
+    with the page hidden (a late timer must not read a database the window may have closed meanwhile); back on
+    the register, the list is still the unfiltered one."""
+    page = register(demo_window)
+    type_text(qtbot, page.search, "nguyen")
+    assert page.debounce.isActive()
+    qtbot.keyClick(demo_window, "2", Qt.KeyboardModifier.ControlModifier)
+    assert demo_window.current_page().name == "reception" and not page.isVisible()
+    assert not page.debounce.isActive()
+    qtbot.keyClick(demo_window, "3", Qt.KeyboardModifier.ControlModifier)
+    assert page.model.filter.text == "" and page.model.rowCount() == 200
+
+
 def test_typing_vietnamese_finds_the_same_as_plain_letters(qtbot: QtBot, demo_window: MainWindow) -> None:
     page = register(demo_window)
     type_text(qtbot, page.search, "Đặng")
