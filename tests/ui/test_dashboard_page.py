@@ -8,7 +8,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
@@ -220,6 +220,43 @@ def test_the_window_is_free_while_a_period_is_counted(qtbot: QtBot, demo_window:
     assert page.dashboard.period.key == "2024-Q3"
     assert threads and all(name.startswith("cchc-dashboard") for name in threads)
     assert threading.current_thread().name not in threads
+
+
+def test_figures_that_come_before_the_charts_library_do_not_stop_the_window(
+        qtbot: QtBot, demo_window: MainWindow, demo_context: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 20: the figures of a period with few dossiers arrive before the charts library (pyqtgraph, ~0.3 s)
+    has loaded on its thread. The charts wait for it with the window's event loop turning, not on the window's
+    thread (a start on the current year waited up to 135 ms there); once it has loaded they are drawn. Driven by
+    the loading's own progress: a stand-in for the loading thread is held until the test lets it go (a watchdog
+    lets it go after 30 s, so that a window stuck waiting fails the test rather than hanging it)."""
+    import threading
+
+    from ui.pages import overview_page
+
+    page = dashboard_page(qtbot, demo_window, demo_context, "2024")
+    release = threading.Event()
+    loading = threading.Thread(target=lambda: release.wait(60), name="cchc-charts-import", daemon=True)
+    loading.start()
+    watchdog = threading.Timer(30, release.set)
+    watchdog.start()
+    monkeypatch.setattr(overview_page, "_charts_thread", loading)
+    try:
+        page.select("2024-Q1")
+        qtbot.waitUntil(lambda: page.dashboard.period.key == "2024-Q1")  # the figures are in, the charts not
+        turned: list[int] = []
+        for turn in range(3):  # the event loop keeps turning meanwhile
+            QTimer.singleShot(0, lambda turn=turn: turned.append(turn))
+            qtbot.waitUntil(lambda turn=turn: turn in turned)
+        assert not release.is_set(), "the window waited for the charts library"
+        assert page.charts_pending and not page.settled()
+        assert all(page.drawn[chart.key].key == chart.key for chart in page.dashboard.charts)
+        assert not any(page.drawn[chart.key] is chart for chart in page.dashboard.charts)  # still 2024's
+    finally:
+        release.set()
+        watchdog.cancel()
+    loading.join()
+    qtbot.waitUntil(page.settled)
+    assert all(page.drawn[chart.key] is chart for chart in page.dashboard.charts)
 
 
 def test_a_reader_cannot_write(demo_context: AppContext) -> None:

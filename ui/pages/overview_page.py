@@ -78,6 +78,7 @@ class HeadlineCard(QFrame):
 _loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cchc-dashboard")
 
 
+LIBRARY_WAIT_MS = 15
 _charts_loading = threading.Lock()
 _charts_thread: threading.Thread | None = None
 
@@ -95,6 +96,14 @@ def _load_charts_library() -> None:
         if _charts_thread is None:
             _charts_thread = threading.Thread(target=load, name="cchc-charts-import", daemon=True)
             _charts_thread.start()
+
+
+def _charts_library_ready() -> bool:
+    """True once that import has ended (or none was started): the window's thread may import the module then
+    without waiting."""
+    with _charts_loading:
+        thread = _charts_thread
+    return thread is None or not thread.is_alive()
 
 
 def _charts_library_loaded() -> None:
@@ -161,6 +170,14 @@ class OverviewPage(Page):
         self.chart_timer.setSingleShot(True)
         self.chart_timer.setInterval(0)
         self.chart_timer.timeout.connect(self.draw_charts)
+        # The figures can arrive before the charts library has loaded (a period with few dossiers counts in a few
+        # milliseconds, the library takes ~0.3 s): the charts then look again a little later, the window turning
+        # meanwhile, rather than the window's thread waiting for the import (up to 135 ms measured at a start on
+        # the current year).
+        self.library_wait = QTimer(self)
+        self.library_wait.setSingleShot(True)
+        self.library_wait.setInterval(LIBRARY_WAIT_MS)
+        self.library_wait.timeout.connect(self.draw_charts)
         self.refresh()
 
     def current_period(self) -> Period:
@@ -233,6 +250,9 @@ class OverviewPage(Page):
         """Draw the next chart of the current dashboard, then let the window breathe and come back for the one
         after: the window never waits for all seven at once."""
         if self.dashboard is None:
+            return
+        if not _charts_library_ready():
+            self.library_wait.start()
             return
         waiting = [chart for chart in self.dashboard.charts if self.drawn.get(chart.key) is not chart]
         if not waiting:
