@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from cchc_desktop.domain.choices import Choice
-from cchc_desktop.domain.papers import PaperKind, Proxy, ResultDelivery
+from cchc_desktop.domain.papers import PaperKind
 
 if TYPE_CHECKING:
     from cchc_desktop.domain.calendar import WorkCalendar
-    from cchc_desktop.domain.fees import FeePayment  # (a field's type only: the fees' rules load where fees are met)
 
 
 class DossierStatus(Choice):
@@ -133,78 +132,9 @@ class DossierDocument:
     count: int = 1
 
 
-@dataclass(frozen=True)
-class Dossier:
-    id: int
-    code: str
-    procedure_id: int
-    applicant_name: str
-    channel: Channel
-    received_at: datetime
-    due_at: datetime
-    status: DossierStatus
-    applicant_id: str | None = None
-    phone: str | None = None
-    address: str | None = None
-    email: str | None = None
-    sets: int = 1
-    received_by: int | None = None
-    handling_unit: str | None = None
-    resolved_at: datetime | None = None
-    returned_at: datetime | None = None
-    outcome: Outcome | None = None
-    withdrawn_at: datetime | None = None
-    digitized: bool = False
-    fee: str | None = None
-    note: str | None = None
-    documents: tuple[DossierDocument, ...] = field(default_factory=tuple)
-    result_delivery: ResultDelivery | None = None  # None: received before the program asked
-    proxy: Proxy | None = None
-    fee_payment: FeePayment | None = None  # the fee collected (None: nothing recorded)
-    home_commune: str | None = None  # the applicant's commune when another one (Nghị định 118/2025); None: here
-    transferred_to: str | None = None  # the unit the dossier was handed to, when another one
-
-
-@dataclass(frozen=True)
-class DossierEvent:
-    id: int
-    dossier_id: int
-    kind: EventKind
-    at: datetime
-    user_id: int | None = None
-    from_status: DossierStatus | None = None
-    to_status: DossierStatus | None = None
-    reason: str | None = None
-    due_before: datetime | None = None
-    due_after: datetime | None = None
-
-
-@dataclass(frozen=True)
-class ApologyLetter:
-    id: int
-    dossier_id: int
-    issued_on: date
-    reason: str
-    old_due_at: datetime
-    new_due_at: datetime
-    signer_name: str | None = None
-
-
 class DeskRefusalKind(Choice):
     INCOMPLETE = "incomplete", "Hướng dẫn bổ sung, hoàn thiện (Mẫu 02)"
     NOT_ACCEPTED = "not_accepted", "Từ chối tiếp nhận (Mẫu 03)"
-
-
-@dataclass(frozen=True)
-class DeskRefusal:
-    """A filing turned away at the desk: listed, counted in no dossier total."""
-
-    id: int
-    kind: DeskRefusalKind
-    at: datetime
-    applicant_name: str
-    reason: str
-    procedure_id: int | None = None
 
 
 # -- pure helpers of the reception desk ------------------------------------------------------------------

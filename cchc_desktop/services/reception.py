@@ -20,13 +20,12 @@ from cchc_desktop.domain import applicants
 from cchc_desktop.domain.calendar import DueDate, WorkCalendar
 from cchc_desktop.domain.catalogue import SupplementRule, TimeLimitUnit
 from cchc_desktop.domain.checklists import ChecklistError, check_documents
+from cchc_desktop.domain.dossier_record import ApologyLetter, Dossier
 from cchc_desktop.domain.dossiers import (
     MAX_LENGTH,
     STEP_OF_PAPER,
-    ApologyLetter,
     Channel,
     DocumentKind,
-    Dossier,
     DossierDocument,
     DossierStatus,
     EventKind,
