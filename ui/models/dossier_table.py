@@ -25,7 +25,7 @@ Index = QModelIndex | QPersistentModelIndex
 RAW_ROLE = Qt.ItemDataRole.UserRole
 DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
 # The roles this model answers. Qt asks each painted cell for seven roles and each row number for six, twice a
-# start (drawn, then grabbed): the others are refused before any work (a window start's ~8,000 calls).
+# start (drawn, then grabbed): the others are refused before any work (thousands of calls in a start).
 ANSWERED_ROLES = frozenset({DISPLAY_ROLE, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
                             Qt.ItemDataRole.DecorationRole, RAW_ROLE})
 

@@ -29,7 +29,7 @@ class Page(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.shown = False  # (set at the first show: until then no timer of the page can be waiting)
+        self.was_shown = False  # (set at the first show: until then no timer of the page can be waiting)
         self.setObjectName(f"page_{self.name}")
         self.layout_ = QVBoxLayout(self)
         heading = QLabel(_(self.title))
@@ -38,14 +38,14 @@ class Page(QWidget):
         self.layout_.addWidget(heading)
 
     def showEvent(self, event: QShowEvent) -> None:
-        self.shown = True
+        self.was_shown = True
         super().showEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
         """A hidden page has no pending debounce: a late timer must not run against a closed database. (Hidden
         before it ever showed, as the window lays out the page it opens on, it has none: the search through every
         child, ~4 ms on the register, is not made then.)"""
-        if self.shown:
+        if self.was_shown:
             for timer in self.findChildren(QTimer):
                 timer.stop()
         super().hideEvent(event)
